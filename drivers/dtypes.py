@@ -1,0 +1,98 @@
+"""The one dtype table: register count, decoder, encoder and "not implemented" sentinel.
+
+Registers are 16-bit words, each transmitted big-endian (Modbus). Multi-register
+types are assembled in ``word_order``: ``"big"`` = most significant word first
+(the Modbus/SunSpec norm), ``"little"`` = least significant word first.
+
+A raw value equal to the dtype's sentinel decodes to ``None`` (missing), never
+to a number. Floats decode NaN and infinities to ``None`` as well.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+from dataclasses import dataclass
+
+WORD_ORDERS = ("big", "little")
+
+
+@dataclass(frozen=True)
+class DType:
+    name: str
+    registers: int
+    struct_code: str  # big-endian struct format for the assembled bytes
+    sentinel: int | None  # raw integer pattern meaning "not implemented", or None
+    is_float: bool = False
+
+    @property
+    def signed(self) -> bool:
+        return self.struct_code.islower() and not self.is_float
+
+    @property
+    def bits(self) -> int:
+        return 16 * self.registers
+
+
+DTYPES: dict[str, DType] = {
+    d.name: d
+    for d in (
+        DType("u16", 1, ">H", 0xFFFF),
+        DType("i16", 1, ">h", 0x8000),
+        DType("u32", 2, ">I", 0xFFFFFFFF),
+        DType("i32", 2, ">i", 0x80000000),
+        DType("u64", 4, ">Q", 0xFFFFFFFFFFFFFFFF),
+        DType("i64", 4, ">q", 0x8000000000000000),
+        DType("f32", 2, ">f", None, is_float=True),
+        DType("f64", 4, ">d", None, is_float=True),
+    )
+}
+
+
+def _words_to_bytes(words: list[int] | tuple[int, ...], word_order: str) -> bytes:
+    if word_order == "little":
+        words = list(reversed(words))
+    return b"".join(w.to_bytes(2, "big") for w in words)
+
+
+def _bytes_to_words(data: bytes, word_order: str) -> list[int]:
+    words = [int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data), 2)]
+    if word_order == "little":
+        words.reverse()
+    return words
+
+
+def decode(dtype: DType, words: list[int] | tuple[int, ...], word_order: str = "big") -> float | None:
+    """Decode ``dtype.registers`` words into a number, or ``None`` for a sentinel/NaN."""
+    if len(words) != dtype.registers:
+        raise ValueError(f"{dtype.name} needs {dtype.registers} registers, got {len(words)}")
+    data = _words_to_bytes(words, word_order)
+    if dtype.sentinel is not None and int.from_bytes(data, "big") == dtype.sentinel:
+        return None
+    (value,) = struct.unpack(dtype.struct_code, data)
+    if dtype.is_float:
+        return None if not math.isfinite(value) else float(value)
+    return value
+
+
+def encode(dtype: DType, value: float | None, word_order: str = "big") -> list[int]:
+    """Encode a raw number (already divided by its scale) into register words.
+
+    ``None`` encodes the sentinel (NaN for floats). Integers are rounded;
+    unsigned values wrap modulo 2**bits like a real device counter; signed
+    values outside the range raise ``OverflowError``.
+    """
+    if value is None:
+        if dtype.is_float:
+            data = struct.pack(dtype.struct_code, math.nan)
+        else:
+            data = dtype.sentinel.to_bytes(2 * dtype.registers, "big")
+        return _bytes_to_words(data, word_order)
+    if dtype.is_float:
+        data = struct.pack(dtype.struct_code, value)
+    else:
+        raw = int(round(value))
+        if not dtype.signed:
+            raw %= 1 << dtype.bits
+        data = struct.pack(dtype.struct_code, raw)
+    return _bytes_to_words(data, word_order)

@@ -1,0 +1,279 @@
+"""The ``energymon`` command line.
+
+Every command documents itself (``energymon COMMAND --help``). Fatal problems
+print one clear line naming the file/field/device and exit non-zero; no raw
+tracebacks (set ENERGYMON_DEBUG=1 to see one for an internal error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+import time
+import traceback
+from datetime import datetime
+from pathlib import Path
+
+from drivers.profile import ProfileError, builtin_names, load_profile
+from energymon import __version__
+from energymon.collector import CollectorError
+from energymon.config import Config, ConfigError, load_config
+from energymon.sim.serve import SimulationError
+from energymon.store import StoreError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
+USER_ERRORS = (ConfigError, ProfileError, StoreError, SimulationError, CollectorError)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="energymon",
+        description="Energy monitor for industrial parks: polls PV inverters, storage and meters over Modbus, "
+                    "logs to SQLite, shows a live desktop GUI.",
+    )
+    parser.add_argument("--version", action="version", version=f"energymon {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def site_args(p: argparse.ArgumentParser, config_required: bool = True) -> None:
+        p.add_argument("--config", type=Path, required=config_required, metavar="FILE",
+                       help="site configuration (TOML)")
+        p.add_argument("--db", type=Path, metavar="FILE", help="database file (overrides the config's storage.database)")
+
+    p = sub.add_parser("demo", help="run the built-in demo park (simulated devices, live collection, GUI)",
+                       description="Start the built-in demo park: simulated devices on free loopback ports, "
+                                   "live collection into a database under the user data directory, and the GUI.")
+    p.add_argument("--headless", action="store_true", help="no GUI: print a live summary every few seconds")
+    p.add_argument("--duration", type=float, metavar="S", help="stop after S seconds")
+    p.add_argument("--summary-every", type=float, default=5.0, metavar="S",
+                   help="seconds between headless summaries (default 5)")
+
+    p = sub.add_parser("gui", help="open the desktop app (collects in the background unless --no-collect)",
+                       description="Open the desktop GUI. It collects in the background unless --no-collect, "
+                                   "in which case it views a database that another collector writes.")
+    site_args(p, config_required=False)
+    p.add_argument("--no-collect", action="store_true", help="only view the database, do not poll devices")
+
+    p = sub.add_parser("collect", help="headless collector (for running as a service)",
+                       description="Poll every device of the config and log readings to the database.")
+    site_args(p)
+    p.add_argument("--duration", type=float, metavar="S", help="stop after S seconds")
+    p.add_argument("--summary-every", type=float, default=60.0, metavar="S",
+                   help="seconds between summary lines (default 60; 0 = none)")
+
+    p = sub.add_parser("simulate", help="serve every device of the config as a simulated Modbus device",
+                       description="Serve every device of the config as a simulated Modbus TCP device on its "
+                                   "connection's host and port, until interrupted.")
+    site_args(p)
+    p.add_argument("--seed", type=int, default=1, help="weather and load seed (default 1)")
+    p.add_argument("--duration", type=float, metavar="S", help="stop after S seconds")
+
+    p = sub.add_parser("check-config", help="validate a site configuration (exit 0 if valid, 2 if not)",
+                       description="Validate a site configuration: exit 0 if valid, 2 if not.")
+    p.add_argument("--config", type=Path, required=True, metavar="FILE", help="site configuration (TOML)")
+
+    sub.add_parser("profiles", help="list the built-in device profiles with role and source",
+                   description="List the built-in device profiles with their role, reads per poll and source.")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    try:
+        return COMMANDS[args.command](args)
+    except USER_ERRORS as exc:
+        print(f"energymon: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - last line of defence: one line, not a traceback
+        if os.environ.get("ENERGYMON_DEBUG"):
+            traceback.print_exc()
+        print(f"energymon: internal error: {type(exc).__name__}: {exc} "
+              "(set ENERGYMON_DEBUG=1 for details and please report it)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+# -- commands --------------------------------------------------------------------
+def cmd_check_config(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    roles: dict[str, int] = {}
+    for d in config.devices:
+        roles[d.role.value] = roles.get(d.role.value, 0) + 1
+    summary = ", ".join(f"{n} {role}" for role, n in sorted(roles.items()))
+    print(f"{args.config}: valid: site '{config.site.name}', {len(config.devices)} devices ({summary}) "
+          f"on {len(config.connections)} connections; database {config.storage.database}")
+    return EXIT_OK
+
+
+def cmd_profiles(args: argparse.Namespace) -> int:
+    print(f"{'name':<22} {'role':<8} {'values':>6} {'reads':>5}  source")
+    for name in builtin_names():
+        profile = load_profile(name)
+        print(f"{name:<22} {profile.role.value:<8} {len(profile.points):>6} {len(profile.blocks):>5}  {profile.source}")
+    return EXIT_OK
+
+
+def _load_site(args: argparse.Namespace) -> tuple[Config, Path, str]:
+    config = load_config(args.config)
+    db_path = args.db if args.db else config.storage.database
+    return config, db_path, args.config.read_text(encoding="utf-8")
+
+
+def _install_stop_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # Windows: KeyboardInterrupt still ends the run
+            pass
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from energymon.sim.serve import SimulatedPark
+
+    config = load_config(args.config)
+
+    async def body() -> None:
+        stop = asyncio.Event()
+        _install_stop_signals(stop)
+        park = SimulatedPark(config, seed=args.seed)
+        await park.start()
+        for name, server in park.servers.items():
+            units = ", ".join(f"{d.id}@{d.unit}" for d in config.devices if d.connection == name)
+            print(f"serving {name} on {server.host}:{server.port}: {units}", flush=True)
+        try:
+            await asyncio.wait_for(stop.wait(), args.duration)
+        except asyncio.TimeoutError:
+            pass
+        finally:
+            await park.stop()
+            print(f"stopped; {sum(s.requests for s in park.servers.values())} requests served", flush=True)
+
+    asyncio.run(body())
+    return EXIT_OK
+
+
+async def _print_summaries(site, collector, db_path: Path, every_s: float, stop: asyncio.Event) -> None:
+    from energymon.live import site_totals
+    from energymon.queries import StoreReader
+    from energymon.summary import device_lines, energy_line, local_midnight_ms, site_line
+    from drivers.quantities import Role
+
+    reader: StoreReader | None = None
+    try:
+        while not stop.is_set():
+            try:
+                await asyncio.wait_for(stop.wait(), every_s)
+                break
+            except asyncio.TimeoutError:
+                pass
+            now = time.time()
+            now_ms = int(now * 1000)
+            latest = dict(collector.latest)
+            totals = site_totals(site.roles, latest, now_ms)
+            midnight = local_midnight_ms(now, site.tz)
+            if reader is None and db_path.exists():
+                reader = StoreReader(db_path)
+            energy = None
+            if reader is not None:
+                energy = await asyncio.to_thread(reader.counter_energy_since, site.ids(Role.PV), "yield_wh", midnight)
+            stamp = datetime.fromtimestamp(now, site.tz).strftime("%H:%M:%S")
+            lines = [f"[{stamp}] {site_line(totals)}"]
+            if energy is not None:
+                lines.append("  " + energy_line(energy.energy_wh, energy.first_ts_ms,
+                                                site.emission_factor_kg_per_kwh, site.tz, midnight))
+            states = {d: h.state for d, h in collector.health.items()}
+            lines += device_lines(collector.config, latest, states, now_ms)
+            print("\n".join(lines), flush=True)
+    finally:
+        if reader is not None:
+            reader.close()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from energymon.demo import demo_dir
+
+    if not args.headless:
+        from ui.app import run_demo_gui  # the CLI's one allowed upward import, lazily
+
+        return run_demo_gui(duration_s=args.duration)
+
+    from energymon.demo import run_demo
+    from energymon.site import SiteInfo
+
+    async def body() -> None:
+        stop = asyncio.Event()
+        _install_stop_signals(stop)
+        tasks = []
+
+        def started(demo) -> None:
+            print(f"energymon demo: {len(demo.config.devices)} simulated devices on 127.0.0.1 "
+                  f"(ports {', '.join(str(p) for p in demo.simulator.ports.values())})", flush=True)
+            print(f"config:   {demo.config.path}\ndatabase: {demo.db_path}", flush=True)
+            site = SiteInfo.from_config(demo.config)
+            tasks.append(asyncio.create_task(
+                _print_summaries(site, demo.collection.collector, demo.db_path, args.summary_every, stop)))
+
+        await run_demo(stop, started, demo_dir(), args.duration)
+        stop.set()
+        await asyncio.gather(*tasks)
+
+    asyncio.run(body())
+    return EXIT_OK
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    from energymon.service import Collection, run_until_stopped
+    from energymon.site import SiteInfo
+
+    config, db_path, text = _load_site(args)
+
+    async def body() -> None:
+        stop = asyncio.Event()
+        _install_stop_signals(stop)
+        collection = Collection(config, db_path, text)
+        print(f"collecting {len(config.devices)} devices into {db_path}", flush=True)
+        tasks = []
+        if args.summary_every and args.summary_every > 0:
+            tasks.append(asyncio.create_task(_print_summaries(
+                SiteInfo.from_config(config), collection.collector, db_path, args.summary_every, stop)))
+        await run_until_stopped(collection, stop, args.duration)
+        stop.set()
+        await asyncio.gather(*tasks)
+        print(f"stopped; {collection.writer.rows_committed} samples committed", flush=True)
+
+    asyncio.run(body())
+    return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from ui.app import run_site_gui  # the CLI's one allowed upward import, lazily
+
+    if args.config is None:
+        if not (args.no_collect and args.db):
+            print("energymon: error: gui needs --config FILE (or --no-collect --db FILE to view a database)",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        return run_site_gui(None, args.db, collect=False)
+    config, db_path, text = _load_site(args)
+    return run_site_gui(config, db_path, collect=not args.no_collect, config_text=text)
+
+
+COMMANDS = {
+    "check-config": cmd_check_config,
+    "profiles": cmd_profiles,
+    "simulate": cmd_simulate,
+    "demo": cmd_demo,
+    "collect": cmd_collect,
+    "gui": cmd_gui,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Simulated park: physics (pure functions), a stateful park model and a Modbus TCP server."""

@@ -1,0 +1,237 @@
+"""SQLite store: schema (migrations), the single writer, and the site record.
+
+Layout (see docs/database.md for the user-facing description):
+
+- ``site``: key/value facts about the site the database was written with,
+  including the full config text, so the database is self-describing.
+- ``devices``: one row per device as last configured.
+- ``channels``: one row per (device, quantity) with unit and kind.
+- ``samples``: (channel_id, ts_ms, value) - every value that was read; UTC
+  epoch milliseconds; WITHOUT ROWID, keyed by channel then time.
+- ``events``: device offline/recovered, rejected values, collector start/stop.
+
+One writer thread owns the write connection and drains a queue; each batch is
+one transaction. WAL mode with ``synchronous=FULL``: a committed batch is on
+disk before the commit returns.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from drivers.quantities import QUANTITIES
+from energymon.config import Config
+
+migrations = Migrations("energymon")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db["site"].create({"key": str, "value": str}, pk="key")
+    db["devices"].create(
+        {"id": str, "name": str, "role": str, "profile": str, "connection": str, "address": str,
+         "unit": int, "poll_interval_s": float, "rated_power_kw": float, "invert": int, "updated_ms": int},
+        pk="id",
+    )
+    db["channels"].create(
+        {"id": int, "device_id": str, "quantity": str, "unit": str, "kind": str}, pk="id", not_null={"device_id", "quantity"}
+    )
+    db["channels"].create_index(["device_id", "quantity"], unique=True)
+    db.execute(
+        "CREATE TABLE samples (channel_id INTEGER NOT NULL REFERENCES channels(id), ts_ms INTEGER NOT NULL,"
+        " value REAL NOT NULL, PRIMARY KEY (channel_id, ts_ms)) WITHOUT ROWID"
+    )
+    db["events"].create(
+        {"id": int, "ts_ms": int, "device_id": str, "kind": str, "severity": str, "detail": str}, pk="id"
+    )
+    db["events"].create_index(["ts_ms"])
+    db.execute(
+        """CREATE VIEW samples_readable AS
+        SELECT strftime('%Y-%m-%dT%H:%M:%fZ', s.ts_ms / 1000.0, 'unixepoch') AS time_utc,
+               c.device_id, c.quantity, s.value, c.unit
+        FROM samples s JOIN channels c ON c.id = s.channel_id"""
+    )
+
+
+class StoreError(RuntimeError):
+    """The database cannot be opened or written; the message names the file."""
+
+
+def open_db(path: Path, readonly: bool = False) -> sqlite_utils.Database:
+    """Open the database; the writer side creates it and applies migrations, readers only SELECT."""
+    try:
+        if readonly:
+            if not path.exists():
+                raise StoreError(f"{path}: database not found")
+            # A plain connection that only ever SELECTs, in autocommit mode: each query
+            # is its own short read transaction. (mode=ro cannot open a WAL database
+            # whose -shm file does not exist yet.)
+            conn = sqlite3.connect(path, check_same_thread=False, timeout=10)
+            conn.isolation_level = None
+            db = sqlite_utils.Database(conn)
+            if not db["site"].exists():
+                raise StoreError(f"{path}: not an energymon database")
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, check_same_thread=False, timeout=10)
+            db = sqlite_utils.Database(conn)
+            db.enable_wal()
+            db.execute("PRAGMA synchronous=FULL")
+            migrations.apply(db)
+        return db
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: {exc}") from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot open database: {exc.strerror or exc}") from None
+
+
+@dataclass(frozen=True)
+class SampleBatch:
+    """Values read from one device at one time (UTC epoch ms); ``None`` values are not stored."""
+
+    device_id: str
+    ts_ms: int
+    values: dict[str, float | None]
+
+
+@dataclass(frozen=True)
+class Event:
+    ts_ms: int
+    device_id: str | None
+    kind: str
+    severity: str
+    detail: str
+
+
+def record_site(db: sqlite_utils.Database, config: Config, config_text: str | None = None) -> None:
+    """Write the site and device definitions, so the database describes itself."""
+    now_ms = int(time.time() * 1000)
+    site = config.site
+    facts = {
+        "name": site.name, "timezone": site.timezone, "latitude": site.latitude, "longitude": site.longitude,
+        "emission_factor_kg_per_kwh": config.carbon.emission_factor_kg_per_kwh,
+        "emission_factor_source": config.carbon.source,
+        "config_path": str(config.path) if config.path else "",
+    }
+    if config_text is not None:
+        facts["config_toml"] = config_text
+    with db.atomic():
+        db["site"].upsert_all(({"key": k, "value": json.dumps(v)} for k, v in facts.items()), pk="key")
+        db["devices"].upsert_all(
+            (
+                {"id": d.id, "name": d.name, "role": d.role.value, "profile": d.profile_name,
+                 "connection": d.connection, "address": config.connections[d.connection].address,
+                 "unit": d.unit, "poll_interval_s": d.poll_interval_s, "rated_power_kw": d.rated_power_kw,
+                 "invert": int(d.invert), "updated_ms": now_ms}
+                for d in config.devices
+            ),
+            pk="id",
+        )
+
+
+class StoreWriter:
+    """The one writer: a thread that drains a queue into batched transactions.
+
+    A batch is committed when ``max_rows`` rows are pending or ``max_delay_s``
+    has passed since the oldest pending row, whichever is first. ``close()``
+    flushes everything queued before it.
+    """
+
+    def __init__(self, db_path: Path, max_rows: int = 20_000, max_delay_s: float = 1.0) -> None:
+        self.db_path = db_path
+        self.db = open_db(db_path)
+        self.max_rows = max_rows
+        self.max_delay_s = max_delay_s
+        self._queue: queue.Queue = queue.Queue()
+        self._channels: dict[tuple[str, str], int] = {
+            (r["device_id"], r["quantity"]): r["id"] for r in self.db["channels"].rows
+        }
+        self.rows_committed = 0
+        self.batches_committed = 0
+        self.error: str | None = None
+        self._thread = threading.Thread(target=self._run, name="energymon-store-writer", daemon=True)
+        self._thread.start()
+
+    def put_samples(self, batch: SampleBatch) -> None:
+        self._queue.put(batch)
+
+    def put_event(self, event: Event) -> None:
+        self._queue.put(event)
+
+    def close(self, timeout_s: float = 10.0) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout_s)
+        self.db.close()
+
+    def _run(self) -> None:
+        pending: list[SampleBatch | Event] = []
+        pending_rows = 0
+        first_at = 0.0
+        stopping = False
+        while not stopping:
+            wait = None if not pending else max(0.0, first_at + self.max_delay_s - time.monotonic())
+            try:
+                item = self._queue.get(timeout=wait)
+            except queue.Empty:
+                item = ...
+            if item is None:
+                stopping = True
+            elif item is not ...:
+                if not pending:
+                    first_at = time.monotonic()
+                pending.append(item)
+                pending_rows += len(item.values) if isinstance(item, SampleBatch) else 1
+            due = pending and (stopping or pending_rows >= self.max_rows
+                               or time.monotonic() >= first_at + self.max_delay_s)
+            if due:
+                try:
+                    self._commit(pending)
+                except sqlite3.Error as exc:
+                    self.error = f"{self.db_path}: write failed: {exc}"
+                    return
+                pending, pending_rows = [], 0
+
+    def _commit(self, items: Iterable[SampleBatch | Event]) -> None:
+        samples: list[tuple[int, int, float]] = []
+        events: list[dict] = []
+        with self.db.atomic():
+            for item in items:
+                if isinstance(item, Event):
+                    events.append({"ts_ms": item.ts_ms, "device_id": item.device_id, "kind": item.kind,
+                                   "severity": item.severity, "detail": item.detail})
+                    continue
+                for quantity, value in item.values.items():
+                    if value is None:
+                        continue
+                    samples.append((self._channel(item.device_id, quantity), item.ts_ms, value))
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO samples (channel_id, ts_ms, value) VALUES (?, ?, ?)", samples
+            )
+            if events:
+                self.db["events"].insert_all(events)
+        self.rows_committed += len(samples)
+        self.batches_committed += 1
+
+    def _channel(self, device_id: str, quantity: str) -> int:
+        key = (device_id, quantity)
+        if key not in self._channels:
+            q = QUANTITIES[quantity]
+            self.db.conn.execute(
+                "INSERT OR IGNORE INTO channels (device_id, quantity, unit, kind) VALUES (?, ?, ?, ?)",
+                (device_id, quantity, q.unit, q.kind.value),
+            )
+            row = self.db.conn.execute(
+                "SELECT id FROM channels WHERE device_id = ? AND quantity = ?", key
+            ).fetchone()
+            self._channels[key] = row[0]
+        return self._channels[key]
