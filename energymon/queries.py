@@ -120,3 +120,32 @@ class StoreReader:
             parts = (pv, storage, grid)
             series.consumption_w.append(None if None in parts or not members[Role.GRID] else sum(parts))
         return series
+
+
+def latest_readings(reader: StoreReader, devices: list, since_ms: int) -> dict:
+    """Latest stored value of every quantity per device, as collector-like readings.
+
+    For a viewer without its own collector (``gui --no-collect``). Only samples
+    at or after ``since_ms`` count; ``devices`` are :class:`energymon.site.DeviceInfo`.
+    """
+    from types import MappingProxyType
+
+    from energymon.live import Reading
+
+    rows = reader.db.execute(
+        """SELECT c.device_id, c.quantity, s.ts_ms, s.value
+           FROM channels c JOIN samples s ON s.channel_id = c.id
+           WHERE s.ts_ms = (SELECT max(ts_ms) FROM samples WHERE channel_id = c.id) AND s.ts_ms >= ?""",
+        (since_ms,),
+    ).fetchall()
+    by_device: dict[str, dict] = {}
+    stamps: dict[str, int] = {}
+    for device_id, quantity, ts_ms, value in rows:
+        by_device.setdefault(device_id, {})[quantity] = value
+        stamps[device_id] = max(ts_ms, stamps.get(device_id, 0))
+    out = {}
+    for info in devices:
+        if info.id in by_device:
+            out[info.id] = Reading(info.id, info.role, stamps[info.id], MappingProxyType(by_device[info.id]),
+                                   True, None, 0.0, info.poll_interval_s)
+    return out

@@ -1,0 +1,105 @@
+"""GUI entry points used by the CLI (``energymon demo``, ``energymon gui``)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from energymon.config import Config
+from energymon.demo import demo_dir, run_demo
+from energymon.queries import StoreReader
+from energymon.service import BackgroundRunner, Collection, run_until_stopped
+from energymon.site import SiteInfo
+from ui.main_window import MainWindow
+from ui.workers import LiveBridge
+
+
+def _app() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("energymon")
+    app.setOrganizationName("energymon")
+    return app
+
+
+def start_demo_window(directory: Path | None = None) -> tuple[MainWindow, BackgroundRunner, LiveBridge]:
+    """Create the main window and start the demo park behind it (collector thread)."""
+    window = MainWindow()
+    bridge = LiveBridge()
+    bridge.reading.connect(window.on_reading)
+    bridge.started.connect(window.set_site)
+    bridge.failed.connect(window.show_failure)
+
+    def on_started(demo) -> None:  # runs on the collector thread
+        demo.collection.collector.reading_subscribers.append(bridge.reading.emit)
+        bridge.started.emit(SiteInfo.from_config(demo.config), demo.db_path)
+
+    async def main(stop: asyncio.Event) -> None:
+        try:
+            await run_demo(stop, on_started, directory or demo_dir())
+        except Exception as exc:
+            bridge.failed.emit(str(exc))
+            raise
+
+    runner = BackgroundRunner(main)
+    runner.start()
+    window._bridge = bridge  # keep the bridge alive as long as the window
+    return window, runner, bridge
+
+
+def start_site_window(config: Config | None, db_path: Path, collect: bool,
+                      config_text: str | None = None) -> tuple[MainWindow, BackgroundRunner | None, LiveBridge]:
+    window = MainWindow(viewer_only=not collect)
+    bridge = LiveBridge()
+    bridge.reading.connect(window.on_reading)
+    bridge.failed.connect(window.show_failure)
+    window._bridge = bridge
+    if not collect:
+        reader = StoreReader(db_path)  # fails early with a clear StoreError for a wrong file
+        try:
+            site = SiteInfo.from_config(config) if config else SiteInfo.from_db(reader.site(), reader.devices())
+        finally:
+            reader.close()
+        window.set_site(site, db_path)
+        return window, None, bridge
+
+    async def main(stop: asyncio.Event) -> None:
+        try:
+            collection = Collection(config, db_path, config_text)
+            collection.collector.reading_subscribers.append(bridge.reading.emit)
+            await run_until_stopped(collection, stop)
+        except Exception as exc:
+            bridge.failed.emit(str(exc))
+            raise
+
+    window.set_site(SiteInfo.from_config(config), db_path)
+    runner = BackgroundRunner(main)
+    runner.start()
+    return window, runner, bridge
+
+
+def _exec(window: MainWindow, runner: BackgroundRunner | None, duration_s: float | None) -> int:
+    app = _app()
+    window.show()
+    if duration_s:
+        QTimer.singleShot(int(duration_s * 1000), window.close)
+    app.exec()
+    window.shutdown()
+    if runner is not None:
+        runner.stop()
+    return 0
+
+
+def run_demo_gui(duration_s: float | None = None) -> int:
+    _app()
+    window, runner, _ = start_demo_window()
+    return _exec(window, runner, duration_s)
+
+
+def run_site_gui(config: Config | None, db_path: Path, collect: bool, config_text: str | None = None) -> int:
+    _app()
+    window, runner, _ = start_site_window(config, db_path, collect, config_text)
+    return _exec(window, runner, None)
