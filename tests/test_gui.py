@@ -1,0 +1,126 @@
+"""The main window offscreen, with the demo park running behind it over real loopback Modbus."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+from PySide6.QtCore import QThread
+
+from drivers.quantities import Role
+from energymon.live import Reading
+from energymon.site import DeviceInfo
+from ui.app import start_demo_window, start_site_window
+from ui.device_table import COLUMNS, DeviceTableModel
+from types import MappingProxyType
+
+
+def _number(text: str) -> float:
+    return float(text.split()[0].replace(",", ""))
+
+
+@pytest.fixture
+def demo_window(qtbot, tmp_path):
+    window, runner, _bridge = start_demo_window(tmp_path)
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.shutdown()
+    runner.stop()
+    assert not runner.running
+
+
+def test_live_values_arrive_in_tiles_and_table(qtbot, demo_window):
+    window = demo_window
+    qtbot.waitUntil(lambda: window.site is not None, timeout=15_000)
+    device_ids = [d.id for d in window.site.devices]
+    # Every demo device has delivered a reading to the GUI thread.
+    qtbot.waitUntil(lambda: set(window.readings) == set(device_ids), timeout=30_000)
+    qtbot.waitUntil(lambda: window.tile_consumption.value_text != "—", timeout=10_000)
+
+    # Tiles show numbers, consistent with the readings they came from.
+    pv = _number(window.tile_pv.value_text)
+    consumption = _number(window.tile_consumption.value_text)
+    assert pv >= 0
+    assert consumption > 0
+    assert window.tile_pv.value_text.endswith("kW")
+
+    model = window.device_model
+    assert model.rowCount() == len(device_ids)
+    status_col = [c.title for c in COLUMNS].index("Status")
+    # The table follows the readings (throttled refresh): every device ends up online.
+    qtbot.waitUntil(lambda: {model.index(r, status_col).data() for r in range(model.rowCount())} == {"online"},
+                    timeout=10_000)
+
+    # The database view (chart + today's energy) arrives from the reader thread.
+    qtbot.waitUntil(lambda: window.last_view is not None and len(window.last_view.series.ts_ms) > 0, timeout=20_000)
+    assert window.tile_pv_today.value_text.endswith("kWh")
+    # The chart draws what the reader computed (one device on the grid meter: every bucket has it).
+    qtbot.waitUntil(lambda: window.curves["grid_w"].getData()[0] is not None
+                    and len(window.curves["grid_w"].getData()[0]) > 0, timeout=20_000)
+
+
+def test_database_reads_run_off_the_gui_thread(qtbot, demo_window):
+    window = demo_window
+    seen_threads = []
+    window._db_worker.result.connect(lambda _view: seen_threads.append(QThread.currentThread()),
+                                     type=__import__("PySide6.QtCore", fromlist=["Qt"]).Qt.DirectConnection)
+    qtbot.waitUntil(lambda: window.site is not None, timeout=15_000)
+    window._request_db()
+    qtbot.waitUntil(lambda: bool(seen_threads), timeout=15_000)
+    assert seen_threads[0] is not window.thread()
+    assert window._db_thread.isRunning()
+    # The collector runs on its own Python thread, not the GUI thread.
+    names = {t.name for t in threading.enumerate()}
+    assert "energymon-collector" in names
+
+
+def test_viewer_mode_shows_live_data_written_by_another_collector(qtbot, tmp_path):
+    writer_window, runner, _ = start_demo_window(tmp_path)
+    qtbot.addWidget(writer_window)
+    try:
+        qtbot.waitUntil(lambda: writer_window.site is not None, timeout=15_000)
+        db_path = writer_window.db_path
+        qtbot.waitUntil(lambda: db_path.exists() and len(writer_window.readings) == len(writer_window.site.devices),
+                        timeout=30_000)
+        time.sleep(1.5)  # let the writer commit its first batch (max_delay_s = 1 s)
+        viewer, no_runner, _ = start_site_window(None, db_path, collect=False)
+        qtbot.addWidget(viewer)
+        assert no_runner is None
+        assert viewer.site.name == writer_window.site.name  # site comes from the database itself
+        qtbot.waitUntil(lambda: viewer.tile_consumption.value_text != "—", timeout=20_000)
+        assert _number(viewer.tile_consumption.value_text) > 0
+        viewer.shutdown()
+    finally:
+        writer_window.shutdown()
+        runner.stop()
+
+
+def test_device_table_model_passes_qtmodeltester(qtmodeltester):
+    devices = (
+        DeviceInfo("inv-1", "Inverter 1", Role.PV, 100, 5, "127.0.0.1:1502", 1),
+        DeviceInfo("bess-1", "Battery", Role.STORAGE, 50, 5, "127.0.0.1:1502", 2),
+        DeviceInfo("grid", "Grid", Role.GRID, 500, 2, "127.0.0.1:1503", 1),
+    )
+    now_ms = 1_700_000_000_000
+    readings = {
+        "inv-1": Reading("inv-1", Role.PV, now_ms - 1000, MappingProxyType({"power_w": 51_200.0, "yield_wh": 9e6}),
+                         True, None, 0.01, 5),
+        "bess-1": Reading("bess-1", Role.STORAGE, now_ms - 1000, MappingProxyType({}), False, "timeout: no answer",
+                          1.0, 5),
+    }
+    model = DeviceTableModel()
+    from zoneinfo import ZoneInfo
+
+    model.set_rows(devices, readings, now_ms, ZoneInfo("Asia/Shanghai"))
+    qtmodeltester.check(model)
+    power_col = [c.title for c in COLUMNS].index("Power kW")
+    status_col = [c.title for c in COLUMNS].index("Status")
+    assert model.index(0, power_col).data() == "51.2"
+    assert model.index(1, status_col).data() == "offline"
+    assert model.index(1, power_col).data() == "—"  # a failed read shows no number, never the last one
+    assert model.index(2, status_col).data() == "waiting"
