@@ -22,6 +22,7 @@ from typing import Protocol
 ILLEGAL_FUNCTION = 0x01
 ILLEGAL_DATA_ADDRESS = 0x02
 ILLEGAL_DATA_VALUE = 0x03
+SERVER_DEVICE_FAILURE = 0x04
 GATEWAY_TARGET_FAILED = 0x0B
 _MBAP = struct.Struct(">HHHB")  # transaction id, protocol id, length, unit id
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from energymon.config import Config, Device
-from energymon.sim.modbus_server import ILLEGAL_DATA_ADDRESS, ModbusTcpServer
+from energymon.sim.modbus_server import ILLEGAL_DATA_ADDRESS, SERVER_DEVICE_FAILURE, ModbusTcpServer
 from energymon.sim.park import Park
 
 
@@ -25,7 +25,10 @@ class ParkDevice:
 
     def read_registers(self, table: str, address: int, count: int) -> list[int] | int:
         self.park.advance_to(self.clock())
-        image = self.device.profile.encode_values(self.park.device_view(self.device.id))[table]
+        try:
+            image = self.device.profile.encode_values(self.park.device_view(self.device.id))[table]
+        except OverflowError:  # a simulated value does not fit its register: the device reports a failure
+            return SERVER_DEVICE_FAILURE
         if not image:
             return ILLEGAL_DATA_ADDRESS
         lowest, highest = min(image), max(image)
