@@ -208,7 +208,7 @@ class _Parser:
         tz = self.text(t, "timezone", "site")
         try:
             ZoneInfo(tz)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: e.g. 'Asia' is a tzdata folder
             raise self.error("site.timezone", f"unknown IANA time zone '{tz}' (e.g. Asia/Shanghai)") from None
         lat = self.number(t, "latitude", "site", -90, 90)
         lon = self.number(t, "longitude", "site", -180, 180)
@@ -284,57 +284,69 @@ class _Parser:
             raise self.error("devices", "missing: at least one [[devices]] entry is required")
         if not isinstance(value, list):
             raise self.error("devices", "expected [[devices]] entries")
-        allowed = {"id", "name", "role", "profile", "connection", "unit", "poll_interval_s",
-                   "rated_power_kw", "invert", "sim"}
         devices: list[Device] = []
         seen: dict[str, int] = {}
-        seen_units: dict[tuple[str, int], str] = {}
+        seen_units: dict[tuple[str, int, Role], str] = {}
         for i, t in enumerate(value):
             where = f"devices[{i}]"
             if not isinstance(t, dict):
                 raise self.error(where, "expected a table")
-            self.no_unknown(t, where, allowed)
-            dev_id = self.text(t, "id", where)
-            if not DEVICE_ID.match(dev_id):
-                raise self.error(f"{where}.id", f"'{dev_id}' may only use letters, digits, '-' and '_' (max 64)")
-            if dev_id in seen:
-                raise self.error(f"{where}.id", f"duplicate device id '{dev_id}' (also devices[{seen[dev_id]}])")
-            seen[dev_id] = i
-            name = self.text(t, "name", where, default=dev_id)
-            role_text = self.text(t, "role", where)
             try:
-                role = Role(role_text)
-            except ValueError:
-                raise self.error(f"{where}.role", f"unknown role '{role_text}' (expected pv, storage, load or grid)") from None
-            conn = self.text(t, "connection", where)
-            if conn not in connections:
-                known = ", ".join(sorted(connections))
-                raise self.error(f"{where}.connection", f"no connection named '{conn}' (defined: {known})")
-            unit = self.number(t, "unit", where, 0, 255, default=1, integer=True)
-            if (conn, unit) in seen_units and role == devices[seen[seen_units[(conn, unit)]]].role:
-                raise self.error(f"{where}.unit", f"unit {unit} on '{conn}' is already used by '{seen_units[(conn, unit)]}'")
-            seen_units.setdefault((conn, unit), dev_id)
-            poll = self.number(t, "poll_interval_s", where, 0.1, 3600, default=5)
-            rated = self.number(t, "rated_power_kw", where, 0.001, 1_000_000)
-            invert = t.get("invert", False)
-            if not isinstance(invert, bool):
-                raise self.error(f"{where}.invert", "expected true or false")
-            profile_name = self.text(t, "profile", where)
-            try:
-                profile = load_profile(profile_name, self.base_dir)
-            except ProfileError as exc:
-                raise self.error(f"{where}.profile", str(exc)) from None
-            if profile.role != role:
-                raise self.error(
-                    f"{where}.profile",
-                    f"profile '{profile.name}' is for role {profile.role.value}, but the device's role is {role.value}",
-                )
-            sim = self.sim(t.get("sim"), f"{where}.sim", role)
-            devices.append(Device(dev_id, name, role, profile_name, profile, conn, unit, float(poll),
-                                  float(rated), invert, sim))
+                devices.append(self.device(t, where, i, connections, seen, seen_units))
+            except ConfigError as exc:
+                dev_id = t.get("id")
+                if isinstance(dev_id, str) and f"'{dev_id}'" not in str(exc):
+                    raise ConfigError(f"{exc} (device '{dev_id}')") from None
+                raise
         if not devices:
             raise self.error("devices", "at least one device is required")
         return tuple(devices)
+
+    def device(self, t: dict, where: str, i: int, connections: dict[str, Connection],
+               seen: dict[str, int], seen_units: dict[tuple[str, int, Role], str]) -> Device:
+        allowed = {"id", "name", "role", "profile", "connection", "unit", "poll_interval_s",
+                   "rated_power_kw", "invert", "sim"}
+        self.no_unknown(t, where, allowed)
+        dev_id = self.text(t, "id", where)
+        if not DEVICE_ID.match(dev_id):
+            raise self.error(f"{where}.id", f"'{dev_id}' may only use letters, digits, '-' and '_' (max 64)")
+        if dev_id in seen:
+            raise self.error(f"{where}.id", f"duplicate device id '{dev_id}' (also devices[{seen[dev_id]}])")
+        seen[dev_id] = i
+        name = self.text(t, "name", where, default=dev_id)
+        role_text = self.text(t, "role", where)
+        try:
+            role = Role(role_text)
+        except ValueError:
+            raise self.error(f"{where}.role", f"unknown role '{role_text}' (expected pv, storage, load or grid)") from None
+        conn = self.text(t, "connection", where)
+        if conn not in connections:
+            known = ", ".join(sorted(connections))
+            raise self.error(f"{where}.connection", f"no connection named '{conn}' (defined: {known})")
+        unit = self.number(t, "unit", where, 0, 255, default=1, integer=True)
+        # A hybrid inverter is two devices (pv and storage) on one unit; two of one role is a mistake.
+        if (conn, unit, role) in seen_units:
+            raise self.error(f"{where}.unit", f"unit {unit} on '{conn}' is already used by "
+                             f"'{seen_units[(conn, unit, role)]}' (same role {role.value})")
+        seen_units[(conn, unit, role)] = dev_id
+        poll = self.number(t, "poll_interval_s", where, 0.1, 3600, default=5)
+        rated = self.number(t, "rated_power_kw", where, 0.001, 1_000_000)
+        invert = t.get("invert", False)
+        if not isinstance(invert, bool):
+            raise self.error(f"{where}.invert", "expected true or false")
+        profile_name = self.text(t, "profile", where)
+        try:
+            profile = load_profile(profile_name, self.base_dir)
+        except ProfileError as exc:
+            raise self.error(f"{where}.profile", str(exc)) from None
+        if profile.role != role:
+            raise self.error(
+                f"{where}.profile",
+                f"profile '{profile.name}' is for role {profile.role.value}, but the device's role is {role.value}",
+            )
+        sim = self.sim(t.get("sim"), f"{where}.sim", role)
+        return Device(dev_id, name, role, profile_name, profile, conn, unit, float(poll),
+                      float(rated), invert, sim)
 
     def sim(self, t: Any, where: str, role: Role) -> SimParams:
         if t is None:
