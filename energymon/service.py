@@ -15,7 +15,7 @@ from pathlib import Path
 from energymon.collector import Collector
 from energymon.config import Config
 from energymon.live import Reading
-from energymon.store import SampleBatch, StoreWriter, record_site
+from energymon.store import SampleBatch, StoreError, StoreWriter, record_site
 
 
 class Collection:
@@ -31,14 +31,21 @@ class Collection:
         self.collector.event_subscribers.append(self.writer.put_event)
 
     def _store_reading(self, reading: Reading) -> None:
+        if self.writer.error is not None:
+            # Never poll on while nothing can be stored: stop, and run() reports why.
+            self.collector.stop()
+            return
         if reading.ok:
             self.writer.put_samples(SampleBatch(reading.device_id, reading.ts_ms, dict(reading.values)))
 
     async def run(self, duration_s: float | None = None) -> None:
+        """Collect until stopped; raises :class:`StoreError` if the database could not be written."""
         try:
             await self.collector.run(duration_s)
         finally:
             await asyncio.to_thread(self.writer.close)
+        if self.writer.error is not None:
+            raise StoreError(self.writer.error)
 
 
 class BackgroundRunner:

@@ -52,6 +52,8 @@ class MainWindow(QMainWindow):
         self.readings: dict[str, Reading] = {}
         self.last_view: DbView | None = None
         self.readings_received = 0
+        self._status_text = ""
+        self._failed = False
         self.setWindowTitle(self.tr("energymon"))
         self.resize(1500, 950)
         self._build()
@@ -145,8 +147,9 @@ class MainWindow(QMainWindow):
         offset = datetime.now(site.tz).utcoffset() or timedelta(0)
         self.axis.utcOffset = -int(offset.total_seconds())  # pyqtgraph: seconds west of UTC
         mode = self.tr("viewing database") if self.viewer_only else self.tr("collecting")
-        self.status_label.setText(f"{mode}: {self.db_path}   ·   "
-                                  f"CO₂ factor {site.emission_factor_kg_per_kwh:g} kg/kWh ({site.emission_factor_source})")
+        self._status_text = (f"{mode}: {self.db_path}   ·   "
+                             f"CO₂ factor {site.emission_factor_kg_per_kwh:g} kg/kWh ({site.emission_factor_source})")
+        self.status_label.setText(self._status_text)
         self._refresh_live()
         self._request_db()
         self._chart_timer.start()
@@ -158,6 +161,7 @@ class MainWindow(QMainWindow):
             self._tile_timer.start()
 
     def show_failure(self, message: str) -> None:
+        self._failed = True
         self.status_label.setText(self.tr("Collector stopped: ") + message)
         self.status_label.setStyleSheet("color: #c53030; font-weight: 600;")
 
@@ -178,6 +182,8 @@ class MainWindow(QMainWindow):
 
     def _on_db_view(self, view: DbView) -> None:
         self.last_view = view
+        if not self._failed:
+            self.status_label.setText(self._status_text)
         if view.latest is not None:
             self.readings.update(view.latest)
             self._refresh_live()
@@ -190,7 +196,8 @@ class MainWindow(QMainWindow):
         self._refresh_energy()
 
     def _on_db_error(self, message: str) -> None:
-        self.status_label.setText(message)
+        if not self._failed:
+            self.status_label.setText(f"{self._status_text}   ·   {message}")
 
     def _refresh_live(self) -> None:
         if self.site is None:
