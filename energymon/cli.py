@@ -197,12 +197,32 @@ async def _print_summaries(site, collector, db_path: Path, every_s: float, stop:
             reader.close()
 
 
+def display_problem() -> str | None:
+    """Why a Qt window cannot open here, or None. (Qt itself aborts the process without a display.)"""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return "no display found (neither DISPLAY nor WAYLAND_DISPLAY is set)"
+
+
+def _gui_unavailable(hint: str) -> int | None:
+    problem = display_problem()
+    if problem is None:
+        return None
+    print(f"energymon: error: {problem}; {hint}", file=sys.stderr)
+    return EXIT_USAGE
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from energymon.demo import demo_dir
 
     if not args.headless:
+        if (code := _gui_unavailable("run 'energymon demo --headless', or set QT_QPA_PLATFORM=offscreen")) is not None:
+            return code
         from ui.app import run_demo_gui  # the CLI's one allowed upward import, lazily
 
+        print(f"energymon demo: simulated park on 127.0.0.1; config and database in {demo_dir()}", flush=True)
         return run_demo_gui(duration_s=args.duration)
 
     from energymon.demo import run_demo
@@ -254,6 +274,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    if (code := _gui_unavailable("use 'energymon collect' on a machine without a screen")) is not None:
+        return code
     from ui.app import run_site_gui  # the CLI's one allowed upward import, lazily
 
     if args.config is None:
