@@ -94,5 +94,8 @@ def encode(dtype: DType, value: float | None, word_order: str = "big") -> list[i
         raw = int(round(value))
         if not dtype.signed:
             raw %= 1 << dtype.bits
-        data = struct.pack(dtype.struct_code, raw)
+        try:
+            data = struct.pack(dtype.struct_code, raw)
+        except struct.error:
+            raise OverflowError(f"{value!r} does not fit in {dtype.name}") from None
     return _bytes_to_words(data, word_order)

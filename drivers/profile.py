@@ -179,6 +179,8 @@ def load_profile(name_or_path: str | Path, base_dir: Path | None = None) -> Prof
         raise ProfileError(f"{path}: not a UTF-8 text file") from None
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"{path}: TOML syntax error: {exc}") from None
+    except ValueError as exc:  # e.g. a NUL character in the path
+        raise ProfileError(f"{str(path)!r}: invalid profile path: {exc}") from None
     return parse_profile(data, path)
 
 
@@ -224,11 +226,13 @@ def parse_profile(data: dict[str, Any], path: Path) -> Profile:
     seen: dict[str, int] = {}
     for i, row in enumerate(rows):
         field = f"points[{i}]"
+        if not isinstance(row, dict):
+            raise fail(field, "expected a [[points]] table")
         for key in row:
             if key not in allowed_row:
                 raise fail(f"{field}.{key}", f"unknown key (expected one of: {', '.join(sorted(allowed_row))})")
         quantity = row.get("quantity")
-        if quantity not in QUANTITIES:
+        if not isinstance(quantity, str) or quantity not in QUANTITIES:
             raise fail(f"{field}.quantity", f"unknown quantity '{quantity}'")
         if quantity not in allowed_for(role):
             raise fail(f"{field}.quantity", f"'{quantity}' is not a quantity of role {role.value}")
@@ -236,13 +240,13 @@ def parse_profile(data: dict[str, Any], path: Path) -> Profile:
             raise fail(f"{field}.quantity", f"'{quantity}' is already mapped by points[{seen[quantity]}]")
         seen[quantity] = i
         table = row.get("table", "holding")
-        if table not in TABLES:
+        if not isinstance(table, str) or table not in TABLES:
             raise fail(f"{field}.table", f"'{table}' is not holding or input")
         address = row.get("address")
         if not isinstance(address, int) or isinstance(address, bool) or not 0 <= address <= 0xFFFF:
             raise fail(f"{field}.address", "expected a register address 0..65535")
         dtype_name = row.get("dtype")
-        if dtype_name not in DTYPES:
+        if not isinstance(dtype_name, str) or dtype_name not in DTYPES:
             raise fail(f"{field}.dtype", f"unknown dtype '{dtype_name}' (expected one of: {', '.join(DTYPES)})")
         dtype = DTYPES[dtype_name]
         if address + dtype.registers > 0x10000:
