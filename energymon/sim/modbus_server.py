@@ -91,7 +91,10 @@ class ModbusTcpServer:
             return bytes([fc | 0x80, ILLEGAL_DATA_ADDRESS])
         if not 1 <= count <= 125:
             return bytes([fc | 0x80, ILLEGAL_DATA_VALUE])
-        result = source.read_registers("holding" if fc == 3 else "input", address, count)
+        try:
+            result = source.read_registers("holding" if fc == 3 else "input", address, count)
+        except Exception:  # noqa: BLE001 - a broken simulated device answers like a failed real one
+            return bytes([fc | 0x80, SERVER_DEVICE_FAILURE])
         if isinstance(result, int):
             return bytes([fc | 0x80, result])
         return bytes([fc, 2 * count]) + struct.pack(f">{count}H", *result)

@@ -23,18 +23,60 @@ class ParkDevice:
     device: Device
     clock: Callable[[], float]
 
-    def read_registers(self, table: str, address: int, count: int) -> list[int] | int:
+    def image(self, table: str) -> dict[int, int] | int:
+        """``{address: word}`` of ``table`` now, or a Modbus exception code."""
         self.park.advance_to(self.clock())
         try:
-            image = self.device.profile.encode_values(self.park.device_view(self.device.id))[table]
+            return self.device.profile.encode_values(self.park.device_view(self.device.id))[table]
         except OverflowError:  # a simulated value does not fit its register: the device reports a failure
             return SERVER_DEVICE_FAILURE
-        if not image:
-            return ILLEGAL_DATA_ADDRESS
-        lowest, highest = min(image), max(image)
-        if address < lowest or address + count - 1 > highest:
-            return ILLEGAL_DATA_ADDRESS
-        return [image.get(a, 0) for a in range(address, address + count)]
+
+    def read_registers(self, table: str, address: int, count: int) -> list[int] | int:
+        return _answer(self.image(table), address, count)
+
+
+@dataclass
+class SharedUnit:
+    """Several devices on one unit id (a hybrid inverter: pv and storage) with disjoint register maps."""
+
+    members: list[ParkDevice]
+
+    def read_registers(self, table: str, address: int, count: int) -> list[int] | int:
+        merged: dict[int, int] = {}
+        for member in self.members:
+            image = member.image(table)
+            if isinstance(image, int):
+                return image
+            merged.update(image)
+        return _answer(merged, address, count)
+
+
+def _answer(image: dict[int, int] | int, address: int, count: int) -> list[int] | int:
+    if isinstance(image, int):
+        return image
+    if not image:
+        return ILLEGAL_DATA_ADDRESS
+    lowest, highest = min(image), max(image)
+    if address < lowest or address + count - 1 > highest:
+        return ILLEGAL_DATA_ADDRESS
+    return [image.get(a, 0) for a in range(address, address + count)]
+
+
+def _unit_source(name: str, unit: int, members: list[ParkDevice]) -> ParkDevice | SharedUnit:
+    if len(members) == 1:
+        return members[0]
+    owner: dict[tuple[str, int], str] = {}
+    for member in members:
+        for point in member.device.profile.points:
+            for address in range(point.address, point.end):
+                other = owner.setdefault((point.table, address), member.device.id)
+                if other != member.device.id:
+                    raise SimulationError(
+                        f"connections.{name}: unit {unit}: the register maps of '{other}' and "
+                        f"'{member.device.id}' overlap at {point.table} register {address}; the simulator "
+                        "cannot serve both on one unit (give one of them another unit)"
+                    )
+    return SharedUnit(members)
 
 
 class SimulatedPark:
@@ -55,9 +97,13 @@ class SimulatedPark:
                 raise SimulationError(
                     f"connections.{name}: the simulator serves only transport 'tcp' so far, not '{conn.transport}'"
                 )
-            units = {d.unit: ParkDevice(self.park, d, clock) for d in config.devices if d.connection == name}
-            if not units:
+            by_unit: dict[int, list[ParkDevice]] = {}
+            for d in config.devices:
+                if d.connection == name:
+                    by_unit.setdefault(d.unit, []).append(ParkDevice(self.park, d, clock))
+            if not by_unit:
                 continue
+            units = {unit: _unit_source(name, unit, members) for unit, members in by_unit.items()}
             port = (ports or {}).get(name, conn.port)
             self.servers[name] = ModbusTcpServer(host or conn.host, port, units)
 
