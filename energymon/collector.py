@@ -88,8 +88,7 @@ class Collector:
         self._stop.set()
 
     async def run(self, duration_s: float | None = None) -> None:
-        """Poll until :meth:`stop` or for ``duration_s`` seconds."""
-        self._stop = asyncio.Event()
+        """Poll until :meth:`stop` (also if it was called before) or for ``duration_s`` seconds."""
         self._emit_event(None, "collector_started", "info", f"{len(self.config.devices)} devices")
         workers = [
             asyncio.create_task(self._worker(conn, [d for d in self.config.devices if d.connection == name]),

@@ -24,9 +24,9 @@ class Collection:
     def __init__(self, config: Config, db_path: Path, config_text: str | None = None) -> None:
         self.config = config
         self.db_path = db_path
+        self.collector = Collector(config)  # first: it refuses configs it cannot poll, before any file is made
         self.writer = StoreWriter(db_path)
         record_site(self.writer.db, config, config_text)
-        self.collector = Collector(config)
         self.collector.reading_subscribers.append(self._store_reading)
         self.collector.event_subscribers.append(self.writer.put_event)
 

@@ -214,12 +214,13 @@ class StoreWriter:
                     if value is None:
                         continue
                     samples.append((self._channel(item.device_id, quantity), item.ts_ms, value))
-            self.db.conn.executemany(
+            cursor = self.db.conn.executemany(
                 "INSERT OR IGNORE INTO samples (channel_id, ts_ms, value) VALUES (?, ?, ?)", samples
             )
+            inserted = cursor.rowcount  # duplicates (same channel and millisecond) are ignored, not counted
             if events:
                 self.db["events"].insert_all(events)
-        self.rows_committed += len(samples)
+        self.rows_committed += inserted
         self.batches_committed += 1
 
     def _channel(self, device_id: str, quantity: str) -> int:
