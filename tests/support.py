@@ -1,0 +1,116 @@
+"""Helpers shared by the non-GUI tests: configs, a frozen clock, free loopback ports.
+
+Everything here is real: real TOML files in ``tmp_path``, the real simulator
+serving real Modbus TCP on 127.0.0.1, real SQLite files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from energymon.config import Config, load_config, parse_config
+
+REPO = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# 2024-06-21 13:00 in Xi'an (UTC+8): near solar noon at 109 E, so PV produces.
+NOON_S = datetime(2024, 6, 21, 13, 0, tzinfo=SHANGHAI).timestamp()
+# 2024-06-21 19:00 in Xi'an: evening peak, low sun; the storage discharges.
+EVENING_S = datetime(2024, 6, 21, 19, 0, tzinfo=SHANGHAI).timestamp()
+# 2024-06-21 01:00 in Xi'an: night, the sun is well below the horizon.
+NIGHT_S = datetime(2024, 6, 21, 1, 0, tzinfo=SHANGHAI).timestamp()
+
+
+class FrozenClock:
+    """A steppable clock: a callable returning UTC epoch seconds that only moves when told."""
+
+    def __init__(self, t_s: float) -> None:
+        self.t_s = float(t_s)
+
+    def __call__(self) -> float:
+        return self.t_s
+
+    def advance(self, dt_s: float) -> None:
+        self.t_s += dt_s
+
+
+def demo_config_path() -> Path:
+    return Path(str(resources.files("energymon.data").joinpath("demo-park.toml")))
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (bound, then released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def small_site_toml(ports: dict[str, int], poll_interval_s: float = 0.2, timeout_s: float = 1.0,
+                    invert: frozenset[str] = frozenset(), extra: str = "",
+                    database: str = "site.db", extra_devices: str = "") -> str:
+    """A small park: every role, several devices behind two TCP gateways on 127.0.0.1.
+
+    ``c1``: pv-1 (unit 1), pv-2 (2), bess-1 (3), load-1 (4), grid-1 (5)
+    ``c2``: pv-3 (unit 1), bess-2 (2), load-2 (3), load-3 (4)
+    Devices named in ``invert`` are installed the other way round. ``extra`` is inserted after the
+    connections (more ``[connections.X]`` tables), ``extra_devices`` after the devices.
+    """
+    devices = [
+        # id, role, connection, unit, rated kW, [devices.sim] table
+        ("pv-1", "pv", "c1", 1, 100, ""),
+        ("pv-2", "pv", "c1", 2, 60, ""),
+        ("bess-1", "storage", "c1", 3, 50, "[devices.sim]\ncapacity_kwh = 100\n"),
+        ("load-1", "load", "c1", 4, 200, '[devices.sim]\nload_shape = "warehouse"\nbase_load_kw = 120\n'),
+        ("grid-1", "grid", "c1", 5, 1000, ""),
+        ("pv-3", "pv", "c2", 1, 80, ""),
+        ("bess-2", "storage", "c2", 2, 40, "[devices.sim]\ncapacity_kwh = 80\n"),
+        ("load-2", "load", "c2", 3, 150, '[devices.sim]\nload_shape = "office"\nbase_load_kw = 40\n'),
+        ("load-3", "load", "c2", 4, 150, '[devices.sim]\nload_shape = "ev-fleet"\nbase_load_kw = 60\n'),
+    ]
+    parts = [
+        '[site]\nname = "test park"\ntimezone = "Asia/Shanghai"\nlatitude = 34.3\nlongitude = 109.06\n',
+        '[carbon]\ngrid = "northwest"\n',
+        f'[storage]\ndatabase = "{database}"\n',
+    ]
+    for name in ("c1", "c2"):
+        parts.append(f'[connections.{name}]\ntransport = "tcp"\nhost = "127.0.0.1"\n'
+                     f"port = {ports[name]}\ntimeout_s = {timeout_s}\n")
+    parts.append(extra)
+    for dev_id, role, conn, unit, rated, sim in devices:
+        parts.append(
+            f'[[devices]]\nid = "{dev_id}"\nrole = "{role}"\nprofile = "energymon-{role}"\n'
+            f'connection = "{conn}"\nunit = {unit}\npoll_interval_s = {poll_interval_s}\n'
+            f"rated_power_kw = {rated}\ninvert = {'true' if dev_id in invert else 'false'}\n{sim}"
+        )
+    parts.append(extra_devices)
+    return "\n".join(parts)
+
+
+def write_config(directory: Path, text: str, name: str = "site.toml") -> Path:
+    path = directory / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run(coro_factory: Callable[[], object], timeout_s: float = 30.0):
+    """Run an async test body with a hard bound on its duration."""
+
+    async def bounded():
+        return await asyncio.wait_for(coro_factory(), timeout_s)
+
+    return asyncio.run(bounded())
+
+
+def reparse_with_ports(config_text_builder: Callable[[dict[str, int]], str], ports: dict[str, int],
+                       path: Path) -> Config:
+    """Write the config text for the ports the simulator actually got and load it."""
+    path.write_text(config_text_builder(ports), encoding="utf-8")
+    return parse_config(path.read_text(encoding="utf-8"), path)
