@@ -29,6 +29,17 @@ EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
 USER_ERRORS = (ConfigError, ProfileError, StoreError, SimulationError, CollectorError)
 
 
+def seconds(text: str) -> float:
+    """argparse type: a positive number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 < value < 10 * 365 * 86400 or value != value:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="energymon",
@@ -47,8 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Start the built-in demo park: simulated devices on free loopback ports, "
                                    "live collection into a database under the user data directory, and the GUI.")
     p.add_argument("--headless", action="store_true", help="no GUI: print a live summary every few seconds")
-    p.add_argument("--duration", type=float, metavar="S", help="stop after S seconds")
-    p.add_argument("--summary-every", type=float, default=5.0, metavar="S",
+    p.add_argument("--duration", type=seconds, metavar="S", help="stop after S seconds")
+    p.add_argument("--summary-every", type=seconds, default=5.0, metavar="S",
                    help="seconds between headless summaries (default 5)")
 
     p = sub.add_parser("gui", help="open the desktop app (collects in the background unless --no-collect)",
@@ -60,16 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("collect", help="headless collector (for running as a service)",
                        description="Poll every device of the config and log readings to the database.")
     site_args(p)
-    p.add_argument("--duration", type=float, metavar="S", help="stop after S seconds")
+    p.add_argument("--duration", type=seconds, metavar="S", help="stop after S seconds")
     p.add_argument("--summary-every", type=float, default=60.0, metavar="S",
                    help="seconds between summary lines (default 60; 0 = none)")
 
     p = sub.add_parser("simulate", help="serve every device of the config as a simulated Modbus device",
                        description="Serve every device of the config as a simulated Modbus TCP device on its "
                                    "connection's host and port, until interrupted.")
-    site_args(p)
+    p.add_argument("--config", type=Path, required=True, metavar="FILE", help="site configuration (TOML)")
     p.add_argument("--seed", type=int, default=1, help="weather and load seed (default 1)")
-    p.add_argument("--duration", type=float, metavar="S", help="stop after S seconds")
+    p.add_argument("--duration", type=seconds, metavar="S", help="stop after S seconds")
 
     p = sub.add_parser("check-config", help="validate a site configuration (exit 0 if valid, 2 if not)",
                        description="Validate a site configuration: exit 0 if valid, 2 if not.")
