@@ -22,6 +22,8 @@ from energymon.service import Collection, run_until_stopped
 from energymon.sim.serve import SimulatedPark
 
 DEMO_CONFIG_NAME = "demo-park.toml"
+DEMO_STATE_NAME = "simulator-state.json"  # counters and SoC of the simulated devices, across runs
+SAVE_STATE_EVERY_S = 60.0
 
 
 def demo_template_text() -> str:
@@ -71,7 +73,8 @@ async def start_demo(directory: Path | None = None, seed: int = 1) -> DemoPark:
     template = demo_template_text()
     template_config = parse_config(template, directory / DEMO_CONFIG_NAME)
     simulator = SimulatedPark(template_config, seed=seed, host="127.0.0.1",
-                              ports={name: 0 for name in template_config.connections})
+                              ports={name: 0 for name in template_config.connections},
+                              state_path=directory / DEMO_STATE_NAME)
     await simulator.start()
     text = with_ports(template, simulator.ports)
     config_path = directory / DEMO_CONFIG_NAME
@@ -96,6 +99,17 @@ async def run_demo(stop: asyncio.Event, on_started: Callable[[DemoPark], None] |
     try:
         if on_started is not None:
             on_started(demo)
-        await run_until_stopped(demo.collection, stop, duration_s)
+        saver = asyncio.create_task(_save_state_periodically(demo, stop))
+        try:
+            await run_until_stopped(demo.collection, stop, duration_s)
+        finally:
+            saver.cancel()
     finally:
         await stop_demo(demo)
+
+
+async def _save_state_periodically(demo: DemoPark, stop: asyncio.Event) -> None:
+    """Save the simulator state now and then, so even a killed demo resumes its counters."""
+    while not stop.is_set():
+        await asyncio.sleep(SAVE_STATE_EVERY_S)
+        demo.simulator.save_state()

@@ -28,6 +28,8 @@ ONE_WAY_EFFICIENCY = 0.95  # round trip about 0.90
 EVENING_PEAK_HOURS = (17.0, 22.0)
 LV_PHASE_VOLTAGE_V = 230.0
 MV_PHASE_VOLTAGE_V = 10_000.0 / math.sqrt(3)
+CATCH_UP_STEPS = 20_000
+STATE_VERSION = 1
 
 
 @dataclass
@@ -81,9 +83,14 @@ class Park:
 
     # -- time ----------------------------------------------------------------
     def advance_to(self, t_s: float) -> None:
-        """Integrate the park forward to UTC epoch time ``t_s`` [s]; earlier times are ignored."""
+        """Integrate the park forward to UTC epoch time ``t_s`` [s]; earlier times are ignored.
+
+        Long jumps (a restart after the demo was off) use coarser steps, at most
+        ``CATCH_UP_STEPS`` of them; counters still integrate each step exactly.
+        """
+        step_s = max(self.step_s, (t_s - self.t_s) / CATCH_UP_STEPS)
         while self.t_s < t_s:
-            dt = min(self.step_s, t_s - self.t_s)
+            dt = min(step_s, t_s - self.t_s)
             self._integrate(dt)
             self.t_s += dt
             self._compute_powers()
@@ -183,6 +190,43 @@ class Park:
             sim.extra["frequency_hz"] = frequency
             sim.extra["power_factor"] = pf
             sim.extra["reactive_power_var"] = sim.power_w * math.tan(math.acos(pf))
+
+    # -- persistence -------------------------------------------------------------
+    def state(self) -> dict:
+        """What must survive a restart: time, counters and state of charge (JSON-able)."""
+        return {
+            "version": STATE_VERSION,
+            "seed": self.seed,
+            "t_s": self.t_s,
+            "devices": {
+                device_id: {"counters_wh": dict(sim.counters_wh), "soc_pct": sim.soc_pct}
+                for device_id, sim in self.devices.items()
+            },
+        }
+
+    def restore(self, state: dict) -> bool:
+        """Continue from a saved :meth:`state` of the same park; False (and no change) if it does not fit.
+
+        The saved time must not be later than the current one; the caller then
+        :meth:`advance_to` now, so the counters keep counting through the gap.
+        """
+        try:
+            saved = state["devices"]
+            fits = (state.get("version") == STATE_VERSION and float(state["t_s"]) <= self.t_s
+                    and set(saved) == set(self.devices)
+                    and all(set(saved[d]["counters_wh"]) == set(sim.counters_wh) for d, sim in self.devices.items()))
+        except (KeyError, TypeError, ValueError):
+            return False
+        if not fits:
+            return False
+        target = self.t_s
+        self.t_s = float(state["t_s"])
+        for device_id, sim in self.devices.items():
+            sim.counters_wh = {k: float(v) for k, v in saved[device_id]["counters_wh"].items()}
+            sim.soc_pct = float(saved[device_id]["soc_pct"])
+        self._compute_powers()
+        self.advance_to(target)
+        return True
 
     # -- views -----------------------------------------------------------------
     def values(self, device_id: str) -> dict[str, float]:

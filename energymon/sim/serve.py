@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 from dataclasses import dataclass
 
 from energymon.config import Config, Device
@@ -83,14 +86,22 @@ class SimulatedPark:
     """The park model plus its Modbus servers.
 
     ``ports`` may override the port of each connection (0 = pick a free one);
-    ``clock`` returns UTC epoch seconds and drives the physics.
+    ``clock`` returns UTC epoch seconds and drives the physics. With
+    ``state_path`` the park resumes the counters and SoC saved there by a
+    previous run (advanced through the time it was off) and saves them on stop,
+    so a restarted simulator never looks like a replaced meter.
     """
 
     def __init__(self, config: Config, seed: int = 1, clock: Callable[[], float] = time.time,
-                 host: str | None = None, ports: dict[str, int] | None = None) -> None:
+                 host: str | None = None, ports: dict[str, int] | None = None,
+                 state_path: Path | None = None) -> None:
         self.config = config
         self.clock = clock
         self.park = Park(config, clock(), seed)
+        self.state_path = state_path
+        self.resumed = False
+        if state_path is not None:
+            self.resumed = self._load_state(state_path)
         self.servers: dict[str, ModbusTcpServer] = {}
         for name, conn in config.connections.items():
             if conn.transport != "tcp":
@@ -120,6 +131,23 @@ class SimulatedPark:
     async def stop(self) -> None:
         for server in self.servers.values():
             await server.stop()
+        self.save_state()
+
+    def save_state(self) -> None:
+        """Write the park's counters and SoC to ``state_path`` (atomically), so a restart resumes them."""
+        if self.state_path is None:
+            return
+        self.park.advance_to(self.clock())
+        tmp = self.state_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.park.state()), encoding="utf-8")
+        os.replace(tmp, self.state_path)
+
+    def _load_state(self, path: Path) -> bool:
+        try:
+            state = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False  # no or unreadable state: start from the seed's initial readings
+        return isinstance(state, dict) and self.park.restore(state)
 
     @property
     def ports(self) -> dict[str, int]:
