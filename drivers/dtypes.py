@@ -62,12 +62,19 @@ def _bytes_to_words(data: bytes, word_order: str) -> list[int]:
     return words
 
 
-def decode(dtype: DType, words: list[int] | tuple[int, ...], word_order: str = "big") -> float | None:
-    """Decode ``dtype.registers`` words into a number, or ``None`` for a sentinel/NaN."""
+def decode(dtype: DType, words: list[int] | tuple[int, ...], word_order: str = "big",
+           sentinels: tuple[int, ...] | None = None) -> float | None:
+    """Decode ``dtype.registers`` words into a number, or ``None`` for a sentinel/NaN.
+
+    ``sentinels`` are raw patterns (as unsigned integers of the dtype's width)
+    that mean "not implemented"; ``None`` uses the dtype's own sentinel.
+    """
     if len(words) != dtype.registers:
         raise ValueError(f"{dtype.name} needs {dtype.registers} registers, got {len(words)}")
     data = _words_to_bytes(words, word_order)
-    if dtype.sentinel is not None and int.from_bytes(data, "big") == dtype.sentinel:
+    if sentinels is None:
+        sentinels = () if dtype.sentinel is None else (dtype.sentinel,)
+    if sentinels and int.from_bytes(data, "big") in sentinels:
         return None
     (value,) = struct.unpack(dtype.struct_code, data)
     if dtype.is_float:
@@ -99,3 +106,21 @@ def encode(dtype: DType, value: float | None, word_order: str = "big") -> list[i
         except struct.error:
             raise OverflowError(f"{value!r} does not fit in {dtype.name}") from None
     return _bytes_to_words(data, word_order)
+
+
+def decode_string(words: list[int] | tuple[int, ...]) -> str | None:
+    """Text from registers, two bytes each (high byte first); NUL padding and spaces stripped.
+
+    All-NUL or all-0xFF registers (unset) decode to ``None``.
+    """
+    data = b"".join(w.to_bytes(2, "big") for w in words)
+    if not data.strip(b"\x00") or not data.strip(b"\xff"):
+        return None
+    text = data.split(b"\x00", 1)[0].decode("utf-8", errors="replace").strip()
+    return text or None
+
+
+def encode_string(text: str | None, registers: int) -> list[int]:
+    """Registers for ``text``, NUL-padded (truncated to ``2 x registers`` bytes)."""
+    data = (text or "").encode("utf-8")[: 2 * registers].ljust(2 * registers, b"\x00")
+    return [int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data), 2)]

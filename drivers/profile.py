@@ -1,47 +1,34 @@
-"""Device profiles: register maps as data, validated when loaded.
+"""Device profiles: the register map of one device type as data, planned into block reads.
 
-A profile is a TOML file::
+A :class:`Profile` maps registers onto canonical quantities (drivers.quantities).
+The same profile drives decoding (collector) and encoding (simulator). Profiles
+come from TOML files (drivers.profile_file) or are built at run time from a
+device's SunSpec models (drivers.sunspec).
 
-    [profile]
-    name = "energymon-pv"          # unique; used as ``profile = "..."`` in site configs
-    role = "pv"                    # pv | storage | load | grid (one role per profile)
-    title = "..."                  # human readable
-    source = "..."                 # the document the map was taken from
-    word_order = "big"             # default for all points: big | little
-    max_gap = 16                   # unmapped registers a block read may span
-    max_block = 125                # registers per read, at most 125 (Modbus limit)
-
-    [[points]]
-    quantity = "power_w"           # canonical quantity (drivers.quantities)
-    table = "holding"              # holding (FC 3) | input (FC 4)
-    address = 0                    # zero-based register address on the wire
-    dtype = "i32"                  # drivers.dtypes.DTYPES
-    scale = 1.0                    # canonical value = raw x scale (base units: W, Wh, ...)
-    word_order = "big"             # optional per-point override
-
-Every error names the file and the row, e.g.
-``pv.toml: points[2].dtype: unknown dtype 'u17' (expected one of: u16, i16, ...)``.
-The same profile drives decoding (collector) and encoding (simulator).
+Value of a point: ``raw x scale x 10**sf`` where ``sf`` is the signed 16-bit
+scale-factor register named by ``scale_factor`` (SunSpec style), or 0 if none.
+A raw value equal to one of the point's sentinels, or a scale factor that is
+itself "not implemented" (0x8000) or outside -10..10, gives ``None``.
 """
 
 from __future__ import annotations
 
 import math
-import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from drivers.dtypes import DTYPES, WORD_ORDERS, DType, decode, encode
-from drivers.quantities import QUANTITIES, REQUIRED, Role, allowed_for
+from drivers.dtypes import DTYPES, DType, decode, decode_string, encode, encode_string
+from drivers.quantities import Role
 
 TABLES = {"holding": 3, "input": 4}  # register table -> Modbus read function code
 MODBUS_MAX_REGISTERS = 125
-BUILTIN_DIR = Path(__file__).with_name("profiles")
+SF_DTYPE = DTYPES["i16"]
+SF_NOT_IMPLEMENTED = 0x8000
+IDENTITY_FIELDS = ("manufacturer", "model", "serial", "version")
 
 
 class ProfileError(ValueError):
-    """A profile file is invalid; the message names the file and field."""
+    """A profile is invalid; the message names the file and field."""
 
 
 @dataclass(frozen=True)
@@ -52,11 +39,31 @@ class Point:
     dtype: DType
     scale: float
     word_order: str
+    sentinels: tuple[int, ...] | None = None  # None: the dtype's own sentinel
+    scale_factor: int | None = None  # address of an i16 scale-factor register in the same table
 
     @property
     def end(self) -> int:
         """One past the last register of this point."""
         return self.address + self.dtype.registers
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """Registers that must be read in one request: the value and its scale factor."""
+        if self.scale_factor is None:
+            return self.address, self.end
+        return min(self.address, self.scale_factor), max(self.end, self.scale_factor + 1)
+
+
+@dataclass(frozen=True)
+class IdentityField:
+    """A text field of the device's identity: read from registers, or fixed in the profile."""
+
+    field: str  # manufacturer | model | serial | version
+    table: str | None = None
+    address: int | None = None
+    registers: int = 0
+    value: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,7 @@ class Profile:
     points: tuple[Point, ...]
     blocks: tuple[Block, ...]
     path: Path | None = None
+    identity: tuple[IdentityField, ...] = field(default=())
 
     @property
     def quantities(self) -> tuple[str, ...]:
@@ -96,182 +104,128 @@ class Profile:
         values: dict[str, float | None] = {}
         for block, words in zip(self.blocks, words_by_block, strict=True):
             for point in block.points:
-                if words is None:
-                    values[point.quantity] = None
-                    continue
-                offset = point.address - block.address
-                raw = decode(point.dtype, words[offset : offset + point.dtype.registers], point.word_order)
-                values[point.quantity] = None if raw is None else raw * point.scale
+                values[point.quantity] = None if words is None else decode_point(point, block, words)
         return values
 
     def encode_values(self, values: dict[str, float | None]) -> dict[str, dict[int, int]]:
         """Register image for the simulator: ``{table: {address: word}}``.
 
-        Quantities absent from ``values`` or ``None`` encode the dtype's sentinel.
+        Quantities absent from ``values`` or ``None`` encode the point's first
+        sentinel. A scale-factor register gets the smallest exponent (from -2
+        up) at which every value that uses it fits its register.
         """
         image: dict[str, dict[int, int]] = {t: {} for t in TABLES}
+        exponents = _choose_exponents(self.points, values)
+        for (table, address), exponent in exponents.items():
+            image[table][address] = encode(SF_DTYPE, exponent)[0]
         for point in self.points:
             value = values.get(point.quantity)
-            raw = None if value is None else value / point.scale
-            words = encode(point.dtype, raw, point.word_order)
-            table = image[point.table]
+            exponent = exponents.get((point.table, point.scale_factor), 0) if point.scale_factor is not None else 0
+            if value is None:
+                words = _sentinel_words(point)
+            else:
+                words = encode(point.dtype, value / point.scale / 10.0**exponent, point.word_order)
             for i, word in enumerate(words):
-                table[point.address + i] = word
+                image[point.table][point.address + i] = word
         return image
+
+    def decode_identity(self, words_by_field: dict[str, list[int] | None]) -> dict[str, str | None]:
+        """Identity text per field; ``words_by_field`` holds the registers read for register-backed fields."""
+        out: dict[str, str | None] = {}
+        for item in self.identity:
+            if item.value is not None:
+                out[item.field] = item.value
+            else:
+                words = words_by_field.get(item.field)
+                out[item.field] = None if words is None else decode_string(words)
+        return out
+
+    def encode_identity(self, texts: dict[str, str]) -> dict[str, dict[int, int]]:
+        """Register image of the register-backed identity fields (simulator)."""
+        image: dict[str, dict[int, int]] = {t: {} for t in TABLES}
+        for item in self.identity:
+            if item.value is None:
+                for i, word in enumerate(encode_string(texts.get(item.field), item.registers)):
+                    image[item.table][item.address + i] = word
+        return image
+
+
+def decode_point(point: Point, block: Block, words: list[int]) -> float | None:
+    offset = point.address - block.address
+    raw = decode(point.dtype, words[offset : offset + point.dtype.registers], point.word_order, point.sentinels)
+    if raw is None:
+        return None
+    exponent = 0
+    if point.scale_factor is not None:
+        sf_word = words[point.scale_factor - block.address]
+        if sf_word == SF_NOT_IMPLEMENTED:
+            return None
+        exponent = decode(SF_DTYPE, [sf_word], "big", ())
+        if not -10 <= exponent <= 10:
+            return None
+    return raw * point.scale * 10.0**exponent
+
+
+def _sentinel_words(point: Point) -> list[int]:
+    if point.sentinels is None:
+        return encode(point.dtype, None, point.word_order)
+    if not point.sentinels:  # no pattern means "missing": a simulator has nothing better than 0
+        return encode(point.dtype, 0, point.word_order)
+    data = point.sentinels[0].to_bytes(2 * point.dtype.registers, "big")
+    words = [int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data), 2)]
+    return list(reversed(words)) if point.word_order == "little" else words
+
+
+def _fits(point: Point, raw: float) -> bool:
+    d = point.dtype
+    if d.is_float:
+        return math.isfinite(raw)
+    lo, hi = (-(1 << (d.bits - 1)), (1 << (d.bits - 1)) - 1) if d.signed else (0, (1 << d.bits) - 1)
+    return lo <= round(raw) <= hi
+
+
+def _choose_exponents(points: tuple[Point, ...], values: dict[str, float | None]) -> dict[tuple[str, int], int]:
+    users: dict[tuple[str, int], list[Point]] = {}
+    for p in points:
+        if p.scale_factor is not None:
+            users.setdefault((p.table, p.scale_factor), []).append(p)
+    chosen = {}
+    for key, pts in users.items():
+        for exponent in range(-2, 11):
+            if all(values.get(p.quantity) is None
+                   or _fits(p, values[p.quantity] / p.scale / 10.0**exponent) for p in pts):
+                chosen[key] = exponent
+                break
+        else:
+            raise OverflowError(f"no scale factor makes {', '.join(p.quantity for p in pts)} fit")
+    return chosen
 
 
 def plan_blocks(points: list[Point], max_gap: int, max_block: int) -> tuple[Block, ...]:
     """Coalesce points into the fewest contiguous reads.
 
-    Points of one table are merged while the unmapped gap between them is at
-    most ``max_gap`` registers and the block stays within ``max_block``.
+    A point and its scale-factor register always land in the same read (so a
+    value is never combined with another moment's scale factor). Spans of one
+    table are merged while the unmapped gap between them is at most
+    ``max_gap`` registers and the block stays within ``max_block``.
+    Raises :class:`ProfileError` if a single span exceeds ``max_block``.
     """
     blocks: list[Block] = []
     for table in TABLES:
         current: list[Point] = []
-        for point in sorted((p for p in points if p.table == table), key=lambda p: p.address):
-            if current and (
-                point.address - current[-1].end > max_gap
-                or point.end - current[0].address > max_block
-            ):
-                blocks.append(_block(table, current))
+        start = end = 0
+        for point in sorted((p for p in points if p.table == table), key=lambda p: p.span):
+            lo, hi = point.span
+            if hi - lo > max_block:
+                raise ProfileError(f"'{point.quantity}' and its scale factor span {hi - lo} registers, "
+                                   f"more than one read of {max_block}")
+            if current and (lo - end > max_gap or max(end, hi) - start > max_block):
+                blocks.append(Block(table, start, end - start, tuple(current)))
                 current = []
+            if not current:
+                start, end = lo, hi
             current.append(point)
+            end = max(end, hi)
         if current:
-            blocks.append(_block(table, current))
+            blocks.append(Block(table, start, end - start, tuple(current)))
     return tuple(blocks)
-
-
-def _block(table: str, points: list[Point]) -> Block:
-    start = points[0].address
-    end = max(p.end for p in points)
-    return Block(table, start, end - start, tuple(points))
-
-
-def builtin_names() -> list[str]:
-    return sorted(p.stem for p in BUILTIN_DIR.glob("*.toml"))
-
-
-def load_profile(name_or_path: str | Path, base_dir: Path | None = None) -> Profile:
-    """Load a built-in profile by name, or a profile file by path.
-
-    A relative path is resolved against ``base_dir`` (the config file's folder).
-    """
-    text = str(name_or_path)
-    if text in builtin_names():
-        path = BUILTIN_DIR / f"{text}.toml"
-    else:
-        path = Path(text)
-        if not path.is_absolute() and base_dir is not None:
-            path = base_dir / path
-        if not path.suffix and not path.exists():
-            raise ProfileError(
-                f"unknown profile '{text}' (built-in profiles: {', '.join(builtin_names())};"
-                " or give the path of a profile file)"
-            )
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ProfileError(f"{path}: profile file not found") from None
-    except OSError as exc:
-        raise ProfileError(f"{path}: cannot read profile: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise ProfileError(f"{path}: not a UTF-8 text file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{path}: TOML syntax error: {exc}") from None
-    except ValueError as exc:  # e.g. a NUL character in the path
-        raise ProfileError(f"{str(path)!r}: invalid profile path: {exc}") from None
-    return parse_profile(data, path)
-
-
-def parse_profile(data: dict[str, Any], path: Path) -> Profile:
-    """Validate a parsed profile document; every error names ``path`` and the field."""
-    where = path.name
-
-    def fail(field: str, message: str) -> ProfileError:
-        return ProfileError(f"{where}: {field}: {message}")
-
-    unknown = set(data) - {"profile", "points"}
-    if unknown:
-        raise fail(sorted(unknown)[0], "unknown key (expected 'profile' and 'points')")
-    head = data.get("profile")
-    if not isinstance(head, dict):
-        raise fail("profile", "missing [profile] table")
-    allowed_head = {"name", "role", "title", "source", "word_order", "max_gap", "max_block"}
-    for key in head:
-        if key not in allowed_head:
-            raise fail(f"profile.{key}", f"unknown key (expected one of: {', '.join(sorted(allowed_head))})")
-    for key in ("name", "role", "title", "source"):
-        if not isinstance(head.get(key), str) or not head[key].strip():
-            raise fail(f"profile.{key}", "required text is missing")
-    try:
-        role = Role(head["role"])
-    except ValueError:
-        raise fail("profile.role", f"unknown role '{head['role']}' (expected pv, storage, load or grid)") from None
-    default_order = head.get("word_order", "big")
-    if default_order not in WORD_ORDERS:
-        raise fail("profile.word_order", f"'{default_order}' is not big or little")
-    max_gap = head.get("max_gap", 16)
-    if not isinstance(max_gap, int) or isinstance(max_gap, bool) or not 0 <= max_gap <= MODBUS_MAX_REGISTERS:
-        raise fail("profile.max_gap", "expected a whole number of registers, 0..125")
-    max_block = head.get("max_block", MODBUS_MAX_REGISTERS)
-    if not isinstance(max_block, int) or isinstance(max_block, bool) or not 1 <= max_block <= MODBUS_MAX_REGISTERS:
-        raise fail("profile.max_block", "expected a whole number of registers, 1..125")
-
-    rows = data.get("points")
-    if not isinstance(rows, list) or not rows:
-        raise fail("points", "at least one [[points]] row is required")
-    allowed_row = {"quantity", "table", "address", "dtype", "scale", "word_order"}
-    points: list[Point] = []
-    seen: dict[str, int] = {}
-    for i, row in enumerate(rows):
-        field = f"points[{i}]"
-        if not isinstance(row, dict):
-            raise fail(field, "expected a [[points]] table")
-        for key in row:
-            if key not in allowed_row:
-                raise fail(f"{field}.{key}", f"unknown key (expected one of: {', '.join(sorted(allowed_row))})")
-        quantity = row.get("quantity")
-        if not isinstance(quantity, str) or quantity not in QUANTITIES:
-            raise fail(f"{field}.quantity", f"unknown quantity '{quantity}'")
-        if quantity not in allowed_for(role):
-            raise fail(f"{field}.quantity", f"'{quantity}' is not a quantity of role {role.value}")
-        if quantity in seen:
-            raise fail(f"{field}.quantity", f"'{quantity}' is already mapped by points[{seen[quantity]}]")
-        seen[quantity] = i
-        table = row.get("table", "holding")
-        if not isinstance(table, str) or table not in TABLES:
-            raise fail(f"{field}.table", f"'{table}' is not holding or input")
-        address = row.get("address")
-        if not isinstance(address, int) or isinstance(address, bool) or not 0 <= address <= 0xFFFF:
-            raise fail(f"{field}.address", "expected a register address 0..65535")
-        dtype_name = row.get("dtype")
-        if not isinstance(dtype_name, str) or dtype_name not in DTYPES:
-            raise fail(f"{field}.dtype", f"unknown dtype '{dtype_name}' (expected one of: {', '.join(DTYPES)})")
-        dtype = DTYPES[dtype_name]
-        if address + dtype.registers > 0x10000:
-            raise fail(f"{field}.address", "point runs past register 65535")
-        scale = row.get("scale", 1.0)
-        if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not math.isfinite(scale) or scale == 0:
-            raise fail(f"{field}.scale", "expected a non-zero finite number")
-        order = row.get("word_order", default_order)
-        if order not in WORD_ORDERS:
-            raise fail(f"{field}.word_order", f"'{order}' is not big or little")
-        points.append(Point(quantity, table, address, dtype, float(scale), order))
-
-    missing = REQUIRED[role] - set(seen)
-    if missing:
-        raise fail("points", f"role {role.value} requires {', '.join(sorted(missing))}")
-    by_table: dict[str, list[Point]] = {}
-    for p in points:
-        by_table.setdefault(p.table, []).append(p)
-    for table_points in by_table.values():
-        table_points.sort(key=lambda p: p.address)
-        for a, b in zip(table_points, table_points[1:]):
-            if b.address < a.end:
-                raise fail("points", f"'{a.quantity}' and '{b.quantity}' overlap at {b.table} register {b.address}")
-    for p in points:
-        if p.dtype.registers > max_block:
-            raise fail("profile.max_block", f"'{p.quantity}' needs {p.dtype.registers} registers")
-    blocks = plan_blocks(points, max_gap, max_block)
-    return Profile(head["name"], role, head["title"], head["source"], tuple(points), blocks, path)

@@ -18,7 +18,8 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
-from drivers.profile import ProfileError, builtin_names, load_profile
+from drivers.profile import ProfileError
+from drivers.profile_file import builtin_names, load_profile
 from energymon import __version__
 from energymon.collector import CollectorError
 from energymon.config import Config, ConfigError, load_config

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from drivers.profile import Profile, ProfileError, load_profile
+from drivers.profile import Profile, ProfileError
+from drivers.profile_file import load_profile
 from drivers.quantities import Role
 from energymon.carbon import GRIDS, lookup_factor
 

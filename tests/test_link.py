@@ -18,7 +18,7 @@ from pymodbus.pdu.register_message import (
 import drivers.link as link_module
 from drivers.device import read_device
 from drivers.link import READ_FUNCTIONS, ModbusTcpLink, ReadError, check_response
-from drivers.profile import load_profile
+from drivers.profile_file import load_profile
 from energymon.sim.modbus_server import ModbusTcpServer
 from support import free_port, run
 

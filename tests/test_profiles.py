@@ -10,17 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from drivers.dtypes import DTYPES
-from drivers.profile import (
-    MODBUS_MAX_REGISTERS,
-    TABLES,
-    Point,
-    Profile,
-    ProfileError,
-    builtin_names,
-    load_profile,
-    parse_profile,
-    plan_blocks,
-)
+from drivers.profile import MODBUS_MAX_REGISTERS, TABLES, Point, Profile, ProfileError, plan_blocks
+from drivers.profile_file import builtin_names, load_profile, parse_profile
 from drivers.quantities import QUANTITIES, REQUIRED, Role, allowed_for
 
 PROFILE_DIR = Path(__file__).resolve().parents[1] / "drivers" / "profiles"
