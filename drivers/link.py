@@ -1,19 +1,32 @@
-"""Read-only Modbus links over pymodbus, with every response checked.
+"""Read-only Modbus links over pymodbus (TCP, RTU on a serial port, RTU framed over TCP),
+with every response checked.
 
 The public API can only *read*: function codes 1-4 are the only requests this
 module can build (``READ_FUNCTIONS``); there is no write or diagnostic call.
 Every response is checked for exception code, function code, unit id and
 register count; any failure comes back as a :class:`ReadError` value, never
 as a number and never as an exception.
+
+Requests on one link are serialised. On RTU (serial or over TCP) frames are
+separated by the inter-frame gap the baud rate needs (3.5 characters, at
+least 1.75 ms) plus an optional ``frame_delay_s``. RTU has no transaction id,
+so after a timeout the line is resynchronised: the link stays quiet for
+``resync_s`` before the next request, and an answer arriving while no request
+is pending is dropped; a late answer can therefore not be taken for the next
+request's. After a failed connect the link waits before trying again
+(1 s, doubling to at most 60 s).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from pymodbus.client import AsyncModbusTcpClient
+from pymodbus import FramerType
+from pymodbus.client import AsyncModbusSerialClient, AsyncModbusTcpClient
 from pymodbus.exceptions import ModbusException
 
 # Register table name -> (function code, pymodbus client method name). Read-only by construction.
@@ -36,6 +49,10 @@ MODBUS_EXCEPTIONS = {
     11: "gateway target device failed to respond",
 }
 
+TRANSPORTS = ("tcp", "rtu", "rtu-over-tcp")
+RECONNECT_FIRST_S = 1.0
+RECONNECT_MAX_S = 60.0
+
 # pymodbus logs every failed connect and timeout itself; energymon logs device
 # state transitions once instead (see energymon.collector).
 logging.getLogger("pymodbus").setLevel(logging.CRITICAL)
@@ -53,26 +70,78 @@ class ReadError:
         return f"{self.kind}: {self.detail}"
 
 
-class ModbusTcpLink:
-    """One Modbus TCP connection; requests on it are serialised.
+@dataclass(frozen=True)
+class LinkSettings:
+    """How to reach a Modbus line. ``transport``: tcp | rtu | rtu-over-tcp."""
 
-    Several devices (unit ids) may share a link, as behind a gateway.
-    ``timeout_s`` bounds connecting and each request.
-    """
+    transport: str = "tcp"
+    host: str | None = None
+    port: int | None = None
+    serial_port: str | None = None
+    baudrate: int = 9600
+    parity: str = "N"
+    stopbits: int = 1
+    bytesize: int = 8
+    timeout_s: float = 1.0
+    frame_delay_s: float = 0.0  # extra pause between frames (slow RS-485 devices or gateways)
+    resync_s: float | None = None  # quiet time after a timeout on RTU; default max(timeout_s, 0.5)
 
-    def __init__(self, host: str, port: int, timeout_s: float = 1.0) -> None:
-        self.host = host
-        self.port = port
-        self.timeout_s = timeout_s
-        self._client = AsyncModbusTcpClient(
-            host, port=port, timeout=timeout_s, retries=0, reconnect_delay=0, name=f"{host}:{port}"
-        )
-        self._lock = asyncio.Lock()
-        self.requests_sent = 0
+    @property
+    def is_rtu(self) -> bool:
+        return self.transport in ("rtu", "rtu-over-tcp")
 
     @property
     def address(self) -> str:
+        if self.transport == "rtu":
+            return f"{self.serial_port} ({self.baudrate} {self.bytesize}{self.parity}{self.stopbits})"
         return f"{self.host}:{self.port}"
+
+    @property
+    def inter_frame_gap_s(self) -> float:
+        """Silence required between RTU frames: 3.5 characters of 11 bits, at least 1.75 ms."""
+        if self.transport != "rtu":
+            return self.frame_delay_s
+        return max(3.5 * 11 / self.baudrate, 0.00175) + self.frame_delay_s
+
+    @property
+    def quiet_after_timeout_s(self) -> float:
+        if not self.is_rtu:
+            return 0.0
+        return self.resync_s if self.resync_s is not None else max(self.timeout_s, 0.5)
+
+
+class ModbusLink:
+    """One Modbus connection; requests on it are serialised.
+
+    Several devices (unit ids) may share a link, as behind a gateway or on an
+    RS-485 bus. ``monotonic`` is injectable for tests of the timing rules.
+    """
+
+    def __init__(self, settings: LinkSettings, monotonic: Callable[[], float] = time.monotonic) -> None:
+        if settings.transport not in TRANSPORTS:
+            raise ValueError(f"unknown transport {settings.transport!r}")
+        self.settings = settings
+        self._monotonic = monotonic
+        common = {"timeout": settings.timeout_s, "retries": 0, "reconnect_delay": 0, "name": settings.address}
+        if settings.transport == "rtu":
+            self._client = AsyncModbusSerialClient(
+                settings.serial_port, framer=FramerType.RTU, baudrate=settings.baudrate, bytesize=settings.bytesize,
+                parity=settings.parity, stopbits=settings.stopbits, **common,
+            )
+        else:
+            framer = FramerType.RTU if settings.transport == "rtu-over-tcp" else FramerType.SOCKET
+            self._client = AsyncModbusTcpClient(settings.host, port=settings.port, framer=framer, **common)
+        self._lock = asyncio.Lock()
+        self._quiet_until = 0.0
+        self._next_connect_at = 0.0
+        self._reconnect_delay_s = 0.0
+        self.requests_sent = 0
+        self.timeouts = 0
+        self.resyncs = 0
+
+    @property
+    def address(self) -> str:
+        return self.settings.address
 
     async def read_registers(self, unit: int, table: str, address: int, count: int) -> list[int] | ReadError:
         """Read ``count`` registers (``holding`` or ``input``) or bits (``coils``/``discrete``).
@@ -83,37 +152,78 @@ class ModbusTcpLink:
             return ReadError("invalid", f"unknown register table '{table}'")
         function_code, method = READ_FUNCTIONS[table]
         async with self._lock:
-            if not self._client.connected:
-                try:
-                    connected = await self._client.connect()
-                except Exception as exc:  # noqa: BLE001 - any failure is a connection error
-                    connected = False
-                    reason = str(exc) or type(exc).__name__
-                else:
-                    reason = "connection refused or timed out"
-                if not connected:
-                    return ReadError("connection", f"cannot connect to {self.address}: {reason}")
+            problem = await self._ensure_connected()
+            if problem is not None:
+                return problem
+            await self._wait_for_line()
             self.requests_sent += 1
             try:
                 response = await asyncio.wait_for(
                     getattr(self._client, method)(address, count=count, device_id=unit),
-                    timeout=self.timeout_s * 1.5,
+                    timeout=self.settings.timeout_s * 1.5 + 0.1,
                 )
             except (asyncio.TimeoutError, TimeoutError):
-                return ReadError("timeout", f"no answer from unit {unit} within {self.timeout_s:g} s")
+                return self._timed_out(unit)
             except ModbusException as exc:
                 text = str(exc)
                 if "No response" in text or "timeout" in text.lower():
-                    return ReadError("timeout", f"no answer from unit {unit} within {self.timeout_s:g} s")
+                    return self._timed_out(unit)
+                self._quiet_until = self._monotonic() + self.settings.inter_frame_gap_s
                 if not self._client.connected:
                     return ReadError("connection", f"connection to {self.address} lost: {text}")
                 return ReadError("invalid", f"unit {unit}: {text}")
             except Exception as exc:  # noqa: BLE001 - nothing may escape the wrapper
+                self._quiet_until = self._monotonic() + self.settings.quiet_after_timeout_s
                 return ReadError("invalid", f"unit {unit}: {type(exc).__name__}: {exc}")
+            self._quiet_until = self._monotonic() + self.settings.inter_frame_gap_s
         return check_response(response, function_code, unit, count)
 
     def close(self) -> None:
         self._client.close()
+
+    # -- internals ---------------------------------------------------------------
+    async def _ensure_connected(self) -> ReadError | None:
+        if self._client.connected:
+            return None
+        now = self._monotonic()
+        if now < self._next_connect_at:
+            return ReadError("connection", f"{self.address} unreachable; next attempt in "
+                                           f"{self._next_connect_at - now:.0f} s")
+        try:
+            connected = await self._client.connect()
+            reason = "connection refused or timed out" if self.settings.transport != "rtu" else "cannot open port"
+        except Exception as exc:  # noqa: BLE001 - any failure is a connection error
+            connected, reason = False, str(exc) or type(exc).__name__
+        if connected:
+            self._reconnect_delay_s = 0.0
+            self._next_connect_at = 0.0
+            return None
+        self._reconnect_delay_s = min(RECONNECT_MAX_S, max(RECONNECT_FIRST_S, 2 * self._reconnect_delay_s))
+        self._next_connect_at = self._monotonic() + self._reconnect_delay_s
+        return ReadError("connection", f"cannot connect to {self.address}: {reason}")
+
+    async def _wait_for_line(self) -> None:
+        delay = self._quiet_until - self._monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    def _timed_out(self, unit: int) -> ReadError:
+        self.timeouts += 1
+        if self.settings.is_rtu:
+            self.resyncs += 1
+        self._quiet_until = self._monotonic() + max(self.settings.quiet_after_timeout_s,
+                                                    self.settings.inter_frame_gap_s)
+        return ReadError("timeout", f"no answer from unit {unit} within {self.settings.timeout_s:g} s")
+
+
+class ModbusTcpLink(ModbusLink):
+    """A Modbus TCP link (kept for callers that only know host and port)."""
+
+    def __init__(self, host: str, port: int, timeout_s: float = 1.0) -> None:
+        super().__init__(LinkSettings("tcp", host=host, port=port, timeout_s=timeout_s))
+        self.host = host
+        self.port = port
+        self.timeout_s = timeout_s
 
 
 def check_response(response: object, function_code: int, unit: int, count: int) -> list[int] | ReadError:
@@ -134,7 +244,8 @@ def check_response(response: object, function_code: int, unit: int, count: int) 
         return ReadError("invalid", f"answer from unit {dev_id}, expected {unit}")
     if function_code in (1, 2):
         bits = list(getattr(response, "bits", []) or [])
-        if len(bits) < count:
+        # Bits come padded to whole bytes: more than count is normal, more than a byte's worth is not.
+        if not count <= len(bits) < count + 8:
             return ReadError("invalid", f"unit {unit}: {len(bits)} bits in answer, expected {count}")
         return [int(bool(b)) for b in bits[:count]]
     registers = list(getattr(response, "registers", []) or [])

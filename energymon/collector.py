@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from drivers.device import read_device
-from drivers.link import ModbusTcpLink
+from drivers.link import ModbusLink
 from drivers.quantities import Role
 from energymon.config import Config, Connection, Device
 from energymon.invert import invert_values
@@ -66,12 +66,6 @@ class Collector:
         wall_clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
-        for name, conn in config.connections.items():
-            if conn.transport != "tcp" and any(d.connection == name for d in config.devices):
-                raise CollectorError(
-                    f"connections.{name}: transport '{conn.transport}' is not supported by this collector yet"
-                    " (Modbus TCP only; RTU and RTU over TCP are planned)"
-                )
         self.config = config
         self.wall_clock = wall_clock
         self.monotonic = monotonic
@@ -80,7 +74,7 @@ class Collector:
         self.health: dict[str, DeviceHealth] = {d.id: DeviceHealth() for d in config.devices}
         self.latest: dict[str, Reading] = {}
         self._stop = asyncio.Event()
-        self.links: dict[str, ModbusTcpLink] = {}
+        self.links: dict[str, ModbusLink] = {}
 
     # -- public ----------------------------------------------------------------
     def stop(self) -> None:
@@ -117,7 +111,7 @@ class Collector:
 
     # -- polling -----------------------------------------------------------------
     async def _worker(self, conn: Connection, devices: list[Device]) -> None:
-        link = ModbusTcpLink(conn.host, conn.port, conn.timeout_s)
+        link = ModbusLink(conn.link_settings)
         self.links[conn.name] = link
         start = self.monotonic()
         # Stagger: spread the devices of the connection over their poll interval.
@@ -140,7 +134,7 @@ class Collector:
             else:
                 due[device.id] = now + backoff_s(device.poll_interval_s, self.health[device.id].consecutive_failures)
 
-    async def _poll(self, link: ModbusTcpLink, device: Device) -> bool:
+    async def _poll(self, link: ModbusLink, device: Device) -> bool:
         result = await read_device(link, device.unit, device.profile)
         ts_ms = int(self.wall_clock() * 1000)
         health = self.health[device.id]

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from drivers.link import LinkSettings
 from drivers.profile import Profile, ProfileError
 from drivers.profile_file import load_profile
 from drivers.quantities import Role
@@ -67,12 +68,17 @@ class Connection:
     parity: str = "N"
     stopbits: int = 1
     bytesize: int = 8
+    frame_delay_s: float = 0.0
+    resync_s: float | None = None
+
+    @property
+    def link_settings(self) -> LinkSettings:
+        return LinkSettings(self.transport, self.host, self.port, self.serial_port, self.baudrate, self.parity,
+                            self.stopbits, self.bytesize, self.timeout_s, self.frame_delay_s, self.resync_s)
 
     @property
     def address(self) -> str:
-        if self.transport == "rtu":
-            return f"{self.serial_port} ({self.baudrate} {self.bytesize}{self.parity}{self.stopbits})"
-        return f"{self.host}:{self.port}"
+        return self.link_settings.address
 
 
 @dataclass(frozen=True)
@@ -247,38 +253,43 @@ class _Parser:
         if not isinstance(value, dict):
             raise self.error("connections", "expected tables [connections.NAME]")
         result = {}
-        common = {"transport", "timeout_s"}
         for name, t in value.items():
             where = f"connections.{name}"
             if not isinstance(t, dict):
                 raise self.error(where, "expected a table")
-            transport = self.text(t, "transport", where)
-            if transport not in TRANSPORTS:
-                raise self.error(f"{where}.transport", f"'{transport}' is not one of: {', '.join(TRANSPORTS)}")
-            timeout = float(self.number(t, "timeout_s", where, 0.05, 60, default=1.0))
-            if transport == "rtu":
-                self.no_unknown(t, where, common | {"serial_port", "baudrate", "parity", "stopbits", "bytesize"})
-                parity = t.get("parity", "N")
-                if parity not in ("N", "E", "O"):
-                    raise self.error(f"{where}.parity", f"expected N, E or O, got {parity!r}")
-                result[name] = Connection(
-                    name, transport, timeout,
-                    serial_port=self.text(t, "serial_port", where),
-                    baudrate=self.number(t, "baudrate", where, 300, 921600, default=9600, integer=True),
-                    parity=parity,
-                    stopbits=self.number(t, "stopbits", where, 1, 2, default=1, integer=True),
-                    bytesize=self.number(t, "bytesize", where, 7, 8, default=8, integer=True),
-                )
-            else:
-                self.no_unknown(t, where, common | {"host", "port"})
-                result[name] = Connection(
-                    name, transport, timeout,
-                    host=self.text(t, "host", where),
-                    port=self.number(t, "port", where, 1, 65535, integer=True),
-                )
+            result[name] = self.connection(name, t, where)
         if not result:
             raise self.error("connections", "at least one connection is required")
         return result
+
+    def connection(self, name: str, t: dict, where: str) -> Connection:
+        transport = self.text(t, "transport", where)
+        if transport not in TRANSPORTS:
+            raise self.error(f"{where}.transport", f"'{transport}' is not one of: {', '.join(TRANSPORTS)}")
+        allowed = {"transport", "timeout_s"}
+        if transport != "tcp":
+            allowed |= {"frame_delay_s", "resync_s"}
+        allowed |= {"serial_port", "baudrate", "parity", "stopbits", "bytesize"} if transport == "rtu" else {"host", "port"}
+        self.no_unknown(t, where, allowed)
+        timing = {
+            "timeout_s": float(self.number(t, "timeout_s", where, 0.05, 60, default=1.0)),
+            "frame_delay_s": float(self.number(t, "frame_delay_s", where, 0, 10, default=0.0)),
+            "resync_s": self.number(t, "resync_s", where, 0, 60, required=False),
+        }
+        if transport != "rtu":
+            return Connection(name, transport, host=self.text(t, "host", where),
+                              port=self.number(t, "port", where, 1, 65535, integer=True), **timing)
+        parity = t.get("parity", "N")
+        if parity not in ("N", "E", "O"):
+            raise self.error(f"{where}.parity", f"expected N, E or O, got {parity!r}")
+        return Connection(
+            name, transport, serial_port=self.text(t, "serial_port", where),
+            baudrate=self.number(t, "baudrate", where, 300, 921600, default=9600, integer=True),
+            parity=parity,
+            stopbits=self.number(t, "stopbits", where, 1, 2, default=1, integer=True),
+            bytesize=self.number(t, "bytesize", where, 7, 8, default=8, integer=True),
+            **timing,
+        )
 
     def devices(self, value: Any, connections: dict[str, Connection]) -> tuple[Device, ...]:
         if value is None:
