@@ -1,4 +1,4 @@
-"""A light asyncio Modbus TCP server for simulated devices.
+"""A light asyncio Modbus server for simulated devices: TCP (MBAP framing) or RTU framed over TCP.
 
 Why not pymodbus's server: its 3.16 datastore API is deprecated, it drops a
 second request that arrives in the same TCP packet, and it costs about 300 us
@@ -10,6 +10,10 @@ id; coils/discrete inputs (1, 2) answer "illegal data address" (none are
 served), every other function code "illegal function". A unit id that is not
 served answers exception 0x0B "gateway target device failed to respond", as a
 gateway does. Every received function code is counted in ``function_codes``.
+
+``answer_delay_s(unit, pdu)`` may delay an answer (slow or late devices, for
+tests and fault injection); answers on one connection stay in order, like on
+a serial line behind a gateway.
 """
 
 from __future__ import annotations
@@ -17,7 +21,10 @@ from __future__ import annotations
 import asyncio
 import struct
 from collections import Counter
+from collections.abc import Callable
 from typing import Protocol
+
+from pymodbus.framer.rtu import FramerRTU
 
 ILLEGAL_FUNCTION = 0x01
 ILLEGAL_DATA_ADDRESS = 0x02
@@ -25,6 +32,9 @@ ILLEGAL_DATA_VALUE = 0x03
 SERVER_DEVICE_FAILURE = 0x04
 GATEWAY_TARGET_FAILED = 0x0B
 _MBAP = struct.Struct(">HHHB")  # transaction id, protocol id, length, unit id
+FRAMINGS = ("socket", "rtu")
+# RTU request lengths without CRC, by function code, for the requests whose length is fixed.
+_RTU_FIXED_REQUEST = {1: 6, 2: 6, 3: 6, 4: 6, 5: 6, 6: 6, 8: 6}
 
 
 class RegisterSource(Protocol):
@@ -32,20 +42,36 @@ class RegisterSource(Protocol):
         """Register words, or a Modbus exception code."""
 
 
-class ModbusTcpServer:
-    """Serve ``units`` (unit id -> source) on ``host``:``port`` (0 = pick a free port)."""
+def crc16(data: bytes) -> bytes:
+    """Modbus RTU CRC, low byte first as sent on the wire."""
+    return FramerRTU.compute_CRC(data).to_bytes(2, "big")
 
-    def __init__(self, host: str, port: int, units: dict[int, RegisterSource]) -> None:
+
+class ModbusTcpServer:
+    """Serve ``units`` (unit id -> source) on ``host``:``port`` (0 = pick a free port).
+
+    ``framing``: ``socket`` (Modbus TCP) or ``rtu`` (RTU frames with CRC over
+    TCP, as a serial gateway in transparent mode forwards them).
+    """
+
+    def __init__(self, host: str, port: int, units: dict[int, RegisterSource], framing: str = "socket",
+                 answer_delay_s: Callable[[int, bytes], float] | None = None) -> None:
+        if framing not in FRAMINGS:
+            raise ValueError(f"unknown framing {framing!r}")
         self.host = host
         self.port = port
         self.units = units
+        self.framing = framing
+        self.answer_delay_s = answer_delay_s
         self.function_codes: Counter[int] = Counter()
         self.requests = 0
+        self.bad_frames = 0
         self._server: asyncio.base_events.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self._handlers: set[asyncio.Task] = set()
 
     async def start(self) -> None:
-        self._server = await asyncio.start_server(self._serve_client, self.host, self.port)
+        self._server = await asyncio.start_server(self.serve_stream, self.host, self.port)
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
@@ -53,26 +79,68 @@ class ModbusTcpServer:
             self._server.close()
             for writer in list(self._writers):
                 writer.close()
+            for task in list(self._handlers):
+                task.cancel()
+            await asyncio.gather(*self._handlers, return_exceptions=True)
             await self._server.wait_closed()
             self._server = None
 
-    async def _serve_client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def serve_stream(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Serve one byte stream (a TCP connection, or e.g. a pseudo-terminal standing in for RS-485)."""
         self._writers.add(writer)
+        task = asyncio.current_task()
+        self._handlers.add(task)
         try:
-            while True:
-                header = await reader.readexactly(_MBAP.size)
-                tid, protocol, length, unit = _MBAP.unpack(header)
-                if protocol != 0 or not 2 <= length <= 254:
-                    break  # not Modbus TCP: drop the connection like a real device
-                pdu = await reader.readexactly(length - 1)
-                answer = self.handle(unit, pdu)
-                writer.write(_MBAP.pack(tid, 0, len(answer) + 1, unit) + answer)
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
+            serve = self._serve_socket if self.framing == "socket" else self._serve_rtu
+            await serve(reader, writer)
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
+            pass  # client gone or server stopping: end this connection quietly
         finally:
+            self._handlers.discard(task)
             self._writers.discard(writer)
             writer.close()
+
+    async def _serve_socket(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            header = await reader.readexactly(_MBAP.size)
+            tid, protocol, length, unit = _MBAP.unpack(header)
+            if protocol != 0 or not 2 <= length <= 254:
+                self.bad_frames += 1
+                return  # not Modbus TCP: drop the connection like a real device
+            pdu = await reader.readexactly(length - 1)
+            answer = self.handle(unit, pdu)
+            await self._delay(unit, pdu)
+            writer.write(_MBAP.pack(tid, 0, len(answer) + 1, unit) + answer)
+            await writer.drain()
+
+    async def _serve_rtu(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            head = await reader.readexactly(2)
+            unit, fc = head[0], head[1]
+            body_length = _RTU_FIXED_REQUEST.get(fc)
+            if body_length is None:
+                # A request whose length we cannot know: skip what has arrived, answer nothing.
+                self.bad_frames += 1
+                await _drain_available(reader)
+                continue
+            rest = await reader.readexactly(body_length - 2 + 2)
+            frame, crc = head + rest[:-2], rest[-2:]
+            if crc16(frame) != crc:
+                self.bad_frames += 1  # a real device stays silent on a CRC error
+                await _drain_available(reader)
+                continue
+            pdu = frame[1:]
+            answer = self.handle(unit, pdu)
+            await self._delay(unit, pdu)
+            out = bytes([unit]) + answer
+            writer.write(out + crc16(out))
+            await writer.drain()
+
+    async def _delay(self, unit: int, pdu: bytes) -> None:
+        if self.answer_delay_s is not None:
+            delay = self.answer_delay_s(unit, pdu)
+            if delay > 0:
+                await asyncio.sleep(delay)
 
     def handle(self, unit: int, pdu: bytes) -> bytes:
         """Answer one request PDU (function code + data) with a response PDU."""
@@ -98,3 +166,14 @@ class ModbusTcpServer:
         if isinstance(result, int):
             return bytes([fc | 0x80, result])
         return bytes([fc, 2 * count]) + struct.pack(f">{count}H", *result)
+
+
+async def _drain_available(reader: asyncio.StreamReader, quiet_s: float = 0.01) -> None:
+    """Discard bytes until the line has been quiet for ``quiet_s`` (resynchronise on a frame start)."""
+    while True:
+        try:
+            chunk = await asyncio.wait_for(reader.read(256), quiet_s)
+        except asyncio.TimeoutError:
+            return
+        if not chunk:
+            return

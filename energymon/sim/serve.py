@@ -104,9 +104,10 @@ class SimulatedPark:
             self.resumed = self._load_state(state_path)
         self.servers: dict[str, ModbusTcpServer] = {}
         for name, conn in config.connections.items():
-            if conn.transport != "tcp":
+            if conn.transport == "rtu":
                 raise SimulationError(
-                    f"connections.{name}: the simulator serves only transport 'tcp' so far, not '{conn.transport}'"
+                    f"connections.{name}: the simulator serves TCP and RTU over TCP, not a serial port"
+                    f" ({conn.serial_port}); use transport 'rtu-over-tcp' with a host and port to simulate it"
                 )
             by_unit: dict[int, list[ParkDevice]] = {}
             for d in config.devices:
@@ -116,7 +117,8 @@ class SimulatedPark:
                 continue
             units = {unit: _unit_source(name, unit, members) for unit, members in by_unit.items()}
             port = (ports or {}).get(name, conn.port)
-            self.servers[name] = ModbusTcpServer(host or conn.host, port, units)
+            framing = "rtu" if conn.transport == "rtu-over-tcp" else "socket"
+            self.servers[name] = ModbusTcpServer(host or conn.host, port, units, framing=framing)
 
     async def start(self) -> None:
         for name, server in self.servers.items():
