@@ -245,8 +245,7 @@ def test_simulate_and_collect_as_separate_processes(tmp_path):
 
 
 def test_collect_with_a_bad_config_is_one_line(tmp_path):
-    path = write_config(tmp_path, small_site_toml({"c1": 1, "c2": 2}).replace('transport = "tcp"', 'transport = "rtu"', 1)
-                        .replace('host = "127.0.0.1"\nport = 1\n', 'serial_port = "/dev/null"\n', 1))
+    path = write_config(tmp_path, small_site_toml({"c1": 1, "c2": 2}).replace('transport = "tcp"', 'transport = "modbus"', 1))
     proc = subprocess.run([PYTHON, "-m", "energymon.cli", "collect", "--config", str(path), "--duration", "1"],
                           capture_output=True, text=True, timeout=60, cwd=tmp_path, env=child_env())
     assert proc.returncode == 2
