@@ -150,6 +150,36 @@ class Profile:
         return image
 
 
+def as_load_meter(profile: Profile) -> Profile:
+    """A grid-meter profile used for a load (sub-)meter: imported energy is the consumed energy.
+
+    ``power_w`` keeps its meaning (+ = power drawn through the meter); exported
+    energy and anything else a load does not report are dropped. Raises
+    :class:`ProfileError` for a profile that is not a grid meter.
+    """
+    from drivers.quantities import allowed_for
+
+    if profile.role is not Role.GRID:
+        raise ProfileError(f"profile '{profile.name}' is for role {profile.role.value}, not a meter (grid)")
+    rename = {"imported_wh": "consumed_wh"}
+    allowed = allowed_for(Role.LOAD)
+    points = tuple(
+        Point(rename.get(p.quantity, p.quantity), p.table, p.address, p.dtype, p.scale, p.word_order,
+              p.sentinels, p.scale_factor)
+        for p in profile.points
+        if rename.get(p.quantity, p.quantity) in allowed
+    )
+    # Keep the grid profile's reads (same blocks, so the device sees the same requests); drop unused points.
+    blocks = []
+    for block in profile.blocks:
+        kept = tuple(q for q in points if block.address <= q.address < block.address + block.count
+                     and q.table == block.table)
+        if kept:
+            blocks.append(Block(block.table, block.address, block.count, kept))
+    return Profile(profile.name, Role.LOAD, f"{profile.title} (as load meter)", profile.source, points,
+                   tuple(blocks), profile.path, profile.identity)
+
+
 def decode_point(point: Point, block: Block, words: list[int]) -> float | None:
     offset = point.address - block.address
     raw = decode(point.dtype, words[offset : offset + point.dtype.registers], point.word_order, point.sentinels)

@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from drivers.link import LinkSettings
-from drivers.profile import Profile, ProfileError
+from drivers.profile import Profile, ProfileError, as_load_meter
 from drivers.profile_file import load_profile
 from drivers.quantities import Role
 from energymon.carbon import GRIDS, lookup_factor
@@ -351,6 +351,8 @@ class _Parser:
             profile = load_profile(profile_name, self.base_dir)
         except ProfileError as exc:
             raise self.error(f"{where}.profile", str(exc)) from None
+        if role is Role.LOAD and profile.role is Role.GRID:
+            profile = as_load_meter(profile)  # a meter profile serves load meters too
         if profile.role != role:
             raise self.error(
                 f"{where}.profile",

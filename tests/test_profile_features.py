@@ -117,3 +117,25 @@ def test_strings_decode_like_devices_send_them():
     assert decode_string([0x0000, 0x0000]) is None
     assert decode_string([0xFFFF, 0xFFFF]) is None
     assert decode_string(encode_string("SUN2000-100KTL", 10)) == "SUN2000-100KTL"
+
+
+def test_a_grid_meter_profile_serves_a_load_meter():
+    from drivers.profile import as_load_meter
+    from drivers.profile_file import load_profile
+    from drivers.quantities import Role
+
+    grid = load_profile("energymon-grid")
+    load = as_load_meter(grid)
+    assert load.role is Role.LOAD
+    assert "consumed_wh" in load.quantities and "imported_wh" not in load.quantities
+    assert "exported_wh" not in load.quantities
+    # the same requests on the wire
+    assert [(b.table, b.address, b.count) for b in load.blocks] == [(b.table, b.address, b.count) for b in grid.blocks]
+    # imported energy registers (address 2, u64 Wh) decode as consumed energy
+    words = [[0] * b.count for b in load.blocks]
+    words[0][2:6] = [0, 0, 0x0001, 0x86A0]  # 100000 Wh
+    words[0][0:2] = [0, 1500]  # 1500 W drawn
+    values = load.decode_blocks(words)
+    assert values["consumed_wh"] == 100_000 and values["power_w"] == 1500
+    with pytest.raises(ProfileError):
+        as_load_meter(load_profile("energymon-pv"))
