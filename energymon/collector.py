@@ -24,8 +24,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from drivers.device import read_device
-from drivers.link import ModbusLink
+from drivers.device import DeviceRead, read_device
+from drivers.link import ModbusLink, ReadError
+from drivers.profile import Profile
+from drivers.sunspec import SunSpecError, missing_required, sunspec_profile
 from drivers.quantities import Role
 from energymon.config import Config, Connection, Device
 from energymon.invert import invert_values
@@ -37,6 +39,7 @@ log = logging.getLogger("energymon.collector")
 
 BACKOFF_STEP_S = 2.0
 BACKOFF_MAX_S = 300.0
+REDISCOVER_AFTER_FAILURES = 3  # a SunSpec device that keeps failing may have been replaced: discover again
 
 
 class CollectorError(RuntimeError):
@@ -75,6 +78,7 @@ class Collector:
         self.latest: dict[str, Reading] = {}
         self._stop = asyncio.Event()
         self.links: dict[str, ModbusLink] = {}
+        self._discovered: dict[str, Profile] = {}
 
     # -- public ----------------------------------------------------------------
     def stop(self) -> None:
@@ -134,8 +138,29 @@ class Collector:
             else:
                 due[device.id] = now + backoff_s(device.poll_interval_s, self.health[device.id].consecutive_failures)
 
+    async def _profile_for(self, link: ModbusLink, device: Device) -> Profile | str:
+        """The device's profile; for ``sunspec`` discovered once (again after 3 failed polls). Or why not."""
+        if device.profile is not None:
+            return device.profile
+        if self.health[device.id].consecutive_failures >= REDISCOVER_AFTER_FAILURES:
+            self._discovered.pop(device.id, None)
+        if device.id not in self._discovered:
+            try:
+                profile = await sunspec_profile(link, device.unit, device.role, require_complete=False)
+            except SunSpecError as exc:
+                return str(exc)
+            self._discovered[device.id] = profile
+            missing = missing_required(profile)
+            self._emit_event(device.id, "sunspec_discovered", "warning" if missing else "info",
+                             f"{profile.source}" + (f"; no {', '.join(missing)} in these models" if missing else ""))
+        return self._discovered[device.id]
+
     async def _poll(self, link: ModbusLink, device: Device) -> bool:
-        result = await read_device(link, device.unit, device.profile)
+        profile = await self._profile_for(link, device)
+        if isinstance(profile, str):
+            result = DeviceRead({}, (ReadError("invalid", profile),), 0, 0, 0.0)
+        else:
+            result = await read_device(link, device.unit, profile)
         ts_ms = int(self.wall_clock() * 1000)
         health = self.health[device.id]
         health.polls += 1

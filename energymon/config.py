@@ -23,6 +23,7 @@ from energymon.carbon import GRIDS, lookup_factor
 
 DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 TRANSPORTS = ("tcp", "rtu", "rtu-over-tcp")
+SUNSPEC = "sunspec"  # profile name: the register map is discovered from the device's SunSpec models
 LOAD_SHAPES = ("warehouse", "office", "ev-fleet")
 
 
@@ -96,7 +97,7 @@ class Device:
     name: str
     role: Role
     profile_name: str
-    profile: Profile
+    profile: Profile | None  # None for profile = "sunspec": built at run time from the discovered models
     connection: str
     unit: int
     poll_interval_s: float
@@ -347,6 +348,9 @@ class _Parser:
         if not isinstance(invert, bool):
             raise self.error(f"{where}.invert", "expected true or false")
         profile_name = self.text(t, "profile", where)
+        if profile_name == SUNSPEC:
+            sim = self.sim(t.get("sim"), f"{where}.sim", role)
+            return Device(dev_id, name, role, profile_name, None, conn, unit, float(poll), float(rated), invert, sim)
         try:
             profile = load_profile(profile_name, self.base_dir)
         except ProfileError as exc:

@@ -16,7 +16,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from drivers.quantities import Role
+from drivers.quantities import Role, allowed_for
 from energymon.config import Config, Device
 from energymon.invert import invert_values
 from energymon.sim.profiles import ambient_temperature_c, load_factor, weather_factor
@@ -237,7 +237,9 @@ class Park:
         out.update(sim.counters_wh)
         if sim.device.role is Role.STORAGE:
             out["soc_pct"] = sim.soc_pct
-        return {q: v for q, v in out.items() if q in sim.device.profile.quantities}
+        profile = sim.device.profile
+        wanted = allowed_for(sim.device.role) if profile is None else profile.quantities
+        return {q: v for q, v in out.items() if q in wanted}
 
     def device_view(self, device_id: str) -> dict[str, float]:
         """What the physical device reports: canonical values, flipped if installed inverted."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from energymon.config import Config, Device
 from energymon.sim.modbus_server import ILLEGAL_DATA_ADDRESS, SERVER_DEVICE_FAILURE, ModbusTcpServer
 from energymon.sim.park import Park
+from energymon.sim.sunspec_image import sunspec_register_image
 
 
 class SimulationError(RuntimeError):
@@ -29,10 +30,23 @@ class ParkDevice:
     def image(self, table: str) -> dict[int, int] | int:
         """``{address: word}`` of ``table`` now, or a Modbus exception code."""
         self.park.advance_to(self.clock())
+        values = self.park.device_view(self.device.id)
+        profile = self.device.profile
         try:
-            return self.device.profile.encode_values(self.park.device_view(self.device.id))[table]
+            if profile is None:  # profile = "sunspec": a SunSpec device with the role's models
+                return sunspec_register_image(self.device.role, values, self.identity).get(table, {})
+            image = profile.encode_values(values)[table]
+            if profile.identity:
+                image.update(profile.encode_identity(self.identity)[table])
+            return image
         except OverflowError:  # a simulated value does not fit its register: the device reports a failure
             return SERVER_DEVICE_FAILURE
+
+    @property
+    def identity(self) -> dict[str, str]:
+        """What a simulated device says about itself (scan, identity registers)."""
+        return {"manufacturer": "energymon simulator", "model": f"simulated {self.device.role.value}",
+                "serial": f"SIM-{self.device.id}", "version": "1.0"}
 
     def read_registers(self, table: str, address: int, count: int) -> list[int] | int:
         return _answer(self.image(table), address, count)
@@ -68,6 +82,12 @@ def _answer(image: dict[int, int] | int, address: int, count: int) -> list[int] 
 def _unit_source(name: str, unit: int, members: list[ParkDevice]) -> ParkDevice | SharedUnit:
     if len(members) == 1:
         return members[0]
+    discovered = [m.device.id for m in members if m.device.profile is None]
+    if discovered:
+        raise SimulationError(
+            f"connections.{name}: unit {unit}: the simulator serves a SunSpec device ('{discovered[0]}') "
+            "alone on its unit; give the other devices their own unit"
+        )
     owner: dict[tuple[str, int], str] = {}
     for member in members:
         for point in member.device.profile.points:
