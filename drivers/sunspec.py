@@ -23,7 +23,7 @@ Public API::
     build_profile(device, role, require_complete=True) -> drivers.profile.Profile
     missing_required(profile) -> tuple[str, ...]
     await read_identity(link, unit, profile.identity) -> dict[str, str | None]
-    await scan(link, unit, profile=None) -> dict | DiscoveryFailure   # energymon scan
+    drivers.sunspec_scan.scan(link, unit, profile=None) -> dict | DiscoveryFailure   # energymon scan
     await sunspec_profile(link, unit, role) -> Profile        # discover + build_profile, raises SunSpecError
 
 "Not implemented" values (SunSpec) become sentinels of the profile's points,
@@ -36,23 +36,21 @@ strings all zero.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
+from dataclasses import dataclass
 from typing import Protocol
 
-from drivers.device import DeviceRead, read_device
-from drivers.dtypes import DTYPES, DType, decode_string
+from drivers.dtypes import decode_string
 from drivers.link import ReadError
 from drivers.profile import MODBUS_MAX_REGISTERS, IdentityField, Point, Profile, ProfileError, plan_blocks
 from drivers.quantities import QUANTITIES, REQUIRED, Role
 from drivers.sunspec_map import COMMON, NOT_IN_SUNSPEC, ROLE_MAP, UNIT_FACTORS, role_models
+from drivers.sunspec_models import (  # noqa: F401 - re-exported: the model definitions are part of this API
+    END_MODEL_ID, MODELS_PACKAGE, SUNSPEC_TYPES, ModelDef, ModelDefinitionError, PointDef, SunSpecType,
+    known_model_ids, load_model, model_label,
+)
 
-MODELS_PACKAGE = "sunspec2.models.json"
 MARKER = (0x5375, 0x6E53)  # "SunS"
 BASE_ADDRESSES = (40000, 0, 50000)
-END_MODEL_ID = 0xFFFF
 MAX_MODELS = 64  # a model chain longer than this is treated as garbage
 TABLE = "holding"
 
@@ -76,189 +74,6 @@ class Link(Protocol):
 
 
 # -- types -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SunSpecType:
-    """How a SunSpec point type decodes: energymon dtype (None: not a number) and its "not implemented" patterns."""
-
-    name: str
-    dtype: DType | None
-    sentinels: tuple[int, ...] | None  # raw patterns; None for floats (NaN is missing already)
-
-
-def _t(name: str, dtype: str | None, *sentinels: int) -> SunSpecType:
-    d = DTYPES[dtype] if dtype else None
-    return SunSpecType(name, d, None if d is not None and d.is_float else tuple(sentinels))
-
-
-SUNSPEC_TYPES: dict[str, SunSpecType] = {
-    t.name: t
-    for t in (
-        _t("int16", "i16", 0x8000),
-        _t("uint16", "u16", 0xFFFF),
-        _t("count", "u16", 0xFFFF),
-        _t("acc16", "u16", 0),
-        _t("enum16", "u16", 0xFFFF),
-        _t("bitfield16", "u16", 0xFFFF),
-        _t("sunssf", "i16", 0x8000),
-        _t("int32", "i32", 0x80000000),
-        _t("uint32", "u32", 0xFFFFFFFF),
-        _t("acc32", "u32", 0),
-        _t("enum32", "u32", 0xFFFFFFFF),
-        _t("bitfield32", "u32", 0xFFFFFFFF),
-        _t("ipaddr", "u32", 0),
-        _t("int64", "i64", 0x8000000000000000),
-        _t("uint64", "u64", 0xFFFFFFFFFFFFFFFF),
-        _t("acc64", "u64", 0),
-        _t("float32", "f32"),
-        _t("float64", "f64"),
-        _t("string", None),  # all zero = not implemented (drivers.dtypes.decode_string)
-        _t("pad", None),
-        _t("ipv6addr", None),
-        _t("eui48", None),
-    )
-}
-
-
-# -- model definitions -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PointDef:
-    """One point of a model definition. ``offset`` counts from the model's ID register (ID 0, L 1, data from 2)."""
-
-    name: str
-    type: str
-    size: int
-    offset: int
-    sf: str | int | None = None  # name of the scale-factor point, a fixed exponent, or none
-    units: str | None = None
-    label: str | None = None
-    mandatory: bool = False
-
-    @property
-    def end(self) -> int:
-        return self.offset + self.size
-
-
-@dataclass(frozen=True)
-class ModelDef:
-    """A SunSpec model: its fixed points, in register order.
-
-    Points of fixed groups are included (named ``group.point``); a repeating
-    group ends the fixed part and is not decoded (``repeating`` is then True).
-    ``length`` is the model length L of the fixed part (registers after the header).
-    """
-
-    id: int
-    name: str
-    label: str
-    description: str
-    points: tuple[PointDef, ...]
-    length: int
-    repeating: bool = False
-    _by_name: dict[str, PointDef] = field(default_factory=dict, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self._by_name.update({p.name: p for p in self.points})
-
-    def point(self, name: str) -> PointDef | None:
-        return self._by_name.get(name)
-
-
-class ModelDefinitionError(ValueError):
-    """A model definition file is missing or malformed."""
-
-
-def _model_file(model_id: int):
-    return resources.files(MODELS_PACKAGE).joinpath(f"model_{model_id}.json")
-
-
-@lru_cache(maxsize=None)
-def known_model_ids() -> frozenset[int]:
-    """Ids of every model definition that pysunspec2 ships."""
-    ids = set()
-    for entry in resources.files(MODELS_PACKAGE).iterdir():
-        name = entry.name
-        if name.startswith("model_") and name.endswith(".json") and name[6:-5].isdigit():
-            ids.add(int(name[6:-5]))
-    return frozenset(ids)
-
-
-@lru_cache(maxsize=None)
-def load_model(model_id: int) -> ModelDef | None:
-    """The definition of ``model_id``, or None if pysunspec2 ships none (e.g. a vendor model)."""
-    if model_id not in known_model_ids():
-        return None
-    path = _model_file(model_id)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return _parse_model(data, model_id)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ModelDefinitionError(f"SunSpec model definition model_{model_id}.json: {exc}") from None
-
-
-def _parse_model(data: dict, model_id: int) -> ModelDef:
-    if data.get("id") != model_id:
-        raise ValueError(f"declares id {data.get('id')!r}")
-    group = data["group"]
-    points: list[PointDef] = []
-    offset, repeating = _walk_group(group, "", 0, points)
-    names = {p.name for p in points}
-    if points[:2] and (points[0].name, points[1].name) != ("ID", "L"):
-        raise ValueError("does not start with the ID and L points")
-    for p in points:
-        if isinstance(p.sf, str) and p.sf not in names:
-            raise ValueError(f"point {p.name}: scale factor {p.sf!r} is not a point of the model")
-    return ModelDef(
-        id=model_id,
-        name=str(group.get("name", "")),
-        label=str(group.get("label") or group.get("desc") or group.get("name") or f"model {model_id}").strip(),
-        description=str(group.get("desc") or "").strip(),
-        points=tuple(points),
-        length=offset - 2,
-        repeating=repeating,
-    )
-
-
-def _walk_group(group: dict, prefix: str, offset: int, out: list[PointDef]) -> tuple[int, bool]:
-    """Append the group's points (and those of fixed subgroups); stop at a repeating group."""
-    for p in group.get("points", []):
-        size = int(p["size"])
-        if size < 1 or p["type"] not in SUNSPEC_TYPES:
-            raise ValueError(f"point {p.get('name')}: unsupported type {p['type']!r} or size {size}")
-        sf = p.get("sf")
-        if isinstance(sf, str) and prefix and f"{prefix}{sf}" in {q["name"] for q in group.get("points", [])}:
-            sf = f"{prefix}{sf}"
-        out.append(PointDef(
-            name=f"{prefix}{p['name']}", type=p["type"], size=size, offset=offset, sf=sf,
-            units=p.get("units"), label=p.get("label"), mandatory=p.get("mandatory") == "M",
-        ))
-        offset += size
-    for sub in group.get("groups", []):
-        if sub.get("count") is not None:  # 0 (fills the model) or the name of a count point: repeating
-            return offset, True
-        offset, repeating = _walk_group(sub, f"{prefix}{sub['name']}.", offset, out)
-        if repeating:
-            return offset, True
-    return offset, False
-
-
-def model_label(model_id: int) -> str:
-    """Human name of a model: the definition's label, or what kind of unknown model it is."""
-    if model_id == END_MODEL_ID:
-        return "end"
-    definition = load_model(model_id)
-    if definition is not None:
-        return definition.label
-    if 64000 <= model_id <= 65534:
-        return "vendor model (no definition)"
-    return "unknown model (no definition)"
-
-
-# -- discovery ---------------------------------------------------------------------
-
 
 @dataclass(frozen=True)
 class ModelInstance:
@@ -571,63 +386,3 @@ async def sunspec_profile(link: Link, unit: int, role: Role | str, require_compl
     if isinstance(found, DiscoveryFailure):
         raise SunSpecError(f"SunSpec discovery failed: {found}", found)
     return build_profile(found, role, require_complete)
-
-
-def _role_report(profile: Profile, read: DeviceRead) -> dict:
-    why = NOT_IN_SUNSPEC.get(profile.role, {}) if profile.name == "sunspec" else {}
-    return {
-        "profile": profile.name,
-        "title": profile.title,
-        "source": profile.source,
-        "values": {q: read.values.get(q) for q in profile.quantities},
-        "units": {q: QUANTITIES[q].unit for q in profile.quantities},
-        "missing": {q: why.get(q, "not in the device's models" if profile.name == "sunspec" else "not in the profile")
-                    for q in missing_required(profile)},
-        "errors": [str(e) for e in read.errors],
-        "reads": {"planned": read.blocks_planned, "ok": read.blocks_read},
-    }
-
-
-async def scan(link: Link, unit: int, profile: Profile | None = None) -> dict | DiscoveryFailure:
-    """Probe one device for commissioning (``energymon scan``); a JSON-ready report or why nothing answered.
-
-    Without ``profile``: SunSpec discovery, then the identity from model 1 and
-    the current values of every role the device's models support. With
-    ``profile``: one read of the device with that profile (and its identity
-    fields, if it has any). The report::
-
-        {"address": "host:port", "unit": 1,
-         "sunspec": {"base": 40000, "models": [{"id", "name", "address", "length"}, ...], "problems": [...]}
-                    or None (with a profile),
-         "identity": {"manufacturer": ..., "model": ..., "serial": ..., "version": ...},
-         "roles": {"pv": {"profile", "title", "source", "values": {quantity: float | None},
-                          "units": {quantity: unit}, "missing": {quantity: reason}, "errors": [...],
-                          "reads": {"planned": n, "ok": m}}}}
-
-    Returns a :class:`DiscoveryFailure` when the device cannot be reached
-    (kind connection/timeout) or, without a profile, has no SunSpec marker.
-    """
-    where = getattr(link, "address", "the device")
-    report: dict = {"address": where, "unit": unit, "sunspec": None, "identity": {}, "roles": {}}
-    if profile is not None:
-        read = await read_device(link, unit, profile)
-        if not read.ok and read.errors and read.errors[0].kind in ("connection", "timeout"):
-            error = read.errors[0]
-            detail = error.detail if error.kind == "connection" else f"{where}: {error.detail}"
-            return DiscoveryFailure(error.kind, detail)
-        report["roles"][profile.role.value] = _role_report(profile, read)
-        report["identity"] = await read_identity(link, unit, profile.identity)
-        return report
-    found = await discover(link, unit)
-    if isinstance(found, DiscoveryFailure):
-        return found
-    report["sunspec"] = {
-        "base": found.base,
-        "models": [{"id": m.id, "name": m.label, "address": m.address, "length": m.length} for m in found.models],
-        "problems": list(found.problems),
-    }
-    report["identity"] = await read_identity(link, unit, identity_fields(found))
-    for role in found.roles():
-        role_profile = build_profile(found, role, require_complete=False)
-        report["roles"][role.value] = _role_report(role_profile, await read_device(link, unit, role_profile))
-    return report

@@ -319,7 +319,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     import json
 
     from drivers.link import ModbusTcpLink
-    from drivers.sunspec import DiscoveryFailure, scan
+    from drivers.sunspec import DiscoveryFailure
+    from drivers.sunspec_scan import scan
 
     if not 1 <= args.port <= 65535:
         print(f"energymon: error: --port: expected a TCP port 1..65535, got {args.port}", file=sys.stderr)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QThread, QTimer, Signal, Qt
 from PySide6.QtWidgets import (
-    QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QSplitter, QTableView, QVBoxLayout,
+    QGridLayout, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QSplitter, QTableView, QVBoxLayout,
     QWidget,
 )
 import pyqtgraph as pg
