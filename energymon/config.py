@@ -31,6 +31,11 @@ class ConfigError(ValueError):
     """The site configuration is invalid. The message is one line for the user."""
 
 
+def one_line(text: str) -> str:
+    """Control characters (a newline in a quoted TOML key, say) shown escaped, so a message stays one line."""
+    return "".join(ch if ch >= " " or ch == "\t" else f"\\x{ord(ch):02x}" for ch in text)
+
+
 @dataclass(frozen=True)
 class Site:
     name: str
@@ -153,7 +158,7 @@ class _Parser:
         self.base_dir = path.resolve().parent
 
     def error(self, field_path: str, message: str) -> ConfigError:
-        return ConfigError(f"{self.path.name}: {field_path}: {message}")
+        return ConfigError(one_line(f"{self.path.name}: {field_path}: {message}"))
 
     # -- typed getters ---------------------------------------------------
     def table(self, data: dict, key: str, where: str, allowed: set[str], required: bool = True) -> dict:
