@@ -41,7 +41,12 @@ def test_demo_config_is_valid_and_complete(demo_config):
     assert demo_config.storage.database == demo_config_path().parent / "demo-park.db"
     for d in demo_config.devices:
         assert d.connection in demo_config.connections
-        assert d.profile.role is d.role
+        if d.profile_name == "sunspec":  # discovered from the device at run time
+            assert d.profile is None
+        else:
+            assert d.profile.role is d.role
+    assert {d.profile_name for d in demo_config.devices} >= {"sunspec", "huawei-sun2000", "sungrow-sg",
+                                                              "chint-dtsu666", "eastron-sdm630"}
 
 
 def test_small_config_defaults_and_types(good_text, tmp_path):

@@ -38,6 +38,10 @@ class ParkDevice:
             image = profile.encode_values(values)[table]
             if profile.identity:
                 image.update(profile.encode_identity(self.identity)[table])
+            for block in profile.blocks:  # every register a planned read covers exists on the device
+                if block.table == table:
+                    for address in range(block.address, block.address + block.count):
+                        image.setdefault(address, 0)
             return image
         except OverflowError:  # a simulated value does not fit its register: the device reports a failure
             return SERVER_DEVICE_FAILURE
