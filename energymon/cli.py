@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
                    description="List the built-in device profiles with their role, reads per poll and source.")
 
     p = sub.add_parser("scan", help="SunSpec discovery and a probe of one device (for commissioning)",
-                       description="Probe one Modbus TCP device: find its SunSpec models (marker 'SunS' at "
+                       description="Probe one Modbus device (TCP, or RTU over TCP): find its SunSpec models (marker 'SunS' at "
                                    "holding register 40000, 0 or 50000), print them, its identity and the current "
                                    "values of every role its models support. With --profile, read the device "
                                    "with that profile instead. Exit 1 if nothing answers or no SunSpec device "
@@ -100,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, required=True, metavar="P", help="Modbus TCP port, e.g. 502")
     p.add_argument("--unit", type=int, default=1, metavar="U", help="Modbus unit id (default 1)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    p.add_argument("--transport", choices=("tcp", "rtu-over-tcp"), default="tcp",
+                   help="tcp (default), or rtu-over-tcp for a serial gateway in transparent mode")
     p.add_argument("--profile", metavar="NAME",
                    help="read with this built-in profile or profile file instead of SunSpec discovery")
     p.add_argument("--timeout", type=seconds, default=1.0, metavar="S",
@@ -144,6 +146,8 @@ def cmd_profiles(args: argparse.Namespace) -> int:
     for name in builtin_names():
         profile = load_profile(name)
         print(f"{name:<22} {profile.role.value:<8} {len(profile.points):>6} {len(profile.blocks):>5}  {profile.source}")
+    print(f"{'sunspec':<22} {'any':<8} {'-':>6} {'-':>5}  discovered from the device: SunSpec models from pysunspec2's "
+          "definitions (pv 101-103, 111-113, 701; storage 124, 802; meters 201-204, 211-214)")
     return EXIT_OK
 
 
@@ -318,7 +322,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 def cmd_scan(args: argparse.Namespace) -> int:
     import json
 
-    from drivers.link import ModbusTcpLink
+    from drivers.link import LinkSettings, ModbusLink
     from drivers.sunspec import DiscoveryFailure
     from drivers.sunspec_scan import scan
 
@@ -331,7 +335,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     profile = load_profile(args.profile) if args.profile and args.profile != "sunspec" else None
 
     async def probe():
-        link = ModbusTcpLink(args.host, args.port, timeout_s=args.timeout)
+        link = ModbusLink(LinkSettings(args.transport, host=args.host, port=args.port, timeout_s=args.timeout))
         try:
             return await scan(link, args.unit, profile)
         finally:
