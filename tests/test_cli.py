@@ -80,7 +80,9 @@ def test_profiles_lists_every_builtin_profile(capsys):
     out = capsys.readouterr().out
     lines = out.splitlines()
     shipped = sorted(PROFILE_DIR.glob("*.toml"))
-    assert len(lines) == 1 + len(shipped)  # header + one line per profile
+    assert len(lines) == 1 + len(shipped) + 1  # header + one line per profile file + sunspec (discovered)
+    (sunspec,) = [line for line in lines if line.split()[0] == "sunspec"]
+    assert "discovered" in sunspec and "any" in sunspec.split()
     for path in shipped:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
         (line,) = [line for line in lines if line.split()[0] == path.stem]
