@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,8 +88,30 @@ class StoreReader:
             first_ts = first[0] if first_ts is None else min(first_ts, first[0])
         return CounterEnergy(total, first_ts, counted)
 
-    def power_series(self, roles: dict[str, Role], since_ms: int, bucket_s: float) -> PowerSeries:
-        """Mean power per bucket, summed per flow over the devices of each role."""
+    def first_power_sample_ms(self, device_ids: list[str], since_ms: int) -> int | None:
+        """Time of the earliest ``power_w`` sample at or after ``since_ms`` of any of the devices."""
+        first = None
+        for device_id in device_ids:
+            row = self.db.execute(
+                """SELECT s.ts_ms FROM samples s JOIN channels c ON c.id = s.channel_id
+                   WHERE c.device_id = ? AND c.quantity = 'power_w' AND s.ts_ms >= ?
+                   ORDER BY s.ts_ms LIMIT 1""",
+                (device_id, since_ms),
+            ).fetchone()
+            if row is not None and (first is None or row[0] < first):
+                first = row[0]
+        return first
+
+    def power_series(self, roles: dict[str, Role], since_ms: int, bucket_s: float,
+                     hold_ms: Mapping[str, int] | None = None) -> PowerSeries:
+        """Mean power per bucket, summed per flow over the devices of each role.
+
+        Devices are polled at different moments, so a short bucket may lack a
+        device that reported just before it. ``hold_ms[device]`` lets the
+        device's last bucket mean stand in for at most that long (display
+        alignment only: nothing is written back); beyond it the flow is
+        ``None`` for that bucket rather than a sum with a device left out.
+        """
         bucket_ms = max(1, int(bucket_s * 1000))
         rows = self.db.execute(
             """SELECT c.device_id, s.ts_ms / ? AS b, AVG(s.value)
@@ -102,17 +125,25 @@ class StoreReader:
             if device_id in roles:
                 by_bucket[bucket][device_id] = mean_w
         members = {role: [d for d, r in roles.items() if r is role] for role in Role}
+        last_seen: dict[str, tuple[int, float]] = {}  # device -> (bucket, mean) of its latest data
 
-        def flow(values: dict[str, float], role: Role) -> float | None:
-            ids = members[role]
-            if any(d not in values for d in ids):
-                return None
-            return sum(values[d] for d in ids)
+        def value(device_id: str, bucket: int, values: dict[str, float]) -> float | None:
+            if device_id in values:
+                last_seen[device_id] = (bucket, values[device_id])
+                return values[device_id]
+            seen = last_seen.get(device_id)
+            if seen is not None and hold_ms and (bucket - seen[0]) * bucket_ms <= hold_ms.get(device_id, 0):
+                return seen[1]
+            return None
 
         series = PowerSeries([], [], [], [], [])
         for bucket in sorted(by_bucket):
             values = by_bucket[bucket]
-            pv, storage, grid = flow(values, Role.PV), flow(values, Role.STORAGE), flow(values, Role.GRID)
+            flows = {}
+            for role in (Role.PV, Role.STORAGE, Role.GRID):
+                parts = [value(d, bucket, values) for d in members[role]]
+                flows[role] = None if None in parts else sum(parts)
+            pv, storage, grid = flows[Role.PV], flows[Role.STORAGE], flows[Role.GRID]
             series.ts_ms.append(bucket * bucket_ms)
             series.pv_w.append(pv)
             series.storage_w.append(storage)

@@ -203,3 +203,30 @@ def test_reader_sees_commits_of_a_live_writer(tmp_path):
     finally:
         writer.close()
     assert writer.batches_committed >= 2
+
+
+def test_power_series_holds_a_device_for_at_most_its_hold_time(tmp_path):
+    """Asynchronous polls: a device missing from one bucket stands in with its previous bucket's mean,
+    for at most its hold time; never longer, and never invented before its first data."""
+    db = tmp_path / "hold.db"
+    write(db, [
+        SampleBatch("pv-a", T0 + 1 * S, {"power_w": 1000.0}),
+        SampleBatch("pv-b", T0 + 2 * S, {"power_w": 500.0}),
+        SampleBatch("grid", T0 + 3 * S, {"power_w": 100.0}),
+        SampleBatch("pv-a", T0 + 11 * S, {"power_w": 1200.0}),  # bucket 1: pv-b missing
+        SampleBatch("grid", T0 + 12 * S, {"power_w": 80.0}),
+        SampleBatch("pv-a", T0 + 31 * S, {"power_w": 1400.0}),  # bucket 3: pv-b 30 s old
+        SampleBatch("grid", T0 + 32 * S, {"power_w": 60.0}),
+    ])
+    roles = {"pv-a": Role.PV, "pv-b": Role.PV, "grid": Role.GRID}
+    reader = StoreReader(db)
+    try:
+        held = reader.power_series(roles, since_ms=T0, bucket_s=10, hold_ms={"pv-a": 15_000, "pv-b": 15_000,
+                                                                            "grid": 15_000})
+        strict = reader.power_series(roles, since_ms=T0, bucket_s=10)
+    finally:
+        reader.close()
+    assert held.ts_ms == [T0, T0 + 10 * S, T0 + 30 * S]
+    assert held.pv_w == [1500.0, 1700.0, None]  # bucket 1 holds pv-b's 500 W; bucket 3 is past the hold
+    assert held.consumption_w == [1600.0, 1780.0, None]
+    assert strict.pv_w == [1500.0, None, None]

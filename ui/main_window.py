@@ -177,7 +177,7 @@ class MainWindow(QMainWindow):
         midnight = local_midnight_ms(now, self.site.tz)
         since = int((now - CHART_WINDOW_S) * 1000)
         self.db_refresh_requested.emit(
-            DbRequest(self.db_path, self.site, midnight, since, CHART_WINDOW_S / CHART_POINTS, self.viewer_only)
+            DbRequest(self.db_path, self.site, midnight, since, int(now * 1000), CHART_POINTS, self.viewer_only)
         )
 
     def _on_db_view(self, view: DbView) -> None:
@@ -191,8 +191,11 @@ class MainWindow(QMainWindow):
         xs = [t / 1000 for t in series.ts_ms]
         for attr, curve in self.curves.items():
             values = getattr(series, attr)
-            pairs = [(x, v) for x, v in zip(xs, values) if v is not None]
-            curve.setData([p[0] for p in pairs], [p[1] for p in pairs])
+            # Gaps stay gaps: a bucket without the flow is drawn as a break, not bridged.
+            ys = [float("nan") if v is None else v for v in values]
+            curve.setData(xs, ys, connect="finite")
+        # Always a time axis over what is shown, even before there are two points to draw.
+        self.plot.setXRange(view.start_ms / 1000, max(view.end_ms, view.start_ms + 60_000) / 1000, padding=0.02)
         self._refresh_energy()
 
     def _on_db_error(self, message: str) -> None:

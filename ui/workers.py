@@ -32,8 +32,9 @@ class DbRequest:
     db_path: Path
     site: SiteInfo
     midnight_ms: int
-    since_ms: int
-    bucket_s: float
+    since_ms: int  # start of the chart window
+    now_ms: int
+    points: int  # about this many buckets across the data shown
     want_latest: bool  # viewer mode: also read the latest values
 
 
@@ -42,7 +43,12 @@ class DbView:
     pv_today: CounterEnergy
     series: PowerSeries
     latest: dict | None
-    sample_count: int | None = None
+    start_ms: int  # what the chart shows: from the window start or the first data, to now
+    end_ms: int
+
+
+MIN_BUCKET_S = 2.0
+HOLD_POLLS = 3  # a device's last value may stand in for 3 poll intervals when its polls miss a bucket
 
 
 class DbWorker(QObject):
@@ -68,11 +74,15 @@ class DbWorker(QObject):
                 self._reader = StoreReader(request.db_path)
             site = request.site
             pv_today = self._reader.counter_energy_since(site.ids(Role.PV), "yield_wh", request.midnight_ms)
-            series = self._reader.power_series(site.roles, request.since_ms, request.bucket_s)
+            first = self._reader.first_power_sample_ms(list(site.roles), request.since_ms)
+            start = request.since_ms if first is None else max(request.since_ms, first)
+            bucket_s = max(MIN_BUCKET_S, (request.now_ms - start) / 1000 / request.points)
+            hold = {d.id: int(HOLD_POLLS * d.poll_interval_s * 1000) for d in site.devices}
+            series = self._reader.power_series(site.roles, start, bucket_s, hold)
             latest = None
             if request.want_latest:
                 latest = latest_readings(self._reader, list(site.devices), request.since_ms)
-            self.result.emit(DbView(pv_today, series, latest))
+            self.result.emit(DbView(pv_today, series, latest, start, request.now_ms))
         except StoreError as exc:
             self.error.emit(str(exc))
         except Exception as exc:  # noqa: BLE001 - report, never kill the worker thread
