@@ -115,7 +115,7 @@ class Collector:
 
     # -- polling -----------------------------------------------------------------
     async def _worker(self, conn: Connection, devices: list[Device]) -> None:
-        link = ModbusLink(conn.link_settings)
+        link = ModbusLink(conn)
         self.links[conn.name] = link
         start = self.monotonic()
         # Stagger: spread the devices of the connection over their poll interval.

@@ -63,28 +63,10 @@ class Storage:
 
 
 @dataclass(frozen=True)
-class Connection:
-    name: str
-    transport: str
-    timeout_s: float = 1.0
-    host: str | None = None
-    port: int | None = None
-    serial_port: str | None = None
-    baudrate: int = 9600
-    parity: str = "N"
-    stopbits: int = 1
-    bytesize: int = 8
-    frame_delay_s: float = 0.0
-    resync_s: float | None = None
+class Connection(LinkSettings):
+    """A ``[connections.NAME]`` table: how to reach a Modbus line (drivers.link.LinkSettings), named."""
 
-    @property
-    def link_settings(self) -> LinkSettings:
-        return LinkSettings(self.transport, self.host, self.port, self.serial_port, self.baudrate, self.parity,
-                            self.stopbits, self.bytesize, self.timeout_s, self.frame_delay_s, self.resync_s)
-
-    @property
-    def address(self) -> str:
-        return self.link_settings.address
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -283,13 +265,13 @@ class _Parser:
             "resync_s": self.number(t, "resync_s", where, 0, 60, required=False),
         }
         if transport != "rtu":
-            return Connection(name, transport, host=self.text(t, "host", where),
+            return Connection(name=name, transport=transport, host=self.text(t, "host", where),
                               port=self.number(t, "port", where, 1, 65535, integer=True), **timing)
         parity = t.get("parity", "N")
         if parity not in ("N", "E", "O"):
             raise self.error(f"{where}.parity", f"expected N, E or O, got {parity!r}")
         return Connection(
-            name, transport, serial_port=self.text(t, "serial_port", where),
+            name=name, transport=transport, serial_port=self.text(t, "serial_port", where),
             baudrate=self.number(t, "baudrate", where, 300, 921600, default=9600, integer=True),
             parity=parity,
             stopbits=self.number(t, "stopbits", where, 1, 2, default=1, integer=True),
