@@ -20,11 +20,11 @@ from drivers.profile import Profile, ProfileError, as_load_meter
 from drivers.profile_file import load_profile
 from drivers.quantities import Role
 from energymon.carbon import GRIDS, lookup_factor
+from energymon.sim_params import SimParams, parse_sim
 
 DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 TRANSPORTS = ("tcp", "rtu", "rtu-over-tcp")
 SUNSPEC = "sunspec"  # profile name: the register map is discovered from the device's SunSpec models
-LOAD_SHAPES = ("warehouse", "office", "ev-fleet")
 
 
 class ConfigError(ValueError):
@@ -67,15 +67,6 @@ class Connection(LinkSettings):
     """A ``[connections.NAME]`` table: how to reach a Modbus line (drivers.link.LinkSettings), named."""
 
     name: str = ""
-
-
-@dataclass(frozen=True)
-class SimParams:
-    """Optional ``[devices.sim]`` table: parameters for the simulator only."""
-
-    capacity_kwh: float | None = None
-    load_shape: str | None = None
-    base_load_kw: float | None = None
 
 
 @dataclass(frozen=True)
@@ -354,14 +345,4 @@ class _Parser:
                       float(rated), invert, sim)
 
     def sim(self, t: Any, where: str, role: Role) -> SimParams:
-        if t is None:
-            return SimParams()
-        if not isinstance(t, dict):
-            raise self.error(where, "expected a table")
-        self.no_unknown(t, where, {"capacity_kwh", "load_shape", "base_load_kw"})
-        capacity = self.number(t, "capacity_kwh", where, 0.001, 1e7, required=False)
-        shape = t.get("load_shape")
-        if shape is not None and shape not in LOAD_SHAPES:
-            raise self.error(f"{where}.load_shape", f"'{shape}' is not one of: {', '.join(LOAD_SHAPES)}")
-        base = self.number(t, "base_load_kw", where, 0, 1e6, required=False)
-        return SimParams(capacity, shape, base)
+        return parse_sim(self, t, where, role)
