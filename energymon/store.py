@@ -31,6 +31,7 @@ from sqlite_utils.migrations import Migrations
 
 from drivers.quantities import QUANTITIES
 from energymon.config import Config
+from energymon.history_writer import DeviceHistory, write_history
 
 migrations = Migrations("energymon")
 
@@ -168,6 +169,15 @@ class StoreWriter:
     def put_event(self, event: Event) -> None:
         self._queue.put(event)
 
+    def put_history(self, history: DeviceHistory, done: threading.Semaphore | None = None) -> None:
+        """Queue generated history of one device; ``done`` is released once it is committed.
+
+        History goes through this one writer too, so a backfill and live collection
+        never write the database at the same time; it is written in its own large
+        transactions between live batches.
+        """
+        self._queue.put((history, done))
+
     def close(self, timeout_s: float = 10.0) -> None:
         self._queue.put(None)
         self._thread.join(timeout_s)
@@ -186,6 +196,19 @@ class StoreWriter:
                 item = ...
             if item is None:
                 stopping = True
+            elif isinstance(item, tuple):  # (DeviceHistory, done): flush live rows first, keep time order
+                try:
+                    if pending:
+                        self._commit(pending)
+                        pending, pending_rows = [], 0
+                    self.rows_committed += write_history(self.db, [item[0]])
+                except sqlite3.Error as exc:
+                    self.error = f"{self.db_path}: write failed: {exc}"
+                    return
+                finally:
+                    if item[1] is not None:
+                        item[1].release()
+                continue
             elif item is not ...:
                 if not pending:
                     first_at = time.monotonic()

@@ -1,0 +1,58 @@
+"""Generated history goes into the store through the one writer, in bulk, without duplicates or NaNs."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import numpy as np
+
+from energymon.history_writer import DeviceHistory, write_history
+from energymon.store import SampleBatch, StoreWriter, open_db
+
+T0 = 1_790_000_000_000
+
+
+def rows(path):
+    con = sqlite3.connect(path)
+    try:
+        return con.execute(
+            "SELECT c.device_id, c.quantity, s.ts_ms, s.value FROM samples s JOIN channels c ON c.id = s.channel_id "
+            "ORDER BY c.device_id, c.quantity, s.ts_ms").fetchall()
+    finally:
+        con.close()
+
+
+def test_write_history_skips_nan_and_keeps_existing_samples(tmp_path):
+    path = tmp_path / "h.db"
+    db = open_db(path)
+    first = DeviceHistory("inv", np.array([T0, T0 + 5000, T0 + 10000]),
+                          {"power_w": np.array([1.0, np.nan, 3.0]), "yield_wh": np.array([10.0, 11.0, 12.0])})
+    assert write_history(db, [first]) == 5
+    again = DeviceHistory("inv", np.array([T0 + 10000, T0 + 15000]),
+                          {"power_w": np.array([99.0, 4.0]), "yield_wh": np.array([99.0, 13.0])})
+    assert write_history(db, [again]) == 2  # the sample at T0+10 s already exists and is kept
+    db.close()
+    assert rows(path) == [
+        ("inv", "power_w", T0, 1.0), ("inv", "power_w", T0 + 10000, 3.0), ("inv", "power_w", T0 + 15000, 4.0),
+        ("inv", "yield_wh", T0, 10.0), ("inv", "yield_wh", T0 + 5000, 11.0), ("inv", "yield_wh", T0 + 10000, 12.0),
+        ("inv", "yield_wh", T0 + 15000, 13.0),
+    ]
+
+
+def test_history_and_live_samples_share_the_one_writer(tmp_path):
+    path = tmp_path / "w.db"
+    writer = StoreWriter(path, max_delay_s=60)
+    done = threading.Semaphore(0)
+    writer.put_samples(SampleBatch("grid", T0 + 99_000, {"power_w": 7.0}))  # live, queued first
+    n = 50_000
+    history = DeviceHistory("inv", T0 + np.arange(n, dtype=np.int64) * 1000, {"power_w": np.arange(n, dtype=float)})
+    writer.put_history(history, done)
+    assert done.acquire(timeout=30)
+    writer.put_samples(SampleBatch("grid", T0 + 100_000, {"power_w": 8.0}))
+    writer.close()
+    assert writer.error is None
+    assert writer.rows_committed == n + 2
+    stored = rows(path)
+    assert ("grid", "power_w", T0 + 99_000, 7.0) in stored and ("grid", "power_w", T0 + 100_000, 8.0) in stored
+    assert [r[3] for r in stored if r[0] == "inv"] == list(map(float, range(n)))
