@@ -15,10 +15,12 @@ from drivers.quantities import DIRECTION_PAIRS, Role
 from energymon.config import load_config
 from energymon.invert import invert_values
 from energymon.sim.modbus_server import ModbusTcpServer
-from energymon.sim.park import SOC_MAX_PCT, SOC_MIN_PCT, Park
-from energymon.sim.profiles import weather_factor
+from energymon.sim.park import Park
+from energymon.sim.pv import ac_power_w, cell_temperature_c, dc_power_w, inverter_efficiency
 from energymon.sim.serve import SimulatedPark, SimulationError
-from energymon.sim.solar import clear_sky_ghi_w_m2, pv_ac_power_w, solar_elevation_deg
+from energymon.sim.solar import clear_sky_ghi_w_m2, solar_elevation_deg
+from energymon.sim.timebase import local_time
+from energymon.sim.weather import clear_sky_index
 from support import NIGHT_S, NOON_S, SHANGHAI, run, small_site_toml, write_config
 
 XIAN_LAT, XIAN_LON = 34.3, 109.06
@@ -89,17 +91,23 @@ def test_clear_sky_irradiance():
 
 
 def test_pv_power_model():
-    assert pv_ac_power_w(0.0, 120_000, 100_000, 25) == (0.0, 0.0)
-    assert pv_ac_power_w(-5.0, 120_000, 100_000, 25) == (0.0, 0.0)
-    # At STC (1000 W/m2, 25 degC) DC = rated DC less the lumped system losses.
-    ac, dc = pv_ac_power_w(1000.0, 100_000, 200_000, 25.0, system_losses=0.1, inverter_efficiency=0.97)
-    assert dc == pytest.approx(90_000)
-    assert ac == pytest.approx(0.97 * 90_000)
+    assert dc_power_w(0.0, 120_000, 25.0) == 0.0
+    assert dc_power_w(-5.0, 120_000, 25.0) == 0.0
+    assert ac_power_w(0.0, 100_000) == 0.0  # no input: the inverter sleeps, it does not draw
+    # At STC (1000 W/m2, 25 degC) DC = rated DC less the lumped DC losses.
+    assert dc_power_w(1000.0, 100_000, 25.0, losses=0.1) == pytest.approx(90_000)
+    # Hot cells produce less: -0.35 %/K.
+    assert dc_power_w(1000.0, 100_000, 60.0, losses=0.0) == pytest.approx(100_000 * (1 - 0.0035 * 35))
+    assert cell_temperature_c(800.0, 20.0) == pytest.approx(20.0 + 27.0)  # NOCT 47 degC: +27 K at 800 W/m2
+    # Inverter part-load curve (PVWatts v5): best near 30-60 % load, poor at a few percent, never above 1.
+    loads = [0.01, 0.05, 0.1, 0.3, 0.5, 1.0]
+    eta = [float(inverter_efficiency(z * 100_000 / 0.98, 100_000)) for z in loads]
+    assert eta[0] < 0.8 < eta[1] < eta[2] < eta[3]
+    assert 0.975 <= max(eta) <= 0.985
+    assert eta[-1] == pytest.approx(0.98, abs=0.003)  # nominal efficiency at rated input
     # The inverter clips at its rated AC power.
-    ac, dc = pv_ac_power_w(1000.0, 120_000, 50_000, 25.0)
-    assert ac == 50_000 and dc > ac
-    # Hot cells produce less.
-    assert pv_ac_power_w(800.0, 100_000, 200_000, 60.0)[1] < pv_ac_power_w(800.0, 100_000, 200_000, 25.0)[1]
+    assert ac_power_w(200_000.0, 100_000) == 100_000
+    assert ac_power_w(50_000.0, 100_000) == pytest.approx(50_000 * float(inverter_efficiency(50_000.0, 100_000)))
 
 
 # -- the park model ------------------------------------------------------------------
@@ -131,7 +139,7 @@ def test_pv_produces_at_noon_within_rating(demo_config):
 
 def test_park_over_three_days_balances_and_stays_physical(demo_config):
     start = datetime(2024, 6, 20, 0, 0, tzinfo=SHANGHAI).timestamp()
-    step = 60.0
+    step = 300.0  # 864 instants over the three days
     park = Park(demo_config, start, seed=3, step_s=step)
     devices = {d: s.device for d, s in park.devices.items()}
     counters = {
@@ -164,10 +172,9 @@ def test_park_over_three_days_balances_and_stays_physical(demo_config):
                 assert 0 <= power <= rated
             elif device.role is Role.STORAGE:
                 assert abs(power) <= rated
-                # Dispatch stops at the SoC limits; one step of rated power may overshoot slightly.
-                capacity = park.devices[d].capacity_wh
-                slack = rated * step / 3600 / 0.95 / capacity * 100
-                assert SOC_MIN_PCT - slack <= now[d]["soc_pct"] <= SOC_MAX_PCT + slack
+                # Dispatch stops exactly at the SoC limits (the last step before a limit is partial).
+                sim = device.sim
+                assert sim.soc_min_pct - 1e-9 <= now[d]["soc_pct"] <= sim.soc_max_pct + 1e-9
                 assert 0 <= now[d]["soc_pct"] <= 100
             for q in counters[device.role]:  # counters only ever increase
                 assert now[d][q] >= previous[d][q]
@@ -184,12 +191,14 @@ def test_park_over_three_days_balances_and_stays_physical(demo_config):
     consumed = delta(Role.LOAD, "consumed_wh")
     assert consumed > 0
     assert supplied == pytest.approx(consumed, rel=1e-6)
-    # Battery bookkeeping: SoC moves by charged x efficiency - discharged / efficiency.
+    # Battery bookkeeping: SoC moves by charged x efficiency - discharged / efficiency, where the
+    # one-way efficiency is the square root of the round trip's.
     for d, dev in devices.items():
         if dev.role is Role.STORAGE:
+            eta = math.sqrt(dev.sim.round_trip_efficiency)
             charged = previous[d]["charged_wh"] - first[d]["charged_wh"]
             discharged = previous[d]["discharged_wh"] - first[d]["discharged_wh"]
-            expected = first[d]["soc_pct"] + (charged * 0.95 - discharged / 0.95) / park.devices[d].capacity_wh * 100
+            expected = first[d]["soc_pct"] + (charged * eta - discharged / eta) / park.devices[d].capacity_wh * 100
             assert previous[d]["soc_pct"] == pytest.approx(expected, abs=1e-6)
 
 
@@ -217,10 +226,11 @@ def test_same_seed_same_park_different_seed_different_weather(demo_config):
         park.advance_to(NOON_S + 900)
     assert {d: a.values(d) for d in a.devices} == {d: b.values(d) for d in b.devices}
     assert a.values("inv-a1")["power_w"] != c.values("inv-a1")["power_w"]
-    days = [datetime(2024, 6, 1, 12, tzinfo=SHANGHAI) + timedelta(days=i) for i in range(30)]
-    assert [weather_factor(7, d) for d in days] == [weather_factor(7, d) for d in days]
-    assert [weather_factor(7, d) for d in days] != [weather_factor(8, d) for d in days]
-    assert all(0.05 <= weather_factor(7, d) <= 1.0 for d in days)
+    noons = local_time([(datetime(2024, 6, 1, 12, tzinfo=SHANGHAI) + timedelta(days=i)).timestamp()
+                        for i in range(30)], SHANGHAI)
+    assert list(clear_sky_index(7, noons)) == list(clear_sky_index(7, noons))
+    assert list(clear_sky_index(7, noons)) != list(clear_sky_index(8, noons))
+    assert all(0.05 <= k <= 1.0 for k in clear_sky_index(7, noons))
 
 
 def test_advance_to_the_past_is_ignored(demo_config):

@@ -1,68 +1,102 @@
-"""Solar geometry and clear-sky irradiance: pure functions.
+"""Solar geometry and clear-sky irradiance: pure, vectorized functions of UTC epoch time.
 
-Solar position after the NOAA "General Solar Position Calculations" series
-(Spencer 1971 Fourier terms for declination and equation of time), accurate
-to a few tenths of a degree, enough for simulating PV. Clear-sky global
-horizontal irradiance after Haurwitz (1945).
+Solar position after the NOAA Solar Calculator (NOAA Global Monitoring
+Laboratory; its formulas follow Meeus, "Astronomical Algorithms"): declination
+and equation of time from the Sun's apparent longitude and the obliquity of
+the ecliptic, then elevation and azimuth from the hour angle. Within about
+0.02 degrees of elevation of the NREL SPA over 2000-2050 (tests compare with
+pvlib). Spencer's 1971 Fourier series, the simpler NOAA variant, drifts by up
+to 0.5 degrees over a leap-year cycle, so it is not used. No refraction: the
+elevation is the geometric (true) one. Extraterrestrial irradiance from the
+Earth-Sun distance; clear-sky global horizontal irradiance after Haurwitz (1945).
+
+Angles in degrees, longitude positive east, azimuth clockwise from north
+(90 = east, 180 = south). Times are UTC epoch seconds (float64 arrays or
+scalars).
 """
 
 from __future__ import annotations
 
-import math
 from datetime import datetime, timezone
+
+import numpy as np
+
+SOLAR_CONSTANT_W_M2 = 1361.0
+_DAY_S = 86_400.0
+
+
+def _julian_century(t_s: np.ndarray) -> np.ndarray:
+    """Julian centuries since J2000.0 of UTC epoch times ``t_s`` [s]."""
+    julian_day = np.asarray(t_s, dtype=np.float64) / _DAY_S + 2440587.5
+    return (julian_day - 2451545.0) / 36525.0
+
+
+def sun_geometry(t_s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(declination [rad], equation of time [min], Earth-Sun distance [AU]) at UTC epoch times ``t_s`` [s].
+
+    The NOAA Solar Calculator's formulas (after Meeus, "Astronomical
+    Algorithms"): mean longitude and anomaly of the Sun, equation of centre,
+    apparent longitude with nutation and aberration, obliquity of the ecliptic.
+    """
+    jc = _julian_century(t_s)
+    mean_long = np.radians(np.mod(280.46646 + jc * (36000.76983 + jc * 0.0003032), 360.0))
+    mean_anom_deg = 357.52911 + jc * (35999.05029 - 0.0001537 * jc)
+    mean_anom = np.radians(mean_anom_deg)
+    ecc = 0.016708634 - jc * (0.000042037 + 0.0000001267 * jc)
+    centre_deg = (np.sin(mean_anom) * (1.914602 - jc * (0.004817 + 0.000014 * jc))
+                  + np.sin(2 * mean_anom) * (0.019993 - 0.000101 * jc) + np.sin(3 * mean_anom) * 0.000289)
+    true_anom = np.radians(mean_anom_deg + centre_deg)
+    distance_au = 1.000001018 * (1 - ecc * ecc) / (1 + ecc * np.cos(true_anom))
+    omega = np.radians(125.04 - 1934.136 * jc)
+    apparent_long = mean_long + np.radians(centre_deg - 0.00569 - 0.00478 * np.sin(omega))
+    obliquity_deg = 23 + (26 + (21.448 - jc * (46.815 + jc * (0.00059 - jc * 0.001813))) / 60) / 60
+    obliquity = np.radians(obliquity_deg + 0.00256 * np.cos(omega))
+    declination = np.arcsin(np.sin(obliquity) * np.sin(apparent_long))
+    y = np.tan(obliquity / 2) ** 2
+    eot_rad = (y * np.sin(2 * mean_long) - 2 * ecc * np.sin(mean_anom)
+               + 4 * ecc * y * np.sin(mean_anom) * np.cos(2 * mean_long)
+               - 0.5 * y * y * np.sin(4 * mean_long) - 1.25 * ecc * ecc * np.sin(2 * mean_anom))
+    return declination, 4.0 * np.degrees(eot_rad), distance_au
+
+
+def solar_position_deg(t_s: np.ndarray, latitude_deg: float, longitude_deg: float
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """(elevation [deg], azimuth [deg]) of the sun at UTC epoch times ``t_s`` [s].
+
+    Elevation is above the horizon (negative below), without refraction;
+    azimuth is clockwise from north.
+    """
+    t_s = np.asarray(t_s, dtype=np.float64)
+    decl, eot_min, _ = sun_geometry(t_s)
+    minutes_utc = np.mod(t_s, _DAY_S) / 60.0
+    true_solar_min = minutes_utc + eot_min + 4.0 * longitude_deg
+    hour_angle = np.radians(true_solar_min / 4.0 - 180.0)  # 0 at solar noon, + in the afternoon
+    lat = np.radians(latitude_deg)
+    sin_elevation = np.sin(lat) * np.sin(decl) + np.cos(lat) * np.cos(decl) * np.cos(hour_angle)
+    elevation = np.degrees(np.arcsin(np.clip(sin_elevation, -1.0, 1.0)))
+    azimuth = np.degrees(np.arctan2(np.sin(hour_angle),
+                                    np.cos(hour_angle) * np.sin(lat) - np.tan(decl) * np.cos(lat))) + 180.0
+    return elevation, np.mod(azimuth, 360.0)
 
 
 def solar_elevation_deg(when_utc: datetime, latitude_deg: float, longitude_deg: float) -> float:
-    """Solar elevation angle [deg] above the horizon (negative below) at ``when_utc``.
-
-    ``longitude_deg`` is positive east. ``when_utc`` must be timezone-aware.
-    """
-    t = when_utc.astimezone(timezone.utc)
-    day_of_year = t.timetuple().tm_yday
-    hour = t.hour + t.minute / 60 + t.second / 3600 + t.microsecond / 3.6e9
-    gamma = 2 * math.pi / 365 * (day_of_year - 1 + (hour - 12) / 24)  # fractional year [rad]
-    eqtime_min = 229.18 * (
-        0.000075 + 0.001868 * math.cos(gamma) - 0.032077 * math.sin(gamma)
-        - 0.014615 * math.cos(2 * gamma) - 0.040849 * math.sin(2 * gamma)
-    )
-    decl = (
-        0.006918 - 0.399912 * math.cos(gamma) + 0.070257 * math.sin(gamma)
-        - 0.006758 * math.cos(2 * gamma) + 0.000907 * math.sin(2 * gamma)
-        - 0.002697 * math.cos(3 * gamma) + 0.00148 * math.sin(3 * gamma)
-    )
-    true_solar_min = hour * 60 + eqtime_min + 4 * longitude_deg
-    hour_angle = math.radians(true_solar_min / 4 - 180)
-    lat = math.radians(latitude_deg)
-    cos_zenith = math.sin(lat) * math.sin(decl) + math.cos(lat) * math.cos(decl) * math.cos(hour_angle)
-    return math.degrees(math.asin(max(-1.0, min(1.0, cos_zenith))))
+    """Solar elevation [deg] at one timezone-aware instant ``when_utc`` (see :func:`solar_position_deg`)."""
+    t_s = when_utc.astimezone(timezone.utc).timestamp()
+    elevation, _ = solar_position_deg(np.array([t_s]), latitude_deg, longitude_deg)
+    return float(elevation[0])
 
 
-def clear_sky_ghi_w_m2(elevation_deg: float) -> float:
-    """Clear-sky global horizontal irradiance [W/m2] (Haurwitz model); 0 at night."""
-    if elevation_deg <= 0:
-        return 0.0
-    cos_zenith = math.sin(math.radians(elevation_deg))
-    return 1098.0 * cos_zenith * math.exp(-0.059 / cos_zenith)
+def extraterrestrial_normal_w_m2(t_s: np.ndarray) -> np.ndarray:
+    """Irradiance at the top of the atmosphere normal to the sun's rays [W/m2]: solar constant / distance^2."""
+    _, _, distance_au = sun_geometry(t_s)
+    return SOLAR_CONSTANT_W_M2 / distance_au**2
 
 
-def pv_ac_power_w(
-    poa_irradiance_w_m2: float,
-    dc_rated_w: float,
-    ac_rated_w: float,
-    cell_temperature_c: float,
-    temp_coeff_per_c: float = -0.0037,
-    system_losses: float = 0.10,
-    inverter_efficiency: float = 0.975,
-) -> tuple[float, float]:
-    """(AC power [W], DC power [W]) of a PV array and its inverter.
-
-    DC power scales with irradiance relative to STC (1000 W/m2, 25 degC), with
-    a linear temperature derate and lumped system losses; AC power is DC power
-    times inverter efficiency, clipped at the inverter's rated AC power.
-    """
-    if poa_irradiance_w_m2 <= 0:
-        return 0.0, 0.0
-    derate = 1 + temp_coeff_per_c * (cell_temperature_c - 25.0)
-    dc_w = dc_rated_w * poa_irradiance_w_m2 / 1000.0 * derate * (1 - system_losses)
-    ac_w = min(dc_w * inverter_efficiency, ac_rated_w)
-    return ac_w, dc_w
+def clear_sky_ghi_w_m2(elevation_deg: np.ndarray | float) -> np.ndarray | float:
+    """Clear-sky global horizontal irradiance [W/m2] (Haurwitz 1945); exactly 0 with the sun down."""
+    elevation = np.asarray(elevation_deg, dtype=np.float64)
+    cos_zenith = np.sin(np.radians(np.maximum(elevation, 0.0)))
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        ghi = 1098.0 * cos_zenith * np.exp(-0.059 / cos_zenith)
+    ghi = np.where(elevation > 0.0, ghi, 0.0)
+    return float(ghi) if ghi.ndim == 0 else ghi
