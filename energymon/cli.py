@@ -82,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", type=Path, required=True, metavar="FILE", help="site configuration (TOML)")
     p.add_argument("--seed", type=int, default=1, help="weather and load seed (default 1)")
     p.add_argument("--duration", type=seconds, metavar="S", help="stop after S seconds")
+    p.add_argument("--fault", action="append", default=[], metavar="DEVICE:KIND[@START_S[+DURATION_S]]",
+                   help="inject a fault into one device, START_S seconds after the start (default 0) for "
+                        "DURATION_S seconds (default: until stopped); repeatable. KIND: "
+                        "offline, black-hole, slow, exception, garbage, counter-wrap, counter-reset, frozen, "
+                        "not-implemented (docs/configuration.md)")
 
     p = sub.add_parser("check-config", help="validate a site configuration (exit 0 if valid, 2 if not)",
                        description="Validate a site configuration: exit 0 if valid, 2 if not.")
@@ -168,17 +173,32 @@ def _install_stop_signals(stop: asyncio.Event) -> None:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     from energymon.sim.serve import SimulatedPark
+    from energymon.sim_params import parse_fault_spec
 
     config = load_config(args.config)
+    faults: dict[str, list] = {}
+    known = {d.id for d in config.devices}
+    for spec in args.fault:
+        try:
+            device_id, fault = parse_fault_spec(spec)
+        except ValueError as exc:
+            print(f"energymon: error: --fault: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        if device_id not in known:
+            print(f"energymon: error: --fault {spec}: {args.config} has no device '{device_id}'", file=sys.stderr)
+            return EXIT_USAGE
+        faults.setdefault(device_id, []).append(fault)
 
     async def body() -> None:
         stop = asyncio.Event()
         _install_stop_signals(stop)
-        park = SimulatedPark(config, seed=args.seed)
+        park = SimulatedPark(config, seed=args.seed, faults=faults)
         await park.start()
         for name, server in park.servers.items():
             units = ", ".join(f"{d.id}@{d.unit}" for d in config.devices if d.connection == name)
             print(f"serving {name} on {server.host}:{server.port}: {units}", flush=True)
+        for line in park.faults.schedule():
+            print(f"fault {line}", flush=True)
         try:
             await asyncio.wait_for(stop.wait(), args.duration)
         except asyncio.TimeoutError:

@@ -12,13 +12,22 @@ served answers exception 0x0B "gateway target device failed to respond", as a
 gateway does. Every received function code is counted in ``function_codes``.
 
 ``answer_delay_s(unit, pdu)`` may delay an answer (slow or late devices, for
-tests and fault injection); answers on one connection stay in order, like on
-a serial line behind a gateway.
+tests); answers on one connection stay in order, like on a serial line behind
+a gateway.
+
+``fault_action(unit)`` (fault injection, see energymon.sim.faults) returns None
+for a normal answer, or an action with ``kind``, ``delay_s`` and
+``exception_code``: ``answer`` (``delay_s`` late), ``exception``, ``silence``
+(the request is swallowed; later requests on the connection, e.g. for other
+units behind the same gateway, are answered in order), ``garbage`` (random
+bytes that are never a valid frame) or ``refuse`` (the connection is dropped).
+Without the hook (the default) the normal path is unchanged.
 """
 
 from __future__ import annotations
 
 import asyncio
+import random
 import struct
 from collections import Counter
 from collections.abc import Callable
@@ -35,6 +44,12 @@ _MBAP = struct.Struct(">HHHB")  # transaction id, protocol id, length, unit id
 FRAMINGS = ("socket", "rtu")
 # RTU request lengths without CRC, by function code, for the requests whose length is fixed.
 _RTU_FIXED_REQUEST = {1: 6, 2: 6, 3: 6, 4: 6, 5: 6, 6: 6, 8: 6}
+
+
+class FaultAction(Protocol):
+    kind: str  # answer | exception | silence | garbage | refuse
+    delay_s: float
+    exception_code: int
 
 
 class RegisterSource(Protocol):
@@ -63,16 +78,24 @@ class ModbusTcpServer:
         self.units = units
         self.framing = framing
         self.answer_delay_s = answer_delay_s
+        self.fault_action: Callable[[int], FaultAction | None] | None = None
         self.function_codes: Counter[int] = Counter()
         self.requests = 0
         self.bad_frames = 0
+        self.faulted: Counter[str] = Counter()  # requests handled by a fault action, by kind
+        self._rng = random.Random(0x5EED)
         self._server: asyncio.base_events.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self._handlers: set[asyncio.Task] = set()
 
     async def start(self) -> None:
+        """Listen (again, after :meth:`stop`, on the same port once one was picked)."""
         self._server = await asyncio.start_server(self.serve_stream, self.host, self.port)
         self.port = self._server.sockets[0].getsockname()[1]
+
+    @property
+    def listening(self) -> bool:
+        return self._server is not None
 
     async def stop(self) -> None:
         if self._server is not None:
@@ -108,7 +131,12 @@ class ModbusTcpServer:
                 self.bad_frames += 1
                 return  # not Modbus TCP: drop the connection like a real device
             pdu = await reader.readexactly(length - 1)
-            answer = self.handle(unit, pdu)
+            if self.fault_action is not None and (action := self.fault_action(unit)) is not None:
+                answer = await self._faulty(action, unit, pdu, writer)
+                if answer is None:
+                    continue
+            else:
+                answer = self.handle(unit, pdu)
             await self._delay(unit, pdu)
             writer.write(_MBAP.pack(tid, 0, len(answer) + 1, unit) + answer)
             await writer.drain()
@@ -130,7 +158,12 @@ class ModbusTcpServer:
                 await _drain_available(reader)
                 continue
             pdu = frame[1:]
-            answer = self.handle(unit, pdu)
+            if self.fault_action is not None and (action := self.fault_action(unit)) is not None:
+                answer = await self._faulty(action, unit, pdu, writer)
+                if answer is None:
+                    continue
+            else:
+                answer = self.handle(unit, pdu)
             await self._delay(unit, pdu)
             out = bytes([unit]) + answer
             writer.write(out + crc16(out))
@@ -141,6 +174,40 @@ class ModbusTcpServer:
             delay = self.answer_delay_s(unit, pdu)
             if delay > 0:
                 await asyncio.sleep(delay)
+
+    async def _faulty(self, action: FaultAction, unit: int, pdu: bytes, writer: asyncio.StreamWriter) -> bytes | None:
+        """Handle a request under a fault: the response PDU to send, or None if nothing (more) is to be sent.
+
+        ``garbage`` is written here; ``refuse`` raises ConnectionAbortedError (the connection is dropped).
+        """
+        self.faulted[action.kind] += 1
+        if action.kind == "answer":
+            answer = self.handle(unit, pdu)
+        else:  # the request never reaches the device
+            self.function_codes[pdu[0]] += 1
+            self.requests += 1
+            if action.kind == "refuse":
+                raise ConnectionAbortedError("device offline")
+            if action.kind == "silence":
+                return None
+            answer = bytes([pdu[0] | 0x80, action.exception_code]) if action.kind == "exception" else b""
+        if action.delay_s > 0:
+            await asyncio.sleep(action.delay_s)
+        if action.kind == "garbage":
+            writer.write(self.garbage())
+            await writer.drain()
+            return None
+        return answer
+
+    def garbage(self) -> bytes:
+        """3..40 random bytes that are no valid Modbus TCP frame (protocol id not 0) or RTU frame (bad CRC)."""
+        data = bytearray(self._rng.randbytes(self._rng.randint(3, 40)))
+        if self.framing == "socket":
+            if len(data) >= 4 and data[2] == data[3] == 0:
+                data[3] = 0xA5
+        elif crc16(bytes(data[:-2])) == bytes(data[-2:]):
+            data[-1] ^= 0xFF
+        return bytes(data)
 
     def handle(self, unit: int, pdu: bytes) -> bytes:
         """Answer one request PDU (function code + data) with a response PDU."""

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from dataclasses import dataclass
 
 from energymon.config import Config, Device
+from energymon.sim.faults import FaultPlan, WireAction
 from energymon.sim.modbus_server import ILLEGAL_DATA_ADDRESS, SERVER_DEVICE_FAILURE, ModbusTcpServer
 from energymon.sim.park import Park
 from energymon.sim.sunspec_image import sunspec_register_image
+from energymon.sim_params import Fault
+
+log = logging.getLogger("energymon.sim")
+FAULT_TICK_S = 0.05  # how often a lone device's "offline" schedule is checked (listener closed / reopened)
 
 
 class SimulationError(RuntimeError):
@@ -26,11 +34,19 @@ class ParkDevice:
     park: Park
     device: Device
     clock: Callable[[], float]
+    faults: FaultPlan | None = None  # the park's fault schedule, if any device has faults
+
+    def values(self) -> dict[str, float]:
+        """What the device reports now: the park's view of it, through its active value faults."""
+        now = self.clock()
+        if self.faults is None:
+            self.park.advance_to(now)
+            return self.park.device_view(self.device.id)
+        return self.faults.view(self.park, self.device.id, now)
 
     def image(self, table: str) -> dict[int, int] | int:
         """``{address: word}`` of ``table`` now, or a Modbus exception code."""
-        self.park.advance_to(self.clock())
-        values = self.park.device_view(self.device.id)
+        values = self.values()
         profile = self.device.profile
         try:
             if profile is None:  # profile = "sunspec": a SunSpec device with the role's models
@@ -114,11 +130,17 @@ class SimulatedPark:
     ``state_path`` the park resumes the counters and SoC saved there by a
     previous run (advanced through the time it was off) and saves them on stop,
     so a restarted simulator never looks like a replaced meter.
+
+    Faults (energymon.sim.faults): each device's ``[[devices.sim.faults]]`` plus
+    ``faults`` (device id -> more faults, e.g. from the command line), timed on
+    ``clock`` from :meth:`start`. A device alone on its port that goes
+    ``offline`` closes the port's listener (connection refused) until the fault
+    ends; this is checked every ``FAULT_TICK_S`` of real time.
     """
 
     def __init__(self, config: Config, seed: int = 1, clock: Callable[[], float] = time.time,
                  host: str | None = None, ports: dict[str, int] | None = None,
-                 state_path: Path | None = None) -> None:
+                 state_path: Path | None = None, faults: Mapping[str, Sequence[Fault]] | None = None) -> None:
         self.config = config
         self.clock = clock
         self.park = Park(config, clock(), seed)
@@ -126,6 +148,15 @@ class SimulatedPark:
         self.resumed = False
         if state_path is not None:
             self.resumed = self._load_state(state_path)
+        known = {d.id for d in config.devices}
+        for device_id in faults or {}:
+            if device_id not in known:
+                raise SimulationError(f"fault for an unknown device '{device_id}' (devices: {', '.join(sorted(known))})")
+        self.faults = FaultPlan.for_devices(config.devices, faults or {}, clock)
+        plan = self.faults or None
+        self.devices: dict[str, ParkDevice] = {}
+        self._lone_offline: dict[str, tuple[str, ...]] = {}  # server name -> its devices, if one may go offline
+        self._supervisor: asyncio.Task | None = None
         self.servers: dict[str, ModbusTcpServer] = {}
         for name, conn in config.connections.items():
             if conn.transport == "rtu":
@@ -136,15 +167,30 @@ class SimulatedPark:
             by_unit: dict[int, list[ParkDevice]] = {}
             for d in config.devices:
                 if d.connection == name:
-                    by_unit.setdefault(d.unit, []).append(ParkDevice(self.park, d, clock))
+                    self.devices[d.id] = ParkDevice(self.park, d, clock, plan)
+                    by_unit.setdefault(d.unit, []).append(self.devices[d.id])
             if not by_unit:
                 continue
             units = {unit: _unit_source(name, unit, members) for unit, members in by_unit.items()}
             port = (ports or {}).get(name, conn.port)
             framing = "rtu" if conn.transport == "rtu-over-tcp" else "socket"
-            self.servers[name] = ModbusTcpServer(host or conn.host, port, units, framing=framing)
+            server = ModbusTcpServer(host or conn.host, port, units, framing=framing)
+            ids = tuple(m.device.id for members in by_unit.values() for m in members)
+            if self.faults.has_kind(ids, "offline") and len(units) == 1:
+                self._lone_offline[name] = ids
+            if any(d in self.faults.devices for d in ids):
+                server.fault_action = self._wire_hook({u: tuple(m.device.id for m in ms) for u, ms in by_unit.items()},
+                                                      alone=len(units) == 1)
+            self.servers[name] = server
+
+    def _wire_hook(self, unit_devices: dict[int, tuple[str, ...]], alone: bool) -> Callable[[int], WireAction | None]:
+        def action(unit: int) -> WireAction | None:
+            ids = unit_devices.get(unit)
+            return None if ids is None else self.faults.wire(ids, alone)
+        return action
 
     async def start(self) -> None:
+        self.faults.start(self.clock())
         for name, server in self.servers.items():
             try:
                 await server.start()
@@ -153,11 +199,43 @@ class SimulatedPark:
                 raise SimulationError(
                     f"connections.{name}: cannot listen on {server.host}:{server.port}: {exc.strerror or exc}"
                 ) from None
+        if self._lone_offline:
+            await self._apply_offline()
+            self._supervisor = asyncio.create_task(self._supervise(), name="simulator faults")
 
     async def stop(self) -> None:
+        if self._supervisor is not None:
+            self._supervisor.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._supervisor
+            self._supervisor = None
         for server in self.servers.values():
             await server.stop()
         self.save_state()
+
+    async def _supervise(self) -> None:
+        while True:
+            await asyncio.sleep(FAULT_TICK_S)
+            await self._apply_offline()
+
+    async def _apply_offline(self) -> None:
+        """Close the listener of a lone device that is offline now; reopen it (same port) once it is not."""
+        now = self.clock()
+        for name, ids in self._lone_offline.items():
+            server = self.servers[name]
+            offline = self.faults.offline(ids, now)
+            if offline and server.listening:
+                await server.stop()
+            elif not offline and not server.listening:
+                try:
+                    await server.start()
+                except OSError as exc:  # someone took the port meanwhile: try again at the next tick
+                    log.warning("connections.%s: cannot listen again on %s:%s: %s", name, server.host,
+                                server.port, exc.strerror or exc)
+
+    def reported(self, device_id: str) -> dict[str, float]:
+        """The values ``device_id`` serves now (after its active value faults), in its own sign convention."""
+        return self.devices[device_id].values()
 
     def save_state(self) -> None:
         """Write the park's counters and SoC to ``state_path`` (atomically), so a restart resumes them."""

@@ -91,6 +91,14 @@ def sunspec_register_image(role: Role | str, values: dict[str, float | None], id
     return {"holding": holding, "input": {}}
 
 
+def sunspec_image_profile(role: Role | str, base: int = 40000, float_models: bool = False,
+                          models: tuple[int, ...] | None = None) -> Profile:
+    """The driver's profile of the image :func:`sunspec_register_image` lays out for these arguments."""
+    role = Role(role)
+    chosen = tuple(models) if models is not None else DEFAULT_MODELS[(role, bool(float_models))]
+    return _layout(role, chosen, base)[1]
+
+
 @lru_cache(maxsize=64)
 def _layout(role: Role, models: tuple[int, ...], base: int) -> tuple[dict[int, int], Profile]:
     """Marker, headers and every point's sentinel; and the driver's profile for this chain."""
