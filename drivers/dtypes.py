@@ -82,12 +82,13 @@ def decode(dtype: DType, words: list[int] | tuple[int, ...], word_order: str = "
     return value
 
 
-def encode(dtype: DType, value: float | None, word_order: str = "big") -> list[int]:
+def encode(dtype: DType, value: float | None, word_order: str = "big", wrap: bool = False) -> list[int]:
     """Encode a raw number (already divided by its scale) into register words.
 
-    ``None`` encodes the sentinel (NaN for floats). Integers are rounded;
-    unsigned values wrap modulo 2**bits like a real device counter; signed
-    values outside the range raise ``OverflowError``.
+    ``None`` encodes the sentinel (NaN for floats). Integers are rounded; with
+    ``wrap`` unsigned values wrap modulo 2**bits like a real device counter;
+    any other value outside the dtype's range raises ``OverflowError`` (a
+    measurement never silently turns into another number).
     """
     if value is None:
         if dtype.is_float:
@@ -99,7 +100,7 @@ def encode(dtype: DType, value: float | None, word_order: str = "big") -> list[i
         data = struct.pack(dtype.struct_code, value)
     else:
         raw = int(round(value))
-        if not dtype.signed:
+        if wrap and not dtype.signed:
             raw %= 1 << dtype.bits
         try:
             data = struct.pack(dtype.struct_code, raw)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drivers.dtypes import DTYPES, DType, decode, decode_string, encode, encode_string
-from drivers.quantities import Role
+from drivers.quantities import QUANTITIES, Kind, Role
 
 TABLES = {"holding": 3, "input": 4}  # register table -> Modbus read function code
 MODBUS_MAX_REGISTERS = 125
@@ -124,7 +124,8 @@ class Profile:
             if value is None:
                 words = _sentinel_words(point)
             else:
-                words = encode(point.dtype, value / point.scale / 10.0**exponent, point.word_order)
+                counter = QUANTITIES[point.quantity].kind is Kind.COUNTER  # counters wrap like a meter's
+                words = encode(point.dtype, value / point.scale / 10.0**exponent, point.word_order, wrap=counter)
             for i, word in enumerate(words):
                 image[point.table][point.address + i] = word
         return image

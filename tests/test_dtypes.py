@@ -174,9 +174,16 @@ def test_wrong_number_of_words_is_refused(name):
 
 
 def test_unsigned_counters_wrap_like_a_device_and_round():
-    assert encode(DTYPES["u16"], 65_536 + 5) == [5]
-    assert encode(DTYPES["u32"], (1 << 32) + 7) == [0, 7]
+    assert encode(DTYPES["u16"], 65_536 + 5, wrap=True) == [5]
+    assert encode(DTYPES["u32"], (1 << 32) + 7, wrap=True) == [0, 7]
     assert encode(DTYPES["u16"], 41.6) == [42]
+
+
+@pytest.mark.parametrize("name, value", [("u16", 65_536), ("u32", 1 << 32), ("u16", -1)])
+def test_unsigned_out_of_range_raises_unless_wrapping(name, value):
+    # A measurement that does not fit must never come out as another number (no silent wrap).
+    with pytest.raises(OverflowError):
+        encode(DTYPES[name], value)
     assert encode(DTYPES["i16"], -41.6) == [0x10000 - 42]
 
 

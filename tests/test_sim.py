@@ -406,5 +406,6 @@ def test_a_value_that_does_not_fit_its_register_is_a_device_failure_not_a_number
     assert sim.park.values("grid")["power_w"] > 2**31  # the premise
     server = sim.servers["c1"]
     assert server.handle(9, struct.pack(">BHH", 3, 0, 20)) == bytes([0x83, 0x04])
-    # The loads themselves still fit and are served.
-    assert server.handle(1, struct.pack(">BHH", 4, 0, 2))[0] == 4
+    # The 1 GW loads' power fits its i32, but their phase currents (~1.45 MA) do not fit the u16
+    # 0.1 A registers: those meters fail as a whole rather than wrap to a plausible wrong current.
+    assert server.handle(1, struct.pack(">BHH", 4, 0, 2)) == bytes([0x84, 0x04])
