@@ -62,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--duration", type=seconds, metavar="S", help="stop after S seconds")
     p.add_argument("--summary-every", type=seconds, default=5.0, metavar="S",
                    help="seconds between headless summaries (default 5)")
+    p.add_argument("--backfill-days", type=float, default=30.0, metavar="N",
+                   help="on the first start, fill N days of history behind the live view (default 30; 0 = none)")
 
     p = sub.add_parser("gui", help="open the desktop app (collects in the background unless --no-collect)",
                        description="Open the desktop GUI. It collects in the background unless --no-collect, "
@@ -82,6 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", type=Path, required=True, metavar="FILE", help="site configuration (TOML)")
     p.add_argument("--seed", type=int, default=1, help="weather and load seed (default 1)")
     p.add_argument("--duration", type=seconds, metavar="S", help="stop after S seconds")
+    p.add_argument("--backfill-days", type=seconds, metavar="N",
+                   help="instead of serving: write N days of history ending now into the database, then exit")
+    p.add_argument("--db", type=Path, metavar="FILE",
+                   help="with --backfill-days: database to write (default: the config's storage.database)")
+    p.add_argument("--state", type=Path, metavar="FILE",
+                   help="simulator state (counters, SoC): resumed from and saved to FILE; --backfill-days saves "
+                        "the state at the end of the history there (default: next to the database)")
     p.add_argument("--fault", action="append", default=[], metavar="DEVICE:KIND[@START_S[+DURATION_S]]",
                    help="inject a fault into one device, START_S seconds after the start (default 0) for "
                         "DURATION_S seconds (default: until stopped); repeatable. KIND: "
@@ -189,10 +198,15 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         faults.setdefault(device_id, []).append(fault)
 
+    if args.backfill_days is not None:
+        return _backfill(args, config)
+
     async def body() -> None:
         stop = asyncio.Event()
         _install_stop_signals(stop)
-        park = SimulatedPark(config, seed=args.seed, faults=faults)
+        park = SimulatedPark(config, seed=args.seed, faults=faults, state_path=args.state)
+        if park.resumed:
+            print(f"resumed counters and SoC from {args.state}", flush=True)
         await park.start()
         for name, server in park.servers.items():
             units = ", ".join(f"{d.id}@{d.unit}" for d in config.devices if d.connection == name)
@@ -211,10 +225,28 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-async def _print_summaries(site, collector, db_path: Path, every_s: float, stop: asyncio.Event) -> None:
+def _backfill(args: argparse.Namespace, config: Config) -> int:
+    from energymon.backfill_runner import backfill_database
+
+    if args.fault:
+        print("energymon: error: --fault applies to serving, not to --backfill-days", file=sys.stderr)
+        return EXIT_USAGE
+    db_path = args.db or config.storage.database
+    state_path = args.state or db_path.with_name(db_path.name + ".sim-state.json")
+    print(f"writing {args.backfill_days:g} days of simulated history for {len(config.devices)} devices "
+          f"into {db_path} (seed {args.seed})", flush=True)
+    result = backfill_database(config, db_path, args.backfill_days, args.seed, state_path,
+                               args.config.read_text(encoding="utf-8"), lambda line: print(line, flush=True))
+    print(f"done: {result.samples:,} samples in {result.seconds:.1f} s; simulator state saved to {state_path} "
+          f"(serve on from there with: energymon simulate --config {args.config} --state {state_path})", flush=True)
+    return EXIT_OK
+
+
+async def _print_summaries(site, collector, db_path: Path, every_s: float, stop: asyncio.Event,
+                           backfill=None) -> None:
     from energymon.live import site_totals
     from energymon.queries import StoreReader
-    from energymon.summary import device_lines, energy_line, local_midnight_ms, site_line
+    from energymon.summary import backfill_line, device_lines, energy_line, local_midnight_ms, site_line
     from drivers.quantities import Role
 
     reader: StoreReader | None = None
@@ -240,6 +272,8 @@ async def _print_summaries(site, collector, db_path: Path, every_s: float, stop:
             if energy is not None:
                 lines.append("  " + energy_line(energy.energy_wh, energy.first_ts_ms,
                                                 site.emission_factor_kg_per_kwh, site.tz, midnight))
+            if backfill is not None:
+                lines.append("  " + backfill_line(backfill))
             states = {d: h.state for d, h in collector.health.items()}
             lines += device_lines(collector.config, latest, states, now_ms)
             print("\n".join(lines), flush=True)
@@ -274,7 +308,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from ui.app import run_demo_gui  # the CLI's one allowed upward import, lazily
 
         print(f"energymon demo: simulated park on 127.0.0.1; config and database in {demo_dir()}", flush=True)
-        return run_demo_gui(duration_s=args.duration)
+        return run_demo_gui(duration_s=args.duration, backfill_days=args.backfill_days)
 
     from energymon.demo import run_demo
     from energymon.site import SiteInfo
@@ -289,10 +323,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
                   f"(ports {', '.join(str(p) for p in demo.simulator.ports.values())})", flush=True)
             print(f"config:   {demo.config.path}\ndatabase: {demo.db_path}", flush=True)
             site = SiteInfo.from_config(demo.config)
+            if demo.backfill is not None:
+                print(f"history: filling the last {demo.backfill.days:g} days behind the live view", flush=True)
             tasks.append(asyncio.create_task(
-                _print_summaries(site, demo.collection.collector, demo.db_path, args.summary_every, stop)))
+                _print_summaries(site, demo.collection.collector, demo.db_path, args.summary_every, stop,
+                                 demo.backfill)))
 
-        await run_demo(stop, started, demo_dir(), args.duration)
+        await run_demo(stop, started, demo_dir(), args.duration, backfill_days=args.backfill_days)
         stop.set()
         await asyncio.gather(*tasks)
 

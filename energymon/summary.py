@@ -80,3 +80,14 @@ def device_lines(config: Config, readings: dict[str, Reading], states: dict[str,
 def local_midnight_ms(now_s: float, tz: ZoneInfo) -> int:
     local = datetime.fromtimestamp(now_s, timezone.utc).astimezone(tz)
     return int(local.replace(hour=0, minute=0, second=0, microsecond=0).timestamp() * 1000)
+
+
+def backfill_line(status) -> str:
+    """One line about the demo's first-start history (energymon.demo.BackfillStatus)."""
+    if status.error:
+        return f"history: {status.error}"
+    done_days = status.share_done * status.days
+    if status.running:
+        return (f"history: {status.share_done * 100:.0f} % ({done_days:.0f} of {status.days:g} days), "
+                f"{status.samples:,} samples written so far")
+    return f"history: {status.days:g} days, {status.samples:,} samples, written in {status.seconds:.0f} s"

@@ -120,7 +120,8 @@ def straddles_a_step(first_ms: int, last_ms: int) -> bool:
 
 def test_headless_demo_runs_collects_and_balances(tmp_path):
     proc = subprocess.run(
-        [PYTHON, "-m", "energymon.cli", "demo", "--headless", "--duration", "8", "--summary-every", "2"],
+        [PYTHON, "-m", "energymon.cli", "demo", "--headless", "--duration", "8", "--summary-every", "2",
+         "--backfill-days", "0"],
         capture_output=True, text=True, timeout=90, cwd=tmp_path, env=child_env(ENERGYMON_DEMO_DIR=str(tmp_path)),
     )
     assert proc.returncode == 0, proc.stderr

@@ -25,7 +25,8 @@ def _app() -> QApplication:
     return app
 
 
-def start_demo_window(directory: Path | None = None) -> tuple[MainWindow, BackgroundRunner, LiveBridge]:
+def start_demo_window(directory: Path | None = None,
+                      backfill_days: float = 0.0) -> tuple[MainWindow, BackgroundRunner, LiveBridge]:
     """Create the main window and start the demo park behind it (collector thread)."""
     window = MainWindow()
     bridge = LiveBridge()
@@ -35,11 +36,12 @@ def start_demo_window(directory: Path | None = None) -> tuple[MainWindow, Backgr
 
     def on_started(demo) -> None:  # runs on the collector thread
         demo.collection.collector.reading_subscribers.append(bridge.reading.emit)
+        window.backfill = demo.backfill  # read by the GUI's 1 s tick, written by the history thread
         bridge.started.emit(SiteInfo.from_config(demo.config), demo.db_path)
 
     async def main(stop: asyncio.Event) -> None:
         try:
-            await run_demo(stop, on_started, directory or demo_dir())
+            await run_demo(stop, on_started, directory or demo_dir(), backfill_days=backfill_days)
         except Exception as exc:
             bridge.failed.emit(str(exc))
             raise
@@ -93,9 +95,9 @@ def _exec(window: MainWindow, runner: BackgroundRunner | None, duration_s: float
     return 0
 
 
-def run_demo_gui(duration_s: float | None = None) -> int:
+def run_demo_gui(duration_s: float | None = None, backfill_days: float = 0.0) -> int:
     _app()
-    window, runner, _ = start_demo_window()
+    window, runner, _ = start_demo_window(backfill_days=backfill_days)
     return _exec(window, runner, duration_s)
 
 

@@ -22,7 +22,7 @@ import pyqtgraph as pg
 from energymon.carbon import avoided_co2_kg
 from energymon.live import Reading, site_totals
 from energymon.site import SiteInfo
-from energymon.summary import local_midnight_ms
+from energymon.summary import backfill_line, local_midnight_ms
 from ui import format as fmt
 from ui.device_table import DeviceTableModel
 from ui.tiles import Tile
@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
         self.readings: dict[str, Reading] = {}
         self.last_view: DbView | None = None
         self.readings_received = 0
+        self.backfill = None  # energymon.demo.BackfillStatus while the demo fills its first history
         self._status_text = ""
         self._failed = False
         self.setWindowTitle(self.tr("energymon"))
@@ -137,6 +138,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(root)
         self.status_label = QLabel("")
         self.statusBar().addWidget(self.status_label, 1)
+        self.history_label = QLabel("")
+        self.statusBar().addPermanentWidget(self.history_label)
 
     # -- inputs --------------------------------------------------------------------
     def set_site(self, site: SiteInfo, db_path: Path) -> None:
@@ -169,6 +172,12 @@ class MainWindow(QMainWindow):
     def _tick(self) -> None:
         if self.site is not None:
             self.clock_label.setText(datetime.now(self.site.tz).strftime("%Y-%m-%d %H:%M:%S %Z"))
+        if self.backfill is not None:
+            text = backfill_line(self.backfill)
+            if text != self.history_label.text():
+                self.history_label.setText(text)
+                if not self.backfill.running:
+                    self._request_db()  # the history is complete: redraw with it
 
     def _request_db(self) -> None:
         if self.site is None or self.db_path is None:
