@@ -5,9 +5,12 @@ Run: .venv/bin/python benchmarks/bench_backfill.py [--days 30] [--seed 1] [--ste
 Generates the demo park's history (17 devices, polls every 2-5 s) with
 energymon.sim.backfill.generate_history day by day, as `energymon simulate
 --backfill-days` and the demo do, and prints the wall time, the number of
-samples and values, and the month's energy balance. Writing to SQLite is not
-included (see bench_store.py for the store's ingest rate). Asserts nothing
-about speed.
+samples and values, and the month's energy balance. With --store it then
+also runs the whole backfill as `energymon simulate --backfill-days` does
+(generation at register resolution + writing through the store's writer into
+a temporary database) and prints that time and the bytes per sample, so the
+cost of the store is seen against the generation measured in the same run.
+Asserts nothing about speed.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--step", type=float, default=5.0, help="internal step [s]")
     parser.add_argument("--end", type=float, default=None, help="end, UTC epoch s (default: now)")
+    parser.add_argument("--store", action="store_true", help="also write the history into a temporary database")
     args = parser.parse_args()
 
     config = load_config(str(resources.files("energymon.data").joinpath("demo-park.toml")))
@@ -57,6 +61,23 @@ def main() -> None:
     print(f"generated in {seconds:.2f} s: {polls / 1e6:.2f} M polls, {values / 1e6:.1f} M values (every quantity)")
     print(f"PV {delta(Role.PV, 'yield_wh') / 1e6:.1f} MWh = {delta(Role.PV, 'yield_wh') / 1e3 / kwp / args.days:.2f}"
           f" kWh/kWp/day; metered load {load / 1e6:.1f} MWh; balance error {(supplied - load) / load:+.2e}")
+    if args.store:
+        bench_store(config, args.days, args.seed, seconds)
+
+
+def bench_store(config, days: int, seed: int, generation_s: float) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from energymon.backfill_runner import backfill_database
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "history.db"
+        result = backfill_database(config, db, days, seed, Path(tmp) / "state.json", report=lambda line: None)
+        size = sum(p.stat().st_size for p in Path(tmp).glob("history.db*"))
+    print(f"with the store: {result.seconds:.1f} s for {result.samples / 1e6:.1f} M stored samples "
+          f"({result.samples / result.seconds:,.0f} samples/s; generation alone {generation_s:.1f} s), "
+          f"{size / 1e9:.2f} GB = {size / result.samples:.1f} bytes/sample")
 
 
 if __name__ == "__main__":
