@@ -124,3 +124,12 @@ def test_device_table_model_passes_qtmodeltester(qtmodeltester):
     assert model.index(1, status_col).data() == "offline"
     assert model.index(1, power_col).data() == "—"  # a failed read shows no number, never the last one
     assert model.index(2, status_col).data() == "waiting"
+
+
+def test_chart_breaks_where_there_is_no_data():
+    from ui.main_window import with_breaks
+
+    xs, index = with_breaks([0, 10_000, 20_000, 80_000, 90_000])
+    assert index == [0, 1, 2, None, 3, 4]  # 20 s -> 80 s: no data, a break, not a line
+    assert xs[3] == 30.0
+    assert with_breaks([5_000]) == ([5.0], [0])

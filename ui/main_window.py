@@ -41,6 +41,30 @@ SERIES = (  # attribute of PowerSeries, legend, colour; drawn in this order (las
 )
 
 
+def with_breaks(ts_ms: list[int]) -> tuple[list[float], list[int | None]]:
+    """x values [s] for bucket times, with a break (index None, drawn as NaN) wherever buckets are missing.
+
+    The bucket length is the smallest spacing in the series; a jump of more than
+    1.5 buckets means no data in between, which must not be drawn as a line.
+    """
+    if len(ts_ms) < 2:
+        return [t / 1000 for t in ts_ms], list(range(len(ts_ms)))
+    bucket = min(b - a for a, b in zip(ts_ms, ts_ms[1:]))
+    xs: list[float] = []
+    index: list[int | None] = []
+    for i, t in enumerate(ts_ms):
+        if i and t - ts_ms[i - 1] > 1.5 * bucket:
+            xs.append((ts_ms[i - 1] + bucket) / 1000)
+            index.append(None)
+        xs.append(t / 1000)
+        index.append(i)
+    return xs, index
+
+
+def _finite(value: float | None) -> float:
+    return float("nan") if value is None else value
+
+
 class MainWindow(QMainWindow):
     db_refresh_requested = Signal(object)  # DbRequest, to the DbWorker thread
 
@@ -197,11 +221,10 @@ class MainWindow(QMainWindow):
             self.readings.update(view.latest)
             self._refresh_live()
         series = view.series
-        xs = [t / 1000 for t in series.ts_ms]
+        xs, breaks = with_breaks(series.ts_ms)
         for attr, curve in self.curves.items():
-            values = getattr(series, attr)
-            # Gaps stay gaps: a bucket without the flow is drawn as a break, not bridged.
-            ys = [float("nan") if v is None else v for v in values]
+            # Gaps stay gaps: a bucket without the flow, or time without data, is drawn as a break.
+            ys = [float("nan") if i is None else _finite(getattr(series, attr)[i]) for i in breaks]
             curve.setData(xs, ys, connect="finite")
         # Always a time axis over what is shown, even before there are two points to draw.
         self.plot.setXRange(view.start_ms / 1000, max(view.end_ms, view.start_ms + 60_000) / 1000, padding=0.02)
