@@ -185,18 +185,25 @@ def _sample_device(device: Device, result: StepResult, ts_ms: np.ndarray, wanted
     return DeviceSamples(ts_ms, {q: np.asarray(v, dtype=np.float64) for q, v in values.items() if q in wanted})
 
 
-def generate_history(config: Config, start_s: float, end_s: float, seed: int = 1, chunk_s: float = DAY_S,
-                     step_s: float = DEFAULT_STEP_S, state: dict | None = None, full: bool = False
-                     ) -> Iterator[HistoryChunk]:
-    """Samples of every device over ``[start_s, end_s)`` chunk by chunk (see the module docstring)."""
-    if step_s <= 0 or chunk_s <= 0:
-        raise ValueError("step_s and chunk_s must be positive")
+def _prepare(config: Config, start_s: float, end_s: float, seed: int,
+             state: dict | None) -> tuple[SiteModel, dict[str, DeviceState], float]:
+    """The model, the starting device states and the real start time (a saved state's own time wins)."""
     model = build_model(config, seed)
     current = _start_state(model, state)
     if state is not None:
         start_s = float(state["t_s"])
     if end_s <= start_s:
         raise ValueError(f"end_s ({end_s}) must be after start_s ({start_s})")
+    return model, current, start_s
+
+
+def generate_history(config: Config, start_s: float, end_s: float, seed: int = 1, chunk_s: float = DAY_S,
+                     step_s: float = DEFAULT_STEP_S, state: dict | None = None, full: bool = False
+                     ) -> Iterator[HistoryChunk]:
+    """Samples of every device over ``[start_s, end_s)`` chunk by chunk (see the module docstring)."""
+    if step_s <= 0 or chunk_s <= 0:
+        raise ValueError("step_s and chunk_s must be positive")
+    model, current, start_s = _prepare(config, start_s, end_s, seed, state)
     start_ms = math.ceil(start_s * 1000.0)
     offsets = poll_offsets_s(config)
     schedule = {d.id: (start_ms + round(offsets[d.id] * 1000.0), max(1, round(d.poll_interval_s * 1000.0)))
@@ -220,12 +227,7 @@ def generate_history(config: Config, start_s: float, end_s: float, seed: int = 1
 def history_end_state(config: Config, start_s: float, end_s: float, seed: int = 1, step_s: float = DEFAULT_STEP_S,
                       state: dict | None = None) -> dict:
     """The park's state (:meth:`Park.state` format) at ``end_s`` after the history, without sampling."""
-    model = build_model(config, seed)
-    current = _start_state(model, state)
-    if state is not None:
-        start_s = float(state["t_s"])
-    if end_s <= start_s:
-        raise ValueError(f"end_s ({end_s}) must be after start_s ({start_s})")
+    model, current, start_s = _prepare(config, start_s, end_s, seed, state)
     for _, _, times, _, t1 in _chunks(start_s, end_s, DAY_S, step_s):
         simulate_steps(model, exogenous(model, times), np.append(times[1:], t1) - times, current)
     return _park_state(seed, end_s, current)

@@ -131,13 +131,9 @@ class ModbusTcpServer:
                 self.bad_frames += 1
                 return  # not Modbus TCP: drop the connection like a real device
             pdu = await reader.readexactly(length - 1)
-            if self.fault_action is not None and (action := self.fault_action(unit)) is not None:
-                answer = await self._faulty(action, unit, pdu, writer)
-                if answer is None:
-                    continue
-            else:
-                answer = self.handle(unit, pdu)
-            await self._delay(unit, pdu)
+            answer = await self._answer(unit, pdu, writer)
+            if answer is None:
+                continue
             writer.write(_MBAP.pack(tid, 0, len(answer) + 1, unit) + answer)
             await writer.drain()
 
@@ -158,16 +154,23 @@ class ModbusTcpServer:
                 await _drain_available(reader)
                 continue
             pdu = frame[1:]
-            if self.fault_action is not None and (action := self.fault_action(unit)) is not None:
-                answer = await self._faulty(action, unit, pdu, writer)
-                if answer is None:
-                    continue
-            else:
-                answer = self.handle(unit, pdu)
-            await self._delay(unit, pdu)
+            answer = await self._answer(unit, pdu, writer)
+            if answer is None:
+                continue
             out = bytes([unit]) + answer
             writer.write(out + crc16(out))
             await writer.drain()
+
+    async def _answer(self, unit: int, pdu: bytes, writer: asyncio.StreamWriter) -> bytes | None:
+        """The response PDU to send (after any injected fault and delay), or None to send nothing."""
+        if self.fault_action is not None and (action := self.fault_action(unit)) is not None:
+            answer = await self._faulty(action, unit, pdu, writer)
+            if answer is None:
+                return None
+        else:
+            answer = self.handle(unit, pdu)
+        await self._delay(unit, pdu)
+        return answer
 
     async def _delay(self, unit: int, pdu: bytes) -> None:
         if self.answer_delay_s is not None:
