@@ -8,8 +8,6 @@ the writer thread commits each device's day as it comes, at most
 
 from __future__ import annotations
 
-import json
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -19,6 +17,7 @@ from pathlib import Path
 from energymon.config import Config
 from energymon.history_writer import DeviceHistory
 from energymon.sim.backfill import generate_history
+from energymon.sim.park import save_park_state
 from energymon.sim.quantize import quantize
 from energymon.store import StoreWriter
 
@@ -68,13 +67,6 @@ def run_backfill(config: Config, writer: StoreWriter, start_s: float, end_s: flo
     return BackfillResult(start_s, end_s, samples, time.perf_counter() - started, final_state)
 
 
-def save_state(path: Path, state: dict) -> None:
-    """Write a simulator state (Park.state) atomically."""
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(state), encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def backfill_database(config: Config, db_path: Path, days: float, seed: int, state_path: Path,
                       config_text: str | None = None, report: Callable[[str], None] = print) -> BackfillResult:
     """``energymon simulate --backfill-days``: ``days`` of history ending now into ``db_path``.
@@ -102,5 +94,5 @@ def backfill_database(config: Config, db_path: Path, days: float, seed: int, sta
         writer.close(timeout_s=600)
     if result is None or writer.error:
         raise StoreError(writer.error or f"{db_path}: history was not written completely")
-    save_state(state_path, result.final_state)
+    save_park_state(state_path, result.final_state)
     return result

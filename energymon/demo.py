@@ -19,9 +19,10 @@ from pathlib import Path
 import platformdirs
 
 from energymon.config import Config, parse_config
-from energymon.backfill_runner import run_backfill, save_state
+from energymon.backfill_runner import run_backfill
 from energymon.service import Collection, run_until_stopped
 from energymon.sim.backfill import history_end_state
+from energymon.sim.park import save_park_state
 from energymon.sim.serve import SimulatedPark
 
 DEMO_CONFIG_NAME = "demo-park.toml"
@@ -106,7 +107,7 @@ async def start_demo(directory: Path | None = None, seed: int = 1, backfill_days
         end_s = time.time()
         span = (end_s - backfill_days * DAY_S, end_s)
         state = await asyncio.to_thread(history_end_state, template_config, span[0], span[1], seed)
-        save_state(state_path, state)
+        save_park_state(state_path, state)
     simulator = SimulatedPark(template_config, seed=seed, host="127.0.0.1",
                               ports={name: 0 for name in template_config.connections},
                               state_path=state_path)

@@ -13,8 +13,11 @@ grid + = import). Values are canonical (as installed correctly); a device with
 
 from __future__ import annotations
 
+import json
 import math
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -188,3 +191,10 @@ class Park:
         if device.invert:
             values = invert_values(device.role, values)
         return values
+
+
+def save_park_state(path: Path, state: dict) -> None:
+    """Write a :meth:`Park.state` to ``path`` atomically (a crash leaves the old file or the new one)."""
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(state), encoding="utf-8")
+    os.replace(tmp, path)

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -15,7 +14,7 @@ from dataclasses import dataclass
 from energymon.config import Config, Device
 from energymon.sim.faults import FaultPlan, WireAction
 from energymon.sim.modbus_server import ILLEGAL_DATA_ADDRESS, SERVER_DEVICE_FAILURE, ModbusTcpServer
-from energymon.sim.park import Park
+from energymon.sim.park import Park, save_park_state
 from energymon.sim.sunspec_image import sunspec_register_image
 from energymon.sim_params import Fault
 
@@ -242,9 +241,7 @@ class SimulatedPark:
         if self.state_path is None:
             return
         self.park.advance_to(self.clock())
-        tmp = self.state_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.park.state()), encoding="utf-8")
-        os.replace(tmp, self.state_path)
+        save_park_state(self.state_path, self.park.state())
 
     def _load_state(self, path: Path) -> bool:
         try:
