@@ -318,7 +318,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         _install_stop_signals(stop)
         tasks = []
 
+        demos = []
+
         def started(demo) -> None:
+            demos.append(demo)
             print(f"energymon demo: {len(demo.config.devices)} simulated devices on 127.0.0.1 "
                   f"(ports {', '.join(str(p) for p in demo.simulator.ports.values())})", flush=True)
             print(f"config:   {demo.config.path}\ndatabase: {demo.db_path}", flush=True)
@@ -332,6 +335,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         await run_demo(stop, started, demo_dir(), args.duration, backfill_days=args.backfill_days)
         stop.set()
         await asyncio.gather(*tasks)
+        if demos and demos[0].backfill is not None:
+            from energymon.summary import backfill_line
+
+            print(backfill_line(demos[0].backfill), flush=True)
 
     asyncio.run(body())
     return EXIT_OK

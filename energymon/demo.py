@@ -165,10 +165,11 @@ def _fill_history(demo: DemoPark, seed: int, stop: asyncio.Event) -> None:
         result = run_backfill(demo.config, demo.collection.writer, *demo.history_span, seed=seed,
                               progress=progress, cancelled=stop.is_set)
     except Exception as exc:  # noqa: BLE001 - shown to the user, the live demo goes on
-        status.error = f"history generation failed: {type(exc).__name__}: {exc}"
+        status.error = f"generation failed: {type(exc).__name__}: {exc}"
         return
     if result is None:
-        status.error = "history generation stopped before the end (the demo was closed)"
+        status.error = (f"stopped at {status.share_done * 100:.0f} % ({status.share_done * status.days:.0f} of "
+                        f"{status.days:g} days) when the demo was closed; the rest is not filled in later")
     else:
         status.seconds = result.seconds
 
