@@ -140,6 +140,9 @@ def record_site(db: sqlite_utils.Database, config: Config, config_text: str | No
         )
 
 
+_WAKE = object()  # queued with each history item so a writer waiting for live rows looks at the history
+
+
 class StoreWriter:
     """The one writer: a thread that drains a queue into batched transactions.
 
@@ -154,6 +157,7 @@ class StoreWriter:
         self.max_rows = max_rows
         self.max_delay_s = max_delay_s
         self._queue: queue.Queue = queue.Queue()
+        self._history: queue.Queue = queue.Queue()  # bulk history: written only while no live rows wait
         self._channels: dict[tuple[str, str], int] = {
             (r["device_id"], r["quantity"]): r["id"] for r in self.db["channels"].rows
         }
@@ -176,7 +180,8 @@ class StoreWriter:
         never write the database at the same time; it is written in its own large
         transactions between live batches.
         """
-        self._queue.put((history, done))
+        self._history.put((history, done))
+        self._queue.put(_WAKE)  # the writer may be waiting on the live queue
 
     def close(self, timeout_s: float = 10.0) -> None:
         self._queue.put(None)
@@ -189,27 +194,28 @@ class StoreWriter:
         first_at = 0.0
         stopping = False
         while not stopping:
+            if self._queue.empty() and not self._history.empty():
+                # Live rows first: commit what is pending, then one device-day of history at a time.
+                try:
+                    if pending:
+                        self._commit(pending)
+                        pending, pending_rows = [], 0
+                except sqlite3.Error as exc:
+                    self.error = f"{self.db_path}: write failed: {exc}"
+                    return
+                if not self._write_history_item(self._history.get()):
+                    return
+                continue
             wait = None if not pending else max(0.0, first_at + self.max_delay_s - time.monotonic())
+            if not self._history.empty():
+                wait = 0.0 if wait is None else min(wait, 0.05)
             try:
                 item = self._queue.get(timeout=wait)
             except queue.Empty:
                 item = ...
             if item is None:
                 stopping = True
-            elif isinstance(item, tuple):  # (DeviceHistory, done): flush live rows first, keep time order
-                try:
-                    if pending:
-                        self._commit(pending)
-                        pending, pending_rows = [], 0
-                    self.rows_committed += write_history(self.db, [item[0]])
-                except sqlite3.Error as exc:
-                    self.error = f"{self.db_path}: write failed: {exc}"
-                    return
-                finally:
-                    if item[1] is not None:
-                        item[1].release()
-                continue
-            elif item is not ...:
+            elif item is not ... and item is not _WAKE:
                 if not pending:
                     first_at = time.monotonic()
                 pending.append(item)
@@ -223,6 +229,21 @@ class StoreWriter:
                     self.error = f"{self.db_path}: write failed: {exc}"
                     return
                 pending, pending_rows = [], 0
+        while not self._history.empty():  # history handed over before close() is still written
+            if not self._write_history_item(self._history.get()):
+                return
+
+    def _write_history_item(self, item: tuple) -> bool:
+        history, done = item
+        try:
+            self.rows_committed += write_history(self.db, [history])
+            return True
+        except sqlite3.Error as exc:
+            self.error = f"{self.db_path}: write failed: {exc}"
+            return False
+        finally:
+            if done is not None:
+                done.release()
 
     def _commit(self, items: Iterable[SampleBatch | Event]) -> None:
         samples: list[tuple[int, int, float]] = []

@@ -56,3 +56,31 @@ def test_history_and_live_samples_share_the_one_writer(tmp_path):
     stored = rows(path)
     assert ("grid", "power_w", T0 + 99_000, 7.0) in stored and ("grid", "power_w", T0 + 100_000, 8.0) in stored
     assert [r[3] for r in stored if r[0] == "inv"] == list(map(float, range(n)))
+
+
+def test_live_rows_are_not_held_back_behind_a_long_history(tmp_path):
+    """Live rows are committed between history items: a live sample queued after five device-days of
+    history is on disk before the last of them is."""
+    path = tmp_path / "prio.db"
+    writer = StoreWriter(path, max_delay_s=0.01)
+    done = threading.Semaphore(0)
+    n = 200_000
+    for i in range(5):
+        writer.put_history(DeviceHistory(f"inv-{i}", T0 + np.arange(n, dtype=np.int64) * 1000,
+                                         {"power_w": np.full(n, float(i))}), done)
+    writer.put_samples(SampleBatch("grid", T0 + 5, {"power_w": 1.0}))
+    reader = sqlite3.connect(path)
+    try:
+        while True:
+            row = reader.execute("SELECT count(*) FROM samples s JOIN channels c ON c.id = s.channel_id "
+                                 "WHERE c.device_id = 'grid'").fetchone()
+            if row[0]:
+                history_rows = reader.execute("SELECT count(*) FROM samples").fetchone()[0] - 1
+                break
+            assert writer.error is None
+    finally:
+        reader.close()
+    for _ in range(5):
+        assert done.acquire(timeout=60)
+    writer.close()
+    assert history_rows < 5 * n  # the live row did not wait for all the history
