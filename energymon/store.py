@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
+from filelock import FileLock, Timeout
 from sqlite_utils.migrations import Migrations
 
 from drivers.quantities import QUANTITIES
@@ -140,6 +141,24 @@ def record_site(db: sqlite_utils.Database, config: Config, config_text: str | No
         )
 
 
+def acquire_writer_lock(db_path: Path) -> FileLock:
+    """The database's writer lock (``<db>.lock``): one writing process per database.
+
+    The operating system releases it when the process ends, even by ``kill -9``.
+    Raises :class:`StoreError` naming the database if another process holds it.
+    """
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(db_path) + ".lock", timeout=0, thread_local=False)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise StoreError(f"{db_path}: another energymon process (collector, demo or backfill) is writing this "
+                         "database; stop it first, or view the database with 'energymon gui --no-collect'") from None
+    except OSError as exc:
+        raise StoreError(f"{db_path}: cannot create the writer lock: {exc.strerror or exc}") from None
+    return lock
+
+
 _WAKE = object()  # queued with each history item so a writer waiting for live rows looks at the history
 
 
@@ -153,7 +172,12 @@ class StoreWriter:
 
     def __init__(self, db_path: Path, max_rows: int = 20_000, max_delay_s: float = 1.0) -> None:
         self.db_path = db_path
-        self.db = open_db(db_path)
+        self._lock = acquire_writer_lock(db_path)
+        try:
+            self.db = open_db(db_path)
+        except StoreError:
+            self._lock.release()
+            raise
         self.max_rows = max_rows
         self.max_delay_s = max_delay_s
         self._queue: queue.Queue = queue.Queue()
@@ -187,6 +211,7 @@ class StoreWriter:
         self._queue.put(None)
         self._thread.join(timeout_s)
         self.db.close()
+        self._lock.release()
 
     def _run(self) -> None:
         pending: list[SampleBatch | Event] = []

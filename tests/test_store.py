@@ -230,3 +230,44 @@ def test_power_series_holds_a_device_for_at_most_its_hold_time(tmp_path):
     assert held.pv_w == [1500.0, 1700.0, None]  # bucket 1 holds pv-b's 500 W; bucket 3 is past the hold
     assert held.consumption_w == [1600.0, 1780.0, None]
     assert strict.pv_w == [1500.0, None, None]
+
+
+def test_a_second_writer_on_the_same_database_is_refused(tmp_path):
+    from energymon.store import StoreError, StoreWriter
+
+    db = tmp_path / "one.db"
+    first = StoreWriter(db)
+    try:
+        with pytest.raises(StoreError, match="another energymon process"):
+            StoreWriter(db)
+    finally:
+        first.close()
+    second = StoreWriter(db)  # released on close: the next writer may start
+    second.close()
+
+
+def test_a_second_collector_process_is_refused_with_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    from support import small_site_toml, write_config
+
+    path = write_config(tmp_path, small_site_toml({"c1": 1, "c2": 2}))
+    first = subprocess.Popen([sys.executable, "-m", "energymon.cli", "collect", "--config", str(path),
+                              "--duration", "30", "--summary-every", "0"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        # wait until the first collector holds the database
+        import time
+
+        deadline = time.monotonic() + 20
+        while not (tmp_path / "site.db").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        second = subprocess.run([sys.executable, "-m", "energymon.cli", "collect", "--config", str(path),
+                                 "--duration", "1"], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    finally:
+        first.terminate()
+        first.communicate(timeout=30)
+    assert second.returncode == 2
+    assert second.stderr.count("\n") == 1 and "another energymon process" in second.stderr
+    assert "Traceback" not in second.stderr
