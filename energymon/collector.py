@@ -28,7 +28,6 @@ from drivers.device import DeviceRead, read_device
 from drivers.link import ModbusLink, ReadError
 from drivers.profile import Profile
 from drivers.sunspec import SunSpecError, missing_required, sunspec_profile
-from drivers.quantities import Role
 from energymon.config import Config, Connection, Device
 from energymon.invert import invert_values
 from energymon.live import Reading
@@ -108,10 +107,6 @@ class Collector:
             for link in self.links.values():
                 link.close()
             self._emit_event(None, "collector_stopped", "info", "")
-
-    def snapshot(self) -> MappingProxyType:
-        """Immutable view of the latest reading per device."""
-        return MappingProxyType(dict(self.latest))
 
     # -- polling -----------------------------------------------------------------
     async def _worker(self, conn: Connection, devices: list[Device]) -> None:
@@ -202,7 +197,3 @@ class Collector:
         event = Event(int(self.wall_clock() * 1000), device_id, kind, severity, detail)
         for subscriber in self.event_subscribers:
             subscriber(event)
-
-
-def roles_of(config: Config) -> dict[str, Role]:
-    return {d.id: d.role for d in config.devices}

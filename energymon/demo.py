@@ -29,7 +29,6 @@ DEMO_CONFIG_NAME = "demo-park.toml"
 DEMO_STATE_NAME = "simulator-state.json"  # counters and SoC of the simulated devices, across runs
 SAVE_STATE_EVERY_S = 60.0
 DAY_S = 86_400.0
-DEFAULT_BACKFILL_DAYS = 30.0
 
 
 def demo_template_text() -> str:
