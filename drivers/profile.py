@@ -132,14 +132,7 @@ class Profile:
 
     def decode_identity(self, words_by_field: dict[str, list[int] | None]) -> dict[str, str | None]:
         """Identity text per field; ``words_by_field`` holds the registers read for register-backed fields."""
-        out: dict[str, str | None] = {}
-        for item in self.identity:
-            if item.value is not None:
-                out[item.field] = item.value
-            else:
-                words = words_by_field.get(item.field)
-                out[item.field] = None if words is None else decode_string(words)
-        return out
+        return decode_identity(self.identity, words_by_field)
 
     def encode_identity(self, texts: dict[str, str]) -> dict[str, dict[int, int]]:
         """Register image of the register-backed identity fields (simulator)."""
@@ -149,6 +142,20 @@ class Profile:
                 for i, word in enumerate(encode_string(texts.get(item.field), item.registers)):
                     image[item.table][item.address + i] = word
         return image
+
+
+def decode_identity(fields: tuple[IdentityField, ...],
+                    words_by_field: dict[str, list[int] | None]) -> dict[str, str | None]:
+    """Identity text per field, in field order: fixed values as given, register-backed ones decoded
+    from ``words_by_field`` (``None`` where the read failed or the registers are unset)."""
+    out: dict[str, str | None] = {}
+    for item in fields:
+        if item.value is not None:
+            out[item.field] = item.value
+        else:
+            words = words_by_field.get(item.field)
+            out[item.field] = None if words is None else decode_string(words)
+    return out
 
 
 def as_load_meter(profile: Profile) -> Profile:

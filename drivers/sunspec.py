@@ -39,9 +39,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from drivers.dtypes import decode_string
 from drivers.link import ReadError
-from drivers.profile import MODBUS_MAX_REGISTERS, IdentityField, Point, Profile, ProfileError, plan_blocks
+from drivers.profile import (
+    MODBUS_MAX_REGISTERS, IdentityField, Point, Profile, ProfileError, decode_identity, plan_blocks,
+)
 from drivers.quantities import QUANTITIES, REQUIRED, Role
 from drivers.sunspec_map import COMMON, NOT_IN_SUNSPEC, ROLE_MAP, UNIT_FACTORS, role_models
 from drivers.sunspec_models import (  # noqa: F401 - re-exported: the model definitions are part of this API
@@ -353,7 +354,7 @@ async def read_identity(link: Link, unit: int, fields: tuple[IdentityField, ...]
 
     A field whose read fails or whose registers are unset is ``None``; fixed-text fields are returned as they are.
     """
-    out: dict[str, str | None] = {f.field: f.value for f in fields if f.value is not None}
+    words_by_field: dict[str, list[int] | None] = {}
     spans = sorted((f for f in fields if f.value is None and f.table is not None and f.address is not None),
                    key=lambda f: (f.table, f.address))
     groups: list[list[IdentityField]] = []
@@ -368,11 +369,10 @@ async def read_identity(link: Link, unit: int, fields: tuple[IdentityField, ...]
         count = max(f.address + f.registers for f in group) - start
         words = await link.read_registers(unit, group[0].table, start, count)
         for item in group:
-            if isinstance(words, ReadError):
-                out[item.field] = None
-            else:
-                out[item.field] = decode_string(words[item.address - start: item.address - start + item.registers])
-    return {f.field: out.get(f.field) for f in fields}
+            offset = item.address - start
+            words_by_field[item.field] = None if isinstance(words, ReadError) else \
+                words[offset: offset + item.registers]
+    return decode_identity(fields, words_by_field)
 
 
 def identity_fields(device: SunSpecDevice, anchor: int | None = None) -> tuple[IdentityField, ...]:
