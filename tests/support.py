@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -15,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from energymon.config import Config, load_config, parse_config
+from energymon.config import Config, parse_config
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -114,3 +115,49 @@ def reparse_with_ports(config_text_builder: Callable[[dict[str, int]], str], por
     """Write the config text for the ports the simulator actually got and load it."""
     path.write_text(config_text_builder(ports), encoding="utf-8")
     return parse_config(path.read_text(encoding="utf-8"), path)
+
+
+def stored(db_path: Path) -> dict[str, dict[str, list[tuple[int, float]]]]:
+    """{device: {quantity: [(ts_ms, value), ...]}} straight from SQLite, in time order."""
+    con = sqlite3.connect(db_path)
+    try:
+        rows = con.execute(
+            "SELECT c.device_id, c.quantity, s.ts_ms, s.value FROM samples s JOIN channels c ON c.id = s.channel_id"
+            " ORDER BY s.ts_ms").fetchall()
+    finally:
+        con.close()
+    out: dict[str, dict[str, list[tuple[int, float]]]] = {}
+    for device_id, quantity, ts_ms, value in rows:
+        out.setdefault(device_id, {}).setdefault(quantity, []).append((ts_ms, value))
+    return out
+
+
+def run_demo_until(directory: Path, done: Callable[[object], bool], timeout_s: float, **demo_args):
+    """Run the demo park in ``directory`` until ``done(demo)`` holds (checked every 0.1 s); return the demo."""
+    from energymon.demo import run_demo
+
+    seen: dict[str, object] = {}
+
+    async def body():
+        stop = asyncio.Event()
+
+        def started(demo):
+            seen["demo"] = demo
+
+            async def watch():
+                while not done(demo):
+                    await asyncio.sleep(0.1)
+                stop.set()
+
+            seen["watch"] = asyncio.create_task(watch())
+
+        await run_demo(stop, started, directory, duration_s=timeout_s - 10, **demo_args)
+        await seen["watch"]
+
+    run(body, timeout_s=timeout_s)
+    return seen["demo"]
+
+
+def all_polled(demo, times: int = 2) -> bool:
+    """Every device of the demo has answered at least ``times`` polls."""
+    return all(h.polls - h.failures >= times for h in demo.collection.collector.health.values())

@@ -24,7 +24,7 @@ from energymon.live import Reading, is_fresh
 from energymon.queries import StoreReader
 from energymon.service import BackgroundRunner, Collection
 from energymon.sim.serve import SimulatedPark
-from support import EVENING_S, PYTHON, FrozenClock, free_port, run, small_site_toml, write_config
+from support import EVENING_S, PYTHON, FrozenClock, free_port, run, small_site_toml, stored, write_config
 
 POLL_S = 0.2
 
@@ -68,21 +68,6 @@ async def collect_until(collection: Collection, done: Callable[[], bool], limit_
 def ok_polls(collector: Collector, device_id: str) -> int:
     health = collector.health[device_id]
     return health.polls - health.failures
-
-
-def stored(db_path: Path) -> dict[str, dict[str, list[tuple[int, float]]]]:
-    """{device: {quantity: [(ts_ms, value), ...]}} straight from SQLite."""
-    con = sqlite3.connect(db_path)
-    try:
-        rows = con.execute(
-            "SELECT c.device_id, c.quantity, s.ts_ms, s.value FROM samples s JOIN channels c ON c.id = s.channel_id"
-            " ORDER BY s.ts_ms").fetchall()
-    finally:
-        con.close()
-    out: dict[str, dict[str, list[tuple[int, float]]]] = {}
-    for device_id, quantity, ts_ms, value in rows:
-        out.setdefault(device_id, {}).setdefault(quantity, []).append((ts_ms, value))
-    return out
 
 
 def events(db_path: Path) -> list[tuple[str | None, str]]:

@@ -3,39 +3,17 @@ without a step in any counter (the live devices continue exactly where the histo
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 
 from drivers.quantities import QUANTITIES, Kind
-from energymon.demo import run_demo
-from support import run
+from support import all_polled, run_demo_until
 
 HOURS = 4
 
 
 def test_first_start_fills_history_then_counters_continue_live(tmp_path):
-    seen = {}
-
-    async def body():
-        stop = asyncio.Event()
-
-        def started(demo):
-            seen["demo"] = demo
-
-            async def watch():
-                collector = demo.collection.collector
-                while demo.backfill.running or not all(h.polls - h.failures >= 2
-                                                       for h in collector.health.values()):
-                    await asyncio.sleep(0.1)
-                stop.set()
-
-            seen["watch"] = asyncio.create_task(watch())
-
-        await run_demo(stop, started, tmp_path, duration_s=100, backfill_days=HOURS / 24)
-        await seen["watch"]
-
-    run(body, timeout_s=110)
-    demo = seen["demo"]
+    demo = run_demo_until(tmp_path, lambda d: not d.backfill.running and all_polled(d), timeout_s=110,
+                          backfill_days=HOURS / 24)
     assert demo.backfill.error is None and demo.backfill.seconds is not None
     assert demo.backfill.samples > 0
     start_s, end_s = demo.history_span

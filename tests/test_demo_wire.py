@@ -2,34 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from energymon.demo import run_demo
-from support import run
+from support import all_polled, run_demo_until
 
 
 def test_full_demo_collection_sends_only_read_function_codes(tmp_path):
-    seen = {}
-
-    async def body():
-        stop = asyncio.Event()
-
-        def started(demo):
-            seen["demo"] = demo
-
-            async def watch():
-                collector = demo.collection.collector
-                while not all(h.polls - h.failures >= 2 for h in collector.health.values()):
-                    await asyncio.sleep(0.1)
-                stop.set()
-
-            seen["watch"] = asyncio.create_task(watch())
-
-        await run_demo(stop, started, tmp_path, duration_s=40)
-        await seen["watch"]
-
-    run(body, timeout_s=60)
-    demo = seen["demo"]
+    demo = run_demo_until(tmp_path, all_polled, timeout_s=60)
     collector = demo.collection.collector
     assert all(h.state == "online" for h in collector.health.values())
     codes = set()

@@ -29,7 +29,7 @@ from energymon.service import Collection
 from energymon.sim.faults import WRAP_LEAD_S
 from energymon.sim.serve import SimulatedPark
 from energymon.sim_params import Fault
-from support import EVENING_S, NOON_S, FrozenClock, run, write_config
+from support import EVENING_S, NOON_S, FrozenClock, run, stored, write_config
 
 POLL_S = 0.1
 TIMEOUT_S = 0.3
@@ -132,19 +132,6 @@ async def running(directory: Path, devices: Sequence[Dev], clock: FrozenClock,
 
 
 # -- what is in the database --------------------------------------------------------------
-
-def stored(db_path: Path) -> dict[str, dict[str, list[tuple[int, float]]]]:
-    con = sqlite3.connect(db_path)
-    try:
-        rows = con.execute("SELECT c.device_id, c.quantity, s.ts_ms, s.value FROM samples s "
-                           "JOIN channels c ON c.id = s.channel_id ORDER BY s.ts_ms").fetchall()
-    finally:
-        con.close()
-    out: dict[str, dict[str, list[tuple[int, float]]]] = {}
-    for device_id, quantity, ts_ms, value in rows:
-        out.setdefault(device_id, {}).setdefault(quantity, []).append((ts_ms, value))
-    return out
-
 
 def events(db_path: Path) -> list[tuple[str | None, str, str]]:
     con = sqlite3.connect(db_path)
