@@ -58,6 +58,13 @@ class StoreReader:
             params = (device_id,)
         return self.db.execute(sql, params).fetchone()[0]
 
+    def sample_keys(self) -> set[tuple[str, str, int]]:
+        """Every stored sample as (device_id, quantity, ts_ms): for checks that nothing committed was lost."""
+        rows = self.db.execute(
+            "SELECT c.device_id, c.quantity, s.ts_ms FROM samples s JOIN channels c ON c.id = s.channel_id"
+        ).fetchall()
+        return {tuple(r) for r in rows}
+
     def counter_energy_since(self, device_ids: list[str], quantity: str, since_ms: int) -> CounterEnergy:
         """Sum over devices of (last - first) counter value at or after ``since_ms``.
 
