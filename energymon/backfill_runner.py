@@ -3,7 +3,9 @@
 Used by ``energymon simulate --backfill-days N`` and by the demo's first start.
 Generation (energymon.sim.backfill) runs on the caller's thread, day by day;
 the writer thread commits each device's day as it comes, at most
-``IN_FLIGHT`` device-days ahead, so memory stays bounded.
+``IN_FLIGHT`` device-days ahead, so memory stays bounded. Days are handed
+over cut at UTC midnight, the store's block boundary, so each block is
+encoded once rather than merged with its other half later.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from energymon.config import Config
 from energymon.history_writer import DeviceHistory
@@ -46,13 +50,25 @@ def run_backfill(config: Config, writer: StoreWriter, start_s: float, end_s: flo
     slots = threading.Semaphore(IN_FLIGHT)
     samples = 0
     final_state = None
+    carried: dict[str, DeviceHistory] = {}  # samples after the last UTC midnight, handed over with the next chunk
+
+    def hand_over(history: DeviceHistory) -> bool:
+        while not slots.acquire(timeout=0.5):
+            if cancelled() or writer.error:
+                return False
+        writer.put_history(history, slots)
+        return True
+
     for chunk in generate_history(config, start_s, end_s, seed):
+        last = chunk.final_state is not None
+        cut_ms = int(chunk.end_s // DAY_S * DAY_S * 1000)  # the last UTC midnight up to the chunk's end
         for device_id, device_samples in chunk.devices.items():
-            while not slots.acquire(timeout=0.5):
-                if cancelled() or writer.error:
-                    return None
             values = quantize(devices[device_id], device_samples.values)  # register resolution, as read live
-            writer.put_history(DeviceHistory(device_id, device_samples.ts_ms, values), slots)
+            history = _joined(carried.pop(device_id, None), DeviceHistory(device_id, device_samples.ts_ms, values))
+            if not last:
+                history, carried[device_id] = _split(history, cut_ms)
+            if history.ts_ms.size and not hand_over(history):
+                return None
         samples += chunk.sample_count
         if chunk.final_state is not None:
             final_state = chunk.final_state
@@ -67,6 +83,20 @@ def run_backfill(config: Config, writer: StoreWriter, start_s: float, end_s: flo
     return BackfillResult(start_s, end_s, samples, time.perf_counter() - started, final_state)
 
 
+def _joined(before: DeviceHistory | None, after: DeviceHistory) -> DeviceHistory:
+    if before is None:
+        return after
+    return DeviceHistory(after.device_id, np.concatenate((before.ts_ms, after.ts_ms)),
+                         {q: np.concatenate((before.values[q], v)) for q, v in after.values.items()})
+
+
+def _split(history: DeviceHistory, cut_ms: int) -> tuple[DeviceHistory, DeviceHistory]:
+    """The samples before ``cut_ms`` and those from it on."""
+    at = int(np.searchsorted(history.ts_ms, cut_ms))
+    return (DeviceHistory(history.device_id, history.ts_ms[:at], {q: v[:at] for q, v in history.values.items()}),
+            DeviceHistory(history.device_id, history.ts_ms[at:], {q: v[at:] for q, v in history.values.items()}))
+
+
 def backfill_database(config: Config, db_path: Path, days: float, seed: int, state_path: Path,
                       config_text: str | None = None, report: Callable[[str], None] = print) -> BackfillResult:
     """``energymon simulate --backfill-days``: ``days`` of history ending now into ``db_path``.
@@ -77,7 +107,7 @@ def backfill_database(config: Config, db_path: Path, days: float, seed: int, sta
     """
     from energymon.store import StoreError, record_site
 
-    writer = StoreWriter(db_path)
+    writer = StoreWriter(db_path, raw_retention_days=config.storage.raw_retention_days)
     record_site(writer.db, config, config_text)
     end_s = time.time()
     last_shown = [-1]

@@ -1,4 +1,4 @@
-"""Read-side queries for the GUI and the headless summary.
+"""Read-side queries for the GUI, the headless summary and export.
 
 Each call is one short read transaction on the reader's own connection, so
 WAL checkpoints of the writer are never starved.
@@ -12,8 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from drivers.quantities import Role
+from energymon import raw_store
+from energymon.rollups import MINUTE_MS, QUARTER_MS
 from energymon.store import open_db
+
+ALL_TIME = (-(2 ** 62), 2 ** 62)  # UTC epoch ms bounds that hold every sample
 
 
 @dataclass(frozen=True)
@@ -50,45 +56,69 @@ class StoreReader:
     def devices(self) -> list[dict]:
         return list(self.db["devices"].rows)
 
+    def channel_id(self, device_id: str, quantity: str) -> int | None:
+        row = self.db.execute(
+            "SELECT id FROM channels WHERE device_id = ? AND quantity = ?", (device_id, quantity)
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def raw(self, device_id: str, quantity: str, from_ms: int, to_ms: int) -> tuple[np.ndarray, np.ndarray]:
+        """Raw samples ``from_ms <= ts_ms < to_ms`` of one quantity of a device: (ts_ms, values), by time."""
+        channel = self.channel_id(device_id, quantity)
+        if channel is None:
+            return np.array([], dtype=np.int64), np.array([], dtype=np.float64)
+        return raw_store.read_raw(self.db, channel, from_ms, to_ms)
+
     def sample_count(self, device_id: str | None = None) -> int:
-        sql = "SELECT count(*) FROM samples s JOIN channels c ON c.id = s.channel_id"
-        params: tuple = ()
+        """Raw samples stored (recent rows and compacted blocks)."""
+        channels = None
         if device_id is not None:
-            sql += " WHERE c.device_id = ?"
-            params = (device_id,)
-        return self.db.execute(sql, params).fetchone()[0]
+            channels = [r[0] for r in self.db.execute("SELECT id FROM channels WHERE device_id = ?", (device_id,))]
+        return raw_store.raw_sample_count(self.db, channels)
 
     def sample_keys(self) -> set[tuple[str, str, int]]:
-        """Every stored sample as (device_id, quantity, ts_ms): for checks that nothing committed was lost."""
-        rows = self.db.execute(
-            "SELECT c.device_id, c.quantity, s.ts_ms FROM samples s JOIN channels c ON c.id = s.channel_id"
-        ).fetchall()
-        return {tuple(r) for r in rows}
+        """Every stored raw sample as (device_id, quantity, ts_ms): for checks that nothing committed was lost."""
+        keys: set[tuple[str, str, int]] = set()
+        for channel, device_id, quantity in self.db.execute("SELECT id, device_id, quantity FROM channels").fetchall():
+            ts, _ = raw_store.read_raw(self.db, channel, ALL_TIME[0], ALL_TIME[1])
+            keys.update((device_id, quantity, t) for t in ts.tolist())
+        return keys
+
+    def _first_counter_sample(self, channel: int, since_ms: int) -> tuple[int, float] | None:
+        """(ts_ms, value) of the channel's first counter sample at or after ``since_ms``."""
+        since_bucket = since_ms - since_ms % QUARTER_MS
+        if since_bucket < since_ms:  # inside a quarter hour: that quarter's samples from the raw store
+            ts, values = raw_store.read_raw(self.db, channel, since_ms, since_bucket + QUARTER_MS)
+            if ts.size:
+                return int(ts[0]), float(values[0])
+            since_bucket += QUARTER_MS
+        row = self.db.execute(
+            "SELECT bucket_ms + first_dt_ms, first FROM rollup_15min WHERE channel_id = ? AND bucket_ms >= ?"
+            " ORDER BY bucket_ms LIMIT 1", (channel, since_bucket),
+        ).fetchone()
+        return None if row is None else (row[0], row[1])
 
     def counter_energy_since(self, device_ids: list[str], quantity: str, since_ms: int) -> CounterEnergy:
         """Sum over devices of (last - first) counter value at or after ``since_ms``.
 
-        A device whose counter went down in the interval (reset or replaced
-        meter) is left out rather than counted negative.
+        First and last values come from the 15-minute rollups (the raw store
+        only for the quarter hour ``since_ms`` falls in). A device whose counter went
+        down in the interval (reset or replaced meter) is left out rather than
+        counted negative.
         """
         total = 0.0
         first_ts: int | None = None
         counted = 0
         for device_id in device_ids:
-            row = self.db.execute(
-                "SELECT id FROM channels WHERE device_id = ? AND quantity = ?", (device_id, quantity)
-            ).fetchone()
-            if row is None:
+            channel = self.channel_id(device_id, quantity)
+            if channel is None:
                 continue
-            first = self.db.execute(
-                "SELECT ts_ms, value FROM samples WHERE channel_id = ? AND ts_ms >= ? ORDER BY ts_ms LIMIT 1",
-                (row[0], since_ms),
-            ).fetchone()
+            first = self._first_counter_sample(channel, since_ms)
             last = self.db.execute(
-                "SELECT ts_ms, value FROM samples WHERE channel_id = ? AND ts_ms >= ? ORDER BY ts_ms DESC LIMIT 1",
-                (row[0], since_ms),
+                "SELECT bucket_ms + last_dt_ms, last FROM rollup_15min WHERE channel_id = ?"
+                " ORDER BY bucket_ms DESC LIMIT 1", (channel,),
             ).fetchone()
-            if first is None or last[1] < first[1]:
+            if first is None or last is None or last[0] < first[0] or last[1] < first[1]:
                 continue
             total += last[1] - first[1]
             counted += 1
@@ -96,18 +126,47 @@ class StoreReader:
         return CounterEnergy(total, first_ts, counted)
 
     def first_power_sample_ms(self, device_ids: list[str], since_ms: int) -> int | None:
-        """Time of the earliest ``power_w`` sample at or after ``since_ms`` of any of the devices."""
+        """Start of the earliest minute at or after ``since_ms``'s minute with a ``power_w`` sample of the devices."""
+        since_minute = since_ms - since_ms % MINUTE_MS
         first = None
         for device_id in device_ids:
-            row = self.db.execute(
-                """SELECT s.ts_ms FROM samples s JOIN channels c ON c.id = s.channel_id
-                   WHERE c.device_id = ? AND c.quantity = 'power_w' AND s.ts_ms >= ?
-                   ORDER BY s.ts_ms LIMIT 1""",
-                (device_id, since_ms),
+            channel = self.channel_id(device_id, "power_w")
+            if channel is None:
+                continue
+            row = self.db.execute(  # the first quarter hour with data, then its first minute
+                "SELECT bucket_ms FROM rollup_15min WHERE channel_id = ? AND bucket_ms >= ? ORDER BY bucket_ms LIMIT 1",
+                (channel, since_minute - since_minute % QUARTER_MS),
             ).fetchone()
-            if row is not None and (first is None or row[0] < first):
-                first = row[0]
+            if row is None:
+                continue
+            minutes = raw_store.read_minutes(self.db, channel, max(since_minute, row[0]), row[0] + QUARTER_MS)
+            if not len(minutes) and row[0] < since_minute:  # that quarter's data was before since_ms
+                minutes = raw_store.read_minutes(self.db, channel, row[0] + QUARTER_MS, ALL_TIME[1])
+            if len(minutes) and (first is None or minutes.bucket_ms[0] < first):
+                first = int(minutes.bucket_ms[0])
         return first
+
+    def _power_means(self, roles: Mapping[str, Role], since_ms: int, bucket_ms: int) -> list[tuple[str, int, float]]:
+        """(device_id, bucket index, mean power W) of every bucket with data; buckets of whole minutes
+        come from the one-minute rollups, shorter ones from the raw samples."""
+        means = []
+        for device_id in roles:
+            if bucket_ms % MINUTE_MS == 0:
+                channel = self.channel_id(device_id, "power_w")
+                if channel is None:
+                    continue
+                minutes = raw_store.read_minutes(self.db, channel, since_ms - since_ms % MINUTE_MS, ALL_TIME[1])
+                ts, sums, counts = minutes.bucket_ms, minutes.sum, minutes.n
+            else:
+                ts, values = self.raw(device_id, "power_w", since_ms, ALL_TIME[1])
+                sums, counts = values, np.ones(ts.size, dtype=np.int64)
+            if not ts.size:
+                continue
+            buckets = ts // bucket_ms
+            starts = np.flatnonzero(np.concatenate(([True], buckets[1:] != buckets[:-1])))
+            mean = np.add.reduceat(sums, starts) / np.add.reduceat(counts, starts)
+            means.extend(zip([device_id] * starts.size, buckets[starts].tolist(), mean.tolist()))
+        return means
 
     def power_series(self, roles: dict[str, Role], since_ms: int, bucket_s: float,
                      hold_ms: Mapping[str, int] | None = None) -> PowerSeries:
@@ -120,13 +179,9 @@ class StoreReader:
         ``None`` for that bucket rather than a sum with a device left out.
         """
         bucket_ms = max(1, int(bucket_s * 1000))
-        rows = self.db.execute(
-            """SELECT c.device_id, s.ts_ms / ? AS b, AVG(s.value)
-               FROM samples s JOIN channels c ON c.id = s.channel_id
-               WHERE c.quantity = 'power_w' AND s.ts_ms >= ?
-               GROUP BY c.device_id, b""",
-            (bucket_ms, since_ms),
-        ).fetchall()
+        if bucket_ms >= MINUTE_MS:
+            bucket_ms -= bucket_ms % MINUTE_MS  # whole minutes: served by the 1-minute rollups
+        rows = self._power_means(roles, since_ms, bucket_ms)
         by_bucket: dict[int, dict[str, float]] = defaultdict(dict)
         for device_id, bucket, mean_w in rows:
             if device_id in roles:

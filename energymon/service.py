@@ -25,7 +25,7 @@ class Collection:
         self.config = config
         self.db_path = db_path
         self.collector = Collector(config)  # first: it refuses configs it cannot poll, before any file is made
-        self.writer = StoreWriter(db_path)
+        self.writer = StoreWriter(db_path, raw_retention_days=config.storage.raw_retention_days)
         record_site(self.writer.db, config, config_text)
         self.collector.reading_subscribers.append(self._store_reading)
         self.collector.event_subscribers.append(self.writer.put_event)

@@ -6,8 +6,12 @@ Layout (see docs/database.md for the user-facing description):
   including the full config text, so the database is self-describing.
 - ``devices``: one row per device as last configured.
 - ``channels``: one row per (device, quantity) with unit and kind.
-- ``samples``: (channel_id, ts_ms, value) - every value that was read; UTC
+- ``samples``: (channel_id, ts_ms, value) - recent raw values as read; UTC
   epoch milliseconds; WITHOUT ROWID, keyed by channel then time.
+- ``sample_blocks``: older raw values, one compact row per channel and hour
+  (energymon.raw_store, energymon.sample_codec).
+- ``rollup_1min`` .. ``rollup_1d``: aggregates per bucket, updated with every
+  committed batch (energymon.rollups).
 - ``events``: device offline/recovered, rejected values, collector start/stop.
 
 One writer thread owns the write connection and drains a queue; each batch is
@@ -18,6 +22,7 @@ disk before the commit returns.
 from __future__ import annotations
 
 import json
+import logging
 import queue
 import sqlite3
 import threading
@@ -27,13 +32,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
 from filelock import FileLock, Timeout
 from sqlite_utils.migrations import Migrations
 
-from drivers.quantities import QUANTITIES
+from drivers.quantities import QUANTITIES, Kind
+from energymon import raw_store, rollups
 from energymon.config import Config
 from energymon.history_writer import DeviceHistory, write_history
 
+log = logging.getLogger("energymon.store")
 migrations = Migrations("energymon")
 
 
@@ -63,6 +73,42 @@ def m001_initial(db: sqlite_utils.Database) -> None:
                c.device_id, c.quantity, s.value, c.unit
         FROM samples s JOIN channels c ON c.id = s.channel_id"""
     )
+
+
+@migrations()
+def m002_blocks_and_rollups(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE sample_blocks (channel_id INTEGER NOT NULL REFERENCES channels(id),
+           block_ms INTEGER NOT NULL, first_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL,
+           count INTEGER NOT NULL, ts BLOB NOT NULL, value BLOB NOT NULL,
+           PRIMARY KEY (channel_id, block_ms))"""
+    )
+    db.execute("CREATE INDEX sample_blocks_by_time ON sample_blocks (block_ms)")
+    rollups.create_tables(db)
+    # Samples written before rollups existed: aggregate them now (a channel at a time), so an upgrade keeps
+    # every figure. Moving them into blocks is left to the writer's regular compaction.
+    site = dict(db.execute("SELECT key, value FROM site").fetchall())
+    zone = site_zone(site.get("timezone"))
+    for channel_id, kind in db.execute("SELECT id, kind FROM channels").fetchall():
+        rows = db.execute("SELECT ts_ms, value FROM samples WHERE channel_id = ? ORDER BY ts_ms",
+                          (channel_id,)).fetchall()
+        if rows:
+            array = np.array(rows, dtype=np.float64)
+            size = len(rows)
+            rollups.update(db, np.full(size, channel_id, dtype=np.int64), np.full(size, kind == Kind.COUNTER.value),
+                           array[:, 0].astype(np.int64), array[:, 1], zone)
+
+
+def site_zone(timezone_json: str | None) -> ZoneInfo:
+    """The site's time zone from its ``site`` row (JSON text); UTC if the database has none yet."""
+    try:
+        return ZoneInfo(json.loads(timezone_json)) if timezone_json else ZoneInfo("UTC")
+    except (ValueError, KeyError, ZoneInfoNotFoundError):
+        return ZoneInfo("UTC")
+
+
+def _describe(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, sqlite3.Error) else f"{type(exc).__name__}: {exc}"
 
 
 class StoreError(RuntimeError):
@@ -170,7 +216,8 @@ class StoreWriter:
     flushes everything queued before it.
     """
 
-    def __init__(self, db_path: Path, max_rows: int = 20_000, max_delay_s: float = 1.0) -> None:
+    def __init__(self, db_path: Path, max_rows: int = 20_000, max_delay_s: float = 1.0,
+                 raw_retention_days: int | None = None, compact_every_s: float = 60.0) -> None:
         self.db_path = db_path
         self._lock = acquire_writer_lock(db_path)
         try:
@@ -185,6 +232,13 @@ class StoreWriter:
         self._channels: dict[tuple[str, str], int] = {
             (r["device_id"], r["quantity"]): r["id"] for r in self.db["channels"].rows
         }
+        self._counter_channels = {r["id"] for r in self.db["channels"].rows if r["kind"] == Kind.COUNTER.value}
+        self._newest_ms: dict[int, int] = {}  # channel -> newest stored ts_ms, learnt lazily
+        self._zone: ZoneInfo | None = None
+        self.raw_retention_days = raw_retention_days
+        self.compact_every_s = compact_every_s
+        self._compacted_at = time.monotonic()
+        self.maintenance_error: str | None = None
         self.rows_committed = 0
         self.batches_committed = 0
         self.error: str | None = None
@@ -225,8 +279,8 @@ class StoreWriter:
                     if pending:
                         self._commit(pending)
                         pending, pending_rows = [], 0
-                except sqlite3.Error as exc:
-                    self.error = f"{self.db_path}: write failed: {exc}"
+                except Exception as exc:  # noqa: BLE001 - the writer reports, it never dies silently
+                    self.error = f"{self.db_path}: write failed: {_describe(exc)}"
                     return
                 if not self._write_history_item(self._history.get()):
                     return
@@ -250,8 +304,8 @@ class StoreWriter:
             if due:
                 try:
                     self._commit(pending)
-                except sqlite3.Error as exc:
-                    self.error = f"{self.db_path}: write failed: {exc}"
+                except Exception as exc:  # noqa: BLE001 - the writer reports, it never dies silently
+                    self.error = f"{self.db_path}: write failed: {_describe(exc)}"
                     return
                 pending, pending_rows = [], 0
         while not self._history.empty():  # history handed over before close() is still written
@@ -261,17 +315,20 @@ class StoreWriter:
     def _write_history_item(self, item: tuple) -> bool:
         history, done = item
         try:
-            self.rows_committed += write_history(self.db, [history])
+            written, channels = write_history(self.db, [history], self._site_zone())
+            self.rows_committed += written
+            for channel_id in channels:
+                self._newest_ms.pop(channel_id, None)  # learnt again from the database when next needed
             return True
-        except sqlite3.Error as exc:
-            self.error = f"{self.db_path}: write failed: {exc}"
+        except Exception as exc:  # noqa: BLE001 - the writer reports, it never dies silently
+            self.error = f"{self.db_path}: write failed: {_describe(exc)}"
             return False
         finally:
             if done is not None:
                 done.release()
 
     def _commit(self, items: Iterable[SampleBatch | Event]) -> None:
-        samples: list[tuple[int, int, float]] = []
+        by_channel: dict[int, list[tuple[int, float]]] = {}
         events: list[dict] = []
         with self.db.atomic():
             for item in items:
@@ -280,17 +337,92 @@ class StoreWriter:
                                    "severity": item.severity, "detail": item.detail})
                     continue
                 for quantity, value in item.values.items():
-                    if value is None:
-                        continue
-                    samples.append((self._channel(item.device_id, quantity), item.ts_ms, value))
-            cursor = self.db.conn.executemany(
-                "INSERT OR IGNORE INTO samples (channel_id, ts_ms, value) VALUES (?, ?, ?)", samples
-            )
-            inserted = cursor.rowcount  # duplicates (same channel and millisecond) are ignored, not counted
+                    if value is not None:
+                        channel = self._channel(item.device_id, quantity)
+                        by_channel.setdefault(channel, []).append((item.ts_ms, value))
+            inserted = self._insert_samples(by_channel)
             if events:
                 self.db["events"].insert_all(events)
         self.rows_committed += inserted
         self.batches_committed += 1
+        if time.monotonic() - self._compacted_at >= self.compact_every_s:
+            self.maintain()
+
+    def _insert_samples(self, by_channel: dict[int, list[tuple[int, float]]]) -> int:
+        """Insert new samples and fold them into the rollups; a (channel, ts_ms) already stored is dropped."""
+        channel_parts, ts_parts, value_parts = [], [], []
+        for channel_id, pairs in sorted(by_channel.items()):
+            pairs.sort(key=lambda pair: pair[0])
+            ts = np.fromiter((p[0] for p in pairs), dtype=np.int64, count=len(pairs))
+            values = np.fromiter((p[1] for p in pairs), dtype=np.float64, count=len(pairs))
+            first = np.ones(ts.size, dtype=bool)
+            first[1:] = ts[1:] != ts[:-1]  # the same millisecond twice: the first reading stands
+            ts, values = ts[first], values[first]
+            newest = self._newest(channel_id)
+            maybe_stored = ts <= newest
+            if maybe_stored.any():
+                fresh = ~maybe_stored
+                fresh[maybe_stored] = ~raw_store.existing_mask(self.db, channel_id, ts[maybe_stored])
+                ts, values = ts[fresh], values[fresh]
+            if not ts.size:
+                continue
+            self._newest_ms[channel_id] = max(newest, int(ts[-1]))
+            channel_parts.append(np.full(ts.size, channel_id, dtype=np.int64))
+            ts_parts.append(ts)
+            value_parts.append(values)
+        if not ts_parts:
+            return 0
+        channels, ts, values = np.concatenate(channel_parts), np.concatenate(ts_parts), np.concatenate(value_parts)
+        self.db.conn.executemany("INSERT INTO samples (channel_id, ts_ms, value) VALUES (?, ?, ?)",
+                                 zip(channels.tolist(), ts.tolist(), values.tolist()))
+        is_counter = np.isin(channels, list(self._counter_channels))
+        rollups.update(self.db, channels, is_counter, ts, values, self._site_zone())
+        return int(ts.size)
+
+    def _newest(self, channel_id: int) -> int:
+        if channel_id not in self._newest_ms:
+            row = self.db.conn.execute(
+                "SELECT max(newest) FROM (SELECT max(ts_ms) AS newest FROM samples WHERE channel_id = ?"
+                " UNION ALL SELECT max(last_ms) FROM sample_blocks WHERE channel_id = ?)",
+                (channel_id, channel_id),
+            ).fetchone()
+            self._newest_ms[channel_id] = row[0] if row[0] is not None else -1
+        return self._newest_ms[channel_id]
+
+    def _site_zone(self) -> ZoneInfo:
+        if self._zone is None:
+            row = self.db.conn.execute("SELECT value FROM site WHERE key = 'timezone'").fetchone()
+            if row is None:
+                return ZoneInfo("UTC")  # no site recorded yet (tests, tools): do not remember
+            self._zone = site_zone(row[0])
+        return self._zone
+
+    def maintain(self) -> None:
+        """Compact complete days into blocks and drop raw blocks beyond the retention (writer thread).
+
+        A failure here does not stop ingest (the rows stay in ``samples``, where
+        they are safe); it is logged and stored as a ``store_maintenance_failed``
+        event once per distinct message, and tried again next time.
+        """
+        self._compacted_at = time.monotonic()
+        try:
+            raw_store.compact(self.db)
+            if self.raw_retention_days is not None:
+                raw_store.apply_retention(self.db, self.raw_retention_days)
+        except Exception as exc:  # noqa: BLE001 - see above
+            message = _describe(exc)
+            if message != self.maintenance_error:
+                self.maintenance_error = message
+                log.error("%s: compaction failed: %s", self.db_path, message)
+                try:
+                    with self.db.atomic():
+                        self.db["events"].insert({"ts_ms": int(time.time() * 1000), "device_id": None,
+                                                  "kind": "store_maintenance_failed", "severity": "error",
+                                                  "detail": message})
+                except sqlite3.Error:
+                    pass
+        else:
+            self.maintenance_error = None
 
     def _channel(self, device_id: str, quantity: str) -> int:
         key = (device_id, quantity)
@@ -304,4 +436,6 @@ class StoreWriter:
                 "SELECT id FROM channels WHERE device_id = ? AND quantity = ?", key
             ).fetchone()
             self._channels[key] = row[0]
+            if q.kind is Kind.COUNTER:
+                self._counter_channels.add(row[0])
         return self._channels[key]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 from drivers.quantities import QUANTITIES, Kind
+from energymon.queries import ALL_TIME, StoreReader
 from support import all_polled, run_demo_until
 
 HOURS = 4
@@ -21,16 +22,18 @@ def test_first_start_fills_history_then_counters_continue_live(tmp_path):
 
     con = sqlite3.connect(demo.db_path)
     try:
-        rows = con.execute(
-            "SELECT c.device_id, c.quantity, s.ts_ms, s.value FROM samples s JOIN channels c ON c.id = s.channel_id "
-            "ORDER BY c.device_id, c.quantity, s.ts_ms").fetchall()
         integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
     finally:
         con.close()
     assert integrity == "ok"
     series: dict[tuple[str, str], list[tuple[int, float]]] = {}
-    for device_id, quantity, ts_ms, value in rows:
-        series.setdefault((device_id, quantity), []).append((ts_ms, value))
+    reader = StoreReader(demo.db_path)  # history sits in compact blocks, live rows in the samples table
+    try:
+        for device_id, quantity in reader.db.execute("SELECT device_id, quantity FROM channels").fetchall():
+            ts, values = reader.raw(device_id, quantity, *ALL_TIME)
+            series[(device_id, quantity)] = list(zip(ts.tolist(), values.tolist()))
+    finally:
+        reader.close()
     devices = {d.id for d in demo.config.devices}
     assert {d for d, _ in series} == devices
     checked = 0

@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
 from energymon.history_writer import DeviceHistory, write_history
+from energymon.queries import ALL_TIME, StoreReader
 from energymon.store import SampleBatch, StoreWriter, open_db
+
+UTC = ZoneInfo("UTC")
 
 T0 = 1_790_000_000_000
 
 
 def rows(path):
-    con = sqlite3.connect(path)
+    """Every raw sample (recent rows and compact blocks) as (device, quantity, ts_ms, value), sorted."""
+    reader = StoreReader(path)
     try:
-        return con.execute(
-            "SELECT c.device_id, c.quantity, s.ts_ms, s.value FROM samples s JOIN channels c ON c.id = s.channel_id "
-            "ORDER BY c.device_id, c.quantity, s.ts_ms").fetchall()
+        out = []
+        for channel in reader.db.execute("SELECT device_id, quantity FROM channels ORDER BY 1, 2").fetchall():
+            ts, values = reader.raw(*channel, *ALL_TIME)
+            out.extend((*channel, t, v) for t, v in zip(ts.tolist(), values.tolist()))
+        return out
     finally:
-        con.close()
+        reader.close()
 
 
 def test_write_history_skips_nan_and_keeps_existing_samples(tmp_path):
@@ -28,10 +34,10 @@ def test_write_history_skips_nan_and_keeps_existing_samples(tmp_path):
     db = open_db(path)
     first = DeviceHistory("inv", np.array([T0, T0 + 5000, T0 + 10000]),
                           {"power_w": np.array([1.0, np.nan, 3.0]), "yield_wh": np.array([10.0, 11.0, 12.0])})
-    assert write_history(db, [first]) == 5
+    assert write_history(db, [first], UTC)[0] == 5
     again = DeviceHistory("inv", np.array([T0 + 10000, T0 + 15000]),
                           {"power_w": np.array([99.0, 4.0]), "yield_wh": np.array([99.0, 13.0])})
-    assert write_history(db, [again]) == 2  # the sample at T0+10 s already exists and is kept
+    assert write_history(db, [again], UTC)[0] == 2  # the sample at T0+10 s already exists and is kept
     db.close()
     assert rows(path) == [
         ("inv", "power_w", T0, 1.0), ("inv", "power_w", T0 + 10000, 3.0), ("inv", "power_w", T0 + 15000, 4.0),
@@ -69,13 +75,13 @@ def test_live_rows_are_not_held_back_behind_a_long_history(tmp_path):
         writer.put_history(DeviceHistory(f"inv-{i}", T0 + np.arange(n, dtype=np.int64) * 1000,
                                          {"power_w": np.full(n, float(i))}), done)
     writer.put_samples(SampleBatch("grid", T0 + 5, {"power_w": 1.0}))
-    reader = sqlite3.connect(path)
+    while not path.exists():
+        assert writer.error is None
+    reader = StoreReader(path)
     try:
         while True:
-            row = reader.execute("SELECT count(*) FROM samples s JOIN channels c ON c.id = s.channel_id "
-                                 "WHERE c.device_id = 'grid'").fetchone()
-            if row[0]:
-                history_rows = reader.execute("SELECT count(*) FROM samples").fetchone()[0] - 1
+            if reader.sample_count("grid"):
+                history_rows = reader.sample_count() - 1
                 break
             assert writer.error is None
     finally:
