@@ -17,6 +17,7 @@ import time
 import traceback
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from drivers.profile import ProfileError
 from drivers.profile_file import builtin_names, load_profile
@@ -24,10 +25,12 @@ from energymon import __version__
 from energymon.collector import CollectorError
 from energymon.config import Config, ConfigError, load_config
 from energymon.sim.serve import SimulationError
+from energymon.export import ExportError, export_csv, parse_when
+from energymon.queries import StoreReader
 from energymon.store import StoreError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
-USER_ERRORS = (ConfigError, ProfileError, StoreError, SimulationError, CollectorError)
+USER_ERRORS = (ConfigError, ProfileError, StoreError, SimulationError, CollectorError, ExportError)
 
 
 def seconds(text: str) -> float:
@@ -104,6 +107,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("profiles", help="list the built-in device profiles with role and source",
                    description="List the built-in device profiles with their role, reads per poll and source.")
 
+    p = sub.add_parser("export", help="write raw samples or rollups of a time range as CSV",
+                       description="Write raw samples or rollups of a time range as CSV. Raw rows are "
+                       "timestamp,device_id,quantity,value; rollup rows add min,max,first,last,samples (the "
+                       "value of a bucket is the mean of a measurement, the last reading of a counter). "
+                       "Timestamps are ISO 8601 in the site's time zone with offset. Works with --db alone.")
+    site_args(p, config_required=False)
+    p.add_argument("--from", dest="start", required=True, metavar="DATE",
+                   help="first local day YYYY-MM-DD (or a local time YYYY-MM-DDTHH:MM)")
+    p.add_argument("--to", dest="end", required=True, metavar="DATE",
+                   help="last local day YYYY-MM-DD, included (or a local time YYYY-MM-DDTHH:MM, excluded)")
+    p.add_argument("--device", action="append", metavar="ID", help="only this device (repeat for several)")
+    p.add_argument("--interval", choices=("raw", "1min", "15min", "1h", "1d"), default="raw",
+                   help="raw samples (default) or a rollup interval")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.csv", help="output file ('-' for stdout)")
+
     p = sub.add_parser("scan", help="SunSpec discovery and a probe of one device (for commissioning)",
                        description="Probe one Modbus device (TCP, or RTU over TCP): find its SunSpec models (marker 'SunS' at "
                                    "holding register 40000, 0 or 50000), print them, its identity and the current "
@@ -135,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # e.g. 'export --out - | head': the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - last line of defence: one line, not a traceback
         if os.environ.get("ENERGYMON_DEBUG"):
             traceback.print_exc()
@@ -383,6 +404,37 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run_site_gui(config, db_path, collect=not args.no_collect, config_text=text)
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    if args.config is None and args.db is None:
+        print("energymon: error: export needs --db FILE or --config FILE", file=sys.stderr)
+        return EXIT_USAGE
+    db_path = args.db if args.db else load_config(args.config).storage.database
+    reader = StoreReader(db_path)
+    try:
+        zone = ZoneInfo(reader.site().get("timezone") or "UTC")
+        start, end = parse_when(args.start, zone, end=False), parse_when(args.end, zone, end=True)
+        if end <= start:
+            raise ExportError(f"--to {args.end} ends before --from {args.start} starts "
+                              "(--to is the last day, included)")
+        if str(args.out) == "-":
+            result = export_csv(reader, sys.stdout, start, end, args.interval, args.device)
+        else:
+            partial = args.out.with_name(args.out.name + ".partial")
+            try:
+                with partial.open("w", encoding="utf-8", newline="") as out:
+                    result = export_csv(reader, out, start, end, args.interval, args.device)
+                partial.replace(args.out)  # a complete file or none: never a half-written export
+            except OSError as exc:
+                raise StoreError(f"{args.out}: cannot write: {exc.strerror or exc}") from None
+            finally:
+                partial.unlink(missing_ok=True)
+    finally:
+        reader.close()
+    where = "stdout" if str(args.out) == "-" else str(args.out)
+    print(f"exported {result.rows:,} rows ({args.interval}) of {result.channels} channels to {where}", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_scan(args: argparse.Namespace) -> int:
     import json
 
@@ -462,6 +514,7 @@ COMMANDS = {
     "demo": cmd_demo,
     "collect": cmd_collect,
     "gui": cmd_gui,
+    "export": cmd_export,
     "scan": cmd_scan,
 }
 
