@@ -181,6 +181,14 @@ class ModbusLink:
     def close(self) -> None:
         self._client.close()
 
+    def allow_reconnect_now(self) -> None:
+        """Let the next request try to connect at once, skipping the link's own reconnect wait.
+
+        For a caller that paces its attempts itself (the collector backs off an
+        offline device); otherwise a failed connect waits 1 s, doubling to 60 s.
+        """
+        self._next_connect_at = 0.0
+
     # -- internals ---------------------------------------------------------------
     async def _ensure_connected(self) -> ReadError | None:
         if self._client.connected:

@@ -28,6 +28,15 @@ class Reading:
     error: str | None
     latency_s: float
     poll_interval_s: float
+    problems: tuple[str, ...] = ()  # why an answered poll was incomplete (failed blocks, missing or rejected values)
+
+    @property
+    def state(self) -> str:
+        """The device's health as of this poll (energymon.collector): ``offline`` (nothing read),
+        ``degraded`` (answered, but not completely: see ``problems``) or ``online``."""
+        if not self.ok:
+            return "offline"
+        return "degraded" if self.problems else "online"
 
 
 @dataclass(frozen=True)

@@ -200,11 +200,11 @@ def test_a_dead_connection_never_stalls_the_others(tmp_path, evening_clock):
         assert (device_id, "device_offline") not in log
 
 
-def test_backoff_grows_with_failures_and_is_bounded():
-    assert backoff_s(5, 1) == 5  # never faster than the poll interval
-    assert backoff_s(0.2, 1) == 2
-    assert backoff_s(0.2, 3) == 6
-    assert backoff_s(0.2, 10_000) == 300
+def test_backoff_grows_with_the_outage_and_is_bounded():
+    assert backoff_s(5, 0.5) == 5  # never faster than the poll interval
+    assert backoff_s(0.2, 0.5) == 2.5  # five attempt costs: a dead unit takes at most a fifth of its line
+    assert backoff_s(0.2, 0.5, outage_s=600) == 60  # a tenth of the outage so far
+    assert backoff_s(0.2, 0.5, outage_s=1e6) == 300  # capped
 
 
 def test_nothing_stale_after_a_device_stops_answering_and_it_recovers(tmp_path, evening_clock):

@@ -30,7 +30,7 @@ def _status(row: Row) -> str:
         return "waiting"
     if not row.reading.ok:
         return "offline"
-    return "online" if row.fresh else "stale"
+    return row.reading.state if row.fresh else "stale"  # online or degraded (answered, not completely)
 
 
 def _key_value(row: Row) -> str:
@@ -49,6 +49,13 @@ def _updated(row: Row) -> str:
     return datetime.fromtimestamp(row.reading.ts_ms / 1000, row.tz).strftime("%H:%M:%S")
 
 
+def _problems(row: Row) -> str:
+    """Why the last poll failed (offline) or was incomplete (degraded)."""
+    if row.reading is None:
+        return ""
+    return "; ".join(row.reading.problems) or row.reading.error or ""
+
+
 @dataclass(frozen=True)
 class Column:
     title: str
@@ -64,10 +71,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("Power kW", lambda r: fmt.kw(r.reading.values.get("power_w")) if r.fresh else "—", True),
     Column("Key value", _key_value, True),
     Column("Updated", _updated),
-    Column("Error", lambda r: (r.reading.error or "") if r.reading else ""),
+    Column("Error", _problems),
 )
 
-STATUS_COLOURS = {"online": "#2f855a", "offline": "#c53030", "stale": "#b7791f", "waiting": "#718096"}
+STATUS_COLOURS = {"online": "#2f855a", "degraded": "#c05621", "offline": "#c53030", "stale": "#b7791f",
+                  "waiting": "#718096"}
 
 
 class DeviceTableModel(QAbstractTableModel):
