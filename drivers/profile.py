@@ -95,6 +95,27 @@ class Profile:
     def quantities(self) -> tuple[str, ...]:
         return tuple(p.quantity for p in self.points)
 
+    def counter_wrap_at(self, quantity: str) -> float | None:
+        """The value [base unit, e.g. Wh] at which a counter's register rolls over to zero, or None.
+
+        Known for unsigned integer registers with a fixed scale (2**bits x
+        scale); None for floats, signed registers and points scaled by a
+        scale-factor register (the modulus would depend on the factor read).
+        """
+        for point in self.points:
+            if point.quantity == quantity:
+                if point.dtype.is_float or point.dtype.signed or point.scale_factor is not None:
+                    return None
+                return float(2 ** point.dtype.bits) * point.scale
+        return None
+
+    def resolution(self, quantity: str) -> float:
+        """One register step of a quantity [base unit]: its fixed scale; 0 if unknown (floats, scale factors)."""
+        for point in self.points:
+            if point.quantity == quantity:
+                return 0.0 if point.dtype.is_float or point.scale_factor is not None else abs(point.scale)
+        return 0.0
+
     def decode_blocks(self, words_by_block: list[list[int] | None]) -> dict[str, float | None]:
         """Turn the words of each planned block into canonical values.
 

@@ -119,6 +119,11 @@ async def running(directory: Path, devices: Sequence[Dev], clock: FrozenClock,
     try:
         config = load_config(write_config(directory, site_toml(sim.ports, devices)))
         collection = Collection(config, config.storage.database)
+        # The collector's time stamps follow the simulated clock (plus the real time since start, so they
+        # still increase while it is frozen): energy counted in a clock step then takes that step's time,
+        # as on a real site, and the counter monitor judges rates against the simulated time.
+        started = time.monotonic()
+        collection.collector.wall_clock = lambda: clock() + (time.monotonic() - started)
         r = Run(sim, config, collection, clock)
         collection.collector.reading_subscribers.append(r.readings.append)
         r.task = asyncio.create_task(collection.run())
@@ -456,6 +461,12 @@ def test_counter_wrap_is_stored_exactly_as_the_device_reports_it(tmp_path):
     assert r.collector.health["load-2"].failures == 0
     log = [k for _, k, _ in events(r.db)]
     assert "device_offline" not in log
+    # The counter monitor, once per occurrence: the fault's start is a jump no meter can count in 30 s (a
+    # replaced meter); the u32 inverter counter's roll-over is a wrap. The load meter's map says 64 bits,
+    # so its drop at 2**32 is, by its map, a reset.
+    counter_events = [(d, k) for d, k, _ in events(r.db) if k in ("counter_wrap", "counter_reset", "meter_replaced")]
+    assert sorted(counter_events) == [("inv-h", "counter_wrap"), ("inv-h", "meter_replaced"),
+                                      ("load-1", "counter_reset"), ("load-1", "meter_replaced")]
 
 
 def test_counter_reset_is_stored_exactly_as_the_device_reports_it(tmp_path):
@@ -481,6 +492,9 @@ def test_counter_reset_is_stored_exactly_as_the_device_reports_it(tmp_path):
     exported = distinct(data["grid-1"]["exported_wh"])
     assert exported[-1] == 0.0 and exported[0] > 0  # importing in the evening: nothing exported since
     assert r.collector.health["grid-1"].failures == 0
+    resets = [(d, detail.split(":")[0]) for d, k, detail in events(r.db) if k == "counter_reset"]
+    assert resets == [("grid-1", "imported_wh"), ("grid-1", "exported_wh")]  # once each, not per poll
+    assert not [k for _, k, _ in events(r.db) if k in ("meter_replaced", "implausible_value", "counter_wrap")]
 
 
 # -- frozen ------------------------------------------------------------------------------------
@@ -536,7 +550,7 @@ def test_not_implemented_points_are_stored_as_missing(tmp_path):
         async with running(tmp_path, devices, clock) as r:
             await r.polls("inv-ss", 3)
             await r.polls("load-1", 3)
-            now_ms = int(time.time() * 1000)
+            now_ms = int(r.collector.wall_clock() * 1000)  # the collector's (simulated) time
             totals = site_totals({d.id: r.config.device(d.id).role for d in devices}, dict(r.collector.latest), now_ms)
             mark = len(r.readings)
             clock.advance(30)
