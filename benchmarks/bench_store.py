@@ -110,33 +110,45 @@ def run_baseline(path: Path, days: float, devices: int) -> dict:
         conn.executemany("INSERT INTO samples VALUES (?, ?, ?, ?)", rows)
     count += len(rows)
     conn.close()
-    return {"samples": count, "ingest_s": time.perf_counter() - started, "compact_s": 0.0, **_sizes(path)}
+    sizes = _sizes(path)
+    sizes["raw_bytes"] = sizes["baseline_bytes"]  # table and index
+    return {"samples": count, "ingest_s": time.perf_counter() - started, "compact_s": 0.0, **sizes}
+
+
+BLOCK_TABLES = ("sample_blocks", "sample_blocks_by_time", "sqlite_autoindex_sample_blocks_1")
+HOT_TABLES = ("samples", "rollup_1min")
 
 
 def _sizes(path: Path) -> dict:
+    """Bytes on disk per table (indexes included) after a checkpoint; free pages counted apart."""
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     pages = dict(conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall())
+    free = conn.execute("PRAGMA freelist_count").fetchone()[0] * conn.execute("PRAGMA page_size").fetchone()[0]
     conn.close()
-    raw = sum(v for k, v in pages.items() if k in ("samples", "sample_blocks", "sample_blocks_by_time",
-                                                    "sqlite_autoindex_sample_blocks_1", "samples_key"))
-    return {"file_bytes": path.stat().st_size, "raw_bytes": raw}
+    blocks = sum(pages.get(k, 0) for k in BLOCK_TABLES)
+    hot = sum(pages.get(k, 0) for k in HOT_TABLES)
+    rollups = sum(v for k, v in pages.items() if k.startswith(("rollup_", "sqlite_autoindex_rollup"))) - pages.get(
+        "rollup_1min", 0)
+    baseline = pages.get("samples", 0) + pages.get("samples_key", 0)
+    return {"file_bytes": path.stat().st_size, "raw_bytes": blocks + pages.get("samples", 0), "blocks": blocks,
+            "hot": hot, "rollups": rollups, "free": free, "baseline_bytes": baseline}
 
 
-def query_day_energymon(path: Path) -> tuple[float, int]:
+def query_day_energymon(path: Path, device: str) -> tuple[float, int]:
     reader = StoreReader(path)
     started = time.perf_counter()
-    n = sum(reader.raw("dev-07", q, T0, T0 + DAY_MS)[0].size for q in QUANTITIES)
+    n = sum(reader.raw(device, q, T0, T0 + DAY_MS)[0].size for q in QUANTITIES)
     elapsed = time.perf_counter() - started
     reader.close()
     return elapsed, n
 
 
-def query_day_baseline(path: Path) -> tuple[float, int]:
+def query_day_baseline(path: Path, device: str) -> tuple[float, int]:
     conn = sqlite3.connect(path)
     started = time.perf_counter()
     n = sum(len(conn.execute("SELECT ts, value FROM samples WHERE device = ? AND quantity = ? AND ts >= ? AND ts < ?"
-                             " ORDER BY ts", ("dev-07", q, T0, T0 + DAY_MS)).fetchall()) for q in QUANTITIES)
+                             " ORDER BY ts", (device, q, T0, T0 + DAY_MS)).fetchall()) for q in QUANTITIES)
     elapsed = time.perf_counter() - started
     conn.close()
     return elapsed, n
@@ -149,9 +161,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         base = run_baseline(Path(tmp) / "baseline.db", args.days, args.devices)
-        base_q = query_day_baseline(Path(tmp) / "baseline.db")
+        device = f"dev-{min(7, args.devices - 1):02d}"
+        base_q = query_day_baseline(Path(tmp) / "baseline.db", device)
         ours = run_energymon(Path(tmp) / "energymon.db", args.days, args.devices)
-        ours_q = query_day_energymon(Path(tmp) / "energymon.db")
+        ours_q = query_day_energymon(Path(tmp) / "energymon.db", device)
     per_day = args.devices * len(QUANTITIES) * DAY_MS // POLL_MS
     print(f"load: {args.devices} devices x {len(QUANTITIES)} quantities every {POLL_MS / 1000:g} s "
           f"= {per_day:,} samples/day; {args.days:g} days")
@@ -164,12 +177,21 @@ def main() -> None:
         print(f"{label:<44} {n:>11,} {rate:>10,.0f} {result['raw_bytes'] / n:>13.2f} "
               f"{result['file_bytes'] / n:>14.2f} {query_s * 1000:>11.1f} ms ({query_n:,})")
     print(f"energymon compaction of complete days: {ours['compact_s']:.1f} s of the above")
-    year_gb = per_day * 365 * ours["file_bytes"] / ours["samples"] / 1e9
-    raw_gb = per_day * 365 * ours["raw_bytes"] / ours["samples"] / 1e9
-    print(f"a year of this park at these rates: energymon {year_gb:.1f} GB with every raw sample kept "
-          f"({raw_gb:.1f} GB of it raw); baseline {per_day * 365 * base['file_bytes'] / base['samples'] / 1e9:.1f} GB")
-    print("note: the energymon file holds the last, incomplete day as uncompacted rows (~22 B/sample), "
-          "so short runs overstate its steady-state size")
+    complete_days = int(args.days)
+    compacted = complete_days * per_day
+    block_b = ours["blocks"] / compacted
+    rollup_b = ours["rollups"] / ours["samples"]
+    print(f"energymon on disk: day blocks {ours['blocks'] / 1e6:.1f} MB for {complete_days} complete days = "
+          f"{block_b:.2f} bytes/sample (indexes included); rollups (15min/1h/1d rows + one-minute day blocks) "
+          f"{rollup_b:.2f} bytes/sample; today's rows (samples + rollup_1min) {ours['hot'] / 1e6:.1f} MB; "
+          f"free pages (yesterday's rows, reused today) {ours['free'] / 1e6:.1f} MB")
+    hot_capacity = (ours["hot"] + ours["free"]) / 1e9
+    year_all = per_day * 365 * (block_b + rollup_b) / 1e9 + hot_capacity
+    print(f"a year of this park: energymon {year_all:.1f} GB with every raw sample kept "
+          f"({per_day * 365 * block_b / 1e9:.1f} GB raw blocks, {per_day * 365 * rollup_b / 1e9:.1f} GB rollups, "
+          f"~{hot_capacity:.1f} GB for the current day's rows); with raw_retention_days = 35: "
+          f"{(per_day * (35 * block_b + 365 * rollup_b)) / 1e9 + hot_capacity:.1f} GB; "
+          f"baseline {per_day * 365 * base['baseline_bytes'] / base['samples'] / 1e9:.1f} GB")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ transaction per channel.
 from __future__ import annotations
 
 import sqlite3
+import time
 
 import numpy as np
 import sqlite_utils
@@ -142,20 +143,30 @@ def write_minute_blocks(db: sqlite_utils.Database, channel_id: int, minutes: Min
     )
 
 
-def compact(db: sqlite_utils.Database, grace_ms: int = COMPACT_GRACE_MS) -> int:
+def compact(db: sqlite_utils.Database, grace_ms: int = COMPACT_GRACE_MS,
+            budget_s: float | None = None) -> tuple[int, bool]:
     """Move complete days from ``samples`` into ``sample_blocks`` (and their ``rollup_1min`` rows into
-    ``rollup_1min_blocks``); returns the samples moved.
+    ``rollup_1min_blocks``); returns (samples moved, whether all due work is done).
 
     A day of a channel is complete when the channel's newest sample is at
     least ``grace_ms`` past the end of the day (driven by the data's own
-    time stamps, not the wall clock). One transaction per channel.
+    time stamps, not the wall clock). One transaction per channel-day batch.
+    With ``budget_s`` it stops after that much time (at a channel boundary),
+    so a caller that also serves live writes can interleave them.
     """
-    moved = 0
-    spans = db.conn.execute("SELECT channel_id, min(ts_ms), max(ts_ms) FROM samples GROUP BY channel_id").fetchall()
-    for channel_id, oldest_ms, newest_ms in spans:
+    started = time.monotonic()
+    moved, worked = 0, False
+    for (channel_id,) in db.conn.execute("SELECT id FROM channels ORDER BY id").fetchall():
+        oldest_ms = db.conn.execute("SELECT min(ts_ms) FROM samples WHERE channel_id = ?", (channel_id,)).fetchone()[0]
+        if oldest_ms is None:
+            continue
+        newest_ms = db.conn.execute("SELECT max(ts_ms) FROM samples WHERE channel_id = ?", (channel_id,)).fetchone()[0]
         cutoff = int(block_start(newest_ms - grace_ms))
         if oldest_ms >= cutoff:
             continue
+        if budget_s is not None and worked and time.monotonic() - started > budget_s:
+            return moved, False  # at least one channel per call, so it always progresses
+        worked = True
         with db.atomic():
             rows = db.conn.execute(
                 "SELECT ts_ms, value FROM samples WHERE channel_id = ? AND ts_ms < ? ORDER BY ts_ms",
@@ -171,7 +182,7 @@ def compact(db: sqlite_utils.Database, grace_ms: int = COMPACT_GRACE_MS) -> int:
             write_minute_blocks(db, channel_id, minutes)
             db.conn.execute("DELETE FROM rollup_1min WHERE channel_id = ? AND bucket_ms < ?", (channel_id, cutoff))
         moved += len(rows)
-    return moved
+    return moved, True
 
 
 def apply_retention(db: sqlite_utils.Database, retention_days: int) -> int:

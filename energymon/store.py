@@ -205,6 +205,7 @@ def acquire_writer_lock(db_path: Path) -> FileLock:
     return lock
 
 
+MAINTENANCE_SLICE_S = 0.5  # compaction work between two live commits, at most (about)
 _WAKE = object()  # queued with each history item so a writer waiting for live rows looks at the history
 
 
@@ -346,7 +347,7 @@ class StoreWriter:
         self.rows_committed += inserted
         self.batches_committed += 1
         if time.monotonic() - self._compacted_at >= self.compact_every_s:
-            self.maintain()
+            self.maintain(budget_s=MAINTENANCE_SLICE_S)
 
     def _insert_samples(self, by_channel: dict[int, list[tuple[int, float]]]) -> int:
         """Insert new samples and fold them into the rollups; a (channel, ts_ms) already stored is dropped."""
@@ -397,17 +398,20 @@ class StoreWriter:
             self._zone = site_zone(row[0])
         return self._zone
 
-    def maintain(self) -> None:
+    def maintain(self, budget_s: float | None = None) -> bool:
         """Compact complete days into blocks and drop raw blocks beyond the retention (writer thread).
 
-        A failure here does not stop ingest (the rows stay in ``samples``, where
-        they are safe); it is logged and stored as a ``store_maintenance_failed``
-        event once per distinct message, and tried again next time.
+        ``budget_s`` bounds the time spent (the writer passes 0.5 s, so live
+        batches wait at most that long); returns whether all due work is done.
+        If not, the writer comes back after its next commit. A failure here
+        does not stop ingest (the rows stay in ``samples``, where they are
+        safe); it is logged and stored as a ``store_maintenance_failed`` event
+        once per distinct message, and tried again next time.
         """
         self._compacted_at = time.monotonic()
         try:
-            raw_store.compact(self.db)
-            if self.raw_retention_days is not None:
+            _, done = raw_store.compact(self.db, budget_s=budget_s)
+            if done and self.raw_retention_days is not None:
                 raw_store.apply_retention(self.db, self.raw_retention_days)
         except Exception as exc:  # noqa: BLE001 - see above
             message = _describe(exc)
@@ -421,8 +425,11 @@ class StoreWriter:
                                                   "detail": message})
                 except sqlite3.Error:
                     pass
-        else:
-            self.maintenance_error = None
+            return True
+        self.maintenance_error = None
+        if not done:
+            self._compacted_at -= self.compact_every_s  # more to do: again after the next commit
+        return done
 
     def _channel(self, device_id: str, quantity: str) -> int:
         key = (device_id, quantity)

@@ -239,3 +239,21 @@ def test_reader_queries_span_compacted_days_and_todays_rows(tmp_path):
         assert len(series.ts_ms) == 60 and series.grid_w == expected  # 2.5 days of hours, blocks and rows
     finally:
         reader.close()
+
+
+def test_compaction_in_slices_moves_one_channel_at_least_and_finishes(tmp_path):
+    db = tmp_path / "slices.db"
+    live(db, every_10_min(2.5, device="a") + every_10_min(2.5, device="b"), compact_every_s=1e9)  # no compaction
+    store = open_db(db)
+    try:
+        calls = 0
+        while True:
+            calls += 1
+            moved, done = raw_store.compact(store, budget_s=0.0)  # a zero budget: one channel per call
+            if done:
+                break
+            assert moved > 0
+        assert calls == 4  # four channels with complete days, one per call
+        assert store.conn.execute("SELECT count(*) FROM sample_blocks").fetchone()[0] == 8
+    finally:
+        store.close()
