@@ -139,3 +139,16 @@ def test_a_grid_meter_profile_serves_a_load_meter():
     assert values["consumed_wh"] == 100_000 and values["power_w"] == 1500
     with pytest.raises(ProfileError):
         as_load_meter(load_profile("energymon-pv"))
+
+
+def test_counter_wrap_and_resolution_come_from_the_register_type():
+    """A u32 counter in 10 Wh rolls over at 2**32 x 10 Wh; floats and scale-factor points have no known modulus."""
+    from drivers.profile_file import load_profile
+
+    huawei = load_profile("huawei-sun2000")
+    assert huawei.counter_wrap_at("yield_wh") == 2**32 * 10.0
+    assert huawei.resolution("yield_wh") == 10.0
+    chint = load_profile("chint-dtsu666")  # float32 registers
+    assert chint.counter_wrap_at("imported_wh") is None and chint.resolution("imported_wh") == 0.0
+    assert load_profile("energymon-pv").counter_wrap_at("yield_wh") == 2.0**64  # u64 in Wh
+    assert huawei.counter_wrap_at("no_such_quantity") is None
