@@ -1,10 +1,60 @@
-"""energymon.carbon: emission factors are cited data; avoided CO2 is PV energy x factor."""
+"""energymon.carbon: carbon factors are cited data; avoided CO2 / coal saved are PV energy x factor."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from energymon.carbon import GRIDS, avoided_co2_kg, builtin_factors, lookup_factor
+from energymon.carbon import (
+    GRIDS,
+    CoalFactor,
+    EmissionFactor,
+    avoided_co2_kg,
+    builtin_coal_factors,
+    builtin_factors,
+    coal_factor,
+    coal_saved_kgce,
+    lookup_factor,
+)
+
+# The published values, as printed (kgCO2/kWh). MEE & NBS announcements:
+# 2021 data: No. 12 of 2024; 2022 data: No. 33 of 2024; 2023 data: No. 47 of 2025. See docs/carbon.md.
+PUBLISHED = {
+    ("national", 2021): 0.5568,
+    ("national", 2022): 0.5366,
+    ("north", 2022): 0.6776,
+    ("northeast", 2022): 0.5564,
+    ("east", 2022): 0.5617,
+    ("central", 2022): 0.5395,
+    ("northwest", 2022): 0.5857,
+    ("south", 2022): 0.3869,
+    ("southwest", 2022): 0.2268,
+    ("national", 2023): 0.5306,
+    ("north", 2023): 0.6361,
+    ("northeast", 2023): 0.5122,
+    ("east", 2023): 0.5500,
+    ("central", 2023): 0.5271,
+    ("northwest", 2023): 0.5543,
+    ("south", 2023): 0.4042,
+    ("southwest", 2023): 0.2472,
+}
+ANNOUNCEMENT = {2021: "No. 12 of 2024", 2022: "No. 33 of 2024", 2023: "No. 47 of 2025"}
+PUBLISHED_ON = {2021: date(2024, 4, 12), 2022: date(2024, 12, 26), 2023: date(2025, 12, 31)}
+
+
+def test_table_is_exactly_the_published_values():
+    table = {(f.grid, f.year): f.kg_per_kwh for f in builtin_factors()}
+    assert table == PUBLISHED  # nothing invented, nothing dropped, no duplicate grid/year rows
+    assert len(builtin_factors()) == len(PUBLISHED)
+
+
+@pytest.mark.parametrize(("grid", "year"), sorted(PUBLISHED))
+def test_lookup_by_grid_and_year(grid, year):
+    factor = lookup_factor(grid, year)
+    assert isinstance(factor, EmissionFactor)
+    assert (factor.grid, factor.year) == (grid, year)
+    assert factor.kg_per_kwh == pytest.approx(PUBLISHED[grid, year])
 
 
 def test_factors_quoted_in_the_product_brief():
@@ -12,22 +62,76 @@ def test_factors_quoted_in_the_product_brief():
     assert lookup_factor("national", 2022).kg_per_kwh == pytest.approx(0.5366)
     assert lookup_factor("national", 2023).kg_per_kwh == pytest.approx(0.5306)
     assert lookup_factor("northwest", 2023).kg_per_kwh == pytest.approx(0.5543)
-    latest = lookup_factor("national")
-    assert latest.year == max(f.year for f in builtin_factors() if f.grid == "national")
-    assert lookup_factor("national", 1999) is None
+
+
+def test_newest_year_by_default():
+    for grid in GRIDS:
+        newest = max(f.year for f in builtin_factors() if f.grid == grid)
+        assert lookup_factor(grid).year == newest
+    assert lookup_factor("national").year == 2023 and lookup_factor("national").kg_per_kwh == pytest.approx(0.5306)
+    assert lookup_factor("northwest").kg_per_kwh == pytest.approx(0.5543)
+
+
+def test_unknown_grid_or_year_is_none():
     assert lookup_factor("atlantis") is None
+    assert lookup_factor("atlantis", 2023) is None
+    assert lookup_factor("national", 1999) is None
+    assert lookup_factor("northwest", 2021) is None  # 2021 regional values were not found: not in the table
+    assert lookup_factor("NorthWest", 2023) is None  # keys are the lower-case names in GRIDS
 
 
-def test_every_factor_has_a_source_and_a_plausible_value():
-    factors = builtin_factors()
-    assert factors
-    for f in factors:
+def test_every_grid_has_a_factor():
+    assert {f.grid for f in builtin_factors()} == set(GRIDS)
+
+
+def test_every_factor_is_cited():
+    for f in builtin_factors():
         assert f.grid in GRIDS
-        assert "MEE" in f.source and str(f.year) in f.source
-        assert 0.3 < f.kg_per_kwh < 1.2  # coal-heavy grids are below 1.2 kg/kWh, none below 0.3
+        assert "MEE & NBS" in f.source and str(f.year) in f.source and ANNOUNCEMENT[f.year] in f.source
+        assert "生态环境部" in f.publisher and "国家统计局" in f.publisher
+        assert f"{f.year}年电力二氧化碳排放因子" in f.document and ANNOUNCEMENT[f.year] in f.document
+        assert f.published == PUBLISHED_ON[f.year] and f.published.year > f.year
+        assert f.read_from.startswith(("Beijing News", "Guangming Daily"))
+        assert "http" in f.read_from
+        assert f.url == "" or f.url.startswith("https://www.mee.gov.cn/")
+        assert 0.1 < f.kg_per_kwh < 1.0
+        assert round(f.kg_per_kwh, 4) == f.kg_per_kwh  # published to 4 decimals
 
 
-def test_avoided_co2():
+def test_coal_factor():
+    # CEC, Annual Development Report of China's Power Industry 2023: 2022 average 300.7 gce/kWh.
+    coal = coal_factor(2022)
+    assert isinstance(coal, CoalFactor)
+    assert coal.kgce_per_kwh == pytest.approx(0.3007)
+    assert coal_factor().year == max(c.year for c in builtin_coal_factors())
+    assert coal_factor(1999) is None
+    for c in builtin_coal_factors():
+        assert str(c.year) in c.source and "300.7 gce/kWh" in c.source
+        assert "China Electricity Council" in c.publisher
+        assert "中国电力行业年度发展报告" in c.document and "Annual Development Report" in c.document
+        assert c.read_from
+        assert 0.25 < c.kgce_per_kwh < 0.40
+
+
+def test_factor_objects_are_immutable_and_lists_are_copies():
+    factors = builtin_factors()
+    factors.clear()
+    assert builtin_factors()
+    with pytest.raises(AttributeError):
+        lookup_factor("national").kg_per_kwh = 1.0
+
+
+def test_avoided_co2_by_hand():
+    assert avoided_co2_kg(1_000_000.0, 0.5543) == pytest.approx(554.3)  # 1,000 kWh x 0.5543 = 554.3 kg
     assert avoided_co2_kg(1000.0, 0.5543) == pytest.approx(0.5543)  # 1 kWh
     assert avoided_co2_kg(2_500_000.0, 0.5) == pytest.approx(1250.0)  # 2.5 MWh at 0.5 kg/kWh
     assert avoided_co2_kg(0.0, 0.5543) == 0.0
+    factor = lookup_factor("northwest", 2023).kg_per_kwh
+    assert avoided_co2_kg(1_000_000.0, factor) == pytest.approx(554.3)
+
+
+def test_coal_saved_by_hand():
+    assert coal_saved_kgce(1_000_000.0, 0.3007) == pytest.approx(300.7)  # 1,000 kWh x 0.3007 = 300.7 kgce
+    assert coal_saved_kgce(1000.0, 0.3007) == pytest.approx(0.3007)  # 1 kWh
+    assert coal_saved_kgce(0.0, 0.3007) == 0.0
+    assert coal_saved_kgce(1_000_000.0, coal_factor(2022).kgce_per_kwh) == pytest.approx(300.7)
