@@ -21,6 +21,7 @@ from drivers.profile_file import load_profile
 from drivers.quantities import Role
 from energymon.carbon import GRIDS, lookup_factor
 from energymon.sim_params import SimParams, parse_sim
+from energymon.tariffs import Tariff, parse_tariff
 
 DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 TRANSPORTS = ("tcp", "rtu", "rtu-over-tcp")
@@ -92,6 +93,7 @@ class Config:
     storage: Storage
     connections: dict[str, Connection]
     devices: tuple[Device, ...]
+    tariff: Tariff | None = None  # optional [tariff]: time-of-use prices (energymon.tariffs)
 
     def device(self, device_id: str) -> Device:
         for d in self.devices:
@@ -176,8 +178,8 @@ class _Parser:
     # -- sections --------------------------------------------------------
     def parse(self, data: dict) -> Config:
         for key in data:
-            if key not in {"site", "carbon", "storage", "connections", "devices"}:
-                raise self.error(key, "unknown section (expected site, carbon, storage, connections, devices)")
+            if key not in {"site", "carbon", "storage", "connections", "devices", "tariff"}:
+                raise self.error(key, "unknown section (expected site, carbon, storage, connections, devices, tariff)")
         site = self.site(self.table(data, "site", "site", {"name", "timezone", "latitude", "longitude"}))
         carbon = self.carbon(
             self.table(data, "carbon", "carbon", {"grid", "year", "emission_factor_kg_per_kwh"}, required=False)
@@ -187,7 +189,8 @@ class _Parser:
         )
         connections = self.connections(data.get("connections"))
         devices = self.devices(data.get("devices"), connections)
-        return Config(self.path, site, carbon, storage, connections, devices)
+        tariff = parse_tariff(self, data.get("tariff"), "tariff")
+        return Config(self.path, site, carbon, storage, connections, devices, tariff)
 
     def site(self, t: dict) -> Site:
         name = self.text(t, "name", "site")
