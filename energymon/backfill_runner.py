@@ -98,8 +98,9 @@ def _split(history: DeviceHistory, cut_ms: int) -> tuple[DeviceHistory, DeviceHi
 
 
 def backfill_database(config: Config, db_path: Path, days: float, seed: int, state_path: Path,
-                      config_text: str | None = None, report: Callable[[str], None] = print) -> BackfillResult:
-    """``energymon simulate --backfill-days``: ``days`` of history ending now into ``db_path``.
+                      config_text: str | None = None, report: Callable[[str], None] = print,
+                      end_s: float | None = None) -> BackfillResult:
+    """``energymon simulate --backfill-days``: ``days`` of history ending now (or at ``end_s``) into ``db_path``.
 
     The park's state at the end is saved to ``state_path``, so a simulator
     started with ``--state`` continues the same counters. Raises StoreError if
@@ -109,7 +110,7 @@ def backfill_database(config: Config, db_path: Path, days: float, seed: int, sta
 
     writer = StoreWriter(db_path, raw_retention_days=config.storage.raw_retention_days)
     record_site(writer.db, config, config_text)
-    end_s = time.time()
+    end_s = time.time() if end_s is None else end_s
     last_shown = [-1]
 
     def progress(share: float, samples: int) -> None:

@@ -26,11 +26,12 @@ from energymon.collector import CollectorError
 from energymon.config import Config, ConfigError, load_config
 from energymon.sim.serve import SimulationError
 from energymon.export import ExportError, export_csv, parse_when
+from energymon.month_report import ReportError
 from energymon.queries import StoreReader
 from energymon.store import StoreError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
-USER_ERRORS = (ConfigError, ProfileError, StoreError, SimulationError, CollectorError, ExportError)
+USER_ERRORS = (ConfigError, ProfileError, StoreError, SimulationError, CollectorError, ExportError, ReportError)
 
 
 def seconds(text: str) -> float:
@@ -121,6 +122,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--interval", choices=("raw", "1min", "15min", "1h", "1d"), default="raw",
                    help="raw samples (default) or a rollup interval")
     p.add_argument("--out", type=Path, required=True, metavar="FILE.csv", help="output file ('-' for stdout)")
+
+    p = sub.add_parser("report", help="the monthly energy and carbon report (CSV, XLSX or PDF)",
+                       description="The monthly report of a site: one row per day and a total (energy from "
+                       "counters, self-consumption, self-sufficiency, avoided CO2, coal saved, coverage). Made from "
+                       "the database alone, so any past month can be reported at any time. Works with --db alone.")
+    site_args(p, config_required=False)
+    p.add_argument("--month", required=True, metavar="YYYY-MM", help="the month, in the site's time zone")
+    p.add_argument("--format", choices=("csv", "xlsx", "pdf"), default=None,
+                   help="output format (default: from the --out file's extension)")
+    p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the XLSX and PDF (default en)")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE", help="output file ('-' for stdout, CSV only)")
 
     p = sub.add_parser("scan", help="SunSpec discovery and a probe of one device (for commissioning)",
                        description="Probe one Modbus device (TCP, or RTU over TCP): find its SunSpec models (marker 'SunS' at "
@@ -435,6 +447,50 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from energymon.month_report import build_month_report
+    from energymon.report_csv import write_report_csv
+
+    if args.config is None and args.db is None:
+        print("energymon: error: report needs --db FILE or --config FILE", file=sys.stderr)
+        return EXIT_USAGE
+    fmt = args.format or args.out.suffix.lower().lstrip(".")
+    if fmt not in ("csv", "xlsx", "pdf"):
+        raise ReportError(f"--out {args.out}: say --format csv, xlsx or pdf (the file name does not tell)")
+    if str(args.out) == "-" and fmt != "csv":
+        raise ReportError("--out -: only CSV can go to stdout")
+    db_path = args.db if args.db else load_config(args.config).storage.database
+    reader = StoreReader(db_path)
+    try:
+        report = build_month_report(reader, args.month)
+    finally:
+        reader.close()
+    if str(args.out) == "-":
+        write_report_csv(report, sys.stdout)
+        return EXIT_OK
+    partial = args.out.with_name(args.out.name + ".partial")
+    try:
+        if fmt == "csv":
+            with partial.open("w", encoding="utf-8", newline="") as out:
+                write_report_csv(report, out)
+        elif fmt == "xlsx":
+            from energymon.report_xlsx import write_report_xlsx
+            write_report_xlsx(report, partial, args.lang)
+        else:
+            from energymon.report_pdf import write_report_pdf
+            write_report_pdf(report, partial, args.lang)
+        partial.replace(args.out)  # a complete report or none
+    except OSError as exc:
+        raise StoreError(f"{args.out}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        partial.unlink(missing_ok=True)
+    total = report.total
+    print(f"report {args.month} ({fmt}) written to {args.out}: PV {total.flows.pv_wh / 1000:,.1f} kWh, "
+          f"consumption {total.flows.consumption_wh / 1000:,.1f} kWh, coverage {total.coverage_pct:.1f} %",
+          file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_scan(args: argparse.Namespace) -> int:
     import json
 
@@ -515,6 +571,7 @@ COMMANDS = {
     "collect": cmd_collect,
     "gui": cmd_gui,
     "export": cmd_export,
+    "report": cmd_report,
     "scan": cmd_scan,
 }
 
