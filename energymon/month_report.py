@@ -21,6 +21,7 @@ across a gap have no data: their energy is right, but they are not covered.
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -28,7 +29,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from drivers.quantities import Role
-from energymon import carbon, raw_store
+from energymon import carbon, raw_store, tariffs
 from energymon.accounting import Flows, demand_kw, self_consumption_pct, self_sufficiency_pct
 from energymon.counter_energy import (
     METHODS,
@@ -107,6 +108,23 @@ class OfflinePeriod:
 
 
 @dataclass(frozen=True)
+class Costs:
+    """The month on the site's time-of-use tariff (from the ``[tariff]`` of the config the database records)."""
+
+    tariff_name: str
+    currency: str
+    by_period: dict[str, tuple[float, float]]  # period -> (grid import kWh, cost), dearest period first
+    savings: tariffs.Savings
+    peak_demand_kw: float | None
+    demand_charge: float | None  # None without a demand rate
+
+    @property
+    def energy_cost(self) -> float:
+        """What the grid import cost less what the export earned."""
+        return self.savings.import_cost - self.savings.export_revenue
+
+
+@dataclass(frozen=True)
 class MonthReport:
     site_name: str
     timezone: str
@@ -127,6 +145,7 @@ class MonthReport:
     quarter_import_wh: tuple[float, ...] = field(default=())  # grid import per 15-minute bucket of the month
     quarter_consumption_wh: tuple[float, ...] = field(default=())
     quarter_export_wh: tuple[float, ...] = field(default=())
+    costs: Costs | None = None  # without a [tariff] in the recorded config
 
 
 def month_bounds(month: str, zone: ZoneInfo) -> tuple[date, date]:
@@ -217,7 +236,7 @@ def build_month_report(reader: StoreReader, month: str, coal: carbon.CoalFactor 
     quarters_per_day = np.diff(np.searchsorted(quarter_edges, day_edges))
 
     day_flows = {f: np.zeros(len(days)) for f in Flows.__dataclass_fields__}
-    quarter = {f: np.zeros(len(quarter_edges) - 1) for f in ("grid_import_wh", "grid_export_wh")}
+    quarter = {f: np.zeros(len(quarter_edges) - 1) for f in Flows.__dataclass_fields__}
     consumption_q = np.zeros(len(quarter_edges) - 1)
     covered = np.zeros(len(days))
     possible = np.zeros(len(days))
@@ -285,7 +304,35 @@ def build_month_report(reader: StoreReader, month: str, coal: carbon.CoalFactor 
         peak_kw, peak_at, factor, site.get("emission_factor_source", ""), coal.kgce_per_kwh, coal.source,
         events, offline_periods(events, end_ms),
         tuple(quarter["grid_import_wh"].tolist()), tuple(consumption_q.tolist()),
-        tuple(quarter["grid_export_wh"].tolist()))
+        tuple(quarter["grid_export_wh"].tolist()),
+        _costs(site, zone, quarter_edges[:-1], quarter, peak_kw))
+
+
+def recorded_tariff(site: dict) -> tariffs.Tariff | None:
+    """The ``[tariff]`` of the config text the database records (site ``config_toml``), or None."""
+    text = site.get("config_toml")
+    if not text:
+        return None
+    try:
+        table = tomllib.loads(text).get("tariff")
+        return tariffs.tariff_from_dict(table) if table is not None else None
+    except (tomllib.TOMLDecodeError, tariffs.TariffError) as exc:
+        raise ReportError(f"the tariff recorded in the database is not valid: {exc}") from None
+
+
+def _costs(site: dict, zone: ZoneInfo, quarter_starts: np.ndarray, quarter: dict[str, np.ndarray],
+           peak_kw: float | None) -> Costs | None:
+    tariff = recorded_tariff(site)
+    if tariff is None:
+        return None
+    periods = tariffs.period_of_buckets(tariff, quarter_starts, zone)
+    imported = quarter["grid_import_wh"].tolist()
+    saved = tariffs.savings(tariff, periods, pv_wh=quarter["pv_wh"].tolist(), import_wh=imported,
+                            export_wh=quarter["grid_export_wh"].tolist(),
+                            charge_wh=quarter["storage_charge_wh"].tolist(),
+                            discharge_wh=quarter["storage_discharge_wh"].tolist())
+    return Costs(tariff.name or "", tariff.currency, tariffs.cost_by_period(imported, periods, tariff.prices_per_kwh),
+                 saved, peak_kw, tariffs.demand_charge(peak_kw, tariff))
 
 
 def offline_periods(events: tuple[EventRow, ...], end_ms: int) -> tuple[OfflinePeriod, ...]:

@@ -49,6 +49,16 @@ DAILY_KWH = {
     ("bess-1", "discharged_wh"): [10, 0, 0, 0, 0],
     ("load", "consumed_wh"): [105, 48, 170, 100, 25],
 }
+TARIFF_TOML = """
+[tariff]
+name = "test two-period tariff"
+demand_charge_per_kw_month = 10.0
+[tariff.prices]
+flat = 0.6
+valley = 0.3
+[[tariff.periods]]
+hours = { valley = "00:00-08:00", flat = "08:00-24:00" }
+"""
 RESET_MS = int((START + timedelta(days=2, hours=12)).timestamp() * 1000)  # grid import meter replaced
 GAP = (int((START + timedelta(days=3, hours=6)).timestamp() * 1000),
        int((START + timedelta(days=3, hours=12)).timestamp() * 1000))  # pv-1 silent strictly between
@@ -69,7 +79,7 @@ def site_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("month") / "site.db"
     db = open_db(path)
     for key, value in {"name": "Hand park", "timezone": "Asia/Shanghai", "emission_factor_kg_per_kwh": 0.5,
-                       "emission_factor_source": "test factor"}.items():
+                       "emission_factor_source": "test factor", "config_toml": TARIFF_TOML}.items():
         db["site"].upsert({"key": key, "value": json.dumps(value)}, pk="key")
     for device_id, role, rated in DEVICES:
         db["devices"].upsert({"id": device_id, "name": device_id.upper(), "role": role, "profile": "x",
@@ -149,6 +159,22 @@ def test_devices_methods_and_peak_demand(report):
     # the highest 15-minute import: day 2, 200 kWh/day = 8.33 kW average
     assert report.peak_demand_kw == pytest.approx(200 / 24)
     assert datetime.fromtimestamp(report.peak_demand_start_ms / 1000, ZONE).date().day == 2
+
+
+def test_costs_on_the_recorded_tariff(report):
+    """Import per quarter is constant within a day: a third of it in the valley (0.3), two thirds flat (0.6);
+    on 3 October the flat quarter 11:45-12:00 (90/96 kWh) is not counted."""
+    costs = report.costs
+    imported = 50 + 200 + 90 + 40 + 30
+    assert costs.by_period["valley"] == pytest.approx((imported / 3, 0.3 * imported / 3))
+    assert costs.by_period["flat"] == pytest.approx((2 * imported / 3 - 90 / 96, 0.6 * (2 * imported / 3 - 90 / 96)))
+    assert costs.demand_charge == pytest.approx(10.0 * 200 / 24)  # peak 8.33 kW on 2 October
+    # PV kept on site is worth 0.3 x 1/3 + 0.6 x 2/3 = 0.5 per kWh: (100-20 + 80-10 + 60) x 0.5
+    assert costs.savings.pv_saved == pytest.approx(105.0)
+    # storage: discharge 10 - charge (30 + 150 + 24) kWh, all at the day's mean price 0.5
+    assert costs.savings.storage_saved == pytest.approx((10 - 30 - 150 - 24) * 0.5)
+    assert costs.savings.pv_saved + costs.savings.storage_saved == pytest.approx(costs.savings.total_saved)
+    assert costs.energy_cost == pytest.approx(costs.savings.import_cost)  # no export price
 
 
 def test_csv_total_row_is_the_sum_of_the_days(report):
