@@ -217,6 +217,7 @@ def _style(name: str, base: dict, **overrides: Any) -> ParagraphStyle:
 
 class _Styles:
     def __init__(self, fonts: Fonts, lang: str):
+        self.lang = lang
         wrap = "CJK" if lang == "zh" else None
         base = dict(fontName=fonts.regular, textColor=INK, wordWrap=wrap)
         bold = dict(base, fontName=fonts.bold)
@@ -577,11 +578,13 @@ def costs_section(costs: Costs | None, text: dict[str, str], st: _Styles, width:
               (text["storage_saved"], saved.storage_saved), (text["total_saved"], saved.total_saved)]
     if saved.demand_saved is not None:
         lines.append((text["demand_saved"], saved.demand_saved))
-    summary = [[_p(label, st.cell), _p(fmt_num(value, 2), st.cell_right)] for label, value in lines]
+    summary = [[_p(text["item"], st.cell_head), _p(f"{text['value']}{money}", st.cell_head_right)]]
+    summary += [[_p(label, st.cell), _p(fmt_num(value, 2), st.cell_right)] for label, value in lines]
+    colon = "：" if st.lang == "zh" else ": "
     return [CondPageBreak(70 * mm), _p(text["costs"], st.h1),
-            _p(f"{text['tariff']}: {costs.tariff_name or '-'}", st.body),
-            _table(rows, [0.40 * width, 0.30 * width, 0.30 * width], right={1, 2}),
-            _table(summary, [0.70 * width, 0.30 * width], right={1}),
+            _p(f"{text['tariff']}{colon}{costs.tariff_name or '-'}", st.body),
+            _table(rows, [0.40 * width, 0.30 * width, 0.30 * width], right={1, 2}), Spacer(1, 8),
+            _table(summary, [0.70 * width, 0.30 * width], right={1}), Spacer(1, 4),
             _p(text["costs_note"], st.small)]
 
 
