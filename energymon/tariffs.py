@@ -314,44 +314,20 @@ def _clock(quarter: int) -> str:
 
 # -- the [tariff] table ---------------------------------------------------------------------------------------------
 
-class _Checks:
-    """The typed getters of energymon.config's parser, for a tariff parsed on its own (errors: TariffError)."""
-
-    def error(self, field_path: str, message: str) -> TariffError:
-        return TariffError(f"{field_path}: {message}")
-
-    def no_unknown(self, value: dict, where: str, allowed: set[str]) -> None:
-        for key in value:
-            if key not in allowed:
-                raise self.error(f"{where}.{key}", f"unknown key (expected one of: {', '.join(sorted(allowed))})")
-
-    def text(self, data: dict, key: str, where: str, default: str | None = None,
-             required: bool = True) -> str | None:
-        value = data.get(key, default)
-        if value is None:
-            if required:
-                raise self.error(f"{where}.{key}", "required text is missing")
-            return None
-        if not isinstance(value, str) or not value.strip():
-            raise self.error(f"{where}.{key}", "expected non-empty text")
-        return value
-
-    def number(self, data: dict, key: str, where: str, lo: float, hi: float, default: float | None = None,
-               integer: bool = False, required: bool = True) -> Any:
-        value = data.get(key, default)
-        if value is None:
-            if required:
-                raise self.error(f"{where}.{key}", f"required: expected a number in {lo:g}..{hi:g}")
-            return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-                or not lo <= value <= hi:
-            raise self.error(f"{where}.{key}", f"expected a number in {lo:g}..{hi:g}, got {value!r}")
-        return value
-
-
 def tariff_from_dict(data: dict, where: str = "tariff") -> Tariff:
     """A tariff from the parsed TOML of a ``[tariff]`` table; raises TariffError naming the field."""
-    tariff = parse_tariff(_Checks(), data, where)
+    from energymon.config import _Parser  # config imports this module: import when called
+
+    class _TariffChecks(_Parser):
+        """The config parser's typed getters, raising TariffError without a file name."""
+
+        def __init__(self) -> None:
+            pass
+
+        def error(self, field_path: str, message: str) -> TariffError:
+            return TariffError(f"{field_path}: {message}")
+
+    tariff = parse_tariff(_TariffChecks(), data, where)
     if tariff is None:
         raise TariffError(f"{where}: missing table")
     return tariff
