@@ -485,6 +485,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     finally:
         partial.unlink(missing_ok=True)
     total = report.total
+    if total.coverage_pct == 0:
+        print(f"energymon: warning: the database has no data for {args.month}; the report is empty", file=sys.stderr)
     print(f"report {args.month} ({fmt}) written to {args.out}: PV {total.flows.pv_wh / 1000:,.1f} kWh, "
           f"consumption {total.flows.consumption_wh / 1000:,.1f} kWh, coverage {total.coverage_pct:.1f} %",
           file=sys.stderr)
