@@ -36,20 +36,21 @@ def demo_window(qtbot, tmp_path):
 
 def test_live_values_arrive_in_tiles_and_table(qtbot, demo_window):
     window = demo_window
-    qtbot.waitUntil(lambda: window.site is not None, timeout=15_000)
-    device_ids = [d.id for d in window.site.devices]
+    ctx, overview = window.ctx, window.overview
+    qtbot.waitUntil(lambda: ctx.site is not None, timeout=15_000)
+    device_ids = [d.id for d in ctx.site.devices]
     # Every demo device has delivered a reading to the GUI thread.
-    qtbot.waitUntil(lambda: set(window.readings) == set(device_ids), timeout=30_000)
-    qtbot.waitUntil(lambda: window.tile_consumption.value_text != "—", timeout=10_000)
+    qtbot.waitUntil(lambda: set(ctx.readings) == set(device_ids), timeout=30_000)
+    qtbot.waitUntil(lambda: overview.tile_consumption.value_text != "—", timeout=10_000)
 
     # Tiles show numbers, consistent with the readings they came from.
-    pv = _number(window.tile_pv.value_text)
-    consumption = _number(window.tile_consumption.value_text)
+    pv = _number(overview.tile_pv.value_text)
+    consumption = _number(overview.tile_consumption.value_text)
     assert pv >= 0
     assert consumption > 0
-    assert window.tile_pv.value_text.endswith("kW")
+    assert overview.tile_pv.value_text.endswith("kW")
 
-    model = window.device_model
+    model = window.devices.device_model
     assert model.rowCount() == len(device_ids)
     status_col = [c.title for c in COLUMNS].index("Status")
     # The table follows the readings (throttled refresh): every device ends up online.
@@ -57,23 +58,24 @@ def test_live_values_arrive_in_tiles_and_table(qtbot, demo_window):
                     timeout=10_000)
 
     # The database view (chart + today's energy) arrives from the reader thread.
-    qtbot.waitUntil(lambda: window.last_view is not None and len(window.last_view.series.ts_ms) > 0, timeout=20_000)
-    assert window.tile_pv_today.value_text.endswith("kWh")
+    qtbot.waitUntil(lambda: overview.last_view is not None and len(overview.last_view.series.ts_ms) > 0,
+                    timeout=20_000)
+    assert overview.tile_pv_today.value_text.endswith("kWh")
     # The chart draws what the reader computed (one device on the grid meter: every bucket has it).
-    qtbot.waitUntil(lambda: window.curves["grid_w"].getData()[0] is not None
-                    and len(window.curves["grid_w"].getData()[0]) > 0, timeout=20_000)
+    qtbot.waitUntil(lambda: overview.curves["grid_w"].getData()[0] is not None
+                    and len(overview.curves["grid_w"].getData()[0]) > 0, timeout=20_000)
 
 
 def test_database_reads_run_off_the_gui_thread(qtbot, demo_window):
     window = demo_window
     seen_threads = []
-    window._db_worker.result.connect(lambda _view: seen_threads.append(QThread.currentThread()),
-                                     type=__import__("PySide6.QtCore", fromlist=["Qt"]).Qt.DirectConnection)
-    qtbot.waitUntil(lambda: window.site is not None, timeout=15_000)
-    window._request_db()
-    qtbot.waitUntil(lambda: bool(seen_threads), timeout=15_000)
-    assert seen_threads[0] is not window.thread()
-    assert window._db_thread.isRunning()
+    qtbot.waitUntil(lambda: window.ctx.site is not None, timeout=15_000)
+    answers = []
+    window.ctx.db.submit(lambda reader: seen_threads.append(QThread.currentThread()) or reader.sample_count(),
+                         answers.append)
+    qtbot.waitUntil(lambda: bool(answers), timeout=15_000)
+    assert seen_threads[0] is not window.thread()  # the query ran on the reader thread ...
+    assert window.ctx.db.thread.isRunning()  # ... and the answer came back to the GUI thread
     # The collector runs on its own Python thread, not the GUI thread.
     names = {t.name for t in threading.enumerate()}
     assert "energymon-collector" in names
@@ -83,17 +85,18 @@ def test_viewer_mode_shows_live_data_written_by_another_collector(qtbot, tmp_pat
     writer_window, runner, _ = start_demo_window(tmp_path)
     qtbot.addWidget(writer_window)
     try:
-        qtbot.waitUntil(lambda: writer_window.site is not None, timeout=15_000)
-        db_path = writer_window.db_path
-        qtbot.waitUntil(lambda: db_path.exists() and len(writer_window.readings) == len(writer_window.site.devices),
+        writer = writer_window.ctx
+        qtbot.waitUntil(lambda: writer.site is not None, timeout=15_000)
+        db_path = writer.db_path
+        qtbot.waitUntil(lambda: db_path.exists() and len(writer.readings) == len(writer.site.devices),
                         timeout=30_000)
         time.sleep(1.5)  # let the writer commit its first batch (max_delay_s = 1 s)
         viewer, no_runner, _ = start_site_window(None, db_path, collect=False)
         qtbot.addWidget(viewer)
         assert no_runner is None
-        assert viewer.site.name == writer_window.site.name  # site comes from the database itself
-        qtbot.waitUntil(lambda: viewer.tile_consumption.value_text != "—", timeout=20_000)
-        assert _number(viewer.tile_consumption.value_text) > 0
+        assert viewer.ctx.site.name == writer.site.name  # site comes from the database itself
+        qtbot.waitUntil(lambda: viewer.overview.tile_consumption.value_text != "—", timeout=20_000)
+        assert _number(viewer.overview.tile_consumption.value_text) > 0
         viewer.shutdown()
     finally:
         writer_window.shutdown()
@@ -127,7 +130,7 @@ def test_device_table_model_passes_qtmodeltester(qtmodeltester):
 
 
 def test_chart_breaks_where_there_is_no_data():
-    from ui.main_window import with_breaks
+    from ui.overview_page import with_breaks
 
     xs, index = with_breaks([0, 10_000, 20_000, 80_000, 90_000])
     assert index == [0, 1, 2, None, 3, 4]  # 20 s -> 80 s: no data, a break, not a line

@@ -37,6 +37,7 @@ def start_demo_window(directory: Path | None = None,
     def on_started(demo) -> None:  # runs on the collector thread
         demo.collection.collector.reading_subscribers.append(bridge.reading.emit)
         window.backfill = demo.backfill  # read by the GUI's 1 s tick, written by the history thread
+        window.ctx.config = demo.config  # the register inspector reads the demo's devices through it
         bridge.started.emit(SiteInfo.from_config(demo.config), demo.db_path)
 
     async def main(stop: asyncio.Event) -> None:
@@ -65,7 +66,7 @@ def start_site_window(config: Config | None, db_path: Path, collect: bool,
             site = SiteInfo.from_config(config) if config else SiteInfo.from_db(reader.site(), reader.devices())
         finally:
             reader.close()
-        window.set_site(site, db_path)
+        window.set_site(site, db_path, config)
         return window, None, bridge
 
     async def main(stop: asyncio.Event) -> None:
@@ -77,7 +78,7 @@ def start_site_window(config: Config | None, db_path: Path, collect: bool,
             bridge.failed.emit(str(exc))
             raise
 
-    window.set_site(SiteInfo.from_config(config), db_path)
+    window.set_site(SiteInfo.from_config(config), db_path, config)
     runner = BackgroundRunner(main)
     runner.start()
     return window, runner, bridge

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from drivers.quantities import Role
@@ -64,14 +64,14 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("Device", lambda r: r.device.id),
-    Column("Name", lambda r: r.device.name),
-    Column("Role", lambda r: r.device.role.value),
-    Column("Status", _status),
-    Column("Power kW", lambda r: fmt.kw(r.reading.values.get("power_w")) if r.fresh else "—", True),
-    Column("Key value", _key_value, True),
-    Column("Updated", _updated),
-    Column("Error", _problems),
+    Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Device"), lambda r: r.device.id),
+    Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Name"), lambda r: r.device.name),
+    Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Role"), lambda r: r.device.role.value),
+    Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Status"), _status),
+    Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Power kW"), lambda r: fmt.kw(r.reading.values.get("power_w")) if r.fresh else "—", True),
+    Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Key value"), _key_value, True),
+    Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Updated"), _updated),
+    Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Error"), _problems),
 )
 
 STATUS_COLOURS = {"online": "#2f855a", "degraded": "#c05621", "offline": "#c53030", "stale": "#b7791f",
@@ -114,5 +114,5 @@ class DeviceTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole):
         if role == Qt.DisplayRole and orientation == Qt.Horizontal and 0 <= section < len(COLUMNS):
-            return COLUMNS[section].title
+            return QCoreApplication.translate("DeviceTableModel", COLUMNS[section].title)
         return None

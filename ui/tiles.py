@@ -34,6 +34,9 @@ class Tile(QFrame):
         layout.addWidget(self.detail_label)
         layout.addStretch(1)
 
+    def set_title(self, title: str) -> None:
+        self.title_label.setText(title)
+
     def set_value(self, text: str, detail: str = "", tooltip: str = "") -> None:
         shown = text if text == "—" else f"{text} {self.unit}"
         self.value_label.setText(shown)
