@@ -13,6 +13,8 @@ Layout (see docs/database.md for the user-facing description):
 - ``rollup_1min`` .. ``rollup_1d``: aggregates per bucket, updated with every
   committed batch (energymon.rollups).
 - ``events``: device offline/recovered, rejected values, collector start/stop.
+- ``event_acks``: who acknowledged an event, when, with an optional note
+  (at most one per event; the first stands).
 
 One writer thread owns the write connection and drains a queue; each batch is
 one transaction. WAL mode with ``synchronous=FULL``: a committed batch is on
@@ -99,6 +101,15 @@ def m002_blocks_and_rollups(db: sqlite_utils.Database) -> None:
                            array[:, 0].astype(np.int64), array[:, 1], zone)
 
 
+@migrations()
+def m003_event_acks(db: sqlite_utils.Database) -> None:
+    # One acknowledgement per event, kept for the life of the database (an audit trail: the first stands).
+    db.execute(
+        """CREATE TABLE event_acks (event_id INTEGER PRIMARY KEY REFERENCES events(id),
+           acked_by TEXT NOT NULL, acked_ms INTEGER NOT NULL, note TEXT NOT NULL DEFAULT '')"""
+    )
+
+
 def site_zone(timezone_json: str | None) -> ZoneInfo:
     """The site's time zone from its ``site`` row (JSON text); UTC if the database has none yet."""
     try:
@@ -159,6 +170,16 @@ class Event:
     kind: str
     severity: str
     detail: str
+
+
+@dataclass(frozen=True)
+class Ack:
+    """An operator's acknowledgement of the event ``event_id``: by whom, when (UTC epoch ms), a note."""
+
+    event_id: int
+    acked_by: str
+    acked_ms: int
+    note: str = ""
 
 
 def record_site(db: sqlite_utils.Database, config: Config, config_text: str | None = None) -> None:
@@ -243,6 +264,8 @@ class StoreWriter:
         self.rows_committed = 0
         self.batches_committed = 0
         self.error: str | None = None
+        self._closed = False
+        self._closing = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="energymon-store-writer", daemon=True)
         self._thread.start()
 
@@ -251,6 +274,19 @@ class StoreWriter:
 
     def put_event(self, event: Event) -> None:
         self._queue.put(event)
+
+    def put_ack(self, ack: Ack) -> None:
+        """Queue an acknowledgement; it is committed with the next batch (within ``max_delay_s``).
+
+        Thread-safe (the GUI thread calls it). An event already acknowledged keeps
+        its first acknowledgement; one for an event that does not exist is dropped.
+        Raises :class:`StoreError` once the writer is closed or has failed, so an
+        acknowledgement is never silently lost.
+        """
+        with self._closing:  # never behind the stop marker of close()
+            if self._closed or self.error is not None:
+                raise StoreError(self.error or f"{self.db_path}: the writer is closed")
+            self._queue.put(ack)
 
     def put_history(self, history: DeviceHistory, done: threading.Semaphore | None = None) -> None:
         """Queue generated history of one device; ``done`` is released once it is committed.
@@ -263,13 +299,15 @@ class StoreWriter:
         self._queue.put(_WAKE)  # the writer may be waiting on the live queue
 
     def close(self, timeout_s: float = 10.0) -> None:
-        self._queue.put(None)
+        with self._closing:
+            self._closed = True
+            self._queue.put(None)
         self._thread.join(timeout_s)
         self.db.close()
         self._lock.release()
 
     def _run(self) -> None:
-        pending: list[SampleBatch | Event] = []
+        pending: list[SampleBatch | Event | Ack] = []
         pending_rows = 0
         first_at = 0.0
         stopping = False
@@ -328,14 +366,18 @@ class StoreWriter:
             if done is not None:
                 done.release()
 
-    def _commit(self, items: Iterable[SampleBatch | Event]) -> None:
+    def _commit(self, items: Iterable[SampleBatch | Event | Ack]) -> None:
         by_channel: dict[int, list[tuple[int, float]]] = {}
         events: list[dict] = []
+        acks: list[Ack] = []
         with self.db.atomic():
             for item in items:
                 if isinstance(item, Event):
                     events.append({"ts_ms": item.ts_ms, "device_id": item.device_id, "kind": item.kind,
                                    "severity": item.severity, "detail": item.detail})
+                    continue
+                if isinstance(item, Ack):
+                    acks.append(item)
                     continue
                 for quantity, value in item.values.items():
                     if value is not None:
@@ -344,6 +386,11 @@ class StoreWriter:
             inserted = self._insert_samples(by_channel)
             if events:
                 self.db["events"].insert_all(events)
+            if acks:
+                self.db.conn.executemany(
+                    "INSERT OR IGNORE INTO event_acks (event_id, acked_by, acked_ms, note)"
+                    " SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM events WHERE id = ?)",
+                    [(a.event_id, a.acked_by, a.acked_ms, a.note, a.event_id) for a in acks])
         self.rows_committed += inserted
         self.batches_committed += 1
         if time.monotonic() - self._compacted_at >= self.compact_every_s:

@@ -50,6 +50,7 @@ def test_live_values_arrive_in_tiles_and_table(qtbot, demo_window):
     assert consumption > 0
     assert overview.tile_pv.value_text.endswith("kW")
 
+    window.show_page("devices")  # a hidden page does not redraw its table; shown, it follows the readings
     model = window.devices.device_model
     assert model.rowCount() == len(device_ids)
     status_col = [c.title for c in COLUMNS].index("Status")

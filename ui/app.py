@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from energymon.config import Config
@@ -14,15 +15,36 @@ from energymon.demo import demo_dir, run_demo
 from energymon.queries import StoreReader
 from energymon.service import BackgroundRunner, Collection, run_until_stopped
 from energymon.site import SiteInfo
+from ui import i18n
 from ui.main_window import MainWindow
 from ui.workers import LiveBridge
 
 
+GUI_SWITCH_INTERVAL_S = 0.001  # hand the GIL over every 1 ms (Python's default: 5 ms): see _app
+
+
 def _app() -> QApplication:
+    # The collector, the history backfill and the database reader are Python threads in this process;
+    # with the default 5 ms switch interval a busy one makes the GUI thread wait for the GIL in 5 ms
+    # slices. 1 ms halves the worst GUI stall measured with the demo's first-start backfill
+    # (benchmarks/bench_gui_lag.py) at a few per cent of background throughput.
+    sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("energymon")
     app.setOrganizationName("energymon")
+    restore_language()
     return app
+
+
+def restore_language() -> None:
+    """Switch to the language last chosen on the settings page (QSettings "ui/language"), before windows exist."""
+    language = str(QSettings().value("ui/language", "en") or "en")
+    if language == i18n.current_language():
+        return
+    try:
+        i18n.set_language(language)
+    except (OSError, ValueError, ET.ParseError) as exc:  # a missing or broken .ts file: stay in English
+        print(f"energymon: warning: cannot switch the GUI to {language!r}: {exc}; using English", file=sys.stderr)
 
 
 def start_demo_window(directory: Path | None = None,
@@ -38,6 +60,7 @@ def start_demo_window(directory: Path | None = None,
         demo.collection.collector.reading_subscribers.append(bridge.reading.emit)
         window.backfill = demo.backfill  # read by the GUI's 1 s tick, written by the history thread
         window.ctx.config = demo.config  # the register inspector reads the demo's devices through it
+        window.ctx.ack_writer = demo.collection.writer  # event acknowledgements go through the one writer
         bridge.started.emit(SiteInfo.from_config(demo.config), demo.db_path)
 
     async def main(stop: asyncio.Event) -> None:
@@ -72,6 +95,7 @@ def start_site_window(config: Config | None, db_path: Path, collect: bool,
     async def main(stop: asyncio.Event) -> None:
         try:
             collection = Collection(config, db_path, config_text)
+            window.ctx.ack_writer = collection.writer  # event acknowledgements go through the one writer
             collection.collector.reading_subscribers.append(bridge.reading.emit)
             await run_until_stopped(collection, stop)
         except Exception as exc:

@@ -31,6 +31,7 @@ class AppContext(QObject):
         self.readings: dict[str, Reading] = {}
         self.readings_received = 0
         self.backfill = None  # energymon.demo.BackfillStatus while the demo fills its first history
+        self.ack_writer = None  # StoreWriter of this process's collection (ui.app); None when only viewing
         self.db = DbTasks(self)
         self._throttle = QTimer(self, singleShot=True, interval=READINGS_REFRESH_MS)
         self._throttle.timeout.connect(self.readings_changed)

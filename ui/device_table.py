@@ -1,15 +1,21 @@
-"""Table model of the devices and their latest readings; columns come from a descriptor table."""
+"""Table models of the devices page; columns come from descriptor tables.
+
+:class:`DeviceTableModel`: one row per device, its status, connection, last
+reading, poll latency, failed polls and key values. :class:`QuantityTableModel`:
+every quantity of one device's latest reading, with unit. :class:`PollCounter`
+counts the polls the GUI has seen per device (the failed-polls column).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from drivers.quantities import Role
+from drivers.quantities import QUANTITIES, Kind, Role
 from energymon.live import Reading, is_fresh
 from energymon.site import DeviceInfo
 from ui import format as fmt
@@ -17,20 +23,105 @@ from ui import format as fmt
 KEY_QUANTITY = {Role.PV: "yield_wh", Role.STORAGE: "soc_pct", Role.LOAD: "consumed_wh", Role.GRID: "imported_wh"}
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("DeviceTableModel", text)
+
+
+def fill(text: str, *args: object) -> str:
+    """Qt-style placeholders: %1, %2, ... replaced by ``args`` (a translated sentence keeps its own order)."""
+    for number in range(len(args), 0, -1):
+        text = text.replace(f"%{number}", str(args[number - 1]))
+    return text
+
+
+# -- poll counts ----------------------------------------------------------------------------
+
+@dataclass
+class PollCount:
+    """Polls of one device that this window received: all, those that read nothing, those incomplete."""
+
+    seen: int = 0
+    failed: int = 0  # offline: nothing read
+    incomplete: int = 0  # degraded: answered, not completely
+    last_ts_ms: int | None = None
+    last_error: str | None = None  # why the latest failed or incomplete poll was so
+    last_error_ts_ms: int | None = None
+
+
+class PollCounter:
+    """Counts each reading of a device once (by its time stamp) as it arrives in ``ctx.readings``.
+
+    The GUI receives every reading, but looks at ``ctx.readings`` (the latest per
+    device) at most every 250 ms: a device polled faster than that has polls
+    this counter never sees. The counts start when the window opens.
+    """
+
+    def __init__(self) -> None:
+        self.counts: dict[str, PollCount] = {}
+
+    def observe(self, readings: Mapping[str, Reading]) -> None:
+        for device_id, reading in readings.items():
+            count = self.counts.setdefault(device_id, PollCount())
+            if reading.ts_ms == count.last_ts_ms:
+                continue
+            count.last_ts_ms = reading.ts_ms
+            count.seen += 1
+            if not reading.ok:
+                count.failed += 1
+                count.last_error, count.last_error_ts_ms = reading.error or "", reading.ts_ms
+            elif reading.problems:
+                count.incomplete += 1
+                count.last_error, count.last_error_ts_ms = "; ".join(reading.problems), reading.ts_ms
+
+
+# -- the device table -----------------------------------------------------------------------
+
 @dataclass(frozen=True)
 class Row:
     device: DeviceInfo
     reading: Reading | None
     fresh: bool
     tz: object
+    polls: PollCount | None = None  # None: not counted (a viewer reading the database has no polls)
+    live: bool = True  # readings come from a collector of this process (latency is measured)
 
 
-def _status(row: Row) -> str:
+STATUS_TEXT = {
+    "online": QT_TRANSLATE_NOOP("DeviceTableModel", "online"),
+    "degraded": QT_TRANSLATE_NOOP("DeviceTableModel", "degraded"),
+    "offline": QT_TRANSLATE_NOOP("DeviceTableModel", "offline"),
+    "stale": QT_TRANSLATE_NOOP("DeviceTableModel", "stale"),
+    "waiting": QT_TRANSLATE_NOOP("DeviceTableModel", "waiting"),
+}
+STATUS_COLOURS = {"online": "#2f855a", "degraded": "#c05621", "offline": "#c53030", "stale": "#b7791f",
+                  "waiting": "#718096"}
+ROLE_TEXT = {
+    Role.PV: QT_TRANSLATE_NOOP("DeviceTableModel", "PV inverter"),
+    Role.STORAGE: QT_TRANSLATE_NOOP("DeviceTableModel", "storage"),
+    Role.LOAD: QT_TRANSLATE_NOOP("DeviceTableModel", "load meter"),
+    Role.GRID: QT_TRANSLATE_NOOP("DeviceTableModel", "grid meter"),
+}
+
+
+def status_key(row: Row) -> str:
+    """online | degraded | offline | stale | waiting."""
     if row.reading is None:
         return "waiting"
     if not row.reading.ok:
         return "offline"
     return row.reading.state if row.fresh else "stale"  # online or degraded (answered, not completely)
+
+
+def _status(row: Row) -> str:
+    return _tr(STATUS_TEXT[status_key(row)])
+
+
+def _role(row: Row) -> str:
+    return _tr(ROLE_TEXT[row.device.role])
+
+
+def _connection(row: Row) -> str:
+    return fill(_tr(QT_TRANSLATE_NOOP("DeviceTableModel", "%1, unit %2")), row.device.address, row.device.unit)
 
 
 def _key_value(row: Row) -> str:
@@ -39,14 +130,29 @@ def _key_value(row: Row) -> str:
     quantity = KEY_QUANTITY[row.device.role]
     value = row.reading.values.get(quantity)
     if quantity == "soc_pct":
-        return f"SoC {fmt.pct(value)} %"
-    return f"{fmt.kwh(value, 0)} kWh ({quantity.removesuffix('_wh')})"
+        return fill(_tr(QT_TRANSLATE_NOOP("DeviceTableModel", "SoC %1 %")), fmt.pct(value))
+    text = {"yield_wh": QT_TRANSLATE_NOOP("DeviceTableModel", "%1 kWh generated"),
+            "consumed_wh": QT_TRANSLATE_NOOP("DeviceTableModel", "%1 kWh consumed"),
+            "imported_wh": QT_TRANSLATE_NOOP("DeviceTableModel", "%1 kWh imported")}[quantity]
+    return fill(_tr(text), fmt.kwh(value, 0))
 
 
 def _updated(row: Row) -> str:
     if row.reading is None:
         return "—"
     return datetime.fromtimestamp(row.reading.ts_ms / 1000, row.tz).strftime("%H:%M:%S")
+
+
+def _latency(row: Row) -> str:
+    if row.reading is None or not row.live:
+        return "—"
+    return fill(_tr(QT_TRANSLATE_NOOP("DeviceTableModel", "%1 ms")), f"{row.reading.latency_s * 1000:,.0f}")
+
+
+def _failed_polls(row: Row) -> str:
+    if row.polls is None or not row.live:
+        return "—"
+    return fill(_tr(QT_TRANSLATE_NOOP("DeviceTableModel", "%1 of %2")), row.polls.failed, row.polls.seen)
 
 
 def _problems(row: Row) -> str:
@@ -61,38 +167,63 @@ class Column:
     title: str
     text: Callable[[Row], str]
     align_right: bool = False
+    tooltip: str = ""
 
 
 COLUMNS: tuple[Column, ...] = (
     Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Device"), lambda r: r.device.id),
     Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Name"), lambda r: r.device.name),
-    Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Role"), lambda r: r.device.role.value),
+    Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Role"), _role),
     Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Status"), _status),
-    Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Power kW"), lambda r: fmt.kw(r.reading.values.get("power_w")) if r.fresh else "—", True),
+    Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Connection"), _connection),
+    Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Power kW"),
+           lambda r: fmt.kw(r.reading.values.get("power_w")) if r.fresh else "—", True),
     Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Key value"), _key_value, True),
     Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Updated"), _updated),
+    Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Latency"), _latency, True,
+           QT_TRANSLATE_NOOP("DeviceTableModel", "How long the last poll of the device took, "
+                                                 "including any wait for its connection.")),
+    Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Failed polls"), _failed_polls, True,
+           QT_TRANSLATE_NOOP("DeviceTableModel", "Polls that read nothing, of the polls this window has "
+                                                 "received since it opened. A device polled more often than "
+                                                 "four times a second has polls that are not counted.")),
     Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Error"), _problems),
 )
-
-STATUS_COLOURS = {"online": "#2f855a", "degraded": "#c05621", "offline": "#c53030", "stale": "#b7791f",
-                  "waiting": "#718096"}
 
 
 class DeviceTableModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._rows: list[Row] = []
+        self._text: list[list[str]] = []  # display text per cell, computed once per update, not per paint
 
-    def set_rows(self, devices: tuple[DeviceInfo, ...], readings: dict[str, Reading], now_ms: int, tz) -> None:
-        rows = [Row(d, readings.get(d.id), is_fresh(readings.get(d.id), now_ms), tz) for d in devices]
+    def set_rows(self, devices: tuple[DeviceInfo, ...], readings: Mapping[str, Reading], now_ms: int, tz,
+                 polls: Mapping[str, PollCount] | None = None, live: bool = True) -> None:
+        rows = [Row(d, readings.get(d.id), is_fresh(readings.get(d.id), now_ms), tz,
+                    None if polls is None else polls.get(d.id), live) for d in devices]
+        text = [[column.text(row) for column in COLUMNS] for row in rows]
         if len(rows) != len(self._rows) or [r.device.id for r in rows] != [r.device.id for r in self._rows]:
             self.beginResetModel()
-            self._rows = rows
+            self._rows, self._text = rows, text
             self.endResetModel()
             return
-        self._rows = rows
-        if rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(COLUMNS) - 1))
+        old, self._rows, self._text = self._text, rows, text
+        for r, (before, after) in enumerate(zip(old, text)):
+            if before != after:  # only rows whose text changed are repainted
+                self.dataChanged.emit(self.index(r, 0), self.index(r, len(COLUMNS) - 1))
+
+    def retranslated(self) -> None:
+        """Texts are language-dependent: recompute them after a language switch."""
+        self._text = [[column.text(row) for column in COLUMNS] for row in self._rows]
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(COLUMNS) - 1))
+
+    def row(self, index: int) -> Row | None:
+        return self._rows[index] if 0 <= index < len(self._rows) else None
+
+    def row_of(self, device_id: str) -> int:
+        """The row of a device, or -1."""
+        return next((i for i, r in enumerate(self._rows) if r.device.id == device_id), -1)
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -105,14 +236,129 @@ class DeviceTableModel(QAbstractTableModel):
             return None
         row, column = self._rows[index.row()], COLUMNS[index.column()]
         if role == Qt.DisplayRole:
-            return column.text(row)
+            return self._text[index.row()][index.column()]
         if role == Qt.TextAlignmentRole:
             return int((Qt.AlignRight if column.align_right else Qt.AlignLeft) | Qt.AlignVCenter)
         if role == Qt.ForegroundRole and column.text is _status:
-            return QColor(STATUS_COLOURS[_status(row)])
+            return QColor(STATUS_COLOURS[status_key(row)])
+        if role == Qt.ToolTipRole and column.text is _problems:
+            return _problems(row) or None
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal and 0 <= section < len(COLUMNS):
-            return QCoreApplication.translate("DeviceTableModel", COLUMNS[section].title)
+        if orientation != Qt.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        if role == Qt.DisplayRole:
+            return _tr(COLUMNS[section].title)
+        if role == Qt.ToolTipRole and COLUMNS[section].tooltip:
+            return _tr(COLUMNS[section].tooltip)
+        return None
+
+
+# -- the quantities of one device -------------------------------------------------------------
+
+QUANTITY_TEXT = {
+    "power_w": QT_TRANSLATE_NOOP("QuantityTableModel", "Active power"),
+    "yield_wh": QT_TRANSLATE_NOOP("QuantityTableModel", "PV energy generated"),
+    "dc_power_w": QT_TRANSLATE_NOOP("QuantityTableModel", "PV DC input power"),
+    "temperature_c": QT_TRANSLATE_NOOP("QuantityTableModel", "Internal temperature"),
+    "status_code": QT_TRANSLATE_NOOP("QuantityTableModel", "Operating state code (vendor)"),
+    "soc_pct": QT_TRANSLATE_NOOP("QuantityTableModel", "State of charge"),
+    "soh_pct": QT_TRANSLATE_NOOP("QuantityTableModel", "State of health"),
+    "charged_wh": QT_TRANSLATE_NOOP("QuantityTableModel", "Energy charged"),
+    "discharged_wh": QT_TRANSLATE_NOOP("QuantityTableModel", "Energy discharged"),
+    "consumed_wh": QT_TRANSLATE_NOOP("QuantityTableModel", "Energy consumed"),
+    "imported_wh": QT_TRANSLATE_NOOP("QuantityTableModel", "Energy imported from the grid"),
+    "exported_wh": QT_TRANSLATE_NOOP("QuantityTableModel", "Energy exported to the grid"),
+    "voltage_l1_v": QT_TRANSLATE_NOOP("QuantityTableModel", "Voltage L1"),
+    "voltage_l2_v": QT_TRANSLATE_NOOP("QuantityTableModel", "Voltage L2"),
+    "voltage_l3_v": QT_TRANSLATE_NOOP("QuantityTableModel", "Voltage L3"),
+    "current_l1_a": QT_TRANSLATE_NOOP("QuantityTableModel", "Current L1"),
+    "current_l2_a": QT_TRANSLATE_NOOP("QuantityTableModel", "Current L2"),
+    "current_l3_a": QT_TRANSLATE_NOOP("QuantityTableModel", "Current L3"),
+    "frequency_hz": QT_TRANSLATE_NOOP("QuantityTableModel", "Frequency"),
+    "power_factor": QT_TRANSLATE_NOOP("QuantityTableModel", "Power factor"),
+    "reactive_power_var": QT_TRANSLATE_NOOP("QuantityTableModel", "Reactive power"),
+}
+KIND_TEXT = {Kind.MEASUREMENT: QT_TRANSLATE_NOOP("QuantityTableModel", "measurement"),
+             Kind.COUNTER: QT_TRANSLATE_NOOP("QuantityTableModel", "counter")}
+# Base unit -> (display unit, divisor, decimals). Stored values stay in base units.
+DISPLAY_UNITS = {"W": ("kW", 1000, 2), "var": ("kvar", 1000, 2), "Wh": ("kWh", 1000, 1), "V": ("V", 1, 1),
+                 "A": ("A", 1, 1), "Hz": ("Hz", 1, 2), "%": ("%", 1, 1), "degC": ("°C", 1, 1)}
+
+
+def display_value(quantity: str, value: float | None) -> tuple[str, str]:
+    """(value text, unit text) of a quantity in display units; a missing value is '—'."""
+    unit = QUANTITIES[quantity].unit if quantity in QUANTITIES else ""
+    if quantity == "power_factor":
+        shown, divisor, decimals = "", 1, 3
+    elif quantity == "status_code":
+        shown, divisor, decimals = "", 1, 0
+    else:
+        shown, divisor, decimals = DISPLAY_UNITS.get(unit, (unit, 1, 2))
+    return fmt.number(None if value is None else value / divisor, decimals), shown
+
+
+@dataclass(frozen=True)
+class QuantityRow:
+    quantity: str
+    value: float | None
+
+
+def _q_tr(text: str) -> str:
+    return QCoreApplication.translate("QuantityTableModel", text)
+
+
+QUANTITY_COLUMNS: tuple[Column, ...] = (
+    Column(QT_TRANSLATE_NOOP("QuantityTableModel", "Quantity"),
+           lambda r: _q_tr(QUANTITY_TEXT[r.quantity]) if r.quantity in QUANTITY_TEXT else r.quantity),
+    Column(QT_TRANSLATE_NOOP("QuantityTableModel", "Value"), lambda r: display_value(r.quantity, r.value)[0], True),
+    Column(QT_TRANSLATE_NOOP("QuantityTableModel", "Unit"), lambda r: display_value(r.quantity, r.value)[1]),
+    Column(QT_TRANSLATE_NOOP("QuantityTableModel", "Kind"),
+           lambda r: _q_tr(KIND_TEXT[QUANTITIES[r.quantity].kind]) if r.quantity in QUANTITIES else ""),
+    Column(QT_TRANSLATE_NOOP("QuantityTableModel", "Name"), lambda r: r.quantity),
+)
+
+
+class QuantityTableModel(QAbstractTableModel):
+    """The latest value of every quantity of one device; a missing value (or no fresh reading) is '—'."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[QuantityRow] = []
+
+    def set_values(self, quantities: list[str], values: Mapping[str, float | None]) -> None:
+        """``quantities``: what the device maps, in order; ``values``: its fresh reading's values (or empty)."""
+        order = {name: i for i, name in enumerate(QUANTITIES)}  # the vocabulary's order: power first
+        names = sorted(set(quantities) | set(values), key=lambda q: (order.get(q, len(order)), q))
+        rows = [QuantityRow(q, values.get(q)) for q in names]
+        if [r.quantity for r in rows] != [r.quantity for r in self._rows]:
+            self.beginResetModel()
+            self._rows = rows
+            self.endResetModel()
+            return
+        self._rows = rows
+        if rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(QUANTITY_COLUMNS) - 1))
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(QUANTITY_COLUMNS)
+
+    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows) \
+                or not 0 <= index.column() < len(QUANTITY_COLUMNS):
+            return None
+        row, column = self._rows[index.row()], QUANTITY_COLUMNS[index.column()]
+        if role == Qt.DisplayRole:
+            return column.text(row)
+        if role == Qt.TextAlignmentRole:
+            return int((Qt.AlignRight if column.align_right else Qt.AlignLeft) | Qt.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole):
+        if role == Qt.DisplayRole and orientation == Qt.Horizontal and 0 <= section < len(QUANTITY_COLUMNS):
+            return _q_tr(QUANTITY_COLUMNS[section].title)
         return None

@@ -1,41 +1,346 @@
-"""Devices: every device with its status, last reading, latency, errors and key values."""
+"""Devices: every device with its status, connection, last reading, latency, failed polls and key values;
+the selected device's details (state, connection, identity, last error, every quantity); the register
+inspector for commissioning.
+
+Nothing here touches a device on the GUI thread: the identity and the
+inspector's reads run on :class:`ui.register_inspector.BackgroundCalls`.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHeaderView, QTableView, QVBoxLayout, QWidget
+from datetime import datetime
 
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView, QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea,
+    QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from energymon import register_probe
+from energymon.live import is_fresh
+from energymon.register_probe import IdentityResult
+from energymon.site import DeviceInfo
 from ui.context import AppContext
-from ui.device_table import DeviceTableModel
+from ui.device_table import (
+    ROLE_TEXT, STATUS_COLOURS, STATUS_TEXT, DeviceTableModel, PollCounter, QuantityTableModel, Row, fill,
+    status_key,
+)
 from ui.page import Page
+from ui.register_inspector import BackgroundCalls, RegisterInspector
+
+TABLE_STYLE = "background: #ffffff; font-size: 10pt;"
+
+
+def _table_view(model) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+    view.setAlternatingRowColors(True)
+    view.setStyleSheet(TABLE_STYLE)
+    # Column widths are fitted when the rows change (fit_columns), not on every value update:
+    # ResizeToContents re-measures every cell each time a value changes, on the GUI thread.
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+def fit_columns(view: QTableView) -> None:
+    """Fit the columns to their contents once (the user may resize them afterwards)."""
+    view.resizeColumnsToContents()
 
 
 class DevicesPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self.polls = PollCounter()
+        self.calls = BackgroundCalls(self)
+        self.calls.finished.connect(self._on_call_finished)
+        self.selected_id: str | None = None
+        self.identities: dict[str, IdentityResult | Exception] = {}
+        self._identity_pending: dict[int, str] = {}  # token -> device id
+        self._identity_refused: str | None = None  # device id whose identity read was refused (serial port busy)
+
         self.device_model = DeviceTableModel(self)
-        self.device_view = QTableView()
-        self.device_view.setModel(self.device_model)
-        self.device_view.verticalHeader().setVisible(False)
-        self.device_view.setAlternatingRowColors(True)
-        self.device_view.setStyleSheet("background: #ffffff; font-size: 10pt;")
-        self.device_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.device_view.horizontalHeader().setStretchLastSection(True)
+        self.device_view = _table_view(self.device_model)
+        self.device_view.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.device_view.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.device_view.selectionModel().currentRowChanged.connect(self._on_current_row)
+        self.device_model.modelReset.connect(self._reselect)
+
+        # Details of the selected device: a form and its quantities.
+        self.detail_title = QLabel()
+        self.detail_title.setStyleSheet("font-size: 13pt; font-weight: 600; color: #1a202c;")
+        self.detail_form = QFormLayout()
+        self.detail_form.setLabelAlignment(Qt.AlignRight)
+        self.detail_labels: dict[str, tuple[QLabel, QLabel]] = {}
+        for key in ("state", "role", "connection", "profile", "reading", "latency", "polls", "error", "identity"):
+            name, value = QLabel(), QLabel()
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            value.setMinimumWidth(220)
+            self.detail_labels[key] = (name, value)
+            self.detail_form.addRow(name, value)
+        self.identity_button = QPushButton()
+        self.identity_button.clicked.connect(self.read_identity)
+        self.inspect_button = QPushButton()
+        self.inspect_button.clicked.connect(self.inspect_selected)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.identity_button)
+        buttons.addWidget(self.inspect_button)
+        buttons.addStretch(1)
+        form_box = QVBoxLayout()
+        form_box.addWidget(self.detail_title)
+        form_box.addLayout(self.detail_form)
+        form_box.addLayout(buttons)
+        form_box.addStretch(1)
+        self.quantity_model = QuantityTableModel(self)
+        self.quantity_view = _table_view(self.quantity_model)
+        form_widget = QWidget()
+        form_widget.setLayout(form_box)
+        form_scroll = QScrollArea()  # long texts (errors, identities) wrap and scroll, never clip
+        form_scroll.setWidgetResizable(True)
+        form_scroll.setFrameShape(QFrame.NoFrame)
+        form_scroll.setWidget(form_widget)
+        form_scroll.viewport().setAutoFillBackground(False)
+        form_widget.setAutoFillBackground(False)
+        details = QWidget()
+        details_layout = QHBoxLayout(details)
+        details_layout.setContentsMargins(6, 6, 6, 6)
+        details_layout.addWidget(form_scroll, 1)
+        details_layout.addWidget(self.quantity_view, 1)
+
+        self.inspector = RegisterInspector(ctx, self.calls)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(details, "")
+        self.tabs.addTab(self.inspector, "")
+
+        self.splitter = QSplitter(Qt.Vertical)
+        self.splitter.addWidget(self.device_view)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([400, 500])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.device_view, 1)
+        layout.addWidget(self.splitter, 1)
         ctx.readings_changed.connect(self.refresh)
         ctx.site_changed.connect(self.refresh)
+        self.retranslate()
 
     def title(self) -> str:
         return self.tr("Devices")
 
     def retranslate(self) -> None:
-        self.device_model.headerDataChanged.emit(Qt.Horizontal, 0,
-                                                 max(0, self.device_model.columnCount() - 1))
+        self.device_model.headerDataChanged.emit(Qt.Horizontal, 0, max(0, self.device_model.columnCount() - 1))
+        self.device_model.retranslated()
+        self.quantity_model.headerDataChanged.emit(Qt.Horizontal, 0,
+                                                   max(0, self.quantity_model.columnCount() - 1))
+        self.tabs.setTabText(0, self.tr("Details"))
+        self.tabs.setTabText(1, self.tr("Register inspector"))
+        names = {"state": self.tr("State"), "role": self.tr("Role"), "connection": self.tr("Connection"),
+                 "profile": self.tr("Profile"), "reading": self.tr("Last reading"), "latency": self.tr("Latency"),
+                 "polls": self.tr("Polls"), "error": self.tr("Last error"), "identity": self.tr("Identity")}
+        for key, (label, _value) in self.detail_labels.items():
+            label.setText(names[key])
+        self.identity_button.setText(self.tr("Read identity"))
+        self.inspect_button.setText(self.tr("Inspect its registers"))
+        self.identity_button.setToolTip(self.tr("Reads the manufacturer, model, serial number and firmware "
+                                                "version from the device (read-only)."))
+        self.inspector.retranslate()
         self.refresh()
 
+    def activated(self) -> None:
+        self.refresh()
+
+    def shutdown(self) -> None:
+        self.calls.shutdown()
+
+    # -- the table ------------------------------------------------------------------------------
     def refresh(self) -> None:
         site = self.ctx.site
-        if site is not None:
-            self.device_model.set_rows(site.devices, self.ctx.readings, self.ctx.now_ms(), site.tz)
+        if site is None:
+            self._show_details()
+            return
+        live = not self.ctx.viewer_only
+        if live:
+            self.polls.observe(self.ctx.readings)  # counted even while hidden
+        if not self.isVisible() and self.device_model.rowCount():
+            return  # drawn when shown (activated)
+        first_fill = self.device_model.rowCount() != len(site.devices)
+        self.device_model.set_rows(site.devices, self.ctx.readings, self.ctx.now_ms(), site.tz,
+                                   self.polls.counts if live else None, live)
+        if first_fill:
+            fit_columns(self.device_view)
+        if self.selected_id is None and self.device_model.rowCount():
+            self.select_device(site.devices[0].id)
+        self._show_details()
+
+    def select_device(self, device_id: str) -> None:
+        row = self.device_model.row_of(device_id)
+        if row < 0:
+            return
+        self.device_view.selectionModel().setCurrentIndex(
+            self.device_model.index(row, 0),
+            QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+
+    def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = self.device_model.row(current.row()) if current.isValid() else None
+        if row is None:
+            return
+        if row.device.id != self.selected_id:
+            self.selected_id = row.device.id
+            self._preset_inspector(row.device)
+        self._show_details()
+
+    def _reselect(self) -> None:
+        if self.selected_id is not None and self.device_model.row_of(self.selected_id) >= 0:
+            self.select_device(self.selected_id)
+
+    def _preset_inspector(self, device: DeviceInfo) -> None:
+        config = self.ctx.config
+        connection = None
+        if config is not None:
+            try:
+                connection = config.device(device.id).connection
+            except KeyError:
+                pass
+        self.inspector.set_target(connection, device.unit, device.address)
+
+    def inspect_selected(self) -> None:
+        row = self._selected_row()
+        if row is not None:
+            self._preset_inspector(row.device)
+        self.tabs.setCurrentWidget(self.inspector)
+
+    # -- details --------------------------------------------------------------------------------
+    def _selected_row(self) -> Row | None:
+        if self.selected_id is None:
+            return None
+        return self.device_model.row(self.device_model.row_of(self.selected_id))
+
+    def _config_device(self, device_id: str):
+        config = self.ctx.config
+        if config is None:
+            return None
+        try:
+            return config.device(device_id)
+        except KeyError:
+            return None
+
+    def _set(self, key: str, text: str, colour: str | None = None) -> None:
+        value = self.detail_labels[key][1]
+        value.setText(text)
+        value.setStyleSheet(f"color: {colour}; font-weight: 600;" if colour else "")
+
+    def _show_details(self) -> None:
+        row = self._selected_row()
+        enabled = row is not None
+        self.identity_button.setEnabled(enabled and self._config_device(row.device.id) is not None
+                                        and row.device.id not in self._identity_pending.values())
+        self.inspect_button.setEnabled(enabled)
+        if row is None:
+            self.detail_title.setText(self.tr("Select a device in the table to see its details."))
+            for key in self.detail_labels:
+                self._set(key, "")
+            self.quantity_model.set_values([], {})
+            return
+        device, reading = row.device, row.reading
+        configured = self._config_device(device.id)
+        self.detail_title.setText(fill(self.tr("%1 — %2"), device.id, device.name))
+        key = status_key(row)
+        state = self.translate_model(STATUS_TEXT[key])
+        if key == "stale":
+            state = fill(self.tr("%1: no reading for more than three poll intervals"), state)
+        elif key == "degraded" and reading is not None:
+            state = fill(self.tr("%1: %2"), state, "; ".join(reading.problems))
+        self._set("state", state, STATUS_COLOURS[key])
+        self._set("role", fill(self.tr("%1, rated %2 kW"), self.translate_model(ROLE_TEXT[device.role]),
+                               f"{device.rated_power_kw:g}"))
+        if configured is not None:
+            settings = self.ctx.config.connections[configured.connection]
+            self._set("connection", fill(self.tr("%1 — %2 (%3), unit %4"), configured.connection,
+                                         settings.address, settings.transport, device.unit))
+            profile = configured.profile_name
+            if configured.profile is not None:
+                profile = fill(self.tr("%1 (%2)"), profile, configured.profile.title)
+            else:
+                profile = fill(self.tr("%1 (register map found from the device's SunSpec models)"), profile)
+            self._set("profile", fill(self.tr("%1, polled every %2 s"), profile, f"{device.poll_interval_s:g}"))
+        else:
+            self._set("connection", fill(self.tr("%1, unit %2"), device.address, device.unit))
+            self._set("profile", fill(self.tr("Not known without the site config; polled every %1 s"),
+                                      f"{device.poll_interval_s:g}"))
+        if reading is None:
+            self._set("reading", self.tr("None yet"))
+            self._set("latency", "—")
+        else:
+            when = datetime.fromtimestamp(reading.ts_ms / 1000, row.tz).strftime("%Y-%m-%d %H:%M:%S")
+            age_s = max(0.0, (self.ctx.now_ms() - reading.ts_ms) / 1000)
+            self._set("reading", fill(self.tr("%1 (%2 s ago)"), when, f"{age_s:.0f}"))
+            self._set("latency", fill(self.tr("%1 ms"), f"{reading.latency_s * 1000:,.0f}") if row.live else
+                      self.tr("Not measured: this window reads the database another collector writes"))
+        counts = self.polls.counts.get(device.id) if row.live else None
+        if counts is None:
+            self._set("polls", "—")
+            self._set("error", "—")
+        else:
+            self._set("polls", fill(self.tr("%1 since this window opened: %2 read nothing, %3 incomplete"),
+                                    counts.seen, counts.failed, counts.incomplete))
+            if counts.last_error is None:
+                self._set("error", self.tr("None since this window opened"))
+            else:
+                when = datetime.fromtimestamp(counts.last_error_ts_ms / 1000, row.tz).strftime("%H:%M:%S")
+                self._set("error", fill(self.tr("%1: %2"), when, counts.last_error), "#c53030")
+        self._set("identity", self._identity_text(device.id, configured is not None))
+        quantities = list(configured.profile.quantities) if configured is not None and configured.profile else []
+        values = dict(reading.values) if reading is not None and is_fresh(reading, self.ctx.now_ms()) else {}
+        self.quantity_model.set_values(quantities, values)
+
+    @staticmethod
+    def translate_model(text: str) -> str:
+        """A text of the device table (status, role) in the table's translation context."""
+        return QCoreApplication.translate("DeviceTableModel", text)
+
+    def _identity_text(self, device_id: str, configured: bool) -> str:
+        if device_id in self._identity_pending.values():
+            return self.tr("Reading…")
+        if self._identity_refused == device_id:
+            return self.tr("Not read: the collector has this device's serial port open.")
+        result = self.identities.get(device_id)
+        if result is None:
+            return self.tr("Not read yet.") if configured else self.tr("Not known without the site config.")
+        if isinstance(result, Exception):
+            return fill(self.tr("Not read: %1"), str(result) or type(result).__name__)
+        if result.error is not None:
+            return fill(self.tr("Not read: %1"), result.error)
+        if not result.has_fields:
+            return self.tr("The device's profile names no identity registers.")
+        templates = {"manufacturer": self.tr("manufacturer %1"), "model": self.tr("model %1"),
+                     "serial": self.tr("serial number %1"), "version": self.tr("firmware %1")}
+        parts = [fill(templates.get(k, k + " %1"), v if v is not None else self.tr("not set"))
+                 for k, v in result.fields.items()]
+        return "; ".join(parts)
+
+    def read_identity(self) -> None:
+        row = self._selected_row()
+        configured = None if row is None else self._config_device(row.device.id)
+        if configured is None or row.device.id in self._identity_pending.values():
+            return
+        settings = self.ctx.config.connections[configured.connection]
+        collecting = not self.ctx.viewer_only
+        if register_probe.busy_reason(settings, collecting) is not None:
+            self._identity_refused = row.device.id
+            self._show_details()
+            return
+        self._identity_refused = None
+        token = self.calls.submit(register_probe.run_identify, settings, configured.unit, configured.profile)
+        self._identity_pending[token] = row.device.id
+        self._show_details()
+
+    def _on_call_finished(self, token: int, result: object) -> None:
+        device_id = self._identity_pending.pop(token, None)
+        if device_id is None:
+            return  # the inspector's read
+        self.identities[device_id] = result
+        self._show_details()

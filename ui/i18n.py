@@ -51,8 +51,10 @@ class TsTranslator(QTranslator):
         super().__init__(parent)
         self.table = read_ts(path)
 
-    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:  # noqa: D102
-        return self.table.get((context, source), "")
+    def translate(self, context: str, source: str, disambiguation: str | None = None,
+                  n: int = -1) -> str | None:
+        """The translation, or None: Qt then shows the source text (an empty string would blank it)."""
+        return self.table.get((context, source))
 
     def isEmpty(self) -> bool:  # noqa: N802 - Qt override
         return not self.table

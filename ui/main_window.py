@@ -22,14 +22,21 @@ from energymon.site import SiteInfo
 from energymon.summary import backfill_line
 from ui.context import AppContext
 from ui.devices_page import DevicesPage
+from ui.events_page import EventsPage
 from ui.overview_page import OverviewPage
 from ui.page import Page
+from ui.reports_page import ReportsPage
+from ui.settings_page import SettingsPage
+from ui.trends_page import TrendsPage
 
 # The pages in navigation order: (attribute on the window, class). New pages add a line here.
 PAGES: tuple[tuple[str, type[Page]], ...] = (
     ("overview", OverviewPage),
+    ("trends", TrendsPage),
     ("devices", DevicesPage),
-    # PAGES-END
+    ("events", EventsPage),
+    ("reports", ReportsPage),
+    ("settings", SettingsPage),
 )
 
 
@@ -44,6 +51,7 @@ class MainWindow(QMainWindow):
         self._build()
         self.ctx.site_changed.connect(self._on_site)
         self.ctx.failure.connect(self.show_failure)
+        self.events.alarms_changed.connect(self._show_alarms)
         self._clock_timer = QTimer(self, interval=1000)
         self._clock_timer.timeout.connect(self._tick)
         self._clock_timer.start()
@@ -140,6 +148,11 @@ class MainWindow(QMainWindow):
     @backfill.setter
     def backfill(self, status) -> None:
         self.ctx.backfill = status
+
+    def _show_alarms(self, summary: str, details: str) -> None:
+        """The active alarms (ui.events_page) in the header: a summary line, every alarm in its tooltip."""
+        self.alarm_label.setText(summary)
+        self.alarm_label.setToolTip(details)
 
     def _on_site(self) -> None:
         self._update_status()

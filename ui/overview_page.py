@@ -1,7 +1,13 @@
-"""Overview: large live tiles and today's generation, consumption, storage and grid curves.
+"""Overview: large live tiles, the energy-flow diagram and today's generation, consumption, storage and grid curves.
 
-Tiles follow the live readings (throttled by the context); the chart is read
-from the database every ``CHART_REFRESH_MS`` on the reader thread.
+Three sources, none of them read on the GUI thread:
+
+- live tiles and the flow diagram follow the live readings (``ctx.readings``,
+  throttled by the context): painting only;
+- the energy tiles (today / this month / this year, self-sufficiency, CO2,
+  coal) come from :func:`energymon.overview_energy.overview_energy` on the
+  reader thread every ``ENERGY_REFRESH_MS`` and when the page is shown;
+- the chart is read on the reader thread every ``CHART_REFRESH_MS``.
 """
 
 from __future__ import annotations
@@ -11,18 +17,19 @@ from datetime import datetime, timedelta, timezone
 
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
-from energymon.carbon import avoided_co2_kg
 from energymon.live import site_totals
+from energymon.overview_energy import OverviewEnergy, PeriodEnergy, late_start_ms, overview_energy
 from energymon.summary import local_midnight_ms
-from ui import format as fmt
 from ui.context import AppContext
+from ui.flow_diagram import ZERO_W, FlowDiagram
 from ui.page import Page
 from ui.tiles import Tile
 from ui.workers import DbRequest, DbView, overview_view
 
 CHART_REFRESH_MS = 5000
+ENERGY_REFRESH_MS = 30_000
 CHART_POINTS = 720
 
 SERIES = (  # attribute of PowerSeries, colour; drawn in this order (last on top)
@@ -31,6 +38,7 @@ SERIES = (  # attribute of PowerSeries, colour; drawn in this order (last on top
     ("pv_w", "#dd8a00"),
     ("consumption_w", "#2b6cb0"),
 )
+PV, LOAD, STORAGE, GRID, CARBON, COAL = "#dd8a00", "#2b6cb0", "#2f855a", "#718096", "#38a169", "#4a5568"
 
 
 def with_breaks(ts_ms: list[int]) -> tuple[list[float], list[int | None]]:
@@ -57,40 +65,77 @@ def _finite(value: float | None) -> float:
     return float("nan") if value is None else value
 
 
+def number(value: float | None) -> str:
+    """A figure for a tile: one decimal below 1,000, whole numbers above (they stay short); "—" if None."""
+    if value is None:
+        return "—"
+    return f"{value:,.0f}" if abs(value) >= 999.95 else f"{value:,.1f}"
+
+
+def kw(power_w: float | None) -> str:
+    return number(None if power_w is None else power_w / 1000)
+
+
 class OverviewPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.last_view: DbView | None = None
+        self.energy: OverviewEnergy | None = None
+        self.energy_error: str | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(10)
         self.tiles_grid = QGridLayout()
         self.tiles_grid.setSpacing(10)
-        self.tile_pv = Tile("", "kW", "#dd8a00")
-        self.tile_consumption = Tile("", "kW", "#2b6cb0")
-        self.tile_storage = Tile("", "kW", "#2f855a")
-        self.tile_grid = Tile("", "kW", "#718096")
-        self.tile_pv_today = Tile("", "kWh", "#dd8a00")
-        self.tile_co2_today = Tile("", "kg", "#38a169")
-        for i, tile in enumerate((self.tile_pv, self.tile_consumption, self.tile_storage,
-                                  self.tile_grid, self.tile_pv_today, self.tile_co2_today)):
-            self.tiles_grid.addWidget(tile, 0, i)
+        # Row 1: the park now, and today's headline figures.
+        self.tile_pv = Tile("", "kW", PV)
+        self.tile_consumption = Tile("", "kW", LOAD)
+        self.tile_storage = Tile("", "kW", STORAGE)
+        self.tile_grid = Tile("", "kW", GRID)
+        self.tile_pv_today = Tile("", "kWh", PV)
+        self.tile_self_sufficiency = Tile("", "%", LOAD)
+        # Row 2: energy and carbon of the month and the year.
+        self.tile_pv_month = Tile("", "MWh", PV)
+        self.tile_pv_year = Tile("", "MWh", PV)
+        self.tile_co2_today = Tile("", "kg", CARBON)
+        self.tile_co2_month = Tile("", "t", CARBON)
+        self.tile_co2_year = Tile("", "t", CARBON)
+        self.tile_coal_year = Tile("", "t", COAL)
+        rows = ((self.tile_pv, self.tile_consumption, self.tile_storage, self.tile_grid, self.tile_pv_today,
+                 self.tile_self_sufficiency),
+                (self.tile_pv_month, self.tile_pv_year, self.tile_co2_today, self.tile_co2_month,
+                 self.tile_co2_year, self.tile_coal_year))
+        for r, row in enumerate(rows):
+            for c, tile in enumerate(row):
+                self.tiles_grid.addWidget(tile, r, c)
+        for c in range(len(rows[0])):
+            self.tiles_grid.setColumnStretch(c, 1)
         layout.addLayout(self.tiles_grid)
 
+        lower = QHBoxLayout()
+        lower.setSpacing(10)
+        self.flow = FlowDiagram()
+        lower.addWidget(self.flow, 2)
         pg.setConfigOptions(antialias=True, background="w", foreground="#2d3748")
         self.axis = pg.DateAxisItem(orientation="bottom")
         self.plot = pg.PlotWidget(axisItems={"bottom": self.axis})
         self.plot.showGrid(x=True, y=True, alpha=0.25)
-        self.legend = self.plot.addLegend(offset=(10, 10))
+        self.plot.setMinimumWidth(420)
+        self.legend = self.plot.addLegend(offset=(10, 10), brush=pg.mkBrush(255, 255, 255, 210),
+                                          pen=pg.mkPen("#d5dbe3"))
         self.curves = {}
         for attr, colour in SERIES:
             curve = self.plot.plot([], [], name=attr, pen=pg.mkPen(colour, width=2.5))
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
             self.curves[attr] = curve
-        layout.addWidget(self.plot, 1)
+        lower.addWidget(self.plot, 3)
+        layout.addLayout(lower, 1)
 
         self._chart_timer = QTimer(self, interval=CHART_REFRESH_MS)
-        self._chart_timer.timeout.connect(self.request_db)
+        self._chart_timer.timeout.connect(self._chart_tick)
+        self._energy_timer = QTimer(self, interval=ENERGY_REFRESH_MS)
+        self._energy_timer.timeout.connect(self.request_energy)
         ctx.site_changed.connect(self._on_site)
         ctx.readings_changed.connect(self.refresh_live)
         self.retranslate()
@@ -104,7 +149,15 @@ class OverviewPage(Page):
         self.tile_storage.set_title(self.tr("Storage"))
         self.tile_grid.set_title(self.tr("Grid"))
         self.tile_pv_today.set_title(self.tr("PV energy today"))
+        self.tile_self_sufficiency.set_title(self.tr("Self-sufficiency"))
+        self.tile_pv_month.set_title(self.tr("PV energy this month"))
+        self.tile_pv_year.set_title(self.tr("PV energy this year"))
         self.tile_co2_today.set_title(self.tr("Avoided CO₂ today"))
+        self.tile_co2_month.set_title(self.tr("Avoided CO₂ this month"))
+        self.tile_co2_year.set_title(self.tr("Avoided CO₂ this year"))
+        self.tile_coal_year.set_title(self.tr("Coal saved this year"))
+        self.tile_coal_year.unit = self.tr("tce")
+        self.flow.retranslate()
         self.plot.setLabel("left", self.tr("Power"), units="W")
         self.plot.setTitle(self.tr("Generation and consumption today"))
         names = {"grid_w": self.tr("Grid (+ import)"), "storage_w": self.tr("Storage (+ discharge)"),
@@ -114,18 +167,33 @@ class OverviewPage(Page):
                 if sample.item is curve:
                     label.setText(names[attr])
         self.refresh_live()
-        self._refresh_energy()
+        self.refresh_energy()
 
     # -- inputs ------------------------------------------------------------------------
     def _on_site(self) -> None:
         site = self.ctx.site
         offset = datetime.now(site.tz).utcoffset() or timedelta(0)
         self.axis.utcOffset = -int(offset.total_seconds())  # pyqtgraph: seconds west of UTC
+        self.energy = None
         self.refresh_live()
         self.request_db()
         self._chart_timer.start()
+        self._energy_timer.start()
+
+    def activated(self) -> None:
+        self.request_db()
 
     def request_db(self) -> None:
+        """Read the energy figures and the chart again (on the reader thread, in this order)."""
+        self.request_energy()
+        self.request_chart()
+
+    def _chart_tick(self) -> None:
+        if self.energy is None or self.energy.today.first_ts_ms is None:
+            self.request_energy()  # no energy figures yet (e.g. the database was just created): ask again now
+        self.request_chart()
+
+    def request_chart(self) -> None:
         ctx = self.ctx
         if ctx.site is None or ctx.db_path is None:
             return
@@ -133,6 +201,14 @@ class OverviewPage(Page):
         midnight = local_midnight_ms(now, ctx.site.tz)
         request = DbRequest(ctx.db_path, ctx.site, midnight, midnight, int(now * 1000), CHART_POINTS, ctx.viewer_only)
         ctx.db.submit(lambda reader: overview_view(reader, request), self._on_db_view, key="overview")
+
+    def request_energy(self) -> None:
+        ctx = self.ctx
+        if ctx.site is None or ctx.db_path is None:
+            return
+        site, now_ms = ctx.site, ctx.now_ms()
+        ctx.db.submit(lambda reader: overview_energy(reader, site, now_ms), self._on_energy,
+                      self._on_energy_error, key="overview-energy")
 
     def _on_db_view(self, view: DbView) -> None:
         self.last_view = view
@@ -145,7 +221,16 @@ class OverviewPage(Page):
             curve.setData(xs, ys, connect="finite")
         # Always a time axis over what is shown, even before there are two points to draw.
         self.plot.setXRange(view.start_ms / 1000, max(view.end_ms, view.start_ms + 60_000) / 1000, padding=0.02)
-        self._refresh_energy()
+
+    def _on_energy(self, energy: OverviewEnergy) -> None:
+        self.energy = energy
+        self.energy_error = None
+        self.refresh_energy()
+
+    def _on_energy_error(self, message: str) -> None:
+        self.energy = None  # never keep showing figures that could not be read again
+        self.energy_error = message
+        self.refresh_energy()
 
     # -- drawing -------------------------------------------------------------------------
     def refresh_live(self) -> None:
@@ -154,44 +239,140 @@ class OverviewPage(Page):
             return
         totals = site_totals(site.roles, self.ctx.readings, self.ctx.now_ms())
         pv = totals.pv_w
-        self.tile_pv.set_value(fmt.kw(pv.value), self.tr("%1 of %2 inverters reporting")
+        self.tile_pv.set_value(kw(pv.value), self.tr("%1 of %2 inverters reporting")
                                .replace("%1", str(pv.reporting)).replace("%2", str(pv.expected)))
+        load = totals.load_w
+        if load.expected and load.value is not None:
+            load_detail = self.tr("Balance of PV, storage and grid. Metered loads: %1 kW.").replace(
+                "%1", kw(load.value))
+        elif load.expected:
+            load_detail = self.tr("Balance of PV, storage and grid. Metered loads: incomplete.")
+        else:
+            load_detail = self.tr("Balance of PV, storage and grid.")
+        if totals.consumption_w is None:
+            load_detail = self.tr("Needs fresh PV, storage and grid readings.")
         self.tile_consumption.set_value(
-            fmt.kw(totals.consumption_w),
-            self.tr("metered loads: ") + (fmt.kw(totals.load_w.value) + " kW" if totals.load_w.value is not None
-                                          else self.tr("incomplete")),
-            self.tr("PV + storage discharge + grid import − export − storage charge"),
-        )
-        storage = totals.storage_w.value
-        state = ""
-        if storage is not None:
-            state = self.tr("charging") if storage < -1 else self.tr("discharging") if storage > 1 else self.tr("idle")
-        self.tile_storage.set_value(fmt.kw(storage), f"{state} · SoC {fmt.pct(totals.soc_pct)} %")
+            kw(totals.consumption_w), load_detail,
+            self.tr("PV + storage discharge + grid import − export − storage charge"))
+
+        storage = totals.storage_w
+        has_storage = storage.expected > 0
+        soc = None if totals.soc_pct is None else f"{totals.soc_pct:.1f}"
+        if not has_storage:
+            self.tile_storage.set_value("—", self.tr("No storage at this site."))
+        elif storage.value is None:
+            self.tile_storage.set_value("—", self.tr("No fresh storage reading."))
+        elif storage.value <= -ZERO_W:
+            self.tile_storage.set_value(kw(-storage.value), self.tr("Charging.") if soc is None else
+                                        self.tr("Charging. SoC %1 %").replace("%1", soc))
+        elif storage.value >= ZERO_W:
+            self.tile_storage.set_value(kw(storage.value), self.tr("Discharging.") if soc is None else
+                                        self.tr("Discharging. SoC %1 %").replace("%1", soc))
+        else:
+            self.tile_storage.set_value(kw(0.0), self.tr("Idle.") if soc is None else
+                                        self.tr("Idle. SoC %1 %").replace("%1", soc))
+
         grid = totals.grid_w.value
         if grid is None:
-            self.tile_grid.set_value("—", self.tr("no fresh grid reading"))
-        elif grid >= 0:
-            self.tile_grid.set_value(fmt.kw(grid), self.tr("importing from grid"))
+            self.tile_grid.set_value("—", self.tr("No fresh grid reading."))
+        elif grid >= ZERO_W:
+            self.tile_grid.set_value(kw(grid), self.tr("Importing from the grid."))
+        elif grid <= -ZERO_W:
+            self.tile_grid.set_value(kw(-grid), self.tr("Exporting to the grid."))
         else:
-            self.tile_grid.set_value(fmt.kw(-grid), self.tr("exporting to grid"))
+            self.tile_grid.set_value(kw(0.0), self.tr("No exchange with the grid."))
 
-    def _refresh_energy(self) -> None:
+        self.flow.set_values(pv.value, storage.value, grid, totals.consumption_w, totals.soc_pct, has_storage)
+
+    def _since(self, period: PeriodEnergy, which: str) -> str:
+        """Where a period's figure starts, as a sentence (which: today / month / year)."""
         site = self.ctx.site
-        if site is None or self.last_view is None:
+        late = late_start_ms(period)
+        if period.first_ts_ms is None:
+            return {"today": self.tr("No counter data today yet."),
+                    "month": self.tr("No counter data this month yet."),
+                    "year": self.tr("No counter data this year yet.")}[which]
+        if late is not None:
+            local = datetime.fromtimestamp(late / 1000, timezone.utc).astimezone(site.tz)
+            stamp = local.strftime("%H:%M") if which == "today" else local.strftime("%m-%d %H:%M")
+            return self.tr("Since %1 (first data), from counters.").replace("%1", stamp)
+        return {"today": self.tr("Since 00:00 local time, from counters."),
+                "month": self.tr("Since the 1st, 00:00 local time, from counters."),
+                "year": self.tr("Since 1 January, 00:00 local time, from counters.")}[which]
+
+    def _pv_note(self, period: PeriodEnergy) -> str:
+        """An extra sentence if some inverters have no counter data in the period; else ""."""
+        missing = len(period.missing.get("pv_wh", ()))
+        if not missing:
+            return ""
+        counted = period.counted.get("pv_wh", 0)
+        return " " + self.tr("%1 of %2 inverters have data.").replace("%1", str(counted)).replace(
+            "%2", str(counted + missing))
+
+    def refresh_energy(self) -> None:
+        site = self.ctx.site
+        energy_tiles = (self.tile_pv_today, self.tile_self_sufficiency, self.tile_pv_month, self.tile_pv_year,
+                        self.tile_co2_today, self.tile_co2_month, self.tile_co2_year, self.tile_coal_year)
+        if site is None or self.energy is None:
+            if self.energy_error is None:
+                detail = self.tr("Reading the database…")
+            elif "no database yet" in self.energy_error:  # ui.db_tasks: the collector has not written yet
+                detail = self.tr("Waiting for the first data.")
+            else:
+                detail = self.tr("The database could not be read.")
+            for tile in energy_tiles:
+                tile.set_value("—", detail, self.energy_error or "")
             return
-        energy = self.last_view.pv_today
-        midnight = local_midnight_ms(time.time(), site.tz)
-        detail = self.tr("from inverter counters")
-        if energy.first_ts_ms is None:
-            detail = self.tr("no data today yet")
-        elif energy.first_ts_ms > midnight + 10 * 60 * 1000:
-            since = datetime.fromtimestamp(energy.first_ts_ms / 1000, timezone.utc).astimezone(site.tz)
-            detail = self.tr("since %1 (first data today)").replace("%1", since.strftime("%H:%M"))
-        shown = None if energy.first_ts_ms is None else energy.energy_wh
-        self.tile_pv_today.set_value(fmt.kwh(shown), detail)
-        co2 = None if shown is None else avoided_co2_kg(shown, site.emission_factor_kg_per_kwh)
-        self.tile_co2_today.set_value(fmt.number(co2), f"× {site.emission_factor_kg_per_kwh:g} kg/kWh",
-                                      site.emission_factor_source)
+        e = self.energy
+        periods = {"today": e.today, "month": e.month, "year": e.year}
+        pv_tiles = {"today": (self.tile_pv_today, 1e3), "month": (self.tile_pv_month, 1e6),  # kWh, MWh
+                    "year": (self.tile_pv_year, 1e6)}
+        for which, (tile, wh_per_unit) in pv_tiles.items():
+            period = periods[which]
+            pv = period.pv_wh
+            tile.set_value(number(None if pv is None else pv / wh_per_unit),
+                           self._since(period, which) + self._pv_note(period))
+
+        today = e.today
+        share = today.self_sufficiency_pct
+        if share is not None:
+            detail = self.tr("(Consumption − import) ÷ consumption, since 00:00, from counters.")
+            if late_start_ms(today) is not None:
+                detail = self.tr("(Consumption − import) ÷ consumption. %1").replace("%1", self._since(today, "today"))
+            tooltip = self.tr("Today: consumption %1 kWh, grid import %2 kWh.").replace(
+                "%1", number(today.consumption_wh / 1000)).replace("%2", number(today.flows.grid_import_wh / 1000))
+            guessed = sorted({d for ids in today.estimated.values() for d in ids})
+            if guessed:
+                tooltip += "\n" + self.tr("Estimated from power (no energy counters): %1.").replace(
+                    "%1", ", ".join(guessed))
+        elif today.first_ts_ms is None:
+            detail, tooltip = self._since(today, "today"), ""
+        else:
+            detail = self.tr("Needs counter data of every PV, storage and grid meter today.")
+            tooltip = ", ".join(sorted({d for ids in today.missing.values() for d in ids}))
+        self.tile_self_sufficiency.set_value(number(share), detail, tooltip)
+
+        factor = f"{e.emission_factor_kg_per_kwh:g}"
+        source = self.tr("Grid emission factor %1 kg CO₂/kWh: %2").replace("%1", factor).replace(
+            "%2", site.emission_factor_source)
+        co2_tiles = {"today": (self.tile_co2_today, 1.0, self.tr("Today's PV energy × %1 kg/kWh.")),
+                     "month": (self.tile_co2_month, 1000.0, self.tr("This month's PV energy × %1 kg/kWh.")),
+                     "year": (self.tile_co2_year, 1000.0, self.tr("This year's PV energy × %1 kg/kWh."))}
+        for which, (tile, per_unit_kg, text) in co2_tiles.items():
+            co2 = periods[which].avoided_co2_kg
+            tile.set_value(number(None if co2 is None else co2 / per_unit_kg), text.replace("%1", factor), source)
+
+        if e.coal_kgce_per_kwh is None:
+            self.tile_coal_year.set_value("—", self.tr("No coal factor available."))
+        else:
+            month_coal = e.month.coal_saved_kgce
+            detail = self.tr("This year's PV energy × %1 kgce/kWh. This month: %2 tce.").replace(
+                "%1", f"{e.coal_kgce_per_kwh:g}").replace("%2", number(None if month_coal is None else
+                                                                        month_coal / 1000))
+            coal = e.year.coal_saved_kgce
+            self.tile_coal_year.set_value(number(None if coal is None else coal / 1000), detail,
+                                          self.tr("Coal factor: %1").replace("%1", e.coal_source))
 
     def shutdown(self) -> None:
         self._chart_timer.stop()
+        self._energy_timer.stop()

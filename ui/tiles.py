@@ -1,9 +1,79 @@
-"""Large live value tiles, readable from across a control room."""
+"""Large value tiles, readable from across a control room.
+
+A tile is a title, a big number with its unit (the unit smaller, the number
+shrinking only when the tile is too narrow for it, never clipped) and one or
+two detail lines saying what the number is.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
+from PySide6.QtCore import QPointF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+VALUE_PT = 26.0
+UNIT_PT = 14.0
+SMALLEST_VALUE_PT = 14.0
+
+
+class ValueDisplay(QWidget):
+    """The big number and its unit, painted; both shrink together to fit the width."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.number = "—"
+        self.unit = ""
+        self.colour = QColor("#1a202c")
+        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        self.setFixedHeight(int(QFontMetricsF(self._fonts(VALUE_PT)[0]).height()) + 4)
+
+    @staticmethod
+    def _fonts(value_pt: float) -> tuple[QFont, QFont]:
+        big = QFont()
+        big.setPointSizeF(value_pt)
+        big.setWeight(QFont.DemiBold)
+        small = QFont()
+        small.setPointSizeF(value_pt * UNIT_PT / VALUE_PT)
+        return big, small
+
+    def set_text(self, number: str, unit: str) -> None:
+        self.number, self.unit = number, unit
+        self.update()
+
+    @property
+    def text(self) -> str:
+        return self.number if self.number == "—" or not self.unit else f"{self.number} {self.unit}"
+
+    def fitted_fonts(self) -> tuple[QFont, QFont, float, float]:
+        """Fonts that fit the width (largest first), and the widths of number and unit in them."""
+        size = VALUE_PT
+        while True:
+            big, small = self._fonts(size)
+            number_w = QFontMetricsF(big).horizontalAdvance(self.number)
+            unit_w = QFontMetricsF(small).horizontalAdvance(" " + self.unit) if self.number != "—" else 0.0
+            if number_w + unit_w <= self.width() or size <= SMALLEST_VALUE_PT:
+                return big, small, number_w, unit_w
+            size -= 1
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        big, small = self._fonts(VALUE_PT)
+        width = QFontMetricsF(big).horizontalAdvance(self.number) + QFontMetricsF(small).horizontalAdvance(
+            " " + self.unit)
+        return QSize(int(width) + 2, self.height())
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.TextAntialiasing)
+        big, small, number_w, unit_w = self.fitted_fonts()
+        baseline = self.height() - QFontMetricsF(self._fonts(VALUE_PT)[0]).descent() - 2
+        painter.setPen(self.colour)
+        painter.setFont(big)
+        painter.drawText(QPointF(0, baseline), self.number)
+        if unit_w:
+            painter.setFont(small)
+            painter.setPen(QColor("#4a5568"))
+            painter.drawText(QPointF(number_w, baseline), " " + self.unit)
+        painter.end()
 
 
 class Tile(QFrame):
@@ -17,17 +87,29 @@ class Tile(QFrame):
             f"#tile {{ background: #ffffff; border: 1px solid #d5dbe3; border-left: 6px solid {accent};"
             " border-radius: 6px; } QLabel { background: transparent; }"
         )
+        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         self.title_label = QLabel(title)
-        self.title_label.setStyleSheet("color: #4a5568; font-size: 13pt;")
-        self.value_label = QLabel("—")
-        self.value_label.setStyleSheet("color: #1a202c; font-size: 26pt; font-weight: 600;")
-        self.value_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.title_label.setStyleSheet("color: #4a5568; font-size: 12pt; font-weight: 600;")
+        # Room for two lines in every tile, so a long title (or translation) wraps instead of being clipped
+        # and the big numbers of a row stay on one line.
+        self.title_label.setWordWrap(True)
+        self.title_label.setAlignment(Qt.AlignLeft | Qt.AlignBottom)
+        self.title_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        title_font = self.title_label.font()
+        title_font.setPointSizeF(12)
+        title_font.setWeight(QFont.DemiBold)
+        self.title_label.setFixedHeight(int(2 * QFontMetricsF(title_font).lineSpacing()) + 2)
+        self.value_label = ValueDisplay()
         self.unit = unit
         self.detail_label = QLabel("")
-        self.detail_label.setStyleSheet("color: #4a5568; font-size: 11pt;")
+        self.detail_label.setStyleSheet("color: #4a5568; font-size: 10pt;")
         self.detail_label.setWordWrap(True)
+        self.detail_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.detail_label.setAlignment(Qt.AlignLeft | Qt.AlignTop)
+        # Two detail lines always fit, so tiles do not jump in height as texts change.
+        self.detail_label.setMinimumHeight(int(2.2 * self.detail_label.fontMetrics().lineSpacing() * 10 / 9))
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 10, 14, 10)
+        layout.setContentsMargins(14, 8, 10, 8)
         layout.setSpacing(2)
         layout.addWidget(self.title_label)
         layout.addWidget(self.value_label)
@@ -36,13 +118,15 @@ class Tile(QFrame):
 
     def set_title(self, title: str) -> None:
         self.title_label.setText(title)
+        self.title_label.setToolTip(title)
 
-    def set_value(self, text: str, detail: str = "", tooltip: str = "") -> None:
-        shown = text if text == "—" else f"{text} {self.unit}"
-        self.value_label.setText(shown)
+    def set_value(self, text: str, detail: str = "", tooltip: str = "", unit: str | None = None) -> None:
+        """Show ``text`` (a formatted number, or "—" for none) with the tile's unit (or ``unit``)."""
+        self.value_label.set_text(text, self.unit if unit is None else unit)
         self.detail_label.setText(detail)
         self.setToolTip(tooltip)
 
     @property
     def value_text(self) -> str:
-        return self.value_label.text()
+        """The value as shown, with its unit (e.g. "812.4 kW"), or "—"."""
+        return self.value_label.text

@@ -1,0 +1,437 @@
+"""The register inspector: read any address range of a device and show raw words and decoded values.
+
+For commissioning. Read-only: the read goes through energymon.register_probe,
+which only calls drivers.link's read method (function codes 1-4, every answer
+checked). It runs off the GUI thread (:class:`BackgroundCalls`: a thread pool,
+each call on its own asyncio loop with its own short-lived link) and the
+result comes back by a queued signal. A failed read is shown as text (the
+exception code, the timeout, the refused connection), never as numbers.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, QObject, Qt, QThreadPool, Signal,
+)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QComboBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSpinBox, QTableView,
+    QVBoxLayout, QWidget,
+)
+
+from drivers.dtypes import DTYPES, WORD_ORDERS
+from drivers.link import LinkSettings, ReadError
+from energymon import register_probe
+from energymon.register_probe import MAX_ADDRESS, MAX_REGISTERS, TABLES, ProbeRequest, ProbeResult, ProbeRow
+from ui.context import AppContext
+from ui.device_table import fill
+
+OTHER_ADDRESS = ""  # the connection combo's entry for an address typed by hand
+CUSTOM_TRANSPORTS = ("tcp", "rtu-over-tcp")
+
+
+class BackgroundCalls(QObject):
+    """Run blocking calls (a probe in its own asyncio loop) on a small thread pool, never the GUI thread.
+
+    ``finished(token, result)`` arrives on the GUI thread (queued); ``result`` is what
+    the call returned, or the exception it raised.
+    """
+
+    finished = Signal(int, object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(2)
+        self._tokens = itertools.count(1)
+        self._closed = False
+
+    def submit(self, function: Callable, *args: object) -> int:
+        token = next(self._tokens)
+        self.pool.start(lambda: self._run(token, function, args))
+        return token
+
+    def _run(self, token: int, function: Callable, args: tuple) -> None:
+        try:
+            result = function(*args)
+        except Exception as exc:  # noqa: BLE001 - handed to the GUI as a message
+            result = exc
+        if not self._closed:
+            try:
+                self.finished.emit(token, result)
+            except RuntimeError:  # the receiver is gone (window closed)
+                pass
+
+    def shutdown(self, wait_ms: int = 10_000) -> None:
+        """Stop handing out results and wait for running calls (each is bounded by its link's timeout)."""
+        self._closed = True
+        self.pool.waitForDone(wait_ms)
+
+
+# -- the result table ---------------------------------------------------------------------------
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ProbeResultModel", text)
+
+
+NOTE_TEXT = {
+    "sentinel": QT_TRANSLATE_NOOP("ProbeResultModel", "not implemented (the dtype's sentinel value)"),
+    "nan": QT_TRANSLATE_NOOP("ProbeResultModel", "not a number (NaN or infinite)"),
+    "incomplete": QT_TRANSLATE_NOOP("ProbeResultModel", "incomplete: the read ends inside this value"),
+}
+
+
+def value_text(row: ProbeRow, dtype: str, bits: bool) -> str:
+    if bits:
+        return _tr(QT_TRANSLATE_NOOP("ProbeResultModel", "on") if row.value else
+                   QT_TRANSLATE_NOOP("ProbeResultModel", "off"))
+    if row.value is None:
+        return "—"
+    if isinstance(row.value, float):
+        return f"{row.value:.15g}" if DTYPES[dtype].registers == 4 else f"{row.value:.7g}"
+    return str(row.value)
+
+
+RESULT_COLUMNS: tuple[tuple[str, Callable[[ProbeRow, str, bool], str], bool], ...] = (
+    (QT_TRANSLATE_NOOP("ProbeResultModel", "Address"), lambda r, d, b: str(r.address), True),
+    (QT_TRANSLATE_NOOP("ProbeResultModel", "Hex address"), lambda r, d, b: f"0x{r.address:04X}", True),
+    (QT_TRANSLATE_NOOP("ProbeResultModel", "Raw"), lambda r, d, b: str(r.words[0]) if b else r.raw_hex, False),
+    (QT_TRANSLATE_NOOP("ProbeResultModel", "Decoded"), value_text, True),
+    (QT_TRANSLATE_NOOP("ProbeResultModel", "As text"), lambda r, d, b: "" if b else r.text, False),
+    (QT_TRANSLATE_NOOP("ProbeResultModel", "Note"), lambda r, d, b: _tr(NOTE_TEXT[r.note]) if r.note else "", False),
+)
+
+
+class ProbeResultModel(QAbstractTableModel):
+    """One row per dtype step (per bit for coils and discrete inputs) of the last successful read."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.result: ProbeResult | None = None
+        self._rows: tuple[ProbeRow, ...] = ()
+
+    def set_result(self, result: ProbeResult | None) -> None:
+        self.beginResetModel()
+        self.result = result
+        self._rows = result.rows if result is not None else ()
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(RESULT_COLUMNS)
+
+    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows) \
+                or not 0 <= index.column() < len(RESULT_COLUMNS):
+            return None
+        row = self._rows[index.row()]
+        _title, text, right = RESULT_COLUMNS[index.column()]
+        if role == Qt.DisplayRole:
+            return text(row, self.result.request.dtype, self.result.request.is_bits)
+        if role == Qt.TextAlignmentRole:
+            return int((Qt.AlignRight if right else Qt.AlignLeft) | Qt.AlignVCenter)
+        if role == Qt.ForegroundRole and row.note:
+            return QColor("#c05621")
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole):
+        if role == Qt.DisplayRole and orientation == Qt.Horizontal and 0 <= section < len(RESULT_COLUMNS):
+            return _tr(RESULT_COLUMNS[section][0])
+        return None
+
+
+# -- the inspector ----------------------------------------------------------------------------------
+
+class RegisterInspector(QWidget):
+    """Form (connection, unit, table, start, count, dtype, word order), Read button, result table."""
+
+    result_ready = Signal(object)  # ProbeResult, after the table shows it
+
+    def __init__(self, ctx: AppContext, calls: BackgroundCalls | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.calls = calls or BackgroundCalls(self)
+        self.calls.finished.connect(self._on_finished)
+        self.run_probe: Callable[[ProbeRequest], ProbeResult] = register_probe.run_probe
+        self.last_result: ProbeResult | Exception | None = None
+        self._pending: int | None = None
+        self._status: Callable[[], str] = lambda: ""
+        self._status_colour = "#4a5568"
+
+        self.connection_label, self.connection_combo = QLabel(), QComboBox()
+        self.host_label, self.host_edit = QLabel(), QLineEdit("127.0.0.1")
+        self.port_label, self.port_spin = QLabel(), QSpinBox()
+        self.port_spin.setRange(1, 65535)
+        self.port_spin.setValue(502)
+        self.transport_label, self.transport_combo = QLabel(), QComboBox()
+        for transport in CUSTOM_TRANSPORTS:
+            self.transport_combo.addItem("", transport)
+        self.unit_label, self.unit_spin = QLabel(), QSpinBox()
+        self.unit_spin.setRange(0, 255)
+        self.unit_spin.setValue(1)
+        self.table_label, self.table_combo = QLabel(), QComboBox()
+        for table in TABLES:
+            self.table_combo.addItem("", table)
+        self.address_label, self.address_spin = QLabel(), QSpinBox()
+        self.address_spin.setRange(0, MAX_ADDRESS)
+        self.count_label, self.count_spin = QLabel(), QSpinBox()
+        self.count_spin.setRange(1, MAX_REGISTERS)
+        self.count_spin.setValue(10)
+        self.dtype_label, self.dtype_combo = QLabel(), QComboBox()
+        for name in DTYPES:
+            self.dtype_combo.addItem(name, name)
+        self.order_label, self.order_combo = QLabel(), QComboBox()
+        for order in WORD_ORDERS:
+            self.order_combo.addItem("", order)
+        self.read_button = QPushButton()
+        self.read_button.setStyleSheet("font-weight: 600; padding: 4px 18px;")
+        self.read_button.clicked.connect(self.read)
+        self.hint_label = QLabel()
+        self.hint_label.setStyleSheet("color: #4a5568;")
+        self.hint_label.setWordWrap(True)
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+
+        self.result_model = ProbeResultModel(self)
+        self.result_view = QTableView()
+        self.result_view.setModel(self.result_model)
+        self.result_view.verticalHeader().setVisible(False)
+        self.result_view.verticalHeader().setDefaultSectionSize(self.result_view.fontMetrics().height() + 8)
+        self.result_view.setAlternatingRowColors(True)
+        self.result_view.setStyleSheet("background: #ffffff; font-family: monospace; font-size: 10pt;")
+        self.result_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.result_view.horizontalHeader().setStretchLastSection(True)
+
+        for widget, width in ((self.connection_combo, 360), (self.host_edit, 200), (self.transport_combo, 240),
+                              (self.table_combo, 240), (self.dtype_combo, 240), (self.order_combo, 240)):
+            widget.setMinimumWidth(width)
+        for spin in (self.port_spin, self.unit_spin, self.address_spin, self.count_spin):
+            spin.setMinimumWidth(90)
+        form = QGridLayout()
+        form.setHorizontalSpacing(8)
+        form.setVerticalSpacing(4)
+        cells = (  # (label, field, column span); the columns keep their natural widths, the rest stretches
+            ((self.connection_label, self.connection_combo, 3), (self.unit_label, self.unit_spin, 1)),
+            ((self.host_label, self.host_edit, 1), (self.port_label, self.port_spin, 1),
+             (self.transport_label, self.transport_combo, 1)),
+            ((self.table_label, self.table_combo, 1), (self.address_label, self.address_spin, 1),
+             (self.count_label, self.count_spin, 1)),
+            ((self.dtype_label, self.dtype_combo, 1), (self.order_label, self.order_combo, 3)),
+        )
+        for r, line in enumerate(cells):
+            c = 0
+            for label, widget, span in line:
+                form.addWidget(label, r, c, Qt.AlignRight | Qt.AlignVCenter)
+                form.addWidget(widget, r, c + 1, 1, span)
+                c += 1 + span
+        form.setColumnStretch(6, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.read_button)
+        buttons.addWidget(self.status_label, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(form)
+        layout.addWidget(self.hint_label)
+        layout.addLayout(buttons)
+        layout.addWidget(self.result_view, 1)
+
+        self.connection_combo.currentIndexChanged.connect(self._update_enabled)
+        self.table_combo.currentIndexChanged.connect(self._update_enabled)
+        ctx.site_changed.connect(self.reload_connections)
+        self.reload_connections()
+        self.retranslate()
+
+    # -- texts ---------------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        self.connection_label.setText(self.tr("Connection"))
+        self.host_label.setText(self.tr("Host"))
+        self.port_label.setText(self.tr("Port"))
+        self.transport_label.setText(self.tr("Transport"))
+        self.unit_label.setText(self.tr("Unit id"))
+        self.table_label.setText(self.tr("Table"))
+        self.address_label.setText(self.tr("Start address"))
+        self.count_label.setText(self.tr("Count"))
+        self.dtype_label.setText(self.tr("Data type"))
+        self.order_label.setText(self.tr("Word order"))
+        self.read_button.setText(self.tr("Read"))
+        transports = {"tcp": self.tr("Modbus TCP"), "rtu-over-tcp": self.tr("RTU over TCP (serial gateway)")}
+        for i in range(self.transport_combo.count()):
+            self.transport_combo.setItemText(i, transports[self.transport_combo.itemData(i)])
+        tables = {"holding": self.tr("Holding registers (function 3)"),
+                  "input": self.tr("Input registers (function 4)"),
+                  "coils": self.tr("Coils (function 1)"),
+                  "discrete": self.tr("Discrete inputs (function 2)")}
+        for i in range(self.table_combo.count()):
+            self.table_combo.setItemText(i, tables[self.table_combo.itemData(i)])
+        orders = {"big": self.tr("High word first (big-endian)"), "little": self.tr("Low word first (little-endian)")}
+        for i in range(self.order_combo.count()):
+            self.order_combo.setItemText(i, orders[self.order_combo.itemData(i)])
+        self._label_connections()
+        self.hint_label.setText(self.tr(
+            "Addresses are zero-based, as sent on the wire (register 40001 of a manual is often address 0). "
+            "The inspector only reads: it sends function codes 1 to 4 and nothing else."))
+        self.connection_combo.setToolTip(self.tr("A connection of the site, or an address typed below."))
+        self.result_model.headerDataChanged.emit(Qt.Horizontal, 0, self.result_model.columnCount() - 1)
+        self._show_status()
+
+    def _label_connections(self) -> None:
+        config = self.ctx.config
+        for i in range(self.connection_combo.count()):
+            name = self.connection_combo.itemData(i)
+            if name == OTHER_ADDRESS:
+                self.connection_combo.setItemText(i, self.tr("Other address (typed below)"))
+            elif config is not None and name in config.connections:
+                settings = config.connections[name]
+                self.connection_combo.setItemText(i, fill(self.tr("%1 — %2 (%3)"), name, settings.address,
+                                                          settings.transport))
+
+    def _set_status(self, text: Callable[[], str], colour: str = "#4a5568") -> None:
+        self._status = text
+        self._status_colour = colour
+        self._show_status()
+
+    def _show_status(self) -> None:
+        self.status_label.setText(self._status())
+        self.status_label.setStyleSheet(f"color: {self._status_colour}; font-weight: 600;")
+
+    @property
+    def status_text(self) -> str:
+        return self.status_label.text()
+
+    # -- inputs ---------------------------------------------------------------------------------
+    def reload_connections(self) -> None:
+        """The site's connections (when this process collects or was given the config), then 'other address'."""
+        current = self.connection_combo.currentData()
+        self.connection_combo.blockSignals(True)
+        self.connection_combo.clear()
+        config = self.ctx.config
+        for name in (config.connections if config is not None else ()):
+            self.connection_combo.addItem(name, name)
+        self.connection_combo.addItem("", OTHER_ADDRESS)
+        index = self.connection_combo.findData(current) if current is not None else -1
+        self.connection_combo.setCurrentIndex(max(index, 0))
+        self.connection_combo.blockSignals(False)
+        self._label_connections()
+        self._update_enabled()
+
+    def set_target(self, connection: str | None, unit: int, address: str | None = None) -> None:
+        """Preset the form for a device: its configured connection, or its "host:port" typed in."""
+        if connection is not None and self.connection_combo.findData(connection) >= 0:
+            self.connection_combo.setCurrentIndex(self.connection_combo.findData(connection))
+        elif address and ":" in address:
+            host, _, port = address.rpartition(":")
+            self.connection_combo.setCurrentIndex(self.connection_combo.findData(OTHER_ADDRESS))
+            self.host_edit.setText(host)
+            if port.isdigit() and 1 <= int(port) <= 65535:
+                self.port_spin.setValue(int(port))
+        self.unit_spin.setValue(unit)
+
+    def _update_enabled(self) -> None:
+        other = self.connection_combo.currentData() == OTHER_ADDRESS
+        for widget in (self.host_edit, self.port_spin, self.transport_combo):
+            widget.setEnabled(other)
+        bits = self.table_combo.currentData() in register_probe.BIT_TABLES
+        self.dtype_combo.setEnabled(not bits)
+        self.order_combo.setEnabled(not bits)
+
+    def settings(self) -> LinkSettings | None:
+        """The connection the form names (None: no host typed)."""
+        name = self.connection_combo.currentData()
+        config = self.ctx.config
+        if name != OTHER_ADDRESS and config is not None and name in config.connections:
+            return config.connections[name]
+        host = self.host_edit.text().strip()
+        if not host:
+            return None
+        return LinkSettings(self.transport_combo.currentData(), host=host, port=self.port_spin.value(),
+                            timeout_s=1.0)
+
+    def request(self) -> ProbeRequest | None:
+        settings = self.settings()
+        if settings is None:
+            return None
+        return ProbeRequest(settings, self.unit_spin.value(), self.table_combo.currentData(),
+                            self.address_spin.value(), self.count_spin.value(), self.dtype_combo.currentData(),
+                            self.order_combo.currentData())
+
+    @property
+    def collecting(self) -> bool:
+        return self.ctx.config is not None and not self.ctx.viewer_only
+
+    @property
+    def busy(self) -> bool:
+        return self._pending is not None
+
+    # -- the read -------------------------------------------------------------------------------
+    def read(self) -> None:
+        """Start a read off the GUI thread (the button); the result arrives in :meth:`_on_finished`."""
+        if self.busy:
+            return
+        request = self.request()
+        if request is None:
+            self._set_status(lambda: self.tr("Type the host name or IP address of the device."), "#c53030")
+            return
+        last = request.address + request.count - 1
+        if last > MAX_ADDRESS:
+            self._set_status(lambda: fill(self.tr("The read would end at address %1, beyond the last address "
+                                                  "%2. Lower the start address or the count."), last, MAX_ADDRESS),
+                             "#c53030")
+            return
+        if register_probe.busy_reason(request.settings, self.collecting) is not None:
+            port = request.settings.serial_port
+            self._set_status(lambda: fill(self.tr("The collector is polling the serial port %1, which only one "
+                                                  "program can open at a time. Read its registers with the "
+                                                  "collector stopped (energymon gui --no-collect)."), port),
+                             "#c53030")
+            return
+        self.result_model.set_result(None)
+        self.read_button.setEnabled(False)
+        where = request.settings.address
+        self._set_status(lambda: fill(self.tr("Reading from %1, unit %2…"), where, request.unit))
+        self._pending = self.calls.submit(self.run_probe, request)
+
+    def _on_finished(self, token: int, result: object) -> None:
+        if token != self._pending:
+            return
+        self._pending = None
+        self.read_button.setEnabled(True)
+        self.last_result = result
+        if isinstance(result, Exception):
+            self.result_model.set_result(None)
+            text = str(result) or type(result).__name__
+            self._set_status(lambda: fill(self.tr("The read could not be made: %1"), text), "#c53030")
+        elif not result.ok:
+            self.result_model.set_result(None)
+            self._set_status(lambda: self._error_text(result.error), "#c53030")
+        else:
+            self.result_model.set_result(result)
+            self._set_status(lambda: self._success_text(result), "#2f855a")
+        self.result_ready.emit(result)
+
+    def _success_text(self, result: ProbeResult) -> str:
+        request = result.request
+        what = self.tr("%1 bits") if request.is_bits else self.tr("%1 registers")
+        text = fill(self.tr("Read %1 from %2, unit %3, in %4 ms."), fill(what, request.count),
+                    request.settings.address, request.unit, f"{result.latency_s * 1000:.0f}")
+        if register_probe.shares_rtu_line(request.settings, self.collecting):
+            text += " " + self.tr("The collector polls this RTU gateway too; a poll that met this read on "
+                                  "the bus may have failed.")
+        return text
+
+    def _error_text(self, error: ReadError) -> str:
+        texts = {
+            "exception": self.tr("The device refused the read: %1."),
+            "timeout": self.tr("No answer: %1."),
+            "connection": self.tr("No connection: %1."),
+            "invalid": self.tr("The answer was rejected: %1."),
+        }
+        return fill(texts.get(error.kind, self.tr("The read failed: %1.")), error.detail)
+
+    def shutdown(self) -> None:
+        self.calls.shutdown()

@@ -1,0 +1,563 @@
+"""Reports: a month's report as PDF, XLSX or CSV, made in the background, then opened.
+
+The months offered are those with data (daily rollups, in the site's time
+zone), read on the reader thread (ui.db_tasks). Generating runs on a QThread
+of its own with its own :class:`energymon.queries.StoreReader`, exactly as
+``energymon report`` does: :func:`energymon.month_report.build_month_report`,
+then the writer into ``FILE.partial``, renamed to ``FILE`` once complete (a
+complete report or none). The GUI thread shows the stage and the elapsed time,
+then the outcome, and opens the file or its folder (``open_url``, a seam for
+tests).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import platformdirs
+from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt, QThread, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox, QFileDialog, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
+    QSizePolicy, QVBoxLayout, QWidget,
+)
+
+from energymon.month_report import MonthReport, ReportError, build_month_report
+from energymon.queries import StoreReader
+from energymon.report_csv import write_report_csv
+from energymon.store import StoreError
+from ui import i18n
+from ui.context import AppContext
+from ui.page import Page
+
+FORMATS = ("pdf", "xlsx", "csv")
+REPORT_LANGUAGES = (("en", "English"), ("zh", "简体中文"))  # language names are shown in their own language
+ELAPSED_REFRESH_MS = 200
+SETTINGS_DIR = "reports/directory"
+SETTINGS_FORMAT = "reports/format"
+
+CARD_STYLE = ("#card { background: #ffffff; border: 1px solid #d5dbe3; border-radius: 6px; }"
+              " QLabel { background: transparent; font-size: 11pt; }"
+              " QComboBox, QLineEdit, QPushButton { font-size: 11pt; }")
+PRIMARY_BUTTON = ("QPushButton { background: #2b6cb0; color: white; font-weight: 700; padding: 8px 22px;"
+                  " border-radius: 4px; } QPushButton:disabled { background: #a0aec0; }")
+
+
+# -- plain functions (no Qt): what the page asks for ---------------------------------------------
+
+def fill(template: str, *values: object) -> str:
+    """Put ``values`` into the ``%1``, ``%2``, ... of a translated sentence, in one pass (as QString.arg)."""
+    return re.sub(r"%(\d)", lambda m: str(values[int(m.group(1)) - 1]) if 0 < int(m.group(1)) <= len(values)
+                  else m.group(0), template)
+
+
+def months_with_data(reader: StoreReader) -> list[str]:
+    """``YYYY-MM`` of every month (site time zone) with at least one day of data, newest first.
+
+    Runs on the reader thread. Daily rollup buckets start at local midnights.
+    """
+    zone = ZoneInfo(reader.site().get("timezone") or "UTC")
+    rows = reader.db.execute("SELECT DISTINCT bucket_ms FROM rollup_1d").fetchall()
+    return sorted({datetime.fromtimestamp(ms / 1000, zone).strftime("%Y-%m") for (ms,) in rows}, reverse=True)
+
+
+def last_complete_month(today: date) -> str:
+    """The month before ``today``'s, as ``YYYY-MM``."""
+    return f"{today.year - 1}-12" if today.month == 1 else f"{today.year}-{today.month - 1:02d}"
+
+
+def default_month(months: list[str], today: date) -> str:
+    """The last complete month if it has data, else the newest month that has (else the last complete one)."""
+    last = last_complete_month(today)
+    return last if last in months or not months else months[0]
+
+
+def default_file_name(month: str, fmt: str, lang: str) -> str:
+    suffix = "-zh" if lang == "zh" and fmt != "csv" else ""
+    return f"energymon-report-{month}{suffix}.{fmt}"
+
+
+def default_directory() -> Path:
+    """The user's Documents folder, else the per-user data folder of energymon (``reports`` in it)."""
+    documents = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation)
+    if documents and Path(documents).is_dir():
+        return Path(documents)
+    return platformdirs.user_data_path("energymon", appauthor=False) / "reports"
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    db_path: Path
+    month: str  # YYYY-MM
+    fmt: str  # pdf | xlsx | csv
+    lang: str  # en | zh (XLSX and PDF)
+    out: Path
+
+
+def generate_report(job: ReportJob, stage: Callable[[str], None] = lambda s: None) -> MonthReport:
+    """Build the month's report from the database and write it to ``job.out`` (as the CLI does).
+
+    ``stage("reading")`` then ``stage("writing")``. Raises ReportError or StoreError with a message.
+    """
+    stage("reading")
+    reader = StoreReader(job.db_path)
+    try:
+        report = build_month_report(reader, job.month)
+    finally:
+        reader.close()
+    stage("writing")
+    partial = job.out.with_name(job.out.name + ".partial")
+    try:
+        job.out.parent.mkdir(parents=True, exist_ok=True)
+        if job.fmt == "csv":
+            with partial.open("w", encoding="utf-8", newline="") as out:
+                write_report_csv(report, out)
+        elif job.fmt == "xlsx":
+            from energymon.report_xlsx import write_report_xlsx
+            write_report_xlsx(report, partial, job.lang)
+        elif job.fmt == "pdf":
+            from energymon.report_pdf import write_report_pdf
+            write_report_pdf(report, partial, job.lang)
+        else:
+            raise ReportError(f"unknown report format {job.fmt!r} (expected pdf, xlsx or csv)")
+        partial.replace(job.out)  # a complete report or none
+    except OSError as exc:
+        raise StoreError(f"{job.out}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        partial.unlink(missing_ok=True)
+    return report
+
+
+class _ReportWorker(QObject):
+    """Runs one :class:`ReportJob` on its own QThread; the page hears about it through queued signals."""
+
+    stage = Signal(str)
+    done = Signal(object)  # MonthReport
+    failed = Signal(str)
+
+    def __init__(self, job: ReportJob) -> None:
+        super().__init__()
+        self.job = job
+        self.thread_ident: int | None = None  # the Python thread that ran the job (tests check it)
+
+    @Slot()
+    def run(self) -> None:
+        self.thread_ident = threading.get_ident()
+        try:
+            self.done.emit(generate_report(self.job, self.stage.emit))
+        except (ReportError, StoreError) as exc:  # FontNotFoundError is a ReportError
+            self.failed.emit(str(exc))
+        except Exception as exc:  # noqa: BLE001 - shown on the page, never a dead thread
+            self.failed.emit(f"{type(exc).__name__}: {exc}")
+        finally:
+            QThread.currentThread().quit()
+
+
+def _card() -> tuple[QFrame, QVBoxLayout]:
+    card = QFrame()
+    card.setObjectName("card")
+    card.setStyleSheet(CARD_STYLE)
+    layout = QVBoxLayout(card)
+    layout.setContentsMargins(18, 14, 18, 16)
+    layout.setSpacing(10)
+    return card, layout
+
+
+class ReportsPage(Page):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl  # tests replace it
+        self.months: list[str] | None = None  # with data, newest first (from the reader thread); None: not read yet
+        self.months_error: str | None = None
+        self._auto_name = ""  # the default file name last put in the path field
+        self._thread: QThread | None = None
+        self._worker: _ReportWorker | None = None
+        self.last_worker: _ReportWorker | None = None
+        self.last_output: Path | None = None
+        self._state: tuple = ("idle",)
+        self._started = 0.0
+        self._finished_s = 0.0
+        self._status_colour = ""
+        self._build()
+        self._elapsed_timer = QTimer(self, interval=ELAPSED_REFRESH_MS)
+        self._elapsed_timer.timeout.connect(self._render_state)
+        ctx.site_changed.connect(self._on_site)
+        self.retranslate()
+        if ctx.site is not None:
+            self._on_site()
+
+    # -- layout ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 4, 12, 4)
+        outer.setSpacing(12)
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 16pt; font-weight: 700; color: #1a202c;")
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.intro.setStyleSheet("font-size: 11pt; color: #4a5568;")
+        outer.addWidget(self.heading)
+        outer.addWidget(self.intro)
+
+        form_card, form_box = _card()
+        self.form = QFormLayout()
+        self.form.setLabelAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        self.form.setHorizontalSpacing(14)
+        self.form.setVerticalSpacing(10)
+        self.month_label, self.format_label, self.language_label, self.path_label = (QLabel() for _ in range(4))
+        self.month_combo = QComboBox()
+        self.format_combo = QComboBox()
+        for fmt in FORMATS:
+            self.format_combo.addItem("", fmt)
+        self.language_combo = QComboBox()
+        for code, name in REPORT_LANGUAGES:
+            self.language_combo.addItem(name, code)
+        for combo in (self.month_combo, self.format_combo, self.language_combo):
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)  # as wide as its longest entry
+            combo.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
+        self.path_edit = QLineEdit()
+        self.path_edit.setMinimumWidth(480)
+        self.browse_button = QPushButton()
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path_edit, 1)
+        path_row.addWidget(self.browse_button)
+        self.form.addRow(self.month_label, self.month_combo)
+        self.form.addRow(self.format_label, self.format_combo)
+        self.form.addRow(self.language_label, self.language_combo)
+        self.form.addRow(self.path_label, path_row)
+        form_box.addLayout(self.form)
+        buttons = QHBoxLayout()
+        self.generate_button = QPushButton()
+        self.generate_button.setStyleSheet(PRIMARY_BUTTON)
+        buttons.addWidget(self.generate_button)
+        buttons.addStretch(1)
+        form_box.addLayout(buttons)
+        outer.addWidget(form_card)
+
+        status_card, status_box = _card()
+        self.status_title = QLabel()
+        self.status_title.setStyleSheet("font-size: 12pt; font-weight: 700; color: #1a202c;")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # busy: the stages have no measurable share
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(10)
+        self.progress.hide()
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.status_label.setStyleSheet("font-size: 11pt; color: #2d3748;")
+        self.open_file_button = QPushButton()
+        self.open_folder_button = QPushButton()
+        open_row = QHBoxLayout()
+        open_row.addWidget(self.open_file_button)
+        open_row.addWidget(self.open_folder_button)
+        open_row.addStretch(1)
+        status_box.addWidget(self.status_title)
+        status_box.addWidget(self.progress)
+        status_box.addWidget(self.status_label)
+        status_box.addLayout(open_row)
+        outer.addWidget(status_card)
+        outer.addStretch(1)
+        for card in (form_card, status_card):
+            card.setMaximumWidth(1000)
+
+        self.language_combo.setCurrentIndex(1 if i18n.current_language() == "zh_CN" else 0)  # as the GUI
+        saved_format = str(QSettings().value(SETTINGS_FORMAT, "pdf") or "pdf")
+        self.format_combo.setCurrentIndex(max(0, self.format_combo.findData(saved_format)))
+        self.month_combo.currentIndexChanged.connect(self._update_default_path)
+        self.format_combo.currentIndexChanged.connect(self._on_format)
+        self.language_combo.currentIndexChanged.connect(self._update_default_path)
+        self.browse_button.clicked.connect(self.browse)
+        self.generate_button.clicked.connect(self.generate)
+        self.open_file_button.clicked.connect(self.open_file)
+        self.open_folder_button.clicked.connect(self.open_folder)
+        self._on_format()
+
+    def title(self) -> str:
+        return self.tr("Reports")
+
+    def retranslate(self) -> None:
+        self.heading.setText(self.tr("Monthly report"))
+        self.intro.setText(self.tr(
+            "One row per day and a total: PV generation, consumption, grid import and export, storage, "
+            "self-consumption and self-sufficiency, avoided CO₂, coal saved and data coverage. Energy comes "
+            "from the devices' counters. The PDF adds charts, the energy flows and a data-quality section."))
+        self.month_label.setText(self.tr("Month:"))
+        self.format_label.setText(self.tr("Format:"))
+        self.language_label.setText(self.tr("Language of the report:"))
+        self.path_label.setText(self.tr("Save as:"))
+        labels = {"pdf": self.tr("PDF: for management (charts, data quality)"),
+                  "xlsx": self.tr("XLSX: spreadsheet (daily table, summary, charts)"),
+                  "csv": self.tr("CSV: the daily table only")}
+        for i in range(self.format_combo.count()):
+            self.format_combo.setItemText(i, labels[self.format_combo.itemData(i)])
+        self.language_combo.setToolTip(self.tr("A CSV file has column names only; it has no language."))
+        self.browse_button.setText(self.tr("Choose…"))
+        self.generate_button.setText(self.tr("Generate report"))
+        self.open_file_button.setText(self.tr("Open file"))
+        self.open_folder_button.setText(self.tr("Open folder"))
+        self._fill_months()
+        self._align_combos()
+        self._render_state()
+
+    def _align_combos(self) -> None:
+        """The three choices as wide as the widest of them (their texts change with the language)."""
+        combos = (self.month_combo, self.format_combo, self.language_combo)
+        for combo in combos:
+            combo.setMinimumWidth(0)
+            combo.setMaximumWidth(16777215)
+        width = max(220, *(combo.sizeHint().width() for combo in combos))
+        for combo in combos:
+            combo.setFixedWidth(width)
+
+    # -- months --------------------------------------------------------------------------------
+    def _on_site(self) -> None:
+        if not self.path_edit.text():
+            self._update_default_path()
+        self.request_months()
+
+    def activated(self) -> None:
+        self.request_months()
+
+    def request_months(self) -> None:
+        if self.ctx.site is None or self.ctx.db_path is None:
+            return
+        self.ctx.db.submit(months_with_data, self._on_months, self._on_months_error, key="report-months")
+
+    def _on_months(self, months: list[str]) -> None:
+        self.months = list(months)
+        self.months_error = None
+        self._fill_months()
+        self._render_state()
+
+    def _on_months_error(self, message: str) -> None:
+        self.months_error = message
+        self._fill_months()
+        self._render_state()
+
+    def _today(self) -> date:
+        return datetime.now(self.ctx.site.tz).date() if self.ctx.site else date.today()
+
+    def _fill_months(self) -> None:
+        """The month list (labels translated); keeps the chosen month, else picks the default."""
+        if self.ctx.site is None:
+            return
+        today = self._today()
+        current = today.strftime("%Y-%m")
+        chosen = self.month_combo.currentData() if self.months else None  # the user's choice, once there is one
+        months = self.months or [last_complete_month(today)]
+        self.month_combo.blockSignals(True)
+        self.month_combo.clear()
+        for month in months:
+            if self.months == []:  # read, and the database has no data at all
+                label = fill(self.tr("%1 (no data yet)"), month)
+            elif month == current:
+                label = fill(self.tr("%1 (month to date)"), month)
+            else:
+                label = month
+            self.month_combo.addItem(label, month)
+        if chosen not in months:
+            chosen = default_month(self.months or [], today)
+        self.month_combo.setCurrentIndex(max(0, self.month_combo.findData(chosen)))
+        self.month_combo.blockSignals(False)
+        self._update_default_path()
+        self._align_combos()
+
+    # -- output path ---------------------------------------------------------------------------
+    def selected(self) -> tuple[str | None, str, str]:
+        """(month, format, language) as chosen."""
+        return self.month_combo.currentData(), self.format_combo.currentData(), self.language_combo.currentData()
+
+    def _on_format(self) -> None:
+        fmt = self.format_combo.currentData()
+        self.language_combo.setEnabled(fmt != "csv" and self._thread is None)
+        text = self.path_edit.text().strip()
+        if text and Path(text).name != self._auto_name and Path(text).suffix.lower().lstrip(".") in FORMATS:
+            self.path_edit.setText(str(Path(text).with_suffix("." + fmt)))  # the user's name, the format's suffix
+        self._update_default_path()
+
+    def _update_default_path(self) -> None:
+        """Put the default file name in the path field, unless the user typed or chose another name."""
+        month, fmt, lang = self.selected()
+        if month is None:
+            return
+        name = default_file_name(month, fmt, lang)
+        text = self.path_edit.text().strip()
+        if not text:
+            folder = Path(str(QSettings().value(SETTINGS_DIR, "") or "") or default_directory())
+        elif Path(text).name == self._auto_name:
+            folder = Path(text).parent
+        else:
+            return
+        self._auto_name = name
+        self.path_edit.setText(str(folder / name))
+
+    def output_path(self) -> Path | None:
+        """The file to write: the path field, made absolute, with the format's suffix."""
+        text = self.path_edit.text().strip()
+        if not text:
+            return None
+        fmt = self.format_combo.currentData()
+        path = Path(text).expanduser()
+        if not path.is_absolute():
+            path = default_directory() / path
+        if path.suffix.lower() != "." + fmt:
+            path = path.with_suffix("." + fmt) if path.suffix.lower().lstrip(".") in FORMATS \
+                else path.with_name(path.name + "." + fmt)
+        return path
+
+    def browse(self) -> None:
+        fmt = self.format_combo.currentData()
+        filters = {"pdf": self.tr("PDF files (*.pdf)"), "xlsx": self.tr("Excel workbooks (*.xlsx)"),
+                   "csv": self.tr("CSV files (*.csv)")}
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the report as"), self.path_edit.text(),
+                                              filters[fmt])
+        if path:
+            self.path_edit.setText(path)
+            QSettings().setValue(SETTINGS_DIR, str(Path(path).parent))
+
+    # -- generating ----------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
+    def generate(self) -> None:
+        if self.running or self.ctx.db_path is None:
+            return
+        month, fmt, lang = self.selected()
+        out = self.output_path()
+        if month is None:
+            return
+        if out is None:
+            self._state = ("failed", self.tr("Choose where to save the report."), 0.0)
+            self._render_state()
+            return
+        self.path_edit.setText(str(out))
+        if out.name == default_file_name(month, fmt, lang):
+            self._auto_name = out.name
+        job = ReportJob(Path(self.ctx.db_path), month, fmt, lang, out)
+        thread = QThread(self)
+        thread.setObjectName("energymon-report")
+        worker = _ReportWorker(job)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.stage.connect(self._on_stage, Qt.QueuedConnection)
+        worker.done.connect(self._on_done, Qt.QueuedConnection)
+        worker.failed.connect(self._on_failed, Qt.QueuedConnection)
+        thread.finished.connect(self._on_thread_finished, Qt.QueuedConnection)
+        self._thread, self._worker, self.last_worker = thread, worker, worker
+        self._started = time.monotonic()
+        self._state = ("running", "starting", job)
+        self._set_inputs_enabled(False)
+        self._elapsed_timer.start()
+        self._render_state()
+        QSettings().setValue(SETTINGS_FORMAT, fmt)
+        thread.start()
+
+    def _on_stage(self, stage: str) -> None:
+        if self._state[0] == "running":
+            self._state = ("running", stage, self._state[2])
+            self._render_state()
+
+    def _on_done(self, report: MonthReport) -> None:
+        job = self._state[2] if self._state[0] == "running" else self.last_worker.job
+        self._finished_s = time.monotonic() - self._started
+        self.last_output = job.out
+        self._state = ("done", report, job, self._finished_s)
+        QSettings().setValue(SETTINGS_DIR, str(job.out.parent))
+        self._render_state()
+
+    def _on_failed(self, message: str) -> None:
+        self._finished_s = time.monotonic() - self._started
+        self._state = ("failed", message, self._finished_s)
+        self._render_state()
+
+    def _on_thread_finished(self) -> None:
+        thread, worker = self._thread, self._worker
+        self._thread = self._worker = None
+        self._elapsed_timer.stop()
+        self._set_inputs_enabled(True)
+        self._render_state()
+        if worker is not None:
+            worker.deleteLater()
+        if thread is not None:
+            thread.deleteLater()
+
+    def _set_inputs_enabled(self, enabled: bool) -> None:
+        for widget in (self.month_combo, self.format_combo, self.path_edit, self.browse_button):
+            widget.setEnabled(enabled)
+        self.language_combo.setEnabled(enabled and self.format_combo.currentData() != "csv")
+
+    def _stage_text(self, stage: str) -> str:
+        if stage == "reading":
+            return self.tr("Reading the month from the database…")
+        if stage == "writing":
+            return self.tr("Writing the file…")
+        return self.tr("Starting…")
+
+    def _render_state(self) -> None:
+        """Show the state (idle, running, done, failed) in the current language."""
+        kind = self._state[0]
+        ready = self.ctx.site is not None and self.ctx.db_path is not None and not self.running
+        self.generate_button.setEnabled(ready and self.month_combo.count() > 0)
+        done = kind == "done" and not self.running
+        self.open_file_button.setVisible(done)
+        self.open_folder_button.setVisible(done)
+        self.progress.setVisible(kind == "running")
+        colour = "#2d3748"
+        if kind == "running":
+            elapsed = time.monotonic() - self._started
+            self.status_title.setText(self._stage_text(self._state[1]))
+            self.status_label.setText(fill(self.tr("%1 s elapsed. The window stays usable meanwhile."),
+                                           f"{elapsed:.0f}"))
+        elif kind == "done":
+            report, job, seconds = self._state[1], self._state[2], self._state[3]
+            total = report.total
+            self.status_title.setText(self.tr("The report is ready."))
+            text = fill(self.tr("Report for %1 written to %2 in %3 s."), job.month, job.out, f"{seconds:.1f}")
+            text += "\n" + fill(self.tr("PV %1 kWh, consumption %2 kWh, data coverage %3 %."),
+                                f"{total.flows.pv_wh / 1000:,.1f}", f"{total.flows.consumption_wh / 1000:,.1f}",
+                                f"{total.coverage_pct:.1f}")
+            if total.coverage_pct == 0:
+                text += "\n" + fill(self.tr("The database has no data for %1: the report is empty."), job.month)
+                colour = "#b7791f"
+            self.status_label.setText(text)
+        elif kind == "failed":
+            self.status_title.setText(self.tr("The report could not be made."))
+            self.status_label.setText(self._state[1])
+            colour = "#c53030"
+        elif self.ctx.site is None:
+            self.status_title.setText(self.tr("Waiting for the site and its database…"))
+            self.status_label.setText("")
+        elif self.months_error:
+            self.status_title.setText(self.tr("The months with data could not be read."))
+            self.status_label.setText(self.months_error)
+            colour = "#c53030"
+        else:
+            self.status_title.setText(self.tr("No report made yet in this session."))
+            self.status_label.setText(self.tr("Choose the month, the format and where to save it, "
+                                              "then press Generate report."))
+        if colour != self._status_colour:  # re-styling costs a repolish: not on every tick of the elapsed time
+            self._status_colour = colour
+            self.status_label.setStyleSheet(f"font-size: 11pt; color: {colour};")
+
+    # -- opening -----------------------------------------------------------------------------------
+    def open_file(self) -> None:
+        if self.last_output is not None:
+            self.open_url(QUrl.fromLocalFile(str(self.last_output)))
+
+    def open_folder(self) -> None:
+        if self.last_output is not None:
+            self.open_url(QUrl.fromLocalFile(str(self.last_output.parent)))
+
+    def shutdown(self) -> None:
+        self._elapsed_timer.stop()
+        if self._thread is not None:
+            self._thread.wait()  # a report being written is finished (or fails) before the window goes
