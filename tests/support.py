@@ -7,6 +7,7 @@ serving real Modbus TCP on 127.0.0.1, real SQLite files.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import sqlite3
 import sys
@@ -161,3 +162,41 @@ def run_demo_until(directory: Path, done: Callable[[object], bool], timeout_s: f
 def all_polled(demo, times: int = 2) -> bool:
     """Every device of the demo has answered at least ``times`` polls."""
     return all(h.polls - h.failures >= times for h in demo.collection.collector.health.values())
+
+
+def record_hand_site(path: Path, devices=(), poll_interval_s: float = 900.0, **site) -> None:
+    """A database describing a hand-made site: site facts (Asia/Shanghai, factor 0.5 kg/kWh from "test factor",
+    overridable by keyword) and ``devices`` as (id, role, rated kW) rows; samples are written by the test."""
+    import json
+
+    from energymon.store import open_db
+
+    facts = {"name": "Hand park", "timezone": "Asia/Shanghai", "emission_factor_kg_per_kwh": 0.5,
+             "emission_factor_source": "test factor", **site}
+    db = open_db(path)
+    try:
+        for key, value in facts.items():
+            db["site"].upsert({"key": key, "value": json.dumps(value)}, pk="key")
+        for device_id, role, rated in devices:
+            db["devices"].upsert({"id": device_id, "name": device_id.upper(), "role": role, "profile": "x",
+                                  "connection": "c", "address": "127.0.0.1:1", "unit": 1,
+                                  "poll_interval_s": poll_interval_s, "rated_power_kw": rated, "invert": 0,
+                                  "updated_ms": 0}, pk="id")
+    finally:
+        db.close()
+
+
+@contextlib.contextmanager
+def running_demo_window(qtbot, directory: Path, backfill_days: float = 0.0):
+    """The main window with the demo park behind it (collector thread), shown offscreen; stopped after."""
+    from ui.app import start_demo_window
+
+    window, runner, _bridge = start_demo_window(directory, backfill_days=backfill_days)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        yield window
+    finally:
+        window.shutdown()
+        runner.stop()
+        assert not runner.running

@@ -9,6 +9,8 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
+
+from support import running_demo_window
 from PySide6.QtCore import QThread
 
 from drivers.quantities import Role
@@ -25,13 +27,8 @@ def _number(text: str) -> float:
 
 @pytest.fixture
 def demo_window(qtbot, tmp_path):
-    window, runner, _bridge = start_demo_window(tmp_path)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.shutdown()
-    runner.stop()
-    assert not runner.running
+    with running_demo_window(qtbot, tmp_path) as window:
+        yield window
 
 
 def test_live_values_arrive_in_tiles_and_table(qtbot, demo_window):

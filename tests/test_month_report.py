@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -29,7 +28,8 @@ import pytest
 from energymon.month_report import ReportError, build_month_report
 from energymon.queries import ALL_TIME, StoreReader
 from energymon.report_csv import ADDITIVE, report_rows, write_report_csv
-from energymon.store import SampleBatch, StoreWriter, open_db
+from energymon.store import SampleBatch, StoreWriter
+from support import record_hand_site
 
 ZONE = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 10, 1, tzinfo=ZONE)
@@ -77,15 +77,7 @@ def counter_values(daily_kwh: list[float], base_wh: float) -> np.ndarray:
 @pytest.fixture(scope="module")
 def site_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("month") / "site.db"
-    db = open_db(path)
-    for key, value in {"name": "Hand park", "timezone": "Asia/Shanghai", "emission_factor_kg_per_kwh": 0.5,
-                       "emission_factor_source": "test factor", "config_toml": TARIFF_TOML}.items():
-        db["site"].upsert({"key": key, "value": json.dumps(value)}, pk="key")
-    for device_id, role, rated in DEVICES:
-        db["devices"].upsert({"id": device_id, "name": device_id.upper(), "role": role, "profile": "x",
-                              "connection": "c", "address": "127.0.0.1:1", "unit": 1, "poll_interval_s": 900.0,
-                              "rated_power_kw": rated, "invert": 0, "updated_ms": 0}, pk="id")
-    db.close()
+    record_hand_site(path, DEVICES, config_toml=TARIFF_TOML)
     ts = quarter_times()
     series = {key: counter_values(kwh, 1e6) for key, kwh in DAILY_KWH.items()}
     imported = series[("grid", "imported_wh")]

@@ -25,7 +25,6 @@ pv-1 is silent strictly between 2025-12-31 18:00 and 2026-01-01 06:00: the count
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from datetime import datetime, timedelta
@@ -42,7 +41,8 @@ from energymon.carbon import CoalFactor
 from energymon.overview_energy import PeriodEnergy, late_start_ms, overview_energy, period_starts_ms
 from energymon.queries import StoreReader
 from energymon.site import DeviceInfo, SiteInfo
-from energymon.store import SampleBatch, StoreWriter, open_db
+from energymon.store import SampleBatch, StoreWriter
+from support import record_hand_site, running_demo_window
 from ui.flow_diagram import MAX_WIDTH_PX, MIN_WIDTH_PX, Arrow, flow_arrows, format_power
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -80,15 +80,7 @@ COUNTERS = {"pv-1": ("yield_wh",), "grid": ("imported_wh", "exported_wh"), "bess
 @pytest.fixture(scope="module")
 def site_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("overview") / "site.db"
-    db = open_db(path)
-    for key, value in {"name": "Hand park", "timezone": "Asia/Shanghai", "emission_factor_kg_per_kwh": 0.5,
-                       "emission_factor_source": "test factor"}.items():
-        db["site"].upsert({"key": key, "value": json.dumps(value)}, pk="key")
-    for device_id, role, rated in DEVICES:
-        db["devices"].upsert({"id": device_id, "name": device_id.upper(), "role": role, "profile": "x",
-                              "connection": "c", "address": "127.0.0.1:1", "unit": 1, "poll_interval_s": 3600.0,
-                              "rated_power_kw": rated, "invert": 0, "updated_ms": 0}, pk="id")
-    db.close()
+    record_hand_site(path, DEVICES, poll_interval_s=3600.0)
     hours = []
     t = FIRST
     while t <= LAST:
@@ -260,15 +252,8 @@ def test_energy_tiles_show_no_number_when_the_read_fails(qtbot):
 
 @pytest.fixture
 def demo_window(qtbot, tmp_path):
-    from ui.app import start_demo_window
-
-    window, runner, _bridge = start_demo_window(tmp_path, backfill_days=0.5)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.shutdown()
-    runner.stop()
-    assert not runner.running
+    with running_demo_window(qtbot, tmp_path, backfill_days=0.5) as window:
+        yield window
 
 
 def test_overview_with_the_demo_running(qtbot, demo_window):

@@ -8,7 +8,6 @@ rising at a constant rate, so September and October both have data.
 from __future__ import annotations
 
 import csv
-import json
 import os
 import threading
 from datetime import date, datetime
@@ -29,7 +28,8 @@ from energymon.month_report import build_month_report
 from energymon.queries import StoreReader
 from energymon.report_csv import COLUMNS, report_rows
 from energymon.site import SiteInfo
-from energymon.store import SampleBatch, StoreWriter, open_db
+from energymon.store import SampleBatch, StoreWriter
+from support import record_hand_site
 from ui import i18n
 from ui.context import AppContext
 from ui.main_window import PAGES, MainWindow
@@ -50,15 +50,7 @@ DAILY_KWH = {("pv-1", "yield_wh"): 100, ("grid", "imported_wh"): 60, ("grid", "e
 @pytest.fixture(scope="module")
 def site_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("reports") / "site.db"
-    db = open_db(path)
-    for key, value in {"name": "Hand park", "timezone": "Asia/Shanghai", "latitude": 34.3, "longitude": 109.06,
-                       "emission_factor_kg_per_kwh": 0.5, "emission_factor_source": "test factor"}.items():
-        db["site"].upsert({"key": key, "value": json.dumps(value)}, pk="key")
-    for device_id, role, rated in DEVICES:
-        db["devices"].upsert({"id": device_id, "name": device_id.upper(), "role": role, "profile": "x",
-                              "connection": "c", "address": "127.0.0.1:1", "unit": 1, "poll_interval_s": 900.0,
-                              "rated_power_kw": rated, "invert": 0, "updated_ms": 0}, pk="id")
-    db.close()
+    record_hand_site(path, DEVICES, latitude=34.3, longitude=109.06)
     ts = int(START.timestamp() * 1000) + np.arange(DAYS * 96 + 1, dtype=np.int64) * Q_MS
     writer = StoreWriter(path, max_delay_s=60)
     for i, t in enumerate(ts.tolist()):

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import time
 import sqlite3
@@ -30,7 +29,8 @@ from PySide6.QtGui import QImage
 
 from energymon.queries import StoreReader
 from energymon.rollups import DAY_MS, HOUR_MS, MINUTE_MS, QUARTER_MS
-from energymon.store import SampleBatch, StoreWriter, open_db
+from energymon.store import SampleBatch, StoreWriter
+from support import record_hand_site, running_demo_window
 from energymon.trend_series import CSV_HEADER, channels, choose_level, interval_name, series, write_csv
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -54,11 +54,7 @@ def m_counter(j: int) -> float:
 @pytest.fixture(scope="module")
 def reader(tmp_path_factory):
     path = tmp_path_factory.mktemp("trends") / "site.db"
-    db = open_db(path)
-    for key, value in {"name": "Hand park", "timezone": "Asia/Shanghai", "emission_factor_kg_per_kwh": 0.5,
-                       "emission_factor_source": "test factor"}.items():
-        db["site"].upsert({"key": key, "value": json.dumps(value)}, pk="key")
-    db.close()
+    record_hand_site(path)
     writer = StoreWriter(path, max_delay_s=60, compact_every_s=0)  # compacts complete days into blocks
     for j in range(M_SAMPLES):
         writer.put_samples(SampleBatch("m", START_MS + j * STEP_MS, {"power_w": float(j),
@@ -221,16 +217,8 @@ def test_csv_has_local_times_with_offset_and_what_is_visible(reader):
 # -- the page, with the demo park running ------------------------------------------------------------------
 @pytest.fixture
 def demo_window(qtbot, tmp_path):
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from ui.app import start_demo_window
-
-    window, runner, _bridge = start_demo_window(tmp_path, backfill_days=1)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.shutdown()
-    runner.stop()
-    assert not runner.running
+    with running_demo_window(qtbot, tmp_path, backfill_days=1) as window:
+        yield window
 
 
 def wait_for_series(qtbot, page, source_ok, timeout=30_000):
