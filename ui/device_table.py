@@ -191,6 +191,10 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 
+_DEVICE_ROLES = frozenset((Qt.DisplayRole, Qt.TextAlignmentRole, Qt.ForegroundRole, Qt.ToolTipRole))
+_QUANTITY_ROLES = frozenset((Qt.DisplayRole, Qt.TextAlignmentRole))
+
+
 class DeviceTableModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -232,11 +236,15 @@ class DeviceTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows) or not 0 <= index.column() < len(COLUMNS):
+        # Qt asks for a dozen roles per cell and repaint: answer the unused ones first, cheaply.
+        if role not in _DEVICE_ROLES:
             return None
-        row, column = self._rows[index.row()], COLUMNS[index.column()]
+        r, c = index.row(), index.column()
+        if not index.isValid() or not 0 <= r < len(self._rows) or not 0 <= c < len(COLUMNS):
+            return None
+        row, column = self._rows[r], COLUMNS[c]
         if role == Qt.DisplayRole:
-            return self._text[index.row()][index.column()]
+            return self._text[r][c]
         if role == Qt.TextAlignmentRole:
             return int((Qt.AlignRight if column.align_right else Qt.AlignLeft) | Qt.AlignVCenter)
         if role == Qt.ForegroundRole and column.text is _status:
@@ -348,6 +356,8 @@ class QuantityTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(QUANTITY_COLUMNS)
 
     def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
+        if role not in _QUANTITY_ROLES:
+            return None
         if not index.isValid() or not 0 <= index.row() < len(self._rows) \
                 or not 0 <= index.column() < len(QUANTITY_COLUMNS):
             return None
