@@ -25,6 +25,7 @@ from energymon import __version__
 from energymon.collector import CollectorError
 from energymon.config import Config, ConfigError, load_config
 from energymon.sim.serve import SimulationError
+from energymon.atomic_file import replaced_when_complete
 from energymon.export import ExportError, export_csv, parse_when
 from energymon.month_report import ReportError
 from energymon.queries import StoreReader
@@ -431,15 +432,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         if str(args.out) == "-":
             result = export_csv(reader, sys.stdout, start, end, args.interval, args.device)
         else:
-            partial = args.out.with_name(args.out.name + ".partial")
-            try:
-                with partial.open("w", encoding="utf-8", newline="") as out:
-                    result = export_csv(reader, out, start, end, args.interval, args.device)
-                partial.replace(args.out)  # a complete file or none: never a half-written export
-            except OSError as exc:
-                raise StoreError(f"{args.out}: cannot write: {exc.strerror or exc}") from None
-            finally:
-                partial.unlink(missing_ok=True)
+            with replaced_when_complete(args.out) as partial, \
+                    partial.open("w", encoding="utf-8", newline="") as out:
+                result = export_csv(reader, out, start, end, args.interval, args.device)
     finally:
         reader.close()
     where = "stdout" if str(args.out) == "-" else str(args.out)
@@ -449,7 +444,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from energymon.month_report import build_month_report
-    from energymon.report_csv import write_report_csv
+    from energymon.report_csv import write_report, write_report_csv
 
     if args.config is None and args.db is None:
         print("energymon: error: report needs --db FILE or --config FILE", file=sys.stderr)
@@ -468,22 +463,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if str(args.out) == "-":
         write_report_csv(report, sys.stdout)
         return EXIT_OK
-    partial = args.out.with_name(args.out.name + ".partial")
-    try:
-        if fmt == "csv":
-            with partial.open("w", encoding="utf-8", newline="") as out:
-                write_report_csv(report, out)
-        elif fmt == "xlsx":
-            from energymon.report_xlsx import write_report_xlsx
-            write_report_xlsx(report, partial, args.lang)
-        else:
-            from energymon.report_pdf import write_report_pdf
-            write_report_pdf(report, partial, args.lang)
-        partial.replace(args.out)  # a complete report or none
-    except OSError as exc:
-        raise StoreError(f"{args.out}: cannot write: {exc.strerror or exc}") from None
-    finally:
-        partial.unlink(missing_ok=True)
+    write_report(report, args.out, fmt, args.lang)
     total = report.total
     if total.coverage_pct == 0:
         print(f"energymon: warning: the database has no data for {args.month}; the report is empty", file=sys.stderr)

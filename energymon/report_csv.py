@@ -1,4 +1,4 @@
-"""The monthly report as CSV: one row per day, then a ``total`` row (columns fixed by PRODUCT.md).
+"""The monthly report as CSV (and :func:`write_report`, the one way every format reaches its file): one row per day, then a ``total`` row (columns fixed by PRODUCT.md).
 
 Energies in kWh with 3 decimals (1 Wh), masses in kg with 3 decimals,
 percentages with 2. The additive columns of the ``total`` row are the sums of
@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import csv
 from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path
 from typing import TextIO
 
 from energymon.accounting import self_consumption_pct, self_sufficiency_pct
-from energymon.month_report import DayRow, MonthReport
+from energymon.atomic_file import replaced_when_complete
+from energymon.month_report import DayRow, MonthReport, ReportError
 
 COLUMNS = ("date", "pv_kwh", "consumption_kwh", "metered_load_kwh", "grid_import_kwh", "grid_export_kwh",
            "storage_charge_kwh", "storage_discharge_kwh", "self_consumption_pct", "self_sufficiency_pct",
@@ -65,6 +67,22 @@ def report_rows(report: MonthReport) -> list[dict[str, str]]:
                  "self_sufficiency_pct": _pct(self_sufficiency_pct(consumption, imported)),
                  "coverage_pct": _pct(report.total.coverage_pct)})
     return rows
+
+
+def write_report(report: MonthReport, path: Path, fmt: str, lang: str = "en", make_parent: bool = False) -> None:
+    """Write the report to ``path`` as ``fmt`` (csv, xlsx or pdf): a complete file or none (see atomic_file)."""
+    if fmt not in ("csv", "xlsx", "pdf"):
+        raise ReportError(f"unknown report format {fmt!r} (expected pdf, xlsx or csv)")
+    with replaced_when_complete(path, make_parent) as partial:
+        if fmt == "csv":
+            with partial.open("w", encoding="utf-8", newline="") as out:
+                write_report_csv(report, out)
+        elif fmt == "xlsx":
+            from energymon.report_xlsx import write_report_xlsx  # openpyxl only when asked for
+            write_report_xlsx(report, partial, lang)
+        else:
+            from energymon.report_pdf import write_report_pdf  # reportlab only when asked for
+            write_report_pdf(report, partial, lang)
 
 
 def write_report_csv(report: MonthReport, out: TextIO) -> int:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from energymon.month_report import MonthReport, ReportError, build_month_report
 from energymon.queries import StoreReader
-from energymon.report_csv import write_report_csv
+from energymon.report_csv import write_report
 from energymon.store import StoreError
 from ui import i18n
 from ui.context import AppContext
@@ -113,25 +113,7 @@ def generate_report(job: ReportJob, stage: Callable[[str], None] = lambda s: Non
     finally:
         reader.close()
     stage("writing")
-    partial = job.out.with_name(job.out.name + ".partial")
-    try:
-        job.out.parent.mkdir(parents=True, exist_ok=True)
-        if job.fmt == "csv":
-            with partial.open("w", encoding="utf-8", newline="") as out:
-                write_report_csv(report, out)
-        elif job.fmt == "xlsx":
-            from energymon.report_xlsx import write_report_xlsx
-            write_report_xlsx(report, partial, job.lang)
-        elif job.fmt == "pdf":
-            from energymon.report_pdf import write_report_pdf
-            write_report_pdf(report, partial, job.lang)
-        else:
-            raise ReportError(f"unknown report format {job.fmt!r} (expected pdf, xlsx or csv)")
-        partial.replace(job.out)  # a complete report or none
-    except OSError as exc:
-        raise StoreError(f"{job.out}: cannot write: {exc.strerror or exc}") from None
-    finally:
-        partial.unlink(missing_ok=True)
+    write_report(report, job.out, job.fmt, job.lang, make_parent=True)
     return report
 
 
