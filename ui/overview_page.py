@@ -199,7 +199,7 @@ class OverviewPage(Page):
             return
         now = time.time()
         midnight = local_midnight_ms(now, ctx.site.tz)
-        request = DbRequest(ctx.db_path, ctx.site, midnight, midnight, int(now * 1000), CHART_POINTS, ctx.viewer_only)
+        request = DbRequest(ctx.db_path, ctx.site, midnight, int(now * 1000), CHART_POINTS, ctx.viewer_only)
         ctx.db.submit(lambda reader: overview_view(reader, request), self._on_db_view, key="overview")
 
     def request_energy(self) -> None:

@@ -13,8 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from drivers.quantities import Role
-from energymon.queries import CounterEnergy, PowerSeries, StoreReader, latest_readings
+from energymon.queries import PowerSeries, StoreReader, latest_readings
 from energymon.site import SiteInfo
 
 
@@ -30,7 +29,6 @@ class LiveBridge(QObject):
 class DbRequest:
     db_path: Path
     site: SiteInfo
-    midnight_ms: int
     since_ms: int  # start of the chart window
     now_ms: int
     points: int  # about this many buckets across the data shown
@@ -39,7 +37,6 @@ class DbRequest:
 
 @dataclass(frozen=True)
 class DbView:
-    pv_today: CounterEnergy
     series: PowerSeries
     latest: dict | None
     start_ms: int  # what the chart shows: from the window start or the first data, to now
@@ -53,11 +50,10 @@ HOLD_POLLS = 3  # a device's last value may stand in for 3 poll intervals when i
 def overview_view(reader: StoreReader, request: DbRequest) -> DbView:
     """What the overview shows from the database (runs on the reader thread, see ui.db_tasks)."""
     site = request.site
-    pv_today = reader.counter_energy_since(site.ids(Role.PV), "yield_wh", request.midnight_ms)
     first = reader.first_power_sample_ms(list(site.roles), request.since_ms)
     start = request.since_ms if first is None else max(request.since_ms, first)
     bucket_s = max(MIN_BUCKET_S, (request.now_ms - start) / 1000 / request.points)
     hold = {d.id: int(HOLD_POLLS * d.poll_interval_s * 1000) for d in site.devices}
     series = reader.power_series(site.roles, start, bucket_s, hold)
     latest = latest_readings(reader, list(site.devices), request.since_ms) if request.want_latest else None
-    return DbView(pv_today, series, latest, start, request.now_ms)
+    return DbView(series, latest, start, request.now_ms)
