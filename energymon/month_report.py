@@ -40,6 +40,7 @@ from energymon.counter_energy import (
     integrate_power,
 )
 from energymon.queries import StoreReader
+from energymon.store import Event
 from energymon.rollups import QUARTER_MS
 
 # role -> ((flow, counter quantity, sign of power_w that feeds the flow), ...)
@@ -91,13 +92,7 @@ class DeviceMonth:
     spread_intervals: int
 
 
-@dataclass(frozen=True)
-class EventRow:
-    ts_ms: int
-    device_id: str | None
-    kind: str
-    severity: str
-    detail: str
+EventRow = Event  # the report lists the stored events as they are (energymon.store.Event)
 
 
 @dataclass(frozen=True)
