@@ -84,28 +84,50 @@ def existing_mask(db: sqlite_utils.Database, channel_id: int, ts_ms: np.ndarray)
     return np.isin(ts_ms, stored, assume_unique=False)
 
 
+def day_slices(ts_ms: np.ndarray) -> list[slice]:
+    """The runs of sorted instants (or bucket starts) that fall into one UTC day (one block) each."""
+    days = block_start(np.asarray(ts_ms, dtype=np.int64))
+    cuts = np.flatnonzero(days[1:] != days[:-1]) + 1
+    edges = [0, *cuts.tolist(), int(days.size)]
+    return [slice(a, b) for a, b in zip(edges[:-1], edges[1:]) if b > a]
+
+
+def encode_block(ts_ms: np.ndarray, values: np.ndarray) -> tuple[int, int, int, int, bytes, bytes]:
+    """A ``sample_blocks`` row without its channel: (block_ms, first_ms, last_ms, count, ts, value).
+
+    ``ts_ms`` sorted, unique and within one UTC day.
+    """
+    return (int(block_start(int(ts_ms[0]))), int(ts_ms[0]), int(ts_ms[-1]), int(ts_ms.size),
+            encode_timestamps(ts_ms), encode_values(values))
+
+
+def encode_minute_block(minutes: Minutes) -> tuple[int, int, bytes]:
+    """A ``rollup_1min_blocks`` row without its channel: (block_ms, count, data); buckets of one UTC day."""
+    return int(block_start(int(minutes.bucket_ms[0]))), len(minutes), minute_blocks.encode(minutes)
+
+
+INSERT_BLOCK_SQL = ("INSERT OR REPLACE INTO sample_blocks (channel_id, block_ms, first_ms, last_ms, count, ts, value)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)")
+INSERT_MINUTE_BLOCK_SQL = "INSERT OR REPLACE INTO rollup_1min_blocks (channel_id, block_ms, count, data) VALUES (?, ?, ?, ?)"
+
+
 def write_blocks(db: sqlite_utils.Database, channel_id: int, ts_ms: np.ndarray, values: np.ndarray) -> None:
     """Merge samples (sorted, unique, none stored yet) into the channel's daily blocks."""
     if ts_ms.size == 0:
         return
-    days = block_start(ts_ms)
-    cuts = np.flatnonzero(days[1:] != days[:-1]) + 1
     existing = {b[0]: b for b in _blocks(db, channel_id, int(ts_ms[0]), int(ts_ms[-1]) + 1)}
     rows = []
-    for ts, v in zip(np.split(ts_ms, cuts), np.split(values, cuts)):
-        day = int(block_start(int(ts[0])))
-        if day in existing:
-            old_ts, old_v = _decode(existing[day])
+    for day in day_slices(ts_ms):
+        ts, v = ts_ms[day], values[day]
+        old = existing.get(int(block_start(int(ts[0]))))
+        if old is not None:
+            old_ts, old_v = _decode(old)
             ts = np.concatenate((old_ts, ts))
             v = np.concatenate((old_v, v))
             order = np.argsort(ts, kind="stable")
             ts, v = ts[order], v[order]
-        rows.append((channel_id, day, int(ts[0]), int(ts[-1]), int(ts.size), encode_timestamps(ts), encode_values(v)))
-    db.conn.executemany(
-        "INSERT OR REPLACE INTO sample_blocks (channel_id, block_ms, first_ms, last_ms, count, ts, value)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
+        rows.append((channel_id, *encode_block(ts, v)))
+    db.conn.executemany(INSERT_BLOCK_SQL, rows)
 
 
 def read_minutes(db: sqlite_utils.Database, channel_id: int, from_ms: int, to_ms: int) -> Minutes:
@@ -129,18 +151,15 @@ def write_minute_blocks(db: sqlite_utils.Database, channel_id: int, minutes: Min
     """Merge one-minute aggregates (by bucket time) into the channel's day blocks."""
     if not len(minutes):
         return
-    days = block_start(minutes.bucket_ms)
     rows = []
-    for day in np.unique(days).tolist():
-        part = minutes.select(days == day)
+    for day in day_slices(minutes.bucket_ms):
+        part = minutes.select(day)
         old = db.conn.execute("SELECT count, data FROM rollup_1min_blocks WHERE channel_id = ? AND block_ms = ?",
-                              (channel_id, day)).fetchone()
+                              (channel_id, int(block_start(int(part.bucket_ms[0]))))).fetchone()
         if old is not None:
             part = minute_blocks.merge(minute_blocks.decode(old[1], old[0]), part)
-        rows.append((channel_id, day, len(part), minute_blocks.encode(part)))
-    db.conn.executemany(
-        "INSERT OR REPLACE INTO rollup_1min_blocks (channel_id, block_ms, count, data) VALUES (?, ?, ?, ?)", rows
-    )
+        rows.append((channel_id, *encode_minute_block(part)))
+    db.conn.executemany(INSERT_MINUTE_BLOCK_SQL, rows)
 
 
 def compact(db: sqlite_utils.Database, grace_ms: int = COMPACT_GRACE_MS,

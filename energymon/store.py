@@ -43,7 +43,8 @@ from sqlite_utils.migrations import Migrations
 from drivers.quantities import QUANTITIES, Kind
 from energymon import raw_store, rollups
 from energymon.config import Config
-from energymon.history_writer import DeviceHistory, write_history
+from energymon.history_prep import PreparedHistory
+from energymon.history_writer import DeviceHistory, write_history, write_prepared
 
 log = logging.getLogger("energymon.store")
 migrations = Migrations("energymon")
@@ -288,8 +289,11 @@ class StoreWriter:
                 raise StoreError(self.error or f"{self.db_path}: the writer is closed")
             self._queue.put(ack)
 
-    def put_history(self, history: DeviceHistory, done: threading.Semaphore | None = None) -> None:
+    def put_history(self, history: DeviceHistory | PreparedHistory, done: threading.Semaphore | None = None) -> None:
         """Queue generated history of one device; ``done`` is released once it is committed.
+
+        A :class:`PreparedHistory` (encoded beforehand, energymon.history_prep)
+        costs the writer thread only its inserts.
 
         History goes through this one writer too, so a backfill and live collection
         never write the database at the same time; it is written in its own large
@@ -354,7 +358,10 @@ class StoreWriter:
     def _write_history_item(self, item: tuple) -> bool:
         history, done = item
         try:
-            written, channels = write_history(self.db, [history], self._site_zone())
+            if isinstance(history, PreparedHistory):
+                written, channels = write_prepared(self.db, history, self._site_zone())
+            else:
+                written, channels = write_history(self.db, [history], self._site_zone())
             self.rows_committed += written
             for channel_id in channels:
                 self._newest_ms.pop(channel_id, None)  # learnt again from the database when next needed

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from energymon.history_writer import DeviceHistory, write_history
+from energymon.history_prep import prepare
+from energymon.history_writer import DeviceHistory, write_history, write_prepared
 from energymon.queries import ALL_TIME, StoreReader
 from energymon.store import SampleBatch, StoreWriter, open_db
 
@@ -90,3 +91,89 @@ def test_live_rows_are_not_held_back_behind_a_long_history(tmp_path):
         assert done.acquire(timeout=60)
     writer.close()
     assert history_rows < 5 * n  # the live row did not wait for all the history
+
+
+# -- history encoded beforehand (energymon.history_prep), as the history process sends it --------------------
+
+BERLIN = ZoneInfo("Europe/Berlin")
+DST_START = 1_774_746_000_000  # 2026-03-29 01:00 UTC: Berlin goes from +01:00 to +02:00
+
+
+def stored_tables(path) -> dict[str, list[tuple]]:
+    """Everything the history writers write, by table, keyed by (device, quantity) instead of channel id."""
+    db = open_db(path)
+    try:
+        tables = {}
+        for table in ("sample_blocks", "rollup_1min_blocks", "rollup_15min", "rollup_1h", "rollup_1d",
+                      "samples", "rollup_1min"):
+            tables[table] = sorted(db.conn.execute(
+                f"SELECT c.device_id, c.quantity, t.* FROM {table} t JOIN channels c ON c.id = t.channel_id"
+            ).fetchall())
+            tables[table] = [row[:2] + row[3:] for row in tables[table]]  # without the channel id
+        return tables
+    finally:
+        db.close()
+
+
+def two_days_of(device_id: str, start_ms: int, seed: int) -> DeviceHistory:
+    """Two and a half days at 3 s with a gap, NaNs, a measurement and a counter, not starting at midnight."""
+    rng = np.random.default_rng(seed)
+    ts = start_ms + np.arange(0, int(2.5 * 86_400_000), 3000, dtype=np.int64)
+    ts = ts[(ts < start_ms + 40_000_000) | (ts > start_ms + 43_000_000)]
+    power = np.round(rng.normal(5000, 800, ts.size), 1)
+    power[rng.random(ts.size) < 0.01] = np.nan
+    energy = np.round(1e6 + np.cumsum(rng.random(ts.size)) * 4, 0)
+    return DeviceHistory(device_id, ts, {"power_w": power, "yield_wh": energy})
+
+
+def test_prepared_history_stores_exactly_what_write_history_stores(tmp_path):
+    """Across a DST change in the site zone: blocks, minute blocks and every rollup row identical."""
+    histories = [two_days_of("inv-1", DST_START - 30 * 3_600_000 + 1234, 1),
+                 two_days_of("meter", DST_START - 20 * 3_600_000, 2)]
+    direct, prepared = open_db(tmp_path / "direct.db"), open_db(tmp_path / "prepared.db")
+    assert write_history(direct, histories, BERLIN)[0] == sum(
+        write_prepared(prepared, prepare(h, BERLIN), BERLIN)[0] for h in histories)
+    direct.close()
+    prepared.close()
+    expected = stored_tables(tmp_path / "direct.db")
+    assert expected["sample_blocks"] and expected["rollup_1d"] and not expected["samples"]
+    assert stored_tables(tmp_path / "prepared.db") == expected
+    assert rows(tmp_path / "prepared.db") == rows(tmp_path / "direct.db")
+
+
+def test_prepared_history_overlapping_stored_samples_is_merged_without_duplicates(tmp_path):
+    """Live rows already in the history's span (and a block of one of its days) are kept; the rest is added,
+    the same as write_history does."""
+    history = two_days_of("inv-1", T0, 3)
+    live = [SampleBatch("inv-1", int(t), {"power_w": -1.0}) for t in history.ts_ms[100:110]]
+    old_block = DeviceHistory("inv-1", history.ts_ms[:50], {"yield_wh": np.full(50, 7.0)})
+    results = {}
+    for name in ("direct", "prepared"):
+        path = tmp_path / f"{name}.db"
+        writer = StoreWriter(path, max_delay_s=0.01)
+        for batch in live:
+            writer.put_samples(batch)
+        done = threading.Semaphore(0)
+        writer.put_history(old_block, done)
+        assert done.acquire(timeout=30)
+        writer.put_history(history if name == "direct" else prepare(history, UTC), done)
+        assert done.acquire(timeout=30)
+        writer.close()
+        assert writer.error is None
+        results[name] = (writer.rows_committed, stored_tables(path), rows(path))
+    assert results["prepared"] == results["direct"]
+    stored = results["prepared"][2]
+    assert [r for r in stored if r[1] == "power_w" and r[3] == -1.0] == [
+        ("inv-1", "power_w", int(t), -1.0) for t in history.ts_ms[100:110]]
+    assert len([r for r in stored if r[1] == "yield_wh"]) == history.ts_ms.size  # 50 old + the rest, once each
+
+
+def test_prepared_history_for_another_time_zone_is_bucketed_in_the_sites(tmp_path):
+    """Hourly and daily rollups follow the database's site zone even if the history was encoded for another."""
+    history = two_days_of("inv-1", DST_START - 30 * 3_600_000, 4)
+    direct, prepared = open_db(tmp_path / "direct.db"), open_db(tmp_path / "prepared.db")
+    write_history(direct, [history], BERLIN)
+    write_prepared(prepared, prepare(history, ZoneInfo("Asia/Shanghai")), BERLIN)
+    direct.close()
+    prepared.close()
+    assert stored_tables(tmp_path / "prepared.db") == stored_tables(tmp_path / "direct.db")
