@@ -24,10 +24,11 @@ GUI_SWITCH_INTERVAL_S = 0.001  # hand the GIL over every 1 ms (Python's default:
 
 
 def _app() -> QApplication:
-    # The collector, the history backfill and the database reader are Python threads in this process;
+    # The collector, the store writer and the database reader are Python threads in this process;
     # with the default 5 ms switch interval a busy one makes the GUI thread wait for the GIL in 5 ms
-    # slices. 1 ms halves the worst GUI stall measured with the demo's first-start backfill
-    # (benchmarks/bench_gui_lag.py) at a few per cent of background throughput.
+    # slices. 1 ms halved the worst GUI stall measured with the demo's first-start backfill
+    # (benchmarks/bench_gui_lag.py) at a few per cent of background throughput. (The history itself
+    # is generated and encoded in a child process: energymon.history_process.)
     sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("energymon")

@@ -1,0 +1,56 @@
+"""The history process: simulated history generated and encoded in a child process, as the demo's first start
+and ``simulate --backfill-days`` use it."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from energymon.history_prep import PreparedHistory
+from energymon.history_process import ChunkDone, Finished, HistoryProcess, HistoryProcessError, prepared_days
+
+START_S = 1_717_171_200.0 + 5 * 3600 + 17  # 2024-05-31 21:00:17 local Shanghai: the span crosses UTC midnights
+
+
+def test_child_sends_what_prepared_days_makes_in_process(demo_config):
+    end_s = START_S + 1.3 * 86_400
+    in_process = list(prepared_days(demo_config, START_S, end_s, seed=2))
+    with HistoryProcess(demo_config, START_S, end_s, seed=2) as process:
+        from_child = list(process.messages())
+    assert from_child == in_process
+    assert isinstance(from_child[-1], Finished) and isinstance(from_child[-2], ChunkDone)
+    assert from_child[-2].share_done == 1.0
+    histories = [m for m in from_child if isinstance(m, PreparedHistory)]
+    assert from_child[-2].samples == sum(h.samples for h in histories) > 0
+    # every device-day is cut at UTC midnight: each raw block of a device is sent once
+    blocks = [(h.device_id, c.quantity, b[0]) for h in histories for c in h.channels for b in c.blocks]
+    assert len(blocks) == len(set(blocks))
+    assert {h.zone for h in histories} == {demo_config.site.timezone}
+
+
+def test_cancelling_stops_the_child_and_leaving_the_context_ends_it(demo_config):
+    process = HistoryProcess(demo_config, START_S, START_S + 30 * 86_400, seed=1)
+    with process:
+        taken = []
+        for message in process.messages(cancelled=lambda: len(taken) >= 3):
+            taken.append(message)
+    assert len(taken) == 3
+    assert not process.running
+
+
+def test_a_child_that_dies_is_reported_not_waited_for(demo_config):
+    with HistoryProcess(demo_config, START_S, START_S + 30 * 86_400, seed=1) as process:
+        messages = process.messages()
+        next(messages)
+        os.kill(process.pid, signal.SIGKILL)
+        with pytest.raises(HistoryProcessError, match="ended without finishing"):
+            for _ in messages:
+                pass
+
+
+def test_a_failure_in_the_child_is_raised_in_the_parent(demo_config):
+    with HistoryProcess(demo_config, START_S, START_S - 10, seed=1) as process:  # an empty span: the generator refuses
+        with pytest.raises(HistoryProcessError, match="end_s .* must be after start_s"):
+            list(process.messages())
