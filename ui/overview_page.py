@@ -26,6 +26,7 @@ from ui.context import AppContext
 from ui.flow_diagram import ZERO_W, FlowDiagram
 from ui.page import Page
 from ui.tiles import Tile
+from ui.time_plot import time_plot
 from ui.workers import DbRequest, DbView, overview_view
 
 CHART_REFRESH_MS = 5000
@@ -116,10 +117,8 @@ class OverviewPage(Page):
         lower.setSpacing(10)
         self.flow = FlowDiagram()
         lower.addWidget(self.flow, 2)
-        pg.setConfigOptions(antialias=True, background="w", foreground="#2d3748")
         self.axis = pg.DateAxisItem(orientation="bottom")
-        self.plot = pg.PlotWidget(axisItems={"bottom": self.axis})
-        self.plot.showGrid(x=True, y=True, alpha=0.25)
+        self.plot = time_plot(self.axis)
         self.plot.setMinimumWidth(420)
         self.legend = self.plot.addLegend(offset=(10, 10), brush=pg.mkBrush(255, 255, 255, 210),
                                           pen=pg.mkPen("#d5dbe3"))

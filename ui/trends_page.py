@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from energymon.trend_series import Channel, Series, channels, series, write_csv
 from ui.context import AppContext
 from ui.page import Page
+from ui.time_plot import time_plot
 
 MAX_POINTS = 2000  # points in the visible range at most (about the pixel width of a wide plot)
 MARGIN = 0.25  # read this share of the visible span beyond each edge, so a pan shows data at once
@@ -205,11 +206,9 @@ class TrendsPage(Page):
         ranges.addWidget(self.png_button)
         layout.addLayout(ranges)
 
-        pg.setConfigOptions(antialias=True, background="w", foreground="#2d3748")
         self.axis = pg.DateAxisItem(orientation="bottom")
         self.axis.zoomLevels = numeric_zoom_levels()
-        self.plot = pg.PlotWidget(axisItems={"bottom": self.axis})
-        self.plot.showGrid(x=True, y=True, alpha=0.25)
+        self.plot = time_plot(self.axis)
         self.plot.setMouseEnabled(x=True, y=False)  # zoom and pan along time; the value axis follows the data
         self.plot.hideButtons()
         self.view = self.plot.getPlotItem().getViewBox()
