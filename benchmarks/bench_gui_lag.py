@@ -138,8 +138,17 @@ def main() -> None:
     print(describe("demo: live collection, backfill, pages, 30-day reads", demo))
     print(f"during the demo run: {ctx.readings_received:,} readings reached the GUI; "
           f"{len(answers)} of {len(started)} 30-day reads answered (largest {max(answers, default=0):,} samples); "
-          f"history: {'still running' if backfill is not None and backfill.running else 'done'} "
-          f"({getattr(backfill, 'samples', 0):,} samples written)")
+          f"history: {history_state(backfill)}")
+
+
+def history_state(backfill) -> str:
+    if backfill is None:
+        return "none (the database had it already)"
+    if backfill.error:
+        return f"FAILED: {backfill.error}"
+    if backfill.running:
+        return f"still running ({backfill.samples:,} samples written)"
+    return f"done in {backfill.seconds:.1f} s ({backfill.samples:,} samples written)"
 
 
 if __name__ == "__main__":
