@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import datetime, timezone
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from energymon.config import Config
@@ -29,10 +30,9 @@ DAY_S = 86_400.0
 class BackfillResult:
     start_s: float
     end_s: float
-    samples: int  # generated (at register resolution)
+    samples: int
     seconds: float
     final_state: dict
-    stored: int | None = None  # of those, new to the database (known when the writer was the backfill's own)
 
 
 def run_backfill(config: Config, writer: StoreWriter, start_s: float, end_s: float, seed: int = 1,
@@ -84,13 +84,22 @@ def backfill_database(config: Config, db_path: Path, days: float, seed: int, sta
 
     The park's state at the end is saved to ``state_path``, so a simulator
     started with ``--state`` continues the same counters. Raises StoreError if
-    the database cannot be written.
+    the database cannot be written or already holds samples in the span (history
+    ends now, so a database in use has them).
     """
     from energymon.store import StoreError, record_site
 
     writer = StoreWriter(db_path, raw_retention_days=config.storage.raw_retention_days)
-    record_site(writer.db, config, config_text)
     end_s = time.time() if end_s is None else end_s
+    start_s = end_s - days * DAY_S
+    stored = _stored_span(writer, start_s, end_s)
+    if stored is not None:
+        writer.close()
+        first, last = (datetime.fromtimestamp(ms / 1000, timezone.utc).strftime("%Y-%m-%d %H:%M:%S") for ms in stored)
+        raise StoreError(f"{db_path} already holds samples in the span to fill ({first} to {last} UTC); a "
+                         "simulated history would interleave with them, and its counters with theirs. "
+                         "Write the history into a new database")
+    record_site(writer.db, config, config_text)
     last_shown = [-1]
 
     def progress(share: float, samples: int) -> None:
@@ -100,10 +109,21 @@ def backfill_database(config: Config, db_path: Path, days: float, seed: int, sta
             report(f"history: {percent:3d} % ({share * days:.0f} of {days:g} days), {samples:,} samples")
 
     try:
-        result = run_backfill(config, writer, end_s - days * DAY_S, end_s, seed, progress, lambda: False)
+        result = run_backfill(config, writer, start_s, end_s, seed, progress, lambda: False)
     finally:
         writer.close(timeout_s=600)
     if result is None or writer.error:
         raise StoreError(writer.error or f"{db_path}: history was not written completely")
     save_park_state(state_path, result.final_state)
-    return replace(result, stored=writer.rows_committed)
+    return result
+
+
+def _stored_span(writer: StoreWriter, start_s: float, end_s: float) -> tuple[int, int] | None:
+    """First and last stored sample time (UTC epoch ms) within ``[start_s, end_s)``, or None if there is none."""
+    lo, hi = int(start_s * 1000), int(end_s * 1000)
+    first, last = writer.db.conn.execute(
+        "SELECT min(a), max(b) FROM ("
+        " SELECT min(ts_ms) AS a, max(ts_ms) AS b FROM samples WHERE ts_ms >= ?1 AND ts_ms < ?2"
+        " UNION ALL SELECT max(min(first_ms), ?1), min(max(last_ms), ?2 - 1) FROM sample_blocks"
+        "  WHERE last_ms >= ?1 AND first_ms < ?2)", (lo, hi)).fetchone()
+    return None if first is None else (first, last)

@@ -11,7 +11,7 @@ import pytest
 from energymon.history_prep import PreparedHistory
 from energymon.history_process import ChunkDone, Finished, HistoryProcess, HistoryProcessError, prepared_days
 
-START_S = 1_717_171_200.0 + 5 * 3600 + 17  # 2024-05-31 21:00:17 local Shanghai: the span crosses UTC midnights
+START_S = 1_717_171_200.0 + 5 * 3600 + 17  # 2024-05-31 21:00:17 UTC: the spans cross UTC midnights
 
 
 def test_child_sends_what_prepared_days_makes_in_process(demo_config):
@@ -54,3 +54,35 @@ def test_a_failure_in_the_child_is_raised_in_the_parent(demo_config):
     with HistoryProcess(demo_config, START_S, START_S - 10, seed=1) as process:  # an empty span: the generator refuses
         with pytest.raises(HistoryProcessError, match="end_s .* must be after start_s"):
             list(process.messages())
+
+
+# -- simulate --backfill-days into a database (energymon.backfill_runner.backfill_database) --------------------
+
+def test_backfill_refuses_a_span_the_database_already_holds(tmp_path, demo_config):
+    """A second history over stored samples would interleave with them, its counters restarting from the
+    seed's: refused with the span named, nothing written. A span before the stored data is fine."""
+    from energymon.backfill_runner import backfill_database
+    from energymon.queries import StoreReader
+    from energymon.store import StoreError
+
+    db = tmp_path / "h.db"
+    end_s = START_S + 86_400
+
+    def backfill(days: float, end: float):
+        return backfill_database(demo_config, db, days, 1, tmp_path / "state.json", end_s=end,
+                                 report=lambda line: None)
+
+    def stored() -> int:
+        reader = StoreReader(db)
+        try:
+            return reader.sample_count()
+        finally:
+            reader.close()
+
+    first = backfill(0.25, end_s)
+    assert stored() == first.samples > 0
+    with pytest.raises(StoreError, match=r"already holds samples in the span to fill \(2024-06-01 .* UTC\)"):
+        backfill(0.25, end_s + 3600)
+    assert stored() == first.samples
+    earlier = backfill(0.25, end_s - 0.25 * 86_400 - 60)  # ends a minute before the first stored poll
+    assert stored() == first.samples + earlier.samples
