@@ -293,3 +293,7 @@ def test_overview_with_the_demo_running(qtbot, demo_window):
     overview.retranslate()
     assert [t.value_text for t in energy_tiles] == before
     assert np.all([t.title_label.text() for t in energy_tiles])
+    # The status bar reports the first-start history (written by the history process) once it is complete.
+    qtbot.waitUntil(lambda: ctx.backfill is not None and not ctx.backfill.running, timeout=60_000)
+    assert ctx.backfill.error is None and ctx.backfill.samples > 0
+    qtbot.waitUntil(lambda: window.history_label.text().startswith("History: 0.5 days, "), timeout=5_000)

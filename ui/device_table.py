@@ -19,19 +19,13 @@ from drivers.quantities import QUANTITIES, Kind, Role
 from energymon.live import Reading, is_fresh
 from energymon.site import DeviceInfo
 from ui import format as fmt
+from ui.format import fill
 
 KEY_QUANTITY = {Role.PV: "yield_wh", Role.STORAGE: "soc_pct", Role.LOAD: "consumed_wh", Role.GRID: "imported_wh"}
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("DeviceTableModel", text)
-
-
-def fill(text: str, *args: object) -> str:
-    """Qt-style placeholders: %1, %2, ... replaced by ``args`` (a translated sentence keeps its own order)."""
-    for number in range(len(args), 0, -1):
-        text = text.replace(f"%{number}", str(args[number - 1]))
-    return text
 
 
 # -- poll counts ----------------------------------------------------------------------------

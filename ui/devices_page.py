@@ -22,9 +22,9 @@ from energymon.register_probe import IdentityResult
 from energymon.site import DeviceInfo
 from ui.context import AppContext
 from ui.device_table import (
-    ROLE_TEXT, STATUS_COLOURS, STATUS_TEXT, DeviceTableModel, PollCounter, QuantityTableModel, Row, fill,
-    status_key,
+    ROLE_TEXT, STATUS_COLOURS, STATUS_TEXT, DeviceTableModel, PollCounter, QuantityTableModel, Row, status_key,
 )
+from ui.format import fill
 from ui.page import Page
 from ui.register_inspector import BackgroundCalls, RegisterInspector
 

@@ -1,6 +1,8 @@
-"""Number formatting for the GUI: display units only (stored values stay in W, Wh)."""
+"""Text formatting for the GUI: numbers in display units (stored values stay in W, Wh), sentence placeholders."""
 
 from __future__ import annotations
+
+import re
 
 
 def kw(power_w: float | None, decimals: int = 1) -> str:
@@ -17,3 +19,13 @@ def pct(value: float | None) -> str:
 
 def number(value: float | None, decimals: int = 1) -> str:
     return "—" if value is None else f"{value:,.{decimals}f}"
+
+
+def fill(template: str, *values: object) -> str:
+    """Put ``values`` into the ``%1``, ``%2``, ... of a translated sentence, in one pass (as QString.arg).
+
+    A translation keeps the placeholders in its own order; a value that itself contains ``%1`` is not
+    substituted again.
+    """
+    return re.sub(r"%(\d)", lambda m: str(values[int(m.group(1)) - 1]) if 0 < int(m.group(1)) <= len(values)
+                  else m.group(0), template)

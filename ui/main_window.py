@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 from energymon.config import Config
 from energymon.live import Reading
 from energymon.site import SiteInfo
-from energymon.summary import backfill_line
 from ui.context import AppContext
 from ui.devices_page import DevicesPage
 from ui.events_page import EventsPage
+from ui.format import fill
 from ui.overview_page import OverviewPage
 from ui.page import Page
 from ui.reports_page import ReportsPage
@@ -170,11 +170,22 @@ class MainWindow(QMainWindow):
         if self.ctx.site is not None:
             self.clock_label.setText(datetime.now(self.ctx.site.tz).strftime("%Y-%m-%d %H:%M:%S %Z"))
         if self.ctx.backfill is not None:
-            text = backfill_line(self.ctx.backfill)
+            text = self._history_text(self.ctx.backfill)
             if text != self.history_label.text():
                 self.history_label.setText(text)
                 if not self.ctx.backfill.running:
                     self.overview.request_db()  # the history is complete: redraw with it
+
+    def _history_text(self, status) -> str:
+        """The status bar's line about the demo's first-start history (energymon.demo.BackfillStatus)."""
+        if status.error:
+            return fill(self.tr("History: %1"), status.error)  # the detail comes from the demo, in English
+        if status.running:
+            return fill(self.tr("History: %1 % (%2 of %3 days), %4 samples written so far"),
+                        f"{status.share_done * 100:.0f}", f"{status.share_done * status.days:.0f}",
+                        f"{status.days:g}", f"{status.samples:,}")
+        return fill(self.tr("History: %1 days, %2 samples, written in %3 s"),
+                    f"{status.days:g}", f"{status.samples:,}", f"{status.seconds:.0f}")
 
     # -- settings -----------------------------------------------------------------------
     def _restore_layout(self) -> None:

@@ -27,7 +27,7 @@ from drivers.link import LinkSettings, ReadError
 from energymon import register_probe
 from energymon.register_probe import MAX_ADDRESS, MAX_REGISTERS, TABLES, ProbeRequest, ProbeResult, ProbeRow
 from ui.context import AppContext
-from ui.device_table import fill
+from ui.format import fill
 
 OTHER_ADDRESS = ""  # the connection combo's entry for an address typed by hand
 CUSTOM_TRANSPORTS = ("tcp", "rtu-over-tcp")

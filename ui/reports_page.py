@@ -12,7 +12,6 @@ tests).
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -35,6 +34,7 @@ from energymon.report_csv import write_report
 from energymon.store import StoreError
 from ui import i18n
 from ui.context import AppContext
+from ui.format import fill
 from ui.page import Page
 
 FORMATS = ("pdf", "xlsx", "csv")
@@ -51,12 +51,6 @@ PRIMARY_BUTTON = ("QPushButton { background: #2b6cb0; color: white; font-weight:
 
 
 # -- plain functions (no Qt): what the page asks for ---------------------------------------------
-
-def fill(template: str, *values: object) -> str:
-    """Put ``values`` into the ``%1``, ``%2``, ... of a translated sentence, in one pass (as QString.arg)."""
-    return re.sub(r"%(\d)", lambda m: str(values[int(m.group(1)) - 1]) if 0 < int(m.group(1)) <= len(values)
-                  else m.group(0), template)
-
 
 def months_with_data(reader: StoreReader) -> list[str]:
     """``YYYY-MM`` of every month (site time zone) with at least one day of data, newest first.

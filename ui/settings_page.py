@@ -22,7 +22,7 @@ from energymon import carbon
 from ui import i18n
 from ui.context import AppContext
 from ui.page import Page
-from ui.reports_page import fill
+from ui.format import fill
 
 SETTINGS_LANGUAGE = "ui/language"
 CARD_STYLE = ("#card { background: #ffffff; border: 1px solid #d5dbe3; border-radius: 6px; }"
