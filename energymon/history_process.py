@@ -12,8 +12,10 @@ threads must not fork) runs :func:`prepared_days` and puts on a bounded queue,
 in order: per chunk (a day) one :class:`~energymon.history_prep.PreparedHistory`
 per device, then a :class:`ChunkDone`; at the end a :class:`Finished` with the
 park's final state, or a :class:`Failed` with the error. It writes nothing
-itself, so stopping it at any moment is safe. It runs at a lower CPU priority
-(POSIX nice) than the parent: history is background work.
+itself, so stopping it at any moment is safe. It runs at the lowest CPU
+priority (POSIX nice 19; not lowered on Windows): history is background work,
+and on two cores a child at normal priority still stretched GUI paints past
+100 ms (benchmarks/bench_gui_lag.py: max 82-123 ms at nice 5, 49-64 ms at 19).
 """
 
 from __future__ import annotations
