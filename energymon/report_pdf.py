@@ -564,7 +564,7 @@ def costs_section(costs: Costs | None, text: dict[str, str], st: _Styles, width:
     if costs is None:
         return []
     money = f" [{costs.currency}]"
-    rows: list[list[Any]] = [[_p(text["period"], st.cell_head), _p(text["import_kwh"], st.cell_head_right),
+    rows: list[list[Any]] = [[_p(text["tariff_period"], st.cell_head), _p(text["import_kwh"], st.cell_head_right),
                               _p(text["cost"] + money, st.cell_head_right)]]
     for period, (kwh, cost) in costs.by_period.items():
         rows.append([_p(text.get("period." + period, period), st.cell), _p(fmt_num(kwh, 1), st.cell_right),

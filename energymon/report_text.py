@@ -238,7 +238,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "costs": ("Costs on the time-of-use tariff", "分时电价电费"),
     "sheet_costs": ("Costs", "电费"),
     "tariff": ("Tariff", "电价"),
-    "period": ("Period", "时段"),
+    "tariff_period": ("Tariff period", "时段"),
     "period.sharp": ("Sharp peak", "尖峰"),
     "period.peak": ("Peak", "高峰"),
     "period.flat": ("Flat", "平段"),

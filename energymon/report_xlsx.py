@@ -255,7 +255,7 @@ def _costs_sheet(ws: Worksheet, report: MonthReport, text: dict[str, str]) -> No
     money = f"[{costs.currency}]"
     _put(ws, 1, 1, text["tariff"])
     _put(ws, 1, 2, costs.tariff_name or "-")
-    _header(ws, 3, 1, [text["period"], text["import_kwh"], f"{text['cost']} {money}"])
+    _header(ws, 3, 1, [text["tariff_period"], text["import_kwh"], f"{text['cost']} {money}"])
     row = 4
     for period, (kwh, cost) in costs.by_period.items():
         _put(ws, row, 1, text.get("period." + period, period))

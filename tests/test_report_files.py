@@ -134,6 +134,23 @@ def test_every_label_is_translated() -> None:
     assert LANGUAGES == ("en", "zh")
 
 
+def test_no_label_key_is_written_twice() -> None:
+    """A repeated key in the label table silently replaces the first label (it once turned the summary's
+    "Report period" into the tariff table's "Period")."""
+    import ast
+    import inspect
+
+    import energymon.report_text as report_text
+
+    tree = ast.parse(inspect.getsource(report_text))
+    tables = [node.value for node in ast.walk(tree) if isinstance(node, (ast.Assign, ast.AnnAssign))
+              and isinstance(node.value, ast.Dict)]
+    assert tables
+    for table in tables:
+        keys = [k.value for k in table.keys if isinstance(k, ast.Constant)]
+        assert len(keys) == len(set(keys)), sorted({k for k in keys if keys.count(k) > 1})
+
+
 def test_number_formats() -> None:
     assert fmt_num(1234567.891, 1) == "1,234,567.9"
     assert fmt_num(-0.04, 1) == "0.0"
@@ -193,6 +210,7 @@ def test_xlsx_summary_devices_events(xlsx: tuple[str, Path], report: MonthReport
     total = report_rows(report)[-1]
     assert summary[text["pv"]][0] == float(total["pv_kwh"])
     assert summary[text["site"]][0] == report.site_name
+    assert summary[{"en": "Report period", "zh": "报告期"}[lang]][0].startswith("2026-10-01")
     assert summary[text["peak_demand"]][0] == pytest.approx(2345.678)
     assert summary[text["peak_demand_at"]][0] == datetime(2026, 10, 3, 10, 15)
     assert summary[text["emission_factor"]][0] == 0.5543
@@ -350,6 +368,7 @@ def test_costs_appear_in_the_pdf_and_the_xlsx(report: MonthReport, tmp_path: Pat
     sheet = load_workbook(tmp_path / "c.xlsx")[labels(lang)["sheet_costs"]]
     values = [c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, (int, float))]
     assert 3600.0 in values and 900.0 in values and 7000.0 in values  # numbers, not text
+    assert {"en": "Tariff period", "zh": "时段"}[lang] in [c for row in sheet.iter_rows(values_only=True) for c in row]
     write_report_pdf(report, tmp_path / "none.pdf", lang)  # without a tariff: no cost section
     plain = "".join(page.extract_text() for page in PdfReader(str(tmp_path / "none.pdf")).pages)
     assert "Test tariff" not in plain
