@@ -9,11 +9,8 @@ import os
 import re
 import signal
 import subprocess
-import sys
-import time
 import tomllib
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
