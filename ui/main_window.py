@@ -21,6 +21,7 @@ from energymon.live import Reading
 from energymon.site import SiteInfo
 from ui.context import AppContext
 from ui.devices_page import DevicesPage
+from ui.elided_label import ElidedLabel
 from ui.events_page import EventsPage
 from ui.format import fill
 from ui.overview_page import OverviewPage
@@ -98,7 +99,7 @@ class MainWindow(QMainWindow):
         body.addWidget(self.stack, 1)
         outer.addLayout(body, 1)
         self.setCentralWidget(root)
-        self.status_label = QLabel("")
+        self.status_label = ElidedLabel("")
         self.statusBar().addWidget(self.status_label, 1)
         self.history_label = QLabel("")
         self.statusBar().addPermanentWidget(self.history_label)
