@@ -32,10 +32,9 @@ from energymon.store import SampleBatch, StoreWriter
 from support import record_hand_site
 from ui import i18n
 from ui.context import AppContext
+from ui.format import fill
 from ui.main_window import PAGES, MainWindow
-from ui.reports_page import (
-    ReportsPage, default_file_name, default_month, fill, last_complete_month, months_with_data,
-)
+from ui.reports_page import ReportsPage, default_file_name, default_month, last_complete_month, months_with_data
 from ui.settings_page import SettingsPage
 
 ZONE = ZoneInfo("Asia/Shanghai")

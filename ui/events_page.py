@@ -38,6 +38,7 @@ from energymon.event_log import COLLECTOR, IMPLAUSIBLE, IMPLAUSIBLE_WINDOW_MIN, 
 from energymon.store import Ack, StoreError
 from energymon.summary import local_midnight_ms
 from ui.context import AppContext
+from ui.format import fill
 from ui.page import Page
 
 REFRESH_MS = 10_000  # events and alarms are read again this often
@@ -279,8 +280,8 @@ class AckDialog(QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Acknowledge events"))
-        self.message.setText(self.tr("Acknowledge %1 selected events? The name and the time are stored with "
-                                     "each of them.").replace("%1", str(self.count)))
+        self.message.setText(fill(self.tr("Acknowledge %1 selected events? The name and the time are stored with "
+                                     "each of them."), str(self.count)))
         self.by_label.setText(self.tr("Acknowledged by:"))
         self.note_label.setText(self.tr("Note (optional):"))
 
@@ -409,15 +410,14 @@ class EventsPage(Page):
         device = alarm.device_id
         if alarm.kind == event_log.OFFLINE:
             if alarm.reason == "never":
-                return self.tr("%1 is offline: no reading since the start.").replace("%1", device)
+                return fill(self.tr("%1 is offline: no reading since the start."), device)
             if alarm.reason == "stale":
-                return (self.tr("%1 is offline: no fresh reading since %2.")
-                        .replace("%1", device).replace("%2", self._time(alarm.since_ms)))
+                return fill(self.tr("%1 is offline: no fresh reading since %2."), device, self._time(alarm.since_ms))
             if alarm.detail:
-                return (self.tr("%1 is offline: the last poll at %2 failed (%3).")
-                        .replace("%1", device).replace("%2", self._time(alarm.since_ms)).replace("%3", alarm.detail))
-            return (self.tr("%1 is offline: the last poll at %2 got no answer.")
-                    .replace("%1", device).replace("%2", self._time(alarm.since_ms)))
+                return fill(self.tr("%1 is offline: the last poll at %2 failed (%3)."), device,
+                            self._time(alarm.since_ms), alarm.detail)
+            return fill(self.tr("%1 is offline: the last poll at %2 got no answer."), device,
+                        self._time(alarm.since_ms))
         texts = {
             event_log.SOC_LOW: self.tr("%1: state of charge %2 % is below %3 %."),
             event_log.SOC_HIGH: self.tr("%1: state of charge %2 % is above %3 %."),
@@ -425,22 +425,20 @@ class EventsPage(Page):
             event_log.TEMPERATURE_HIGH: self.tr("%1: temperature %2 °C is above %3 °C."),
         }
         if alarm.kind in texts:
-            return (texts[alarm.kind].replace("%1", device).replace("%2", f"{alarm.value:.0f}")
-                    .replace("%3", f"{alarm.limit:g}"))
-        return (self.tr("%1: implausible %2 rejected at %3 (%4 unacknowledged events).")
-                .replace("%1", device).replace("%2", alarm.detail or "?").replace("%3", self._time(alarm.since_ms))
-                .replace("%4", str(len(alarm.event_ids))))
+            return fill(texts[alarm.kind], device, f"{alarm.value:.0f}", f"{alarm.limit:g}")
+        return fill(self.tr("%1: implausible %2 rejected at %3 (%4 unacknowledged events)."), device,
+                    alarm.detail or "?", self._time(alarm.since_ms), str(len(alarm.event_ids)))
 
     def alarm_short(self, alarm: Alarm) -> str:
         """One alarm in a few words (the header line)."""
         device = alarm.device_id
         if alarm.kind == event_log.OFFLINE:
-            return self.tr("%1 offline").replace("%1", device)
+            return fill(self.tr("%1 offline"), device)
         if alarm.kind in (event_log.SOC_LOW, event_log.SOC_HIGH):
-            return self.tr("%1 SoC %2 %").replace("%1", device).replace("%2", f"{alarm.value:.0f}")
+            return fill(self.tr("%1 SoC %2 %"), device, f"{alarm.value:.0f}")
         if alarm.kind in (event_log.TEMPERATURE_LOW, event_log.TEMPERATURE_HIGH):
-            return self.tr("%1 %2 °C").replace("%1", device).replace("%2", f"{alarm.value:.0f}")
-        return self.tr("%1 implausible %2").replace("%1", device).replace("%2", alarm.detail or "?")
+            return fill(self.tr("%1 %2 °C"), device, f"{alarm.value:.0f}")
+        return fill(self.tr("%1 implausible %2"), device, alarm.detail or "?")
 
     def alarm_summary(self, alarms: list[Alarm]) -> str:
         """The header line: "2 active alarms: inv-a1 offline, bess-1 SoC 99 %" ("" if there are none)."""
@@ -448,11 +446,11 @@ class EventsPage(Page):
             return ""
         names = self.tr(", ").join(self.alarm_short(a) for a in alarms[:HEADER_ALARMS])  # zh: "、"
         if len(alarms) == 1:
-            return self.tr("1 active alarm: %1").replace("%1", names)
+            return fill(self.tr("1 active alarm: %1"), names)
         if len(alarms) > HEADER_ALARMS:
-            return (self.tr("%1 active alarms: %2 and %3 more").replace("%1", str(len(alarms)))
-                    .replace("%2", names).replace("%3", str(len(alarms) - HEADER_ALARMS)))
-        return self.tr("%1 active alarms: %2").replace("%1", str(len(alarms))).replace("%2", names)
+            return fill(self.tr("%1 active alarms: %2 and %3 more"), str(len(alarms)), names,
+                        str(len(alarms) - HEADER_ALARMS))
+        return fill(self.tr("%1 active alarms: %2"), str(len(alarms)), names)
 
     def _time(self, ts_ms: int | None) -> str:
         if ts_ms is None or self.ctx.site is None:
@@ -461,16 +459,16 @@ class EventsPage(Page):
 
     def _update_status(self) -> None:
         if self._error is not None:
-            text = self.tr("Reading the events failed: %1").replace("%1", self._error)
+            text = fill(self.tr("Reading the events failed: %1"), self._error)
         elif self.last_view is None or self.last_view.rows is None:
             text = self.tr("Reading the events…") if self.ctx.site is not None else self.tr("Waiting for the site…")
         elif len(self.last_view.rows) >= self.last_view.query.limit:
-            text = (self.tr("Showing the newest %1 events; narrow the filters to see older ones.")
-                    .replace("%1", str(len(self.last_view.rows))))
+            text = fill(self.tr("Showing the newest %1 events; narrow the filters to see older ones."),
+                        str(len(self.last_view.rows)))
         else:
-            text = self.tr("%1 events.").replace("%1", str(len(self.last_view.rows)))
+            text = fill(self.tr("%1 events."), str(len(self.last_view.rows)))
         if self._ack_error is not None:
-            text += "   " + self.tr("Acknowledging failed: %1").replace("%1", self._ack_error)
+            text += "   " + fill(self.tr("Acknowledging failed: %1"), self._ack_error)
         self.status_label.setText(text)
 
     # -- reading ------------------------------------------------------------------------------

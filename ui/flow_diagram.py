@@ -22,6 +22,8 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from ui.format import fill
+
 BUS = "bus"
 NODES = ("pv", "storage", "grid", "loads")
 # +1: positive power flows from the node into the bus; -1: from the bus into the node.
@@ -256,7 +258,7 @@ class FlowDiagram(QWidget):
                          Qt.AlignLeft | Qt.AlignVCenter, format_power(value))
         state = self.states.get(node, "")
         if node == "storage" and self.soc_pct is not None:
-            state = self.tr("%1 · SoC %2 %").replace("%1", state).replace("%2", f"{self.soc_pct:.0f}")
+            state = fill(self.tr("%1 · SoC %2 %"), state, f"{self.soc_pct:.0f}")
         painter.setPen(title_colour)
         painter.setFont(self._fitting_font(state, inner.width(), 10.5, 8))
         state_rect = QRectF(inner.left(), inner.top() + line_h * 2.3, inner.width(), line_h)

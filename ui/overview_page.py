@@ -24,6 +24,7 @@ from energymon.overview_energy import OverviewEnergy, PeriodEnergy, late_start_m
 from energymon.summary import local_midnight_ms
 from ui.context import AppContext
 from ui.flow_diagram import ZERO_W, FlowDiagram
+from ui.format import fill
 from ui.page import Page
 from ui.tiles import Tile
 from ui.time_plot import time_plot
@@ -238,12 +239,11 @@ class OverviewPage(Page):
             return
         totals = site_totals(site.roles, self.ctx.readings, self.ctx.now_ms())
         pv = totals.pv_w
-        self.tile_pv.set_value(kw(pv.value), self.tr("%1 of %2 inverters reporting")
-                               .replace("%1", str(pv.reporting)).replace("%2", str(pv.expected)))
+        self.tile_pv.set_value(kw(pv.value), fill(self.tr("%1 of %2 inverters reporting"), str(pv.reporting),
+                                                  str(pv.expected)))
         load = totals.load_w
         if load.expected and load.value is not None:
-            load_detail = self.tr("Balance of PV, storage and grid. Metered loads: %1 kW.").replace(
-                "%1", kw(load.value))
+            load_detail = fill(self.tr("Balance of PV, storage and grid. Metered loads: %1 kW."), kw(load.value))
         elif load.expected:
             load_detail = self.tr("Balance of PV, storage and grid. Metered loads: incomplete.")
         else:
@@ -263,13 +263,13 @@ class OverviewPage(Page):
             self.tile_storage.set_value("—", self.tr("No fresh storage reading."))
         elif storage.value <= -ZERO_W:
             self.tile_storage.set_value(kw(-storage.value), self.tr("Charging.") if soc is None else
-                                        self.tr("Charging. SoC %1 %").replace("%1", soc))
+                                        fill(self.tr("Charging. SoC %1 %"), soc))
         elif storage.value >= ZERO_W:
             self.tile_storage.set_value(kw(storage.value), self.tr("Discharging.") if soc is None else
-                                        self.tr("Discharging. SoC %1 %").replace("%1", soc))
+                                        fill(self.tr("Discharging. SoC %1 %"), soc))
         else:
             self.tile_storage.set_value(kw(0.0), self.tr("Idle.") if soc is None else
-                                        self.tr("Idle. SoC %1 %").replace("%1", soc))
+                                        fill(self.tr("Idle. SoC %1 %"), soc))
 
         grid = totals.grid_w.value
         if grid is None:
@@ -294,7 +294,7 @@ class OverviewPage(Page):
         if late is not None:
             local = datetime.fromtimestamp(late / 1000, timezone.utc).astimezone(site.tz)
             stamp = local.strftime("%H:%M") if which == "today" else local.strftime("%m-%d %H:%M")
-            return self.tr("Since %1 (first data), from counters.").replace("%1", stamp)
+            return fill(self.tr("Since %1 (first data), from counters."), stamp)
         return {"today": self.tr("Since 00:00 local time, from counters."),
                 "month": self.tr("Since the 1st, 00:00 local time, from counters."),
                 "year": self.tr("Since 1 January, 00:00 local time, from counters.")}[which]
@@ -305,8 +305,7 @@ class OverviewPage(Page):
         if not missing:
             return ""
         counted = period.counted.get("pv_wh", 0)
-        return " " + self.tr("%1 of %2 inverters have data.").replace("%1", str(counted)).replace(
-            "%2", str(counted + missing))
+        return " " + fill(self.tr("%1 of %2 inverters have data."), str(counted), str(counted + missing))
 
     def refresh_energy(self) -> None:
         site = self.ctx.site
@@ -337,13 +336,12 @@ class OverviewPage(Page):
         if share is not None:
             detail = self.tr("(Consumption − import) ÷ consumption, since 00:00, from counters.")
             if late_start_ms(today) is not None:
-                detail = self.tr("(Consumption − import) ÷ consumption. %1").replace("%1", self._since(today, "today"))
-            tooltip = self.tr("Today: consumption %1 kWh, grid import %2 kWh.").replace(
-                "%1", number(today.consumption_wh / 1000)).replace("%2", number(today.flows.grid_import_wh / 1000))
+                detail = fill(self.tr("(Consumption − import) ÷ consumption. %1"), self._since(today, "today"))
+            tooltip = fill(self.tr("Today: consumption %1 kWh, grid import %2 kWh."),
+                           number(today.consumption_wh / 1000), number(today.flows.grid_import_wh / 1000))
             guessed = sorted({d for ids in today.estimated.values() for d in ids})
             if guessed:
-                tooltip += "\n" + self.tr("Estimated from power (no energy counters): %1.").replace(
-                    "%1", ", ".join(guessed))
+                tooltip += "\n" + fill(self.tr("Estimated from power (no energy counters): %1."), ", ".join(guessed))
         elif today.first_ts_ms is None:
             detail, tooltip = self._since(today, "today"), ""
         else:
@@ -352,25 +350,23 @@ class OverviewPage(Page):
         self.tile_self_sufficiency.set_value(number(share), detail, tooltip)
 
         factor = f"{e.emission_factor_kg_per_kwh:g}"
-        source = self.tr("Grid emission factor %1 kg CO₂/kWh: %2").replace("%1", factor).replace(
-            "%2", site.emission_factor_source)
+        source = fill(self.tr("Grid emission factor %1 kg CO₂/kWh: %2"), factor, site.emission_factor_source)
         co2_tiles = {"today": (self.tile_co2_today, 1.0, self.tr("Today's PV energy × %1 kg/kWh.")),
                      "month": (self.tile_co2_month, 1000.0, self.tr("This month's PV energy × %1 kg/kWh.")),
                      "year": (self.tile_co2_year, 1000.0, self.tr("This year's PV energy × %1 kg/kWh."))}
         for which, (tile, per_unit_kg, text) in co2_tiles.items():
             co2 = periods[which].avoided_co2_kg
-            tile.set_value(number(None if co2 is None else co2 / per_unit_kg), text.replace("%1", factor), source)
+            tile.set_value(number(None if co2 is None else co2 / per_unit_kg), fill(text, factor), source)
 
         if e.coal_kgce_per_kwh is None:
             self.tile_coal_year.set_value("—", self.tr("No coal factor available."))
         else:
             month_coal = e.month.coal_saved_kgce
-            detail = self.tr("This year's PV energy × %1 kgce/kWh. This month: %2 tce.").replace(
-                "%1", f"{e.coal_kgce_per_kwh:g}").replace("%2", number(None if month_coal is None else
-                                                                        month_coal / 1000))
+            detail = fill(self.tr("This year's PV energy × %1 kgce/kWh. This month: %2 tce."),
+                          f"{e.coal_kgce_per_kwh:g}", number(None if month_coal is None else month_coal / 1000))
             coal = e.year.coal_saved_kgce
             self.tile_coal_year.set_value(number(None if coal is None else coal / 1000), detail,
-                                          self.tr("Coal factor: %1").replace("%1", e.coal_source))
+                                          fill(self.tr("Coal factor: %1"), e.coal_source))
 
     def shutdown(self) -> None:
         self._chart_timer.stop()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from energymon.trend_series import Channel, Series, channels, series, write_csv
 from ui.context import AppContext
+from ui.format import fill
 from ui.page import Page
 from ui.time_plot import time_plot
 
@@ -483,18 +484,18 @@ class TrendsPage(Page):
             return self.tr("raw counter readings") if s.kind == "counter" else self.tr("raw samples")
         if s.statistic == "delta":
             if merged:
-                return self.tr("energy counted per %1 days").replace("%1", str(days))
+                return fill(self.tr("energy counted per %1 days"), str(days))
             return {"1min": self.tr("energy counted per minute"), "15min": self.tr("energy counted per 15 minutes"),
                     "1h": self.tr("energy counted per hour"), "1d": self.tr("energy counted per day")}[s.source]
         if s.statistic == "last":
             if merged:
-                return self.tr("counter readings, the last of every %1 days").replace("%1", str(days))
+                return fill(self.tr("counter readings, the last of every %1 days"), str(days))
             return {"1min": self.tr("counter readings, the last of each minute"),
                     "15min": self.tr("counter readings, the last of each 15 minutes"),
                     "1h": self.tr("counter readings, the last of each hour"),
                     "1d": self.tr("counter readings, the last of each day")}[s.source]
         if merged:
-            return self.tr("averages over %1 days with their minimum and maximum").replace("%1", str(days))
+            return fill(self.tr("averages over %1 days with their minimum and maximum"), str(days))
         return {"1min": self.tr("1-minute averages with their minimum and maximum"),
                 "15min": self.tr("15-minute averages with their minimum and maximum"),
                 "1h": self.tr("hourly averages with their minimum and maximum"),
@@ -504,7 +505,7 @@ class TrendsPage(Page):
         if self.ctx.site is None:
             text = self.tr("Waiting for the site…")
         elif self._error is not None:
-            text = self.tr("Could not read the database: %1").replace("%1", self._error)
+            text = fill(self.tr("Could not read the database: %1"), self._error)
         elif not self.channels:
             text = self.tr("No data stored yet.")
         elif self._loading and self.series is None:
@@ -516,16 +517,15 @@ class TrendsPage(Page):
             if shown == 0:
                 text = self.tr("No data of this quantity in the time shown.")
             else:
-                text = (self.tr("Showing %1: %2 points in view.").replace("%1", self.source_text(self.series))
-                        .replace("%2", f"{shown:,}"))
+                text = fill(self.tr("Showing %1: %2 points in view."), self.source_text(self.series), f"{shown:,}")
                 if self.series.source != "raw":
                     text += " " + self.tr("Zoom in for finer detail.")
             if self._loading:
                 text += " " + self.tr("Reading…")
         if self.last_export is not None:
             path, error = self.last_export
-            text += " " + (self.tr("Saved %1.").replace("%1", path) if not error else
-                           self.tr("Could not save %1: %2").replace("%1", path).replace("%2", error))
+            text += " " + (fill(self.tr("Saved %1."), path) if not error else
+                           fill(self.tr("Could not save %1: %2"), path, error))
         self.status_text = text
         self.status_label.setText(text)
 
@@ -534,8 +534,7 @@ class TrendsPage(Page):
         if site is not None:
             minutes = -int(self.axis.utcOffset or 0) // 60  # the offset the axis uses (middle of the view)
             utc = f"{'+' if minutes >= 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-            self.plot.setLabel("bottom", self.tr("Local time (%1, UTC%2)").replace("%1", site.timezone)
-                               .replace("%2", utc))
+            self.plot.setLabel("bottom", fill(self.tr("Local time (%1, UTC%2)"), site.timezone, utc))
         channel = self.current_channel()
         if channel is None:
             self.plot.setLabel("left", "")
@@ -596,18 +595,17 @@ class TrendsPage(Page):
                     index = i
         if index is None:
             moment = datetime.fromtimestamp(x_ms / 1000, timezone.utc).astimezone(self.ctx.site.tz)
-            text = self.tr("%1: no data").replace("%1", moment.strftime("%Y-%m-%d %H:%M"))
+            text = fill(self.tr("%1: no data"), moment.strftime("%Y-%m-%d %H:%M"))
         else:
             when = self._time_text(int(s.ts_ms[index]), s.bucket_ms)
             value = format_value(float(s.mean[index]), "Wh" if s.statistic == "delta" else unit)
             if s.statistic == "mean":
-                text = (self.tr("%1\nmean %2, min %3, max %4").replace("%1", when).replace("%2", value)
-                        .replace("%3", format_value(float(s.min[index]), unit))
-                        .replace("%4", format_value(float(s.max[index]), unit)))
+                text = fill(self.tr("%1\nmean %2, min %3, max %4"), when, value,
+                            format_value(float(s.min[index]), unit), format_value(float(s.max[index]), unit))
             elif s.statistic == "delta":
-                text = self.tr("%1\n%2 counted in this interval").replace("%1", when).replace("%2", value)
+                text = fill(self.tr("%1\n%2 counted in this interval"), when, value)
             elif s.statistic == "last":
-                text = self.tr("%1\ncounter reading %2").replace("%1", when).replace("%2", value)
+                text = fill(self.tr("%1\ncounter reading %2"), when, value)
             else:
                 text = f"{when}\n{value}"  # a raw sample: its time and value, nothing to translate
         self.cursor_text = text

@@ -4,22 +4,22 @@
 <context>
     <name>AckDialog</name>
     <message>
-        <location filename="../events_page.py" line="281"/>
+        <location filename="../events_page.py" line="282"/>
         <source>Acknowledge events</source>
         <translation>确认事件</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="282"/>
+        <location filename="../events_page.py" line="283"/>
         <source>Acknowledge %1 selected events? The name and the time are stored with each of them.</source>
         <translation>确认所选的 %1 个事件？确认人和时间将随每个事件一起保存。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="284"/>
+        <location filename="../events_page.py" line="285"/>
         <source>Acknowledged by:</source>
         <translation>确认人：</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="285"/>
+        <location filename="../events_page.py" line="286"/>
         <source>Note (optional):</source>
         <translation>备注（可选）：</translation>
     </message>
@@ -395,112 +395,112 @@
 <context>
     <name>EventTableModel</name>
     <message>
-        <location filename="../events_page.py" line="110"/>
+        <location filename="../events_page.py" line="111"/>
         <source>info</source>
         <translation>信息</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="111"/>
+        <location filename="../events_page.py" line="112"/>
         <source>warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="112"/>
+        <location filename="../events_page.py" line="113"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="114"/>
+        <location filename="../events_page.py" line="115"/>
         <source>collector</source>
         <translation>采集器</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="117"/>
+        <location filename="../events_page.py" line="118"/>
         <source>Collector started</source>
         <translation>采集器已启动</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="118"/>
+        <location filename="../events_page.py" line="119"/>
         <source>Collector stopped</source>
         <translation>采集器已停止</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="119"/>
+        <location filename="../events_page.py" line="120"/>
         <source>Device offline</source>
         <translation>设备离线</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="120"/>
+        <location filename="../events_page.py" line="121"/>
         <source>Device degraded</source>
         <translation>设备降级</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="121"/>
+        <location filename="../events_page.py" line="122"/>
         <source>Device recovered</source>
         <translation>设备已恢复</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="122"/>
+        <location filename="../events_page.py" line="123"/>
         <source>Device complete again</source>
         <translation>设备数据恢复完整</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="123"/>
+        <location filename="../events_page.py" line="124"/>
         <source>Implausible value</source>
         <translation>不合理数值</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="124"/>
+        <location filename="../events_page.py" line="125"/>
         <source>SunSpec discovered</source>
         <translation>已识别 SunSpec</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="125"/>
+        <location filename="../events_page.py" line="126"/>
         <source>Store maintenance failed</source>
         <translation>数据库维护失败</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="126"/>
+        <location filename="../events_page.py" line="127"/>
         <source>Counter wrapped</source>
         <translation>计数器回绕</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="127"/>
+        <location filename="../events_page.py" line="128"/>
         <source>Counter reset</source>
         <translation>计数器复位</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="128"/>
+        <location filename="../events_page.py" line="129"/>
         <source>Meter replaced</source>
         <translation>电表已更换</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="177"/>
+        <location filename="../events_page.py" line="178"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="178"/>
+        <location filename="../events_page.py" line="179"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="179"/>
+        <location filename="../events_page.py" line="180"/>
         <source>Severity</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="181"/>
+        <location filename="../events_page.py" line="182"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="182"/>
+        <location filename="../events_page.py" line="183"/>
         <source>Detail</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="183"/>
+        <location filename="../events_page.py" line="184"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
@@ -508,92 +508,92 @@
 <context>
     <name>EventsPage</name>
     <message>
-        <location filename="../events_page.py" line="381"/>
+        <location filename="../events_page.py" line="382"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="384"/>
+        <location filename="../events_page.py" line="385"/>
         <source>Active alarms</source>
         <translation>当前告警</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="385"/>
+        <location filename="../events_page.py" line="386"/>
         <source>No active alarms.</source>
         <translation>当前无告警。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="386"/>
+        <location filename="../events_page.py" line="387"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="387"/>
+        <location filename="../events_page.py" line="388"/>
         <source>Severity:</source>
         <translation>级别：</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="388"/>
+        <location filename="../events_page.py" line="389"/>
         <source>Time:</source>
         <translation>时间：</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="389"/>
+        <location filename="../events_page.py" line="390"/>
         <source>Unacknowledged only</source>
         <translation>仅未确认</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="390"/>
+        <location filename="../events_page.py" line="391"/>
         <source>Acknowledge selected…</source>
         <translation>确认所选…</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="391"/>
+        <location filename="../events_page.py" line="392"/>
         <source>All devices</source>
         <translation>全部设备</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="392"/>
+        <location filename="../events_page.py" line="393"/>
         <source>Collector (no device)</source>
         <translation>采集器（无设备）</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="393"/>
+        <location filename="../events_page.py" line="394"/>
         <source>All severities</source>
         <translation>全部级别</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="393"/>
+        <location filename="../events_page.py" line="394"/>
         <source>Warnings and errors</source>
         <translation>警告和错误</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="394"/>
+        <location filename="../events_page.py" line="395"/>
         <source>Errors only</source>
         <translation>仅错误</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="396"/>
+        <location filename="../events_page.py" line="397"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="396"/>
+        <location filename="../events_page.py" line="397"/>
         <source>Last 7 days</source>
         <translation>最近 7 天</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="396"/>
+        <location filename="../events_page.py" line="397"/>
         <source>Last 30 days</source>
         <translation>最近 30 天</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="412"/>
+        <location filename="../events_page.py" line="413"/>
         <source>%1 is offline: no reading since the start.</source>
         <translation>%1 离线：启动以来没有读数。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="414"/>
+        <location filename="../events_page.py" line="415"/>
         <source>%1 is offline: no fresh reading since %2.</source>
         <translation>%1 离线：自 %2 起没有新读数。</translation>
     </message>
@@ -628,92 +628,92 @@
         <translation>%1：温度 %2 °C 高于 %3 °C。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="430"/>
+        <location filename="../events_page.py" line="429"/>
         <source>%1: implausible %2 rejected at %3 (%4 unacknowledged events).</source>
         <translation>%1：%3 时 %2 数值不合理，已拒收（%4 个未确认事件）。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="438"/>
+        <location filename="../events_page.py" line="436"/>
         <source>%1 offline</source>
         <translation>%1 离线</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="440"/>
+        <location filename="../events_page.py" line="438"/>
         <source>%1 SoC %2 %</source>
         <translation>%1 荷电状态 %2 %</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="442"/>
+        <location filename="../events_page.py" line="440"/>
         <source>%1 %2 °C</source>
         <translation>%1 温度 %2 °C</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="443"/>
+        <location filename="../events_page.py" line="441"/>
         <source>%1 implausible %2</source>
         <translation>%1 的 %2 不合理</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="449"/>
+        <location filename="../events_page.py" line="447"/>
         <source>, </source>
         <translation>、</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="451"/>
+        <location filename="../events_page.py" line="449"/>
         <source>1 active alarm: %1</source>
         <translation>1 条当前告警：%1</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="453"/>
+        <location filename="../events_page.py" line="451"/>
         <source>%1 active alarms: %2 and %3 more</source>
         <translation>%1 条当前告警：%2 等（另有 %3 条）</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="455"/>
+        <location filename="../events_page.py" line="453"/>
         <source>%1 active alarms: %2</source>
         <translation>%1 条当前告警：%2</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="464"/>
+        <location filename="../events_page.py" line="462"/>
         <source>Reading the events failed: %1</source>
         <translation>读取事件失败：%1</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="466"/>
+        <location filename="../events_page.py" line="464"/>
         <source>Reading the events…</source>
         <translation>正在读取事件…</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="466"/>
+        <location filename="../events_page.py" line="464"/>
         <source>Waiting for the site…</source>
         <translation>正在等待站点…</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="468"/>
+        <location filename="../events_page.py" line="466"/>
         <source>Showing the newest %1 events; narrow the filters to see older ones.</source>
         <translation>显示最新的 %1 个事件；缩小筛选范围可查看更早的事件。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="471"/>
+        <location filename="../events_page.py" line="469"/>
         <source>%1 events.</source>
         <translation>%1 个事件。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="473"/>
+        <location filename="../events_page.py" line="471"/>
         <source>Acknowledging failed: %1</source>
         <translation>确认失败：%1</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="584"/>
+        <location filename="../events_page.py" line="582"/>
         <source>This window only views the database: another energymon process (the collector) writes it. Acknowledge events in that process&apos;s window.</source>
         <translation>此窗口仅查看数据库：由另一个 energymon 进程（采集器）写入。请在该进程的窗口中确认事件。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="588"/>
+        <location filename="../events_page.py" line="586"/>
         <source>Acknowledging is possible once this window collects (its collector has not started yet).</source>
         <translation>此窗口开始采集后即可确认（其采集器尚未启动）。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="592"/>
+        <location filename="../events_page.py" line="590"/>
         <source>Select unacknowledged events in the table, then acknowledge them with your name.</source>
         <translation>在表格中选择未确认的事件，然后以您的名字确认。</translation>
     </message>
@@ -721,82 +721,82 @@
 <context>
     <name>FlowDiagram</name>
     <message>
-        <location filename="../flow_diagram.py" line="115"/>
+        <location filename="../flow_diagram.py" line="117"/>
         <source>PV</source>
         <translation>光伏</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="115"/>
+        <location filename="../flow_diagram.py" line="117"/>
         <source>Storage</source>
         <translation>储能</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="115"/>
+        <location filename="../flow_diagram.py" line="117"/>
         <source>Grid</source>
         <translation>电网</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="116"/>
+        <location filename="../flow_diagram.py" line="118"/>
         <source>Loads</source>
         <translation>负荷</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="117"/>
+        <location filename="../flow_diagram.py" line="119"/>
         <source>Live power flows. Arrow width grows with power.</source>
         <translation>实时功率流向。箭头越粗，功率越大。</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="123"/>
+        <location filename="../flow_diagram.py" line="125"/>
         <source>no fresh reading</source>
         <translation>无最新读数</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="126"/>
+        <location filename="../flow_diagram.py" line="128"/>
         <source>generating</source>
         <translation>发电中</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="126"/>
+        <location filename="../flow_diagram.py" line="128"/>
         <source>not generating</source>
         <translation>未发电</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="128"/>
+        <location filename="../flow_diagram.py" line="130"/>
         <source>discharging</source>
         <translation>放电中</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="129"/>
+        <location filename="../flow_diagram.py" line="131"/>
         <source>charging</source>
         <translation>充电中</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="129"/>
+        <location filename="../flow_diagram.py" line="131"/>
         <source>idle</source>
         <translation>待机</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="131"/>
+        <location filename="../flow_diagram.py" line="133"/>
         <source>importing</source>
         <translation>下网（购电）</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="132"/>
+        <location filename="../flow_diagram.py" line="134"/>
         <source>exporting</source>
         <translation>上网（售电）</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="132"/>
+        <location filename="../flow_diagram.py" line="134"/>
         <source>no exchange</source>
         <translation>与电网无交换</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="134"/>
+        <location filename="../flow_diagram.py" line="136"/>
         <source>site consumption</source>
         <translation>园区用电</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="259"/>
+        <location filename="../flow_diagram.py" line="261"/>
         <source>%1 · SoC %2 %</source>
         <translation>%1 · 荷电状态 %2 %</translation>
     </message>
@@ -804,47 +804,47 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="107"/>
+        <location filename="../main_window.py" line="108"/>
         <source>energymon</source>
         <translation>energymon</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="111"/>
+        <location filename="../main_window.py" line="112"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="141"/>
+        <location filename="../main_window.py" line="142"/>
         <source>Collector stopped: </source>
         <translation>采集器已停止：</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="164"/>
+        <location filename="../main_window.py" line="165"/>
         <source>viewing database</source>
         <translation>仅查看数据库</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="164"/>
+        <location filename="../main_window.py" line="165"/>
         <source>collecting</source>
         <translation>采集中</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="165"/>
+        <location filename="../main_window.py" line="166"/>
         <source>CO₂ factor</source>
         <translation>CO₂ 排放因子</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="182"/>
+        <location filename="../main_window.py" line="183"/>
         <source>History: %1</source>
         <translation>历史数据：%1</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="184"/>
+        <location filename="../main_window.py" line="185"/>
         <source>History: %1 % (%2 of %3 days), %4 samples written so far</source>
         <translation>历史数据：%1 %（%3 天中的 %2 天），已写入 %4 个采样</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="187"/>
+        <location filename="../main_window.py" line="188"/>
         <source>History: %1 days, %2 samples, written in %3 s</source>
         <translation>历史数据：%1 天，%2 个采样，用时 %3 秒写入</translation>
     </message>
@@ -852,108 +852,108 @@
 <context>
     <name>OverviewPage</name>
     <message>
-        <location filename="../overview_page.py" line="143"/>
+        <location filename="../overview_page.py" line="144"/>
         <source>Overview</source>
         <translation>概览</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="146"/>
+        <location filename="../overview_page.py" line="147"/>
         <source>PV power</source>
         <translation>光伏功率</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="147"/>
-        <location filename="../overview_page.py" line="163"/>
+        <location filename="../overview_page.py" line="148"/>
+        <location filename="../overview_page.py" line="164"/>
         <source>Site consumption</source>
         <translation>园区用电</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="148"/>
+        <location filename="../overview_page.py" line="149"/>
         <source>Storage</source>
         <translation>储能</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="149"/>
+        <location filename="../overview_page.py" line="150"/>
         <source>Grid</source>
         <translation>电网</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="150"/>
+        <location filename="../overview_page.py" line="151"/>
         <source>PV energy today</source>
         <translation>今日光伏发电量</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="151"/>
+        <location filename="../overview_page.py" line="152"/>
         <source>Self-sufficiency</source>
         <translation>自给率</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="152"/>
+        <location filename="../overview_page.py" line="153"/>
         <source>PV energy this month</source>
         <translation>本月光伏发电量</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="153"/>
+        <location filename="../overview_page.py" line="154"/>
         <source>PV energy this year</source>
         <translation>今年光伏发电量</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="154"/>
+        <location filename="../overview_page.py" line="155"/>
         <source>Avoided CO₂ today</source>
         <translation>今日二氧化碳减排量</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="155"/>
+        <location filename="../overview_page.py" line="156"/>
         <source>Avoided CO₂ this month</source>
         <translation>本月二氧化碳减排量</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="156"/>
+        <location filename="../overview_page.py" line="157"/>
         <source>Avoided CO₂ this year</source>
         <translation>今年二氧化碳减排量</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="157"/>
+        <location filename="../overview_page.py" line="158"/>
         <source>Coal saved this year</source>
         <translation>今年节约标准煤</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="158"/>
+        <location filename="../overview_page.py" line="159"/>
         <source>tce</source>
         <translation>tce</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="160"/>
+        <location filename="../overview_page.py" line="161"/>
         <source>Power</source>
         <translation>功率</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="161"/>
+        <location filename="../overview_page.py" line="162"/>
         <source>Generation and consumption today</source>
         <translation>今日发电与用电</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="162"/>
+        <location filename="../overview_page.py" line="163"/>
         <source>Grid (+ import)</source>
         <translation>电网（+ 下网）</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="162"/>
+        <location filename="../overview_page.py" line="163"/>
         <source>Storage (+ discharge)</source>
         <translation>储能（+ 放电）</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="163"/>
+        <location filename="../overview_page.py" line="164"/>
         <source>PV generation</source>
         <translation>光伏发电</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="241"/>
+        <location filename="../overview_page.py" line="242"/>
         <source>%1 of %2 inverters reporting</source>
         <translation>%2 台逆变器中 %1 台上报数据</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="245"/>
+        <location filename="../overview_page.py" line="246"/>
         <source>Balance of PV, storage and grid. Metered loads: %1 kW.</source>
         <translation>由光伏、储能和电网功率平衡得出。计量负荷：%1 kW。</translation>
     </message>
@@ -1078,77 +1078,77 @@
         <translation>%2 台逆变器中 %1 台有数据。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="317"/>
+        <location filename="../overview_page.py" line="316"/>
         <source>Reading the database…</source>
         <translation>正在读取数据库…</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="319"/>
+        <location filename="../overview_page.py" line="318"/>
         <source>Waiting for the first data.</source>
         <translation>正在等待首条数据。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="321"/>
+        <location filename="../overview_page.py" line="320"/>
         <source>The database could not be read.</source>
         <translation>无法读取数据库。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="338"/>
+        <location filename="../overview_page.py" line="337"/>
         <source>(Consumption − import) ÷ consumption, since 00:00, from counters.</source>
         <translation>（用电量 − 下网电量）÷ 用电量，自 00:00 起，按计数器计算。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="340"/>
+        <location filename="../overview_page.py" line="339"/>
         <source>(Consumption − import) ÷ consumption. %1</source>
         <translation>（用电量 − 下网电量）÷ 用电量。%1</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="341"/>
+        <location filename="../overview_page.py" line="340"/>
         <source>Today: consumption %1 kWh, grid import %2 kWh.</source>
         <translation>今日：用电量 %1 kWh，下网电量 %2 kWh。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="345"/>
+        <location filename="../overview_page.py" line="344"/>
         <source>Estimated from power (no energy counters): %1.</source>
         <translation>按功率估算（无电能计数器）：%1。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="350"/>
+        <location filename="../overview_page.py" line="348"/>
         <source>Needs counter data of every PV, storage and grid meter today.</source>
         <translation>需要今日每台光伏逆变器、储能和关口电表的计数器数据。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="355"/>
+        <location filename="../overview_page.py" line="353"/>
         <source>Grid emission factor %1 kg CO₂/kWh: %2</source>
         <translation>电网排放因子 %1 kg CO₂/kWh：%2</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="357"/>
+        <location filename="../overview_page.py" line="354"/>
         <source>Today&apos;s PV energy × %1 kg/kWh.</source>
         <translation>今日光伏发电量 × %1 kg/kWh。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="358"/>
+        <location filename="../overview_page.py" line="355"/>
         <source>This month&apos;s PV energy × %1 kg/kWh.</source>
         <translation>本月光伏发电量 × %1 kg/kWh。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="359"/>
+        <location filename="../overview_page.py" line="356"/>
         <source>This year&apos;s PV energy × %1 kg/kWh.</source>
         <translation>今年光伏发电量 × %1 kg/kWh。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="365"/>
+        <location filename="../overview_page.py" line="362"/>
         <source>No coal factor available.</source>
         <translation>无可用的标准煤折算系数。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="368"/>
+        <location filename="../overview_page.py" line="365"/>
         <source>This year&apos;s PV energy × %1 kgce/kWh. This month: %2 tce.</source>
         <translation>今年光伏发电量 × %1 kgce/kWh。本月：%2 tce。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="373"/>
+        <location filename="../overview_page.py" line="369"/>
         <source>Coal factor: %1</source>
         <translation>标准煤折算系数：%1</translation>
     </message>
@@ -1889,304 +1889,304 @@
 <context>
     <name>TrendsPage</name>
     <message>
-        <location filename="../trends_page.py" line="246"/>
+        <location filename="../trends_page.py" line="247"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="251"/>
+        <location filename="../trends_page.py" line="252"/>
         <source>Active power</source>
         <translation>有功功率</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="251"/>
+        <location filename="../trends_page.py" line="252"/>
         <source>PV energy (counter)</source>
         <translation>光伏发电量（计数器）</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="252"/>
+        <location filename="../trends_page.py" line="253"/>
         <source>DC power</source>
         <translation>直流功率</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="252"/>
+        <location filename="../trends_page.py" line="253"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="253"/>
+        <location filename="../trends_page.py" line="254"/>
         <source>Status code</source>
         <translation>状态码</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="253"/>
+        <location filename="../trends_page.py" line="254"/>
         <source>State of charge</source>
         <translation>荷电状态</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="254"/>
+        <location filename="../trends_page.py" line="255"/>
         <source>State of health</source>
         <translation>健康状态</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="254"/>
+        <location filename="../trends_page.py" line="255"/>
         <source>Energy charged (counter)</source>
         <translation>充电量（计数器）</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="255"/>
+        <location filename="../trends_page.py" line="256"/>
         <source>Energy discharged (counter)</source>
         <translation>放电量（计数器）</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="256"/>
+        <location filename="../trends_page.py" line="257"/>
         <source>Energy consumed (counter)</source>
         <translation>用电量（计数器）</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="257"/>
+        <location filename="../trends_page.py" line="258"/>
         <source>Energy imported (counter)</source>
         <translation>下网电量（计数器）</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="257"/>
+        <location filename="../trends_page.py" line="258"/>
         <source>Energy exported (counter)</source>
         <translation>上网电量（计数器）</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="258"/>
+        <location filename="../trends_page.py" line="259"/>
         <source>Voltage L1</source>
         <translation>L1 相电压</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="258"/>
+        <location filename="../trends_page.py" line="259"/>
         <source>Voltage L2</source>
         <translation>L2 相电压</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="259"/>
+        <location filename="../trends_page.py" line="260"/>
         <source>Voltage L3</source>
         <translation>L3 相电压</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="259"/>
+        <location filename="../trends_page.py" line="260"/>
         <source>Current L1</source>
         <translation>L1 相电流</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="260"/>
+        <location filename="../trends_page.py" line="261"/>
         <source>Current L2</source>
         <translation>L2 相电流</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="260"/>
+        <location filename="../trends_page.py" line="261"/>
         <source>Current L3</source>
         <translation>L3 相电流</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="261"/>
+        <location filename="../trends_page.py" line="262"/>
         <source>Frequency</source>
         <translation>频率</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="261"/>
+        <location filename="../trends_page.py" line="262"/>
         <source>Power factor</source>
         <translation>功率因数</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="262"/>
+        <location filename="../trends_page.py" line="263"/>
         <source>Reactive power</source>
         <translation>无功功率</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="266"/>
+        <location filename="../trends_page.py" line="267"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="267"/>
+        <location filename="../trends_page.py" line="268"/>
         <source>Quantity</source>
         <translation>测量项</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="268"/>
+        <location filename="../trends_page.py" line="269"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="269"/>
+        <location filename="../trends_page.py" line="270"/>
         <source>Counter reading</source>
         <translation>计数器读数</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="270"/>
-        <location filename="../trends_page.py" line="545"/>
+        <location filename="../trends_page.py" line="271"/>
+        <location filename="../trends_page.py" line="544"/>
         <source>Energy per interval</source>
         <translation>区间电量</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="271"/>
+        <location filename="../trends_page.py" line="272"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="271"/>
+        <location filename="../trends_page.py" line="272"/>
         <source>Yesterday</source>
         <translation>昨天</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="271"/>
+        <location filename="../trends_page.py" line="272"/>
         <source>7 days</source>
         <translation>7 天</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="272"/>
+        <location filename="../trends_page.py" line="273"/>
         <source>30 days</source>
         <translation>30 天</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="272"/>
+        <location filename="../trends_page.py" line="273"/>
         <source>12 months</source>
         <translation>12 个月</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="275"/>
+        <location filename="../trends_page.py" line="276"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="276"/>
+        <location filename="../trends_page.py" line="277"/>
         <source>Save the points shown as a CSV file (local time with UTC offset).</source>
         <translation>将当前显示的数据点保存为 CSV 文件（当地时间，含 UTC 偏移）。</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="277"/>
+        <location filename="../trends_page.py" line="278"/>
         <source>Export PNG…</source>
         <translation>导出 PNG…</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="278"/>
+        <location filename="../trends_page.py" line="279"/>
         <source>Save the chart as shown as a PNG image.</source>
         <translation>将当前显示的图表保存为 PNG 图片。</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="483"/>
+        <location filename="../trends_page.py" line="484"/>
         <source>raw counter readings</source>
         <translation>计数器原始读数</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="483"/>
+        <location filename="../trends_page.py" line="484"/>
         <source>raw samples</source>
         <translation>原始采样值</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="486"/>
+        <location filename="../trends_page.py" line="487"/>
         <source>energy counted per %1 days</source>
         <translation>每 %1 天的计量电量</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="487"/>
+        <location filename="../trends_page.py" line="488"/>
         <source>energy counted per minute</source>
         <translation>每分钟的计量电量</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="487"/>
+        <location filename="../trends_page.py" line="488"/>
         <source>energy counted per 15 minutes</source>
         <translation>每 15 分钟的计量电量</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="488"/>
+        <location filename="../trends_page.py" line="489"/>
         <source>energy counted per hour</source>
         <translation>每小时的计量电量</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="488"/>
+        <location filename="../trends_page.py" line="489"/>
         <source>energy counted per day</source>
         <translation>每天的计量电量</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="491"/>
+        <location filename="../trends_page.py" line="492"/>
         <source>counter readings, the last of every %1 days</source>
         <translation>计数器读数，取每 %1 天的最后一个值</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="492"/>
+        <location filename="../trends_page.py" line="493"/>
         <source>counter readings, the last of each minute</source>
         <translation>计数器读数，取每分钟的最后一个值</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="493"/>
+        <location filename="../trends_page.py" line="494"/>
         <source>counter readings, the last of each 15 minutes</source>
         <translation>计数器读数，取每 15 分钟的最后一个值</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="494"/>
+        <location filename="../trends_page.py" line="495"/>
         <source>counter readings, the last of each hour</source>
         <translation>计数器读数，取每小时的最后一个值</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="495"/>
+        <location filename="../trends_page.py" line="496"/>
         <source>counter readings, the last of each day</source>
         <translation>计数器读数，取每天的最后一个值</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="497"/>
+        <location filename="../trends_page.py" line="498"/>
         <source>averages over %1 days with their minimum and maximum</source>
         <translation>%1 天平均值及其最小值、最大值</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="498"/>
+        <location filename="../trends_page.py" line="499"/>
         <source>1-minute averages with their minimum and maximum</source>
         <translation>1 分钟平均值及其最小值、最大值</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="499"/>
+        <location filename="../trends_page.py" line="500"/>
         <source>15-minute averages with their minimum and maximum</source>
         <translation>15 分钟平均值及其最小值、最大值</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="500"/>
+        <location filename="../trends_page.py" line="501"/>
         <source>hourly averages with their minimum and maximum</source>
         <translation>小时平均值及其最小值、最大值</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="501"/>
+        <location filename="../trends_page.py" line="502"/>
         <source>daily averages with their minimum and maximum</source>
         <translation>日平均值及其最小值、最大值</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="505"/>
+        <location filename="../trends_page.py" line="506"/>
         <source>Waiting for the site…</source>
         <translation>正在等待站点…</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="507"/>
+        <location filename="../trends_page.py" line="508"/>
         <source>Could not read the database: %1</source>
         <translation>无法读取数据库：%1</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="509"/>
+        <location filename="../trends_page.py" line="510"/>
         <source>No data stored yet.</source>
         <translation>尚未存储任何数据。</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="511"/>
+        <location filename="../trends_page.py" line="512"/>
         <location filename="../trends_page.py" line="524"/>
         <source>Reading…</source>
         <translation>正在读取…</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="513"/>
+        <location filename="../trends_page.py" line="514"/>
         <source>Choose a device, a quantity and a time range.</source>
         <translation>请选择设备、测量项和时间范围。</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="517"/>
+        <location filename="../trends_page.py" line="518"/>
         <source>No data of this quantity in the time shown.</source>
         <translation>当前时间范围内没有该测量项的数据。</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="519"/>
+        <location filename="../trends_page.py" line="520"/>
         <source>Showing %1: %2 points in view.</source>
         <translation>显示：%1；视图中共 %2 个数据点。</translation>
     </message>
@@ -2211,48 +2211,48 @@
         <translation>当地时间（%1，UTC%2）</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="599"/>
+        <location filename="../trends_page.py" line="598"/>
         <source>%1: no data</source>
         <translation>%1：无数据</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="604"/>
+        <location filename="../trends_page.py" line="603"/>
         <source>%1
 mean %2, min %3, max %4</source>
         <translation>%1
 平均 %2，最小 %3，最大 %4</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="608"/>
+        <location filename="../trends_page.py" line="606"/>
         <source>%1
 %2 counted in this interval</source>
         <translation>%1
 本区间计量 %2</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="610"/>
+        <location filename="../trends_page.py" line="608"/>
         <source>%1
 counter reading %2</source>
         <translation>%1
 计数器读数 %2</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="635"/>
+        <location filename="../trends_page.py" line="633"/>
         <source>Export the points shown as CSV</source>
         <translation>将显示的数据点导出为 CSV</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="636"/>
+        <location filename="../trends_page.py" line="634"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="641"/>
+        <location filename="../trends_page.py" line="639"/>
         <source>Export the chart as PNG</source>
         <translation>将图表导出为 PNG</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="642"/>
+        <location filename="../trends_page.py" line="640"/>
         <source>PNG images (*.png)</source>
         <translation>PNG 图片 (*.png)</translation>
     </message>
