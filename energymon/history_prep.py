@@ -58,32 +58,21 @@ class PreparedHistory:
 
 
 def prepare(history: DeviceHistory, zone: ZoneInfo) -> PreparedHistory:
-    """Encode a device's history (NaN values are "not read" and dropped; the first of equal instants stands)."""
-    order = np.argsort(history.ts_ms, kind="stable")
-    ts_all = np.asarray(history.ts_ms, dtype=np.int64)[order]
-    unique = np.ones(ts_all.size, dtype=bool)
-    unique[1:] = ts_all[1:] != ts_all[:-1]
-    channels = []
-    for quantity, values in history.values.items():
-        values = np.asarray(values, dtype=np.float64)[order]
-        keep = unique & ~np.isnan(values)
-        ts, v = ts_all[keep], values[keep]
-        if ts.size:
-            channels.append(_prepared_channel(quantity, ts, v, zone))
-    return PreparedHistory(history.device_id, zone.key, tuple(channels))
+    """Encode a device's history (as :meth:`DeviceHistory.columns`: NaNs dropped, the first of equal instants
+    stands)."""
+    channels = tuple(_prepared_channel(quantity, ts, v, zone) for quantity, ts, v in history.columns() if ts.size)
+    return PreparedHistory(history.device_id, zone.key, channels)
 
 
 def _prepared_channel(quantity: str, ts: np.ndarray, v: np.ndarray, zone: ZoneInfo) -> PreparedChannel:
     counter = QUANTITIES[quantity].kind is Kind.COUNTER
     blocks = [raw_store.encode_block(ts[day], v[day]) for day in raw_store.day_slices(ts)]
-    minutes = minute_blocks.from_aggregates(
-        rollups.aggregate(np.zeros(ts.size), ts, v, rollups.bucket_starts(ts, "1min", zone)), counter)
+    minutes = minute_blocks.from_samples(ts, v, counter)
     day_blocks = [raw_store.encode_minute_block(minutes.select(day)) for day in raw_store.day_slices(minutes.bucket_ms)]
     one_channel = np.zeros(ts.size, dtype=np.int64)
     is_counter = np.full(ts.size, counter)
-    rows = {interval: [row[1:] for row in rollups.aggregate(one_channel, ts, v, rollups.bucket_starts(ts, interval, zone))
-                       .rows(one_channel, is_counter)]
-            for interval in ROW_INTERVALS}
+    rows = {interval: [row[1:] for row in rollups.bucket_rows(one_channel, is_counter, ts, v, interval, zone)]
+            for interval in ROW_INTERVALS}  # [1:]: without the placeholder channel id
     return PreparedChannel(quantity, int(ts[0]), int(ts[-1]), int(ts.size), blocks, day_blocks, rows)
 
 

@@ -12,7 +12,7 @@ the same database: the caller holds the writer role (see energymon.store).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -34,6 +34,17 @@ class DeviceHistory:
     device_id: str
     ts_ms: np.ndarray
     values: Mapping[str, np.ndarray]
+
+    def columns(self) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+        """(quantity, ts_ms, values) per quantity: by time, without NaNs; the first of equal instants stands."""
+        order = np.argsort(self.ts_ms, kind="stable")
+        ts_all = np.asarray(self.ts_ms, dtype=np.int64)[order]
+        unique = np.ones(ts_all.size, dtype=bool)
+        unique[1:] = ts_all[1:] != ts_all[:-1]
+        for quantity, values in self.values.items():
+            values = np.asarray(values, dtype=np.float64)[order]
+            keep = unique & ~np.isnan(values)
+            yield quantity, ts_all[keep], values[keep]
 
 
 def channel_ids(db: sqlite_utils.Database, device_id: str, quantities: Iterable[str]) -> dict[str, int]:
@@ -60,17 +71,9 @@ def write_history(db: sqlite_utils.Database, histories: Iterable[DeviceHistory],
     written = 0
     touched: set[int] = set()
     for history in histories:
-        order = np.argsort(history.ts_ms, kind="stable")
-        ts_all = np.asarray(history.ts_ms, dtype=np.int64)[order]
-        unique = np.ones(ts_all.size, dtype=bool)
-        unique[1:] = ts_all[1:] != ts_all[:-1]
         with db.atomic():
             ids = channel_ids(db, history.device_id, history.values)
-            columns = []
-            for quantity, values in history.values.items():
-                values = np.asarray(values, dtype=np.float64)[order]
-                keep = unique & ~np.isnan(values)
-                columns.append((quantity, ids[quantity], ts_all[keep], values[keep]))
+            columns = [(quantity, ids[quantity], ts, v) for quantity, ts, v in history.columns()]
             written += _merge_columns(db, columns, zone, touched)
     return written, touched
 
@@ -132,8 +135,7 @@ def _merge_columns(db: sqlite_utils.Database, columns: list[tuple[str, int, np.n
             continue
         raw_store.write_blocks(db, channel, ts, v)
         counter = QUANTITIES[quantity].kind is Kind.COUNTER
-        minutes = rollups.aggregate(np.zeros(ts.size), ts, v, rollups.bucket_starts(ts, "1min", zone))
-        raw_store.write_minute_blocks(db, channel, minute_blocks.from_aggregates(minutes, counter))
+        raw_store.write_minute_blocks(db, channel, minute_blocks.from_samples(ts, v, counter))
         touched.add(channel)
         channel_parts.append(np.full(ts.size, channel, dtype=np.int64))
         counter_parts.append(np.full(ts.size, counter))
@@ -143,5 +145,5 @@ def _merge_columns(db: sqlite_utils.Database, columns: list[tuple[str, int, np.n
     if ts_parts:
         rollups.update(db, np.concatenate(channel_parts), np.concatenate(counter_parts),
                        np.concatenate(ts_parts), np.concatenate(value_parts), zone,
-                       intervals=("15min", "1h", "1d"))  # one-minute aggregates went into blocks above
+                       intervals=history_prep.ROW_INTERVALS)  # one-minute aggregates went into blocks above
     return written

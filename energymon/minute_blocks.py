@@ -23,7 +23,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from energymon.rollups import Aggregates
+from energymon.rollups import MINUTE_MS, Aggregates, aggregate
 from energymon.sample_codec import CodecError, decode_timestamps, decode_values, encode_timestamps, encode_values
 
 _COLUMNS = 9
@@ -67,6 +67,11 @@ def from_aggregates(aggregates: Aggregates, counter: bool) -> Minutes:
     else:
         stats = (aggregates.sum, aggregates.min, aggregates.max, nan, nan, nan, nan)
     return Minutes(aggregates.bucket_ms.astype(np.int64), aggregates.n.astype(np.int64), *stats)
+
+
+def from_samples(ts_ms: np.ndarray, values: np.ndarray, counter: bool) -> Minutes:
+    """The one-minute aggregates of one channel's samples (sorted by time); minutes are UTC-aligned."""
+    return from_aggregates(aggregate(np.zeros(ts_ms.size), ts_ms, values, ts_ms - ts_ms % MINUTE_MS), counter)
 
 
 def from_rows(rows: list[tuple]) -> Minutes:

@@ -192,6 +192,11 @@ def update(db, channel_ids: np.ndarray, is_counter: np.ndarray, ts_ms: np.ndarra
     if len(ts_ms) == 0:
         return
     for interval in intervals:
-        table = TABLES[interval]
-        aggregates = aggregate(channel_ids, ts_ms, values, bucket_starts(ts_ms, interval, tz))
-        db.conn.executemany(UPSERT_SQL.format(table=table), aggregates.rows(channel_ids, is_counter))
+        db.conn.executemany(UPSERT_SQL.format(table=TABLES[interval]),
+                            bucket_rows(channel_ids, is_counter, ts_ms, values, interval, tz))
+
+
+def bucket_rows(channel_ids: np.ndarray, is_counter: np.ndarray, ts_ms: np.ndarray, values: np.ndarray,
+                interval: str, tz: ZoneInfo) -> list[tuple]:
+    """The ``interval`` rollup rows of samples (per-sample arrays as for :func:`update`), in table column order."""
+    return aggregate(channel_ids, ts_ms, values, bucket_starts(ts_ms, interval, tz)).rows(channel_ids, is_counter)
