@@ -8,7 +8,7 @@ Layout (see docs/database.md for the user-facing description):
 - ``channels``: one row per (device, quantity) with unit and kind.
 - ``samples``: (channel_id, ts_ms, value) - recent raw values as read; UTC
   epoch milliseconds; WITHOUT ROWID, keyed by channel then time.
-- ``sample_blocks``: older raw values, one compact row per channel and hour
+- ``sample_blocks``: older raw values, one compact row per channel and UTC day
   (energymon.raw_store, energymon.sample_codec).
 - ``rollup_1min`` .. ``rollup_1d``: aggregates per bucket, updated with every
   committed batch (energymon.rollups).
@@ -44,7 +44,7 @@ from drivers.quantities import QUANTITIES, Kind
 from energymon import raw_store, rollups
 from energymon.config import Config
 from energymon.history_prep import PreparedHistory
-from energymon.history_writer import DeviceHistory, write_history, write_prepared
+from energymon.history_writer import DeviceHistory, channel_ids, write_history, write_prepared
 
 log = logging.getLogger("energymon.store")
 migrations = Migrations("energymon")
@@ -488,15 +488,7 @@ class StoreWriter:
     def _channel(self, device_id: str, quantity: str) -> int:
         key = (device_id, quantity)
         if key not in self._channels:
-            q = QUANTITIES[quantity]
-            self.db.conn.execute(
-                "INSERT OR IGNORE INTO channels (device_id, quantity, unit, kind) VALUES (?, ?, ?, ?)",
-                (device_id, quantity, q.unit, q.kind.value),
-            )
-            row = self.db.conn.execute(
-                "SELECT id FROM channels WHERE device_id = ? AND quantity = ?", key
-            ).fetchone()
-            self._channels[key] = row[0]
-            if q.kind is Kind.COUNTER:
-                self._counter_channels.add(row[0])
+            self._channels[key] = channel_ids(self.db, device_id, [quantity])[quantity]
+            if QUANTITIES[quantity].kind is Kind.COUNTER:
+                self._counter_channels.add(self._channels[key])
         return self._channels[key]
