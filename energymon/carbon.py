@@ -17,52 +17,54 @@ Energy is stored in Wh (base unit); the functions below take Wh and convert.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from functools import lru_cache
 from importlib import resources
 
 GRIDS = ("national", "north", "northeast", "east", "central", "northwest", "south", "southwest")
 
-_CITATION_FIELDS = ("publisher", "document", "published", "url", "read_from")
+@dataclass(frozen=True, kw_only=True)
+class Citation:
+    """Where a factor comes from: the publishing body, the document, its publication date, its URL and
+    where the number was read (when not from the document itself). All optional, given by keyword."""
+
+    publisher: str = ""
+    document: str = ""
+    published: date | None = None
+    url: str = ""
+    read_from: str = ""
+
+
+_CITATION_FIELDS = tuple(f.name for f in fields(Citation))
 
 
 @dataclass(frozen=True)
-class EmissionFactor:
+class EmissionFactor(Citation):
     """One published grid-average CO2 emission factor of electricity.
 
     ``kg_per_kwh`` is in kgCO2/kWh; ``year`` is the data year the factor describes (not the year
-    it was published). ``source`` is a one-line citation for reports; the other fields cite the
-    publishing body, the document, its publication date, its URL and where the number was read.
+    it was published). ``source`` is a one-line citation for reports; the :class:`Citation` fields
+    cite it in full.
     """
 
     grid: str
     year: int
     kg_per_kwh: float
     source: str
-    publisher: str = ""
-    document: str = ""
-    published: date | None = None
-    url: str = ""
-    read_from: str = ""
 
 
 @dataclass(frozen=True)
-class CoalFactor:
+class CoalFactor(Citation):
     """Standard coal per kWh of thermal power supplied, national average for ``year``.
 
     ``kgce_per_kwh`` is in kgce/kWh (kilograms of coal equivalent per kWh; 300.7 gce/kWh is
-    0.3007 kgce/kWh). Citation fields as for :class:`EmissionFactor`.
+    0.3007 kgce/kWh). ``source`` and the citation fields as for :class:`EmissionFactor`.
     """
 
     year: int
     kgce_per_kwh: float
     source: str
-    publisher: str = ""
-    document: str = ""
-    published: date | None = None
-    url: str = ""
-    read_from: str = ""
 
 
 def _citation(row: dict) -> dict:
