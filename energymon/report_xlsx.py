@@ -107,6 +107,18 @@ def _header(ws: Worksheet, row: int, col: int, titles: list[str]) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
 
 
+def _item_rows(ws: Worksheet, row: int, items: list[tuple[str, object, str, str | None, str]]) -> int:
+    """Rows of (label, value, unit, number format, note), the label bold; returns the next free row."""
+    for label, value, unit, number_format, note in items:
+        _put(ws, row, 1, label, font=_BOLD)
+        _put(ws, row, 2, value, number_format)
+        _put(ws, row, 3, unit)
+        if note:
+            _put(ws, row, 4, note)
+        row += 1
+    return row
+
+
 def _number(text: str) -> float | None:
     """A CSV cell as a number ("" -> None); the float nearest to the printed decimal."""
     return None if text == "" else float(Decimal(text))
@@ -207,27 +219,18 @@ def _summary_sheet(ws: Worksheet, report: MonthReport, rows: list[dict[str, str]
         (text["estimated_intervals"], report.total.estimated_intervals, "", "#,##0", ""),
         (text["spread_intervals"], report.total.spread_intervals, "", "#,##0", ""),
     ]
-    for label, value, unit, fmt, note in headline:
-        _put(ws, r, 1, label, font=_BOLD)
-        _put(ws, r, 2, value, fmt)
-        _put(ws, r, 3, unit)
-        if note:
-            _put(ws, r, 4, note)
-        r += 1
+    r = _item_rows(ws, r, headline)
 
     r += 1
     _put(ws, r, 1, text["factors"], font=_TITLE)
     r += 1
     _header(ws, r, 1, [text["item"], text["value"], text["unit"], text["source"]])
     r += 1
-    for label, value, unit, source in (
-            (text["emission_factor"], report.emission_factor_kg_per_kwh, "kgCO2/kWh", report.emission_factor_source),
-            (text["coal_factor"], report.coal_factor_kgce_per_kwh, "kgce/kWh", report.coal_factor_source)):
-        _put(ws, r, 1, label, font=_BOLD)
-        _put(ws, r, 2, value, "0.0000")
-        _put(ws, r, 3, unit)
-        _put(ws, r, 4, source or text["not_stated"])
-        r += 1
+    r = _item_rows(ws, r, [
+        (text["emission_factor"], report.emission_factor_kg_per_kwh, "kgCO2/kWh", "0.0000",
+         report.emission_factor_source or text["not_stated"]),
+        (text["coal_factor"], report.coal_factor_kgce_per_kwh, "kgce/kWh", "0.0000",
+         report.coal_factor_source or text["not_stated"])])
 
     r += 1
     _put(ws, r, 1, text["formulas"], font=_TITLE)
