@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -40,8 +40,8 @@ from energymon.counter_energy import (
     integrate_power,
 )
 from energymon.queries import StoreReader
+from energymon.rollups import QUARTER_MS, midnight_ms
 from energymon.store import Event
-from energymon.rollups import QUARTER_MS
 
 # role -> ((flow, counter quantity, sign of power_w that feeds the flow), ...)
 FLOWS_BY_ROLE: dict[Role, tuple[tuple[str, str, int], ...]] = {
@@ -153,10 +153,6 @@ def month_bounds(month: str, zone: ZoneInfo) -> tuple[date, date]:
     return first, following
 
 
-def _midnight_ms(day: date, zone: ZoneInfo) -> int:
-    return int(datetime.combine(day, time(0), zone).timestamp() * 1000)
-
-
 def _series(reader: StoreReader, channel: int, from_ms: int, to_ms: int) -> tuple[np.ndarray, np.ndarray, bool]:
     """Counter samples of [from_ms, to_ms): raw where kept, 15-minute rollup first/last points before that.
 
@@ -225,7 +221,7 @@ def build_month_report(reader: StoreReader, month: str, coal: carbon.CoalFactor 
     zone = ZoneInfo(site.get("timezone") or "UTC")
     first, following = month_bounds(month, zone)
     days = [first + timedelta(days=i) for i in range((following - first).days)]
-    day_edges = np.array([_midnight_ms(d, zone) for d in days + [following]], dtype=np.int64)
+    day_edges = np.array([midnight_ms(d, zone) for d in days + [following]], dtype=np.int64)
     start_ms, end_ms = int(day_edges[0]), int(day_edges[-1])
     quarter_edges = np.arange(start_ms, end_ms + 1, QUARTER_MS, dtype=np.int64)
     quarters_per_day = np.diff(np.searchsorted(quarter_edges, day_edges))

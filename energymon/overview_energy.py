@@ -36,7 +36,7 @@ those flows was counted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import datetime, timezone
 
 import numpy as np
 
@@ -45,7 +45,7 @@ from energymon.accounting import Flows, self_sufficiency_pct
 from energymon.counter_energy import counter_intervals, energy_per_bucket
 from energymon.month_report import FLOWS_BY_ROLE
 from energymon.queries import StoreReader
-from energymon.rollups import HOUR_MS
+from energymon.rollups import HOUR_MS, midnight_ms
 from energymon.site import SiteInfo
 
 # The flows that make up consumption (accounting.consumption_wh) and the roles that feed them.
@@ -107,12 +107,8 @@ class OverviewEnergy:
 def period_starts_ms(now_ms: int, zone) -> dict[str, int]:
     """UTC epoch ms of the local midnights that start today, this month and this year at ``now_ms``."""
     today = datetime.fromtimestamp(now_ms / 1000, timezone.utc).astimezone(zone).date()
-
-    def midnight(day: date) -> int:
-        return int(datetime.combine(day, time(0), tzinfo=zone).timestamp() * 1000)
-
-    return {"today": midnight(today), "month": midnight(today.replace(day=1)),
-            "year": midnight(today.replace(month=1, day=1))}
+    return {"today": midnight_ms(today, zone), "month": midnight_ms(today.replace(day=1), zone),
+            "year": midnight_ms(today.replace(month=1, day=1), zone)}
 
 
 def _points(reader: StoreReader, channel: int, year_ms: int, today_ms: int, now_ms: int

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import repeat
-from datetime import datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -111,8 +111,15 @@ def bucket_starts(ts_ms: np.ndarray, interval: str, tz: ZoneInfo) -> np.ndarray:
 
 def local_midnight_ms(days_since_epoch: int, tz: ZoneInfo) -> int:
     """UTC epoch ms of the local midnight that starts the given local calendar day."""
-    day = datetime.fromordinal(datetime(1970, 1, 1).toordinal() + days_since_epoch)
-    return int(day.replace(tzinfo=tz).timestamp() * 1000)
+    return midnight_ms(date.fromordinal(_EPOCH_ORDINAL + days_since_epoch), tz)
+
+
+def midnight_ms(day: date, tz: ZoneInfo) -> int:
+    """UTC epoch ms of the local midnight that starts ``day`` in ``tz`` (the first instant of the local day)."""
+    return int(datetime.combine(day, time(0), tz).timestamp() * 1000)
+
+
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 def aggregate(group_ids: np.ndarray, ts_ms: np.ndarray, values: np.ndarray, bucket_ms: np.ndarray) -> Aggregates:

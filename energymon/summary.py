@@ -9,6 +9,7 @@ from drivers.quantities import Role
 from energymon.carbon import avoided_co2_kg
 from energymon.config import Config
 from energymon.live import Reading, SiteTotals, is_fresh
+from energymon.rollups import midnight_ms
 
 KEY_VALUES = {
     Role.PV: ("yield_wh",),
@@ -78,8 +79,8 @@ def device_lines(config: Config, readings: dict[str, Reading], states: dict[str,
 
 
 def local_midnight_ms(now_s: float, tz: ZoneInfo) -> int:
-    local = datetime.fromtimestamp(now_s, timezone.utc).astimezone(tz)
-    return int(local.replace(hour=0, minute=0, second=0, microsecond=0).timestamp() * 1000)
+    """UTC epoch ms of the local midnight that started the day ``now_s`` (UTC epoch s) falls in."""
+    return midnight_ms(datetime.fromtimestamp(now_s, timezone.utc).astimezone(tz).date(), tz)
 
 
 def backfill_line(status) -> str:

@@ -17,7 +17,7 @@ written on a worker thread.
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QButtonGroup, QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
 )
 
+from energymon.rollups import midnight_ms
 from energymon.trend_series import Channel, Series, channels, series, write_csv
 from ui.context import AppContext
 from ui.format import fill
@@ -72,15 +73,11 @@ def numeric_zoom_levels() -> dict:
 def preset_range(preset: str, now_s: float, tz) -> tuple[int, int]:
     """[from_ms, to_ms) of a preset in the site's time zone: local calendar days, or the last N days up to now."""
     today = datetime.fromtimestamp(now_s, timezone.utc).astimezone(tz).date()
-
-    def midnight(day: date) -> int:
-        return int(datetime(day.year, day.month, day.day, tzinfo=tz).timestamp() * 1000)
-
     now_ms = int(now_s * 1000)
     if preset == "today":
-        return midnight(today), midnight(today + timedelta(days=1))
+        return midnight_ms(today, tz), midnight_ms(today + timedelta(days=1), tz)
     if preset == "yesterday":
-        return midnight(today - timedelta(days=1)), midnight(today)
+        return midnight_ms(today - timedelta(days=1), tz), midnight_ms(today, tz)
     days = {"7d": 7, "30d": 30, "12m": 365}[preset]
     return now_ms - days * 86_400_000, now_ms
 
