@@ -17,7 +17,6 @@ import time
 import traceback
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from drivers.profile import ProfileError
 from drivers.profile_file import builtin_names, load_profile
@@ -424,7 +423,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     db_path = args.db if args.db else load_config(args.config).storage.database
     reader = StoreReader(db_path)
     try:
-        zone = ZoneInfo(reader.site().get("timezone") or "UTC")
+        zone = reader.zone()
         start, end = parse_when(args.start, zone, end=False), parse_when(args.end, zone, end=True)
         if end <= start:
             raise ExportError(f"--to {args.end} ends before --from {args.start} starts "

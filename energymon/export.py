@@ -105,7 +105,7 @@ def export_csv(reader: StoreReader, out: TextIO, start: datetime, end: datetime,
         raise ExportError(f"--interval {interval}: choose one of {', '.join(INTERVALS)}")
     if end <= start:
         raise ExportError(f"--to {end.isoformat()} is not after --from {start.isoformat()}")
-    zone = ZoneInfo(reader.site().get("timezone") or "UTC")
+    zone = reader.zone()
     channels = _channels(reader, device_ids)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(RAW_HEADER if interval == "raw" else ROLLUP_HEADER)

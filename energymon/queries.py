@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
@@ -52,6 +53,10 @@ class StoreReader:
 
     def site(self) -> dict:
         return {row["key"]: json.loads(row["value"]) for row in self.db["site"].rows}
+
+    def zone(self) -> ZoneInfo:
+        """The site's time zone as recorded in the database; UTC if none is recorded yet."""
+        return ZoneInfo(self.site().get("timezone") or "UTC")
 
     def devices(self) -> list[dict]:
         return list(self.db["devices"].rows)

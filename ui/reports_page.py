@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import platformdirs
 from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt, QThread, QTimer, QUrl, Signal, Slot
@@ -57,7 +56,7 @@ def months_with_data(reader: StoreReader) -> list[str]:
 
     Runs on the reader thread. Daily rollup buckets start at local midnights.
     """
-    zone = ZoneInfo(reader.site().get("timezone") or "UTC")
+    zone = reader.zone()
     rows = reader.db.execute("SELECT DISTINCT bucket_ms FROM rollup_1d").fetchall()
     return sorted({datetime.fromtimestamp(ms / 1000, zone).strftime("%Y-%m") for (ms,) in rows}, reverse=True)
 
