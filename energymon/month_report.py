@@ -215,6 +215,27 @@ def _coverage(result: EnergyResult, edges: np.ndarray) -> np.ndarray:
     return energy_per_bucket(subset, edges).has_data
 
 
+def months_with_data(reader: StoreReader) -> list[str]:
+    """``YYYY-MM`` of every month (site time zone) with at least one day of data, newest first.
+
+    Runs on the reader thread. Daily rollup buckets start at local midnights.
+    """
+    zone = reader.zone()
+    rows = reader.db.execute("SELECT DISTINCT bucket_ms FROM rollup_1d").fetchall()
+    return sorted({datetime.fromtimestamp(ms / 1000, zone).strftime("%Y-%m") for (ms,) in rows}, reverse=True)
+
+
+def last_complete_month(today: date) -> str:
+    """The month before ``today``'s, as ``YYYY-MM``."""
+    return f"{today.year - 1}-12" if today.month == 1 else f"{today.year}-{today.month - 1:02d}"
+
+
+def default_month(months: list[str], today: date) -> str:
+    """The last complete month if it has data, else the newest month that has (else the last complete one)."""
+    last = last_complete_month(today)
+    return last if last in months or not months else months[0]
+
+
 def build_month_report(reader: StoreReader, month: str, coal: carbon.CoalFactor | None = None) -> MonthReport:
     """The report of ``YYYY-MM`` in the site's time zone, from the database behind ``reader``."""
     site = reader.site()

@@ -24,7 +24,7 @@ from PySide6.QtCore import QSettings, QStandardPaths, QThread, QUrl
 import ui.app
 import ui.reports_page
 from energymon import carbon
-from energymon.month_report import build_month_report
+from energymon.month_report import build_month_report, default_month, last_complete_month, months_with_data
 from energymon.queries import StoreReader
 from energymon.report_csv import COLUMNS, report_rows
 from energymon.site import SiteInfo
@@ -34,7 +34,7 @@ from ui import i18n
 from ui.context import AppContext
 from ui.format import fill
 from ui.main_window import PAGES, MainWindow
-from ui.reports_page import ReportsPage, default_file_name, default_month, last_complete_month, months_with_data
+from ui.reports_page import ReportsPage, default_file_name
 from ui.settings_page import SettingsPage
 
 ZONE = ZoneInfo("Asia/Shanghai")

@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
     QSizePolicy, QVBoxLayout, QWidget,
 )
 
-from energymon.month_report import MonthReport, ReportError, build_month_report
+from energymon.month_report import (
+    MonthReport, ReportError, build_month_report, default_month, last_complete_month, months_with_data,
+)
 from energymon.queries import StoreReader
 from energymon.report_csv import write_report
 from energymon.store import StoreError
@@ -49,28 +51,7 @@ PRIMARY_BUTTON = ("QPushButton { background: #2b6cb0; color: white; font-weight:
                   " border-radius: 4px; } QPushButton:disabled { background: #a0aec0; }")
 
 
-# -- plain functions (no Qt): what the page asks for ---------------------------------------------
-
-def months_with_data(reader: StoreReader) -> list[str]:
-    """``YYYY-MM`` of every month (site time zone) with at least one day of data, newest first.
-
-    Runs on the reader thread. Daily rollup buckets start at local midnights.
-    """
-    zone = reader.zone()
-    rows = reader.db.execute("SELECT DISTINCT bucket_ms FROM rollup_1d").fetchall()
-    return sorted({datetime.fromtimestamp(ms / 1000, zone).strftime("%Y-%m") for (ms,) in rows}, reverse=True)
-
-
-def last_complete_month(today: date) -> str:
-    """The month before ``today``'s, as ``YYYY-MM``."""
-    return f"{today.year - 1}-12" if today.month == 1 else f"{today.year}-{today.month - 1:02d}"
-
-
-def default_month(months: list[str], today: date) -> str:
-    """The last complete month if it has data, else the newest month that has (else the last complete one)."""
-    last = last_complete_month(today)
-    return last if last in months or not months else months[0]
-
+# -- where report files go ------------------------------------------------------------------------
 
 def default_file_name(month: str, fmt: str, lang: str) -> str:
     suffix = "-zh" if lang == "zh" and fmt != "csv" else ""
