@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 
 from drivers.dtypes import DTYPES, encode
 from drivers.profile_file import load_profile
@@ -26,7 +26,7 @@ from energymon.site import DeviceInfo
 from support import small_site_toml
 from test_gui import demo_window  # noqa: F401 - the demo park behind the main window (fixture)
 from ui.context import AppContext
-from ui.device_table import COLUMNS, DeviceTableModel, PollCounter, QuantityTableModel
+from ui.device_table import COLUMNS, STATUS_COLOURS, DeviceTableModel, PollCounter, QuantityTableModel
 from ui.register_inspector import OTHER_ADDRESS, ProbeResultModel, RegisterInspector
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -278,6 +278,83 @@ def test_quantity_model_passes_qtmodeltester(qtmodeltester):
     assert rows[2][1:3] == ["—", "°C"]
     model.set_values([], {})
     assert model.rowCount() == 0
+
+
+def test_device_model_colours_tooltips_and_replaced_rows(qtmodeltester):
+    readings = {"inv-1": _reading("inv-1", Role.PV, NOW_MS - 1000, problems=("missing: yield_wh",),
+                                  values={"power_w": 1000.0}),
+                "bess-1": _reading("bess-1", Role.STORAGE, NOW_MS - 1000, ok=False)}
+    model = DeviceTableModel()
+    assert model.set_rows(DEVICES, readings, NOW_MS, SHANGHAI)  # first fill: new rows
+    status, error = _column("Status"), _column("Error")
+    assert model.index(0, status).data() == "degraded"
+    assert model.index(0, status).data(Qt.ForegroundRole).color().name() == STATUS_COLOURS["degraded"]
+    assert model.index(1, status).data(Qt.ForegroundRole).color().name() == STATUS_COLOURS["offline"]
+    assert model.index(0, error).data(Qt.ToolTipRole) == "missing: yield_wh"
+    assert model.index(2, error).data(Qt.ToolTipRole) is None  # no reading yet: no tooltip
+    assert model.index(0, _column("Power kW")).data(Qt.TextAlignmentRole) == int(Qt.AlignRight | Qt.AlignVCenter)
+    assert not model.flags(model.index(0, 0)) & Qt.ItemIsEditable
+    # The same devices again: values rewritten in place; the colour follows the status.
+    changed = []
+    model.dataChanged.connect(lambda first, last, roles: changed.append((first.row(), first.column())))
+    readings["inv-1"] = _reading("inv-1", Role.PV, NOW_MS, values={"power_w": 2000.0, "yield_wh": 5e6})
+    assert not model.set_rows(DEVICES, readings, NOW_MS, SHANGHAI)
+    assert model.index(0, status).data() == "online"
+    assert model.index(0, status).data(Qt.ForegroundRole).color().name() == STATUS_COLOURS["online"]
+    assert model.index(0, error).data(Qt.ToolTipRole) is None
+    assert {r for r, _ in changed} == {0}  # only the row that changed
+    # Other devices: the rows are replaced.
+    assert model.set_rows(DEVICES[1:], readings, NOW_MS, SHANGHAI)
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == [d.id for d in DEVICES[1:]]
+    qtmodeltester.check(model)
+
+
+def test_device_tables_follow_a_language_switch(qtbot):
+    from ui import i18n
+
+    readings = {"inv-1": _reading("inv-1", Role.PV, NOW_MS - 1000, values={"power_w": 51_200.0, "yield_wh": 9e6})}
+    devices, quantities = DeviceTableModel(), QuantityTableModel()
+    devices.set_rows(DEVICES, readings, NOW_MS, SHANGHAI)
+    quantities.set_values(["power_w"], {"power_w": 51_200.0})
+    try:
+        i18n.set_language("zh_CN")
+        devices.retranslated()
+        quantities.retranslated()
+        assert devices.headerData(_column("Status"), Qt.Horizontal) == QCoreApplication.translate("DeviceTableModel", "Status")
+        assert devices.headerData(_column("Status"), Qt.Horizontal) != "Status"
+        assert devices.index(0, _column("Status")).data() == QCoreApplication.translate("DeviceTableModel", "online")
+        assert devices.headerData(_column("Latency"), Qt.Horizontal, Qt.ToolTipRole) == QCoreApplication.translate(
+            "DeviceTableModel", COLUMNS[_column("Latency")].tooltip)
+        assert quantities.index(0, 0).data() == QCoreApplication.translate("QuantityTableModel", "Active power") != "Active power"
+    finally:
+        i18n.set_language("en")
+    devices.retranslated()
+    assert devices.index(0, _column("Status")).data() == "online"
+
+
+def test_table_cells_are_painted_without_calling_python(qtbot):
+    """The tables' cells live in C++ items: painting the view runs no Python (no GIL wait per cell)."""
+    from PySide6.QtWidgets import QTableView
+
+    readings = {d.id: _reading(d.id, d.role, NOW_MS - 1000, values={"power_w": 1000.0}) for d in DEVICES}
+    model = DeviceTableModel()
+    model.set_rows(DEVICES, readings, NOW_MS, SHANGHAI)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(1200, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    calls = []
+    tracer = lambda frame, event, arg: calls.append(frame.f_code.co_name) if event == "call" else None  # noqa: E731
+    import sys
+
+    sys.setprofile(tracer)
+    try:
+        view.viewport().repaint()
+    finally:
+        sys.setprofile(None)
+    assert [c for c in calls if c not in ("repaint",)] == []
 
 
 # -- the page with the demo park running ----------------------------------------------------------

@@ -12,14 +12,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from drivers.quantities import QUANTITIES, Kind, Role
 from energymon.live import Reading, is_fresh
 from energymon.site import DeviceInfo
 from ui import format as fmt
 from ui.format import fill
+from ui.text_table import Cell, TextTableModel
 
 KEY_QUANTITY = {Role.PV: "yield_wh", Role.STORAGE: "soc_pct", Role.LOAD: "consumed_wh", Role.GRID: "imported_wh"}
 
@@ -185,36 +185,37 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 
-_DEVICE_ROLES = frozenset((Qt.DisplayRole, Qt.TextAlignmentRole, Qt.ForegroundRole, Qt.ToolTipRole))
-_QUANTITY_ROLES = frozenset((Qt.DisplayRole, Qt.TextAlignmentRole))
+def _cells(row: Row) -> list[Cell]:
+    key = status_key(row)
+    return [Cell(column.text(row),
+                 STATUS_COLOURS[key] if column.text is _status else None,
+                 (_problems(row) or None) if column.text is _problems else None)
+            for column in COLUMNS]
 
 
-class DeviceTableModel(QAbstractTableModel):
+class DeviceTableModel(TextTableModel):
+    """One row per device (a :class:`Row`); the texts are computed when the readings change, not per paint."""
+
     def __init__(self, parent=None) -> None:
-        super().__init__(parent)
+        super().__init__(COLUMNS, _tr, parent)
         self._rows: list[Row] = []
-        self._text: list[list[str]] = []  # display text per cell, computed once per update, not per paint
 
     def set_rows(self, devices: tuple[DeviceInfo, ...], readings: Mapping[str, Reading], now_ms: int, tz,
-                 polls: Mapping[str, PollCount] | None = None, live: bool = True) -> None:
+                 polls: Mapping[str, PollCount] | None = None, live: bool = True) -> bool:
+        """Show the devices' latest readings; returns whether the rows are other devices than before."""
         rows = [Row(d, readings.get(d.id), is_fresh(readings.get(d.id), now_ms), tz,
                     None if polls is None else polls.get(d.id), live) for d in devices]
-        text = [[column.text(row) for column in COLUMNS] for row in rows]
-        if len(rows) != len(self._rows) or [r.device.id for r in rows] != [r.device.id for r in self._rows]:
-            self.beginResetModel()
-            self._rows, self._text = rows, text
-            self.endResetModel()
-            return
-        old, self._rows, self._text = self._text, rows, text
-        for r, (before, after) in enumerate(zip(old, text)):
-            if before != after:  # only rows whose text changed are repainted
-                self.dataChanged.emit(self.index(r, 0), self.index(r, len(COLUMNS) - 1))
+        replaced = [r.device.id for r in rows] != [r.device.id for r in self._rows]
+        if replaced:
+            self.set_cells([])  # other devices: their rows are replaced (and the selection with them), not relabelled
+        self._rows = rows
+        self.set_cells([_cells(row) for row in rows])
+        return replaced
 
     def retranslated(self) -> None:
         """Texts are language-dependent: recompute them after a language switch."""
-        self._text = [[column.text(row) for column in COLUMNS] for row in self._rows]
-        if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(COLUMNS) - 1))
+        self.retranslate_headings()
+        self.set_cells([_cells(row) for row in self._rows])
 
     def row(self, index: int) -> Row | None:
         return self._rows[index] if 0 <= index < len(self._rows) else None
@@ -222,39 +223,6 @@ class DeviceTableModel(QAbstractTableModel):
     def row_of(self, device_id: str) -> int:
         """The row of a device, or -1."""
         return next((i for i, r in enumerate(self._rows) if r.device.id == device_id), -1)
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
-        # Qt asks for a dozen roles per cell and repaint: answer the unused ones first, cheaply.
-        if role not in _DEVICE_ROLES:
-            return None
-        r, c = index.row(), index.column()
-        if not index.isValid() or not 0 <= r < len(self._rows) or not 0 <= c < len(COLUMNS):
-            return None
-        row, column = self._rows[r], COLUMNS[c]
-        if role == Qt.DisplayRole:
-            return self._text[r][c]
-        if role == Qt.TextAlignmentRole:
-            return int((Qt.AlignRight if column.align_right else Qt.AlignLeft) | Qt.AlignVCenter)
-        if role == Qt.ForegroundRole and column.text is _status:
-            return QColor(STATUS_COLOURS[status_key(row)])
-        if role == Qt.ToolTipRole and column.text is _problems:
-            return _problems(row) or None
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole):
-        if orientation != Qt.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        if role == Qt.DisplayRole:
-            return _tr(COLUMNS[section].title)
-        if role == Qt.ToolTipRole and COLUMNS[section].tooltip:
-            return _tr(COLUMNS[section].tooltip)
-        return None
 
 
 # -- the quantities of one device -------------------------------------------------------------
@@ -322,47 +290,24 @@ QUANTITY_COLUMNS: tuple[Column, ...] = (
 )
 
 
-class QuantityTableModel(QAbstractTableModel):
+class QuantityTableModel(TextTableModel):
     """The latest value of every quantity of one device; a missing value (or no fresh reading) is '—'."""
 
     def __init__(self, parent=None) -> None:
-        super().__init__(parent)
+        super().__init__(QUANTITY_COLUMNS, _q_tr, parent)
         self._rows: list[QuantityRow] = []
 
     def set_values(self, quantities: list[str], values: Mapping[str, float | None]) -> None:
         """``quantities``: what the device maps, in order; ``values``: its fresh reading's values (or empty)."""
         order = {name: i for i, name in enumerate(QUANTITIES)}  # the vocabulary's order: power first
         names = sorted(set(quantities) | set(values), key=lambda q: (order.get(q, len(order)), q))
-        rows = [QuantityRow(q, values.get(q)) for q in names]
-        if [r.quantity for r in rows] != [r.quantity for r in self._rows]:
-            self.beginResetModel()
-            self._rows = rows
-            self.endResetModel()
-            return
-        self._rows = rows
-        if rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(QUANTITY_COLUMNS) - 1))
+        self._rows = [QuantityRow(q, values.get(q)) for q in names]
+        self._show()
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+    def retranslated(self) -> None:
+        """Quantity names and kinds are language-dependent: recompute them after a language switch."""
+        self.retranslate_headings()
+        self._show()
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(QUANTITY_COLUMNS)
-
-    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
-        if role not in _QUANTITY_ROLES:
-            return None
-        if not index.isValid() or not 0 <= index.row() < len(self._rows) \
-                or not 0 <= index.column() < len(QUANTITY_COLUMNS):
-            return None
-        row, column = self._rows[index.row()], QUANTITY_COLUMNS[index.column()]
-        if role == Qt.DisplayRole:
-            return column.text(row)
-        if role == Qt.TextAlignmentRole:
-            return int((Qt.AlignRight if column.align_right else Qt.AlignLeft) | Qt.AlignVCenter)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal and 0 <= section < len(QUANTITY_COLUMNS):
-            return _q_tr(QUANTITY_COLUMNS[section].title)
-        return None
+    def _show(self) -> None:
+        self.set_cells([[Cell(column.text(row)) for column in QUANTITY_COLUMNS] for row in self._rows])

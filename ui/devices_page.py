@@ -66,7 +66,6 @@ class DevicesPage(Page):
         self.device_view.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.device_view.setSelectionMode(QAbstractItemView.SingleSelection)
         self.device_view.selectionModel().currentRowChanged.connect(self._on_current_row)
-        self.device_model.modelReset.connect(self._reselect)
 
         # Details of the selected device: a form and its quantities.
         self.detail_title = QLabel()
@@ -132,10 +131,8 @@ class DevicesPage(Page):
         return self.tr("Devices")
 
     def retranslate(self) -> None:
-        self.device_model.headerDataChanged.emit(Qt.Horizontal, 0, max(0, self.device_model.columnCount() - 1))
         self.device_model.retranslated()
-        self.quantity_model.headerDataChanged.emit(Qt.Horizontal, 0,
-                                                   max(0, self.quantity_model.columnCount() - 1))
+        self.quantity_model.retranslated()
         self.tabs.setTabText(0, self.tr("Details"))
         self.tabs.setTabText(1, self.tr("Register inspector"))
         names = {"state": self.tr("State"), "role": self.tr("Role"), "connection": self.tr("Connection"),
@@ -167,11 +164,10 @@ class DevicesPage(Page):
             self.polls.observe(self.ctx.readings)  # counted even while hidden
         if not self.isVisible() and self.device_model.rowCount():
             return  # drawn when shown (activated)
-        first_fill = self.device_model.rowCount() != len(site.devices)
-        self.device_model.set_rows(site.devices, self.ctx.readings, self.ctx.now_ms(), site.tz,
-                                   self.polls.counts if live else None, live)
-        if first_fill:
+        if self.device_model.set_rows(site.devices, self.ctx.readings, self.ctx.now_ms(), site.tz,
+                                      self.polls.counts if live else None, live):
             fit_columns(self.device_view)
+            self._reselect()
         if self.selected_id is None and self.device_model.rowCount():
             self.select_device(site.devices[0].id)
         self._show_details()
@@ -231,7 +227,9 @@ class DevicesPage(Page):
     def _set(self, key: str, text: str, colour: str | None = None) -> None:
         value = self.detail_labels[key][1]
         value.setText(text)
-        value.setStyleSheet(f"color: {colour}; font-weight: 600;" if colour else "")
+        style = f"color: {colour}; font-weight: 600;" if colour else ""
+        if value.styleSheet() != style:  # a style sheet is re-applied (re-polished) even when unchanged
+            value.setStyleSheet(style)
 
     def _show_details(self) -> None:
         row = self._selected_row()
