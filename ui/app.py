@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -48,6 +49,18 @@ def restore_language() -> None:
         print(f"energymon: warning: cannot switch the GUI to {language!r}: {exc}; using English", file=sys.stderr)
 
 
+def freeze_startup_objects() -> None:
+    """Exempt what start-up built (modules, classes, the window's widgets) from Python's cyclic collector.
+
+    A full collection traverses every tracked object while holding the GIL, so it stops the GUI
+    thread: with the ~120,000 objects of a started GUI it took 50-80 ms under the demo's load
+    (benchmarks/bench_gui_lag.py, --stall-report), enough to push a page's paint over 100 ms.
+    Objects frozen here live as long as the process anyway; later ones are collected as usual.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def start_demo_window(directory: Path | None = None,
                       backfill_days: float = 0.0) -> tuple[MainWindow, BackgroundRunner, LiveBridge]:
     """Create the main window and start the demo park behind it (collector thread)."""
@@ -71,6 +84,7 @@ def start_demo_window(directory: Path | None = None,
             bridge.failed.emit(str(exc))
             raise
 
+    freeze_startup_objects()
     runner = BackgroundRunner(main)
     runner.start()
     window._bridge = bridge  # keep the bridge alive as long as the window
@@ -84,6 +98,7 @@ def start_site_window(config: Config | None, db_path: Path, collect: bool,
     bridge.reading.connect(window.on_reading)
     bridge.failed.connect(window.show_failure)
     window._bridge = bridge
+    freeze_startup_objects()
     if not collect:
         reader = StoreReader(db_path)  # fails early with a clear StoreError for a wrong file
         try:
