@@ -20,8 +20,13 @@ GUI thread never blocked for more than 100 ms. Asserts nothing.
 from __future__ import annotations
 
 import argparse
+import collections
+import faulthandler
+import gc
 import os
+import re
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -53,10 +58,92 @@ class LagProbe:
         now = self._clock.nsecsElapsed()
         self.lags_ms.append(max(0.0, (now - self._last) / 1e6 - TICK_MS))
         self._last = now
+        self.last_tick_s = time.perf_counter()
+
+    last_tick_s = 0.0
 
     def stop(self) -> np.ndarray:
         self._timer.stop()
         return np.array(self.lags_ms)
+
+
+class StallSampler(threading.Thread):
+    """Diagnostics: samples the GUI thread's Python stack while a tick is overdue.
+
+    Every 2 ms, if the probe's last tick is more than ``from_ms`` ago, the GUI
+    thread's stack is recorded for that stall. ``report`` prints, for every
+    stall that reached ``report_ms``, how long it lasted and its most frequent
+    innermost frames. Garbage-collector passes over 5 ms are listed too.
+    """
+
+    def __init__(self, probe: LagProbe, from_ms: float = 30.0) -> None:
+        super().__init__(daemon=True, name="stall-sampler")
+        self.probe = probe
+        self.from_ms = from_ms
+        self.gui_ident = threading.get_ident()
+        self.stalls: dict[float, list[tuple[float, tuple[str, ...]]]] = {}
+        self.gc_passes: list[tuple[float, int, float]] = []
+        self._gc_started = 0.0
+        self._halt = threading.Event()
+        gc.callbacks.append(self._gc)
+
+    def _gc(self, phase: str, info: dict) -> None:
+        now = time.perf_counter()
+        if phase == "start":
+            self._gc_started = now
+        elif (now - self._gc_started) > 0.005:
+            self.gc_passes.append((now, info["generation"], (now - self._gc_started) * 1000))
+
+    def run(self) -> None:
+        with tempfile.TemporaryFile("w+") as dump:
+            while not self._halt.wait(0.002):
+                tick = self.probe.last_tick_s
+                overdue_ms = (time.perf_counter() - tick) * 1000 - TICK_MS
+                if tick and overdue_ms > self.from_ms:
+                    stacks = _all_stacks(dump)
+                    names = {t.ident: t.name for t in threading.enumerate()}
+                    others = tuple(sorted(f"[{names.get(ident, ident)}] {stack[-1]}" for ident, stack in stacks.items()
+                                          if ident not in (self.gui_ident, self.ident) and stack))
+                    self.stalls.setdefault(tick, []).append((overdue_ms, stacks.get(self.gui_ident, ()), others))
+
+    def report(self, report_ms: float) -> None:
+        self._halt.set()
+        gc.callbacks.remove(self._gc)
+        for tick, samples in sorted(self.stalls.items()):
+            longest = max(ms for ms, _, _ in samples)
+            if longest < report_ms:
+                continue
+            print(f"stall of >= {longest:.0f} ms ({len(samples)} samples); GC in it: "
+                  f"{[(g, round(ms, 1)) for t, g, ms in self.gc_passes if t >= tick and t - tick < 1.0]}")
+            for stack, count in collections.Counter(s for _, s, _ in samples).most_common(3):
+                print(f"  {count:>3} x " + "\n        ".join(stack[-5:]))
+            for frame, count in collections.Counter(f for _, _, o in samples for f in o).most_common(8):
+                print(f"      other thread {count:>3} x {frame}")
+        print(f"GC passes over 5 ms: {len(self.gc_passes)}, longest "
+              f"{max((ms for _, _, ms in self.gc_passes), default=0):.1f} ms")
+
+
+def _all_stacks(dump) -> dict[int, tuple[str, ...]]:
+    """Every thread's Python stack (outermost first) as "file:line function", by thread ident.
+
+    Written by faulthandler, in C and under the GIL: holding another thread's frame objects
+    (sys._current_frames) would keep its locals alive after its function returns, and a QPainter
+    kept alive past its paint event crashes Qt when it is finally destroyed on this thread.
+    """
+    dump.seek(0)
+    dump.truncate()
+    faulthandler.dump_traceback(dump, all_threads=True)
+    dump.seek(0)
+    stacks: dict[int, list[str]] = {}
+    current: list[str] | None = None
+    for line in dump.read().splitlines():
+        thread = re.match(r"(?:Current thread|Thread) (0x[0-9a-f]+)", line)
+        frame = re.match(r'\s+File "(.*)", line (\d+) in (.*)', line)
+        if thread:
+            current = stacks.setdefault(int(thread.group(1), 16), [])
+        elif frame and current is not None:
+            current.append(f"{Path(frame.group(1)).name}:{frame.group(2)} {frame.group(3)}")
+    return {ident: tuple(reversed(stack)) for ident, stack in stacks.items()}
 
 
 def run_for(app: QApplication, seconds: float) -> None:
@@ -66,13 +153,19 @@ def run_for(app: QApplication, seconds: float) -> None:
         time.sleep(0.001)
 
 
-def measure(app: QApplication, seconds: float, setup=None) -> np.ndarray:
+def measure(app: QApplication, seconds: float, setup=None, stall_report_ms: float | None = None) -> np.ndarray:
     probe = LagProbe()
     probe.start()
+    sampler = StallSampler(probe) if stall_report_ms is not None else None
+    if sampler is not None:
+        sampler.start()
     if setup is not None:
         setup()
     run_for(app, seconds)
-    return probe.stop()
+    lags = probe.stop()
+    if sampler is not None:
+        sampler.report(stall_report_ms)
+    return lags
 
 
 def describe(label: str, lags: np.ndarray) -> str:
@@ -88,6 +181,8 @@ def main() -> None:
     parser.add_argument("--backfill-days", type=float, default=30.0)
     parser.add_argument("--no-pages", action="store_true", help="do not switch pages")
     parser.add_argument("--no-reads", action="store_true", help="no 30-day reads")
+    parser.add_argument("--stall-report", type=float, metavar="MS",
+                        help="diagnostics: print the GUI thread's sampled stacks for stalls of at least MS ms")
     args = parser.parse_args()
     from ui.app import _app
 
@@ -129,7 +224,7 @@ def main() -> None:
             trends.start()
         window._bench_timers = (pages, trends)
 
-    demo = measure(app, args.seconds, setup)
+    demo = measure(app, args.seconds, setup, args.stall_report)
     backfill = ctx.backfill
     window.shutdown()
     runner.stop()
