@@ -297,12 +297,17 @@ class QuantityTableModel(TextTableModel):
         super().__init__(QUANTITY_COLUMNS, _q_tr, parent)
         self._rows: list[QuantityRow] = []
 
-    def set_values(self, quantities: list[str], values: Mapping[str, float | None]) -> None:
-        """``quantities``: what the device maps, in order; ``values``: its fresh reading's values (or empty)."""
+    def set_values(self, quantities: list[str], values: Mapping[str, float | None]) -> bool:
+        """``quantities``: what the device maps, in order; ``values``: its fresh reading's values (or empty).
+
+        Returns whether the rows are other quantities than before.
+        """
         order = {name: i for i, name in enumerate(QUANTITIES)}  # the vocabulary's order: power first
         names = sorted(set(quantities) | set(values), key=lambda q: (order.get(q, len(order)), q))
+        replaced = names != [r.quantity for r in self._rows]
         self._rows = [QuantityRow(q, values.get(q)) for q in names]
         self._show()
+        return replaced
 
     def retranslated(self) -> None:
         """Quantity names and kinds are language-dependent: recompute them after a language switch."""

@@ -60,6 +60,8 @@ class DevicesPage(Page):
         self.identities: dict[str, IdentityResult | Exception] = {}
         self._identity_pending: dict[int, str] = {}  # token -> device id
         self._identity_refused: str | None = None  # device id whose identity read was refused (serial port busy)
+        self._fitted_to_readings = False  # columns fitted since every device has a reading
+        self._quantities_fitted_to_values = False  # the quantity table's columns fitted to values, not "—"
 
         self.device_model = DeviceTableModel(self)
         self.device_view = _table_view(self.device_model)
@@ -133,6 +135,8 @@ class DevicesPage(Page):
     def retranslate(self) -> None:
         self.device_model.retranslated()
         self.quantity_model.retranslated()
+        fit_columns(self.device_view)  # the texts of the other language have other widths
+        fit_columns(self.quantity_view)
         self.tabs.setTabText(0, self.tr("Details"))
         self.tabs.setTabText(1, self.tr("Register inspector"))
         names = {"state": self.tr("State"), "role": self.tr("Role"), "connection": self.tr("Connection"),
@@ -164,9 +168,15 @@ class DevicesPage(Page):
             self.polls.observe(self.ctx.readings)  # counted even while hidden
         if not self.isVisible() and self.device_model.rowCount():
             return  # drawn when shown (activated)
-        if self.device_model.set_rows(site.devices, self.ctx.readings, self.ctx.now_ms(), site.tz,
-                                      self.polls.counts if live else None, live):
+        replaced = self.device_model.set_rows(site.devices, self.ctx.readings, self.ctx.now_ms(), site.tz,
+                                              self.polls.counts if live else None, live)
+        every_device_read = all(d.id in self.ctx.readings for d in site.devices)
+        if replaced or (every_device_read and not self._fitted_to_readings):
+            # Fitted to the texts once with the rows, and again once every device has shown its values
+            # (the key values are wider than the "—" of a device not read yet); not on every update.
             fit_columns(self.device_view)
+            self._fitted_to_readings = every_device_read
+        if replaced:
             self._reselect()
         if self.selected_id is None and self.device_model.rowCount():
             self.select_device(site.devices[0].id)
@@ -293,7 +303,9 @@ class DevicesPage(Page):
         self._set("identity", self._identity_text(device.id, configured is not None))
         quantities = list(configured.profile.quantities) if configured is not None and configured.profile else []
         values = dict(reading.values) if reading is not None and is_fresh(reading, self.ctx.now_ms()) else {}
-        self.quantity_model.set_values(quantities, values)
+        if self.quantity_model.set_values(quantities, values) or (values and not self._quantities_fitted_to_values):
+            fit_columns(self.quantity_view)  # another device's quantities, or its first values after "—"
+            self._quantities_fitted_to_values = bool(values)
 
     @staticmethod
     def translate_model(text: str) -> str:
