@@ -12,7 +12,8 @@ threads must not fork) runs :func:`prepared_days` and puts on a bounded queue,
 in order: per chunk (a day) one :class:`~energymon.history_prep.PreparedHistory`
 per device, then a :class:`ChunkDone`; at the end a :class:`Finished` with the
 park's final state, or a :class:`Failed` with the error. It writes nothing
-itself, so stopping it at any moment is safe. It runs at the lowest CPU
+itself, so stopping it at any moment is safe; it ends by itself when its parent
+is gone (a killed GUI) and the queue is full. It runs at the lowest CPU
 priority (POSIX nice 19; not lowered on Windows): history is background work,
 and on two cores a child at normal priority still stretched GUI paints past
 100 ms (benchmarks/bench_gui_lag.py: max 82-123 ms at nice 5, 49-64 ms at 19).
@@ -115,10 +116,27 @@ def _child_main(config: Config, start_s: float, end_s: float, seed: int, out: mu
             pass  # not allowed here: run at the parent's priority
     try:
         for message in prepared_days(config, start_s, end_s, seed):
-            out.put(message)
+            _send(out, message)
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which shows it
         traceback.print_exc()  # the details, on the inherited stderr
-        out.put(Failed(f"{type(exc).__name__}: {exc}"))
+        _send(out, Failed(f"{type(exc).__name__}: {exc}"))
+
+
+def _send(out: multiprocessing.Queue, message) -> None:
+    """Put ``message`` on the queue; end this process once the parent is gone (nobody will read it).
+
+    A parent that was killed (a crashed GUI) would otherwise leave the child blocked on a full
+    queue for good.
+    """
+    parent = multiprocessing.parent_process()
+    while True:
+        try:
+            out.put(message, timeout=POLL_S)
+            return
+        except queue.Full:
+            if parent is not None and not parent.is_alive():
+                out.cancel_join_thread()  # do not wait at exit to flush into a pipe nobody reads
+                raise SystemExit(0) from None
 
 
 class HistoryProcess:

@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
 
 import pytest
 
 from energymon.history_prep import PreparedHistory
 from energymon.history_process import ChunkDone, Finished, HistoryProcess, HistoryProcessError, prepared_days
+from support import demo_config_path
 
 START_S = 1_717_171_200.0 + 5 * 3600 + 17  # 2024-05-31 21:00:17 UTC: the spans cross UTC midnights
 
@@ -54,6 +60,44 @@ def test_a_failure_in_the_child_is_raised_in_the_parent(demo_config):
     with HistoryProcess(demo_config, START_S, START_S - 10, seed=1) as process:  # an empty span: the generator refuses
         with pytest.raises(HistoryProcessError, match="end_s .* must be after start_s"):
             list(process.messages())
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
+def test_the_child_ends_when_its_parent_is_killed(tmp_path):
+    """A parent killed outright (a crashed GUI) does not leave its history child blocked on a full queue."""
+    script = tmp_path / "parent.py"
+    script.write_text(textwrap.dedent(f"""
+        import time
+        from energymon.config import load_config
+        from energymon.history_process import HistoryProcess
+        if __name__ == "__main__":
+            with HistoryProcess(load_config({str(demo_config_path())!r}), {START_S}, {START_S + 30 * 86_400}) as process:
+                print(process.pid, flush=True)
+                time.sleep(600)  # never reads: the child fills the queue and waits
+    """))
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        child_pid = int(parent.stdout.readline())
+        time.sleep(2)  # the child is generating and filling the queue
+        assert _alive(child_pid)
+        parent.kill()
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 30
+        while _alive(child_pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(child_pid)
+    finally:
+        parent.kill()
+        parent.stdout.close()
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting to be reaped by init has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
 
 
 # -- simulate --backfill-days into a database (energymon.backfill_runner.backfill_database) --------------------
