@@ -197,8 +197,7 @@ class DeviceTableModel(TextTableModel):
     """One row per device (a :class:`Row`); the texts are computed when the readings change, not per paint."""
 
     def __init__(self, parent=None) -> None:
-        super().__init__(COLUMNS, _tr, parent)
-        self._rows: list[Row] = []
+        super().__init__(COLUMNS, _tr, _cells, parent)
 
     def set_rows(self, devices: tuple[DeviceInfo, ...], readings: Mapping[str, Reading], now_ms: int, tz,
                  polls: Mapping[str, PollCount] | None = None, live: bool = True) -> bool:
@@ -207,15 +206,9 @@ class DeviceTableModel(TextTableModel):
                     None if polls is None else polls.get(d.id), live) for d in devices]
         replaced = [r.device.id for r in rows] != [r.device.id for r in self._rows]
         if replaced:
-            self.set_cells([])  # other devices: their rows are replaced (and the selection with them), not relabelled
-        self._rows = rows
-        self.set_cells([_cells(row) for row in rows])
+            self.show_rows([])  # other devices: their rows are replaced (and the selection with them), not relabelled
+        self.show_rows(rows)
         return replaced
-
-    def retranslated(self) -> None:
-        """Texts are language-dependent: recompute them after a language switch."""
-        self.retranslate_headings()
-        self.set_cells([_cells(row) for row in self._rows])
 
     def row(self, index: int) -> Row | None:
         return self._rows[index] if 0 <= index < len(self._rows) else None
@@ -290,12 +283,15 @@ QUANTITY_COLUMNS: tuple[Column, ...] = (
 )
 
 
+def _quantity_cells(row: QuantityRow) -> list[Cell]:
+    return [Cell(column.text(row)) for column in QUANTITY_COLUMNS]
+
+
 class QuantityTableModel(TextTableModel):
     """The latest value of every quantity of one device; a missing value (or no fresh reading) is '—'."""
 
     def __init__(self, parent=None) -> None:
-        super().__init__(QUANTITY_COLUMNS, _q_tr, parent)
-        self._rows: list[QuantityRow] = []
+        super().__init__(QUANTITY_COLUMNS, _q_tr, _quantity_cells, parent)
 
     def set_values(self, quantities: list[str], values: Mapping[str, float | None]) -> bool:
         """``quantities``: what the device maps, in order; ``values``: its fresh reading's values (or empty).
@@ -305,14 +301,5 @@ class QuantityTableModel(TextTableModel):
         order = {name: i for i, name in enumerate(QUANTITIES)}  # the vocabulary's order: power first
         names = sorted(set(quantities) | set(values), key=lambda q: (order.get(q, len(order)), q))
         replaced = names != [r.quantity for r in self._rows]
-        self._rows = [QuantityRow(q, values.get(q)) for q in names]
-        self._show()
+        self.show_rows([QuantityRow(q, values.get(q)) for q in names])
         return replaced
-
-    def retranslated(self) -> None:
-        """Quantity names and kinds are language-dependent: recompute them after a language switch."""
-        self.retranslate_headings()
-        self._show()
-
-    def _show(self) -> None:
-        self.set_cells([[Cell(column.text(row)) for column in QUANTITY_COLUMNS] for row in self._rows])

@@ -8,7 +8,7 @@ idle and 39 ms with one busy Python thread; the same texts in a
 QStandardItemModel (cells held in C++) 5 and 6 ms.
 
 :class:`TextTableModel` therefore keeps the cells in C++ items. Python computes
-a table's texts when its data change (:meth:`set_cells`) and only cells whose
+a table's texts when its data change (:meth:`show_rows`) and only cells whose
 content changed are written, each emitting its own ``dataChanged``.
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
@@ -44,14 +44,28 @@ class Heading(Protocol):
 
 
 class TextTableModel(QStandardItemModel):
-    """Rows of :class:`Cell`; ``translate`` turns a heading's source text into the current language."""
+    """One row of :class:`Cell` per row object: ``cells_of(row)`` computes them (one per heading), in the
+    current language; ``translate`` turns a heading's source text into the current language."""
 
-    def __init__(self, headings: Sequence[Heading], translate: Callable[[str], str], parent=None) -> None:
+    def __init__(self, headings: Sequence[Heading], translate: Callable[[str], str],
+                 cells_of: Callable[[Any], list[Cell]], parent=None) -> None:
         super().__init__(0, len(headings), parent)
         self._headings = tuple(headings)
         self._translate = translate
+        self._cells_of = cells_of
+        self._rows: list = []
         self._cells: list[list[Cell]] = []
         self.retranslate_headings()
+
+    def show_rows(self, rows: list) -> None:
+        """Show ``rows``: their changed cells are rewritten, rows added or removed at the end."""
+        self._rows = rows
+        self._set_cells([self._cells_of(row) for row in rows])
+
+    def retranslated(self) -> None:
+        """Headings and cells are language-dependent: recompute them after a language switch."""
+        self.retranslate_headings()
+        self.show_rows(self._rows)
 
     def retranslate_headings(self) -> None:
         for c, heading in enumerate(self._headings):
@@ -60,7 +74,7 @@ class TextTableModel(QStandardItemModel):
                 item.setToolTip(self._translate(heading.tooltip))
             self.setHorizontalHeaderItem(c, item)
 
-    def set_cells(self, cells: list[list[Cell]]) -> None:
+    def _set_cells(self, cells: list[list[Cell]]) -> None:
         """Show ``cells`` (one list per row, one Cell per column): changed cells are rewritten, rows added or removed."""
         if len(cells) < len(self._cells):
             self.removeRows(len(cells), len(self._cells) - len(cells))
@@ -73,9 +87,6 @@ class TextTableModel(QStandardItemModel):
         for row in cells[len(self._cells):]:
             self.appendRow([self._write(self._new_item(c), cell) for c, cell in enumerate(row)])
             self._cells.append(row)
-
-    def cell(self, row: int, column: int) -> Cell | None:
-        return self._cells[row][column] if 0 <= row < len(self._cells) and 0 <= column < len(self._headings) else None
 
     def _new_item(self, column: int) -> QStandardItem:
         item = QStandardItem()
