@@ -48,6 +48,7 @@ class LagProbe:
         self._timer = QTimer(interval=TICK_MS)
         self._timer.timeout.connect(self._tick)
         self._last = None
+        self.last_tick_s = 0.0  # time.perf_counter() of the last tick, read by StallSampler
 
     def start(self) -> None:
         self._clock.start()
@@ -59,8 +60,6 @@ class LagProbe:
         self.lags_ms.append(max(0.0, (now - self._last) / 1e6 - TICK_MS))
         self._last = now
         self.last_tick_s = time.perf_counter()
-
-    last_tick_s = 0.0
 
     def stop(self) -> np.ndarray:
         self._timer.stop()
@@ -81,7 +80,7 @@ class StallSampler(threading.Thread):
         self.probe = probe
         self.from_ms = from_ms
         self.gui_ident = threading.get_ident()
-        self.stalls: dict[float, list[tuple[float, tuple[str, ...]]]] = {}
+        self.stalls: dict[float, list[tuple[float, tuple[str, ...], tuple[str, ...]]]] = {}  # by stall start
         self.gc_passes: list[tuple[float, int, float]] = []
         self._gc_started = 0.0
         self._halt = threading.Event()
