@@ -19,14 +19,17 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np
 import openpyxl
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths, QThread, QUrl
+from PySide6.QtCore import QSettings, QStandardPaths, QUrl
 
+import energymon.report_job
 import ui.app
-import ui.reports_page
 from energymon import carbon
-from energymon.month_report import build_month_report, default_month, last_complete_month, months_with_data
+from energymon.month_report import (
+    ReportError, build_month_report, default_month, last_complete_month, months_with_data,
+)
 from energymon.queries import StoreReader
 from energymon.report_csv import COLUMNS, report_rows
+from energymon.report_job import ReportJob, generate_report, generate_report_in_child
 from energymon.site import SiteInfo
 from energymon.store import SampleBatch, StoreWriter
 from support import record_hand_site
@@ -113,6 +116,12 @@ def _generate(qtbot, page: ReportsPage) -> None:
     qtbot.waitUntil(lambda: not page.running, timeout=30_000)
 
 
+def _in_process(job, stage, started):
+    """The page's job runner without the child process (for tests that patch what the job calls)."""
+    started(os.getpid())
+    return generate_report(job, stage)
+
+
 def _reference_rows(db_path: Path, month: str) -> list[dict[str, str]]:
     reader = StoreReader(db_path)
     try:
@@ -147,14 +156,6 @@ def test_months_with_data_in_the_site_time_zone(site_db):
 
 def test_csv_and_xlsx_through_the_page_equal_the_report(qtbot, reports, site_db, tmp_path, monkeypatch):
     page = reports
-    build_threads = []
-    real_build = ui.reports_page.build_month_report
-
-    def recording_build(reader, month):
-        build_threads.append(QThread.currentThread())
-        return real_build(reader, month)
-
-    monkeypatch.setattr(ui.reports_page, "build_month_report", recording_build)
     _choose(page, "2026-10", "csv")
     out = tmp_path / "out" / "october.csv"  # the folder does not exist yet
     page.path_edit.setText(str(out))
@@ -168,8 +169,9 @@ def test_csv_and_xlsx_through_the_page_equal_the_report(qtbot, reports, site_db,
     assert lines == expected
     assert lines[0]["pv_kwh"] == "100.000" and lines[-1]["date"] == "total"
     assert not out.with_name(out.name + ".partial").exists()
-    # The month was read and the file written off the GUI thread, by the page's own worker thread.
-    assert build_threads and all(t is not page.thread() for t in build_threads)
+    # The month was read and the file written in a child process, waited for by the page's own thread.
+    first_child = page.last_worker.child_pid
+    assert first_child is not None and first_child != os.getpid()
     assert page.last_worker.thread_ident != threading.get_ident()
     assert "october.csv" in page.status_label.text() and page.open_file_button.isVisible()
 
@@ -190,7 +192,7 @@ def test_csv_and_xlsx_through_the_page_equal_the_report(qtbot, reports, site_db,
     for r, row in enumerate(expected[:-1], start=2):
         assert daily.cell(r, 2).value == pytest.approx(float(row["pv_kwh"]))
         assert daily.cell(r, 5).value == pytest.approx(float(row["grid_import_kwh"]))
-    assert len(build_threads) == 2
+    assert page.last_worker.child_pid not in (None, first_child, os.getpid())  # a new child per report
     assert QSettings().value("reports/directory") == str(out.parent)
 
 
@@ -208,13 +210,14 @@ def test_the_gui_stays_responsive_and_shows_the_stages(qtbot, reports, tmp_path,
     """While the month is read, the GUI thread keeps running its event loop (stage, elapsed time)."""
     page = reports
     release = threading.Event()
-    real_build = ui.reports_page.build_month_report
 
     def slow_build(reader, month):
         assert release.wait(20), "the test never released the worker"
-        return real_build(reader, month)
+        return build_month_report(reader, month)
 
-    monkeypatch.setattr(ui.reports_page, "build_month_report", slow_build)
+    # In this process, so the test can hold the job at its reading stage.
+    monkeypatch.setattr(energymon.report_job, "build_month_report", slow_build)
+    page.run_job = _in_process
     _choose(page, "2026-10", "csv")
     page.path_edit.setText(str(tmp_path / "slow.csv"))
     page.generate_button.click()
@@ -235,6 +238,7 @@ def test_a_missing_chinese_font_is_shown_as_text(qtbot, reports, tmp_path, monke
 
     monkeypatch.setattr(energymon.report_pdf, "find_cjk_font", lambda: None)
     page = reports
+    page.run_job = _in_process  # the patched font lookup holds in this process only
     _choose(page, "2026-10", "pdf", "zh")
     out = tmp_path / "october-zh.pdf"
     page.path_edit.setText(str(out))
@@ -244,6 +248,32 @@ def test_a_missing_chinese_font_is_shown_as_text(qtbot, reports, tmp_path, monke
     assert "no Chinese font found" in page.status_label.text()
     assert not out.exists() and not out.with_name(out.name + ".partial").exists()
     assert not page.open_file_button.isVisible() and page.generate_button.isEnabled()
+
+
+def test_a_report_child_tells_its_failure_and_leaves_no_file(site_db, tmp_path):
+    """The child's errors come back as the message the page shows; nothing is left behind."""
+    out = tmp_path / "none.csv"
+    stages, pids = [], []
+    with pytest.raises(ReportError, match="'2026-13': expected YYYY-MM"):
+        generate_report_in_child(ReportJob(site_db, "2026-13", "csv", "en", out), stages.append, pids.append)
+    assert pids and pids[0] != os.getpid() and stages == ["reading"]
+    with pytest.raises(ReportError, match="missing.db: database not found"):  # a StoreError, told as a ReportError
+        generate_report_in_child(ReportJob(tmp_path / "missing.db", "2026-10", "csv", "en", out))
+    assert not out.exists() and not out.with_name(out.name + ".partial").exists()
+
+
+def test_a_report_child_that_dies_is_a_failure_not_a_hang(site_db, tmp_path):
+    """A child killed before it answers (here: it kills itself at the reading stage) is reported."""
+    import signal
+
+    job = ReportJob(site_db, "2026-10", "csv", "en", tmp_path / "killed.csv")
+    pids: list[int] = []
+
+    def kill_child(stage: str) -> None:
+        os.kill(pids[0], signal.SIGKILL)
+
+    with pytest.raises(ReportError, match="ended without an answer"):
+        generate_report_in_child(job, kill_child, pids.append)
 
 
 # -- settings -----------------------------------------------------------------------------------------

@@ -1,13 +1,13 @@
 """Reports: a month's report as PDF, XLSX or CSV, made in the background, then opened.
 
 The months offered are those with data (daily rollups, in the site's time
-zone), read on the reader thread (ui.db_tasks). Generating runs on a QThread
-of its own with its own :class:`energymon.queries.StoreReader`, exactly as
-``energymon report`` does: :func:`energymon.month_report.build_month_report`,
-then the writer into ``FILE.partial``, renamed to ``FILE`` once complete (a
-complete report or none). The GUI thread shows the stage and the elapsed time,
-then the outcome, and opens the file or its folder (``open_url``, a seam for
-tests).
+zone), read on the reader thread (ui.db_tasks). Generating runs in a child
+process (:func:`energymon.report_job.generate_report_in_child`, exactly as
+``energymon report`` does), so its seconds of Python never hold the GIL the
+GUI thread needs; a QThread of the page waits for it and relays its stages
+by queued signals. The GUI thread shows the stage and the elapsed time, then
+the outcome, and opens the file or its folder. Seams for tests: ``open_url``,
+and ``run_job`` (how a job is run and waited for).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -27,12 +26,8 @@ from PySide6.QtWidgets import (
     QSizePolicy, QVBoxLayout, QWidget,
 )
 
-from energymon.month_report import (
-    MonthReport, ReportError, build_month_report, default_month, last_complete_month, months_with_data,
-)
-from energymon.queries import StoreReader
-from energymon.report_csv import write_report
-from energymon.store import StoreError
+from energymon.month_report import MonthReport, default_month, last_complete_month, months_with_data
+from energymon.report_job import ReportJob, failure_text, generate_report_in_child
 from ui import i18n
 from ui.context import AppContext
 from ui.format import fill
@@ -66,54 +61,35 @@ def default_directory() -> Path:
     return platformdirs.user_data_path("energymon", appauthor=False) / "reports"
 
 
-@dataclass(frozen=True)
-class ReportJob:
-    db_path: Path
-    month: str  # YYYY-MM
-    fmt: str  # pdf | xlsx | csv
-    lang: str  # en | zh (XLSX and PDF)
-    out: Path
-
-
-def generate_report(job: ReportJob, stage: Callable[[str], None] = lambda s: None) -> MonthReport:
-    """Build the month's report from the database and write it to ``job.out`` (as the CLI does).
-
-    ``stage("reading")`` then ``stage("writing")``. Raises ReportError or StoreError with a message.
-    """
-    stage("reading")
-    reader = StoreReader(job.db_path)
-    try:
-        report = build_month_report(reader, job.month)
-    finally:
-        reader.close()
-    stage("writing")
-    write_report(report, job.out, job.fmt, job.lang, make_parent=True)
-    return report
+RunJob = Callable[..., MonthReport]  # (job, stage=..., started=...) -> the report; raises with a message
 
 
 class _ReportWorker(QObject):
-    """Runs one :class:`ReportJob` on its own QThread; the page hears about it through queued signals."""
+    """Runs one :class:`ReportJob` from its own QThread; the page hears about it through queued signals."""
 
     stage = Signal(str)
     done = Signal(object)  # MonthReport
     failed = Signal(str)
 
-    def __init__(self, job: ReportJob) -> None:
+    def __init__(self, job: ReportJob, run_job: RunJob) -> None:
         super().__init__()
         self.job = job
-        self.thread_ident: int | None = None  # the Python thread that ran the job (tests check it)
+        self.run_job = run_job
+        self.thread_ident: int | None = None  # the Python thread that waited for the job (tests check it)
+        self.child_pid: int | None = None  # the process that made the report (tests check it)
 
     @Slot()
     def run(self) -> None:
         self.thread_ident = threading.get_ident()
         try:
-            self.done.emit(generate_report(self.job, self.stage.emit))
-        except (ReportError, StoreError) as exc:  # FontNotFoundError is a ReportError
-            self.failed.emit(str(exc))
+            self.done.emit(self.run_job(self.job, stage=self.stage.emit, started=self._started))
         except Exception as exc:  # noqa: BLE001 - shown on the page, never a dead thread
-            self.failed.emit(f"{type(exc).__name__}: {exc}")
+            self.failed.emit(failure_text(exc))
         finally:
             QThread.currentThread().quit()
+
+    def _started(self, pid: int) -> None:
+        self.child_pid = pid
 
 
 def _card() -> tuple[QFrame, QVBoxLayout]:
@@ -130,6 +106,7 @@ class ReportsPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl  # tests replace it
+        self.run_job: RunJob = generate_report_in_child  # tests may run jobs in-process instead
         self.months: list[str] | None = None  # with data, newest first (from the reader thread); None: not read yet
         self.months_error: str | None = None
         self._auto_name = ""  # the default file name last put in the path field
@@ -401,7 +378,7 @@ class ReportsPage(Page):
         job = ReportJob(Path(self.ctx.db_path), month, fmt, lang, out)
         thread = QThread(self)
         thread.setObjectName("energymon-report")
-        worker = _ReportWorker(job)
+        worker = _ReportWorker(job, self.run_job)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         worker.stage.connect(self._on_stage, Qt.QueuedConnection)
