@@ -245,6 +245,57 @@ def test_event_table_model_passes_qtmodeltester(qtmodeltester):
     qtmodeltester.check(model)
 
 
+def test_event_table_acknowledging_keeps_rows_and_selection_and_paints_without_python(qtbot):
+    """Acknowledged events rewrite only their cells (the selection stays); other events replace the rows;
+    the cells live in C++ items, so a repaint of the view runs no Python."""
+    import sys
+    from zoneinfo import ZoneInfo
+
+    from PySide6.QtCore import QItemSelectionModel, Qt
+    from PySide6.QtWidgets import QAbstractItemView, QTableView
+
+    from ui.events_page import COLUMNS, EventTableModel, SEVERITY_COLOURS
+
+    zone = ZoneInfo("Asia/Shanghai")
+    model = EventTableModel()
+    rows = [EventRow(i + 1, *e) for i, e in enumerate(EVENTS)]
+    model.set_rows(rows, zone)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectRows)
+    view.resize(1200, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    titles = [c.title for c in COLUMNS]
+    severity, acked, detail = titles.index("Severity"), titles.index("Acknowledged"), titles.index("Detail")
+    assert model.index(1, severity).data(Qt.ForegroundRole).color().name() == SEVERITY_COLOURS["error"]
+    assert model.index(2, detail).data(Qt.ToolTipRole) == EVENTS[2][4]  # the whole text, however narrow the column
+
+    view.selectionModel().select(model.index(2, 0), QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+    changed = []
+    model.dataChanged.connect(lambda a, b: changed.append((a.row(), a.column())))
+    model.mark_acknowledged([Ack(3, "li.na", T0 + MIN, "")])
+    assert model.index(2, acked).data() == "li.na · 2023-11-15 06:14:20"
+    assert {r for r, _ in changed} == {2} and model.rowCount() == 5
+    assert [i.row() for i in view.selectionModel().selectedRows()] == [2]
+    changed.clear()
+    assert not model.set_rows([rows[0], rows[1], EventRow(3, *EVENTS[2], acked_by="li.na", acked_ms=T0 + MIN),
+                               rows[3], rows[4]], zone)  # read back from the database: nothing to redraw
+    assert changed == [] and [i.row() for i in view.selectionModel().selectedRows()] == [2]
+    assert model.set_rows(rows[3:], zone)  # other events: rows replaced, selection gone
+    assert [e.id for e in model.events()] == [4, 5] and view.selectionModel().selectedRows() == []
+
+    view.viewport().repaint()  # the first paint may make PySide6 create its Python enum classes (once)
+    calls = []
+    sys.setprofile(lambda frame, event, arg: calls.append(frame.f_code.co_name) if event == "call" else None)
+    try:
+        view.viewport().repaint()
+    finally:
+        sys.setprofile(None)
+    assert [c for c in calls if c != "repaint"] == []
+
+
 def test_acknowledge_hands_acks_to_the_writer():
     from ui.events_page import acknowledge
 

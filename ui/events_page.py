@@ -24,10 +24,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QEvent, QItemSelection, QItemSelectionModel,
-    QModelIndex, Qt, QTimer, Signal,
+    QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QItemSelection, QItemSelectionModel, QTimer, Signal,
 )
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
     QLabel, QLineEdit, QListWidget, QPushButton, QTableView, QVBoxLayout, QWidget,
@@ -38,6 +36,7 @@ from energymon.event_log import COLLECTOR, IMPLAUSIBLE, IMPLAUSIBLE_WINDOW_MIN, 
 from energymon.store import Ack, StoreError
 from energymon.summary import local_midnight_ms
 from ui.context import AppContext
+from ui.text_table import Cell, TextTableModel
 from ui.format import fill
 from ui.page import Page
 
@@ -172,6 +171,8 @@ class Column:
     title: str
     text: Callable[[Row], str]
     colour: Callable[[Row], str | None] | None = None
+    align_right: bool = False
+    tooltip: str = ""  # of the heading; each cell's tooltip is its whole text (the detail may be cut)
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -186,26 +187,35 @@ COLUMNS: tuple[Column, ...] = (
 DETAIL_COLUMN = [c.title for c in COLUMNS].index("Detail")
 
 
-class EventTableModel(QAbstractTableModel):
-    """The events shown (newest first); each row is an :class:`energymon.event_log.EventRow`."""
+def _cells(row: Row) -> list[Cell]:
+    cells = []
+    for column in COLUMNS:
+        text = column.text(row)
+        cells.append(Cell(text, column.colour(row) if column.colour is not None else None, text or None))
+    return cells
+
+
+class EventTableModel(TextTableModel):
+    """The events shown (newest first); each row is an :class:`energymon.event_log.EventRow`.
+
+    Cells are held in C++ (ui.text_table): painting the table runs no Python.
+    """
 
     def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._rows: list[Row] = []
+        super().__init__(COLUMNS, _translate, _cells, parent)
 
     def set_rows(self, events: list[EventRow], tz) -> bool:
-        """Show ``events``; returns whether anything changed (an unchanged list keeps the view as it is)."""
+        """Show ``events``; returns whether anything changed (an unchanged list keeps the view as it is).
+
+        The same events again (e.g. one acknowledged since) rewrite only the changed cells and keep the
+        selection; other events replace the rows (the caller selects again by event id).
+        """
         rows = [Row(e, tz) for e in events]
         if rows == self._rows:
             return False
-        if [r.event.id for r in rows] == [r.event.id for r in self._rows]:
-            self._rows = rows  # same events, e.g. one acknowledged since: no reset, the selection stays
-            if rows:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(COLUMNS) - 1))
-            return True
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
+        if [r.event.id for r in rows] != [r.event.id for r in self._rows]:
+            self.show_rows([])  # other events: their rows are replaced (and the selection with them)
+        self.show_rows(rows)
         return True
 
     def event_at(self, row: int) -> EventRow:
@@ -218,37 +228,14 @@ class EventTableModel(QAbstractTableModel):
     def mark_acknowledged(self, acks: list[Ack]) -> None:
         """Show acknowledgements just handed to the writer (the next read confirms them from the database)."""
         by_id = {a.event_id: a for a in acks}
-        for i, row in enumerate(self._rows):
-            ack = by_id.get(row.event.id)
-            if ack is not None and not row.event.acknowledged:
-                event = row.event
-                self._rows[i] = Row(EventRow(event.id, event.ts_ms, event.device_id, event.kind, event.severity,
-                                             event.detail, ack.acked_by, ack.acked_ms, ack.note), row.tz)
-                self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows) or not 0 <= index.column() < len(COLUMNS):
-            return None
-        row, column = self._rows[index.row()], COLUMNS[index.column()]
-        if role in (Qt.DisplayRole, Qt.ToolTipRole):
-            return column.text(row)
-        if role == Qt.ForegroundRole and column.colour is not None:
-            colour = column.colour(row)
-            return QColor(colour) if colour else None
-        if role == Qt.UserRole:
-            return row.event.id
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal and 0 <= section < len(COLUMNS):
-            return _translate(COLUMNS[section].title)
-        return None
+        rows = []
+        for row in self._rows:
+            ack, event = by_id.get(row.event.id), row.event
+            if ack is not None and not event.acknowledged:
+                row = Row(EventRow(event.id, event.ts_ms, event.device_id, event.kind, event.severity,
+                                   event.detail, ack.acked_by, ack.acked_ms, ack.note), row.tz)
+            rows.append(row)
+        self.show_rows(rows)
 
 
 # -- the acknowledge dialog ------------------------------------------------------------------
@@ -396,10 +383,7 @@ class EventsPage(Page):
             self.severity_combo.setItemText(i, text)
         for i, text in enumerate((self.tr("Today"), self.tr("Last 7 days"), self.tr("Last 30 days"))):
             self.range_combo.setItemText(i, text)
-        self.model.headerDataChanged.emit(Qt.Horizontal, 0, len(COLUMNS) - 1)
-        if self.model.rowCount():
-            self.model.dataChanged.emit(self.model.index(0, 0),
-                                        self.model.index(self.model.rowCount() - 1, len(COLUMNS) - 1))
+        self.model.retranslated()
         self._update_ack_button()
         self._update_status()
         self._alarm_signal = None  # the texts changed: send the header its new summary
