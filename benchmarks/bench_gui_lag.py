@@ -121,7 +121,7 @@ class StallSampler(threading.Thread):
             longest = max(ms for ms, _, _ in samples)
             if longest < report_ms:
                 continue
-            print(f"stall of >= {longest:.0f} ms ({len(samples)} samples); GC in it: "
+            print(f"stall of >= {longest:.0f} ms from perf_counter {tick:.3f} ({len(samples)} samples); GC in it: "
                   f"{[(g, round(ms, 1)) for t, g, ms in self.gc_passes if t >= tick and t - tick < 1.0]}")
             for stack, count in collections.Counter(s for _, s, _ in samples).most_common(3):
                 print(f"  {count:>3} x " + "\n        ".join(stack[-5:]))
