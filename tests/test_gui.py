@@ -59,9 +59,15 @@ def test_live_values_arrive_in_tiles_and_table(qtbot, demo_window):
     qtbot.waitUntil(lambda: overview.last_view is not None and len(overview.last_view.series.ts_ms) > 0,
                     timeout=20_000)
     assert overview.tile_pv_today.value_text.endswith("kWh")
+    # A hidden overview keeps the newest read and draws it when shown, before its first paint.
+    qtbot.waitUntil(lambda: overview.chart_pending is not None, timeout=20_000)
+    pending = overview.chart_pending
+    window.show_page("overview")
+    assert overview.chart_pending is None
     # The chart draws what the reader computed (one device on the grid meter: every bucket has it).
-    qtbot.waitUntil(lambda: overview.curves["grid_w"].getData()[0] is not None
-                    and len(overview.curves["grid_w"].getData()[0]) > 0, timeout=20_000)
+    xs, _ = overview.curves["grid_w"].getData()
+    assert xs is not None and len(xs) >= len(pending.series.ts_ms) > 0
+    assert xs[-1] == pending.series.ts_ms[-1] / 1000
 
 
 def test_database_reads_run_off_the_gui_thread(qtbot, demo_window):
