@@ -14,6 +14,9 @@ lag). Measured twice in the same run:
    every 3 s. The figures are given for the whole run and split into the
    ticks while the history was being written and those after.
 
+With ``--reports`` the reports page also makes this month's PDF report, one
+after another, for the whole run (each in its child process).
+
 With ``--directory DIR`` the demo runs in DIR and DIR is kept: a second run
 there measures the everyday case, a demo whose history is already written
 (the 30-day reads then read 30 days of it from the start).

@@ -22,7 +22,6 @@ and on two cores a child at normal priority still stretched GUI paints past
 from __future__ import annotations
 
 import multiprocessing
-import os
 import queue
 import traceback
 from collections.abc import Callable, Iterator
@@ -30,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from energymon.child_priority import lower_priority
 from energymon.config import Config
 from energymon.history_prep import PreparedHistory, prepare
 from energymon.history_writer import DeviceHistory
@@ -109,11 +109,7 @@ def _split(history: DeviceHistory, cut_ms: int) -> tuple[DeviceHistory, DeviceHi
 
 
 def _child_main(config: Config, start_s: float, end_s: float, seed: int, out: multiprocessing.Queue) -> None:
-    if hasattr(os, "nice"):
-        try:
-            os.nice(CHILD_NICENESS)
-        except OSError:
-            pass  # not allowed here: run at the parent's priority
+    lower_priority(CHILD_NICENESS)
     try:
         for message in prepared_days(config, start_s, end_s, seed):
             _send(out, message)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from energymon.child_priority import lower_priority
 from energymon.month_report import MonthReport, ReportError, build_month_report
 from energymon.queries import StoreReader
 from energymon.report_csv import write_report
@@ -72,11 +73,7 @@ def failure_text(exc: Exception) -> str:
 
 
 def _child_main(job: ReportJob, conn: Connection) -> None:
-    if hasattr(os, "nice"):
-        try:
-            os.nice(CHILD_NICENESS)
-        except OSError:
-            pass  # not allowed here: run at the parent's priority
+    lower_priority(CHILD_NICENESS)
     try:
         conn.send(("started", os.getpid()))
         report = generate_report(job, lambda stage: conn.send(("stage", stage)))
