@@ -442,8 +442,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from energymon.month_report import build_month_report
     from energymon.report_csv import write_report, write_report_csv
+    from energymon.report_job import read_month_report
 
     if args.config is None and args.db is None:
         print("energymon: error: report needs --db FILE or --config FILE", file=sys.stderr)
@@ -454,11 +454,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if str(args.out) == "-" and fmt != "csv":
         raise ReportError("--out -: only CSV can go to stdout")
     db_path = args.db if args.db else load_config(args.config).storage.database
-    reader = StoreReader(db_path)
-    try:
-        report = build_month_report(reader, args.month)
-    finally:
-        reader.close()
+    report = read_month_report(db_path, args.month)
     if str(args.out) == "-":
         write_report_csv(report, sys.stdout)
         return EXIT_OK

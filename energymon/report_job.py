@@ -36,6 +36,7 @@ from energymon.queries import StoreReader
 from energymon.report_csv import write_report
 from energymon.store import StoreError
 
+EXPECTED_ERRORS = (ReportError, StoreError)  # raised on purpose, with a message for the user (a missing CJK font too)
 CHILD_NICENESS = 19  # as the history child (energymon.history_process): lowest priority, the spare core
 
 
@@ -54,20 +55,25 @@ def generate_report(job: ReportJob, stage: Callable[[str], None] = lambda s: Non
     ``stage("reading")`` then ``stage("writing")``. Raises ReportError or StoreError with a message.
     """
     stage("reading")
-    reader = StoreReader(job.db_path)
-    try:
-        report = build_month_report(reader, job.month)
-    finally:
-        reader.close()
+    report = read_month_report(job.db_path, job.month)
     stage("writing")
     write_report(report, job.out, job.fmt, job.lang, make_parent=True)
     return report
 
 
+def read_month_report(db_path: Path, month: str) -> MonthReport:
+    """The month's figures (``YYYY-MM``, site time zone) from the database, opened read-only for it."""
+    reader = StoreReader(db_path)
+    try:
+        return build_month_report(reader, month)
+    finally:
+        reader.close()
+
+
 def failure_text(exc: Exception) -> str:
     """What a user is told about a report that failed: the message of the errors we raise on purpose
-    (ReportError, including a missing Chinese font, and StoreError), otherwise the error's type too."""
-    if isinstance(exc, (ReportError, StoreError)):
+    (:data:`EXPECTED_ERRORS`), otherwise the error's type too."""
+    if isinstance(exc, EXPECTED_ERRORS):
         return str(exc)
     return f"{type(exc).__name__}: {exc}"
 
@@ -78,7 +84,7 @@ def _child_main(job: ReportJob, conn: Connection) -> None:
         conn.send(("started", os.getpid()))
         report = generate_report(job, lambda stage: conn.send(("stage", stage)))
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which shows it
-        if not isinstance(exc, (ReportError, StoreError)):
+        if not isinstance(exc, EXPECTED_ERRORS):
             traceback.print_exc()  # the details, on the inherited stderr
         conn.send(("failed", failure_text(exc)))
     else:
