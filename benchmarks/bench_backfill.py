@@ -21,7 +21,7 @@ import time
 from importlib import resources
 
 from drivers.quantities import Role
-from energymon.config import load_config
+from energymon.config.parse import load_config
 from energymon.sim.backfill import generate_history
 
 
@@ -69,7 +69,7 @@ def bench_store(config, days: int, seed: int, generation_s: float) -> None:
     import tempfile
     from pathlib import Path
 
-    from energymon.backfill_runner import backfill_database
+    from energymon.backfill.runner import backfill_database
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "history.db"

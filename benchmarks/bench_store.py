@@ -31,8 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
-from energymon.queries import StoreReader
-from energymon.store import SampleBatch, StoreWriter
+from energymon.store.reader import StoreReader
+from energymon.store.writer import SampleBatch, StoreWriter
 
 POLL_MS = 5000
 DAY_MS = 86_400_000

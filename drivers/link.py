@@ -54,7 +54,7 @@ RECONNECT_FIRST_S = 1.0
 RECONNECT_MAX_S = 60.0
 
 # pymodbus logs every failed connect and timeout itself; energymon logs device
-# state transitions once instead (see energymon.collector).
+# state transitions once instead (see energymon.collect.collector).
 logging.getLogger("pymodbus").setLevel(logging.CRITICAL)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from energymon.store import StoreError
+from energymon.store.writer import StoreError
 
 
 @contextmanager

@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from energymon.config import Config, parse_config
+from energymon.config.parse import Config, parse_config
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -169,7 +169,7 @@ def record_hand_site(path: Path, devices=(), poll_interval_s: float = 900.0, **s
     overridable by keyword) and ``devices`` as (id, role, rated kW) rows; samples are written by the test."""
     import json
 
-    from energymon.store import open_db
+    from energymon.store.writer import open_db
 
     facts = {"name": "Hand park", "timezone": "Asia/Shanghai", "emission_factor_kg_per_kwh": 0.5,
              "emission_factor_source": "test factor", **site}

@@ -1,4 +1,4 @@
-"""energymon.carbon: carbon factors are cited data; avoided CO2 / coal saved are PV energy x factor."""
+"""energymon.accounting.carbon: carbon factors are cited data; avoided CO2 / coal saved are PV energy x factor."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from energymon.carbon import (
+from energymon.accounting.carbon import (
     GRIDS,
     CoalFactor,
     EmissionFactor,

@@ -15,9 +15,9 @@ from datetime import datetime
 import pytest
 
 from drivers.quantities import Role
-from energymon.cli import build_parser, main
-from energymon.config import load_config
-from energymon.queries import StoreReader
+from energymon.cli.main import build_parser, main
+from energymon.config.parse import load_config
+from energymon.store.reader import StoreReader
 from support import PYTHON, REPO, SHANGHAI, demo_config_path, free_port, small_site_toml, write_config
 
 PROFILE_DIR = REPO / "drivers" / "profiles"

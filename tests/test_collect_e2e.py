@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from energymon.collector import Collector, backoff_s
-from energymon.config import Config, load_config
-from energymon.live import Reading, is_fresh
-from energymon.service import Collection
+from energymon.collect.collector import Collector, backoff_s
+from energymon.config.parse import Config, load_config
+from energymon.views.live import Reading, is_fresh
+from energymon.collect.service import Collection
 from energymon.sim.serve import SimulatedPark
 from support import EVENING_S, FrozenClock, free_port, run, small_site_toml, stored, write_config
 

@@ -1,4 +1,4 @@
-"""energymon.config: the site TOML contract, and how its errors reach the user through the CLI."""
+"""energymon.config.parse: the site TOML contract, and how its errors reach the user through the CLI."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from drivers.quantities import Role
-from energymon.cli import main
-from energymon.config import ConfigError, load_config, parse_config
+from energymon.cli.main import main
+from energymon.config.parse import ConfigError, load_config, parse_config
 from support import PYTHON, REPO, demo_config_path, small_site_toml, write_config
 
 PORTS = {"c1": 1502, "c2": 1503}

@@ -1,4 +1,4 @@
-"""energymon.counter_energy: energy from counter deltas (wrap, reset, replacement, spikes, gaps), power fallback."""
+"""energymon.accounting.counters: energy from counter deltas (wrap, reset, replacement, spikes, gaps), power fallback."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from energymon.counter_energy import (
+from energymon.accounting.counters import (
     COUNTER_RESET,
     COUNTER_WRAP,
     IMPLAUSIBLE_VALUE,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 from drivers.quantities import QUANTITIES, Kind
-from energymon.queries import ALL_TIME, StoreReader
+from energymon.store.reader import ALL_TIME, StoreReader
 from support import all_polled, run_demo_until
 
 HOURS = 4

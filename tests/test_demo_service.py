@@ -1,13 +1,13 @@
-"""energymon.demo helpers and energymon.service runners (the demo itself runs in test_cli)."""
+"""energymon.demo helpers and energymon.collect.service runners (the demo itself runs in test_cli)."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
 
-from energymon.config import parse_config
+from energymon.config.parse import parse_config
 from energymon.demo import demo_dir, demo_template_text, with_ports
-from energymon.service import BackgroundRunner
+from energymon.collect.service import BackgroundRunner
 
 
 def test_with_ports_replaces_only_connection_ports(tmp_path):

@@ -18,11 +18,11 @@ from PySide6.QtCore import QCoreApplication, Qt
 from drivers.dtypes import DTYPES, encode
 from drivers.profile_file import load_profile
 from drivers.quantities import Role
-from energymon.config import parse_config
-from energymon.live import Reading
-from energymon.register_probe import ProbeRequest, decode_rows, probe
+from energymon.config.parse import parse_config
+from energymon.views.live import Reading
+from drivers.probe import ProbeRequest, decode_rows, probe
 from energymon.sim.modbus_server import ILLEGAL_DATA_ADDRESS, ModbusTcpServer
-from energymon.site import DeviceInfo
+from energymon.views.site import DeviceInfo
 from support import small_site_toml
 from test_gui import demo_window  # noqa: F401 - the demo park behind the main window (fixture)
 from ui.context import AppContext
@@ -207,7 +207,7 @@ def test_decode_rows_marks_sentinels_and_bits():
 
 
 def test_probe_result_model_passes_qtmodeltester(qtmodeltester):
-    from energymon.register_probe import ProbeResult
+    from drivers.probe import ProbeResult
 
     request = ProbeRequest(None, 1, "holding", 0, 5, "i32")
     model = ProbeResultModel()

@@ -1,5 +1,5 @@
 """Events and alarms: acknowledgements in the store (migration m003, StoreWriter.put_ack), the event
-log's filters and alarm rules (energymon.event_log), and the Events page (ui.events_page)."""
+log's filters and alarm rules (energymon.views.events), and the Events page (ui.events_page)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ import pytest
 import sqlite_utils
 
 from drivers.quantities import Role
-from energymon import event_log
-from energymon.event_log import Alarm, EventRow, active_alarms, event_quantity
-from energymon.live import Reading
-from energymon.queries import StoreReader
-from energymon.site import DeviceInfo, SiteInfo
-from energymon.store import Ack, Event, StoreError, StoreWriter, migrations, open_db
+from energymon.views import events as event_log
+from energymon.views.events import Alarm, EventRow, active_alarms, event_quantity
+from energymon.views.live import Reading
+from energymon.store.reader import StoreReader
+from energymon.views.site import DeviceInfo, SiteInfo
+from energymon.store.writer import Ack, Event, StoreError, StoreWriter, migrations, open_db
 
 T0 = 1_700_000_000_000  # UTC epoch ms (2023-11-15 06:13:20 in Shanghai)
 S = 1000

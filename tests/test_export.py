@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from energymon.export import ExportError, export_csv, parse_when
-from energymon.queries import StoreReader
-from energymon.rollups import DAY_MS
-from energymon.store import SampleBatch, StoreWriter, open_db
+from energymon.store.export import ExportError, export_csv, parse_when
+from energymon.store.reader import StoreReader
+from energymon.store.rollups import DAY_MS
+from energymon.store.writer import SampleBatch, StoreWriter, open_db
 
 S = 1000
 DAY0 = 1_790_000_000_000 - 1_790_000_000_000 % DAY_MS  # 2026-09-21 00:00 UTC

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from drivers.profile_file import builtin_names, load_profile
 from drivers.quantities import QUANTITIES, Kind, Role
-from energymon.cli import main
-from energymon.config import load_config
+from energymon.cli.main import main
+from energymon.config.parse import load_config
 from energymon.sim.faults import (
     REFUSE, SILENCE, WRAP_LEAD_S, CounterRegister, DeviceFaults, FaultPlan, WireAction, counter_registers,
     describe, wire_action, wrap_lead_units, wrap_offset, wrapped,
@@ -25,7 +25,7 @@ from energymon.sim.faults import (
 from energymon.sim.modbus_server import GATEWAY_TARGET_FAILED, ModbusTcpServer, crc16
 from energymon.sim.serve import SimulatedPark, SimulationError
 from energymon.sim.sunspec_image import sunspec_image_profile
-from energymon.sim_params import FAULT_KINDS, Fault, parse_fault_spec
+from energymon.config.sim_params import FAULT_KINDS, Fault, parse_fault_spec
 from support import EVENING_S, FrozenClock, free_port, run, small_site_toml, write_config
 
 U32 = CounterRegister(1.0, 2.0**32)

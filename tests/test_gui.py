@@ -14,8 +14,8 @@ from support import running_demo_window
 from PySide6.QtCore import QThread
 
 from drivers.quantities import Role
-from energymon.live import Reading
-from energymon.site import DeviceInfo
+from energymon.views.live import Reading
+from energymon.views.site import DeviceInfo
 from ui.app import start_demo_window, start_site_window
 from ui.device_table import COLUMNS, DeviceTableModel
 from types import MappingProxyType

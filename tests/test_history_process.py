@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from energymon.history_prep import PreparedHistory
-from energymon.history_process import ChunkDone, Finished, HistoryProcess, HistoryProcessError, prepared_days
+from energymon.store.history_prep import PreparedHistory
+from energymon.backfill.process import ChunkDone, Finished, HistoryProcess, HistoryProcessError, prepared_days
 from support import demo_config_path
 
 START_S = 1_717_171_200.0 + 5 * 3600 + 17  # 2024-05-31 21:00:17 UTC: the spans cross UTC midnights
@@ -68,8 +68,8 @@ def test_the_child_ends_when_its_parent_is_killed(tmp_path):
     script = tmp_path / "parent.py"
     script.write_text(textwrap.dedent(f"""
         import time
-        from energymon.config import load_config
-        from energymon.history_process import HistoryProcess
+        from energymon.config.parse import load_config
+        from energymon.backfill.process import HistoryProcess
         if __name__ == "__main__":
             with HistoryProcess(load_config({str(demo_config_path())!r}), {START_S}, {START_S + 30 * 86_400}) as process:
                 print(process.pid, flush=True)
@@ -100,14 +100,14 @@ def _alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
-# -- simulate --backfill-days into a database (energymon.backfill_runner.backfill_database) --------------------
+# -- simulate --backfill-days into a database (energymon.backfill.runner.backfill_database) --------------------
 
 def test_backfill_refuses_a_span_the_database_already_holds(tmp_path, demo_config):
     """A second history over stored samples would interleave with them, its counters restarting from the
     seed's: refused with the span named, nothing written. A span before the stored data is fine."""
-    from energymon.backfill_runner import backfill_database
-    from energymon.queries import StoreReader
-    from energymon.store import StoreError
+    from energymon.backfill.runner import backfill_database
+    from energymon.store.reader import StoreReader
+    from energymon.store.writer import StoreError
 
     db = tmp_path / "h.db"
     end_s = START_S + 86_400

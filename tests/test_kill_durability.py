@@ -32,11 +32,11 @@ from pathlib import Path
 
 import pytest
 
-from energymon.config import load_config
-from energymon.queries import StoreReader
-from energymon.service import BackgroundRunner
+from energymon.config.parse import load_config
+from energymon.store.reader import StoreReader
+from energymon.collect.service import BackgroundRunner
 from energymon.sim.serve import SimulatedPark
-from energymon.store import StoreError
+from energymon.store.writer import StoreError
 from support import EVENING_S, PYTHON, FrozenClock, small_site_toml, write_config
 
 KILLS = 20

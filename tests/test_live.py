@@ -1,4 +1,4 @@
-"""energymon.live: site totals from the latest readings, and when a reading stops being live."""
+"""energymon.views.live: site totals from the latest readings, and when a reading stops being live."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from types import MappingProxyType
 import pytest
 
 from drivers.quantities import Role
-from energymon.live import STALE_AFTER_POLLS, Reading, is_fresh, site_totals
+from energymon.views.live import STALE_AFTER_POLLS, Reading, is_fresh, site_totals
 
 NOW = 1_700_000_000_000
 POLL_S = 5.0

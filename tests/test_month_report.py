@@ -25,10 +25,10 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from energymon.month_report import ReportError, build_month_report
-from energymon.queries import ALL_TIME, StoreReader
-from energymon.report_csv import ADDITIVE, report_rows, write_report_csv
-from energymon.store import SampleBatch, StoreWriter
+from energymon.report.month import ReportError, build_month_report
+from energymon.store.reader import ALL_TIME, StoreReader
+from energymon.report.csv_file import ADDITIVE, report_rows, write_report_csv
+from energymon.store.writer import SampleBatch, StoreWriter
 from support import record_hand_site
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -221,8 +221,8 @@ def test_a_backfilled_month_of_the_demo_park_matches_its_counters(tmp_path):
     """October 2026 of the demo park, backfilled (32 days of history around it): every day's energies are the
     counter deltas between the local midnights (counters interpolated at midnight, as the report apportions
     the interval across it); bess-2 has no counters, its power is integrated the same way by hand."""
-    from energymon.backfill_runner import backfill_database
-    from energymon.config import load_config
+    from energymon.backfill.runner import backfill_database
+    from energymon.config.parse import load_config
     from support import demo_config_path
 
     config = load_config(demo_config_path())

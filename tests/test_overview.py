@@ -36,12 +36,12 @@ import numpy as np
 import pytest
 
 from drivers.quantities import Role
-from energymon.accounting import Flows
-from energymon.carbon import CoalFactor
-from energymon.overview_energy import PeriodEnergy, late_start_ms, overview_energy, period_starts_ms
-from energymon.queries import StoreReader
-from energymon.site import DeviceInfo, SiteInfo
-from energymon.store import SampleBatch, StoreWriter
+from energymon.accounting.flows import Flows
+from energymon.accounting.carbon import CoalFactor
+from energymon.views.overview import PeriodEnergy, late_start_ms, overview_energy, period_starts_ms
+from energymon.store.reader import StoreReader
+from energymon.views.site import DeviceInfo, SiteInfo
+from energymon.store.writer import SampleBatch, StoreWriter
 from support import record_hand_site, running_demo_window
 from ui.flow_diagram import MAX_WIDTH_PX, MIN_WIDTH_PX, Arrow, flow_arrows, format_power
 

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 import sqlite_utils
 
-from energymon import raw_store
-from energymon.history_writer import DeviceHistory
-from energymon.queries import ALL_TIME, StoreReader
-from energymon.rollups import DAY_MS, MINUTE_MS
-from energymon.store import SampleBatch, StoreWriter, migrations, open_db
+from energymon.store import samples as raw_store
+from energymon.store.history import DeviceHistory
+from energymon.store.reader import ALL_TIME, StoreReader
+from energymon.store.rollups import DAY_MS, MINUTE_MS
+from energymon.store.writer import SampleBatch, StoreWriter, migrations, open_db
 
 DAY0 = 1_790_000_000_000 - 1_790_000_000_000 % DAY_MS  # a UTC midnight
 S = 1000

@@ -1,4 +1,4 @@
-"""energymon.report_xlsx / report_pdf / report_text: the monthly report as XLSX and PDF, from a hand-made MonthReport.
+"""energymon.report.xlsx_file / report_pdf / report_text: the monthly report as XLSX and PDF, from a hand-made MonthReport.
 
 The report is built by hand (no database): three days, one of them without PV
 (self-consumption undefined), estimated and gap-spread intervals, events (one
@@ -19,17 +19,17 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from drivers.quantities import Role
-from energymon.accounting import Flows
-from energymon.month_report import DayRow, DeviceMonth, EventRow, MonthReport, offline_periods
-from energymon.report_csv import COLUMNS, report_rows
-from energymon.report_text import LANGUAGES, _TEXT, fmt_energy_kwh, fmt_mass_kg, fmt_num, fmt_pct, labels
+from energymon.accounting.flows import Flows
+from energymon.report.month import DayRow, DeviceMonth, EventRow, MonthReport, offline_periods
+from energymon.report.csv_file import COLUMNS, report_rows
+from energymon.report.text import LANGUAGES, _TEXT, fmt_energy_kwh, fmt_mass_kg, fmt_num, fmt_pct, labels
 import openpyxl
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from energymon import report_pdf
-from energymon.report_pdf import FontNotFoundError, find_cjk_font, write_report_pdf
-from energymon.report_xlsx import write_report_xlsx
+from energymon.report import pdf as report_pdf
+from energymon.report.pdf import FontNotFoundError, find_cjk_font, write_report_pdf
+from energymon.report.xlsx_file import write_report_xlsx
 
 TZ = "Asia/Shanghai"
 INJECTION_NAME = "=HYPERLINK(\"http://evil.example\",\"click\")"
@@ -140,7 +140,7 @@ def test_no_label_key_is_written_twice() -> None:
     import ast
     import inspect
 
-    import energymon.report_text as report_text
+    import energymon.report.text as report_text
 
     tree = ast.parse(inspect.getsource(report_text))
     tables = [node.value for node in ast.walk(tree) if isinstance(node, (ast.Assign, ast.AnnAssign))
@@ -348,8 +348,8 @@ def test_font_search_honours_the_environment(tmp_path: Path, monkeypatch) -> Non
 def with_costs(report: MonthReport) -> MonthReport:
     import dataclasses
 
-    from energymon.month_report import Costs
-    from energymon.tariffs import Savings
+    from energymon.report.month import Costs
+    from energymon.accounting.tariffs import Savings
 
     saved = Savings(baseline_cost=5000.0, import_cost=3000.0, export_revenue=100.0, total_saved=2100.0,
                     pv_saved=1900.0, storage_saved=200.0, demand_saved=150.0, buckets=288, buckets_skipped=0)

@@ -21,17 +21,17 @@ import openpyxl
 import pytest
 from PySide6.QtCore import QSettings, QStandardPaths, QUrl
 
-import energymon.report_job
+import energymon.report.job
 import ui.app
-from energymon import carbon
-from energymon.month_report import (
+from energymon.accounting import carbon
+from energymon.report.month import (
     ReportError, build_month_report, default_month, last_complete_month, months_with_data,
 )
-from energymon.queries import StoreReader
-from energymon.report_csv import COLUMNS, report_rows
-from energymon.report_job import ReportJob, generate_report, generate_report_in_child
-from energymon.site import SiteInfo
-from energymon.store import SampleBatch, StoreWriter
+from energymon.store.reader import StoreReader
+from energymon.report.csv_file import COLUMNS, report_rows
+from energymon.report.job import ReportJob, generate_report, generate_report_in_child
+from energymon.views.site import SiteInfo
+from energymon.store.writer import SampleBatch, StoreWriter
 from support import record_hand_site
 from ui import i18n
 from ui.context import AppContext
@@ -216,7 +216,7 @@ def test_the_gui_stays_responsive_and_shows_the_stages(qtbot, reports, tmp_path,
         return build_month_report(reader, month)
 
     # In this process, so the test can hold the job at its reading stage.
-    monkeypatch.setattr(energymon.report_job, "build_month_report", slow_build)
+    monkeypatch.setattr(energymon.report.job, "build_month_report", slow_build)
     page.run_job = _in_process
     _choose(page, "2026-10", "csv")
     page.path_edit.setText(str(tmp_path / "slow.csv"))
@@ -234,9 +234,9 @@ def test_the_gui_stays_responsive_and_shows_the_stages(qtbot, reports, tmp_path,
 
 
 def test_a_missing_chinese_font_is_shown_as_text(qtbot, reports, tmp_path, monkeypatch):
-    import energymon.report_pdf
+    import energymon.report.pdf
 
-    monkeypatch.setattr(energymon.report_pdf, "find_cjk_font", lambda: None)
+    monkeypatch.setattr(energymon.report.pdf, "find_cjk_font", lambda: None)
     page = reports
     page.run_job = _in_process  # the patched font lookup holds in this process only
     _choose(page, "2026-10", "pdf", "zh")

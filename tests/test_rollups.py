@@ -1,4 +1,4 @@
-"""energymon.rollups: bucket starts (UTC and local zones, DST), aggregates, and the SQLite upsert."""
+"""energymon.store.rollups: bucket starts (UTC and local zones, DST), aggregates, and the SQLite upsert."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import sqlite_utils
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from energymon import rollups
-from energymon.rollups import DAY_MS, HOUR_MS, INTERVALS, MINUTE_MS, TABLES, aggregate, bucket_starts
+from energymon.store import rollups
+from energymon.store.rollups import DAY_MS, HOUR_MS, INTERVALS, MINUTE_MS, TABLES, aggregate, bucket_starts
 
 UTC = ZoneInfo("UTC")
 BERLIN = ZoneInfo("Europe/Berlin")

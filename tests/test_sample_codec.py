@@ -1,4 +1,4 @@
-"""energymon.sample_codec: lossless round trips, codec choice, size, and corrupt blobs.
+"""energymon.store.codec: lossless round trips, codec choice, size, and corrupt blobs.
 
 Round trips are bitwise, with one documented exception: the decimal codec
 (``b"D"``) stores integers, so ``-0.0`` comes back as ``0.0`` (the float codec
@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from energymon.sample_codec import CodecError, decode_timestamps, decode_values, encode_timestamps, encode_values
+from energymon.store.codec import CodecError, decode_timestamps, decode_values, encode_timestamps, encode_values
 
 T0 = 1_767_225_600_000  # 2026-01-01T00:00:00Z, UTC epoch ms
 TS_HEADER = 3  # b"T", version, width

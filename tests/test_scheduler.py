@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pytest
 
-import energymon.collector as collector_module
+import energymon.collect.collector as collector_module
 from drivers.device import DeviceRead
 from drivers.link import LinkSettings, ReadError
 from drivers.quantities import Role
-from energymon.collector import (
+from energymon.collect.collector import (
     BACKOFF_MAX_S,
     DEGRADED,
     OFFLINE,
@@ -38,10 +38,10 @@ from energymon.collector import (
     backoff_s,
     transition_events,
 )
-from energymon.config import Config, load_config
-from energymon.live import Reading
+from energymon.config.parse import Config, load_config
+from energymon.views.live import Reading
 from energymon.sim.serve import SimulatedPark
-from energymon.store import Event
+from energymon.store.writer import Event
 from support import write_config
 
 T0 = 1_718_946_000.0  # wall clock of the virtual runs at virtual time 0 [UTC epoch s]

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from drivers.quantities import DIRECTION_PAIRS, Role
-from energymon.config import load_config
-from energymon.invert import invert_values
+from energymon.config.parse import load_config
+from drivers.signs import invert_values
 from energymon.sim.modbus_server import ModbusTcpServer
 from energymon.sim.park import Park
 from energymon.sim.pv import ac_power_w, cell_temperature_c, dc_power_w, inverter_efficiency

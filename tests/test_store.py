@@ -1,4 +1,4 @@
-"""energymon.store and energymon.queries on small databases written by hand through StoreWriter."""
+"""energymon.store.writer and energymon.store.reader on small databases written by hand through StoreWriter."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import time
 import pytest
 
 from drivers.quantities import Role
-from energymon.queries import StoreReader
-from energymon.site import SiteInfo
-from energymon.store import Event, SampleBatch, StoreError, StoreWriter, open_db, record_site
+from energymon.store.reader import StoreReader
+from energymon.views.site import SiteInfo
+from energymon.store.writer import Event, SampleBatch, StoreError, StoreWriter, open_db, record_site
 
 T0 = 1_700_000_000_000  # UTC epoch ms, a multiple of every bucket size used below
 S = 1000  # one second in ms
@@ -233,7 +233,7 @@ def test_power_series_holds_a_device_for_at_most_its_hold_time(tmp_path):
 
 
 def test_a_second_writer_on_the_same_database_is_refused(tmp_path):
-    from energymon.store import StoreError, StoreWriter
+    from energymon.store.writer import StoreError, StoreWriter
 
     db = tmp_path / "one.db"
     first = StoreWriter(db)

@@ -1,4 +1,4 @@
-"""energymon.summary: the headless text summary (formatting only)."""
+"""energymon.views.summary: the headless text summary (formatting only)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from drivers.quantities import Role
-from energymon.live import Reading, RoleTotal, SiteTotals
-from energymon.summary import device_lines, energy_line, fmt_kw, fmt_value, local_midnight_ms, site_line
+from energymon.views.live import Reading, RoleTotal, SiteTotals
+from energymon.views.summary import device_lines, energy_line, fmt_kw, fmt_value, local_midnight_ms, site_line
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

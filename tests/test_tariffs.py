@@ -1,4 +1,4 @@
-"""energymon.tariffs: the [tariff] config table, period lookups, costs per period, savings, demand charge.
+"""energymon.accounting.tariffs: the [tariff] config table, period lookups, costs per period, savings, demand charge.
 
 The tariff used throughout is the illustrative one of docs/configuration.md
 (not a real tariff): valley 23:00-07:00, flat 07:00-08:00, 11:30-17:00,
@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from energymon.cli import main
-from energymon.config import ConfigError, load_config
-from energymon.sim_params import SimParams, in_window
-from energymon.tariffs import (
+from energymon.cli.main import main
+from energymon.config.parse import ConfigError, load_config
+from energymon.config.sim_params import SimParams, in_window
+from energymon.accounting.tariffs import (
     PERIODS, TariffError, cost_by_period, day_windows, demand_charge, peak_demand_kw, period_at,
     period_of_buckets, savings, tariff_from_dict,
 )

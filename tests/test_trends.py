@@ -27,11 +27,11 @@ import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage
 
-from energymon.queries import StoreReader
-from energymon.rollups import DAY_MS, HOUR_MS, MINUTE_MS, QUARTER_MS
-from energymon.store import SampleBatch, StoreWriter
+from energymon.store.reader import StoreReader
+from energymon.store.rollups import DAY_MS, HOUR_MS, MINUTE_MS, QUARTER_MS
+from energymon.store.writer import SampleBatch, StoreWriter
 from support import record_hand_site, running_demo_window
-from energymon.trend_series import CSV_HEADER, channels, choose_level, interval_name, series, write_csv
+from energymon.views.trends import CSV_HEADER, channels, choose_level, interval_name, series, write_csv
 
 ZONE = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 10, 1, tzinfo=ZONE)
@@ -316,7 +316,7 @@ def test_presets_are_local_days_or_the_last_days_up_to_now():
 
 
 def test_gaps_in_the_data_are_not_bridged_by_the_line():
-    from energymon.trend_series import Series
+    from energymon.views.trends import Series
     from ui.trends_page import with_gaps
 
     ts = np.array([0, 60_000, 120_000, 600_000], dtype=np.int64)  # 1-minute buckets, then 8 minutes without data

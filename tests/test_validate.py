@@ -1,10 +1,10 @@
-"""energymon.validate: plausibility bounds; rejected values become missing, never clamped."""
+"""energymon.collect.validate: plausibility bounds; rejected values become missing, never clamped."""
 
 from __future__ import annotations
 
 import pytest
 
-from energymon.validate import POWER_MARGIN, plausible
+from energymon.collect.validate import POWER_MARGIN, plausible
 
 
 @pytest.mark.parametrize(

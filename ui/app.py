@@ -11,11 +11,11 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
-from energymon.config import Config
+from energymon.config.parse import Config
 from energymon.demo import demo_dir, run_demo
-from energymon.queries import StoreReader
-from energymon.service import BackgroundRunner, Collection, run_until_stopped
-from energymon.site import SiteInfo
+from energymon.store.reader import StoreReader
+from energymon.collect.service import BackgroundRunner, Collection, run_until_stopped
+from energymon.views.site import SiteInfo
 from ui import i18n
 from ui.main_window import MainWindow
 from ui.workers import LiveBridge
@@ -29,7 +29,7 @@ def _app() -> QApplication:
     # with the default 5 ms switch interval a busy one makes the GUI thread wait for the GIL in 5 ms
     # slices. 1 ms halved the worst GUI stall measured with the demo's first-start backfill
     # (benchmarks/bench_gui_lag.py) at a few per cent of background throughput. (The history itself
-    # is generated and encoded in a child process: energymon.history_process.)
+    # is generated and encoded in a child process: energymon.backfill.process.)
     sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("energymon")

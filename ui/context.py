@@ -7,9 +7,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from energymon.config import Config
-from energymon.live import Reading
-from energymon.site import SiteInfo
+from energymon.config.parse import Config
+from energymon.views.live import Reading
+from energymon.views.site import SiteInfo
 from ui.db_tasks import DbTasks
 
 READINGS_REFRESH_MS = 250  # live views redraw at most this often

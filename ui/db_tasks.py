@@ -1,7 +1,7 @@
 """Every database read of the GUI, on one reader thread.
 
 ``DbTasks.submit(fn, on_done, on_error)`` runs ``fn(reader)`` (a
-:class:`energymon.queries.StoreReader`, one short read transaction per query)
+:class:`energymon.store.reader.StoreReader`, one short read transaction per query)
 on the ``energymon-db-reader`` QThread and delivers the result to ``on_done``
 on the GUI thread through a queued signal. The GUI thread never touches
 SQLite. Results of a page that asked again before the answer came are
@@ -17,8 +17,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Qt, Signal, Slot
 
-from energymon.queries import StoreReader
-from energymon.store import StoreError
+from energymon.store.reader import StoreReader
+from energymon.store.writer import StoreError
 
 
 class _Worker(QObject):

@@ -15,8 +15,8 @@ from datetime import datetime
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from drivers.quantities import QUANTITIES, Kind, Role
-from energymon.live import Reading, is_fresh
-from energymon.site import DeviceInfo
+from energymon.views.live import Reading, is_fresh
+from energymon.views.site import DeviceInfo
 from ui import format as fmt
 from ui.format import fill
 from ui.text_table import Cell, TextTableModel

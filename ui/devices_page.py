@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
     QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from energymon import register_probe
-from energymon.live import is_fresh
-from energymon.register_probe import IdentityResult
-from energymon.site import DeviceInfo
+from drivers import probe as register_probe
+from energymon.views.live import is_fresh
+from drivers.probe import IdentityResult
+from energymon.views.site import DeviceInfo
 from ui.context import AppContext
 from ui.device_table import (
     ROLE_TEXT, STATUS_COLOURS, STATUS_TEXT, DeviceTableModel, PollCounter, QuantityTableModel, Row, status_key,

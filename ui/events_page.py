@@ -2,7 +2,7 @@
 
 The events are read on the reader thread (``ctx.db.submit(..., key="events")``)
 when the page is shown, when a filter changes and every ``REFRESH_MS``. The
-active alarms (energymon.event_log.active_alarms: offline devices, storage
+active alarms (energymon.views.events.active_alarms: offline devices, storage
 SoC or temperature out of range, unacknowledged implausible values) are
 recomputed from the live readings on every ``ctx.readings_changed`` and listed
 at the top of the page; :attr:`EventsPage.alarms_changed` carries a one-line
@@ -10,7 +10,7 @@ summary for the main window's header.
 
 Acknowledging writes through the one writer of the database (docs/database.md):
 the page calls :func:`acknowledge` with ``ctx.ack_writer``, the running
-collection's :class:`energymon.store.StoreWriter` (set by ui.app when this GUI
+collection's :class:`energymon.store.writer.StoreWriter` (set by ui.app when this GUI
 collects). A viewer (``gui --no-collect``) has no writer (another process holds
 the writer lock), so the button is disabled and its tooltip says why.
 """
@@ -31,10 +31,10 @@ from PySide6.QtWidgets import (
     QLabel, QLineEdit, QListWidget, QPushButton, QTableView, QVBoxLayout, QWidget,
 )
 
-from energymon import event_log
-from energymon.event_log import COLLECTOR, IMPLAUSIBLE, IMPLAUSIBLE_WINDOW_MIN, Alarm, EventRow
-from energymon.store import Ack, StoreError
-from energymon.summary import local_midnight_ms
+from energymon.views import events as event_log
+from energymon.views.events import COLLECTOR, IMPLAUSIBLE, IMPLAUSIBLE_WINDOW_MIN, Alarm, EventRow
+from energymon.store.writer import Ack, StoreError
+from energymon.views.summary import local_midnight_ms
 from ui.context import AppContext
 from ui.text_table import Cell, TextTableModel
 from ui.format import fill
@@ -58,10 +58,10 @@ def default_user() -> str:
 
 
 def acknowledge(writer, event_ids: Iterable[int], by: str, note: str = "", now_ms: int | None = None) -> list[Ack]:
-    """Queue an acknowledgement of each event on ``writer`` (an :class:`energymon.store.StoreWriter`).
+    """Queue an acknowledgement of each event on ``writer`` (an :class:`energymon.store.writer.StoreWriter`).
 
     The writer commits them with its next batch. Raises ``ValueError`` without a name, and
-    :class:`energymon.store.StoreError` if the writer is closed or failed.
+    :class:`energymon.store.writer.StoreError` if the writer is closed or failed.
     """
     by = by.strip()
     if not by:
@@ -196,7 +196,7 @@ def _cells(row: Row) -> list[Cell]:
 
 
 class EventTableModel(TextTableModel):
-    """The events shown (newest first); each row is an :class:`energymon.event_log.EventRow`.
+    """The events shown (newest first); each row is an :class:`energymon.views.events.EventRow`.
 
     Cells are held in C++ (ui.text_table): painting the table runs no Python.
     """

@@ -2,7 +2,7 @@
 
 :func:`flow_arrows` decides which arrows to draw (pure, tested without Qt
 painting); :class:`FlowDiagram` paints them with QPainter. Each node's power
-has the sign of the site's conventions (energymon.live): PV ``+`` generation,
+has the sign of the site's conventions (energymon.views.live): PV ``+`` generation,
 storage ``+`` discharge / ``-`` charge, grid ``+`` import / ``-`` export, and
 loads ``+`` consumption. An arrow points from where the power comes from to
 where it goes; its width grows with the square root of the power, relative to
@@ -53,7 +53,7 @@ def flow_arrows(pv_w: float | None, storage_w: float | None, grid_w: float | Non
     Parameters
     ----------
     pv_w, storage_w, grid_w, consumption_w : float or None
-        Site power [W] with the signs of energymon.live (storage + discharge,
+        Site power [W] with the signs of energymon.views.live (storage + discharge,
         grid + import, consumption >= 0 normally). ``None``: missing, no arrow.
     zero_w : float
         Flows with ``|power| < zero_w`` [W] get no arrow.

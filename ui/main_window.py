@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget, QVBoxLayout, QWidget,
 )
 
-from energymon.config import Config
-from energymon.live import Reading
-from energymon.site import SiteInfo
+from energymon.config.parse import Config
+from energymon.views.live import Reading
+from energymon.views.site import SiteInfo
 from ui.context import AppContext
 from ui.devices_page import DevicesPage
 from ui.elided_label import ElidedLabel

@@ -5,7 +5,7 @@ Three sources, none of them read on the GUI thread:
 - live tiles and the flow diagram follow the live readings (``ctx.readings``,
   throttled by the context): painting only;
 - the energy tiles (today / this month / this year, self-sufficiency, CO2,
-  coal) come from :func:`energymon.overview_energy.overview_energy` on the
+  coal) come from :func:`energymon.views.overview.overview_energy` on the
   reader thread every ``ENERGY_REFRESH_MS`` and when the page is shown;
 - the chart is read on the reader thread every ``CHART_REFRESH_MS``. A read
   that arrives while the page is hidden is kept (its latest readings still go
@@ -26,9 +26,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
-from energymon.live import site_totals
-from energymon.overview_energy import OverviewEnergy, PeriodEnergy, late_start_ms, overview_energy
-from energymon.summary import local_midnight_ms
+from energymon.views.live import site_totals
+from energymon.views.overview import OverviewEnergy, PeriodEnergy, late_start_ms, overview_energy
+from energymon.views.summary import local_midnight_ms
 from ui.context import AppContext
 from ui.flow_diagram import ZERO_W, FlowDiagram
 from ui.format import fill

@@ -1,6 +1,6 @@
 """The register inspector: read any address range of a device and show raw words and decoded values.
 
-For commissioning. Read-only: the read goes through energymon.register_probe,
+For commissioning. Read-only: the read goes through drivers.probe,
 which only calls drivers.link's read method (function codes 1-4, every answer
 checked). It runs off the GUI thread (:class:`BackgroundCalls`: a thread pool,
 each call on its own asyncio loop with its own short-lived link) and the
@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from drivers.dtypes import DTYPES, WORD_ORDERS
 from drivers.link import LinkSettings, ReadError
-from energymon import register_probe
-from energymon.register_probe import MAX_ADDRESS, MAX_REGISTERS, TABLES, ProbeRequest, ProbeResult, ProbeRow
+from drivers import probe as register_probe
+from drivers.probe import MAX_ADDRESS, MAX_REGISTERS, TABLES, ProbeRequest, ProbeResult, ProbeRow
 from ui.context import AppContext
 from ui.format import fill
 

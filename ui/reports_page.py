@@ -2,7 +2,7 @@
 
 The months offered are those with data (daily rollups, in the site's time
 zone), read on the reader thread (ui.db_tasks). Generating runs in a child
-process (:func:`energymon.report_job.generate_report_in_child`, exactly as
+process (:func:`energymon.report.job.generate_report_in_child`, exactly as
 ``energymon report`` does), so its seconds of Python never hold the GIL the
 GUI thread needs; a QThread of the page waits for it and relays its stages
 by queued signals. The GUI thread shows the stage and the elapsed time, then
@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QSizePolicy, QVBoxLayout, QWidget,
 )
 
-from energymon.month_report import MonthReport, default_month, last_complete_month, months_with_data
-from energymon.report_job import ReportJob, failure_text, generate_report_in_child
+from energymon.report.month import MonthReport, default_month, last_complete_month, months_with_data
+from energymon.report.job import ReportJob, failure_text, generate_report_in_child
 from ui import i18n
 from ui.context import AppContext
 from ui.format import fill

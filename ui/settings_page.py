@@ -18,7 +18,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QComboBox, QFormLayout, QFrame, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from drivers.quantities import Role
-from energymon import carbon
+from energymon.accounting import carbon
 from ui import i18n
 from ui.context import AppContext
 from ui.page import Page

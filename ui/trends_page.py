@@ -5,7 +5,7 @@ Presets (today, yesterday, 7 days, 30 days, 12 months) set the time range;
 the mouse zooms and pans along the time axis. Whenever the visible range
 settles (``REQUERY_DELAY_MS`` after the last change) it is read again, with a
 margin on both sides, at the resolution the range needs
-(:func:`energymon.trend_series.series`: raw samples for short ranges, then
+(:func:`energymon.views.trends.series`: raw samples for short ranges, then
 1-minute, 15-minute, hourly and daily rollups; never more than
 ``MAX_POINTS`` points in view). The reads run on the reader thread (key
 "trends": an answer to an older view is dropped). The time axis is in the
@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QButtonGroup, QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
 )
 
-from energymon.rollups import midnight_ms
-from energymon.trend_series import Channel, Series, channels, series, write_csv
+from energymon.store.rollups import midnight_ms
+from energymon.views.trends import Channel, Series, channels, series, write_csv
 from ui.context import AppContext
 from ui.format import fill
 from ui.page import Page

@@ -1,6 +1,6 @@
 """Off-GUI-thread work: the collector bridge and the overview's database read.
 
-The collector runs on its own asyncio thread (energymon.service.BackgroundRunner)
+The collector runs on its own asyncio thread (energymon.collect.service.BackgroundRunner)
 and hands each reading to :class:`LiveBridge`, whose signals are delivered to
 the GUI thread as queued events. Database reads run on the reader thread of
 ui.db_tasks; :func:`overview_view` is the overview's.
@@ -13,14 +13,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from energymon.queries import PowerSeries, StoreReader, latest_readings
-from energymon.site import SiteInfo
+from energymon.store.reader import PowerSeries, StoreReader, latest_readings
+from energymon.views.site import SiteInfo
 
 
 class LiveBridge(QObject):
     """Signals emitted from the collector thread, received on the GUI thread."""
 
-    reading = Signal(object)  # energymon.live.Reading
+    reading = Signal(object)  # energymon.views.live.Reading
     started = Signal(object, object)  # SiteInfo, database path
     failed = Signal(str)
 

@@ -1,6 +1,6 @@
 """Fault injection for the simulator: what a simulated device does with a request, as data + small functions.
 
-A device's faults (:class:`energymon.sim_params.Fault`, from ``[[devices.sim.faults]]``
+A device's faults (:class:`energymon.config.sim_params.Fault`, from ``[[devices.sim.faults]]``
 or ``energymon simulate --fault``) are scheduled on the simulator's clock,
 ``start_after_s`` / ``duration_s`` after :meth:`FaultPlan.start`. They act at
 two levels:
@@ -46,10 +46,10 @@ from typing import Protocol
 
 from drivers.profile import Profile
 from drivers.quantities import QUANTITIES, Kind
-from energymon.config import Device
+from energymon.config.parse import Device
 from energymon.sim.modbus_server import GATEWAY_TARGET_FAILED
 from energymon.sim.sunspec_image import sunspec_image_profile
-from energymon.sim_params import Fault
+from energymon.config.sim_params import Fault
 
 WIRE_KINDS = ("offline", "black-hole", "slow", "exception", "garbage")
 VALUE_KINDS = ("counter-reset", "counter-wrap", "frozen", "not-implemented")  # applied in this order

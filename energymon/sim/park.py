@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from drivers.quantities import Role, allowed_for
-from energymon.config import Config, Device
-from energymon.invert import invert_values
+from energymon.config.parse import Config, Device
+from drivers.signs import invert_values
 from energymon.sim.model import (
     DeviceState, SiteModel, build_model, device_readings, dispatch_storage, exogenous, grid_power_w, initial_state,
     simulate_steps,

@@ -1,0 +1,102 @@
+"""Composition of the running parts: store writer + collector (+ simulator for the demo).
+
+:class:`Collection` wires collector readings and events into the store writer.
+:class:`BackgroundRunner` runs an asyncio coroutine factory in its own thread
+(used by the GUI, whose thread must never do Modbus or SQLite work).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from energymon.collect.collector import Collector
+from energymon.config.parse import Config
+from energymon.views.live import Reading
+from energymon.store.writer import SampleBatch, StoreError, StoreWriter, record_site
+
+
+class Collection:
+    """A collector whose readings and events go into the database at ``db_path``."""
+
+    def __init__(self, config: Config, db_path: Path, config_text: str | None = None) -> None:
+        self.config = config
+        self.db_path = db_path
+        self.collector = Collector(config)  # first: it refuses configs it cannot poll, before any file is made
+        self.writer = StoreWriter(db_path, raw_retention_days=config.storage.raw_retention_days)
+        record_site(self.writer.db, config, config_text)
+        self.collector.reading_subscribers.append(self._store_reading)
+        self.collector.event_subscribers.append(self.writer.put_event)
+
+    def _store_reading(self, reading: Reading) -> None:
+        if self.writer.error is not None:
+            # Never poll on while nothing can be stored: stop, and run() reports why.
+            self.collector.stop()
+            return
+        if reading.ok:
+            self.writer.put_samples(SampleBatch(reading.device_id, reading.ts_ms, dict(reading.values)))
+
+    async def run(self, duration_s: float | None = None) -> None:
+        """Collect until stopped; raises :class:`StoreError` if the database could not be written."""
+        try:
+            await self.collector.run(duration_s)
+        finally:
+            await asyncio.to_thread(self.writer.close)
+        if self.writer.error is not None:
+            raise StoreError(self.writer.error)
+
+
+class BackgroundRunner:
+    """Run ``main(stop_event)`` on an asyncio loop in a daemon thread; ``stop()`` is thread-safe."""
+
+    def __init__(self, main: Callable[[asyncio.Event], Awaitable[None]], name: str = "energymon-collector") -> None:
+        self._main = main
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._ready = threading.Event()
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+        self._ready.wait(10)
+
+    def _run(self) -> None:
+        async def body() -> None:
+            self._loop = asyncio.get_running_loop()
+            self._stop = asyncio.Event()
+            self._ready.set()
+            await self._main(self._stop)
+
+        try:
+            asyncio.run(body())
+        except BaseException as exc:  # noqa: BLE001 - reported to the owner through .error
+            self.error = exc
+        finally:
+            self._ready.set()
+
+    def stop(self, timeout_s: float = 15.0) -> None:
+        if self._loop is not None and self._stop is not None and not self._loop.is_closed():
+            try:
+                self._loop.call_soon_threadsafe(self._stop.set)
+            except RuntimeError:
+                pass
+        self._thread.join(timeout_s)
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+
+async def run_until_stopped(collection: Collection, stop: asyncio.Event, duration_s: float | None = None) -> None:
+    """Run ``collection`` until ``stop`` is set or ``duration_s`` passes."""
+    task = asyncio.create_task(collection.run(duration_s))
+    stopper = asyncio.create_task(stop.wait())
+    done, _ = await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    if stopper in done:
+        collection.collector.stop()
+    else:
+        stopper.cancel()
+    await task

@@ -1,0 +1,351 @@
+"""Site configuration (TOML): loading and validation of the format in PRODUCT.md.
+
+Every error is a :class:`ConfigError` whose message names the file, the field
+path (``devices[3].role``, counted from 0 in file order) and what was expected.
+Unknown keys are errors, so typos never pass silently.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from drivers.link import LinkSettings
+from drivers.profile import Profile, ProfileError, as_load_meter
+from drivers.profile_file import load_profile
+from drivers.quantities import Role
+from energymon.accounting.carbon import GRIDS, lookup_factor
+from energymon.config.sim_params import SimParams, parse_sim
+from energymon.accounting.tariffs import Tariff, parse_tariff
+
+DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+TRANSPORTS = ("tcp", "rtu", "rtu-over-tcp")
+SUNSPEC = "sunspec"  # profile name: the register map is discovered from the device's SunSpec models
+
+
+class ConfigError(ValueError):
+    """The site configuration is invalid. The message is one line for the user."""
+
+
+def one_line(text: str) -> str:
+    """Control characters (a newline in a quoted TOML key, say) shown escaped, so a message stays one line."""
+    return "".join(ch if ch >= " " or ch == "\t" else f"\\x{ord(ch):02x}" for ch in text)
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str
+    timezone: str
+    latitude: float
+    longitude: float
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class Carbon:
+    emission_factor_kg_per_kwh: float
+    source: str
+    grid: str | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class Storage:
+    database: Path
+    raw_retention_days: int = 35
+
+
+@dataclass(frozen=True)
+class Connection(LinkSettings):
+    """A ``[connections.NAME]`` table: how to reach a Modbus line (drivers.link.LinkSettings), named."""
+
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Device:
+    id: str
+    name: str
+    role: Role
+    profile_name: str
+    profile: Profile | None  # None for profile = "sunspec": built at run time from the discovered models
+    connection: str
+    unit: int
+    poll_interval_s: float
+    rated_power_kw: float
+    invert: bool = False
+    sim: SimParams = field(default_factory=SimParams)
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None
+    site: Site
+    carbon: Carbon
+    storage: Storage
+    connections: dict[str, Connection]
+    devices: tuple[Device, ...]
+    tariff: Tariff | None = None  # optional [tariff]: time-of-use prices (energymon.accounting.tariffs)
+
+    def device(self, device_id: str) -> Device:
+        for d in self.devices:
+            if d.id == device_id:
+                return d
+        raise KeyError(device_id)
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a site config file; raises :class:`ConfigError`."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, expected a .toml file") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not a UTF-8 text file") from None
+    return parse_config(text, path)
+
+
+def parse_config(text: str, path: Path) -> Config:
+    """Validate config ``text``; ``path`` names the file in errors and anchors relative paths."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path.name}: TOML syntax error: {exc}") from None
+    return _Parser(path).parse(data)
+
+
+class _Parser:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.base_dir = path.resolve().parent
+
+    def error(self, field_path: str, message: str) -> ConfigError:
+        return ConfigError(one_line(f"{self.path.name}: {field_path}: {message}"))
+
+    # -- typed getters ---------------------------------------------------
+    def table(self, data: dict, key: str, where: str, allowed: set[str], required: bool = True) -> dict:
+        value = data.get(key)
+        if value is None:
+            if required:
+                raise self.error(where, "missing table")
+            return {}
+        if not isinstance(value, dict):
+            raise self.error(where, "expected a table")
+        self.no_unknown(value, where, allowed)
+        return value
+
+    def no_unknown(self, value: dict, where: str, allowed: set[str]) -> None:
+        for key in value:
+            if key not in allowed:
+                raise self.error(f"{where}.{key}", f"unknown key (expected one of: {', '.join(sorted(allowed))})")
+
+    def text(self, data: dict, key: str, where: str, default: str | None = None, required: bool = True) -> str | None:
+        value = data.get(key, default)
+        if value is None:
+            if required:
+                raise self.error(f"{where}.{key}", "required text is missing")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise self.error(f"{where}.{key}", "expected non-empty text")
+        return value
+
+    def number(self, data: dict, key: str, where: str, lo: float, hi: float, default: float | None = None,
+               integer: bool = False, required: bool = True) -> Any:
+        value = data.get(key, default)
+        kind = "a whole number" if integer else "a number"
+        if value is None:
+            if required:
+                raise self.error(f"{where}.{key}", f"required: expected {kind} in {lo:g}..{hi:g}")
+            return None
+        ok_type = isinstance(value, int) if integer else isinstance(value, (int, float))
+        if isinstance(value, bool) or not ok_type or not math.isfinite(value) or not lo <= value <= hi:
+            raise self.error(f"{where}.{key}", f"expected {kind} in {lo:g}..{hi:g}, got {value!r}")
+        return value
+
+    # -- sections --------------------------------------------------------
+    def parse(self, data: dict) -> Config:
+        for key in data:
+            if key not in {"site", "carbon", "storage", "connections", "devices", "tariff"}:
+                raise self.error(key, "unknown section (expected site, carbon, storage, connections, devices, tariff)")
+        site = self.site(self.table(data, "site", "site", {"name", "timezone", "latitude", "longitude"}))
+        carbon = self.carbon(
+            self.table(data, "carbon", "carbon", {"grid", "year", "emission_factor_kg_per_kwh"}, required=False)
+        )
+        storage = self.storage(
+            self.table(data, "storage", "storage", {"database", "raw_retention_days"}, required=False)
+        )
+        connections = self.connections(data.get("connections"))
+        devices = self.devices(data.get("devices"), connections)
+        tariff = parse_tariff(self, data.get("tariff"), "tariff")
+        return Config(self.path, site, carbon, storage, connections, devices, tariff)
+
+    def site(self, t: dict) -> Site:
+        name = self.text(t, "name", "site")
+        tz = self.text(t, "timezone", "site")
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: e.g. 'Asia' is a tzdata folder
+            raise self.error("site.timezone", f"unknown IANA time zone '{tz}' (e.g. Asia/Shanghai)") from None
+        lat = self.number(t, "latitude", "site", -90, 90)
+        lon = self.number(t, "longitude", "site", -180, 180)
+        return Site(name, tz, float(lat), float(lon))
+
+    def carbon(self, t: dict) -> Carbon:
+        explicit = self.number(t, "emission_factor_kg_per_kwh", "carbon", 0, 5, required=False)
+        grid = self.text(t, "grid", "carbon", required=False)
+        year = self.number(t, "year", "carbon", 2000, 2100, integer=True, required=False)
+        if grid is not None and grid not in GRIDS:
+            raise self.error("carbon.grid", f"unknown grid '{grid}' (expected one of: {', '.join(GRIDS)})")
+        if explicit is not None:
+            return Carbon(float(explicit), "explicit emission_factor_kg_per_kwh in the site config", grid, year)
+        grid = grid or "national"
+        factor = lookup_factor(grid, year)
+        if factor is None:
+            when = f" for {year}" if year else ""
+            raise self.error(
+                "carbon.grid",
+                f"no built-in emission factor for grid '{grid}'{when}; set carbon.emission_factor_kg_per_kwh",
+            )
+        return Carbon(factor.kg_per_kwh, factor.source, grid, factor.year)
+
+    def storage(self, t: dict) -> Storage:
+        db = self.text(t, "database", "storage", default="energymon.db")
+        retention = self.number(t, "raw_retention_days", "storage", 1, 36500, default=35, integer=True)
+        db_path = Path(db).expanduser()
+        if not db_path.is_absolute():
+            db_path = self.base_dir / db_path
+        return Storage(db_path, retention)
+
+    def connections(self, value: Any) -> dict[str, Connection]:
+        if value is None:
+            raise self.error("connections", "missing: at least one [connections.NAME] table is required")
+        if not isinstance(value, dict):
+            raise self.error("connections", "expected tables [connections.NAME]")
+        result = {}
+        for name, t in value.items():
+            where = f"connections.{name}"
+            if not isinstance(t, dict):
+                raise self.error(where, "expected a table")
+            result[name] = self.connection(name, t, where)
+        if not result:
+            raise self.error("connections", "at least one connection is required")
+        return result
+
+    def connection(self, name: str, t: dict, where: str) -> Connection:
+        transport = self.text(t, "transport", where)
+        if transport not in TRANSPORTS:
+            raise self.error(f"{where}.transport", f"'{transport}' is not one of: {', '.join(TRANSPORTS)}")
+        allowed = {"transport", "timeout_s"}
+        if transport != "tcp":
+            allowed |= {"frame_delay_s", "resync_s"}
+        allowed |= {"serial_port", "baudrate", "parity", "stopbits", "bytesize"} if transport == "rtu" else {"host", "port"}
+        self.no_unknown(t, where, allowed)
+        timing = {
+            "timeout_s": float(self.number(t, "timeout_s", where, 0.05, 60, default=1.0)),
+            "frame_delay_s": float(self.number(t, "frame_delay_s", where, 0, 10, default=0.0)),
+            "resync_s": self.number(t, "resync_s", where, 0, 60, required=False),
+        }
+        if transport != "rtu":
+            return Connection(name=name, transport=transport, host=self.text(t, "host", where),
+                              port=self.number(t, "port", where, 1, 65535, integer=True), **timing)
+        parity = t.get("parity", "N")
+        if parity not in ("N", "E", "O"):
+            raise self.error(f"{where}.parity", f"expected N, E or O, got {parity!r}")
+        return Connection(
+            name=name, transport=transport, serial_port=self.text(t, "serial_port", where),
+            baudrate=self.number(t, "baudrate", where, 300, 921600, default=9600, integer=True),
+            parity=parity,
+            stopbits=self.number(t, "stopbits", where, 1, 2, default=1, integer=True),
+            bytesize=self.number(t, "bytesize", where, 7, 8, default=8, integer=True),
+            **timing,
+        )
+
+    def devices(self, value: Any, connections: dict[str, Connection]) -> tuple[Device, ...]:
+        if value is None:
+            raise self.error("devices", "missing: at least one [[devices]] entry is required")
+        if not isinstance(value, list):
+            raise self.error("devices", "expected [[devices]] entries")
+        devices: list[Device] = []
+        seen: dict[str, int] = {}
+        seen_units: dict[tuple[str, int, Role], str] = {}
+        for i, t in enumerate(value):
+            where = f"devices[{i}]"
+            if not isinstance(t, dict):
+                raise self.error(where, "expected a table")
+            try:
+                devices.append(self.device(t, where, i, connections, seen, seen_units))
+            except ConfigError as exc:
+                dev_id = t.get("id")
+                if isinstance(dev_id, str) and f"'{dev_id}'" not in str(exc):
+                    raise ConfigError(f"{exc} (device '{dev_id}')") from None
+                raise
+        if not devices:
+            raise self.error("devices", "at least one device is required")
+        return tuple(devices)
+
+    def device(self, t: dict, where: str, i: int, connections: dict[str, Connection],
+               seen: dict[str, int], seen_units: dict[tuple[str, int, Role], str]) -> Device:
+        allowed = {"id", "name", "role", "profile", "connection", "unit", "poll_interval_s",
+                   "rated_power_kw", "invert", "sim"}
+        self.no_unknown(t, where, allowed)
+        dev_id = self.text(t, "id", where)
+        if not DEVICE_ID.match(dev_id):
+            raise self.error(f"{where}.id", f"'{dev_id}' may only use letters, digits, '-' and '_' (max 64)")
+        if dev_id in seen:
+            raise self.error(f"{where}.id", f"duplicate device id '{dev_id}' (also devices[{seen[dev_id]}])")
+        seen[dev_id] = i
+        name = self.text(t, "name", where, default=dev_id)
+        role_text = self.text(t, "role", where)
+        try:
+            role = Role(role_text)
+        except ValueError:
+            raise self.error(f"{where}.role", f"unknown role '{role_text}' (expected pv, storage, load or grid)") from None
+        conn = self.text(t, "connection", where)
+        if conn not in connections:
+            known = ", ".join(sorted(connections))
+            raise self.error(f"{where}.connection", f"no connection named '{conn}' (defined: {known})")
+        unit = self.number(t, "unit", where, 0, 255, default=1, integer=True)
+        # A hybrid inverter is two devices (pv and storage) on one unit; two of one role is a mistake.
+        if (conn, unit, role) in seen_units:
+            raise self.error(f"{where}.unit", f"unit {unit} on '{conn}' is already used by "
+                             f"'{seen_units[(conn, unit, role)]}' (same role {role.value})")
+        seen_units[(conn, unit, role)] = dev_id
+        poll = self.number(t, "poll_interval_s", where, 0.1, 3600, default=5)
+        rated = self.number(t, "rated_power_kw", where, 0.001, 1_000_000)
+        invert = t.get("invert", False)
+        if not isinstance(invert, bool):
+            raise self.error(f"{where}.invert", "expected true or false")
+        profile_name = self.text(t, "profile", where)
+        if profile_name == SUNSPEC:
+            sim = self.sim(t.get("sim"), f"{where}.sim", role)
+            return Device(dev_id, name, role, profile_name, None, conn, unit, float(poll), float(rated), invert, sim)
+        try:
+            profile = load_profile(profile_name, self.base_dir)
+        except ProfileError as exc:
+            raise self.error(f"{where}.profile", str(exc)) from None
+        if role is Role.LOAD and profile.role is Role.GRID:
+            profile = as_load_meter(profile)  # a meter profile serves load meters too
+        if profile.role != role:
+            raise self.error(
+                f"{where}.profile",
+                f"profile '{profile.name}' is for role {profile.role.value}, but the device's role is {role.value}",
+            )
+        sim = self.sim(t.get("sim"), f"{where}.sim", role)
+        return Device(dev_id, name, role, profile_name, profile, conn, unit, float(poll),
+                      float(rated), invert, sim)
+
+    def sim(self, t: Any, where: str, role: Role) -> SimParams:
+        return parse_sim(self, t, where, role)

@@ -1,0 +1,130 @@
+"""One month's report made from the database into a file, optionally in a child process.
+
+:func:`generate_report` does what ``energymon report`` does:
+:func:`energymon.report.month.build_month_report`, then the writer into
+``FILE.partial``, renamed to ``FILE`` once complete (a complete report or
+none).
+
+:func:`generate_report_in_child` runs it in a child process and waits for it.
+The GUI uses it: a month's report is seconds of Python (counter energy,
+tables, the PDF), and on a thread of the GUI's own process that work shares
+the GIL with the GUI thread. With the demo running, the event loop then
+stalled for up to ~380 ms per report (benchmarks/bench_gui_lag.py
+``--reports``). In a child it runs on the other core with its own GIL.
+
+The child is started with multiprocessing's "spawn" method (a process with
+threads must not fork), runs at a low CPU priority (POSIX nice, as the history
+child: it takes the spare core, not the GUI's share) and sends over a pipe, in
+order: ``("started", pid)``, ``("stage", "reading")``, ``("stage",
+"writing")``, then ``("done", MonthReport)`` or ``("failed", message)``. It
+opens the database read-only and writes only the report file.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from energymon.child_priority import lower_priority
+from energymon.report.month import MonthReport, ReportError, build_month_report
+from energymon.store.reader import StoreReader
+from energymon.report.csv_file import write_report
+from energymon.store.writer import StoreError
+
+EXPECTED_ERRORS = (ReportError, StoreError)  # raised on purpose, with a message for the user (a missing CJK font too)
+CHILD_NICENESS = 19  # as the history child (energymon.backfill.process): lowest priority, the spare core
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    db_path: Path
+    month: str  # YYYY-MM, in the site's time zone
+    fmt: str  # pdf | xlsx | csv
+    lang: str  # en | zh (XLSX and PDF)
+    out: Path
+
+
+def generate_report(job: ReportJob, stage: Callable[[str], None] = lambda s: None) -> MonthReport:
+    """Build the month's report from the database and write it to ``job.out`` (as the CLI does).
+
+    ``stage("reading")`` then ``stage("writing")``. Raises ReportError or StoreError with a message.
+    """
+    stage("reading")
+    report = read_month_report(job.db_path, job.month)
+    stage("writing")
+    write_report(report, job.out, job.fmt, job.lang, make_parent=True)
+    return report
+
+
+def read_month_report(db_path: Path, month: str) -> MonthReport:
+    """The month's figures (``YYYY-MM``, site time zone) from the database, opened read-only for it."""
+    reader = StoreReader(db_path)
+    try:
+        return build_month_report(reader, month)
+    finally:
+        reader.close()
+
+
+def failure_text(exc: Exception) -> str:
+    """What a user is told about a report that failed: the message of the errors we raise on purpose
+    (:data:`EXPECTED_ERRORS`), otherwise the error's type too."""
+    if isinstance(exc, EXPECTED_ERRORS):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _child_main(job: ReportJob, conn: Connection) -> None:
+    lower_priority(CHILD_NICENESS)
+    try:
+        conn.send(("started", os.getpid()))
+        report = generate_report(job, lambda stage: conn.send(("stage", stage)))
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which shows it
+        if not isinstance(exc, EXPECTED_ERRORS):
+            traceback.print_exc()  # the details, on the inherited stderr
+        conn.send(("failed", failure_text(exc)))
+    else:
+        conn.send(("done", report))
+    finally:
+        conn.close()
+
+
+def generate_report_in_child(job: ReportJob, stage: Callable[[str], None] = lambda s: None,
+                             started: Callable[[int], None] = lambda pid: None) -> MonthReport:
+    """:func:`generate_report` in a child process; blocks (without holding the GIL) until it is done.
+
+    ``started(pid)`` once the child runs, ``stage(...)`` as it goes. Raises
+    :class:`ReportError` with the child's message if it fails, or if it ends
+    without an answer (killed, crashed).
+    """
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child_main, args=(job, sender), name="energymon-report", daemon=True)
+    process.start()
+    sender.close()  # the child holds the only writing end: its exit ends our reads
+    try:
+        while True:
+            try:
+                kind, value = receiver.recv()
+            except EOFError:
+                process.join(timeout=10)
+                raise ReportError(
+                    f"the report process ended without an answer (exit code {process.exitcode})") from None
+            if kind == "started":
+                started(value)
+            elif kind == "stage":
+                stage(value)
+            elif kind == "done":
+                return value
+            else:
+                raise ReportError(value)
+    finally:
+        receiver.close()
+        process.join(timeout=10)
+        if process.is_alive():
+            process.terminate()
+            process.join(timeout=10)

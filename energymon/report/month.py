@@ -1,0 +1,364 @@
+"""The monthly report's figures, computed from the store alone (so any past month, any time, same numbers).
+
+For each device the energy of each of its flows comes from its energy
+counter (energymon.accounting.counters: wrap, reset and replaced-meter aware,
+bounded by rated power, gaps spread over the gap); only a device without that
+counter has its power integrated, and those intervals are counted as
+estimated. Raw samples are used while they are kept; beyond the raw retention
+the first and last readings of the 15-minute rollups stand in for them (the
+same energy, a little less resolution at day boundaries).
+
+Each interval's energy is assigned to days (and 15-minute buckets) pro rata
+to its overlap with them, in the site's time zone: a day's energy is the
+counter's value interpolated at the next local midnight minus that at this
+local midnight.
+
+Coverage: the share of device-intervals (15 minutes x devices) that have
+data: counter samples, or power samples where energy is estimated from power
+(those are also counted as estimated). Intervals bridged by a counter delta
+across a gap have no data: their energy is right, but they are not covered.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from drivers.quantities import Role
+from energymon.accounting import carbon
+from energymon.store import samples as raw_store
+from energymon.accounting import tariffs
+from energymon.accounting.flows import Flows, demand_kw, self_consumption_pct, self_sufficiency_pct
+from energymon.accounting.counters import (
+    METHODS,
+    SPREAD,
+    EnergyResult,
+    counter_intervals,
+    energy_per_bucket,
+    integrate_power,
+)
+from energymon.store.reader import StoreReader
+from energymon.store.rollups import QUARTER_MS, midnight_ms
+from energymon.store.writer import Event
+
+# role -> ((flow, counter quantity, sign of power_w that feeds the flow), ...)
+FLOWS_BY_ROLE: dict[Role, tuple[tuple[str, str, int], ...]] = {
+    Role.PV: (("pv_wh", "yield_wh", +1),),
+    Role.GRID: (("grid_import_wh", "imported_wh", +1), ("grid_export_wh", "exported_wh", -1)),
+    Role.STORAGE: (("storage_discharge_wh", "discharged_wh", +1), ("storage_charge_wh", "charged_wh", -1)),
+    Role.LOAD: (("metered_load_wh", "consumed_wh", +1),),
+}
+GAP_POLLS = 3  # consecutive samples further apart than this many poll intervals bracket a gap
+EDGE_MARGIN_MS = 3_600_000  # samples read beyond the month, so intervals across its edges are apportioned
+
+
+class ReportError(ValueError):
+    """The report cannot be made (message names the argument or the database)."""
+
+
+@dataclass(frozen=True)
+class DayRow:
+    """One row of the daily table; ``day`` None for the month's total."""
+
+    day: date | None
+    flows: Flows
+    avoided_co2_kg: float
+    coal_saved_kgce: float
+    coverage_pct: float
+    estimated_intervals: int  # device-intervals whose energy was integrated from power
+    spread_intervals: int  # device-intervals bridged by a counter delta across a gap
+
+    @property
+    def self_consumption_pct(self) -> float | None:
+        return self_consumption_pct(self.flows.pv_wh, self.flows.grid_export_wh)
+
+    @property
+    def self_sufficiency_pct(self) -> float | None:
+        return self_sufficiency_pct(self.flows.consumption_wh, self.flows.grid_import_wh)
+
+
+@dataclass(frozen=True)
+class DeviceMonth:
+    device_id: str
+    name: str
+    role: Role
+    rated_power_kw: float
+    energy_wh: dict[str, float]  # flow name (Flows field) -> Wh over the month
+    method: str  # "counter", "counter (rollups)", "power integration (estimated)", "no data"
+    coverage_pct: float
+    estimated_intervals: int
+    spread_intervals: int
+
+
+EventRow = Event  # the report lists the stored events as they are (energymon.store.writer.Event)
+
+
+@dataclass(frozen=True)
+class OfflinePeriod:
+    device_id: str
+    start_ms: int
+    end_ms: int | None  # None: still offline at the end of the month (or of the data)
+
+
+@dataclass(frozen=True)
+class Costs:
+    """The month on the site's time-of-use tariff (from the ``[tariff]`` of the config the database records)."""
+
+    tariff_name: str
+    currency: str
+    by_period: dict[str, tuple[float, float]]  # period -> (grid import kWh, cost), dearest period first
+    savings: tariffs.Savings
+    peak_demand_kw: float | None
+    demand_charge: float | None  # None without a demand rate
+
+    @property
+    def energy_cost(self) -> float:
+        """What the grid import cost less what the export earned."""
+        return self.savings.import_cost - self.savings.export_revenue
+
+
+@dataclass(frozen=True)
+class MonthReport:
+    site_name: str
+    timezone: str
+    month: str  # YYYY-MM
+    start_ms: int  # first local midnight of the month, UTC epoch ms
+    end_ms: int  # first local midnight of the next month
+    days: tuple[DayRow, ...]
+    total: DayRow
+    devices: tuple[DeviceMonth, ...]
+    peak_demand_kw: float | None  # highest 15-minute mean grid import of the month
+    peak_demand_start_ms: int | None
+    emission_factor_kg_per_kwh: float
+    emission_factor_source: str
+    coal_factor_kgce_per_kwh: float
+    coal_factor_source: str
+    events: tuple[EventRow, ...] = field(default=())
+    offline_periods: tuple[OfflinePeriod, ...] = field(default=())
+    quarter_import_wh: tuple[float, ...] = field(default=())  # grid import per 15-minute bucket of the month
+    quarter_consumption_wh: tuple[float, ...] = field(default=())
+    quarter_export_wh: tuple[float, ...] = field(default=())
+    costs: Costs | None = None  # without a [tariff] in the recorded config
+
+
+def month_bounds(month: str, zone: ZoneInfo) -> tuple[date, date]:
+    """First day of ``YYYY-MM`` and first day of the next month."""
+    try:
+        first = datetime.strptime(month, "%Y-%m").date()
+    except ValueError:
+        raise ReportError(f"--month {month!r}: expected YYYY-MM, e.g. 2026-10") from None
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return first, following
+
+
+def _series(reader: StoreReader, channel: int, from_ms: int, to_ms: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Counter samples of [from_ms, to_ms): raw where kept, 15-minute rollup first/last points before that.
+
+    Returns (ts_ms, values, whether rollup points were used).
+    """
+    ts, values = raw_store.read_raw(reader.db, channel, from_ms, to_ms)
+    raw_from = int(ts[0]) if ts.size else to_ms
+    if raw_from - from_ms <= QUARTER_MS:
+        return ts, values, False
+    rows = reader.db.execute(
+        "SELECT bucket_ms + first_dt_ms, first, bucket_ms + last_dt_ms, last FROM rollup_15min"
+        " WHERE channel_id = ? AND bucket_ms >= ? AND bucket_ms + last_dt_ms < ? ORDER BY bucket_ms",
+        (channel, from_ms - from_ms % QUARTER_MS, raw_from),
+    ).fetchall()
+    if not rows:
+        return ts, values, False
+    points = np.array(rows, dtype=np.float64)
+    early_ts = np.column_stack((points[:, 0], points[:, 2])).ravel().astype(np.int64)
+    early_v = np.column_stack((points[:, 1], points[:, 3])).ravel()
+    keep = np.concatenate(([True], early_ts[1:] > early_ts[:-1]))  # a bucket with one sample: first == last
+    early_ts, early_v = early_ts[keep], early_v[keep]
+    keep = (early_ts >= from_ms) & (early_ts < raw_from)
+    return np.concatenate((early_ts[keep], ts)), np.concatenate((early_v[keep], values)), True
+
+
+def _device_flows(reader: StoreReader, device: dict, role: Role, from_ms: int, to_ms: int
+                  ) -> tuple[dict[str, EnergyResult], str]:
+    """Energy intervals of each flow of a device, and how they were obtained."""
+    poll_ms = int(float(device["poll_interval_s"]) * 1000)
+    rated_w = float(device["rated_power_kw"]) * 1000 if device["rated_power_kw"] else None
+    results: dict[str, EnergyResult] = {}
+    methods = set()
+    power = None
+    for flow, quantity, sign in FLOWS_BY_ROLE[role]:
+        channel = reader.channel_id(device["id"], quantity)
+        ts = np.array([], dtype=np.int64)
+        if channel is not None:
+            ts, values, from_rollups = _series(reader, channel, from_ms, to_ms)
+        if ts.size >= 2:
+            gap_ms = GAP_POLLS * poll_ms + (QUARTER_MS if from_rollups else 0)
+            results[flow] = counter_intervals(ts, values, max_power_w=rated_w, gap_ms=gap_ms)
+            methods.add("counter (rollups)" if from_rollups else "counter")
+            continue
+        if power is None:  # no counter: integrate power (estimated)
+            p_ts, p_w = reader.raw(device["id"], "power_w", from_ms, to_ms)
+            power = integrate_power(p_ts, p_w, max_gap_ms=GAP_POLLS * poll_ms) if p_ts.size >= 2 else None
+        if power is not None:
+            results[flow] = power[0] if sign > 0 else power[1]
+            methods.add("power integration (estimated)")
+    return results, " + ".join(sorted(methods)) or "no data"
+
+
+def _coverage(result: EnergyResult, edges: np.ndarray) -> np.ndarray:
+    """Per bucket: covered by intervals with data (counter or power samples), not by a gap bridged by a counter."""
+    measured = result.method != METHODS.index(SPREAD)
+    subset = EnergyResult(result.start_ms[measured], result.end_ms[measured], result.energy_wh[measured],
+                          result.method[measured])
+    if not len(subset):
+        return np.zeros(len(edges) - 1, dtype=bool)
+    return energy_per_bucket(subset, edges).has_data
+
+
+def months_with_data(reader: StoreReader) -> list[str]:
+    """``YYYY-MM`` of every month (site time zone) with at least one day of data, newest first.
+
+    Runs on the reader thread. Daily rollup buckets start at local midnights.
+    """
+    zone = reader.zone()
+    rows = reader.db.execute("SELECT DISTINCT bucket_ms FROM rollup_1d").fetchall()
+    return sorted({datetime.fromtimestamp(ms / 1000, zone).strftime("%Y-%m") for (ms,) in rows}, reverse=True)
+
+
+def last_complete_month(today: date) -> str:
+    """The month before ``today``'s, as ``YYYY-MM``."""
+    return f"{today.year - 1}-12" if today.month == 1 else f"{today.year}-{today.month - 1:02d}"
+
+
+def default_month(months: list[str], today: date) -> str:
+    """The last complete month if it has data, else the newest month that has (else the last complete one)."""
+    last = last_complete_month(today)
+    return last if last in months or not months else months[0]
+
+
+def build_month_report(reader: StoreReader, month: str, coal: carbon.CoalFactor | None = None) -> MonthReport:
+    """The report of ``YYYY-MM`` in the site's time zone, from the database behind ``reader``."""
+    site = reader.site()
+    zone = ZoneInfo(site.get("timezone") or "UTC")
+    first, following = month_bounds(month, zone)
+    days = [first + timedelta(days=i) for i in range((following - first).days)]
+    day_edges = np.array([midnight_ms(d, zone) for d in days + [following]], dtype=np.int64)
+    start_ms, end_ms = int(day_edges[0]), int(day_edges[-1])
+    quarter_edges = np.arange(start_ms, end_ms + 1, QUARTER_MS, dtype=np.int64)
+    quarters_per_day = np.diff(np.searchsorted(quarter_edges, day_edges))
+
+    day_flows = {f: np.zeros(len(days)) for f in Flows.__dataclass_fields__}
+    quarter = {f: np.zeros(len(quarter_edges) - 1) for f in Flows.__dataclass_fields__}
+    consumption_q = np.zeros(len(quarter_edges) - 1)
+    covered = np.zeros(len(days))
+    possible = np.zeros(len(days))
+    estimated = np.zeros(len(days), dtype=np.int64)
+    spread = np.zeros(len(days), dtype=np.int64)
+    devices_out = []
+    for device in sorted(reader.devices(), key=lambda d: (d["role"], d["id"])):
+        role = Role(device["role"])
+        results, method = _device_flows(reader, device, role, start_ms - EDGE_MARGIN_MS, end_ms + EDGE_MARGIN_MS)
+        energy = {}
+        device_cover = np.zeros(len(quarter_edges) - 1, dtype=bool)
+        device_est = np.zeros(len(quarter_edges) - 1, dtype=bool)
+        device_spread = np.zeros(len(quarter_edges) - 1, dtype=bool)
+        for flow, result in results.items():
+            per_quarter = energy_per_bucket(result, quarter_edges) if len(result) else None
+            if per_quarter is None:
+                energy[flow] = 0.0
+                continue
+            per_day = np.add.reduceat(per_quarter.energy_wh, np.searchsorted(quarter_edges, day_edges[:-1]))
+            day_flows[flow] += per_day
+            energy[flow] = float(per_day.sum())
+            if flow in quarter:
+                quarter[flow] += per_quarter.energy_wh
+            sign = {"pv_wh": 1, "grid_import_wh": 1, "grid_export_wh": -1, "storage_discharge_wh": 1,
+                    "storage_charge_wh": -1}.get(flow, 0)
+            consumption_q += sign * per_quarter.energy_wh
+            device_cover |= _coverage(result, quarter_edges)
+            device_est |= per_quarter.estimated
+            device_spread |= per_quarter.spread & ~per_quarter.estimated
+        starts = np.searchsorted(quarter_edges, day_edges[:-1])
+        covered += np.add.reduceat(device_cover.astype(np.int64), starts)
+        possible += quarters_per_day
+        estimated += np.add.reduceat(device_est.astype(np.int64), starts)
+        spread += np.add.reduceat(device_spread.astype(np.int64), starts)
+        n_quarters = len(quarter_edges) - 1
+        devices_out.append(DeviceMonth(
+            device["id"], device["name"], role, float(device["rated_power_kw"] or 0.0), energy, method,
+            float(100.0 * device_cover.sum() / n_quarters), int(device_est.sum()), int(device_spread.sum())))
+
+    factor = float(site.get("emission_factor_kg_per_kwh") or 0.0)
+    coal = coal or carbon.coal_factor()
+    if coal is None:
+        raise ReportError("no built-in coal factor: energymon/data/emission_factors.toml has no [[coal]] row")
+    rows = []
+    for i, day in enumerate(days):
+        flows = Flows(**{f: float(v[i]) for f, v in day_flows.items()})
+        rows.append(DayRow(day, flows, carbon.avoided_co2_kg(flows.pv_wh, factor),
+                           carbon.coal_saved_kgce(flows.pv_wh, coal.kgce_per_kwh),
+                           float(100.0 * covered[i] / possible[i]) if possible[i] else 0.0, int(estimated[i]),
+                           int(spread[i])))
+    total_flows = Flows(**{f: float(v.sum()) for f, v in day_flows.items()})
+    total = DayRow(None, total_flows, carbon.avoided_co2_kg(total_flows.pv_wh, factor),
+                   carbon.coal_saved_kgce(total_flows.pv_wh, coal.kgce_per_kwh),
+                   float(100.0 * covered.sum() / possible.sum()) if possible.sum() else 0.0,
+                   int(estimated.sum()), int(spread.sum()))
+    peak_kw = peak_at = None
+    if any(d.role is Role.GRID for d in devices_out) and quarter["grid_import_wh"].size:
+        k = int(np.argmax(quarter["grid_import_wh"]))
+        peak_kw, peak_at = demand_kw(float(quarter["grid_import_wh"][k])), int(quarter_edges[k])
+    events = tuple(EventRow(*r) for r in reader.db.execute(
+        "SELECT ts_ms, device_id, kind, severity, detail FROM events WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms, id",
+        (start_ms, end_ms)).fetchall())
+    return MonthReport(
+        site.get("name", ""), str(zone), month, start_ms, end_ms, tuple(rows), total, tuple(devices_out),
+        peak_kw, peak_at, factor, site.get("emission_factor_source", ""), coal.kgce_per_kwh, coal.source,
+        events, offline_periods(events, end_ms),
+        tuple(quarter["grid_import_wh"].tolist()), tuple(consumption_q.tolist()),
+        tuple(quarter["grid_export_wh"].tolist()),
+        _costs(site, zone, quarter_edges[:-1], quarter, peak_kw))
+
+
+def recorded_tariff(site: dict) -> tariffs.Tariff | None:
+    """The ``[tariff]`` of the config text the database records (site ``config_toml``), or None."""
+    text = site.get("config_toml")
+    if not text:
+        return None
+    try:
+        table = tomllib.loads(text).get("tariff")
+        return tariffs.tariff_from_dict(table) if table is not None else None
+    except (tomllib.TOMLDecodeError, tariffs.TariffError) as exc:
+        raise ReportError(f"the tariff recorded in the database is not valid: {exc}") from None
+
+
+def _costs(site: dict, zone: ZoneInfo, quarter_starts: np.ndarray, quarter: dict[str, np.ndarray],
+           peak_kw: float | None) -> Costs | None:
+    tariff = recorded_tariff(site)
+    if tariff is None:
+        return None
+    periods = tariffs.period_of_buckets(tariff, quarter_starts, zone)
+    imported = quarter["grid_import_wh"].tolist()
+    saved = tariffs.savings(tariff, periods, pv_wh=quarter["pv_wh"].tolist(), import_wh=imported,
+                            export_wh=quarter["grid_export_wh"].tolist(),
+                            charge_wh=quarter["storage_charge_wh"].tolist(),
+                            discharge_wh=quarter["storage_discharge_wh"].tolist())
+    return Costs(tariff.name or "", tariff.currency, tariffs.cost_by_period(imported, periods, tariff.prices_per_kwh),
+                 saved, peak_kw, tariffs.demand_charge(peak_kw, tariff))
+
+
+def offline_periods(events: tuple[EventRow, ...], end_ms: int) -> tuple[OfflinePeriod, ...]:
+    """Pairs of device_offline -> device_recovered per device; one still open at the end has no end."""
+    open_since: dict[str, int] = {}
+    periods = []
+    for event in events:
+        if event.device_id is None:
+            continue
+        if event.kind == "device_offline" and event.device_id not in open_since:
+            open_since[event.device_id] = event.ts_ms
+        elif event.kind == "device_recovered" and event.device_id in open_since:
+            periods.append(OfflinePeriod(event.device_id, open_since.pop(event.device_id), event.ts_ms))
+    periods += [OfflinePeriod(d, t, None) for d, t in open_since.items()]
+    return tuple(sorted(periods, key=lambda p: (p.start_ms, p.device_id)))

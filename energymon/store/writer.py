@@ -1,0 +1,495 @@
+"""SQLite store: schema (migrations), the single writer, and the site record.
+
+Layout (see docs/database.md for the user-facing description):
+
+- ``site``: key/value facts about the site the database was written with,
+  including the full config text, so the database is self-describing.
+- ``devices``: one row per device as last configured.
+- ``channels``: one row per (device, quantity) with unit and kind.
+- ``samples``: (channel_id, ts_ms, value) - recent raw values as read; UTC
+  epoch milliseconds; WITHOUT ROWID, keyed by channel then time.
+- ``sample_blocks``: older raw values, one compact row per channel and UTC day
+  (energymon.store.samples, energymon.store.codec).
+- ``rollup_1min`` .. ``rollup_1d``: aggregates per bucket, updated with every
+  committed batch (energymon.store.rollups).
+- ``events``: device offline/recovered, rejected values, collector start/stop.
+- ``event_acks``: who acknowledged an event, when, with an optional note
+  (at most one per event; the first stands).
+
+One writer thread owns the write connection and drains a queue; each batch is
+one transaction. WAL mode with ``synchronous=FULL``: a committed batch is on
+disk before the commit returns.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+from filelock import FileLock, Timeout
+from sqlite_utils.migrations import Migrations
+
+from drivers.quantities import QUANTITIES, Kind
+from energymon.store import samples as raw_store
+from energymon.store import rollups
+from energymon.config.parse import Config
+from energymon.store.history_prep import PreparedHistory
+from energymon.store.history import DeviceHistory, channel_ids, write_history, write_prepared
+
+log = logging.getLogger("energymon.store")
+migrations = Migrations("energymon")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db["site"].create({"key": str, "value": str}, pk="key")
+    db["devices"].create(
+        {"id": str, "name": str, "role": str, "profile": str, "connection": str, "address": str,
+         "unit": int, "poll_interval_s": float, "rated_power_kw": float, "invert": int, "updated_ms": int},
+        pk="id",
+    )
+    db["channels"].create(
+        {"id": int, "device_id": str, "quantity": str, "unit": str, "kind": str}, pk="id", not_null={"device_id", "quantity"}
+    )
+    db["channels"].create_index(["device_id", "quantity"], unique=True)
+    db.execute(
+        "CREATE TABLE samples (channel_id INTEGER NOT NULL REFERENCES channels(id), ts_ms INTEGER NOT NULL,"
+        " value REAL NOT NULL, PRIMARY KEY (channel_id, ts_ms)) WITHOUT ROWID"
+    )
+    db["events"].create(
+        {"id": int, "ts_ms": int, "device_id": str, "kind": str, "severity": str, "detail": str}, pk="id"
+    )
+    db["events"].create_index(["ts_ms"])
+    db.execute(
+        """CREATE VIEW samples_readable AS
+        SELECT strftime('%Y-%m-%dT%H:%M:%fZ', s.ts_ms / 1000.0, 'unixepoch') AS time_utc,
+               c.device_id, c.quantity, s.value, c.unit
+        FROM samples s JOIN channels c ON c.id = s.channel_id"""
+    )
+
+
+@migrations()
+def m002_blocks_and_rollups(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE sample_blocks (channel_id INTEGER NOT NULL REFERENCES channels(id),
+           block_ms INTEGER NOT NULL, first_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL,
+           count INTEGER NOT NULL, ts BLOB NOT NULL, value BLOB NOT NULL,
+           PRIMARY KEY (channel_id, block_ms))"""
+    )
+    db.execute("CREATE INDEX sample_blocks_by_time ON sample_blocks (block_ms)")
+    rollups.create_tables(db)
+    # Samples written before rollups existed: aggregate them now (a channel at a time), so an upgrade keeps
+    # every figure. Moving them into blocks is left to the writer's regular compaction.
+    site = dict(db.execute("SELECT key, value FROM site").fetchall())
+    zone = site_zone(site.get("timezone"))
+    for channel_id, kind in db.execute("SELECT id, kind FROM channels").fetchall():
+        rows = db.execute("SELECT ts_ms, value FROM samples WHERE channel_id = ? ORDER BY ts_ms",
+                          (channel_id,)).fetchall()
+        if rows:
+            array = np.array(rows, dtype=np.float64)
+            size = len(rows)
+            rollups.update(db, np.full(size, channel_id, dtype=np.int64), np.full(size, kind == Kind.COUNTER.value),
+                           array[:, 0].astype(np.int64), array[:, 1], zone)
+
+
+@migrations()
+def m003_event_acks(db: sqlite_utils.Database) -> None:
+    # One acknowledgement per event, kept for the life of the database (an audit trail: the first stands).
+    db.execute(
+        """CREATE TABLE event_acks (event_id INTEGER PRIMARY KEY REFERENCES events(id),
+           acked_by TEXT NOT NULL, acked_ms INTEGER NOT NULL, note TEXT NOT NULL DEFAULT '')"""
+    )
+
+
+def site_zone(timezone_json: str | None) -> ZoneInfo:
+    """The site's time zone from its ``site`` row (JSON text); UTC if the database has none yet."""
+    try:
+        return ZoneInfo(json.loads(timezone_json)) if timezone_json else ZoneInfo("UTC")
+    except (ValueError, KeyError, ZoneInfoNotFoundError):
+        return ZoneInfo("UTC")
+
+
+def _describe(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, sqlite3.Error) else f"{type(exc).__name__}: {exc}"
+
+
+class StoreError(RuntimeError):
+    """The database cannot be opened or written; the message names the file."""
+
+
+def open_db(path: Path, readonly: bool = False) -> sqlite_utils.Database:
+    """Open the database; the writer side creates it and applies migrations, readers only SELECT."""
+    try:
+        if readonly:
+            if not path.exists():
+                raise StoreError(f"{path}: database not found")
+            # A plain connection that only ever SELECTs, in autocommit mode: each query
+            # is its own short read transaction. (mode=ro cannot open a WAL database
+            # whose -shm file does not exist yet.)
+            conn = sqlite3.connect(path, check_same_thread=False, timeout=10)
+            conn.isolation_level = None
+            db = sqlite_utils.Database(conn)
+            if not db["site"].exists():
+                raise StoreError(f"{path}: not an energymon database")
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, check_same_thread=False, timeout=10)
+            db = sqlite_utils.Database(conn)
+            db.enable_wal()
+            db.execute("PRAGMA synchronous=FULL")
+            migrations.apply(db)
+        return db
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: {exc}") from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot open database: {exc.strerror or exc}") from None
+
+
+@dataclass(frozen=True)
+class SampleBatch:
+    """Values read from one device at one time (UTC epoch ms); ``None`` values are not stored."""
+
+    device_id: str
+    ts_ms: int
+    values: dict[str, float | None]
+
+
+@dataclass(frozen=True)
+class Event:
+    ts_ms: int
+    device_id: str | None
+    kind: str
+    severity: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Ack:
+    """An operator's acknowledgement of the event ``event_id``: by whom, when (UTC epoch ms), a note."""
+
+    event_id: int
+    acked_by: str
+    acked_ms: int
+    note: str = ""
+
+
+def record_site(db: sqlite_utils.Database, config: Config, config_text: str | None = None) -> None:
+    """Write the site and device definitions, so the database describes itself."""
+    now_ms = int(time.time() * 1000)
+    site = config.site
+    facts = {
+        "name": site.name, "timezone": site.timezone, "latitude": site.latitude, "longitude": site.longitude,
+        "emission_factor_kg_per_kwh": config.carbon.emission_factor_kg_per_kwh,
+        "emission_factor_source": config.carbon.source,
+        "config_path": str(config.path) if config.path else "",
+    }
+    if config_text is not None:
+        facts["config_toml"] = config_text
+    with db.atomic():
+        db["site"].upsert_all(({"key": k, "value": json.dumps(v)} for k, v in facts.items()), pk="key")
+        db["devices"].upsert_all(
+            (
+                {"id": d.id, "name": d.name, "role": d.role.value, "profile": d.profile_name,
+                 "connection": d.connection, "address": config.connections[d.connection].address,
+                 "unit": d.unit, "poll_interval_s": d.poll_interval_s, "rated_power_kw": d.rated_power_kw,
+                 "invert": int(d.invert), "updated_ms": now_ms}
+                for d in config.devices
+            ),
+            pk="id",
+        )
+
+
+def acquire_writer_lock(db_path: Path) -> FileLock:
+    """The database's writer lock (``<db>.lock``): one writing process per database.
+
+    The operating system releases it when the process ends, even by ``kill -9``.
+    Raises :class:`StoreError` naming the database if another process holds it.
+    """
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(db_path) + ".lock", timeout=0, thread_local=False)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise StoreError(f"{db_path}: another energymon process (collector, demo or backfill) is writing this "
+                         "database; stop it first, or view the database with 'energymon gui --no-collect'") from None
+    except OSError as exc:
+        raise StoreError(f"{db_path}: cannot create the writer lock: {exc.strerror or exc}") from None
+    return lock
+
+
+MAINTENANCE_SLICE_S = 0.5  # compaction work between two live commits, at most (about)
+_WAKE = object()  # queued with each history item so a writer waiting for live rows looks at the history
+
+
+class StoreWriter:
+    """The one writer: a thread that drains a queue into batched transactions.
+
+    A batch is committed when ``max_rows`` rows are pending or ``max_delay_s``
+    has passed since the oldest pending row, whichever is first. ``close()``
+    flushes everything queued before it.
+    """
+
+    def __init__(self, db_path: Path, max_rows: int = 20_000, max_delay_s: float = 1.0,
+                 raw_retention_days: int | None = None, compact_every_s: float = 60.0) -> None:
+        self.db_path = db_path
+        self._lock = acquire_writer_lock(db_path)
+        try:
+            self.db = open_db(db_path)
+        except StoreError:
+            self._lock.release()
+            raise
+        self.max_rows = max_rows
+        self.max_delay_s = max_delay_s
+        self._queue: queue.Queue = queue.Queue()
+        self._history: queue.Queue = queue.Queue()  # bulk history: written only while no live rows wait
+        self._channels: dict[tuple[str, str], int] = {
+            (r["device_id"], r["quantity"]): r["id"] for r in self.db["channels"].rows
+        }
+        self._counter_channels = {r["id"] for r in self.db["channels"].rows if r["kind"] == Kind.COUNTER.value}
+        self._newest_ms: dict[int, int] = {}  # channel -> newest stored ts_ms, learnt lazily
+        self._zone: ZoneInfo | None = None
+        self.raw_retention_days = raw_retention_days
+        self.compact_every_s = compact_every_s
+        self._compacted_at = time.monotonic()
+        self.maintenance_error: str | None = None
+        self.rows_committed = 0
+        self.batches_committed = 0
+        self.error: str | None = None
+        self._closed = False
+        self._closing = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="energymon-store-writer", daemon=True)
+        self._thread.start()
+
+    def put_samples(self, batch: SampleBatch) -> None:
+        self._queue.put(batch)
+
+    def put_event(self, event: Event) -> None:
+        self._queue.put(event)
+
+    def put_ack(self, ack: Ack) -> None:
+        """Queue an acknowledgement; it is committed with the next batch (within ``max_delay_s``).
+
+        Thread-safe (the GUI thread calls it). An event already acknowledged keeps
+        its first acknowledgement; one for an event that does not exist is dropped.
+        Raises :class:`StoreError` once the writer is closed or has failed, so an
+        acknowledgement is never silently lost.
+        """
+        with self._closing:  # never behind the stop marker of close()
+            if self._closed or self.error is not None:
+                raise StoreError(self.error or f"{self.db_path}: the writer is closed")
+            self._queue.put(ack)
+
+    def put_history(self, history: DeviceHistory | PreparedHistory, done: threading.Semaphore | None = None) -> None:
+        """Queue generated history of one device; ``done`` is released once it is committed.
+
+        A :class:`PreparedHistory` (encoded beforehand, energymon.store.history_prep)
+        costs the writer thread only its inserts.
+
+        History goes through this one writer too, so a backfill and live collection
+        never write the database at the same time; it is written in its own large
+        transactions between live batches.
+        """
+        self._history.put((history, done))
+        self._queue.put(_WAKE)  # the writer may be waiting on the live queue
+
+    def close(self, timeout_s: float = 10.0) -> None:
+        with self._closing:
+            self._closed = True
+            self._queue.put(None)
+        self._thread.join(timeout_s)
+        self.db.close()
+        self._lock.release()
+
+    def _run(self) -> None:
+        pending: list[SampleBatch | Event | Ack] = []
+        pending_rows = 0
+        first_at = 0.0
+        stopping = False
+        while not stopping:
+            if self._queue.empty() and not self._history.empty():
+                # Live rows first: commit what is pending, then one device-day of history at a time.
+                try:
+                    if pending:
+                        self._commit(pending)
+                        pending, pending_rows = [], 0
+                except Exception as exc:  # noqa: BLE001 - the writer reports, it never dies silently
+                    self.error = f"{self.db_path}: write failed: {_describe(exc)}"
+                    return
+                if not self._write_history_item(self._history.get()):
+                    return
+                continue
+            wait = None if not pending else max(0.0, first_at + self.max_delay_s - time.monotonic())
+            if not self._history.empty():
+                wait = 0.0 if wait is None else min(wait, 0.05)
+            try:
+                item = self._queue.get(timeout=wait)
+            except queue.Empty:
+                item = ...
+            if item is None:
+                stopping = True
+            elif item is not ... and item is not _WAKE:
+                if not pending:
+                    first_at = time.monotonic()
+                pending.append(item)
+                pending_rows += len(item.values) if isinstance(item, SampleBatch) else 1
+            due = pending and (stopping or pending_rows >= self.max_rows
+                               or time.monotonic() >= first_at + self.max_delay_s)
+            if due:
+                try:
+                    self._commit(pending)
+                except Exception as exc:  # noqa: BLE001 - the writer reports, it never dies silently
+                    self.error = f"{self.db_path}: write failed: {_describe(exc)}"
+                    return
+                pending, pending_rows = [], 0
+        while not self._history.empty():  # history handed over before close() is still written
+            if not self._write_history_item(self._history.get()):
+                return
+
+    def _write_history_item(self, item: tuple) -> bool:
+        history, done = item
+        try:
+            if isinstance(history, PreparedHistory):
+                written, channels = write_prepared(self.db, history, self._site_zone())
+            else:
+                written, channels = write_history(self.db, [history], self._site_zone())
+            self.rows_committed += written
+            for channel_id in channels:
+                self._newest_ms.pop(channel_id, None)  # learnt again from the database when next needed
+            return True
+        except Exception as exc:  # noqa: BLE001 - the writer reports, it never dies silently
+            self.error = f"{self.db_path}: write failed: {_describe(exc)}"
+            return False
+        finally:
+            if done is not None:
+                done.release()
+
+    def _commit(self, items: Iterable[SampleBatch | Event | Ack]) -> None:
+        by_channel: dict[int, list[tuple[int, float]]] = {}
+        events: list[dict] = []
+        acks: list[Ack] = []
+        with self.db.atomic():
+            for item in items:
+                if isinstance(item, Event):
+                    events.append({"ts_ms": item.ts_ms, "device_id": item.device_id, "kind": item.kind,
+                                   "severity": item.severity, "detail": item.detail})
+                    continue
+                if isinstance(item, Ack):
+                    acks.append(item)
+                    continue
+                for quantity, value in item.values.items():
+                    if value is not None:
+                        channel = self._channel(item.device_id, quantity)
+                        by_channel.setdefault(channel, []).append((item.ts_ms, value))
+            inserted = self._insert_samples(by_channel)
+            if events:
+                self.db["events"].insert_all(events)
+            if acks:
+                self.db.conn.executemany(
+                    "INSERT OR IGNORE INTO event_acks (event_id, acked_by, acked_ms, note)"
+                    " SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM events WHERE id = ?)",
+                    [(a.event_id, a.acked_by, a.acked_ms, a.note, a.event_id) for a in acks])
+        self.rows_committed += inserted
+        self.batches_committed += 1
+        if time.monotonic() - self._compacted_at >= self.compact_every_s:
+            self.maintain(budget_s=MAINTENANCE_SLICE_S)
+
+    def _insert_samples(self, by_channel: dict[int, list[tuple[int, float]]]) -> int:
+        """Insert new samples and fold them into the rollups; a (channel, ts_ms) already stored is dropped."""
+        channel_parts, ts_parts, value_parts = [], [], []
+        for channel_id, pairs in sorted(by_channel.items()):
+            pairs.sort(key=lambda pair: pair[0])
+            ts = np.fromiter((p[0] for p in pairs), dtype=np.int64, count=len(pairs))
+            values = np.fromiter((p[1] for p in pairs), dtype=np.float64, count=len(pairs))
+            first = np.ones(ts.size, dtype=bool)
+            first[1:] = ts[1:] != ts[:-1]  # the same millisecond twice: the first reading stands
+            ts, values = ts[first], values[first]
+            newest = self._newest(channel_id)
+            maybe_stored = ts <= newest
+            if maybe_stored.any():
+                fresh = ~maybe_stored
+                fresh[maybe_stored] = ~raw_store.existing_mask(self.db, channel_id, ts[maybe_stored])
+                ts, values = ts[fresh], values[fresh]
+            if not ts.size:
+                continue
+            self._newest_ms[channel_id] = max(newest, int(ts[-1]))
+            channel_parts.append(np.full(ts.size, channel_id, dtype=np.int64))
+            ts_parts.append(ts)
+            value_parts.append(values)
+        if not ts_parts:
+            return 0
+        channels, ts, values = np.concatenate(channel_parts), np.concatenate(ts_parts), np.concatenate(value_parts)
+        self.db.conn.executemany("INSERT INTO samples (channel_id, ts_ms, value) VALUES (?, ?, ?)",
+                                 zip(channels.tolist(), ts.tolist(), values.tolist()))
+        is_counter = np.isin(channels, list(self._counter_channels))
+        rollups.update(self.db, channels, is_counter, ts, values, self._site_zone())
+        return int(ts.size)
+
+    def _newest(self, channel_id: int) -> int:
+        if channel_id not in self._newest_ms:
+            row = self.db.conn.execute(
+                "SELECT max(newest) FROM (SELECT max(ts_ms) AS newest FROM samples WHERE channel_id = ?"
+                " UNION ALL SELECT max(last_ms) FROM sample_blocks WHERE channel_id = ?)",
+                (channel_id, channel_id),
+            ).fetchone()
+            self._newest_ms[channel_id] = row[0] if row[0] is not None else -1
+        return self._newest_ms[channel_id]
+
+    def _site_zone(self) -> ZoneInfo:
+        if self._zone is None:
+            row = self.db.conn.execute("SELECT value FROM site WHERE key = 'timezone'").fetchone()
+            if row is None:
+                return ZoneInfo("UTC")  # no site recorded yet (tests, tools): do not remember
+            self._zone = site_zone(row[0])
+        return self._zone
+
+    def maintain(self, budget_s: float | None = None) -> bool:
+        """Compact complete days into blocks and drop raw blocks beyond the retention (writer thread).
+
+        ``budget_s`` bounds the time spent (the writer passes 0.5 s, so live
+        batches wait at most that long); returns whether all due work is done.
+        If not, the writer comes back after its next commit. A failure here
+        does not stop ingest (the rows stay in ``samples``, where they are
+        safe); it is logged and stored as a ``store_maintenance_failed`` event
+        once per distinct message, and tried again next time.
+        """
+        self._compacted_at = time.monotonic()
+        try:
+            _, done = raw_store.compact(self.db, budget_s=budget_s)
+            if done and self.raw_retention_days is not None:
+                raw_store.apply_retention(self.db, self.raw_retention_days)
+        except Exception as exc:  # noqa: BLE001 - see above
+            message = _describe(exc)
+            if message != self.maintenance_error:
+                self.maintenance_error = message
+                log.error("%s: compaction failed: %s", self.db_path, message)
+                try:
+                    with self.db.atomic():
+                        self.db["events"].insert({"ts_ms": int(time.time() * 1000), "device_id": None,
+                                                  "kind": "store_maintenance_failed", "severity": "error",
+                                                  "detail": message})
+                except sqlite3.Error:
+                    pass
+            return True
+        self.maintenance_error = None
+        if not done:
+            self._compacted_at -= self.compact_every_s  # more to do: again after the next commit
+        return done
+
+    def _channel(self, device_id: str, quantity: str) -> int:
+        key = (device_id, quantity)
+        if key not in self._channels:
+            self._channels[key] = channel_ids(self.db, device_id, [quantity])[quantity]
+            if QUANTITIES[quantity].kind is Kind.COUNTER:
+                self._counter_channels.add(self._channels[key])
+        return self._channels[key]

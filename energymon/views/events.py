@@ -1,0 +1,200 @@
+"""The event log and active alarms: reading stored events with their acknowledgements, and pure alarm rules.
+
+:func:`events` reads the ``events`` table (and ``event_acks``) through a
+:class:`energymon.store.reader.StoreReader` (one short read transaction).
+:func:`active_alarms` is a pure function of the latest readings, the site and
+recent events: what needs an engineer's attention now.
+
+Alarms (one :class:`Alarm` each, thresholds below):
+
+- ``offline``: a device's latest poll got nothing (``Reading.ok`` false), or its
+  latest reading is older than :data:`~energymon.views.live.STALE_AFTER_POLLS` poll
+  intervals, or it has had no reading at all for that long since ``started_ms``;
+- ``soc_low`` / ``soc_high``: a storage unit's fresh state of charge is outside
+  ``SOC_LOW_PCT .. SOC_HIGH_PCT`` [%];
+- ``temperature_low`` / ``temperature_high``: a storage unit's fresh temperature
+  is outside ``STORAGE_TEMPERATURE_C`` [degC];
+- ``implausible_value``: an ``implausible_value`` event (a value the collector
+  rejected, or an implausible counter step) in the last
+  ``IMPLAUSIBLE_WINDOW_MIN`` minutes that nobody has acknowledged; one alarm per
+  device and quantity, naming every such event.
+
+An alarm is a state, not a record: it ends when its cause does (or, for
+implausible values, when its events are acknowledged or age out of the window).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from drivers.quantities import Role
+from energymon.views.live import STALE_AFTER_POLLS, Reading, is_fresh
+from energymon.views.site import SiteInfo
+
+SEVERITIES = ("info", "warning", "error")  # in rising order
+
+# Thresholds of the alarms [units in the names].
+SOC_LOW_PCT = 5.0  # below: the unit is (nearly) empty; its BMS will soon refuse to discharge
+SOC_HIGH_PCT = 98.0  # above: (nearly) full; charging at this SoC stresses the cells
+STORAGE_TEMPERATURE_C = (0.0, 45.0)  # lithium cells: no charging below 0 degC; ageing and derating above 45 degC
+IMPLAUSIBLE_WINDOW_MIN = 60  # an unacknowledged implausible_value event stays an alarm this long
+
+DEFAULT_LIMIT = 5000  # events read at most (the newest)
+
+OFFLINE, SOC_LOW, SOC_HIGH = "offline", "soc_low", "soc_high"
+TEMPERATURE_LOW, TEMPERATURE_HIGH, IMPLAUSIBLE = "temperature_low", "temperature_high", "implausible_value"
+ALARM_KINDS = (OFFLINE, SOC_LOW, SOC_HIGH, TEMPERATURE_LOW, TEMPERATURE_HIGH, IMPLAUSIBLE)
+
+COLLECTOR = ""  # the ``device`` filter value for events of the collector itself (device_id NULL)
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """A stored event with its acknowledgement (``acked_by`` None: not acknowledged). Times UTC epoch ms."""
+
+    id: int
+    ts_ms: int
+    device_id: str | None
+    kind: str
+    severity: str
+    detail: str
+    acked_by: str | None = None
+    acked_ms: int | None = None
+    note: str = ""
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.acked_by is not None
+
+
+@dataclass(frozen=True)
+class Alarm:
+    """Something wrong now. ``value`` and ``limit`` in the unit of the kind (% for SoC, degC for temperature);
+    ``since_ms`` [UTC epoch ms]: the latest reading (offline, out of range) or the newest event (implausible)."""
+
+    kind: str
+    device_id: str
+    value: float | None = None
+    limit: float | None = None
+    since_ms: int | None = None
+    detail: str = ""  # offline: the read error (reason "failed"); implausible_value: the quantity
+    reason: str = ""  # offline: "never" (no reading since start), "failed" (last poll got nothing), "stale"
+    event_ids: tuple[int, ...] = ()  # implausible_value: the unacknowledged events behind it
+
+
+# -- reading ------------------------------------------------------------------------------
+
+def severities_from(min_severity: str | None) -> tuple[str, ...] | None:
+    """The severities at or above ``min_severity`` (None: no filter)."""
+    if min_severity is None:
+        return None
+    if min_severity not in SEVERITIES:
+        raise ValueError(f"unknown severity {min_severity!r}: one of {', '.join(SEVERITIES)}")
+    return SEVERITIES[SEVERITIES.index(min_severity):]
+
+
+def events(reader, since_ms: int, until_ms: int | None = None, device: str | None = None,
+           min_severity: str | None = None, limit: int = DEFAULT_LIMIT, kind: str | None = None,
+           unacknowledged_only: bool = False) -> list[EventRow]:
+    """Events with ``since_ms <= ts_ms < until_ms`` (None: no upper bound), newest first, at most ``limit``.
+
+    ``reader``: a :class:`energymon.store.reader.StoreReader`. ``device``: a device id, :data:`COLLECTOR` for
+    the collector's own events, None for all. ``min_severity``: ``info``, ``warning`` or ``error``.
+    A database written before acknowledgements existed (no ``event_acks`` yet) reads as unacknowledged.
+    """
+    where, params = ["e.ts_ms >= ?"], [since_ms]
+    if until_ms is not None:
+        where.append("e.ts_ms < ?")
+        params.append(until_ms)
+    if device == COLLECTOR:
+        where.append("e.device_id IS NULL")
+    elif device is not None:
+        where.append("e.device_id = ?")
+        params.append(device)
+    allowed = severities_from(min_severity)
+    if allowed is not None:
+        where.append(f"e.severity IN ({', '.join('?' * len(allowed))})")
+        params.extend(allowed)
+    if kind is not None:
+        where.append("e.kind = ?")
+        params.append(kind)
+    has_acks = reader.db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'event_acks'").fetchone() is not None
+    if has_acks:
+        columns, join = "a.acked_by, a.acked_ms, a.note", "LEFT JOIN event_acks a ON a.event_id = e.id"
+        if unacknowledged_only:
+            where.append("a.event_id IS NULL")
+    else:
+        columns, join = "NULL, NULL, ''", ""
+    sql = (f"SELECT e.id, e.ts_ms, e.device_id, e.kind, e.severity, e.detail, {columns} FROM events e {join}"
+           f" WHERE {' AND '.join(where)} ORDER BY e.ts_ms DESC, e.id DESC LIMIT ?")
+    rows = reader.db.execute(sql, (*params, int(limit))).fetchall()
+    return [EventRow(r[0], r[1], r[2], r[3], r[4], r[5] or "", r[6], r[7], r[8] or "") for r in rows]
+
+
+# -- alarms (pure) -------------------------------------------------------------------------
+
+_QUANTITY = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def event_quantity(detail: str) -> str:
+    """The quantity an ``implausible_value`` event names first (``"soc_pct = 120.0 rejected ..."``,
+    ``"yield_wh: ..."``), or ``""``."""
+    match = _QUANTITY.match(detail or "")
+    return match.group(0) if match else ""
+
+
+def _out_of_range(value: float | None, low: float, high: float) -> int:
+    """-1 below ``low``, +1 above ``high``, 0 inside (or no value)."""
+    if value is None:
+        return 0
+    return -1 if value < low else 1 if value > high else 0
+
+
+def active_alarms(readings: Mapping[str, Reading], site: SiteInfo, now_ms: int, events: Iterable[EventRow],
+                  started_ms: int | None = None) -> list[Alarm]:
+    """The alarms in force at ``now_ms`` [UTC epoch ms], in the site's device order (see the module doc).
+
+    ``readings``: the latest reading per device id; ``events``: recent stored events (only unacknowledged
+    ``implausible_value`` ones of configured devices within the window count); ``started_ms``: since when
+    readings have been expected (None: a device never heard from is not reported, e.g. right at start).
+    """
+    window_start = now_ms - IMPLAUSIBLE_WINDOW_MIN * 60_000
+    implausible: dict[tuple[str, str], list[EventRow]] = {}
+    for event in events:
+        if (event.kind == IMPLAUSIBLE and not event.acknowledged and event.device_id is not None
+                and window_start <= event.ts_ms <= now_ms):
+            implausible.setdefault((event.device_id, event_quantity(event.detail)), []).append(event)
+
+    alarms: list[Alarm] = []
+    for device in site.devices:
+        reading = readings.get(device.id)
+        stale_ms = STALE_AFTER_POLLS * device.poll_interval_s * 1000
+        if reading is None:
+            if started_ms is not None and now_ms - started_ms > stale_ms:
+                alarms.append(Alarm(OFFLINE, device.id, reason="never"))
+        elif not reading.ok:
+            alarms.append(Alarm(OFFLINE, device.id, since_ms=reading.ts_ms, detail=reading.error or "",
+                                reason="failed"))
+        elif not is_fresh(reading, now_ms):
+            alarms.append(Alarm(OFFLINE, device.id, since_ms=reading.ts_ms, reason="stale"))
+        elif device.role is Role.STORAGE:
+            soc = reading.values.get("soc_pct")
+            side = _out_of_range(soc, SOC_LOW_PCT, SOC_HIGH_PCT)
+            if side:
+                alarms.append(Alarm(SOC_LOW if side < 0 else SOC_HIGH, device.id, soc,
+                                    SOC_LOW_PCT if side < 0 else SOC_HIGH_PCT, reading.ts_ms))
+            temperature = reading.values.get("temperature_c")
+            low, high = STORAGE_TEMPERATURE_C
+            side = _out_of_range(temperature, low, high)
+            if side:
+                alarms.append(Alarm(TEMPERATURE_LOW if side < 0 else TEMPERATURE_HIGH, device.id, temperature,
+                                    low if side < 0 else high, reading.ts_ms))
+        for (device_id, quantity), rows in sorted(implausible.items()):
+            if device_id == device.id:
+                rows.sort(key=lambda e: (e.ts_ms, e.id))
+                alarms.append(Alarm(IMPLAUSIBLE, device.id, since_ms=rows[-1].ts_ms, detail=quantity,
+                                    event_ids=tuple(e.id for e in rows)))
+    return alarms

@@ -1,0 +1,94 @@
+"""Compact live text summary for ``demo --headless`` and ``collect``: formatting only."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from drivers.quantities import Role
+from energymon.accounting.carbon import avoided_co2_kg
+from energymon.config.parse import Config
+from energymon.views.live import Reading, SiteTotals, is_fresh
+from energymon.store.rollups import midnight_ms
+
+KEY_VALUES = {
+    Role.PV: ("yield_wh",),
+    Role.STORAGE: ("soc_pct", "charged_wh", "discharged_wh"),
+    Role.LOAD: ("consumed_wh",),
+    Role.GRID: ("imported_wh", "exported_wh"),
+}
+
+
+def fmt_kw(power_w: float | None) -> str:
+    return "—" if power_w is None else f"{power_w / 1000:,.1f} kW"
+
+
+def fmt_value(quantity: str, value: float | None) -> str:
+    if value is None:
+        return f"{quantity}=—"
+    if quantity.endswith("_wh"):
+        return f"{quantity[:-3]}={value / 1000:,.1f} kWh"
+    if quantity.endswith("_pct"):
+        return f"{quantity[:-4]}={value:.1f} %"
+    return f"{quantity}={value:g}"
+
+
+def site_line(totals: SiteTotals) -> str:
+    grid = totals.grid_w.value
+    if grid is None:
+        grid_text = "grid —"
+    elif grid >= 0:
+        grid_text = f"grid import {fmt_kw(grid)}"
+    else:
+        grid_text = f"grid export {fmt_kw(-grid)}"
+    storage = totals.storage_w.value
+    storage_text = fmt_kw(storage)
+    if storage is not None and storage < 0:
+        storage_text += " (charging)"
+    elif storage is not None and storage > 0:
+        storage_text += " (discharging)"
+    soc = "—" if totals.soc_pct is None else f"{totals.soc_pct:.1f} %"
+    pv_note = "" if totals.pv_w.complete else f" ({totals.pv_w.reporting}/{totals.pv_w.expected} inverters)"
+    return (f"PV {fmt_kw(totals.pv_w.value)}{pv_note} | consumption {fmt_kw(totals.consumption_w)} | "
+            f"storage {storage_text}, SoC {soc} | {grid_text}")
+
+
+def energy_line(pv_today_wh: float, since_ms: int | None, factor_kg_per_kwh: float, tz: ZoneInfo,
+                midnight_ms: int) -> str:
+    since = ""
+    if since_ms is not None and since_ms > midnight_ms + 10 * 60 * 1000:
+        since = f" (since {datetime.fromtimestamp(since_ms / 1000, tz):%H:%M}, first data today)"
+    co2 = avoided_co2_kg(pv_today_wh, factor_kg_per_kwh)
+    return f"today{since}: PV {pv_today_wh / 1000:,.1f} kWh, avoided CO2 {co2:,.1f} kg"
+
+
+def device_lines(config: Config, readings: dict[str, Reading], states: dict[str, str], now_ms: int) -> list[str]:
+    lines = []
+    for device in config.devices:
+        reading = readings.get(device.id)
+        state = states.get(device.id, "unknown")
+        if reading is None:
+            lines.append(f"  {device.id:<10} {device.role.value:<8} {'—':>12}  {state}")
+            continue
+        fresh = is_fresh(reading, now_ms)
+        power = reading.values.get("power_w") if fresh else None
+        extras = "  ".join(fmt_value(q, reading.values.get(q)) for q in KEY_VALUES[device.role]) if fresh else ""
+        error = f"  ({reading.error})" if reading.error else ""
+        lines.append(f"  {device.id:<10} {device.role.value:<8} {fmt_kw(power):>12}  {extras}  [{state}]{error}")
+    return lines
+
+
+def local_midnight_ms(now_s: float, tz: ZoneInfo) -> int:
+    """UTC epoch ms of the local midnight that started the day ``now_s`` (UTC epoch s) falls in."""
+    return midnight_ms(datetime.fromtimestamp(now_s, timezone.utc).astimezone(tz).date(), tz)
+
+
+def backfill_line(status) -> str:
+    """One line about the demo's first-start history (energymon.demo.BackfillStatus)."""
+    if status.error:
+        return f"history: {status.error}"
+    done_days = status.share_done * status.days
+    if status.running:
+        return (f"history: {status.share_done * 100:.0f} % ({done_days:.0f} of {status.days:g} days), "
+                f"{status.samples:,} samples written so far")
+    return f"history: {status.days:g} days, {status.samples:,} samples, written in {status.seconds:.0f} s"
