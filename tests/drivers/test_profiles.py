@@ -14,7 +14,7 @@ from drivers.profile import MODBUS_MAX_REGISTERS, TABLES, Point, Profile, Profil
 from drivers.profile_file import builtin_names, load_profile, parse_profile
 from drivers.quantities import QUANTITIES, REQUIRED, Role, allowed_for
 
-PROFILE_DIR = Path(__file__).resolve().parents[1] / "drivers" / "profiles"
+PROFILE_DIR = Path(__file__).resolve().parents[2] / "drivers" / "profiles"
 
 
 def words_for_blocks(profile: Profile, registers: dict[tuple[str, int], int]) -> list[list[int]]:

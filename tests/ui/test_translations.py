@@ -17,7 +17,7 @@ import pytest
 
 from ui.i18n import TRANSLATIONS_DIR, TsTranslator, read_ts, ts_path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 

@@ -160,7 +160,7 @@ def test_pv_is_zero_whenever_the_sun_is_down(demo_config, month):
         assert np.all(steps[both_night] == 0.0)
 
 
-# Reference (see tests/test_sim_physics.py for the derivation): June mean daily global horizontal
+# Reference (see tests/sim/test_sim_physics.py for the derivation): June mean daily global horizontal
 # irradiation at Xi'an 5.36 kWh/m2/day, from the China Meteorological Administration 1971-2000 normal
 # of 43 % of possible sunshine (station 57036; zh.wikipedia "Template:西安市气候数据") with the FAO-56
 # Angstrom-Prescott coefficients (Allen et al. 1998, FAO Irrigation and Drainage Paper 56, eq. 35).
