@@ -52,15 +52,22 @@ def main() -> None:
     def delta(role: Role, q: str) -> float:
         return sum(last[d.id][q] - first[d.id][q] for d in config.devices if d.role is role)
 
-    supplied = (delta(Role.PV, "yield_wh") + delta(Role.GRID, "imported_wh") - delta(Role.GRID, "exported_wh")
-                + delta(Role.STORAGE, "discharged_wh") - delta(Role.STORAGE, "charged_wh"))
+    supplied = (
+        delta(Role.PV, "yield_wh")
+        + delta(Role.GRID, "imported_wh")
+        - delta(Role.GRID, "exported_wh")
+        + delta(Role.STORAGE, "discharged_wh")
+        - delta(Role.STORAGE, "charged_wh")
+    )
     load = delta(Role.LOAD, "consumed_wh")
     kwp = sum(d.rated_power_kw * d.sim.dc_ac_ratio for d in config.devices if d.role is Role.PV)
     print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}")
     print(f"demo park, {len(config.devices)} devices, {args.days} days, seed {args.seed}, step {args.step:g} s")
     print(f"generated in {seconds:.2f} s: {polls / 1e6:.2f} M polls, {values / 1e6:.1f} M values (every quantity)")
-    print(f"PV {delta(Role.PV, 'yield_wh') / 1e6:.1f} MWh = {delta(Role.PV, 'yield_wh') / 1e3 / kwp / args.days:.2f}"
-          f" kWh/kWp/day; metered load {load / 1e6:.1f} MWh; balance error {(supplied - load) / load:+.2e}")
+    print(
+        f"PV {delta(Role.PV, 'yield_wh') / 1e6:.1f} MWh = {delta(Role.PV, 'yield_wh') / 1e3 / kwp / args.days:.2f}"
+        f" kWh/kWp/day; metered load {load / 1e6:.1f} MWh; balance error {(supplied - load) / load:+.2e}"
+    )
     if args.store:
         bench_store(config, args.days, args.seed, seconds)
 
@@ -75,9 +82,11 @@ def bench_store(config, days: int, seed: int, generation_s: float) -> None:
         db = Path(tmp) / "history.db"
         result = backfill_database(config, db, days, seed, Path(tmp) / "state.json", report=lambda line: None)
         size = sum(p.stat().st_size for p in Path(tmp).glob("history.db*"))
-    print(f"with the store: {result.seconds:.1f} s for {result.samples / 1e6:.1f} M stored samples "
-          f"({result.samples / result.seconds:,.0f} samples/s; generation alone {generation_s:.1f} s), "
-          f"{size / 1e9:.2f} GB = {size / result.samples:.1f} bytes/sample")
+    print(
+        f"with the store: {result.seconds:.1f} s for {result.samples / 1e6:.1f} M stored samples "
+        f"({result.samples / result.seconds:,.0f} samples/s; generation alone {generation_s:.1f} s), "
+        f"{size / 1e9:.2f} GB = {size / result.samples:.1f} bytes/sample"
+    )
 
 
 if __name__ == "__main__":

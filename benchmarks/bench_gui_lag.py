@@ -113,8 +113,13 @@ class StallSampler(threading.Thread):
                 if tick and overdue_ms > self.from_ms:
                     stacks = _all_stacks(dump)
                     names = {t.ident: t.name for t in threading.enumerate()}
-                    others = tuple(sorted(f"[{names.get(ident, ident)}] {stack[-1]}" for ident, stack in stacks.items()
-                                          if ident not in (self.gui_ident, self.ident) and stack))
+                    others = tuple(
+                        sorted(
+                            f"[{names.get(ident, ident)}] {stack[-1]}"
+                            for ident, stack in stacks.items()
+                            if ident not in (self.gui_ident, self.ident) and stack
+                        )
+                    )
                     self.stalls.setdefault(tick, []).append((overdue_ms, stacks.get(self.gui_ident, ()), others))
 
     def report(self, report_ms: float) -> None:
@@ -124,14 +129,18 @@ class StallSampler(threading.Thread):
             longest = max(ms for ms, _, _ in samples)
             if longest < report_ms:
                 continue
-            print(f"stall of >= {longest:.0f} ms from perf_counter {tick:.3f} ({len(samples)} samples); GC in it: "
-                  f"{[(g, round(ms, 1)) for t, g, ms in self.gc_passes if t >= tick and t - tick < 1.0]}")
+            print(
+                f"stall of >= {longest:.0f} ms from perf_counter {tick:.3f} ({len(samples)} samples); GC in it: "
+                f"{[(g, round(ms, 1)) for t, g, ms in self.gc_passes if t >= tick and t - tick < 1.0]}"
+            )
             for stack, count in collections.Counter(s for _, s, _ in samples).most_common(3):
                 print(f"  {count:>3} x " + "\n        ".join(stack[-5:]))
             for frame, count in collections.Counter(f for _, _, o in samples for f in o).most_common(8):
                 print(f"      other thread {count:>3} x {frame}")
-        print(f"GC passes over 5 ms: {len(self.gc_passes)}, longest "
-              f"{max((ms for _, _, ms in self.gc_passes), default=0):.1f} ms")
+        print(
+            f"GC passes over 5 ms: {len(self.gc_passes)}, longest "
+            f"{max((ms for _, _, ms in self.gc_passes), default=0):.1f} ms"
+        )
 
 
 def _all_stacks(dump) -> dict[int, tuple[str, ...]]:
@@ -164,8 +173,9 @@ def run_for(app: QApplication, seconds: float) -> None:
         time.sleep(0.001)
 
 
-def measure(app: QApplication, seconds: float, setup=None, stall_report_ms: float | None = None,
-            phase=None) -> tuple[np.ndarray, np.ndarray]:
+def measure(
+    app: QApplication, seconds: float, setup=None, stall_report_ms: float | None = None, phase=None
+) -> tuple[np.ndarray, np.ndarray]:
     probe = LagProbe()
     if phase is not None:
         probe.phase = phase
@@ -185,23 +195,36 @@ def measure(app: QApplication, seconds: float, setup=None, stall_report_ms: floa
 def describe(label: str, lags: np.ndarray) -> str:
     if not lags.size:
         return f"{label:<44} no ticks"
-    return (f"{label:<44} ticks {lags.size:>6}  max {lags.max():7.1f} ms  p99.9 {np.percentile(lags, 99.9):6.1f} ms"
-            f"  p99 {np.percentile(lags, 99):6.1f} ms  ticks late > 100 ms: {(lags > 100).sum()}")
+    return (
+        f"{label:<44} ticks {lags.size:>6}  max {lags.max():7.1f} ms  p99.9 {np.percentile(lags, 99.9):6.1f} ms"
+        f"  p99 {np.percentile(lags, 99):6.1f} ms  ticks late > 100 ms: {(lags > 100).sum()}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--backfill-days", type=float, default=30.0)
-    parser.add_argument("--directory", type=Path, metavar="DIR",
-                        help="run the demo in DIR and keep it (a second run there measures a demo whose history "
-                             "is already written); default: a new temporary directory, removed at the end")
+    parser.add_argument(
+        "--directory",
+        type=Path,
+        metavar="DIR",
+        help="run the demo in DIR and keep it (a second run there measures a demo whose history "
+        "is already written); default: a new temporary directory, removed at the end",
+    )
     parser.add_argument("--no-pages", action="store_true", help="do not switch pages")
     parser.add_argument("--no-reads", action="store_true", help="no 30-day reads")
-    parser.add_argument("--reports", action="store_true",
-                        help="also have the reports page make this month's PDF report, one after another")
-    parser.add_argument("--stall-report", type=float, metavar="MS",
-                        help="diagnostics: print the GUI thread's sampled stacks for stalls of at least MS ms")
+    parser.add_argument(
+        "--reports",
+        action="store_true",
+        help="also have the reports page make this month's PDF report, one after another",
+    )
+    parser.add_argument(
+        "--stall-report",
+        type=float,
+        metavar="MS",
+        help="diagnostics: print the GUI thread's sampled stacks for stalls of at least MS ms",
+    )
     args = parser.parse_args()
     from ui.app import _app
 
@@ -238,8 +261,10 @@ def run_demo_measurement(app: QApplication, args: argparse.Namespace, directory:
         device = next(d.id for d in ctx.site.devices if d.role.value == "grid")
         now_ms = int(time.time() * 1000)
         started.append(time.perf_counter())
-        ctx.db.submit(lambda reader: reader.raw(device, "power_w", now_ms - 30 * 86_400_000, now_ms)[0].size,
-                      lambda n: answers.append(n))
+        ctx.db.submit(
+            lambda reader: reader.raw(device, "power_w", now_ms - 30 * 86_400_000, now_ms)[0].size,
+            lambda n: answers.append(n),
+        )
 
     def setup() -> None:
         pages = QTimer(window, interval=2000)
@@ -282,12 +307,16 @@ def run_demo_measurement(app: QApplication, args: argparse.Namespace, directory:
     print(describe("demo, whole run", lags))
     for label in ("history being written", "history written"):
         print(describe(f"  {label}", lags[phases == label]))
-    print(f"during the demo run: {ctx.readings_received:,} readings reached the GUI; "
-          f"{len(answers)} of {len(started)} 30-day reads answered (largest {max(answers, default=0):,} samples); "
-          f"history: {history_state(backfill)}")
+    print(
+        f"during the demo run: {ctx.readings_received:,} readings reached the GUI; "
+        f"{len(answers)} of {len(started)} 30-day reads answered (largest {max(answers, default=0):,} samples); "
+        f"history: {history_state(backfill)}"
+    )
     if args.reports:
-        print(f"reports: {len(made)} PDF reports made meanwhile"
-              + (f", {min(made):.1f}-{max(made):.1f} s each" if made else ""))
+        print(
+            f"reports: {len(made)} PDF reports made meanwhile"
+            + (f", {min(made):.1f}-{max(made):.1f} s each" if made else "")
+        )
 
 
 def history_state(backfill) -> str:

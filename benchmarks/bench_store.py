@@ -37,17 +37,29 @@ from energymon.store.writer import SampleBatch, StoreWriter
 POLL_MS = 5000
 DAY_MS = 86_400_000
 T0 = 1_790_006_400_000 - 1_790_006_400_000 % DAY_MS  # a UTC midnight
-QUANTITIES = ("power_w", "consumed_wh", "voltage_l1_v", "voltage_l2_v", "voltage_l3_v",
-              "current_l1_a", "current_l2_a", "current_l3_a")
+QUANTITIES = (
+    "power_w",
+    "consumed_wh",
+    "voltage_l1_v",
+    "voltage_l2_v",
+    "voltage_l3_v",
+    "current_l1_a",
+    "current_l2_a",
+    "current_l3_a",
+)
 
 
 def day_of_readings(day: int, devices: int, seed: int = 1):
     """(ts_ms array [devices, polls], {quantity: values [devices, polls]}) of one day."""
     rng = np.random.default_rng(seed * 1000 + day)
     polls = DAY_MS // POLL_MS
-    ts = (T0 + day * DAY_MS + np.arange(polls, dtype=np.int64) * POLL_MS
-          + np.arange(devices, dtype=np.int64)[:, None] * (POLL_MS // devices)  # stagger
-          + rng.integers(-30, 31, (devices, polls)))
+    ts = (
+        T0
+        + day * DAY_MS
+        + np.arange(polls, dtype=np.int64) * POLL_MS
+        + np.arange(devices, dtype=np.int64)[:, None] * (POLL_MS // devices)  # stagger
+        + rng.integers(-30, 31, (devices, polls))
+    )
     power = np.clip(200_000 + np.cumsum(rng.normal(0, 1500, (devices, polls)), axis=1), 0, None).round()
     counter = (1e8 + day * 4.8e6 + np.cumsum(power * POLL_MS / 3.6e6, axis=1)).round()
     values = {"power_w": power, "consumed_wh": counter}
@@ -129,10 +141,18 @@ def _sizes(path: Path) -> dict:
     blocks = sum(pages.get(k, 0) for k in BLOCK_TABLES)
     hot = sum(pages.get(k, 0) for k in HOT_TABLES)
     rollups = sum(v for k, v in pages.items() if k.startswith(("rollup_", "sqlite_autoindex_rollup"))) - pages.get(
-        "rollup_1min", 0)
+        "rollup_1min", 0
+    )
     baseline = pages.get("samples", 0) + pages.get("samples_key", 0)
-    return {"file_bytes": path.stat().st_size, "raw_bytes": blocks + pages.get("samples", 0), "blocks": blocks,
-            "hot": hot, "rollups": rollups, "free": free, "baseline_bytes": baseline}
+    return {
+        "file_bytes": path.stat().st_size,
+        "raw_bytes": blocks + pages.get("samples", 0),
+        "blocks": blocks,
+        "hot": hot,
+        "rollups": rollups,
+        "free": free,
+        "baseline_bytes": baseline,
+    }
 
 
 def query_day_energymon(path: Path, device: str) -> tuple[float, int]:
@@ -147,8 +167,15 @@ def query_day_energymon(path: Path, device: str) -> tuple[float, int]:
 def query_day_baseline(path: Path, device: str) -> tuple[float, int]:
     conn = sqlite3.connect(path)
     started = time.perf_counter()
-    n = sum(len(conn.execute("SELECT ts, value FROM samples WHERE device = ? AND quantity = ? AND ts >= ? AND ts < ?"
-                             " ORDER BY ts", (device, q, T0, T0 + DAY_MS)).fetchall()) for q in QUANTITIES)
+    n = sum(
+        len(
+            conn.execute(
+                "SELECT ts, value FROM samples WHERE device = ? AND quantity = ? AND ts >= ? AND ts < ? ORDER BY ts",
+                (device, q, T0, T0 + DAY_MS),
+            ).fetchall()
+        )
+        for q in QUANTITIES
+    )
     elapsed = time.perf_counter() - started
     conn.close()
     return elapsed, n
@@ -166,32 +193,44 @@ def main() -> None:
         ours = run_energymon(Path(tmp) / "energymon.db", args.days, args.devices)
         ours_q = query_day_energymon(Path(tmp) / "energymon.db", device)
     per_day = args.devices * len(QUANTITIES) * DAY_MS // POLL_MS
-    print(f"load: {args.devices} devices x {len(QUANTITIES)} quantities every {POLL_MS / 1000:g} s "
-          f"= {per_day:,} samples/day; {args.days:g} days")
-    print(f"{'store':<44} {'samples':>11} {'samples/s':>10} {'raw B/sample':>13} {'file B/sample':>14} "
-          f"{'device-day query':>17}")
-    for label, result, (query_s, query_n) in (("baseline: narrow table + index", base, base_q),
-                                              ("energymon: rows -> day blocks, + rollups", ours, ours_q)):
+    print(
+        f"load: {args.devices} devices x {len(QUANTITIES)} quantities every {POLL_MS / 1000:g} s "
+        f"= {per_day:,} samples/day; {args.days:g} days"
+    )
+    print(
+        f"{'store':<44} {'samples':>11} {'samples/s':>10} {'raw B/sample':>13} {'file B/sample':>14} "
+        f"{'device-day query':>17}"
+    )
+    for label, result, (query_s, query_n) in (
+        ("baseline: narrow table + index", base, base_q),
+        ("energymon: rows -> day blocks, + rollups", ours, ours_q),
+    ):
         n = result["samples"]
         rate = n / (result["ingest_s"] + result["compact_s"])
-        print(f"{label:<44} {n:>11,} {rate:>10,.0f} {result['raw_bytes'] / n:>13.2f} "
-              f"{result['file_bytes'] / n:>14.2f} {query_s * 1000:>11.1f} ms ({query_n:,})")
+        print(
+            f"{label:<44} {n:>11,} {rate:>10,.0f} {result['raw_bytes'] / n:>13.2f} "
+            f"{result['file_bytes'] / n:>14.2f} {query_s * 1000:>11.1f} ms ({query_n:,})"
+        )
     print(f"energymon compaction of complete days: {ours['compact_s']:.1f} s of the above")
     complete_days = int(args.days)
     compacted = complete_days * per_day
     block_b = ours["blocks"] / compacted
     rollup_b = ours["rollups"] / ours["samples"]
-    print(f"energymon on disk: day blocks {ours['blocks'] / 1e6:.1f} MB for {complete_days} complete days = "
-          f"{block_b:.2f} bytes/sample (indexes included); rollups (15min/1h/1d rows + one-minute day blocks) "
-          f"{rollup_b:.2f} bytes/sample; today's rows (samples + rollup_1min) {ours['hot'] / 1e6:.1f} MB; "
-          f"free pages (yesterday's rows, reused today) {ours['free'] / 1e6:.1f} MB")
+    print(
+        f"energymon on disk: day blocks {ours['blocks'] / 1e6:.1f} MB for {complete_days} complete days = "
+        f"{block_b:.2f} bytes/sample (indexes included); rollups (15min/1h/1d rows + one-minute day blocks) "
+        f"{rollup_b:.2f} bytes/sample; today's rows (samples + rollup_1min) {ours['hot'] / 1e6:.1f} MB; "
+        f"free pages (yesterday's rows, reused today) {ours['free'] / 1e6:.1f} MB"
+    )
     hot_capacity = (ours["hot"] + ours["free"]) / 1e9
     year_all = per_day * 365 * (block_b + rollup_b) / 1e9 + hot_capacity
-    print(f"a year of this park: energymon {year_all:.1f} GB with every raw sample kept "
-          f"({per_day * 365 * block_b / 1e9:.1f} GB raw blocks, {per_day * 365 * rollup_b / 1e9:.1f} GB rollups, "
-          f"~{hot_capacity:.1f} GB for the current day's rows); with raw_retention_days = 35: "
-          f"{(per_day * (35 * block_b + 365 * rollup_b)) / 1e9 + hot_capacity:.1f} GB; "
-          f"baseline {per_day * 365 * base['baseline_bytes'] / base['samples'] / 1e9:.1f} GB")
+    print(
+        f"a year of this park: energymon {year_all:.1f} GB with every raw sample kept "
+        f"({per_day * 365 * block_b / 1e9:.1f} GB raw blocks, {per_day * 365 * rollup_b / 1e9:.1f} GB rollups, "
+        f"~{hot_capacity:.1f} GB for the current day's rows); with raw_retention_days = 35: "
+        f"{(per_day * (35 * block_b + 365 * rollup_b)) / 1e9 + hot_capacity:.1f} GB; "
+        f"baseline {per_day * 365 * base['baseline_bytes'] / base['samples'] / 1e9:.1f} GB"
+    )
 
 
 if __name__ == "__main__":

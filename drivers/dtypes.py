@@ -62,8 +62,9 @@ def _bytes_to_words(data: bytes, word_order: str) -> list[int]:
     return words
 
 
-def decode(dtype: DType, words: list[int] | tuple[int, ...], word_order: str = "big",
-           sentinels: tuple[int, ...] | None = None) -> float | None:
+def decode(
+    dtype: DType, words: list[int] | tuple[int, ...], word_order: str = "big", sentinels: tuple[int, ...] | None = None
+) -> float | None:
     """Decode ``dtype.registers`` words into a number, or ``None`` for a sentinel/NaN.
 
     ``sentinels`` are raw patterns (as unsigned integers of the dtype's width)

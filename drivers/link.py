@@ -125,8 +125,13 @@ class ModbusLink:
         common = {"timeout": settings.timeout_s, "retries": 0, "reconnect_delay": 0, "name": settings.address}
         if settings.transport == "rtu":
             self._client = AsyncModbusSerialClient(
-                settings.serial_port, framer=FramerType.RTU, baudrate=settings.baudrate, bytesize=settings.bytesize,
-                parity=settings.parity, stopbits=settings.stopbits, **common,
+                settings.serial_port,
+                framer=FramerType.RTU,
+                baudrate=settings.baudrate,
+                bytesize=settings.bytesize,
+                parity=settings.parity,
+                stopbits=settings.stopbits,
+                **common,
             )
         else:
             framer = FramerType.RTU if settings.transport == "rtu-over-tcp" else FramerType.SOCKET
@@ -195,8 +200,9 @@ class ModbusLink:
             return None
         now = self._monotonic()
         if now < self._next_connect_at:
-            return ReadError("connection", f"{self.address} unreachable; next attempt in "
-                                           f"{self._next_connect_at - now:.0f} s")
+            return ReadError(
+                "connection", f"{self.address} unreachable; next attempt in {self._next_connect_at - now:.0f} s"
+            )
         try:
             connected = await self._client.connect()
             reason = "connection refused or timed out" if self.settings.transport != "rtu" else "cannot open port"
@@ -219,8 +225,9 @@ class ModbusLink:
         self.timeouts += 1
         if self.settings.is_rtu:
             self.resyncs += 1
-        self._quiet_until = self._monotonic() + max(self.settings.quiet_after_timeout_s,
-                                                    self.settings.inter_frame_gap_s)
+        self._quiet_until = self._monotonic() + max(
+            self.settings.quiet_after_timeout_s, self.settings.inter_frame_gap_s
+        )
         return ReadError("timeout", f"no answer from unit {unit} within {self.settings.timeout_s:g} s")
 
 

@@ -103,8 +103,9 @@ class ProbeResult:
         return self.error is None
 
 
-def decode_rows(words: list[int] | tuple[int, ...], address: int, dtype: str, word_order: str = "big",
-                bits: bool = False) -> tuple[ProbeRow, ...]:
+def decode_rows(
+    words: list[int] | tuple[int, ...], address: int, dtype: str, word_order: str = "big", bits: bool = False
+) -> tuple[ProbeRow, ...]:
     """Split what a read returned into dtype steps and decode each (pure).
 
     ``bits``: coils or discrete inputs, one row per bit (the dtype does not apply).
@@ -114,7 +115,7 @@ def decode_rows(words: list[int] | tuple[int, ...], address: int, dtype: str, wo
     kind = DTYPES[dtype]
     rows = []
     for offset in range(0, len(words), kind.registers):
-        step = tuple(words[offset: offset + kind.registers])
+        step = tuple(words[offset : offset + kind.registers])
         if len(step) < kind.registers:
             rows.append(ProbeRow(address + offset, step, None, "incomplete"))
             continue

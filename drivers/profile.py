@@ -106,7 +106,7 @@ class Profile:
             if point.quantity == quantity:
                 if point.dtype.is_float or point.dtype.signed or point.scale_factor is not None:
                     return None
-                return float(2 ** point.dtype.bits) * point.scale
+                return float(2**point.dtype.bits) * point.scale
         return None
 
     def resolution(self, quantity: str) -> float:
@@ -165,8 +165,9 @@ class Profile:
         return image
 
 
-def decode_identity(fields: tuple[IdentityField, ...],
-                    words_by_field: dict[str, list[int] | None]) -> dict[str, str | None]:
+def decode_identity(
+    fields: tuple[IdentityField, ...], words_by_field: dict[str, list[int] | None]
+) -> dict[str, str | None]:
     """Identity text per field, in field order: fixed values as given, register-backed ones decoded
     from ``words_by_field`` (``None`` where the read failed or the registers are unset)."""
     out: dict[str, str | None] = {}
@@ -193,20 +194,37 @@ def as_load_meter(profile: Profile) -> Profile:
     rename = {"imported_wh": "consumed_wh"}
     allowed = allowed_for(Role.LOAD)
     points = tuple(
-        Point(rename.get(p.quantity, p.quantity), p.table, p.address, p.dtype, p.scale, p.word_order,
-              p.sentinels, p.scale_factor)
+        Point(
+            rename.get(p.quantity, p.quantity),
+            p.table,
+            p.address,
+            p.dtype,
+            p.scale,
+            p.word_order,
+            p.sentinels,
+            p.scale_factor,
+        )
         for p in profile.points
         if rename.get(p.quantity, p.quantity) in allowed
     )
     # Keep the grid profile's reads (same blocks, so the device sees the same requests); drop unused points.
     blocks = []
     for block in profile.blocks:
-        kept = tuple(q for q in points if block.address <= q.address < block.address + block.count
-                     and q.table == block.table)
+        kept = tuple(
+            q for q in points if block.address <= q.address < block.address + block.count and q.table == block.table
+        )
         if kept:
             blocks.append(Block(block.table, block.address, block.count, kept))
-    return Profile(profile.name, Role.LOAD, f"{profile.title} (as load meter)", profile.source, points,
-                   tuple(blocks), profile.path, profile.identity)
+    return Profile(
+        profile.name,
+        Role.LOAD,
+        f"{profile.title} (as load meter)",
+        profile.source,
+        points,
+        tuple(blocks),
+        profile.path,
+        profile.identity,
+    )
 
 
 def decode_point(point: Point, block: Block, words: list[int]) -> float | None:
@@ -251,8 +269,9 @@ def _choose_exponents(points: tuple[Point, ...], values: dict[str, float | None]
     chosen = {}
     for key, pts in users.items():
         for exponent in range(-2, 11):
-            if all(values.get(p.quantity) is None
-                   or _fits(p, values[p.quantity] / p.scale / 10.0**exponent) for p in pts):
+            if all(
+                values.get(p.quantity) is None or _fits(p, values[p.quantity] / p.scale / 10.0**exponent) for p in pts
+            ):
                 chosen[key] = exponent
                 break
         else:
@@ -276,8 +295,10 @@ def plan_blocks(points: list[Point], max_gap: int, max_block: int) -> tuple[Bloc
         for point in sorted((p for p in points if p.table == table), key=lambda p: p.span):
             lo, hi = point.span
             if hi - lo > max_block:
-                raise ProfileError(f"'{point.quantity}' and its scale factor span {hi - lo} registers, "
-                                   f"more than one read of {max_block}")
+                raise ProfileError(
+                    f"'{point.quantity}' and its scale factor span {hi - lo} registers, "
+                    f"more than one read of {max_block}"
+                )
             if current and (lo - end > max_gap or max(end, hi) - start > max_block):
                 blocks.append(Block(table, start, end - start, tuple(current)))
                 current = []

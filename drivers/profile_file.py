@@ -40,7 +40,14 @@ from typing import Any
 
 from drivers.dtypes import DTYPES, WORD_ORDERS
 from drivers.profile import (
-    IDENTITY_FIELDS, MODBUS_MAX_REGISTERS, TABLES, IdentityField, Point, Profile, ProfileError, plan_blocks,
+    IDENTITY_FIELDS,
+    MODBUS_MAX_REGISTERS,
+    TABLES,
+    IdentityField,
+    Point,
+    Profile,
+    ProfileError,
+    plan_blocks,
 )
 from drivers.quantities import QUANTITIES, REQUIRED, Role, allowed_for
 
@@ -197,8 +204,11 @@ def _check_overlaps(points: list[Point], fail) -> None:
                 raise fail("points", f"'{other}' and '{p.quantity}' overlap at {p.table} register {address}")
     for p in points:
         if p.scale_factor is not None and (p.table, p.scale_factor) in owners:
-            raise fail("points", f"scale factor of '{p.quantity}' at {p.table} register {p.scale_factor} "
-                                 f"overlaps '{owners[(p.table, p.scale_factor)]}'")
+            raise fail(
+                "points",
+                f"scale factor of '{p.quantity}' at {p.table} register {p.scale_factor} "
+                f"overlaps '{owners[(p.table, p.scale_factor)]}'",
+            )
 
 
 def _identity(rows: Any, fail) -> tuple[IdentityField, ...]:

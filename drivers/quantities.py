@@ -75,9 +75,15 @@ QUANTITIES: dict[str, Quantity] = {
 
 _ELECTRICAL = frozenset(
     {
-        "voltage_l1_v", "voltage_l2_v", "voltage_l3_v",
-        "current_l1_a", "current_l2_a", "current_l3_a",
-        "frequency_hz", "power_factor", "reactive_power_var",
+        "voltage_l1_v",
+        "voltage_l2_v",
+        "voltage_l3_v",
+        "current_l1_a",
+        "current_l2_a",
+        "current_l3_a",
+        "frequency_hz",
+        "power_factor",
+        "reactive_power_var",
     }
 )
 

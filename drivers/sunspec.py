@@ -41,13 +41,27 @@ from typing import Protocol
 
 from drivers.link import ReadError
 from drivers.profile import (
-    MODBUS_MAX_REGISTERS, IdentityField, Point, Profile, ProfileError, decode_identity, plan_blocks,
+    MODBUS_MAX_REGISTERS,
+    IdentityField,
+    Point,
+    Profile,
+    ProfileError,
+    decode_identity,
+    plan_blocks,
 )
 from drivers.quantities import QUANTITIES, REQUIRED, Role
 from drivers.sunspec_map import COMMON, NOT_IN_SUNSPEC, ROLE_MAP, UNIT_FACTORS, role_models
 from drivers.sunspec_models import (  # noqa: F401 - re-exported: the model definitions are part of this API
-    END_MODEL_ID, MODELS_PACKAGE, SUNSPEC_TYPES, ModelDef, ModelDefinitionError, PointDef, SunSpecType,
-    known_model_ids, load_model, model_label,
+    END_MODEL_ID,
+    MODELS_PACKAGE,
+    SUNSPEC_TYPES,
+    ModelDef,
+    ModelDefinitionError,
+    PointDef,
+    SunSpecType,
+    known_model_ids,
+    load_model,
+    model_label,
 )
 
 MARKER = (0x5375, 0x6E53)  # "SunS"
@@ -75,6 +89,7 @@ class Link(Protocol):
 
 
 # -- types -------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ModelInstance:
@@ -151,8 +166,9 @@ class DiscoveryFailure:
         return self.detail
 
 
-async def discover(link: Link, unit: int, bases: tuple[int, ...] = BASE_ADDRESSES,
-                   max_models: int = MAX_MODELS) -> SunSpecDevice | DiscoveryFailure:
+async def discover(
+    link: Link, unit: int, bases: tuple[int, ...] = BASE_ADDRESSES, max_models: int = MAX_MODELS
+) -> SunSpecDevice | DiscoveryFailure:
     """Find the "SunS" marker and walk the model chain of ``unit`` on ``link``.
 
     Tries each base address in turn (an exception response, a timeout or other
@@ -180,8 +196,9 @@ async def discover(link: Link, unit: int, bases: tuple[int, ...] = BASE_ADDRESSE
     tried = "; ".join(f"{base}: {text}" for base, text in attempts)
     looked = ", ".join(str(b) for b in bases)
     if attempts and all(text.startswith("timeout") for _, text in attempts):
-        return DiscoveryFailure("timeout", f"{where} unit {unit}: no answer at holding registers {looked} ({tried})",
-                                tuple(attempts))
+        return DiscoveryFailure(
+            "timeout", f"{where} unit {unit}: no answer at holding registers {looked} ({tried})", tuple(attempts)
+        )
     return DiscoveryFailure(
         "not-sunspec",
         f"{where} unit {unit}: no SunSpec marker 'SunS' at holding registers {looked} ({tried})",
@@ -218,16 +235,21 @@ async def _walk_chain(link: Link, unit: int, address: int, max_models: int) -> t
             break
         end = address + 2 + length
         if end > 0x10000:
-            problems.append(f"model {model_id} at {address} claims length {length}, past register 65535; "
-                            "the chain is cut there")
+            problems.append(
+                f"model {model_id} at {address} claims length {length}, past register 65535; the chain is cut there"
+            )
             break
         definition = load_model(model_id)
         if definition is not None and length < definition.length:
-            problems.append(f"model {model_id} at {address} has length {length}, shorter than its definition "
-                            f"({definition.length}); points beyond it are not used")
+            problems.append(
+                f"model {model_id} at {address} has length {length}, shorter than its definition "
+                f"({definition.length}); points beyond it are not used"
+            )
         elif definition is not None and length > definition.length and not definition.repeating:
-            problems.append(f"model {model_id} at {address} has length {length}, longer than its definition "
-                            f"({definition.length}); the extra registers are not used")
+            problems.append(
+                f"model {model_id} at {address} has length {length}, longer than its definition "
+                f"({definition.length}); the extra registers are not used"
+            )
         models.append(ModelInstance(model_id, address, length))
         address = end
     return models, problems
@@ -256,8 +278,9 @@ class ResolvedPoint:
         scale = sign * unit_factor(self.quantity, self.point.units) * 10.0**exponent
         sf_address = self.model.address + self.sf_point.offset if self.sf_point is not None else None
         t = self.point_def_type
-        return Point(self.quantity, TABLE, self.model.address + self.point.offset, t.dtype, scale, "big",
-                     t.sentinels, sf_address)
+        return Point(
+            self.quantity, TABLE, self.model.address + self.point.offset, t.dtype, scale, "big", t.sentinels, sf_address
+        )
 
 
 def _resolve(device: SunSpecDevice, quantity: str, model_id: int, name: str) -> ResolvedPoint | None:
@@ -325,17 +348,22 @@ def build_profile(device: SunSpecDevice, role: Role | str, require_complete: boo
     chosen = resolve_role(device, role)
     if not chosen:
         wanted = ", ".join(str(m) for m in role_models(role))
-        raise SunSpecError(f"SunSpec device has no model for role {role.value}: found {device.describe()}; "
-                           f"role {role.value} needs one of models {wanted}")
+        raise SunSpecError(
+            f"SunSpec device has no model for role {role.value}: found {device.describe()}; "
+            f"role {role.value} needs one of models {wanted}"
+        )
     missing = sorted(REQUIRED[role] - set(chosen))
     if missing and require_complete:
         why = [NOT_IN_SUNSPEC.get(role, {}).get(q) for q in missing]
         reasons = "; ".join(dict.fromkeys(w for w in why if w))
-        raise SunSpecError(f"SunSpec device ({device.describe()}) gives no {', '.join(missing)} for role "
-                           f"{role.value}" + (f": {reasons}" if reasons else ""))
+        raise SunSpecError(
+            f"SunSpec device ({device.describe()}) gives no {', '.join(missing)} for role "
+            f"{role.value}" + (f": {reasons}" if reasons else "")
+        )
     points = [resolved.to_point(sign) for resolved, sign in chosen.values()]
-    used = sorted({resolved.model.address: resolved.model for resolved, _ in chosen.values()}.values(),
-                  key=lambda m: m.address)
+    used = sorted(
+        {resolved.model.address: resolved.model for resolved, _ in chosen.values()}.values(), key=lambda m: m.address
+    )
     identity, common = _identity(device, used[0].address)
     ids = sorted({m.id for m in used} | ({common.id} if common is not None and identity else set()))
     blocks = plan_blocks(points, MODBUS_MAX_REGISTERS, MODBUS_MAX_REGISTERS)
@@ -355,12 +383,17 @@ async def read_identity(link: Link, unit: int, fields: tuple[IdentityField, ...]
     A field whose read fails or whose registers are unset is ``None``; fixed-text fields are returned as they are.
     """
     words_by_field: dict[str, list[int] | None] = {}
-    spans = sorted((f for f in fields if f.value is None and f.table is not None and f.address is not None),
-                   key=lambda f: (f.table, f.address))
+    spans = sorted(
+        (f for f in fields if f.value is None and f.table is not None and f.address is not None),
+        key=lambda f: (f.table, f.address),
+    )
     groups: list[list[IdentityField]] = []
     for item in spans:
-        if groups and groups[-1][0].table == item.table and \
-                item.address + item.registers - groups[-1][0].address <= MODBUS_MAX_REGISTERS:
+        if (
+            groups
+            and groups[-1][0].table == item.table
+            and item.address + item.registers - groups[-1][0].address <= MODBUS_MAX_REGISTERS
+        ):
             groups[-1].append(item)
         else:
             groups.append([item])
@@ -370,8 +403,9 @@ async def read_identity(link: Link, unit: int, fields: tuple[IdentityField, ...]
         words = await link.read_registers(unit, group[0].table, start, count)
         for item in group:
             offset = item.address - start
-            words_by_field[item.field] = None if isinstance(words, ReadError) else \
-                words[offset: offset + item.registers]
+            words_by_field[item.field] = (
+                None if isinstance(words, ReadError) else words[offset : offset + item.registers]
+            )
     return decode_identity(fields, words_by_field)
 
 

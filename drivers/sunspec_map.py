@@ -106,7 +106,9 @@ ROLE_MAP: dict[Role, dict[str, tuple[Candidate, ...]]] = {
         "yield_wh": _inverter("WH", "TotWhInj"),
         "dc_power_w": _inverter("DCW"),
         "temperature_c": _inverter("TmpCab", "TmpCab"),
-        "status_code": _inverter("St"),  # 1 OFF, 2 SLEEPING, 3 STARTING, 4 MPPT, 5 THROTTLED, 6 SHUTTING_DOWN, 7 FAULT, 8 STANDBY
+        "status_code": _inverter(
+            "St"
+        ),  # 1 OFF, 2 SLEEPING, 3 STARTING, 4 MPPT, 5 THROTTLED, 6 SHUTTING_DOWN, 7 FAULT, 8 STANDBY
         "voltage_l1_v": _inverter("PhVphA", "VL1"),
         "voltage_l2_v": _inverter("PhVphB", "VL2"),
         "voltage_l3_v": _inverter("PhVphC", "VL3"),

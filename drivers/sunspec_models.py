@@ -172,10 +172,18 @@ def _walk_group(group: dict, prefix: str, offset: int, out: list[PointDef]) -> t
         sf = p.get("sf")
         if isinstance(sf, str) and prefix and f"{prefix}{sf}" in {q["name"] for q in group.get("points", [])}:
             sf = f"{prefix}{sf}"
-        out.append(PointDef(
-            name=f"{prefix}{p['name']}", type=p["type"], size=size, offset=offset, sf=sf,
-            units=p.get("units"), label=p.get("label"), mandatory=p.get("mandatory") == "M",
-        ))
+        out.append(
+            PointDef(
+                name=f"{prefix}{p['name']}",
+                type=p["type"],
+                size=size,
+                offset=offset,
+                sf=sf,
+                units=p.get("units"),
+                label=p.get("label"),
+                mandatory=p.get("mandatory") == "M",
+            )
+        )
         offset += size
     for sub in group.get("groups", []):
         if sub.get("count") is not None:  # 0 (fills the model) or the name of a count point: repeating

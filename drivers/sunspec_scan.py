@@ -6,7 +6,13 @@ from drivers.device import DeviceRead, read_device
 from drivers.profile import Profile
 from drivers.quantities import QUANTITIES
 from drivers.sunspec import (
-    DiscoveryFailure, Link, build_profile, discover, missing_required, read_identity, identity_fields,
+    DiscoveryFailure,
+    Link,
+    build_profile,
+    discover,
+    missing_required,
+    read_identity,
+    identity_fields,
 )
 from drivers.sunspec_map import NOT_IN_SUNSPEC
 
@@ -19,8 +25,10 @@ def _role_report(profile: Profile, read: DeviceRead) -> dict:
         "source": profile.source,
         "values": {q: read.values.get(q) for q in profile.quantities},
         "units": {q: QUANTITIES[q].unit for q in profile.quantities},
-        "missing": {q: why.get(q, "not in the device's models" if profile.name == "sunspec" else "not in the profile")
-                    for q in missing_required(profile)},
+        "missing": {
+            q: why.get(q, "not in the device's models" if profile.name == "sunspec" else "not in the profile")
+            for q in missing_required(profile)
+        },
         "errors": [str(e) for e in read.errors],
         "reads": {"planned": read.blocks_planned, "ok": read.blocks_read},
     }

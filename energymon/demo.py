@@ -107,9 +107,13 @@ async def start_demo(directory: Path | None = None, seed: int = 1, backfill_days
         span = (end_s - backfill_days * DAY_S, end_s)
         state = await asyncio.to_thread(history_end_state, template_config, span[0], span[1], seed)
         save_park_state(state_path, state)
-    simulator = SimulatedPark(template_config, seed=seed, host="127.0.0.1",
-                              ports={name: 0 for name in template_config.connections},
-                              state_path=state_path)
+    simulator = SimulatedPark(
+        template_config,
+        seed=seed,
+        host="127.0.0.1",
+        ports={name: 0 for name in template_config.connections},
+        state_path=state_path,
+    )
     await simulator.start()
     text = with_ports(template, simulator.ports)
     config_path = directory / DEMO_CONFIG_NAME
@@ -124,9 +128,14 @@ async def stop_demo(demo: DemoPark) -> None:
     await demo.simulator.stop()
 
 
-async def run_demo(stop: asyncio.Event, on_started: Callable[[DemoPark], None] | None = None,
-                   directory: Path | None = None, duration_s: float | None = None,
-                   backfill_days: float = 0.0, seed: int = 1) -> None:
+async def run_demo(
+    stop: asyncio.Event,
+    on_started: Callable[[DemoPark], None] | None = None,
+    directory: Path | None = None,
+    duration_s: float | None = None,
+    backfill_days: float = 0.0,
+    seed: int = 1,
+) -> None:
     """Run the demo until ``stop`` is set (or ``duration_s`` passes).
 
     ``on_started(demo)`` is called once the devices are served and before the
@@ -161,14 +170,17 @@ def _fill_history(demo: DemoPark, seed: int, stop: asyncio.Event) -> None:
         status.share_done, status.samples = share, samples
 
     try:
-        result = run_backfill(demo.config, demo.collection.writer, *demo.history_span, seed=seed,
-                              progress=progress, cancelled=stop.is_set)
+        result = run_backfill(
+            demo.config, demo.collection.writer, *demo.history_span, seed=seed, progress=progress, cancelled=stop.is_set
+        )
     except Exception as exc:  # noqa: BLE001 - shown to the user, the live demo goes on
         status.error = f"generation failed: {type(exc).__name__}: {exc}"
         return
     if result is None:
-        status.error = (f"stopped at {status.share_done * 100:.0f} % ({status.share_done * status.days:.0f} of "
-                        f"{status.days:g} days) when the demo was closed; the rest is not filled in later")
+        status.error = (
+            f"stopped at {status.share_done * 100:.0f} % ({status.share_done * status.days:.0f} of "
+            f"{status.days:g} days) when the demo was closed; the rest is not filled in later"
+        )
     else:
         status.seconds = result.seconds
 

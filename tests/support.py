@@ -55,9 +55,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def small_site_toml(ports: dict[str, int], poll_interval_s: float = 0.2, timeout_s: float = 1.0,
-                    invert: frozenset[str] = frozenset(), extra: str = "",
-                    database: str = "site.db", extra_devices: str = "") -> str:
+def small_site_toml(
+    ports: dict[str, int],
+    poll_interval_s: float = 0.2,
+    timeout_s: float = 1.0,
+    invert: frozenset[str] = frozenset(),
+    extra: str = "",
+    database: str = "site.db",
+    extra_devices: str = "",
+) -> str:
     """A small park: every role, several devices behind two TCP gateways on 127.0.0.1.
 
     ``c1``: pv-1 (unit 1), pv-2 (2), bess-1 (3), load-1 (4), grid-1 (5)
@@ -83,8 +89,10 @@ def small_site_toml(ports: dict[str, int], poll_interval_s: float = 0.2, timeout
         f'[storage]\ndatabase = "{database}"\n',
     ]
     for name in ("c1", "c2"):
-        parts.append(f'[connections.{name}]\ntransport = "tcp"\nhost = "127.0.0.1"\n'
-                     f"port = {ports[name]}\ntimeout_s = {timeout_s}\n")
+        parts.append(
+            f'[connections.{name}]\ntransport = "tcp"\nhost = "127.0.0.1"\n'
+            f"port = {ports[name]}\ntimeout_s = {timeout_s}\n"
+        )
     parts.append(extra)
     for dev_id, role, conn, unit, rated, sim in devices:
         parts.append(
@@ -111,8 +119,9 @@ def run(coro_factory: Callable[[], object], timeout_s: float = 30.0):
     return asyncio.run(bounded())
 
 
-def reparse_with_ports(config_text_builder: Callable[[dict[str, int]], str], ports: dict[str, int],
-                       path: Path) -> Config:
+def reparse_with_ports(
+    config_text_builder: Callable[[dict[str, int]], str], ports: dict[str, int], path: Path
+) -> Config:
     """Write the config text for the ports the simulator actually got and load it."""
     path.write_text(config_text_builder(ports), encoding="utf-8")
     return parse_config(path.read_text(encoding="utf-8"), path)
@@ -124,7 +133,8 @@ def stored(db_path: Path) -> dict[str, dict[str, list[tuple[int, float]]]]:
     try:
         rows = con.execute(
             "SELECT c.device_id, c.quantity, s.ts_ms, s.value FROM samples s JOIN channels c ON c.id = s.channel_id"
-            " ORDER BY s.ts_ms").fetchall()
+            " ORDER BY s.ts_ms"
+        ).fetchall()
     finally:
         con.close()
     out: dict[str, dict[str, list[tuple[int, float]]]] = {}
@@ -171,17 +181,34 @@ def record_hand_site(path: Path, devices=(), poll_interval_s: float = 900.0, **s
 
     from energymon.store.writer import open_db
 
-    facts = {"name": "Hand park", "timezone": "Asia/Shanghai", "emission_factor_kg_per_kwh": 0.5,
-             "emission_factor_source": "test factor", **site}
+    facts = {
+        "name": "Hand park",
+        "timezone": "Asia/Shanghai",
+        "emission_factor_kg_per_kwh": 0.5,
+        "emission_factor_source": "test factor",
+        **site,
+    }
     db = open_db(path)
     try:
         for key, value in facts.items():
             db["site"].upsert({"key": key, "value": json.dumps(value)}, pk="key")
         for device_id, role, rated in devices:
-            db["devices"].upsert({"id": device_id, "name": device_id.upper(), "role": role, "profile": "x",
-                                  "connection": "c", "address": "127.0.0.1:1", "unit": 1,
-                                  "poll_interval_s": poll_interval_s, "rated_power_kw": rated, "invert": 0,
-                                  "updated_ms": 0}, pk="id")
+            db["devices"].upsert(
+                {
+                    "id": device_id,
+                    "name": device_id.upper(),
+                    "role": role,
+                    "profile": "x",
+                    "connection": "c",
+                    "address": "127.0.0.1:1",
+                    "unit": 1,
+                    "poll_interval_s": poll_interval_s,
+                    "rated_power_kw": rated,
+                    "invert": 0,
+                    "updated_ms": 0,
+                },
+                pk="id",
+            )
     finally:
         db.close()
 

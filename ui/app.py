@@ -61,8 +61,9 @@ def freeze_startup_objects() -> None:
     gc.freeze()
 
 
-def start_demo_window(directory: Path | None = None,
-                      backfill_days: float = 0.0) -> tuple[MainWindow, BackgroundRunner, LiveBridge]:
+def start_demo_window(
+    directory: Path | None = None, backfill_days: float = 0.0
+) -> tuple[MainWindow, BackgroundRunner, LiveBridge]:
     """Create the main window and start the demo park behind it (collector thread)."""
     window = MainWindow()
     bridge = LiveBridge()
@@ -91,8 +92,9 @@ def start_demo_window(directory: Path | None = None,
     return window, runner, bridge
 
 
-def start_site_window(config: Config | None, db_path: Path, collect: bool,
-                      config_text: str | None = None) -> tuple[MainWindow, BackgroundRunner | None, LiveBridge]:
+def start_site_window(
+    config: Config | None, db_path: Path, collect: bool, config_text: str | None = None
+) -> tuple[MainWindow, BackgroundRunner | None, LiveBridge]:
     window = MainWindow(viewer_only=not collect)
     bridge = LiveBridge()
     bridge.reading.connect(window.on_reading)

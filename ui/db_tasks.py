@@ -73,8 +73,13 @@ class DbTasks(QObject):
         self._worker.failed.connect(self._on_failed, Qt.QueuedConnection)
         self.thread.start()
 
-    def submit(self, fn: Callable[[StoreReader], Any], on_done: Callable[[Any], None],
-               on_error: Callable[[str], None] | None = None, key: str | None = None) -> None:
+    def submit(
+        self,
+        fn: Callable[[StoreReader], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[str], None] | None = None,
+        key: str | None = None,
+    ) -> None:
         """Run ``fn(reader)`` off the GUI thread; ``on_done(result)`` or ``on_error(message)`` back on it.
 
         With ``key``, only the newest request of that key is answered (older answers are dropped).
@@ -94,6 +99,7 @@ class DbTasks(QObject):
         def deliver(result: Any) -> None:
             if self._latest.get(key) == token:
                 on_done(result)
+
         return deliver
 
     def _on_done(self, token: int, result: Any) -> None:

@@ -30,6 +30,7 @@ def _tr(text: str) -> str:
 
 # -- poll counts ----------------------------------------------------------------------------
 
+
 @dataclass
 class PollCount:
     """Polls of one device that this window received: all, those that read nothing, those incomplete."""
@@ -70,6 +71,7 @@ class PollCounter:
 
 # -- the device table -----------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Row:
     device: DeviceInfo
@@ -87,8 +89,13 @@ STATUS_TEXT = {
     "stale": QT_TRANSLATE_NOOP("DeviceTableModel", "stale"),
     "waiting": QT_TRANSLATE_NOOP("DeviceTableModel", "waiting"),
 }
-STATUS_COLOURS = {"online": "#2f855a", "degraded": "#c05621", "offline": "#c53030", "stale": "#b7791f",
-                  "waiting": "#718096"}
+STATUS_COLOURS = {
+    "online": "#2f855a",
+    "degraded": "#c05621",
+    "offline": "#c53030",
+    "stale": "#b7791f",
+    "waiting": "#718096",
+}
 ROLE_TEXT = {
     Role.PV: QT_TRANSLATE_NOOP("DeviceTableModel", "PV inverter"),
     Role.STORAGE: QT_TRANSLATE_NOOP("DeviceTableModel", "storage"),
@@ -125,9 +132,11 @@ def _key_value(row: Row) -> str:
     value = row.reading.values.get(quantity)
     if quantity == "soc_pct":
         return fill(_tr(QT_TRANSLATE_NOOP("DeviceTableModel", "SoC %1 %")), fmt.pct(value))
-    text = {"yield_wh": QT_TRANSLATE_NOOP("DeviceTableModel", "%1 kWh generated"),
-            "consumed_wh": QT_TRANSLATE_NOOP("DeviceTableModel", "%1 kWh consumed"),
-            "imported_wh": QT_TRANSLATE_NOOP("DeviceTableModel", "%1 kWh imported")}[quantity]
+    text = {
+        "yield_wh": QT_TRANSLATE_NOOP("DeviceTableModel", "%1 kWh generated"),
+        "consumed_wh": QT_TRANSLATE_NOOP("DeviceTableModel", "%1 kWh consumed"),
+        "imported_wh": QT_TRANSLATE_NOOP("DeviceTableModel", "%1 kWh imported"),
+    }[quantity]
     return fill(_tr(text), fmt.kwh(value, 0))
 
 
@@ -170,27 +179,46 @@ COLUMNS: tuple[Column, ...] = (
     Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Role"), _role),
     Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Status"), _status),
     Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Connection"), _connection),
-    Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Power kW"),
-           lambda r: fmt.kw(r.reading.values.get("power_w")) if r.fresh else "—", True),
+    Column(
+        QT_TRANSLATE_NOOP("DeviceTableModel", "Power kW"),
+        lambda r: fmt.kw(r.reading.values.get("power_w")) if r.fresh else "—",
+        True,
+    ),
     Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Key value"), _key_value, True),
     Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Updated"), _updated),
-    Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Latency"), _latency, True,
-           QT_TRANSLATE_NOOP("DeviceTableModel", "How long the last poll of the device took, "
-                                                 "including any wait for its connection.")),
-    Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Failed polls"), _failed_polls, True,
-           QT_TRANSLATE_NOOP("DeviceTableModel", "Polls that read nothing, of the polls this window has "
-                                                 "received since it opened. A device polled more often than "
-                                                 "four times a second has polls that are not counted.")),
+    Column(
+        QT_TRANSLATE_NOOP("DeviceTableModel", "Latency"),
+        _latency,
+        True,
+        QT_TRANSLATE_NOOP(
+            "DeviceTableModel", "How long the last poll of the device took, including any wait for its connection."
+        ),
+    ),
+    Column(
+        QT_TRANSLATE_NOOP("DeviceTableModel", "Failed polls"),
+        _failed_polls,
+        True,
+        QT_TRANSLATE_NOOP(
+            "DeviceTableModel",
+            "Polls that read nothing, of the polls this window has "
+            "received since it opened. A device polled more often than "
+            "four times a second has polls that are not counted.",
+        ),
+    ),
     Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Error"), _problems),
 )
 
 
 def _cells(row: Row) -> list[Cell]:
     key = status_key(row)
-    return [Cell(column.text(row),
-                 STATUS_COLOURS[key] if column.text is _status else None,
-                 (_problems(row) or None) if column.text is _problems else None)
-            for column in COLUMNS]
+    return [
+        Cell(
+            column.text(row),
+            STATUS_COLOURS[key] if column.text is _status else None,
+            (_problems(row) or None) if column.text is _problems else None,
+        )
+        for column in COLUMNS
+    ]
 
 
 class DeviceTableModel(TextTableModel):
@@ -199,11 +227,27 @@ class DeviceTableModel(TextTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(COLUMNS, _tr, _cells, parent)
 
-    def set_rows(self, devices: tuple[DeviceInfo, ...], readings: Mapping[str, Reading], now_ms: int, tz,
-                 polls: Mapping[str, PollCount] | None = None, live: bool = True) -> bool:
+    def set_rows(
+        self,
+        devices: tuple[DeviceInfo, ...],
+        readings: Mapping[str, Reading],
+        now_ms: int,
+        tz,
+        polls: Mapping[str, PollCount] | None = None,
+        live: bool = True,
+    ) -> bool:
         """Show the devices' latest readings; returns whether the rows are other devices than before."""
-        rows = [Row(d, readings.get(d.id), is_fresh(readings.get(d.id), now_ms), tz,
-                    None if polls is None else polls.get(d.id), live) for d in devices]
+        rows = [
+            Row(
+                d,
+                readings.get(d.id),
+                is_fresh(readings.get(d.id), now_ms),
+                tz,
+                None if polls is None else polls.get(d.id),
+                live,
+            )
+            for d in devices
+        ]
         replaced = [r.device.id for r in rows] != [r.device.id for r in self._rows]
         if replaced:
             self.show_rows([])  # other devices: their rows are replaced (and the selection with them), not relabelled
@@ -243,11 +287,21 @@ QUANTITY_TEXT = {
     "power_factor": QT_TRANSLATE_NOOP("QuantityTableModel", "Power factor"),
     "reactive_power_var": QT_TRANSLATE_NOOP("QuantityTableModel", "Reactive power"),
 }
-KIND_TEXT = {Kind.MEASUREMENT: QT_TRANSLATE_NOOP("QuantityTableModel", "measurement"),
-             Kind.COUNTER: QT_TRANSLATE_NOOP("QuantityTableModel", "counter")}
+KIND_TEXT = {
+    Kind.MEASUREMENT: QT_TRANSLATE_NOOP("QuantityTableModel", "measurement"),
+    Kind.COUNTER: QT_TRANSLATE_NOOP("QuantityTableModel", "counter"),
+}
 # Base unit -> (display unit, divisor, decimals). Stored values stay in base units.
-DISPLAY_UNITS = {"W": ("kW", 1000, 2), "var": ("kvar", 1000, 2), "Wh": ("kWh", 1000, 1), "V": ("V", 1, 1),
-                 "A": ("A", 1, 1), "Hz": ("Hz", 1, 2), "%": ("%", 1, 1), "degC": ("°C", 1, 1)}
+DISPLAY_UNITS = {
+    "W": ("kW", 1000, 2),
+    "var": ("kvar", 1000, 2),
+    "Wh": ("kWh", 1000, 1),
+    "V": ("V", 1, 1),
+    "A": ("A", 1, 1),
+    "Hz": ("Hz", 1, 2),
+    "%": ("%", 1, 1),
+    "degC": ("°C", 1, 1),
+}
 
 
 def display_value(quantity: str, value: float | None) -> tuple[str, str]:
@@ -273,12 +327,16 @@ def _q_tr(text: str) -> str:
 
 
 QUANTITY_COLUMNS: tuple[Column, ...] = (
-    Column(QT_TRANSLATE_NOOP("QuantityTableModel", "Quantity"),
-           lambda r: _q_tr(QUANTITY_TEXT[r.quantity]) if r.quantity in QUANTITY_TEXT else r.quantity),
+    Column(
+        QT_TRANSLATE_NOOP("QuantityTableModel", "Quantity"),
+        lambda r: _q_tr(QUANTITY_TEXT[r.quantity]) if r.quantity in QUANTITY_TEXT else r.quantity,
+    ),
     Column(QT_TRANSLATE_NOOP("QuantityTableModel", "Value"), lambda r: display_value(r.quantity, r.value)[0], True),
     Column(QT_TRANSLATE_NOOP("QuantityTableModel", "Unit"), lambda r: display_value(r.quantity, r.value)[1]),
-    Column(QT_TRANSLATE_NOOP("QuantityTableModel", "Kind"),
-           lambda r: _q_tr(KIND_TEXT[QUANTITIES[r.quantity].kind]) if r.quantity in QUANTITIES else ""),
+    Column(
+        QT_TRANSLATE_NOOP("QuantityTableModel", "Kind"),
+        lambda r: _q_tr(KIND_TEXT[QUANTITIES[r.quantity].kind]) if r.quantity in QUANTITIES else "",
+    ),
     Column(QT_TRANSLATE_NOOP("QuantityTableModel", "Name"), lambda r: r.quantity),
 )
 

@@ -12,8 +12,19 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea,
-    QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from drivers import probe as register_probe
@@ -22,7 +33,14 @@ from drivers.probe import IdentityResult
 from energymon.views.site import DeviceInfo
 from ui.context import AppContext
 from ui.device_table import (
-    ROLE_TEXT, STATUS_COLOURS, STATUS_TEXT, DeviceTableModel, PollCounter, QuantityTableModel, Row, status_key,
+    ROLE_TEXT,
+    STATUS_COLOURS,
+    STATUS_TEXT,
+    DeviceTableModel,
+    PollCounter,
+    QuantityTableModel,
+    Row,
+    status_key,
 )
 from ui.format import fill
 from ui.page import Page
@@ -139,15 +157,24 @@ class DevicesPage(Page):
         fit_columns(self.quantity_view)
         self.tabs.setTabText(0, self.tr("Details"))
         self.tabs.setTabText(1, self.tr("Register inspector"))
-        names = {"state": self.tr("State"), "role": self.tr("Role"), "connection": self.tr("Connection"),
-                 "profile": self.tr("Profile"), "reading": self.tr("Last reading"), "latency": self.tr("Latency"),
-                 "polls": self.tr("Polls"), "error": self.tr("Last error"), "identity": self.tr("Identity")}
+        names = {
+            "state": self.tr("State"),
+            "role": self.tr("Role"),
+            "connection": self.tr("Connection"),
+            "profile": self.tr("Profile"),
+            "reading": self.tr("Last reading"),
+            "latency": self.tr("Latency"),
+            "polls": self.tr("Polls"),
+            "error": self.tr("Last error"),
+            "identity": self.tr("Identity"),
+        }
         for key, (label, _value) in self.detail_labels.items():
             label.setText(names[key])
         self.identity_button.setText(self.tr("Read identity"))
         self.inspect_button.setText(self.tr("Inspect its registers"))
-        self.identity_button.setToolTip(self.tr("Reads the manufacturer, model, serial number and firmware "
-                                                "version from the device (read-only)."))
+        self.identity_button.setToolTip(
+            self.tr("Reads the manufacturer, model, serial number and firmware version from the device (read-only).")
+        )
         self.inspector.retranslate()
         self.refresh()
 
@@ -168,8 +195,9 @@ class DevicesPage(Page):
             self.polls.observe(self.ctx.readings)  # counted even while hidden
         if not self.isVisible() and self.device_model.rowCount():
             return  # drawn when shown (activated)
-        replaced = self.device_model.set_rows(site.devices, self.ctx.readings, self.ctx.now_ms(), site.tz,
-                                              self.polls.counts if live else None, live)
+        replaced = self.device_model.set_rows(
+            site.devices, self.ctx.readings, self.ctx.now_ms(), site.tz, self.polls.counts if live else None, live
+        )
         every_device_read = all(d.id in self.ctx.readings for d in site.devices)
         if replaced or (every_device_read and not self._fitted_to_readings):
             # Fitted to the texts once with the rows, and again once every device has shown its values
@@ -187,8 +215,8 @@ class DevicesPage(Page):
         if row < 0:
             return
         self.device_view.selectionModel().setCurrentIndex(
-            self.device_model.index(row, 0),
-            QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+            self.device_model.index(row, 0), QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
+        )
 
     def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
         row = self.device_model.row(current.row()) if current.isValid() else None
@@ -244,8 +272,11 @@ class DevicesPage(Page):
     def _show_details(self) -> None:
         row = self._selected_row()
         enabled = row is not None
-        self.identity_button.setEnabled(enabled and self._config_device(row.device.id) is not None
-                                        and row.device.id not in self._identity_pending.values())
+        self.identity_button.setEnabled(
+            enabled
+            and self._config_device(row.device.id) is not None
+            and row.device.id not in self._identity_pending.values()
+        )
         self.inspect_button.setEnabled(enabled)
         if row is None:
             self.detail_title.setText(self.tr("Select a device in the table to see its details."))
@@ -263,12 +294,24 @@ class DevicesPage(Page):
         elif key == "degraded" and reading is not None:
             state = fill(self.tr("%1: %2"), state, "; ".join(reading.problems))
         self._set("state", state, STATUS_COLOURS[key])
-        self._set("role", fill(self.tr("%1, rated %2 kW"), self.translate_model(ROLE_TEXT[device.role]),
-                               f"{device.rated_power_kw:g}"))
+        self._set(
+            "role",
+            fill(
+                self.tr("%1, rated %2 kW"), self.translate_model(ROLE_TEXT[device.role]), f"{device.rated_power_kw:g}"
+            ),
+        )
         if configured is not None:
             settings = self.ctx.config.connections[configured.connection]
-            self._set("connection", fill(self.tr("%1 — %2 (%3), unit %4"), configured.connection,
-                                         settings.address, settings.transport, device.unit))
+            self._set(
+                "connection",
+                fill(
+                    self.tr("%1 — %2 (%3), unit %4"),
+                    configured.connection,
+                    settings.address,
+                    settings.transport,
+                    device.unit,
+                ),
+            )
             profile = configured.profile_name
             if configured.profile is not None:
                 profile = fill(self.tr("%1 (%2)"), profile, configured.profile.title)
@@ -277,8 +320,10 @@ class DevicesPage(Page):
             self._set("profile", fill(self.tr("%1, polled every %2 s"), profile, f"{device.poll_interval_s:g}"))
         else:
             self._set("connection", fill(self.tr("%1, unit %2"), device.address, device.unit))
-            self._set("profile", fill(self.tr("Not known without the site config; polled every %1 s"),
-                                      f"{device.poll_interval_s:g}"))
+            self._set(
+                "profile",
+                fill(self.tr("Not known without the site config; polled every %1 s"), f"{device.poll_interval_s:g}"),
+            )
         if reading is None:
             self._set("reading", self.tr("None yet"))
             self._set("latency", "—")
@@ -286,15 +331,26 @@ class DevicesPage(Page):
             when = datetime.fromtimestamp(reading.ts_ms / 1000, row.tz).strftime("%Y-%m-%d %H:%M:%S")
             age_s = max(0.0, (self.ctx.now_ms() - reading.ts_ms) / 1000)
             self._set("reading", fill(self.tr("%1 (%2 s ago)"), when, f"{age_s:.0f}"))
-            self._set("latency", fill(self.tr("%1 ms"), f"{reading.latency_s * 1000:,.0f}") if row.live else
-                      self.tr("Not measured: this window reads the database another collector writes"))
+            self._set(
+                "latency",
+                fill(self.tr("%1 ms"), f"{reading.latency_s * 1000:,.0f}")
+                if row.live
+                else self.tr("Not measured: this window reads the database another collector writes"),
+            )
         counts = self.polls.counts.get(device.id) if row.live else None
         if counts is None:
             self._set("polls", "—")
             self._set("error", "—")
         else:
-            self._set("polls", fill(self.tr("%1 since this window opened: %2 read nothing, %3 incomplete"),
-                                    counts.seen, counts.failed, counts.incomplete))
+            self._set(
+                "polls",
+                fill(
+                    self.tr("%1 since this window opened: %2 read nothing, %3 incomplete"),
+                    counts.seen,
+                    counts.failed,
+                    counts.incomplete,
+                ),
+            )
             if counts.last_error is None:
                 self._set("error", self.tr("None since this window opened"))
             else:
@@ -326,10 +382,16 @@ class DevicesPage(Page):
             return fill(self.tr("Not read: %1"), result.error)
         if not result.has_fields:
             return self.tr("The device's profile names no identity registers.")
-        templates = {"manufacturer": self.tr("manufacturer %1"), "model": self.tr("model %1"),
-                     "serial": self.tr("serial number %1"), "version": self.tr("firmware %1")}
-        parts = [fill(templates.get(k, k + " %1"), v if v is not None else self.tr("not set"))
-                 for k, v in result.fields.items()]
+        templates = {
+            "manufacturer": self.tr("manufacturer %1"),
+            "model": self.tr("model %1"),
+            "serial": self.tr("serial number %1"),
+            "version": self.tr("firmware %1"),
+        }
+        parts = [
+            fill(templates.get(k, k + " %1"), v if v is not None else self.tr("not set"))
+            for k, v in result.fields.items()
+        ]
         return "; ".join(parts)
 
     def read_identity(self) -> None:

@@ -24,11 +24,30 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QItemSelection, QItemSelectionModel, QTimer, Signal,
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QTimer,
+    Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
-    QLabel, QLineEdit, QListWidget, QPushButton, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from energymon.views import events as event_log
@@ -48,6 +67,7 @@ HEADER_ALARMS = 3  # the header names at most this many alarms
 
 
 # -- acknowledging (through the database's one writer) ----------------------------------------
+
 
 def default_user() -> str:
     """The operating system's user name, the default for "acknowledged by"."""
@@ -75,6 +95,7 @@ def acknowledge(writer, event_ids: Iterable[int], by: str, note: str = "", now_m
 
 # -- reading (on the reader thread) ------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class EventQuery:
     since_ms: int
@@ -97,10 +118,18 @@ def events_view(reader, query: EventQuery) -> EventsView:
     """What the page shows from the database (runs on the reader thread, see ui.db_tasks)."""
     rows = None
     if query.full:
-        rows = event_log.events(reader, query.since_ms, None, query.device, query.min_severity, query.limit,
-                                unacknowledged_only=query.unacknowledged_only)
-    recent = event_log.events(reader, query.now_ms - IMPLAUSIBLE_WINDOW_MIN * 60_000, None, kind=IMPLAUSIBLE,
-                              unacknowledged_only=True)
+        rows = event_log.events(
+            reader,
+            query.since_ms,
+            None,
+            query.device,
+            query.min_severity,
+            query.limit,
+            unacknowledged_only=query.unacknowledged_only,
+        )
+    recent = event_log.events(
+        reader, query.now_ms - IMPLAUSIBLE_WINDOW_MIN * 60_000, None, kind=IMPLAUSIBLE, unacknowledged_only=True
+    )
     return EventsView(query, rows, recent)
 
 
@@ -178,8 +207,9 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column(QT_TRANSLATE_NOOP("EventTableModel", "Time"), lambda r: _local(r.event.ts_ms, r.tz)),
     Column(QT_TRANSLATE_NOOP("EventTableModel", "Device"), _device),
-    Column(QT_TRANSLATE_NOOP("EventTableModel", "Severity"), _severity,
-           lambda r: SEVERITY_COLOURS.get(r.event.severity)),
+    Column(
+        QT_TRANSLATE_NOOP("EventTableModel", "Severity"), _severity, lambda r: SEVERITY_COLOURS.get(r.event.severity)
+    ),
     Column(QT_TRANSLATE_NOOP("EventTableModel", "Event"), _kind),
     Column(QT_TRANSLATE_NOOP("EventTableModel", "Detail"), lambda r: r.event.detail),
     Column(QT_TRANSLATE_NOOP("EventTableModel", "Acknowledged"), _acknowledged, lambda r: "#2f855a"),
@@ -232,13 +262,26 @@ class EventTableModel(TextTableModel):
         for row in self._rows:
             ack, event = by_id.get(row.event.id), row.event
             if ack is not None and not event.acknowledged:
-                row = Row(EventRow(event.id, event.ts_ms, event.device_id, event.kind, event.severity,
-                                   event.detail, ack.acked_by, ack.acked_ms, ack.note), row.tz)
+                row = Row(
+                    EventRow(
+                        event.id,
+                        event.ts_ms,
+                        event.device_id,
+                        event.kind,
+                        event.severity,
+                        event.detail,
+                        ack.acked_by,
+                        ack.acked_ms,
+                        ack.note,
+                    ),
+                    row.tz,
+                )
             rows.append(row)
         self.show_rows(rows)
 
 
 # -- the acknowledge dialog ------------------------------------------------------------------
+
 
 class AckDialog(QDialog):
     """Who acknowledges (the OS user name by default) and an optional note."""
@@ -267,8 +310,12 @@ class AckDialog(QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Acknowledge events"))
-        self.message.setText(fill(self.tr("Acknowledge %1 selected events? The name and the time are stored with "
-                                     "each of them."), str(self.count)))
+        self.message.setText(
+            fill(
+                self.tr("Acknowledge %1 selected events? The name and the time are stored with each of them."),
+                str(self.count),
+            )
+        )
         self.by_label.setText(self.tr("Acknowledged by:"))
         self.note_label.setText(self.tr("Note (optional):"))
 
@@ -282,6 +329,7 @@ class AckDialog(QDialog):
 
 
 # -- the page ----------------------------------------------------------------------------------
+
 
 class EventsPage(Page):
     alarms_changed = Signal(str, str)  # one-line summary for the header ("" if none), every alarm (tooltip)
@@ -302,8 +350,10 @@ class EventsPage(Page):
         self.alarms_title.setStyleSheet("font-size: 12pt; font-weight: 600; color: #1a202c;")
         self.alarm_list = QListWidget()
         self.alarm_list.setMaximumHeight(96)
-        self.alarm_list.setStyleSheet("QListWidget { background: #fff5f5; color: #9b2c2c; font-size: 10pt;"
-                                      " border: 1px solid #feb2b2; border-radius: 4px; }")
+        self.alarm_list.setStyleSheet(
+            "QListWidget { background: #fff5f5; color: #9b2c2c; font-size: 10pt;"
+            " border: 1px solid #feb2b2; border-radius: 4px; }"
+        )
         self.no_alarms = QLabel()
         self.no_alarms.setStyleSheet("color: #2f855a; font-size: 10pt;")
         layout.addWidget(self.alarms_title)
@@ -318,8 +368,11 @@ class EventsPage(Page):
         self.range_combo = QComboBox()
         self.unacked_check = QCheckBox()
         self.ack_button = QPushButton()
-        for label, combo in ((self.device_label, self.device_combo), (self.severity_label, self.severity_combo),
-                             (self.range_label, self.range_combo)):
+        for label, combo in (
+            (self.device_label, self.device_combo),
+            (self.severity_label, self.severity_combo),
+            (self.range_label, self.range_combo),
+        ):
             filters.addWidget(label)
             filters.addWidget(combo)
             filters.addSpacing(8)
@@ -378,8 +431,7 @@ class EventsPage(Page):
         self.ack_button.setText(self.tr("Acknowledge selected…"))
         self.device_combo.setItemText(0, self.tr("All devices"))
         self.device_combo.setItemText(1, self.tr("Collector (no device)"))
-        for i, text in enumerate((self.tr("All severities"), self.tr("Warnings and errors"),
-                                  self.tr("Errors only"))):
+        for i, text in enumerate((self.tr("All severities"), self.tr("Warnings and errors"), self.tr("Errors only"))):
             self.severity_combo.setItemText(i, text)
         for i, text in enumerate((self.tr("Today"), self.tr("Last 7 days"), self.tr("Last 30 days"))):
             self.range_combo.setItemText(i, text)
@@ -398,10 +450,15 @@ class EventsPage(Page):
             if alarm.reason == "stale":
                 return fill(self.tr("%1 is offline: no fresh reading since %2."), device, self._time(alarm.since_ms))
             if alarm.detail:
-                return fill(self.tr("%1 is offline: the last poll at %2 failed (%3)."), device,
-                            self._time(alarm.since_ms), alarm.detail)
-            return fill(self.tr("%1 is offline: the last poll at %2 got no answer."), device,
-                        self._time(alarm.since_ms))
+                return fill(
+                    self.tr("%1 is offline: the last poll at %2 failed (%3)."),
+                    device,
+                    self._time(alarm.since_ms),
+                    alarm.detail,
+                )
+            return fill(
+                self.tr("%1 is offline: the last poll at %2 got no answer."), device, self._time(alarm.since_ms)
+            )
         texts = {
             event_log.SOC_LOW: self.tr("%1: state of charge %2 % is below %3 %."),
             event_log.SOC_HIGH: self.tr("%1: state of charge %2 % is above %3 %."),
@@ -410,8 +467,13 @@ class EventsPage(Page):
         }
         if alarm.kind in texts:
             return fill(texts[alarm.kind], device, f"{alarm.value:.0f}", f"{alarm.limit:g}")
-        return fill(self.tr("%1: implausible %2 rejected at %3 (%4 unacknowledged events)."), device,
-                    alarm.detail or "?", self._time(alarm.since_ms), str(len(alarm.event_ids)))
+        return fill(
+            self.tr("%1: implausible %2 rejected at %3 (%4 unacknowledged events)."),
+            device,
+            alarm.detail or "?",
+            self._time(alarm.since_ms),
+            str(len(alarm.event_ids)),
+        )
 
     def alarm_short(self, alarm: Alarm) -> str:
         """One alarm in a few words (the header line)."""
@@ -432,8 +494,9 @@ class EventsPage(Page):
         if len(alarms) == 1:
             return fill(self.tr("1 active alarm: %1"), names)
         if len(alarms) > HEADER_ALARMS:
-            return fill(self.tr("%1 active alarms: %2 and %3 more"), str(len(alarms)), names,
-                        str(len(alarms) - HEADER_ALARMS))
+            return fill(
+                self.tr("%1 active alarms: %2 and %3 more"), str(len(alarms)), names, str(len(alarms) - HEADER_ALARMS)
+            )
         return fill(self.tr("%1 active alarms: %2"), str(len(alarms)), names)
 
     def _time(self, ts_ms: int | None) -> str:
@@ -447,8 +510,10 @@ class EventsPage(Page):
         elif self.last_view is None or self.last_view.rows is None:
             text = self.tr("Reading the events…") if self.ctx.site is not None else self.tr("Waiting for the site…")
         elif len(self.last_view.rows) >= self.last_view.query.limit:
-            text = fill(self.tr("Showing the newest %1 events; narrow the filters to see older ones."),
-                        str(len(self.last_view.rows)))
+            text = fill(
+                self.tr("Showing the newest %1 events; narrow the filters to see older ones."),
+                str(len(self.last_view.rows)),
+            )
         else:
             text = fill(self.tr("%1 events."), str(len(self.last_view.rows)))
         if self._ack_error is not None:
@@ -488,8 +553,14 @@ class EventsPage(Page):
         days = RANGE_DAYS[max(0, self.range_combo.currentIndex())]
         since_ms = local_midnight_ms(now_ms / 1000, site.tz) if days == 0 else now_ms - days * DAY_MS
         severity = (None, "warning", "error")[max(0, self.severity_combo.currentIndex())]
-        return EventQuery(since_ms, self.device_combo.currentData(), severity, self.unacked_check.isChecked(),
-                          now_ms, full=self.isVisible() or self.last_view is None)
+        return EventQuery(
+            since_ms,
+            self.device_combo.currentData(),
+            severity,
+            self.unacked_check.isChecked(),
+            now_ms,
+            full=self.isVisible() or self.last_view is None,
+        )
 
     def request(self) -> None:
         query = self.query()
@@ -522,8 +593,9 @@ class EventsPage(Page):
         if site is None:
             alarms: list[Alarm] = []
         else:
-            alarms = event_log.active_alarms(self.ctx.readings, site, self.ctx.now_ms(), self.recent_implausible,
-                                             self._started_ms)
+            alarms = event_log.active_alarms(
+                self.ctx.readings, site, self.ctx.now_ms(), self.recent_implausible, self._started_ms
+            )
         texts = [self.alarm_text(a) for a in alarms]
         if texts != [self.alarm_list.item(i).text() for i in range(self.alarm_list.count())]:
             self.alarm_list.clear()
@@ -562,17 +634,22 @@ class EventsPage(Page):
     def _update_ack_button(self) -> None:
         if self.ctx.viewer_only:
             self.ack_button.setEnabled(False)
-            self.ack_button.setToolTip(self.tr(
-                "This window only views the database: another energymon process (the collector) writes it. "
-                "Acknowledge events in that process's window."))
+            self.ack_button.setToolTip(
+                self.tr(
+                    "This window only views the database: another energymon process (the collector) writes it. "
+                    "Acknowledge events in that process's window."
+                )
+            )
         elif self.writer() is None:
             self.ack_button.setEnabled(False)
-            self.ack_button.setToolTip(self.tr("Acknowledging is possible once this window collects "
-                                               "(its collector has not started yet)."))
+            self.ack_button.setToolTip(
+                self.tr("Acknowledging is possible once this window collects (its collector has not started yet).")
+            )
         else:
             self.ack_button.setEnabled(bool(self._unacknowledged_selection()))
-            self.ack_button.setToolTip(self.tr("Select unacknowledged events in the table, then acknowledge "
-                                               "them with your name."))
+            self.ack_button.setToolTip(
+                self.tr("Select unacknowledged events in the table, then acknowledge them with your name.")
+            )
 
     def _ask_and_acknowledge(self) -> None:
         ids = self._unacknowledged_selection()

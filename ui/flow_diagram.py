@@ -45,9 +45,16 @@ class Arrow:
     width_px: float
 
 
-def flow_arrows(pv_w: float | None, storage_w: float | None, grid_w: float | None,
-                consumption_w: float | None, *, zero_w: float = ZERO_W,
-                min_width_px: float = MIN_WIDTH_PX, max_width_px: float = MAX_WIDTH_PX) -> list[Arrow]:
+def flow_arrows(
+    pv_w: float | None,
+    storage_w: float | None,
+    grid_w: float | None,
+    consumption_w: float | None,
+    *,
+    zero_w: float = ZERO_W,
+    min_width_px: float = MIN_WIDTH_PX,
+    max_width_px: float = MAX_WIDTH_PX,
+) -> list[Arrow]:
     """The arrows of the diagram, in node order (pv, storage, grid, loads).
 
     Parameters
@@ -104,8 +111,15 @@ class FlowDiagram(QWidget):
         return QSize(520, 480)
 
     # -- input ---------------------------------------------------------------------------
-    def set_values(self, pv_w: float | None, storage_w: float | None, grid_w: float | None,
-                   consumption_w: float | None, soc_pct: float | None, has_storage: bool = True) -> None:
+    def set_values(
+        self,
+        pv_w: float | None,
+        storage_w: float | None,
+        grid_w: float | None,
+        consumption_w: float | None,
+        soc_pct: float | None,
+        has_storage: bool = True,
+    ) -> None:
         self.values = dict(zip(NODES, (pv_w, storage_w if has_storage else None, grid_w, consumption_w)))
         self.soc_pct = soc_pct if has_storage else None
         self.present["storage"] = has_storage
@@ -114,8 +128,12 @@ class FlowDiagram(QWidget):
         self.update()
 
     def retranslate(self) -> None:
-        self.names = {"pv": self.tr("PV"), "storage": self.tr("Storage"), "grid": self.tr("Grid"),
-                      "loads": self.tr("Loads")}
+        self.names = {
+            "pv": self.tr("PV"),
+            "storage": self.tr("Storage"),
+            "grid": self.tr("Grid"),
+            "loads": self.tr("Loads"),
+        }
         self.caption = self.tr("Live power flows. Arrow width grows with power.")
         self._update_states()
         self.update()
@@ -127,11 +145,21 @@ class FlowDiagram(QWidget):
         if v["pv"] is not None:
             states["pv"] = self.tr("generating") if v["pv"] >= ZERO_W else self.tr("not generating")
         if v["storage"] is not None:
-            states["storage"] = (self.tr("discharging") if v["storage"] >= ZERO_W else
-                                 self.tr("charging") if v["storage"] <= -ZERO_W else self.tr("idle"))
+            states["storage"] = (
+                self.tr("discharging")
+                if v["storage"] >= ZERO_W
+                else self.tr("charging")
+                if v["storage"] <= -ZERO_W
+                else self.tr("idle")
+            )
         if v["grid"] is not None:
-            states["grid"] = (self.tr("importing") if v["grid"] >= ZERO_W else
-                              self.tr("exporting") if v["grid"] <= -ZERO_W else self.tr("no exchange"))
+            states["grid"] = (
+                self.tr("importing")
+                if v["grid"] >= ZERO_W
+                else self.tr("exporting")
+                if v["grid"] <= -ZERO_W
+                else self.tr("no exchange")
+            )
         if v["loads"] is not None:
             states["loads"] = self.tr("site consumption")
         self.states = states
@@ -227,8 +255,13 @@ class FlowDiagram(QWidget):
         pen.setCapStyle(Qt.FlatCap)
         painter.setPen(pen)
         painter.drawLine(start, base)
-        head = QPolygonF([end, QPointF(base.x() - uy * head_half, base.y() + ux * head_half),
-                          QPointF(base.x() + uy * head_half, base.y() - ux * head_half)])
+        head = QPolygonF(
+            [
+                end,
+                QPointF(base.x() - uy * head_half, base.y() + ux * head_half),
+                QPointF(base.x() + uy * head_half, base.y() - ux * head_half),
+            ]
+        )
         painter.setPen(Qt.NoPen)
         painter.setBrush(colour)
         painter.drawPolygon(head)
@@ -250,12 +283,16 @@ class FlowDiagram(QWidget):
         line_h = inner.height() / 3.4
         painter.setPen(title_colour)
         painter.setFont(self._font(12, bold=True))
-        painter.drawText(QRectF(inner.left(), inner.top(), inner.width(), line_h), Qt.AlignLeft | Qt.AlignVCenter,
-                         self.names[node])
+        painter.drawText(
+            QRectF(inner.left(), inner.top(), inner.width(), line_h), Qt.AlignLeft | Qt.AlignVCenter, self.names[node]
+        )
         painter.setPen(value_colour)
         painter.setFont(self._fitting_font(format_power(value), inner.width(), 20, 12))
-        painter.drawText(QRectF(inner.left(), inner.top() + line_h, inner.width(), line_h * 1.3),
-                         Qt.AlignLeft | Qt.AlignVCenter, format_power(value))
+        painter.drawText(
+            QRectF(inner.left(), inner.top() + line_h, inner.width(), line_h * 1.3),
+            Qt.AlignLeft | Qt.AlignVCenter,
+            format_power(value),
+        )
         state = self.states.get(node, "")
         if node == "storage" and self.soc_pct is not None:
             state = fill(self.tr("%1 · SoC %2 %"), state, f"{self.soc_pct:.0f}")

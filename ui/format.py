@@ -27,5 +27,8 @@ def fill(template: str, *values: object) -> str:
     A translation keeps the placeholders in its own order; a value that itself contains ``%1`` is not
     substituted again.
     """
-    return re.sub(r"%(\d)", lambda m: str(values[int(m.group(1)) - 1]) if 0 < int(m.group(1)) <= len(values)
-                  else m.group(0), template)
+    return re.sub(
+        r"%(\d)",
+        lambda m: str(values[int(m.group(1)) - 1]) if 0 < int(m.group(1)) <= len(values) else m.group(0),
+        template,
+    )

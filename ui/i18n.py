@@ -51,8 +51,7 @@ class TsTranslator(QTranslator):
         super().__init__(parent)
         self.table = read_ts(path)
 
-    def translate(self, context: str, source: str, disambiguation: str | None = None,
-                  n: int = -1) -> str | None:
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str | None:
         """The translation, or None: Qt then shows the source text (an empty string would blank it)."""
         return self.table.get((context, source))
 

@@ -13,7 +13,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget, QVBoxLayout, QWidget,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from energymon.config.parse import Config
@@ -85,7 +91,8 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(170)
         self.nav.setStyleSheet(
             "QListWidget { background: #1f2937; color: #e5e7eb; font-size: 13pt; border: none; border-radius: 6px; }"
-            " QListWidget::item { padding: 10px 12px; } QListWidget::item:selected { background: #2b6cb0; }")
+            " QListWidget::item { padding: 10px 12px; } QListWidget::item:selected { background: #2b6cb0; }"
+        )
         self.stack = QStackedWidget()
         self.pages: list[Page] = []
         for attribute, page_class in PAGES:
@@ -163,8 +170,11 @@ class MainWindow(QMainWindow):
         if site is None or self._failed:
             return
         mode = self.tr("viewing database") if self.viewer_only else self.tr("collecting")
-        self._status_text = (f"{mode}: {self.ctx.db_path}   ·   " + self.tr("CO₂ factor") +
-                             f" {site.emission_factor_kg_per_kwh:g} kg/kWh ({site.emission_factor_source})")
+        self._status_text = (
+            f"{mode}: {self.ctx.db_path}   ·   "
+            + self.tr("CO₂ factor")
+            + f" {site.emission_factor_kg_per_kwh:g} kg/kWh ({site.emission_factor_source})"
+        )
         self.status_label.setText(self._status_text)
 
     def _tick(self) -> None:
@@ -182,11 +192,19 @@ class MainWindow(QMainWindow):
         if status.error:
             return fill(self.tr("History: %1"), status.error)  # the detail comes from the demo, in English
         if status.running:
-            return fill(self.tr("History: %1 % (%2 of %3 days), %4 samples written so far"),
-                        f"{status.share_done * 100:.0f}", f"{status.share_done * status.days:.0f}",
-                        f"{status.days:g}", f"{status.samples:,}")
-        return fill(self.tr("History: %1 days, %2 samples, written in %3 s"),
-                    f"{status.days:g}", f"{status.samples:,}", f"{status.seconds:.0f}")
+            return fill(
+                self.tr("History: %1 % (%2 of %3 days), %4 samples written so far"),
+                f"{status.share_done * 100:.0f}",
+                f"{status.share_done * status.days:.0f}",
+                f"{status.days:g}",
+                f"{status.samples:,}",
+            )
+        return fill(
+            self.tr("History: %1 days, %2 samples, written in %3 s"),
+            f"{status.days:g}",
+            f"{status.samples:,}",
+            f"{status.seconds:.0f}",
+        )
 
     # -- settings -----------------------------------------------------------------------
     def _restore_layout(self) -> None:

@@ -112,10 +112,24 @@ class OverviewPage(Page):
         self.tile_co2_month = Tile("", "t", CARBON)
         self.tile_co2_year = Tile("", "t", CARBON)
         self.tile_coal_year = Tile("", "t", COAL)
-        rows = ((self.tile_pv, self.tile_consumption, self.tile_storage, self.tile_grid, self.tile_pv_today,
-                 self.tile_self_sufficiency),
-                (self.tile_pv_month, self.tile_pv_year, self.tile_co2_today, self.tile_co2_month,
-                 self.tile_co2_year, self.tile_coal_year))
+        rows = (
+            (
+                self.tile_pv,
+                self.tile_consumption,
+                self.tile_storage,
+                self.tile_grid,
+                self.tile_pv_today,
+                self.tile_self_sufficiency,
+            ),
+            (
+                self.tile_pv_month,
+                self.tile_pv_year,
+                self.tile_co2_today,
+                self.tile_co2_month,
+                self.tile_co2_year,
+                self.tile_coal_year,
+            ),
+        )
         for r, row in enumerate(rows):
             for c, tile in enumerate(row):
                 self.tiles_grid.addWidget(tile, r, c)
@@ -130,8 +144,9 @@ class OverviewPage(Page):
         self.axis = pg.DateAxisItem(orientation="bottom")
         self.plot = time_plot(self.axis)
         self.plot.setMinimumWidth(420)
-        self.legend = self.plot.addLegend(offset=(10, 10), brush=pg.mkBrush(255, 255, 255, 210),
-                                          pen=pg.mkPen("#d5dbe3"))
+        self.legend = self.plot.addLegend(
+            offset=(10, 10), brush=pg.mkBrush(255, 255, 255, 210), pen=pg.mkPen("#d5dbe3")
+        )
         self.curves = {}
         for attr, colour in SERIES:
             curve = self.plot.plot([], [], name=attr, pen=pg.mkPen(colour, width=2.5))
@@ -169,8 +184,12 @@ class OverviewPage(Page):
         self.flow.retranslate()
         self.plot.setLabel("left", self.tr("Power"), units="W")
         self.plot.setTitle(self.tr("Generation and consumption today"))
-        names = {"grid_w": self.tr("Grid (+ import)"), "storage_w": self.tr("Storage (+ discharge)"),
-                 "pv_w": self.tr("PV generation"), "consumption_w": self.tr("Site consumption")}
+        names = {
+            "grid_w": self.tr("Grid (+ import)"),
+            "storage_w": self.tr("Storage (+ discharge)"),
+            "pv_w": self.tr("PV generation"),
+            "consumption_w": self.tr("Site consumption"),
+        }
         for sample, label in self.legend.items:
             for attr, curve in self.curves.items():
                 if sample.item is curve:
@@ -223,8 +242,12 @@ class OverviewPage(Page):
         if ctx.site is None or ctx.db_path is None:
             return
         site, now_ms = ctx.site, ctx.now_ms()
-        ctx.db.submit(lambda reader: overview_energy(reader, site, now_ms), self._on_energy,
-                      self._on_energy_error, key="overview-energy")
+        ctx.db.submit(
+            lambda reader: overview_energy(reader, site, now_ms),
+            self._on_energy,
+            self._on_energy_error,
+            key="overview-energy",
+        )
 
     def _on_db_view(self, view: DbView) -> None:
         self.last_view = view
@@ -266,8 +289,9 @@ class OverviewPage(Page):
             return
         totals = site_totals(site.roles, self.ctx.readings, self.ctx.now_ms())
         pv = totals.pv_w
-        self.tile_pv.set_value(kw(pv.value), fill(self.tr("%1 of %2 inverters reporting"), str(pv.reporting),
-                                                  str(pv.expected)))
+        self.tile_pv.set_value(
+            kw(pv.value), fill(self.tr("%1 of %2 inverters reporting"), str(pv.reporting), str(pv.expected))
+        )
         load = totals.load_w
         if load.expected and load.value is not None:
             load_detail = fill(self.tr("Balance of PV, storage and grid. Metered loads: %1 kW."), kw(load.value))
@@ -278,8 +302,10 @@ class OverviewPage(Page):
         if totals.consumption_w is None:
             load_detail = self.tr("Needs fresh PV, storage and grid readings.")
         self.tile_consumption.set_value(
-            kw(totals.consumption_w), load_detail,
-            self.tr("PV + storage discharge + grid import − export − storage charge"))
+            kw(totals.consumption_w),
+            load_detail,
+            self.tr("PV + storage discharge + grid import − export − storage charge"),
+        )
 
         storage = totals.storage_w
         has_storage = storage.expected > 0
@@ -289,14 +315,18 @@ class OverviewPage(Page):
         elif storage.value is None:
             self.tile_storage.set_value("—", self.tr("No fresh storage reading."))
         elif storage.value <= -ZERO_W:
-            self.tile_storage.set_value(kw(-storage.value), self.tr("Charging.") if soc is None else
-                                        fill(self.tr("Charging. SoC %1 %"), soc))
+            self.tile_storage.set_value(
+                kw(-storage.value), self.tr("Charging.") if soc is None else fill(self.tr("Charging. SoC %1 %"), soc)
+            )
         elif storage.value >= ZERO_W:
-            self.tile_storage.set_value(kw(storage.value), self.tr("Discharging.") if soc is None else
-                                        fill(self.tr("Discharging. SoC %1 %"), soc))
+            self.tile_storage.set_value(
+                kw(storage.value),
+                self.tr("Discharging.") if soc is None else fill(self.tr("Discharging. SoC %1 %"), soc),
+            )
         else:
-            self.tile_storage.set_value(kw(0.0), self.tr("Idle.") if soc is None else
-                                        fill(self.tr("Idle. SoC %1 %"), soc))
+            self.tile_storage.set_value(
+                kw(0.0), self.tr("Idle.") if soc is None else fill(self.tr("Idle. SoC %1 %"), soc)
+            )
 
         grid = totals.grid_w.value
         if grid is None:
@@ -315,16 +345,20 @@ class OverviewPage(Page):
         site = self.ctx.site
         late = late_start_ms(period)
         if period.first_ts_ms is None:
-            return {"today": self.tr("No counter data today yet."),
-                    "month": self.tr("No counter data this month yet."),
-                    "year": self.tr("No counter data this year yet.")}[which]
+            return {
+                "today": self.tr("No counter data today yet."),
+                "month": self.tr("No counter data this month yet."),
+                "year": self.tr("No counter data this year yet."),
+            }[which]
         if late is not None:
             local = datetime.fromtimestamp(late / 1000, timezone.utc).astimezone(site.tz)
             stamp = local.strftime("%H:%M") if which == "today" else local.strftime("%m-%d %H:%M")
             return fill(self.tr("Since %1 (first data), from counters."), stamp)
-        return {"today": self.tr("Since 00:00 local time, from counters."),
-                "month": self.tr("Since the 1st, 00:00 local time, from counters."),
-                "year": self.tr("Since 1 January, 00:00 local time, from counters.")}[which]
+        return {
+            "today": self.tr("Since 00:00 local time, from counters."),
+            "month": self.tr("Since the 1st, 00:00 local time, from counters."),
+            "year": self.tr("Since 1 January, 00:00 local time, from counters."),
+        }[which]
 
     def _pv_note(self, period: PeriodEnergy) -> str:
         """An extra sentence if some inverters have no counter data in the period; else ""."""
@@ -336,8 +370,16 @@ class OverviewPage(Page):
 
     def refresh_energy(self) -> None:
         site = self.ctx.site
-        energy_tiles = (self.tile_pv_today, self.tile_self_sufficiency, self.tile_pv_month, self.tile_pv_year,
-                        self.tile_co2_today, self.tile_co2_month, self.tile_co2_year, self.tile_coal_year)
+        energy_tiles = (
+            self.tile_pv_today,
+            self.tile_self_sufficiency,
+            self.tile_pv_month,
+            self.tile_pv_year,
+            self.tile_co2_today,
+            self.tile_co2_month,
+            self.tile_co2_year,
+            self.tile_coal_year,
+        )
         if site is None or self.energy is None:
             if self.energy_error is None:
                 detail = self.tr("Reading the database…")
@@ -350,13 +392,17 @@ class OverviewPage(Page):
             return
         e = self.energy
         periods = {"today": e.today, "month": e.month, "year": e.year}
-        pv_tiles = {"today": (self.tile_pv_today, 1e3), "month": (self.tile_pv_month, 1e6),  # kWh, MWh
-                    "year": (self.tile_pv_year, 1e6)}
+        pv_tiles = {
+            "today": (self.tile_pv_today, 1e3),
+            "month": (self.tile_pv_month, 1e6),  # kWh, MWh
+            "year": (self.tile_pv_year, 1e6),
+        }
         for which, (tile, wh_per_unit) in pv_tiles.items():
             period = periods[which]
             pv = period.pv_wh
-            tile.set_value(number(None if pv is None else pv / wh_per_unit),
-                           self._since(period, which) + self._pv_note(period))
+            tile.set_value(
+                number(None if pv is None else pv / wh_per_unit), self._since(period, which) + self._pv_note(period)
+            )
 
         today = e.today
         share = today.self_sufficiency_pct
@@ -364,8 +410,11 @@ class OverviewPage(Page):
             detail = self.tr("(Consumption − import) ÷ consumption, since 00:00, from counters.")
             if late_start_ms(today) is not None:
                 detail = fill(self.tr("(Consumption − import) ÷ consumption. %1"), self._since(today, "today"))
-            tooltip = fill(self.tr("Today: consumption %1 kWh, grid import %2 kWh."),
-                           number(today.consumption_wh / 1000), number(today.flows.grid_import_wh / 1000))
+            tooltip = fill(
+                self.tr("Today: consumption %1 kWh, grid import %2 kWh."),
+                number(today.consumption_wh / 1000),
+                number(today.flows.grid_import_wh / 1000),
+            )
             guessed = sorted({d for ids in today.estimated.values() for d in ids})
             if guessed:
                 tooltip += "\n" + fill(self.tr("Estimated from power (no energy counters): %1."), ", ".join(guessed))
@@ -378,9 +427,11 @@ class OverviewPage(Page):
 
         factor = f"{e.emission_factor_kg_per_kwh:g}"
         source = fill(self.tr("Grid emission factor %1 kg CO₂/kWh: %2"), factor, site.emission_factor_source)
-        co2_tiles = {"today": (self.tile_co2_today, 1.0, self.tr("Today's PV energy × %1 kg/kWh.")),
-                     "month": (self.tile_co2_month, 1000.0, self.tr("This month's PV energy × %1 kg/kWh.")),
-                     "year": (self.tile_co2_year, 1000.0, self.tr("This year's PV energy × %1 kg/kWh."))}
+        co2_tiles = {
+            "today": (self.tile_co2_today, 1.0, self.tr("Today's PV energy × %1 kg/kWh.")),
+            "month": (self.tile_co2_month, 1000.0, self.tr("This month's PV energy × %1 kg/kWh.")),
+            "year": (self.tile_co2_year, 1000.0, self.tr("This year's PV energy × %1 kg/kWh.")),
+        }
         for which, (tile, per_unit_kg, text) in co2_tiles.items():
             co2 = periods[which].avoided_co2_kg
             tile.set_value(number(None if co2 is None else co2 / per_unit_kg), fill(text, factor), source)
@@ -389,11 +440,15 @@ class OverviewPage(Page):
             self.tile_coal_year.set_value("—", self.tr("No coal factor available."))
         else:
             month_coal = e.month.coal_saved_kgce
-            detail = fill(self.tr("This year's PV energy × %1 kgce/kWh. This month: %2 tce."),
-                          f"{e.coal_kgce_per_kwh:g}", number(None if month_coal is None else month_coal / 1000))
+            detail = fill(
+                self.tr("This year's PV energy × %1 kgce/kWh. This month: %2 tce."),
+                f"{e.coal_kgce_per_kwh:g}",
+                number(None if month_coal is None else month_coal / 1000),
+            )
             coal = e.year.coal_saved_kgce
-            self.tile_coal_year.set_value(number(None if coal is None else coal / 1000), detail,
-                                          fill(self.tr("Coal factor: %1"), e.coal_source))
+            self.tile_coal_year.set_value(
+                number(None if coal is None else coal / 1000), detail, fill(self.tr("Coal factor: %1"), e.coal_source)
+            )
 
     def shutdown(self) -> None:
         self._chart_timer.stop()

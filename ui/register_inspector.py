@@ -14,12 +14,28 @@ import itertools
 from collections.abc import Callable
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, QObject, Qt, QThreadPool, Signal,
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    Qt,
+    QThreadPool,
+    Signal,
 )
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QComboBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSpinBox, QTableView,
-    QVBoxLayout, QWidget,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from drivers.dtypes import DTYPES, WORD_ORDERS
@@ -73,6 +89,7 @@ class BackgroundCalls(QObject):
 
 # -- the result table ---------------------------------------------------------------------------
 
+
 def _tr(text: str) -> str:
     return QCoreApplication.translate("ProbeResultModel", text)
 
@@ -86,8 +103,9 @@ NOTE_TEXT = {
 
 def value_text(row: ProbeRow, dtype: str, bits: bool) -> str:
     if bits:
-        return _tr(QT_TRANSLATE_NOOP("ProbeResultModel", "on") if row.value else
-                   QT_TRANSLATE_NOOP("ProbeResultModel", "off"))
+        return _tr(
+            QT_TRANSLATE_NOOP("ProbeResultModel", "on") if row.value else QT_TRANSLATE_NOOP("ProbeResultModel", "off")
+        )
     if row.value is None:
         return "—"
     if isinstance(row.value, float):
@@ -126,8 +144,11 @@ class ProbeResultModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(RESULT_COLUMNS)
 
     def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows) \
-                or not 0 <= index.column() < len(RESULT_COLUMNS):
+        if (
+            not index.isValid()
+            or not 0 <= index.row() < len(self._rows)
+            or not 0 <= index.column() < len(RESULT_COLUMNS)
+        ):
             return None
         row = self._rows[index.row()]
         _title, text, right = RESULT_COLUMNS[index.column()]
@@ -146,6 +167,7 @@ class ProbeResultModel(QAbstractTableModel):
 
 
 # -- the inspector ----------------------------------------------------------------------------------
+
 
 class RegisterInspector(QWidget):
     """Form (connection, unit, table, start, count, dtype, word order), Read button, result table."""
@@ -208,8 +230,14 @@ class RegisterInspector(QWidget):
         self.result_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.result_view.horizontalHeader().setStretchLastSection(True)
 
-        for widget, width in ((self.connection_combo, 360), (self.host_edit, 200), (self.transport_combo, 240),
-                              (self.table_combo, 240), (self.dtype_combo, 240), (self.order_combo, 240)):
+        for widget, width in (
+            (self.connection_combo, 360),
+            (self.host_edit, 200),
+            (self.transport_combo, 240),
+            (self.table_combo, 240),
+            (self.dtype_combo, 240),
+            (self.order_combo, 240),
+        ):
             widget.setMinimumWidth(width)
         for spin in (self.port_spin, self.unit_spin, self.address_spin, self.count_spin):
             spin.setMinimumWidth(90)
@@ -218,10 +246,16 @@ class RegisterInspector(QWidget):
         form.setVerticalSpacing(4)
         cells = (  # (label, field, column span); the columns keep their natural widths, the rest stretches
             ((self.connection_label, self.connection_combo, 3), (self.unit_label, self.unit_spin, 1)),
-            ((self.host_label, self.host_edit, 1), (self.port_label, self.port_spin, 1),
-             (self.transport_label, self.transport_combo, 1)),
-            ((self.table_label, self.table_combo, 1), (self.address_label, self.address_spin, 1),
-             (self.count_label, self.count_spin, 1)),
+            (
+                (self.host_label, self.host_edit, 1),
+                (self.port_label, self.port_spin, 1),
+                (self.transport_label, self.transport_combo, 1),
+            ),
+            (
+                (self.table_label, self.table_combo, 1),
+                (self.address_label, self.address_spin, 1),
+                (self.count_label, self.count_spin, 1),
+            ),
             ((self.dtype_label, self.dtype_combo, 1), (self.order_label, self.order_combo, 3)),
         )
         for r, line in enumerate(cells):
@@ -263,19 +297,24 @@ class RegisterInspector(QWidget):
         transports = {"tcp": self.tr("Modbus TCP"), "rtu-over-tcp": self.tr("RTU over TCP (serial gateway)")}
         for i in range(self.transport_combo.count()):
             self.transport_combo.setItemText(i, transports[self.transport_combo.itemData(i)])
-        tables = {"holding": self.tr("Holding registers (function 3)"),
-                  "input": self.tr("Input registers (function 4)"),
-                  "coils": self.tr("Coils (function 1)"),
-                  "discrete": self.tr("Discrete inputs (function 2)")}
+        tables = {
+            "holding": self.tr("Holding registers (function 3)"),
+            "input": self.tr("Input registers (function 4)"),
+            "coils": self.tr("Coils (function 1)"),
+            "discrete": self.tr("Discrete inputs (function 2)"),
+        }
         for i in range(self.table_combo.count()):
             self.table_combo.setItemText(i, tables[self.table_combo.itemData(i)])
         orders = {"big": self.tr("High word first (big-endian)"), "little": self.tr("Low word first (little-endian)")}
         for i in range(self.order_combo.count()):
             self.order_combo.setItemText(i, orders[self.order_combo.itemData(i)])
         self._label_connections()
-        self.hint_label.setText(self.tr(
-            "Addresses are zero-based, as sent on the wire (register 40001 of a manual is often address 0). "
-            "The inspector only reads: it sends function codes 1 to 4 and nothing else."))
+        self.hint_label.setText(
+            self.tr(
+                "Addresses are zero-based, as sent on the wire (register 40001 of a manual is often address 0). "
+                "The inspector only reads: it sends function codes 1 to 4 and nothing else."
+            )
+        )
         self.connection_combo.setToolTip(self.tr("A connection of the site, or an address typed below."))
         self.result_model.headerDataChanged.emit(Qt.Horizontal, 0, self.result_model.columnCount() - 1)
         self._show_status()
@@ -288,8 +327,9 @@ class RegisterInspector(QWidget):
                 self.connection_combo.setItemText(i, self.tr("Other address (typed below)"))
             elif config is not None and name in config.connections:
                 settings = config.connections[name]
-                self.connection_combo.setItemText(i, fill(self.tr("%1 — %2 (%3)"), name, settings.address,
-                                                          settings.transport))
+                self.connection_combo.setItemText(
+                    i, fill(self.tr("%1 — %2 (%3)"), name, settings.address, settings.transport)
+                )
 
     def _set_status(self, text: Callable[[], str], colour: str = "#4a5568") -> None:
         self._status = text
@@ -311,7 +351,7 @@ class RegisterInspector(QWidget):
         self.connection_combo.blockSignals(True)
         self.connection_combo.clear()
         config = self.ctx.config
-        for name in (config.connections if config is not None else ()):
+        for name in config.connections if config is not None else ():
             self.connection_combo.addItem(name, name)
         self.connection_combo.addItem("", OTHER_ADDRESS)
         index = self.connection_combo.findData(current) if current is not None else -1
@@ -349,16 +389,21 @@ class RegisterInspector(QWidget):
         host = self.host_edit.text().strip()
         if not host:
             return None
-        return LinkSettings(self.transport_combo.currentData(), host=host, port=self.port_spin.value(),
-                            timeout_s=1.0)
+        return LinkSettings(self.transport_combo.currentData(), host=host, port=self.port_spin.value(), timeout_s=1.0)
 
     def request(self) -> ProbeRequest | None:
         settings = self.settings()
         if settings is None:
             return None
-        return ProbeRequest(settings, self.unit_spin.value(), self.table_combo.currentData(),
-                            self.address_spin.value(), self.count_spin.value(), self.dtype_combo.currentData(),
-                            self.order_combo.currentData())
+        return ProbeRequest(
+            settings,
+            self.unit_spin.value(),
+            self.table_combo.currentData(),
+            self.address_spin.value(),
+            self.count_spin.value(),
+            self.dtype_combo.currentData(),
+            self.order_combo.currentData(),
+        )
 
     @property
     def collecting(self) -> bool:
@@ -379,16 +424,31 @@ class RegisterInspector(QWidget):
             return
         last = request.address + request.count - 1
         if last > MAX_ADDRESS:
-            self._set_status(lambda: fill(self.tr("The read would end at address %1, beyond the last address "
-                                                  "%2. Lower the start address or the count."), last, MAX_ADDRESS),
-                             "#c53030")
+            self._set_status(
+                lambda: fill(
+                    self.tr(
+                        "The read would end at address %1, beyond the last address "
+                        "%2. Lower the start address or the count."
+                    ),
+                    last,
+                    MAX_ADDRESS,
+                ),
+                "#c53030",
+            )
             return
         if register_probe.busy_reason(request.settings, self.collecting) is not None:
             port = request.settings.serial_port
-            self._set_status(lambda: fill(self.tr("The collector is polling the serial port %1, which only one "
-                                                  "program can open at a time. Read its registers with the "
-                                                  "collector stopped (energymon gui --no-collect)."), port),
-                             "#c53030")
+            self._set_status(
+                lambda: fill(
+                    self.tr(
+                        "The collector is polling the serial port %1, which only one "
+                        "program can open at a time. Read its registers with the "
+                        "collector stopped (energymon gui --no-collect)."
+                    ),
+                    port,
+                ),
+                "#c53030",
+            )
             return
         self.result_model.set_result(None)
         self.read_button.setEnabled(False)
@@ -417,11 +477,17 @@ class RegisterInspector(QWidget):
     def _success_text(self, result: ProbeResult) -> str:
         request = result.request
         what = self.tr("%1 bits") if request.is_bits else self.tr("%1 registers")
-        text = fill(self.tr("Read %1 from %2, unit %3, in %4 ms."), fill(what, request.count),
-                    request.settings.address, request.unit, f"{result.latency_s * 1000:.0f}")
+        text = fill(
+            self.tr("Read %1 from %2, unit %3, in %4 ms."),
+            fill(what, request.count),
+            request.settings.address,
+            request.unit,
+            f"{result.latency_s * 1000:.0f}",
+        )
         if register_probe.shares_rtu_line(request.settings, self.collecting):
-            text += " " + self.tr("The collector polls this RTU gateway too; a poll that met this read on "
-                                  "the bus may have failed.")
+            text += " " + self.tr(
+                "The collector polls this RTU gateway too; a poll that met this read on the bus may have failed."
+            )
         return text
 
     def _error_text(self, error: ReadError) -> str:

@@ -22,8 +22,18 @@ import platformdirs
 from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt, QThread, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
-    QSizePolicy, QVBoxLayout, QWidget,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
 )
 
 from energymon.report.month import MonthReport, default_month, last_complete_month, months_with_data
@@ -39,14 +49,19 @@ ELAPSED_REFRESH_MS = 200
 SETTINGS_DIR = "reports/directory"
 SETTINGS_FORMAT = "reports/format"
 
-CARD_STYLE = ("#card { background: #ffffff; border: 1px solid #d5dbe3; border-radius: 6px; }"
-              " QLabel { background: transparent; font-size: 11pt; }"
-              " QComboBox, QLineEdit, QPushButton { font-size: 11pt; }")
-PRIMARY_BUTTON = ("QPushButton { background: #2b6cb0; color: white; font-weight: 700; padding: 8px 22px;"
-                  " border-radius: 4px; } QPushButton:disabled { background: #a0aec0; }")
+CARD_STYLE = (
+    "#card { background: #ffffff; border: 1px solid #d5dbe3; border-radius: 6px; }"
+    " QLabel { background: transparent; font-size: 11pt; }"
+    " QComboBox, QLineEdit, QPushButton { font-size: 11pt; }"
+)
+PRIMARY_BUTTON = (
+    "QPushButton { background: #2b6cb0; color: white; font-weight: 700; padding: 8px 22px;"
+    " border-radius: 4px; } QPushButton:disabled { background: #a0aec0; }"
+)
 
 
 # -- where report files go ------------------------------------------------------------------------
+
 
 def default_file_name(month: str, fmt: str, lang: str) -> str:
     suffix = "-zh" if lang == "zh" and fmt != "csv" else ""
@@ -218,17 +233,22 @@ class ReportsPage(Page):
 
     def retranslate(self) -> None:
         self.heading.setText(self.tr("Monthly report"))
-        self.intro.setText(self.tr(
-            "One row per day and a total: PV generation, consumption, grid import and export, storage, "
-            "self-consumption and self-sufficiency, avoided CO₂, coal saved and data coverage. Energy comes "
-            "from the devices' counters. The PDF adds charts, the energy flows and a data-quality section."))
+        self.intro.setText(
+            self.tr(
+                "One row per day and a total: PV generation, consumption, grid import and export, storage, "
+                "self-consumption and self-sufficiency, avoided CO₂, coal saved and data coverage. Energy comes "
+                "from the devices' counters. The PDF adds charts, the energy flows and a data-quality section."
+            )
+        )
         self.month_label.setText(self.tr("Month:"))
         self.format_label.setText(self.tr("Format:"))
         self.language_label.setText(self.tr("Language of the report:"))
         self.path_label.setText(self.tr("Save as:"))
-        labels = {"pdf": self.tr("PDF: for management (charts, data quality)"),
-                  "xlsx": self.tr("XLSX: spreadsheet (daily table, summary, charts)"),
-                  "csv": self.tr("CSV: the daily table only")}
+        labels = {
+            "pdf": self.tr("PDF: for management (charts, data quality)"),
+            "xlsx": self.tr("XLSX: spreadsheet (daily table, summary, charts)"),
+            "csv": self.tr("CSV: the daily table only"),
+        }
         for i in range(self.format_combo.count()):
             self.format_combo.setItemText(i, labels[self.format_combo.itemData(i)])
         self.language_combo.setToolTip(self.tr("A CSV file has column names only; it has no language."))
@@ -342,16 +362,21 @@ class ReportsPage(Page):
         if not path.is_absolute():
             path = default_directory() / path
         if path.suffix.lower() != "." + fmt:
-            path = path.with_suffix("." + fmt) if path.suffix.lower().lstrip(".") in FORMATS \
+            path = (
+                path.with_suffix("." + fmt)
+                if path.suffix.lower().lstrip(".") in FORMATS
                 else path.with_name(path.name + "." + fmt)
+            )
         return path
 
     def browse(self) -> None:
         fmt = self.format_combo.currentData()
-        filters = {"pdf": self.tr("PDF files (*.pdf)"), "xlsx": self.tr("Excel workbooks (*.xlsx)"),
-                   "csv": self.tr("CSV files (*.csv)")}
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the report as"), self.path_edit.text(),
-                                              filters[fmt])
+        filters = {
+            "pdf": self.tr("PDF files (*.pdf)"),
+            "xlsx": self.tr("Excel workbooks (*.xlsx)"),
+            "csv": self.tr("CSV files (*.csv)"),
+        }
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the report as"), self.path_edit.text(), filters[fmt])
         if path:
             self.path_edit.setText(path)
             QSettings().setValue(SETTINGS_DIR, str(Path(path).parent))
@@ -448,16 +473,20 @@ class ReportsPage(Page):
         if kind == "running":
             elapsed = time.monotonic() - self._started
             self.status_title.setText(self._stage_text(self._state[1]))
-            self.status_label.setText(fill(self.tr("%1 s elapsed. The window stays usable meanwhile."),
-                                           f"{elapsed:.0f}"))
+            self.status_label.setText(
+                fill(self.tr("%1 s elapsed. The window stays usable meanwhile."), f"{elapsed:.0f}")
+            )
         elif kind == "done":
             report, job, seconds = self._state[1], self._state[2], self._state[3]
             total = report.total
             self.status_title.setText(self.tr("The report is ready."))
             text = fill(self.tr("Report for %1 written to %2 in %3 s."), job.month, job.out, f"{seconds:.1f}")
-            text += "\n" + fill(self.tr("PV %1 kWh, consumption %2 kWh, data coverage %3 %."),
-                                f"{total.flows.pv_wh / 1000:,.1f}", f"{total.flows.consumption_wh / 1000:,.1f}",
-                                f"{total.coverage_pct:.1f}")
+            text += "\n" + fill(
+                self.tr("PV %1 kWh, consumption %2 kWh, data coverage %3 %."),
+                f"{total.flows.pv_wh / 1000:,.1f}",
+                f"{total.flows.consumption_wh / 1000:,.1f}",
+                f"{total.coverage_pct:.1f}",
+            )
             if total.coverage_pct == 0:
                 text += "\n" + fill(self.tr("The database has no data for %1: the report is empty."), job.month)
                 colour = "#b7791f"
@@ -475,8 +504,9 @@ class ReportsPage(Page):
             colour = "#c53030"
         else:
             self.status_title.setText(self.tr("No report made yet in this session."))
-            self.status_label.setText(self.tr("Choose the month, the format and where to save it, "
-                                              "then press Generate report."))
+            self.status_label.setText(
+                self.tr("Choose the month, the format and where to save it, then press Generate report.")
+            )
         if colour != self._status_colour:  # re-styling costs a repolish: not on every tick of the elapsed time
             self._status_colour = colour
             self.status_label.setStyleSheet(f"font-size: 11pt; color: {colour};")

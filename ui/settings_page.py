@@ -25,8 +25,10 @@ from ui.page import Page
 from ui.format import fill
 
 SETTINGS_LANGUAGE = "ui/language"
-CARD_STYLE = ("#card { background: #ffffff; border: 1px solid #d5dbe3; border-radius: 6px; }"
-              " QLabel { background: transparent; } QComboBox { font-size: 11pt; }")
+CARD_STYLE = (
+    "#card { background: #ffffff; border: 1px solid #d5dbe3; border-radius: 6px; }"
+    " QLabel { background: transparent; } QComboBox { font-size: 11pt; }"
+)
 VALUE_STYLE = "font-size: 11pt; color: #1a202c;"
 NOTE_STYLE = "font-size: 10pt; color: #4a5568;"
 
@@ -196,33 +198,50 @@ class SettingsPage(Page):
         self._show_current_language()
         self.language_card.heading.setText(self.tr("Language"))
         self.language_card.names["language"].setText(self.tr("Language of the window:"))
-        self.language_note.setText(self.tr(
-            "The window switches at once; open pages keep what they show. The choice is remembered for the "
-            "next start. Reports choose their own language on the Reports page."))
+        self.language_note.setText(
+            self.tr(
+                "The window switches at once; open pages keep what they show. The choice is remembered for the "
+                "next start. Reports choose their own language on the Reports page."
+            )
+        )
         self.language_error_label.setVisible(self.language_error is not None)
         if self.language_error is not None:
-            self.language_error_label.setText(fill(self.tr("The translation could not be loaded: %1"),
-                                                   self.language_error))
+            self.language_error_label.setText(
+                fill(self.tr("The translation could not be loaded: %1"), self.language_error)
+            )
 
         self.site_card.heading.setText(self.tr("Site"))
-        for key, text in (("name", self.tr("Name:")), ("timezone", self.tr("Time zone:")),
-                          ("position", self.tr("Position:")), ("devices", self.tr("Devices:")),
-                          ("database", self.tr("Database:")), ("mode", self.tr("Mode:"))):
+        for key, text in (
+            ("name", self.tr("Name:")),
+            ("timezone", self.tr("Time zone:")),
+            ("position", self.tr("Position:")),
+            ("devices", self.tr("Devices:")),
+            ("database", self.tr("Database:")),
+            ("mode", self.tr("Mode:")),
+        ):
             self.site_card.names[key].setText(text)
 
         self.carbon_card.heading.setText(self.tr("Carbon factors"))
-        for key, text in (("grid_factor", self.tr("Grid emission factor:")), ("grid_source", self.tr("Source:")),
-                          ("coal_factor", self.tr("Coal factor:")), ("coal_source", self.tr("Source:"))):
+        for key, text in (
+            ("grid_factor", self.tr("Grid emission factor:")),
+            ("grid_source", self.tr("Source:")),
+            ("coal_factor", self.tr("Coal factor:")),
+            ("coal_source", self.tr("Source:")),
+        ):
             self.carbon_card.names[key].setText(text)
-        self.carbon_note.setText(self.tr(
-            "Avoided CO₂ = PV energy × grid emission factor; coal saved = PV energy × coal factor. The grid "
-            "factor is chosen in the [carbon] table of the site config; the monthly report states both "
-            "factors and their sources."))
+        self.carbon_note.setText(
+            self.tr(
+                "Avoided CO₂ = PV energy × grid emission factor; coal saved = PV energy × coal factor. The grid "
+                "factor is chosen in the [carbon] table of the site config; the monthly report states both "
+                "factors and their sources."
+            )
+        )
 
         self.window_card.heading.setText(self.tr("Window"))
         self.window_card.names["remembered"].setText(self.tr("Remembered:"))
-        self.window_card.values["remembered"].setText(self.tr(
-            "The window's size and position and the page last shown are restored at the next start."))
+        self.window_card.values["remembered"].setText(
+            self.tr("The window's size and position and the page last shown are restored at the next start.")
+        )
         self.window_card.names["settings_file"].setText(self.tr("Stored in:"))
         self.window_card.values["settings_file"].setText(QSettings().fileName())
         self._show_site()
@@ -236,8 +255,9 @@ class SettingsPage(Page):
             carbon_values["coal_factor"].setText(self.tr("none built in"))
             carbon_values["coal_source"].setText("—")
         else:
-            carbon_values["coal_factor"].setText(fill(self.tr("%1 kgce/kWh (data year %2)"),
-                                                      f"{coal.kgce_per_kwh:.4f}", coal.year))
+            carbon_values["coal_factor"].setText(
+                fill(self.tr("%1 kgce/kWh (data year %2)"), f"{coal.kgce_per_kwh:.4f}", coal.year)
+            )
             carbon_values["coal_source"].setText(coal.source)
         if site is None:
             for label in list(values.values()) + [carbon_values["grid_factor"], carbon_values["grid_source"]]:
@@ -250,23 +270,33 @@ class SettingsPage(Page):
         if position is None:
             values["position"].setText(self.tr("not recorded"))
         else:
-            values["position"].setText(fill(self.tr("latitude %1°, longitude %2°"),
-                                            f"{position[0]:.4f}", f"{position[1]:.4f}"))
+            values["position"].setText(
+                fill(self.tr("latitude %1°, longitude %2°"), f"{position[0]:.4f}", f"{position[1]:.4f}")
+            )
         roles = Counter(d.role for d in site.devices)
-        values["devices"].setText(fill(
-            self.tr("%1 in total (PV inverters: %2, storage units: %3, load meters: %4, grid meters: %5)"),
-            len(site.devices), roles[Role.PV], roles[Role.STORAGE], roles[Role.LOAD], roles[Role.GRID]))
+        values["devices"].setText(
+            fill(
+                self.tr("%1 in total (PV inverters: %2, storage units: %3, load meters: %4, grid meters: %5)"),
+                len(site.devices),
+                roles[Role.PV],
+                roles[Role.STORAGE],
+                roles[Role.LOAD],
+                roles[Role.GRID],
+            )
+        )
         values["database"].setText(str(self.ctx.db_path) if self.ctx.db_path else self.tr("not known yet"))
         if self.ctx.viewer_only:
-            values["mode"].setText(self.tr("Viewing: another program collects and writes the database; "
-                                           "this window only reads it."))
+            values["mode"].setText(
+                self.tr("Viewing: another program collects and writes the database; this window only reads it.")
+            )
         else:
             values["mode"].setText(self.tr("Collecting: this program polls the devices and writes the database."))
         config = self.ctx.config
         factor = f"{site.emission_factor_kg_per_kwh:.4f}"
         grid_text = fill(self.tr("%1 kgCO₂/kWh"), factor)
         if config is not None and config.carbon.grid and config.carbon.year:
-            grid_text = fill(self.tr("%1 kgCO₂/kWh (grid %2, data year %3)"), factor, config.carbon.grid,
-                             config.carbon.year)
+            grid_text = fill(
+                self.tr("%1 kgCO₂/kWh (grid %2, data year %3)"), factor, config.carbon.grid, config.carbon.year
+            )
         carbon_values["grid_factor"].setText(grid_text)
         carbon_values["grid_source"].setText(site.emission_factor_source or self.tr("not recorded"))

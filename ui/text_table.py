@@ -47,8 +47,13 @@ class TextTableModel(QStandardItemModel):
     """One row of :class:`Cell` per row object: ``cells_of(row)`` computes them (one per heading), in the
     current language; ``translate`` turns a heading's source text into the current language."""
 
-    def __init__(self, headings: Sequence[Heading], translate: Callable[[str], str],
-                 cells_of: Callable[[Any], list[Cell]], parent=None) -> None:
+    def __init__(
+        self,
+        headings: Sequence[Heading],
+        translate: Callable[[str], str],
+        cells_of: Callable[[Any], list[Cell]],
+        parent=None,
+    ) -> None:
         super().__init__(0, len(headings), parent)
         self._headings = tuple(headings)
         self._translate = translate
@@ -78,13 +83,13 @@ class TextTableModel(QStandardItemModel):
         """Show ``cells`` (one list per row, one Cell per column): changed cells are rewritten, rows added or removed."""
         if len(cells) < len(self._cells):
             self.removeRows(len(cells), len(self._cells) - len(cells))
-            del self._cells[len(cells):]
+            del self._cells[len(cells) :]
         for r, (before, after) in enumerate(zip(self._cells, cells)):
             for c, (old, new) in enumerate(zip(before, after)):
                 if old != new:
                     self._write(self.item(r, c), new)
             self._cells[r] = after
-        for row in cells[len(self._cells):]:
+        for row in cells[len(self._cells) :]:
             self.appendRow([self._write(self._new_item(c), cell) for c, cell in enumerate(row)])
             self._cells.append(row)
 

@@ -58,7 +58,8 @@ class ValueDisplay(QWidget):
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         big, small = self._fonts(VALUE_PT)
         width = QFontMetricsF(big).horizontalAdvance(self.number) + QFontMetricsF(small).horizontalAdvance(
-            " " + self.unit)
+            " " + self.unit
+        )
         return QSize(int(width) + 2, self.height())
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override

@@ -26,7 +26,14 @@ from pyqtgraph.graphicsItems import DateAxisItem as date_axis
 from PySide6.QtCore import QObject, QRunnable, QStandardPaths, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
-    QButtonGroup, QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
+    QButtonGroup,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from energymon.store.rollups import midnight_ms
@@ -57,14 +64,28 @@ def numeric_zoom_levels() -> dict:
     months = spec(date_axis.MONTH_SPACING, date_axis.makeMStepper(1), "%Y-%m")
     days = spec(day, date_axis.makeSStepper(day), "%m-%d", autoSkip=[1, 2, 5])
     return {
-        np.inf: level([spec(date_axis.YEAR_SPACING, date_axis.makeYStepper(1), "%Y", autoSkip=[1, 5, 10, 25]),
-                       spec(date_axis.MONTH_SPACING, date_axis.makeMStepper(1), "%Y-%m", autoSkip=[1, 3, 6])],
-                      "0000-00"),
+        np.inf: level(
+            [
+                spec(date_axis.YEAR_SPACING, date_axis.makeYStepper(1), "%Y", autoSkip=[1, 5, 10, 25]),
+                spec(date_axis.MONTH_SPACING, date_axis.makeMStepper(1), "%Y-%m", autoSkip=[1, 3, 6]),
+            ],
+            "0000-00",
+        ),
         5 * 86400: level([months, days], "0000-00"),
-        6 * 3600: level([spec(day, date_axis.makeSStepper(day), "%m-%d"),
-                         spec(hour, date_axis.makeSStepper(hour), "%H:%M", autoSkip=[1, 3, 6])], "00-00"),
-        15 * 60: level([spec(day, date_axis.makeSStepper(day), "%m-%d"),
-                        spec(minute, date_axis.makeSStepper(minute), "%H:%M", autoSkip=[1, 5, 15])], "00-00"),
+        6 * 3600: level(
+            [
+                spec(day, date_axis.makeSStepper(day), "%m-%d"),
+                spec(hour, date_axis.makeSStepper(hour), "%H:%M", autoSkip=[1, 3, 6]),
+            ],
+            "00-00",
+        ),
+        15 * 60: level(
+            [
+                spec(day, date_axis.makeSStepper(day), "%m-%d"),
+                spec(minute, date_axis.makeSStepper(minute), "%H:%M", autoSkip=[1, 5, 15]),
+            ],
+            "00-00",
+        ),
         30: date_axis.HMS_ZOOM_LEVEL,
         1: date_axis.MS_ZOOM_LEVEL,
     }
@@ -179,8 +200,14 @@ class TrendsPage(Page):
         self.mode_label = QLabel()
         self.mode_combo = QComboBox()
         self.mode_combo.addItems(["", ""])  # counter reading, energy per interval (texts in retranslate)
-        for widget in (self.device_label, self.device_combo, self.quantity_label, self.quantity_combo,
-                       self.mode_label, self.mode_combo):
+        for widget in (
+            self.device_label,
+            self.device_combo,
+            self.quantity_label,
+            self.quantity_combo,
+            self.mode_label,
+            self.mode_combo,
+        ):
             controls.addWidget(widget)
         controls.addStretch(1)
         layout.addLayout(controls)
@@ -222,8 +249,9 @@ class TrendsPage(Page):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
         self.cursor_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#4a5568", width=1, style=Qt.DashLine))
-        self.cursor_label = pg.TextItem("", color="#1a202c", fill=pg.mkBrush(255, 255, 255, 225),
-                                        border=pg.mkPen("#a0aec0"), anchor=(0, 0))
+        self.cursor_label = pg.TextItem(
+            "", color="#1a202c", fill=pg.mkBrush(255, 255, 255, 225), border=pg.mkPen("#a0aec0"), anchor=(0, 0)
+        )
         for item in (self.cursor_line, self.cursor_label):
             self.plot.addItem(item, ignoreBounds=True)
             item.setVisible(False)
@@ -246,17 +274,26 @@ class TrendsPage(Page):
     def quantity_names(self) -> dict[str, str]:
         """A readable name for each canonical quantity (the picker shows it with the canonical name)."""
         return {
-            "power_w": self.tr("Active power"), "yield_wh": self.tr("PV energy (counter)"),
-            "dc_power_w": self.tr("DC power"), "temperature_c": self.tr("Temperature"),
-            "status_code": self.tr("Status code"), "soc_pct": self.tr("State of charge"),
-            "soh_pct": self.tr("State of health"), "charged_wh": self.tr("Energy charged (counter)"),
+            "power_w": self.tr("Active power"),
+            "yield_wh": self.tr("PV energy (counter)"),
+            "dc_power_w": self.tr("DC power"),
+            "temperature_c": self.tr("Temperature"),
+            "status_code": self.tr("Status code"),
+            "soc_pct": self.tr("State of charge"),
+            "soh_pct": self.tr("State of health"),
+            "charged_wh": self.tr("Energy charged (counter)"),
             "discharged_wh": self.tr("Energy discharged (counter)"),
             "consumed_wh": self.tr("Energy consumed (counter)"),
-            "imported_wh": self.tr("Energy imported (counter)"), "exported_wh": self.tr("Energy exported (counter)"),
-            "voltage_l1_v": self.tr("Voltage L1"), "voltage_l2_v": self.tr("Voltage L2"),
-            "voltage_l3_v": self.tr("Voltage L3"), "current_l1_a": self.tr("Current L1"),
-            "current_l2_a": self.tr("Current L2"), "current_l3_a": self.tr("Current L3"),
-            "frequency_hz": self.tr("Frequency"), "power_factor": self.tr("Power factor"),
+            "imported_wh": self.tr("Energy imported (counter)"),
+            "exported_wh": self.tr("Energy exported (counter)"),
+            "voltage_l1_v": self.tr("Voltage L1"),
+            "voltage_l2_v": self.tr("Voltage L2"),
+            "voltage_l3_v": self.tr("Voltage L3"),
+            "current_l1_a": self.tr("Current L1"),
+            "current_l2_a": self.tr("Current L2"),
+            "current_l3_a": self.tr("Current L3"),
+            "frequency_hz": self.tr("Frequency"),
+            "power_factor": self.tr("Power factor"),
             "reactive_power_var": self.tr("Reactive power"),
         }
 
@@ -266,8 +303,13 @@ class TrendsPage(Page):
         self.mode_label.setText(self.tr("Show"))
         self.mode_combo.setItemText(0, self.tr("Counter reading"))
         self.mode_combo.setItemText(1, self.tr("Energy per interval"))
-        texts = {"today": self.tr("Today"), "yesterday": self.tr("Yesterday"), "7d": self.tr("7 days"),
-                 "30d": self.tr("30 days"), "12m": self.tr("12 months")}
+        texts = {
+            "today": self.tr("Today"),
+            "yesterday": self.tr("Yesterday"),
+            "7d": self.tr("7 days"),
+            "30d": self.tr("30 days"),
+            "12m": self.tr("12 months"),
+        }
         for preset, button in self.preset_buttons.items():
             button.setText(texts[preset])
         self.csv_button.setText(self.tr("Export CSV…"))
@@ -318,8 +360,7 @@ class TrendsPage(Page):
         self.device_combo.clear()
         for device_id in self._device_ids():
             name = names.get(device_id)
-            self.device_combo.addItem(f"{name} ({device_id})" if name and name != device_id else device_id,
-                                      device_id)
+            self.device_combo.addItem(f"{name} ({device_id})" if name and name != device_id else device_id, device_id)
         index = self.device_combo.findData(keep) if keep else -1
         self.device_combo.setCurrentIndex(index if index >= 0 else 0 if self.device_combo.count() else -1)
         self.device_combo.blockSignals(False)
@@ -334,8 +375,9 @@ class TrendsPage(Page):
         for channel in self.channels:
             if channel.device_id == device:
                 label = labels.get(channel.quantity)
-                self.quantity_combo.addItem(f"{label} ({channel.quantity})" if label else channel.quantity,
-                                            channel.quantity)
+                self.quantity_combo.addItem(
+                    f"{label} ({channel.quantity})" if label else channel.quantity, channel.quantity
+                )
         index = self.quantity_combo.findData(keep)
         self.quantity_combo.setCurrentIndex(index if index >= 0 else 0 if self.quantity_combo.count() else -1)
         self.quantity_combo.blockSignals(False)
@@ -412,8 +454,10 @@ class TrendsPage(Page):
             self.load_channels()  # no database or no data yet: try again
         elif self._requested is None:
             self.apply_preset(self.preset or "today")  # the list came while the page was hidden
-        elif (self._requested[1] >= self.ctx.now_ms() - 60_000
-              and time.monotonic() - self._requested_at >= LIVE_REFRESH_MS / 1000):
+        elif (
+            self._requested[1] >= self.ctx.now_ms() - 60_000
+            and time.monotonic() - self._requested_at >= LIVE_REFRESH_MS / 1000
+        ):
             self._request(force=True)  # the view reaches the present: new data has come in
 
     def _request(self, force: bool = False) -> None:
@@ -434,8 +478,12 @@ class TrendsPage(Page):
         energy = self.energy_mode()
         self._loading = True
         self._show_status()
-        self.ctx.db.submit(lambda reader: series(reader, device, quantity, from_ms, to_ms, points, energy),
-                           self._on_series, self._on_error, key="trends")
+        self.ctx.db.submit(
+            lambda reader: series(reader, device, quantity, from_ms, to_ms, points, energy),
+            self._on_series,
+            self._on_error,
+            key="trends",
+        )
 
     def activated(self) -> None:
         self._tick.start()
@@ -449,8 +497,9 @@ class TrendsPage(Page):
         self.series = result
         x, (mean, low, high) = with_gaps(result)
         few_raw = result.source == "raw" and len(result) <= 300
-        self.curve.setData(x, mean, connect="finite", symbol="o" if few_raw else None, symbolSize=4,
-                           symbolBrush=COLOUR, symbolPen=None)
+        self.curve.setData(
+            x, mean, connect="finite", symbol="o" if few_raw else None, symbolSize=4, symbolBrush=COLOUR, symbolPen=None
+        )
         if result.has_band:
             self.curve_min.setData(x, low, connect="finite")
             self.curve_max.setData(x, high, connect="finite")
@@ -482,21 +531,29 @@ class TrendsPage(Page):
         if s.statistic == "delta":
             if merged:
                 return fill(self.tr("energy counted per %1 days"), str(days))
-            return {"1min": self.tr("energy counted per minute"), "15min": self.tr("energy counted per 15 minutes"),
-                    "1h": self.tr("energy counted per hour"), "1d": self.tr("energy counted per day")}[s.source]
+            return {
+                "1min": self.tr("energy counted per minute"),
+                "15min": self.tr("energy counted per 15 minutes"),
+                "1h": self.tr("energy counted per hour"),
+                "1d": self.tr("energy counted per day"),
+            }[s.source]
         if s.statistic == "last":
             if merged:
                 return fill(self.tr("counter readings, the last of every %1 days"), str(days))
-            return {"1min": self.tr("counter readings, the last of each minute"),
-                    "15min": self.tr("counter readings, the last of each 15 minutes"),
-                    "1h": self.tr("counter readings, the last of each hour"),
-                    "1d": self.tr("counter readings, the last of each day")}[s.source]
+            return {
+                "1min": self.tr("counter readings, the last of each minute"),
+                "15min": self.tr("counter readings, the last of each 15 minutes"),
+                "1h": self.tr("counter readings, the last of each hour"),
+                "1d": self.tr("counter readings, the last of each day"),
+            }[s.source]
         if merged:
             return fill(self.tr("averages over %1 days with their minimum and maximum"), str(days))
-        return {"1min": self.tr("1-minute averages with their minimum and maximum"),
-                "15min": self.tr("15-minute averages with their minimum and maximum"),
-                "1h": self.tr("hourly averages with their minimum and maximum"),
-                "1d": self.tr("daily averages with their minimum and maximum")}[s.source]
+        return {
+            "1min": self.tr("1-minute averages with their minimum and maximum"),
+            "15min": self.tr("15-minute averages with their minimum and maximum"),
+            "1h": self.tr("hourly averages with their minimum and maximum"),
+            "1d": self.tr("daily averages with their minimum and maximum"),
+        }[s.source]
 
     def _show_status(self) -> None:
         if self.ctx.site is None:
@@ -521,8 +578,9 @@ class TrendsPage(Page):
                 text += " " + self.tr("Reading…")
         if self.last_export is not None:
             path, error = self.last_export
-            text += " " + (fill(self.tr("Saved %1."), path) if not error else
-                           fill(self.tr("Could not save %1: %2"), path, error))
+            text += " " + (
+                fill(self.tr("Saved %1."), path) if not error else fill(self.tr("Could not save %1: %2"), path, error)
+            )
         self.status_text = text
         self.status_label.setText(text)
 
@@ -597,8 +655,13 @@ class TrendsPage(Page):
             when = self._time_text(int(s.ts_ms[index]), s.bucket_ms)
             value = format_value(float(s.mean[index]), "Wh" if s.statistic == "delta" else unit)
             if s.statistic == "mean":
-                text = fill(self.tr("%1\nmean %2, min %3, max %4"), when, value,
-                            format_value(float(s.min[index]), unit), format_value(float(s.max[index]), unit))
+                text = fill(
+                    self.tr("%1\nmean %2, min %3, max %4"),
+                    when,
+                    value,
+                    format_value(float(s.min[index]), unit),
+                    format_value(float(s.max[index]), unit),
+                )
             elif s.statistic == "delta":
                 text = fill(self.tr("%1\n%2 counted in this interval"), when, value)
             elif s.statistic == "last":
@@ -627,14 +690,16 @@ class TrendsPage(Page):
     def _ask_csv(self) -> None:
         if self.shown_series() is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export the points shown as CSV"),
-                                              self._default_name("csv"), self.tr("CSV files (*.csv)"))
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export the points shown as CSV"), self._default_name("csv"), self.tr("CSV files (*.csv)")
+        )
         if path:
             self.export_csv(Path(path))
 
     def _ask_png(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export the chart as PNG"),
-                                              self._default_name("png"), self.tr("PNG images (*.png)"))
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export the chart as PNG"), self._default_name("png"), self.tr("PNG images (*.png)")
+        )
         if path:
             self.export_png(Path(path))
 
@@ -681,4 +746,3 @@ class TrendsPage(Page):
         self._requery.stop()
         self._tick.stop()
         self._pool.waitForDone(5000)
-

@@ -24,6 +24,7 @@ from importlib import resources
 
 GRIDS = ("national", "north", "northeast", "east", "central", "northwest", "south", "southwest")
 
+
 @dataclass(frozen=True, kw_only=True)
 class Citation:
     """Where a factor comes from: the publishing body, the document, its publication date, its URL and
@@ -78,8 +79,9 @@ def _table() -> tuple[tuple[EmissionFactor, ...], tuple[CoalFactor, ...]]:
     factors = []
     for i, row in enumerate(data.get("factors", [])):
         try:
-            factor = EmissionFactor(row["grid"], int(row["year"]), float(row["kg_per_kwh"]), row["source"],
-                                    **_citation(row))
+            factor = EmissionFactor(
+                row["grid"], int(row["year"]), float(row["kg_per_kwh"]), row["source"], **_citation(row)
+            )
         except KeyError as missing:
             raise ValueError(f"emission_factors.toml: [[factors]] row {i + 1} lacks {missing}") from None
         if factor.grid not in GRIDS:

@@ -83,8 +83,12 @@ COUNTER_WRAP = "counter_wrap"
 COUNTER_RESET = "counter_reset"
 METER_REPLACED = "meter_replaced"
 IMPLAUSIBLE_VALUE = "implausible_value"
-EVENT_SEVERITY = {COUNTER_WRAP: "info", COUNTER_RESET: "warning", METER_REPLACED: "warning",
-                  IMPLAUSIBLE_VALUE: "warning"}
+EVENT_SEVERITY = {
+    COUNTER_WRAP: "info",
+    COUNTER_RESET: "warning",
+    METER_REPLACED: "warning",
+    IMPLAUSIBLE_VALUE: "warning",
+}
 
 # Step kinds of classify_step.
 OK, WRAP, JITTER, RESET, REPLACED, JUMP = "ok", "wrap", "jitter", "reset", "replaced", "jump"
@@ -138,10 +142,12 @@ class EnergyResult:
     events: tuple[CounterEvent, ...] = ()
 
     def __post_init__(self) -> None:
-        cols = {"start_ms": np.array(self.start_ms, dtype=np.int64),  # copies: the caller's arrays stay theirs
-                "end_ms": np.array(self.end_ms, dtype=np.int64),
-                "energy_wh": np.array(self.energy_wh, dtype=np.float64),
-                "method": np.array(self.method, dtype=np.uint8)}
+        cols = {
+            "start_ms": np.array(self.start_ms, dtype=np.int64),  # copies: the caller's arrays stay theirs
+            "end_ms": np.array(self.end_ms, dtype=np.int64),
+            "energy_wh": np.array(self.energy_wh, dtype=np.float64),
+            "method": np.array(self.method, dtype=np.uint8),
+        }
         n = len(cols["start_ms"])
         for name, col in cols.items():
             if col.shape != (n,):
@@ -169,8 +175,10 @@ class EnergyResult:
     @property
     def intervals(self) -> tuple[Interval, ...]:
         """The rows as :class:`Interval` objects (convenient for small results; costly for a month)."""
-        return tuple(Interval(int(s), int(e), float(w), METHODS[m]) for s, e, w, m in
-                     zip(self.start_ms, self.end_ms, self.energy_wh, self.method, strict=True))
+        return tuple(
+            Interval(int(s), int(e), float(w), METHODS[m])
+            for s, e, w, m in zip(self.start_ms, self.end_ms, self.energy_wh, self.method, strict=True)
+        )
 
 
 @dataclass(frozen=True)
@@ -233,8 +241,16 @@ def _classify(prev_wh: float, value_wh: float, elapsed_ms: int, p: _Params) -> S
     return Step(RESET if value_wh <= near_zero else REPLACED, 0.0, limit)
 
 
-def classify_step(prev_wh: float, value_wh: float, elapsed_ms: int, *, wrap_at_wh: float | None = None,
-                  max_power_w: float | None = None, resolution_wh: float = 0.0, margin: float = 1.5) -> Step:
+def classify_step(
+    prev_wh: float,
+    value_wh: float,
+    elapsed_ms: int,
+    *,
+    wrap_at_wh: float | None = None,
+    max_power_w: float | None = None,
+    resolution_wh: float = 0.0,
+    margin: float = 1.5,
+) -> Step:
     """Classify the step of a cumulative counter from ``prev_wh`` to ``value_wh`` [Wh] over ``elapsed_ms``.
 
     Parameters
@@ -258,8 +274,9 @@ def classify_step(prev_wh: float, value_wh: float, elapsed_ms: int, *, wrap_at_w
     Step
         ``ok``, ``wrap``, ``jitter``, ``reset``, ``replaced`` or ``jump``, with the energy [Wh].
     """
-    return _classify(float(prev_wh), float(value_wh), int(elapsed_ms),
-                     _Params(wrap_at_wh, max_power_w, resolution_wh, margin))
+    return _classify(
+        float(prev_wh), float(value_wh), int(elapsed_ms), _Params(wrap_at_wh, max_power_w, resolution_wh, margin)
+    )
 
 
 def _fmt(wh: float) -> str:
@@ -302,18 +319,31 @@ class _CounterState:
             after_base = _classify(self.base_wh, wh, ts - self.base_ts, self.p)
             if after_anomaly.kind in _CONTINUES and after_base.kind not in _CONTINUES:
                 kind = COUNTER_RESET if p_step.kind == RESET else METER_REPLACED
-                events.append(CounterEvent(p_ts, kind, f"{_fmt(self.base_wh)} -> {_fmt(p_wh)}, "
-                                                       f"confirmed by {_fmt(wh)}; new baseline"))
+                events.append(
+                    CounterEvent(
+                        p_ts, kind, f"{_fmt(self.base_wh)} -> {_fmt(p_wh)}, confirmed by {_fmt(wh)}; new baseline"
+                    )
+                )
                 self.set_base(p_ts, p_wh, p_idx)
             else:
-                events.append(CounterEvent(p_ts, IMPLAUSIBLE_VALUE, self._outlier_detail(p_ts, p_wh, p_step)
-                                           + f"; skipped, next {_fmt(wh)}"))
+                events.append(
+                    CounterEvent(
+                        p_ts,
+                        IMPLAUSIBLE_VALUE,
+                        self._outlier_detail(p_ts, p_wh, p_step) + f"; skipped, next {_fmt(wh)}",
+                    )
+                )
         step = _classify(self.base_wh, wh, ts - self.base_ts, self.p)
         if step.kind in _CONTINUES:
             intervals.append((self.base_ts, ts, step.energy_wh))
             if step.kind == WRAP:
-                events.append(CounterEvent(ts, COUNTER_WRAP, f"{_fmt(self.base_wh)} -> {_fmt(wh)} across "
-                                                             f"{_fmt(self.p.wrap_at_wh)}: {_fmt(step.energy_wh)}"))
+                events.append(
+                    CounterEvent(
+                        ts,
+                        COUNTER_WRAP,
+                        f"{_fmt(self.base_wh)} -> {_fmt(wh)} across {_fmt(self.p.wrap_at_wh)}: {_fmt(step.energy_wh)}",
+                    )
+                )
             if step.kind == JITTER:
                 self.set_base(ts, self.base_wh, -1)
             else:
@@ -328,8 +358,11 @@ class _CounterState:
         p_ts, p_wh, p_idx, p_step = self.pend
         self.pend = None
         if p_step.kind == JUMP:
-            events.append(CounterEvent(p_ts, IMPLAUSIBLE_VALUE,
-                                       self._outlier_detail(p_ts, p_wh, p_step) + "; skipped, last sample"))
+            events.append(
+                CounterEvent(
+                    p_ts, IMPLAUSIBLE_VALUE, self._outlier_detail(p_ts, p_wh, p_step) + "; skipped, last sample"
+                )
+            )
         else:
             kind = COUNTER_RESET if p_step.kind == RESET else METER_REPLACED
             events.append(CounterEvent(p_ts, kind, f"{_fmt(self.base_wh)} -> {_fmt(p_wh)}, last sample"))
@@ -353,9 +386,16 @@ def _as_series(ts_ms, values, name: str) -> tuple[np.ndarray, np.ndarray]:
     return t, v
 
 
-def counter_intervals(ts_ms: Sequence[int] | np.ndarray, values_wh: Sequence[float] | np.ndarray, *,
-                      wrap_at_wh: float | None = None, max_power_w: float | None = None,
-                      gap_ms: int | None = None, resolution_wh: float = 0.0, margin: float = 1.5) -> EnergyResult:
+def counter_intervals(
+    ts_ms: Sequence[int] | np.ndarray,
+    values_wh: Sequence[float] | np.ndarray,
+    *,
+    wrap_at_wh: float | None = None,
+    max_power_w: float | None = None,
+    gap_ms: int | None = None,
+    resolution_wh: float = 0.0,
+    margin: float = 1.5,
+) -> EnergyResult:
     """Energy [Wh] per interval between accepted samples of a cumulative energy counter.
 
     Parameters
@@ -446,8 +486,14 @@ class CounterWatch:
     ``energy_wh`` [Wh] is the energy accepted so far (sum of the intervals).
     """
 
-    def __init__(self, *, wrap_at_wh: float | None = None, max_power_w: float | None = None,
-                 resolution_wh: float = 0.0, margin: float = 1.5) -> None:
+    def __init__(
+        self,
+        *,
+        wrap_at_wh: float | None = None,
+        max_power_w: float | None = None,
+        resolution_wh: float = 0.0,
+        margin: float = 1.5,
+    ) -> None:
         self._state = _CounterState(_Params(wrap_at_wh, max_power_w, resolution_wh, margin))
         self._last_ts: int | None = None
         self.energy_wh = 0.0
@@ -482,8 +528,9 @@ class CounterWatch:
         return events
 
 
-def integrate_power(ts_ms: Sequence[int] | np.ndarray, power_w: Sequence[float] | np.ndarray, *,
-                    max_gap_ms: int) -> tuple[EnergyResult, EnergyResult]:
+def integrate_power(
+    ts_ms: Sequence[int] | np.ndarray, power_w: Sequence[float] | np.ndarray, *, max_gap_ms: int
+) -> tuple[EnergyResult, EnergyResult]:
     """Estimated energy [Wh] from power samples, split into the positive and the negative part.
 
     Zero-order hold: the power of each sample is held until the next sample, so the

@@ -35,8 +35,9 @@ class Flows:
 
     @property
     def consumption_wh(self) -> float:
-        return consumption_wh(self.pv_wh, self.grid_import_wh, self.grid_export_wh, self.storage_discharge_wh,
-                              self.storage_charge_wh)
+        return consumption_wh(
+            self.pv_wh, self.grid_import_wh, self.grid_export_wh, self.storage_discharge_wh, self.storage_charge_wh
+        )
 
     def __add__(self, other: Flows) -> Flows:
         return Flows(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))

@@ -62,8 +62,20 @@ PERIOD_NAMES_ZH = {"sharp": "尖峰", "peak": "高峰", "flat": "平段", "valle
 QUARTERS_PER_DAY = 96
 WH_PER_KWH = 1000.0
 HOURS_PER_QUARTER = 0.25
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-               "October", "November", "December")
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 _SPAN = re.compile(r"^(\d{1,2}):(\d{2})\s*[-–~～]\s*(\d{1,2}):(\d{2})$")
 _SEPARATORS = re.compile(r"[,，、;；]")
@@ -93,6 +105,7 @@ class Tariff:
 
 
 # -- lookups -------------------------------------------------------------------------------------------------------
+
 
 def period_at(tariff: Tariff, local_datetime: datetime) -> str:
     """The period in force at a site-local wall-clock time.
@@ -162,8 +175,10 @@ def day_windows(tariff: Tariff, month: int) -> list[tuple[str, str]]:
 
 # -- money ---------------------------------------------------------------------------------------------------------
 
-def cost_by_period(import_wh_per_bucket: Sequence[float | None], periods: Sequence[str],
-                   prices_per_kwh: dict[str, float]) -> dict[str, tuple[float, float]]:
+
+def cost_by_period(
+    import_wh_per_bucket: Sequence[float | None], periods: Sequence[str], prices_per_kwh: dict[str, float]
+) -> dict[str, tuple[float, float]]:
     """Grid import energy and its cost per period.
 
     Parameters
@@ -224,21 +239,27 @@ def demand_charge(peak_15min_kw: float | None, tariff: Tariff) -> float | None:
 class Savings:
     """What PV and storage saved on the energy bill, in the tariff's currency (see :func:`savings`)."""
 
-    baseline_cost: float       # consumption x import price: the bill had every kWh of the load been imported
-    import_cost: float         # grid import x import price
-    export_revenue: float      # grid export x export price (0 without export_price_per_kwh)
-    total_saved: float         # baseline_cost - (import_cost - export_revenue) = pv_saved + storage_saved
-    pv_saved: float            # PV energy kept on site x import price + exported energy x export price
-    storage_saved: float       # (discharge - charge) x import price: the worth of shifting energy in time
+    baseline_cost: float  # consumption x import price: the bill had every kWh of the load been imported
+    import_cost: float  # grid import x import price
+    export_revenue: float  # grid export x export price (0 without export_price_per_kwh)
+    total_saved: float  # baseline_cost - (import_cost - export_revenue) = pv_saved + storage_saved
+    pv_saved: float  # PV energy kept on site x import price + exported energy x export price
+    storage_saved: float  # (discharge - charge) x import price: the worth of shifting energy in time
     demand_saved: float | None  # (peak 15-min consumption - peak 15-min import) x demand rate; None without one
-    buckets: int               # buckets counted
-    buckets_skipped: int       # buckets left out because a quantity was None
+    buckets: int  # buckets counted
+    buckets_skipped: int  # buckets left out because a quantity was None
 
 
-def savings(tariff: Tariff, periods: Sequence[str], *, pv_wh: Sequence[float | None],
-            import_wh: Sequence[float | None], export_wh: Sequence[float | None],
-            charge_wh: Sequence[float | None] | None = None,
-            discharge_wh: Sequence[float | None] | None = None) -> Savings:
+def savings(
+    tariff: Tariff,
+    periods: Sequence[str],
+    *,
+    pv_wh: Sequence[float | None],
+    import_wh: Sequence[float | None],
+    export_wh: Sequence[float | None],
+    charge_wh: Sequence[float | None] | None = None,
+    discharge_wh: Sequence[float | None] | None = None,
+) -> Savings:
     """What the PV and the storage saved over a run of 15-minute buckets (one billing month, typically).
 
     Every argument is per 15-minute bucket, in the order of ``periods``
@@ -266,8 +287,9 @@ def savings(tariff: Tariff, periods: Sequence[str], *, pv_wh: Sequence[float | N
     zeros = [0.0] * n
     charge = zeros if charge_wh is None else charge_wh
     discharge = zeros if discharge_wh is None else discharge_wh
-    _same_length(periods, pv_wh=pv_wh, import_wh=import_wh, export_wh=export_wh, charge_wh=charge,
-                 discharge_wh=discharge)
+    _same_length(
+        periods, pv_wh=pv_wh, import_wh=import_wh, export_wh=export_wh, charge_wh=charge, discharge_wh=discharge
+    )
     e = tariff.export_price_per_kwh or 0.0
     baseline, imported, exported, pv_terms, storage_terms = [], [], [], [], []
     consumption_wh, import_kept_wh = [], []
@@ -291,10 +313,15 @@ def savings(tariff: Tariff, periods: Sequence[str], *, pv_wh: Sequence[float | N
         delta_kw = (max(consumption_wh) - max(import_kept_wh)) / WH_PER_KWH / HOURS_PER_QUARTER
         demand_saved = delta_kw * tariff.demand_charge_per_kw_month
     return Savings(
-        baseline_cost=baseline_cost, import_cost=import_cost, export_revenue=export_revenue,
+        baseline_cost=baseline_cost,
+        import_cost=import_cost,
+        export_revenue=export_revenue,
         total_saved=baseline_cost - (import_cost - export_revenue),
-        pv_saved=math.fsum(pv_terms), storage_saved=math.fsum(storage_terms), demand_saved=demand_saved,
-        buckets=n - skipped, buckets_skipped=skipped,
+        pv_saved=math.fsum(pv_terms),
+        storage_saved=math.fsum(storage_terms),
+        demand_saved=demand_saved,
+        buckets=n - skipped,
+        buckets_skipped=skipped,
     )
 
 
@@ -313,6 +340,7 @@ def _clock(quarter: int) -> str:
 
 
 # -- the [tariff] table ---------------------------------------------------------------------------------------------
+
 
 def tariff_from_dict(data: dict, where: str = "tariff") -> Tariff:
     """A tariff from the parsed TOML of a ``[tariff]`` table; raises TariffError naming the field."""
@@ -339,8 +367,9 @@ def parse_tariff(parser: Any, t: Any, where: str = "tariff") -> Tariff | None:
         return None
     if not isinstance(t, dict):
         raise parser.error(where, "expected a table")
-    parser.no_unknown(t, where, {"name", "currency", "demand_charge_per_kw_month", "export_price_per_kwh",
-                                 "prices", "periods"})
+    parser.no_unknown(
+        t, where, {"name", "currency", "demand_charge_per_kw_month", "export_price_per_kwh", "prices", "periods"}
+    )
     name = parser.text(t, "name", where, required=False)
     currency = parser.text(t, "currency", where, default="CNY")
     if not _CURRENCY.match(currency):
@@ -350,7 +379,10 @@ def parse_tariff(parser: Any, t: Any, where: str = "tariff") -> Tariff | None:
     prices = _prices(parser, t.get("prices"), f"{where}.prices")
     schedule = _schedule(parser, t.get("periods"), prices, where)
     return Tariff(
-        prices_per_kwh=prices, schedule=schedule, currency=currency, name=name,
+        prices_per_kwh=prices,
+        schedule=schedule,
+        currency=currency,
+        name=name,
         demand_charge_per_kw_month=None if demand is None else float(demand),
         export_price_per_kwh=None if export is None else float(export),
     )
@@ -374,8 +406,9 @@ def _prices(parser: Any, t: Any, where: str) -> dict[str, float]:
     ordered = list(prices.items())
     for (dearer, dearer_price), (cheaper, price) in zip(ordered, ordered[1:]):
         if price > dearer_price:
-            raise parser.error(f"{where}.{cheaper}", f"{price:g} is above {dearer} {dearer_price:g} "
-                               f"(expected {' >= '.join(PERIODS)})")
+            raise parser.error(
+                f"{where}.{cheaper}", f"{price:g} is above {dearer} {dearer_price:g} (expected {' >= '.join(PERIODS)})"
+            )
     return prices
 
 
@@ -403,8 +436,11 @@ def _spans(parser: Any, value: Any, where: str) -> list[tuple[str, list[int]]]:
         start, end = h0 * 4 + m0 // 15, h1 * 4 + m1 // 15
         if start == end % QUARTERS_PER_DAY and not (start == 0 and end == QUARTERS_PER_DAY):
             raise parser.error(where, f"'{text}' is empty (write 00:00-24:00 for a whole day)")
-        quarters = list(range(start, end)) if start < end else \
-            list(range(start, QUARTERS_PER_DAY)) + list(range(0, end % QUARTERS_PER_DAY))
+        quarters = (
+            list(range(start, end))
+            if start < end
+            else list(range(start, QUARTERS_PER_DAY)) + list(range(0, end % QUARTERS_PER_DAY))
+        )
         spans.append((f"{_clock(start)}-{_clock(end)}", quarters))
     return spans
 
@@ -445,8 +481,9 @@ def _schedule(parser: Any, rows: Any, prices: dict[str, float], where: str) -> t
             raise parser.error(f"{at}.override", "expected true or false")
         hours = row.get("hours")
         if not isinstance(hours, dict) or not hours:
-            raise parser.error(f"{at}.hours",
-                               'expected a table of period = "HH:MM-HH:MM", e.g. { peak = "08:00-11:30" }')
+            raise parser.error(
+                f"{at}.hours", 'expected a table of period = "HH:MM-HH:MM", e.g. { peak = "08:00-11:30" }'
+            )
         day: list[tuple[str, str] | None] = [None] * QUARTERS_PER_DAY
         for period, value in hours.items():
             field = f"{at}.hours.{period}"

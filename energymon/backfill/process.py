@@ -64,8 +64,9 @@ class HistoryProcessError(RuntimeError):
     """The history process failed or ended without finishing."""
 
 
-def prepared_days(config: Config, start_s: float, end_s: float, seed: int = 1
-                  ) -> Iterator[PreparedHistory | ChunkDone | Finished]:
+def prepared_days(
+    config: Config, start_s: float, end_s: float, seed: int = 1
+) -> Iterator[PreparedHistory | ChunkDone | Finished]:
     """The history of ``[start_s, end_s)`` at register resolution, encoded for the store, a day at a time.
 
     Each device's samples are handed over cut at UTC midnight, the store's
@@ -97,15 +98,20 @@ def prepared_days(config: Config, start_s: float, end_s: float, seed: int = 1
 def _joined(before: DeviceHistory | None, after: DeviceHistory) -> DeviceHistory:
     if before is None:
         return after
-    return DeviceHistory(after.device_id, np.concatenate((before.ts_ms, after.ts_ms)),
-                         {q: np.concatenate((before.values[q], v)) for q, v in after.values.items()})
+    return DeviceHistory(
+        after.device_id,
+        np.concatenate((before.ts_ms, after.ts_ms)),
+        {q: np.concatenate((before.values[q], v)) for q, v in after.values.items()},
+    )
 
 
 def _split(history: DeviceHistory, cut_ms: int) -> tuple[DeviceHistory, DeviceHistory]:
     """The samples before ``cut_ms`` and those from it on."""
     at = int(np.searchsorted(history.ts_ms, cut_ms))
-    return (DeviceHistory(history.device_id, history.ts_ms[:at], {q: v[:at] for q, v in history.values.items()}),
-            DeviceHistory(history.device_id, history.ts_ms[at:], {q: v[at:] for q, v in history.values.items()}))
+    return (
+        DeviceHistory(history.device_id, history.ts_ms[:at], {q: v[:at] for q, v in history.values.items()}),
+        DeviceHistory(history.device_id, history.ts_ms[at:], {q: v[at:] for q, v in history.values.items()}),
+    )
 
 
 def _child_main(config: Config, start_s: float, end_s: float, seed: int, out: multiprocessing.Queue) -> None:
@@ -144,8 +150,9 @@ class HistoryProcess:
     def __init__(self, config: Config, start_s: float, end_s: float, seed: int = 1) -> None:
         context = multiprocessing.get_context("spawn")
         self._queue = context.Queue(maxsize=QUEUE_ITEMS)
-        self._process = context.Process(target=_child_main, args=(config, start_s, end_s, seed, self._queue),
-                                        name="energymon-history", daemon=True)
+        self._process = context.Process(
+            target=_child_main, args=(config, start_s, end_s, seed, self._queue), name="energymon-history", daemon=True
+        )
 
     def __enter__(self) -> HistoryProcess:
         self._process.start()
@@ -166,8 +173,9 @@ class HistoryProcess:
     def pid(self) -> int | None:
         return self._process.pid
 
-    def messages(self, cancelled: Callable[[], bool] = lambda: False
-                 ) -> Iterator[PreparedHistory | ChunkDone | Finished]:
+    def messages(
+        self, cancelled: Callable[[], bool] = lambda: False
+    ) -> Iterator[PreparedHistory | ChunkDone | Finished]:
         """The child's messages in order, up to :class:`Finished`; stops early once ``cancelled()`` is true.
 
         Raises :class:`HistoryProcessError` if the child reports a failure or ends without finishing.
@@ -183,7 +191,8 @@ class HistoryProcess:
                     child_ended = True
                     continue
                 raise HistoryProcessError(
-                    f"the history process ended without finishing (exit code {self._process.exitcode})") from None
+                    f"the history process ended without finishing (exit code {self._process.exitcode})"
+                ) from None
             if isinstance(message, Failed):
                 raise HistoryProcessError(f"history generation failed: {message.error}")
             yield message

@@ -35,9 +35,15 @@ class BackfillResult:
     final_state: dict
 
 
-def run_backfill(config: Config, writer: StoreWriter, start_s: float, end_s: float, seed: int = 1,
-                 progress: Callable[[float, int], None] | None = None,
-                 cancelled: Callable[[], bool] = lambda: False) -> BackfillResult | None:
+def run_backfill(
+    config: Config,
+    writer: StoreWriter,
+    start_s: float,
+    end_s: float,
+    seed: int = 1,
+    progress: Callable[[float, int], None] | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> BackfillResult | None:
     """Write the history of ``[start_s, end_s)``; returns None if ``cancelled()`` became true on the way.
 
     ``progress(share_done, samples_so_far)`` is called after each day is handed
@@ -77,9 +83,16 @@ def run_backfill(config: Config, writer: StoreWriter, start_s: float, end_s: flo
     return BackfillResult(start_s, end_s, samples, time.perf_counter() - started, final_state)
 
 
-def backfill_database(config: Config, db_path: Path, days: float, seed: int, state_path: Path,
-                      config_text: str | None = None, report: Callable[[str], None] = print,
-                      end_s: float | None = None) -> BackfillResult:
+def backfill_database(
+    config: Config,
+    db_path: Path,
+    days: float,
+    seed: int,
+    state_path: Path,
+    config_text: str | None = None,
+    report: Callable[[str], None] = print,
+    end_s: float | None = None,
+) -> BackfillResult:
     """``energymon simulate --backfill-days``: ``days`` of history ending now (or at ``end_s``) into ``db_path``.
 
     The park's state at the end is saved to ``state_path``, so a simulator
@@ -96,9 +109,11 @@ def backfill_database(config: Config, db_path: Path, days: float, seed: int, sta
     if stored is not None:
         writer.close()
         first, last = (datetime.fromtimestamp(ms / 1000, timezone.utc).strftime("%Y-%m-%d %H:%M:%S") for ms in stored)
-        raise StoreError(f"{db_path} already holds samples in the span to fill ({first} to {last} UTC); a "
-                         "simulated history would interleave with them, and its counters with theirs. "
-                         "Write the history into a new database")
+        raise StoreError(
+            f"{db_path} already holds samples in the span to fill ({first} to {last} UTC); a "
+            "simulated history would interleave with them, and its counters with theirs. "
+            "Write the history into a new database"
+        )
     record_site(writer.db, config, config_text)
     last_shown = [-1]
 
@@ -125,5 +140,7 @@ def _stored_span(writer: StoreWriter, start_s: float, end_s: float) -> tuple[int
         "SELECT min(a), max(b) FROM ("
         " SELECT min(ts_ms) AS a, max(ts_ms) AS b FROM samples WHERE ts_ms >= ?1 AND ts_ms < ?2"
         " UNION ALL SELECT max(min(first_ms), ?1), min(max(last_ms), ?2 - 1) FROM sample_blocks"
-        "  WHERE last_ms >= ?1 AND first_ms < ?2)", (lo, hi)).fetchone()
+        "  WHERE last_ms >= ?1 AND first_ms < ?2)",
+        (lo, hi),
+    ).fetchone()
     return None if first is None else (first, last)

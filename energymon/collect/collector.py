@@ -86,8 +86,12 @@ BACKOFF_OUTAGE_FRACTION = 0.1  # ... nor sooner than a tenth of its outage so fa
 BACKOFF_MAX_S = 300.0
 REDISCOVER_AFTER_FAILURES = 3  # a SunSpec device that keeps failing may have been replaced: discover again
 
-EVENT_SEVERITY = {"device_offline": "error", "device_degraded": "warning",
-                  "device_recovered": "info", "device_complete": "info"}
+EVENT_SEVERITY = {
+    "device_offline": "error",
+    "device_degraded": "warning",
+    "device_recovered": "info",
+    "device_complete": "info",
+}
 
 
 class CollectorError(RuntimeError):
@@ -111,8 +115,14 @@ class DeviceHealth:
 
 # -- pure rules: health, transitions, backoff, schedule -----------------------------------
 
-def assess(role: Role, quantities: Iterable[str], result: DeviceRead, values: Mapping[str, float | None],
-           rejected: Iterable[str]) -> tuple[str, tuple[str, ...]]:
+
+def assess(
+    role: Role,
+    quantities: Iterable[str],
+    result: DeviceRead,
+    values: Mapping[str, float | None],
+    rejected: Iterable[str],
+) -> tuple[str, tuple[str, ...]]:
     """(state, problems) of one poll: ``offline`` if nothing was read, ``degraded`` with the reasons if
     the answer was incomplete, else ``online``.
 
@@ -202,6 +212,7 @@ class ConnectionSchedule:
 
 # -- the collector ----------------------------------------------------------------------------
 
+
 class Collector:
     def __init__(
         self,
@@ -231,8 +242,9 @@ class Collector:
         """Poll until :meth:`stop` (also if it was called before) or for ``duration_s`` seconds."""
         self._emit_event(None, "collector_started", "info", f"{len(self.config.devices)} devices")
         workers = [
-            asyncio.create_task(self._worker(conn, [d for d in self.config.devices if d.connection == name]),
-                                name=f"poll {name}")
+            asyncio.create_task(
+                self._worker(conn, [d for d in self.config.devices if d.connection == name]), name=f"poll {name}"
+            )
             for name, conn in self.config.connections.items()
             if any(d.connection == name for d in self.config.devices)
         ]
@@ -283,8 +295,12 @@ class Collector:
                 return str(exc)
             self._discovered[device.id] = profile
             missing = missing_required(profile)
-            self._emit_event(device.id, "sunspec_discovered", "warning" if missing else "info",
-                             f"{profile.source}" + (f"; no {', '.join(missing)} in these models" if missing else ""))
+            self._emit_event(
+                device.id,
+                "sunspec_discovered",
+                "warning" if missing else "info",
+                f"{profile.source}" + (f"; no {', '.join(missing)} in these models" if missing else ""),
+            )
         return self._discovered[device.id]
 
     async def _poll(self, link: ModbusLink, device: Device) -> str:
@@ -307,22 +323,36 @@ class Collector:
             values = invert_values(device.role, result.values) if device.invert else dict(result.values)
             values, rejected = plausible(device, values)
             for quantity in sorted(set(rejected) - health.rejected):
-                self._emit_event(device.id, "implausible_value", "warning",
-                                 f"{quantity} = {result.values.get(quantity)!r} rejected (outside plausible range)")
+                self._emit_event(
+                    device.id,
+                    "implausible_value",
+                    "warning",
+                    f"{quantity} = {result.values.get(quantity)!r} rejected (outside plausible range)",
+                )
             health.rejected = frozenset(rejected)
         if not isinstance(profile, str):
             self._watch_counters(device, profile, ts_ms, values)
         state, problems = assess(device.role, quantities, result, values, rejected)
-        reading = Reading(device.id, device.role, ts_ms, MappingProxyType(values), result.ok, error,
-                          result.latency_s, device.poll_interval_s, problems)
+        reading = Reading(
+            device.id,
+            device.role,
+            ts_ms,
+            MappingProxyType(values),
+            result.ok,
+            error,
+            result.latency_s,
+            device.poll_interval_s,
+            problems,
+        )
         self._record(device.id, health, state, problems, error, ts_ms)
         self.latest[device.id] = reading
         for subscriber in self.reading_subscribers:
             subscriber(reading)
         return state
 
-    def _record(self, device_id: str, health: DeviceHealth, state: str, problems: tuple[str, ...],
-                error: str | None, ts_ms: int) -> None:
+    def _record(
+        self, device_id: str, health: DeviceHealth, state: str, problems: tuple[str, ...], error: str | None, ts_ms: int
+    ) -> None:
         """Update ``health`` with one poll's outcome; record each state change once."""
         if state == OFFLINE:
             health.failures += 1
@@ -363,14 +393,18 @@ class Collector:
             watch = self._counters.get(key)
             if watch is None:
                 watch = self._counters[key] = CounterWatch(
-                    wrap_at_wh=profile.counter_wrap_at(quantity), max_power_w=device.rated_power_kw * 1000,
-                    resolution_wh=profile.resolution(quantity))
+                    wrap_at_wh=profile.counter_wrap_at(quantity),
+                    max_power_w=device.rated_power_kw * 1000,
+                    resolution_wh=profile.resolution(quantity),
+                )
             for event in watch.update(ts_ms, value):
-                self._emit_event(device.id, event.kind, event.severity, f"{quantity}: {event.detail}",
-                                 ts_ms=event.ts_ms)
+                self._emit_event(
+                    device.id, event.kind, event.severity, f"{quantity}: {event.detail}", ts_ms=event.ts_ms
+                )
 
-    def _emit_event(self, device_id: str | None, kind: str, severity: str, detail: str,
-                    ts_ms: int | None = None) -> None:
+    def _emit_event(
+        self, device_id: str | None, kind: str, severity: str, detail: str, ts_ms: int | None = None
+    ) -> None:
         event = Event(int(self.wall_clock() * 1000) if ts_ms is None else ts_ms, device_id, kind, severity, detail)
         for subscriber in self.event_subscribers:
             subscriber(event)

@@ -162,8 +162,17 @@ class _Parser:
             raise self.error(f"{where}.{key}", "expected non-empty text")
         return value
 
-    def number(self, data: dict, key: str, where: str, lo: float, hi: float, default: float | None = None,
-               integer: bool = False, required: bool = True) -> Any:
+    def number(
+        self,
+        data: dict,
+        key: str,
+        where: str,
+        lo: float,
+        hi: float,
+        default: float | None = None,
+        integer: bool = False,
+        required: bool = True,
+    ) -> Any:
         value = data.get(key, default)
         kind = "a whole number" if integer else "a number"
         if value is None:
@@ -251,7 +260,9 @@ class _Parser:
         allowed = {"transport", "timeout_s"}
         if transport != "tcp":
             allowed |= {"frame_delay_s", "resync_s"}
-        allowed |= {"serial_port", "baudrate", "parity", "stopbits", "bytesize"} if transport == "rtu" else {"host", "port"}
+        allowed |= (
+            {"serial_port", "baudrate", "parity", "stopbits", "bytesize"} if transport == "rtu" else {"host", "port"}
+        )
         self.no_unknown(t, where, allowed)
         timing = {
             "timeout_s": float(self.number(t, "timeout_s", where, 0.05, 60, default=1.0)),
@@ -259,13 +270,20 @@ class _Parser:
             "resync_s": self.number(t, "resync_s", where, 0, 60, required=False),
         }
         if transport != "rtu":
-            return Connection(name=name, transport=transport, host=self.text(t, "host", where),
-                              port=self.number(t, "port", where, 1, 65535, integer=True), **timing)
+            return Connection(
+                name=name,
+                transport=transport,
+                host=self.text(t, "host", where),
+                port=self.number(t, "port", where, 1, 65535, integer=True),
+                **timing,
+            )
         parity = t.get("parity", "N")
         if parity not in ("N", "E", "O"):
             raise self.error(f"{where}.parity", f"expected N, E or O, got {parity!r}")
         return Connection(
-            name=name, transport=transport, serial_port=self.text(t, "serial_port", where),
+            name=name,
+            transport=transport,
+            serial_port=self.text(t, "serial_port", where),
             baudrate=self.number(t, "baudrate", where, 300, 921600, default=9600, integer=True),
             parity=parity,
             stopbits=self.number(t, "stopbits", where, 1, 2, default=1, integer=True),
@@ -296,10 +314,27 @@ class _Parser:
             raise self.error("devices", "at least one device is required")
         return tuple(devices)
 
-    def device(self, t: dict, where: str, i: int, connections: dict[str, Connection],
-               seen: dict[str, int], seen_units: dict[tuple[str, int, Role], str]) -> Device:
-        allowed = {"id", "name", "role", "profile", "connection", "unit", "poll_interval_s",
-                   "rated_power_kw", "invert", "sim"}
+    def device(
+        self,
+        t: dict,
+        where: str,
+        i: int,
+        connections: dict[str, Connection],
+        seen: dict[str, int],
+        seen_units: dict[tuple[str, int, Role], str],
+    ) -> Device:
+        allowed = {
+            "id",
+            "name",
+            "role",
+            "profile",
+            "connection",
+            "unit",
+            "poll_interval_s",
+            "rated_power_kw",
+            "invert",
+            "sim",
+        }
         self.no_unknown(t, where, allowed)
         dev_id = self.text(t, "id", where)
         if not DEVICE_ID.match(dev_id):
@@ -312,7 +347,9 @@ class _Parser:
         try:
             role = Role(role_text)
         except ValueError:
-            raise self.error(f"{where}.role", f"unknown role '{role_text}' (expected pv, storage, load or grid)") from None
+            raise self.error(
+                f"{where}.role", f"unknown role '{role_text}' (expected pv, storage, load or grid)"
+            ) from None
         conn = self.text(t, "connection", where)
         if conn not in connections:
             known = ", ".join(sorted(connections))
@@ -320,8 +357,11 @@ class _Parser:
         unit = self.number(t, "unit", where, 0, 255, default=1, integer=True)
         # A hybrid inverter is two devices (pv and storage) on one unit; two of one role is a mistake.
         if (conn, unit, role) in seen_units:
-            raise self.error(f"{where}.unit", f"unit {unit} on '{conn}' is already used by "
-                             f"'{seen_units[(conn, unit, role)]}' (same role {role.value})")
+            raise self.error(
+                f"{where}.unit",
+                f"unit {unit} on '{conn}' is already used by "
+                f"'{seen_units[(conn, unit, role)]}' (same role {role.value})",
+            )
         seen_units[(conn, unit, role)] = dev_id
         poll = self.number(t, "poll_interval_s", where, 0.1, 3600, default=5)
         rated = self.number(t, "rated_power_kw", where, 0.001, 1_000_000)
@@ -344,8 +384,7 @@ class _Parser:
                 f"profile '{profile.name}' is for role {profile.role.value}, but the device's role is {role.value}",
             )
         sim = self.sim(t.get("sim"), f"{where}.sim", role)
-        return Device(dev_id, name, role, profile_name, profile, conn, unit, float(poll),
-                      float(rated), invert, sim)
+        return Device(dev_id, name, role, profile_name, profile, conn, unit, float(poll), float(rated), invert, sim)
 
     def sim(self, t: Any, where: str, role: Role) -> SimParams:
         return parse_sim(self, t, where, role)

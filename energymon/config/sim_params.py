@@ -118,11 +118,25 @@ def parse_sim(parser: Any, t: Any, where: str, role: Role) -> SimParams:
         return SimParams()
     if not isinstance(t, dict):
         raise parser.error(where, "expected a table")
-    parser.no_unknown(t, where, {
-        "dc_ac_ratio", "capacity_kwh", "soc_min_pct", "soc_max_pct", "max_charge_kw", "max_discharge_kw",
-        "round_trip_efficiency", "dispatch", "charge_window", "discharge_window", "load_shape", "base_load_kw",
-        "faults",
-    })
+    parser.no_unknown(
+        t,
+        where,
+        {
+            "dc_ac_ratio",
+            "capacity_kwh",
+            "soc_min_pct",
+            "soc_max_pct",
+            "max_charge_kw",
+            "max_discharge_kw",
+            "round_trip_efficiency",
+            "dispatch",
+            "charge_window",
+            "discharge_window",
+            "load_shape",
+            "base_load_kw",
+            "faults",
+        },
+    )
     values: dict[str, Any] = {
         "dc_ac_ratio": parser.number(t, "dc_ac_ratio", where, 0.5, 3, default=1.2),
         "capacity_kwh": parser.number(t, "capacity_kwh", where, 0.001, 1e7, required=False),
@@ -143,7 +157,7 @@ def parse_sim(parser: Any, t: Any, where: str, role: Role) -> SimParams:
         if key in t:
             window = parse_window(t[key])
             if window is None:
-                raise parser.error(f"{where}.{key}", f"expected \"HH:MM-HH:MM\" local time, got {t[key]!r}")
+                raise parser.error(f"{where}.{key}", f'expected "HH:MM-HH:MM" local time, got {t[key]!r}')
             values[key] = window
         else:
             values[key] = default
@@ -167,11 +181,13 @@ def _faults(parser: Any, rows: Any, where: str) -> tuple[Fault, ...]:
         kind = row.get("kind")
         if kind not in FAULT_KINDS:
             raise parser.error(f"{at}.kind", f"expected one of: {', '.join(FAULT_KINDS)}")
-        faults.append(Fault(
-            kind,
-            float(parser.number(row, "start_after_s", at, 0, 1e9, default=0.0)),
-            parser.number(row, "duration_s", at, 0.001, 1e9, required=False),
-            float(parser.number(row, "delay_s", at, 0, 3600, default=5.0)),
-            parser.number(row, "exception_code", at, 1, 255, default=6, integer=True),
-        ))
+        faults.append(
+            Fault(
+                kind,
+                float(parser.number(row, "start_after_s", at, 0, 1e9, default=0.0)),
+                parser.number(row, "duration_s", at, 0.001, 1e9, required=False),
+                float(parser.number(row, "delay_s", at, 0, 3600, default=5.0)),
+                parser.number(row, "exception_code", at, 1, 255, default=6, integer=True),
+            )
+        )
     return tuple(faults)

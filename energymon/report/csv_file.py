@@ -18,11 +18,32 @@ from energymon.accounting.flows import self_consumption_pct, self_sufficiency_pc
 from energymon.atomic_file import replaced_when_complete
 from energymon.report.month import DayRow, MonthReport, ReportError
 
-COLUMNS = ("date", "pv_kwh", "consumption_kwh", "metered_load_kwh", "grid_import_kwh", "grid_export_kwh",
-           "storage_charge_kwh", "storage_discharge_kwh", "self_consumption_pct", "self_sufficiency_pct",
-           "avoided_co2_kg", "coal_saved_kgce", "coverage_pct")
-ADDITIVE = ("pv_kwh", "consumption_kwh", "metered_load_kwh", "grid_import_kwh", "grid_export_kwh",
-            "storage_charge_kwh", "storage_discharge_kwh", "avoided_co2_kg", "coal_saved_kgce")
+COLUMNS = (
+    "date",
+    "pv_kwh",
+    "consumption_kwh",
+    "metered_load_kwh",
+    "grid_import_kwh",
+    "grid_export_kwh",
+    "storage_charge_kwh",
+    "storage_discharge_kwh",
+    "self_consumption_pct",
+    "self_sufficiency_pct",
+    "avoided_co2_kg",
+    "coal_saved_kgce",
+    "coverage_pct",
+)
+ADDITIVE = (
+    "pv_kwh",
+    "consumption_kwh",
+    "metered_load_kwh",
+    "grid_import_kwh",
+    "grid_export_kwh",
+    "storage_charge_kwh",
+    "storage_discharge_kwh",
+    "avoided_co2_kg",
+    "coal_saved_kgce",
+)
 MILLI = Decimal("0.001")
 CENTI = Decimal("0.01")
 
@@ -34,9 +55,15 @@ def _dec(value: float, step: Decimal) -> Decimal:
 def day_values(row: DayRow) -> dict[str, Decimal | None]:
     """The additive columns of a day, rounded as printed."""
     f = row.flows
-    kwh = {"pv_kwh": f.pv_wh, "consumption_kwh": f.consumption_wh, "metered_load_kwh": f.metered_load_wh,
-           "grid_import_kwh": f.grid_import_wh, "grid_export_kwh": f.grid_export_wh,
-           "storage_charge_kwh": f.storage_charge_wh, "storage_discharge_kwh": f.storage_discharge_wh}
+    kwh = {
+        "pv_kwh": f.pv_wh,
+        "consumption_kwh": f.consumption_wh,
+        "metered_load_kwh": f.metered_load_wh,
+        "grid_import_kwh": f.grid_import_wh,
+        "grid_export_kwh": f.grid_export_wh,
+        "storage_charge_kwh": f.storage_charge_wh,
+        "storage_discharge_kwh": f.storage_discharge_wh,
+    }
     out: dict[str, Decimal | None] = {k: _dec(v / 1000.0, MILLI) for k, v in kwh.items()}
     out["avoided_co2_kg"] = _dec(row.avoided_co2_kg, MILLI)
     out["coal_saved_kgce"] = _dec(row.coal_saved_kgce, MILLI)
@@ -55,17 +82,27 @@ def report_rows(report: MonthReport) -> list[dict[str, str]]:
         values = day_values(day)
         for k in ADDITIVE:
             sums[k] += values[k]
-        rows.append({"date": day.day.isoformat(), **{k: str(v) for k, v in values.items()},
-                     "self_consumption_pct": _pct(day.self_consumption_pct),
-                     "self_sufficiency_pct": _pct(day.self_sufficiency_pct),
-                     "coverage_pct": _pct(day.coverage_pct)})
+        rows.append(
+            {
+                "date": day.day.isoformat(),
+                **{k: str(v) for k, v in values.items()},
+                "self_consumption_pct": _pct(day.self_consumption_pct),
+                "self_sufficiency_pct": _pct(day.self_sufficiency_pct),
+                "coverage_pct": _pct(day.coverage_pct),
+            }
+        )
     # totals of the printed days; percentages from the month's totals
     pv, export = float(sums["pv_kwh"]), float(sums["grid_export_kwh"])
     consumption, imported = float(sums["consumption_kwh"]), float(sums["grid_import_kwh"])
-    rows.append({"date": "total", **{k: str(v) for k, v in sums.items()},
-                 "self_consumption_pct": _pct(self_consumption_pct(pv, export)),
-                 "self_sufficiency_pct": _pct(self_sufficiency_pct(consumption, imported)),
-                 "coverage_pct": _pct(report.total.coverage_pct)})
+    rows.append(
+        {
+            "date": "total",
+            **{k: str(v) for k, v in sums.items()},
+            "self_consumption_pct": _pct(self_consumption_pct(pv, export)),
+            "self_sufficiency_pct": _pct(self_sufficiency_pct(consumption, imported)),
+            "coverage_pct": _pct(report.total.coverage_pct),
+        }
+    )
     return rows
 
 
@@ -79,9 +116,11 @@ def write_report(report: MonthReport, path: Path, fmt: str, lang: str = "en", ma
                 write_report_csv(report, out)
         elif fmt == "xlsx":
             from energymon.report.xlsx_file import write_report_xlsx  # openpyxl only when asked for
+
             write_report_xlsx(report, partial, lang)
         else:
             from energymon.report.pdf import write_report_pdf  # reportlab only when asked for
+
             write_report_pdf(report, partial, lang)
 
 

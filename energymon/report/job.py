@@ -93,8 +93,9 @@ def _child_main(job: ReportJob, conn: Connection) -> None:
         conn.close()
 
 
-def generate_report_in_child(job: ReportJob, stage: Callable[[str], None] = lambda s: None,
-                             started: Callable[[int], None] = lambda pid: None) -> MonthReport:
+def generate_report_in_child(
+    job: ReportJob, stage: Callable[[str], None] = lambda s: None, started: Callable[[int], None] = lambda pid: None
+) -> MonthReport:
     """:func:`generate_report` in a child process; blocks (without holding the GIL) until it is done.
 
     ``started(pid)`` once the child runs, ``stage(...)`` as it goes. Raises
@@ -113,7 +114,8 @@ def generate_report_in_child(job: ReportJob, stage: Callable[[str], None] = lamb
             except EOFError:
                 process.join(timeout=10)
                 raise ReportError(
-                    f"the report process ended without an answer (exit code {process.exitcode})") from None
+                    f"the report process ended without an answer (exit code {process.exitcode})"
+                ) from None
             if kind == "started":
                 started(value)
             elif kind == "stage":

@@ -180,8 +180,9 @@ def _series(reader: StoreReader, channel: int, from_ms: int, to_ms: int) -> tupl
     return np.concatenate((early_ts[keep], ts)), np.concatenate((early_v[keep], values)), True
 
 
-def _device_flows(reader: StoreReader, device: dict, role: Role, from_ms: int, to_ms: int
-                  ) -> tuple[dict[str, EnergyResult], str]:
+def _device_flows(
+    reader: StoreReader, device: dict, role: Role, from_ms: int, to_ms: int
+) -> tuple[dict[str, EnergyResult], str]:
     """Energy intervals of each flow of a device, and how they were obtained."""
     poll_ms = int(float(device["poll_interval_s"]) * 1000)
     rated_w = float(device["rated_power_kw"]) * 1000 if device["rated_power_kw"] else None
@@ -210,8 +211,9 @@ def _device_flows(reader: StoreReader, device: dict, role: Role, from_ms: int, t
 def _coverage(result: EnergyResult, edges: np.ndarray) -> np.ndarray:
     """Per bucket: covered by intervals with data (counter or power samples), not by a gap bridged by a counter."""
     measured = result.method != METHODS.index(SPREAD)
-    subset = EnergyResult(result.start_ms[measured], result.end_ms[measured], result.energy_wh[measured],
-                          result.method[measured])
+    subset = EnergyResult(
+        result.start_ms[measured], result.end_ms[measured], result.energy_wh[measured], result.method[measured]
+    )
     if not len(subset):
         return np.zeros(len(edges) - 1, dtype=bool)
     return energy_per_bucket(subset, edges).has_data
@@ -274,8 +276,13 @@ def build_month_report(reader: StoreReader, month: str, coal: carbon.CoalFactor 
             energy[flow] = float(per_day.sum())
             if flow in quarter:
                 quarter[flow] += per_quarter.energy_wh
-            sign = {"pv_wh": 1, "grid_import_wh": 1, "grid_export_wh": -1, "storage_discharge_wh": 1,
-                    "storage_charge_wh": -1}.get(flow, 0)
+            sign = {
+                "pv_wh": 1,
+                "grid_import_wh": 1,
+                "grid_export_wh": -1,
+                "storage_discharge_wh": 1,
+                "storage_charge_wh": -1,
+            }.get(flow, 0)
             consumption_q += sign * per_quarter.energy_wh
             device_cover |= _coverage(result, quarter_edges)
             device_est |= per_quarter.estimated
@@ -286,9 +293,19 @@ def build_month_report(reader: StoreReader, month: str, coal: carbon.CoalFactor 
         estimated += np.add.reduceat(device_est.astype(np.int64), starts)
         spread += np.add.reduceat(device_spread.astype(np.int64), starts)
         n_quarters = len(quarter_edges) - 1
-        devices_out.append(DeviceMonth(
-            device["id"], device["name"], role, float(device["rated_power_kw"] or 0.0), energy, method,
-            float(100.0 * device_cover.sum() / n_quarters), int(device_est.sum()), int(device_spread.sum())))
+        devices_out.append(
+            DeviceMonth(
+                device["id"],
+                device["name"],
+                role,
+                float(device["rated_power_kw"] or 0.0),
+                energy,
+                method,
+                float(100.0 * device_cover.sum() / n_quarters),
+                int(device_est.sum()),
+                int(device_spread.sum()),
+            )
+        )
 
     factor = float(site.get("emission_factor_kg_per_kwh") or 0.0)
     coal = coal or carbon.coal_factor()
@@ -297,29 +314,60 @@ def build_month_report(reader: StoreReader, month: str, coal: carbon.CoalFactor 
     rows = []
     for i, day in enumerate(days):
         flows = Flows(**{f: float(v[i]) for f, v in day_flows.items()})
-        rows.append(DayRow(day, flows, carbon.avoided_co2_kg(flows.pv_wh, factor),
-                           carbon.coal_saved_kgce(flows.pv_wh, coal.kgce_per_kwh),
-                           float(100.0 * covered[i] / possible[i]) if possible[i] else 0.0, int(estimated[i]),
-                           int(spread[i])))
+        rows.append(
+            DayRow(
+                day,
+                flows,
+                carbon.avoided_co2_kg(flows.pv_wh, factor),
+                carbon.coal_saved_kgce(flows.pv_wh, coal.kgce_per_kwh),
+                float(100.0 * covered[i] / possible[i]) if possible[i] else 0.0,
+                int(estimated[i]),
+                int(spread[i]),
+            )
+        )
     total_flows = Flows(**{f: float(v.sum()) for f, v in day_flows.items()})
-    total = DayRow(None, total_flows, carbon.avoided_co2_kg(total_flows.pv_wh, factor),
-                   carbon.coal_saved_kgce(total_flows.pv_wh, coal.kgce_per_kwh),
-                   float(100.0 * covered.sum() / possible.sum()) if possible.sum() else 0.0,
-                   int(estimated.sum()), int(spread.sum()))
+    total = DayRow(
+        None,
+        total_flows,
+        carbon.avoided_co2_kg(total_flows.pv_wh, factor),
+        carbon.coal_saved_kgce(total_flows.pv_wh, coal.kgce_per_kwh),
+        float(100.0 * covered.sum() / possible.sum()) if possible.sum() else 0.0,
+        int(estimated.sum()),
+        int(spread.sum()),
+    )
     peak_kw = peak_at = None
     if any(d.role is Role.GRID for d in devices_out) and quarter["grid_import_wh"].size:
         k = int(np.argmax(quarter["grid_import_wh"]))
         peak_kw, peak_at = demand_kw(float(quarter["grid_import_wh"][k])), int(quarter_edges[k])
-    events = tuple(EventRow(*r) for r in reader.db.execute(
-        "SELECT ts_ms, device_id, kind, severity, detail FROM events WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms, id",
-        (start_ms, end_ms)).fetchall())
+    events = tuple(
+        EventRow(*r)
+        for r in reader.db.execute(
+            "SELECT ts_ms, device_id, kind, severity, detail FROM events WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms, id",
+            (start_ms, end_ms),
+        ).fetchall()
+    )
     return MonthReport(
-        site.get("name", ""), str(zone), month, start_ms, end_ms, tuple(rows), total, tuple(devices_out),
-        peak_kw, peak_at, factor, site.get("emission_factor_source", ""), coal.kgce_per_kwh, coal.source,
-        events, offline_periods(events, end_ms),
-        tuple(quarter["grid_import_wh"].tolist()), tuple(consumption_q.tolist()),
+        site.get("name", ""),
+        str(zone),
+        month,
+        start_ms,
+        end_ms,
+        tuple(rows),
+        total,
+        tuple(devices_out),
+        peak_kw,
+        peak_at,
+        factor,
+        site.get("emission_factor_source", ""),
+        coal.kgce_per_kwh,
+        coal.source,
+        events,
+        offline_periods(events, end_ms),
+        tuple(quarter["grid_import_wh"].tolist()),
+        tuple(consumption_q.tolist()),
         tuple(quarter["grid_export_wh"].tolist()),
-        _costs(site, zone, quarter_edges[:-1], quarter, peak_kw))
+        _costs(site, zone, quarter_edges[:-1], quarter, peak_kw),
+    )
 
 
 def recorded_tariff(site: dict) -> tariffs.Tariff | None:
@@ -334,19 +382,31 @@ def recorded_tariff(site: dict) -> tariffs.Tariff | None:
         raise ReportError(f"the tariff recorded in the database is not valid: {exc}") from None
 
 
-def _costs(site: dict, zone: ZoneInfo, quarter_starts: np.ndarray, quarter: dict[str, np.ndarray],
-           peak_kw: float | None) -> Costs | None:
+def _costs(
+    site: dict, zone: ZoneInfo, quarter_starts: np.ndarray, quarter: dict[str, np.ndarray], peak_kw: float | None
+) -> Costs | None:
     tariff = recorded_tariff(site)
     if tariff is None:
         return None
     periods = tariffs.period_of_buckets(tariff, quarter_starts, zone)
     imported = quarter["grid_import_wh"].tolist()
-    saved = tariffs.savings(tariff, periods, pv_wh=quarter["pv_wh"].tolist(), import_wh=imported,
-                            export_wh=quarter["grid_export_wh"].tolist(),
-                            charge_wh=quarter["storage_charge_wh"].tolist(),
-                            discharge_wh=quarter["storage_discharge_wh"].tolist())
-    return Costs(tariff.name or "", tariff.currency, tariffs.cost_by_period(imported, periods, tariff.prices_per_kwh),
-                 saved, peak_kw, tariffs.demand_charge(peak_kw, tariff))
+    saved = tariffs.savings(
+        tariff,
+        periods,
+        pv_wh=quarter["pv_wh"].tolist(),
+        import_wh=imported,
+        export_wh=quarter["grid_export_wh"].tolist(),
+        charge_wh=quarter["storage_charge_wh"].tolist(),
+        discharge_wh=quarter["storage_discharge_wh"].tolist(),
+    )
+    return Costs(
+        tariff.name or "",
+        tariff.currency,
+        tariffs.cost_by_period(imported, periods, tariff.prices_per_kwh),
+        saved,
+        peak_kw,
+        tariffs.demand_charge(peak_kw, tariff),
+    )
 
 
 def offline_periods(events: tuple[EventRow, ...], end_ms: int) -> tuple[OfflinePeriod, ...]:

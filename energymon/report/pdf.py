@@ -118,9 +118,11 @@ UNIX_FONTS = (
     ("/System/Library/Fonts/Supplemental/Songti.ttc", 0),
     ("/System/Library/Fonts/PingFang.ttc", 0),
 )
-INSTALL_HINT = ("install a TrueType Chinese font: on Debian/Ubuntu `apt install fonts-wqy-zenhei`, on Fedora "
-                "`dnf install wqy-zenhei-fonts`; or set ENERGYMON_CJK_FONT to a .ttf/.ttc file (e.g. msyh.ttc, "
-                "simhei.ttf)")
+INSTALL_HINT = (
+    "install a TrueType Chinese font: on Debian/Ubuntu `apt install fonts-wqy-zenhei`, on Fedora "
+    "`dnf install wqy-zenhei-fonts`; or set ENERGYMON_CJK_FONT to a .ttf/.ttc file (e.g. msyh.ttc, "
+    "simhei.ttf)"
+)
 
 INK = colors.HexColor("#1F2A36")
 MUTED = colors.HexColor("#5F6B78")
@@ -140,6 +142,7 @@ class FontNotFoundError(ReportError):
 
 
 # ---- fonts ------------------------------------------------------------------------------------
+
 
 def cjk_font_candidates() -> list[tuple[Path, int]]:
     """Where a CJK TrueType font is looked for, in order (see the module docstring)."""
@@ -211,6 +214,7 @@ def choose_fonts(report: MonthReport, lang: str) -> Fonts:
 
 # ---- styles -----------------------------------------------------------------------------------
 
+
 def _style(name: str, base: dict, **overrides: Any) -> ParagraphStyle:
     return ParagraphStyle(name, **{**base, **overrides})
 
@@ -226,8 +230,17 @@ class _Styles:
         self.h1 = _style("h1", bold, fontSize=14, leading=18, spaceBefore=6, spaceAfter=5)
         self.h2 = _style("h2", bold, fontSize=11, leading=14, spaceBefore=6, spaceAfter=3)
         self.body = _style("body", base, fontSize=9, leading=12.5, spaceAfter=3)
-        self.bullet = _style("bullet", base, fontSize=9, leading=12.5, spaceAfter=2, leftIndent=10, bulletIndent=0,
-                             bulletFontName="Helvetica", bulletFontSize=9)
+        self.bullet = _style(
+            "bullet",
+            base,
+            fontSize=9,
+            leading=12.5,
+            spaceAfter=2,
+            leftIndent=10,
+            bulletIndent=0,
+            bulletFontName="Helvetica",
+            bulletFontSize=9,
+        )
         self.small = _style("small", base, fontSize=7.5, leading=9.5, textColor=MUTED)
         self.cell = _style("cell", base, fontSize=7.5, leading=9.2)
         self.cell_right = ParagraphStyle("cell_right", parent=self.cell, alignment=TA_RIGHT)
@@ -244,8 +257,9 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
-def _table(rows: list[list[Any]], widths: list[float], right: set[int] = frozenset(), total_row: bool = False,
-           repeat: int = 1) -> Table:
+def _table(
+    rows: list[list[Any]], widths: list[float], right: set[int] = frozenset(), total_row: bool = False, repeat: int = 1
+) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=repeat)
     style = [
         ("BACKGROUND", (0, 0), (-1, repeat - 1), HEAD_FILL),
@@ -266,6 +280,7 @@ def _table(rows: list[list[Any]], widths: list[float], right: set[int] = frozens
 
 
 # ---- page furniture ---------------------------------------------------------------------------
+
 
 def _canvas_class(fonts: Fonts, left_text: str, page_text: str) -> type:
     """A canvas that writes "page n of N" and the report's name at the foot of every page."""
@@ -299,12 +314,20 @@ def _canvas_class(fonts: Fonts, left_text: str, page_text: str) -> type:
 
 # ---- charts and diagram -----------------------------------------------------------------------
 
+
 def _day_kwh(rows: list[dict[str, str]], column: str) -> list[float]:
     return [float(Decimal(row[column])) for row in rows[:-1]]
 
 
-def _bar_chart(fonts: Fonts, text: dict[str, str], days: list[str], series: list[tuple[str, list[float], Any]],
-               title: str, width: float, height: float) -> Drawing:
+def _bar_chart(
+    fonts: Fonts,
+    text: dict[str, str],
+    days: list[str],
+    series: list[tuple[str, list[float], Any]],
+    title: str,
+    width: float,
+    height: float,
+) -> Drawing:
     """Clustered daily bars; MWh on the axis when a day exceeds 10,000 kWh."""
     peak = max((max(values, default=0.0) for _, values, _ in series), default=0.0)
     scale, unit = (1000.0, text["axis_mwh"]) if peak >= 10_000 else (1.0, text["axis_kwh"])
@@ -338,8 +361,17 @@ def _bar_chart(fonts: Fonts, text: dict[str, str], days: list[str], series: list
         chart.valueAxis.valueMax = 1
     drawing.add(chart)
     drawing.add(String(2, chart.y + chart.height + 6, unit, fontName=fonts.regular, fontSize=7.5, fillColor=MUTED))
-    drawing.add(String(chart.x + chart.width / 2, 6, text["axis_day"], fontName=fonts.regular, fontSize=7.5,
-                       fillColor=MUTED, textAnchor="middle"))
+    drawing.add(
+        String(
+            chart.x + chart.width / 2,
+            6,
+            text["axis_day"],
+            fontName=fonts.regular,
+            fontSize=7.5,
+            fillColor=MUTED,
+            textAnchor="middle",
+        )
+    )
     legend = Legend()
     legend.alignment = "right"
     legend.x, legend.y = width - 10 - 110 * len(series), height - 6
@@ -359,19 +391,25 @@ def _arrow(drawing: Drawing, x1: float, y1: float, x2: float, y2: float, color: 
     head = 4 + width
     drawing.add(Line(x1, y1, x2 - direction * head, y2, strokeColor=color, strokeWidth=width))
     half = max(3.0, width * 0.9 + 1.5)
-    drawing.add(Polygon([x2, y2, x2 - direction * head, y2 + half, x2 - direction * head, y2 - half],
-                        fillColor=color, strokeColor=None))
+    drawing.add(
+        Polygon(
+            [x2, y2, x2 - direction * head, y2 + half, x2 - direction * head, y2 - half],
+            fillColor=color,
+            strokeColor=None,
+        )
+    )
 
 
-def _box(drawing: Drawing, x: float, y: float, w: float, h: float, title: str, value: str, color: Any,
-         fonts: Fonts) -> None:
+def _box(
+    drawing: Drawing, x: float, y: float, w: float, h: float, title: str, value: str, color: Any, fonts: Fonts
+) -> None:
     drawing.add(Rect(x, y, w, h, rx=4, ry=4, fillColor=colors.white, strokeColor=color, strokeWidth=1.4))
     title_y = y + h - 14 if value else y + h / 2 - 3
-    drawing.add(String(x + w / 2, title_y, title, fontName=fonts.bold, fontSize=9, fillColor=INK,
-                       textAnchor="middle"))
+    drawing.add(String(x + w / 2, title_y, title, fontName=fonts.bold, fontSize=9, fillColor=INK, textAnchor="middle"))
     if value:
-        drawing.add(String(x + w / 2, y + 7, value, fontName=fonts.regular, fontSize=8.5, fillColor=INK,
-                           textAnchor="middle"))
+        drawing.add(
+            String(x + w / 2, y + 7, value, fontName=fonts.regular, fontSize=8.5, fillColor=INK, textAnchor="middle")
+        )
 
 
 def _flow_diagram(fonts: Fonts, text: dict[str, str], kwh: dict[str, float], width: float) -> Drawing:
@@ -390,18 +428,31 @@ def _flow_diagram(fonts: Fonts, text: dict[str, str], kwh: dict[str, float], wid
     label = text["flow_site_bus"]
     if text["lang"] == "zh":  # Chinese reads top to bottom
         for i, ch in enumerate(label):
-            drawing.add(String(bus_x + bus_w / 2, height / 2 + 2 + 5.5 * (len(label) - 1) - 11 * i, ch,
-                               fontName=fonts.bold, fontSize=8.5, fillColor=colors.white, textAnchor="middle"))
+            drawing.add(
+                String(
+                    bus_x + bus_w / 2,
+                    height / 2 + 2 + 5.5 * (len(label) - 1) - 11 * i,
+                    ch,
+                    fontName=fonts.bold,
+                    fontSize=8.5,
+                    fillColor=colors.white,
+                    textAnchor="middle",
+                )
+            )
     else:  # Latin text turned by 90 degrees
-        turned = Group(String(0, 0, label, fontName=fonts.bold, fontSize=8.5, fillColor=colors.white,
-                              textAnchor="middle"))
+        turned = Group(
+            String(0, 0, label, fontName=fonts.bold, fontSize=8.5, fillColor=colors.white, textAnchor="middle")
+        )
         turned.transform = (0, 1, -1, 0, bus_x + bus_w / 2 + 3, height / 2)
         drawing.add(turned)
     rows = {"pv": height - 8 - box_h, "grid": (height - box_h) / 2, "storage": 8}
 
     def flow_label(x1: float, x2: float, y: float, words: str) -> None:
-        drawing.add(String((x1 + x2) / 2, y + 6, words, fontName=fonts.regular, fontSize=7.5, fillColor=INK,
-                           textAnchor="middle"))
+        drawing.add(
+            String(
+                (x1 + x2) / 2, y + 6, words, fontName=fonts.regular, fontSize=7.5, fillColor=INK, textAnchor="middle"
+            )
+        )
 
     # sources
     _box(drawing, left_x, rows["pv"], box_w, box_h, text["flow_pv"], fmt_energy_kwh(kwh["pv"]), PV_COLOR, fonts)
@@ -411,9 +462,9 @@ def _flow_diagram(fonts: Fonts, text: dict[str, str], kwh: dict[str, float], wid
     y = rows["pv"] + box_h / 2
     _arrow(drawing, x1, y, x2, y, PV_COLOR, stroke(kwh["pv"]))
     for row, (into, out, c_in, c_out, k_in, k_out) in {
-            "grid": ("grid_import", "grid_export", IMPORT_COLOR, EXPORT_COLOR, "import", "export"),
-            "storage": ("storage_discharge", "storage_charge", STORAGE_COLOR, STORAGE_COLOR, "discharge",
-                        "charge")}.items():
+        "grid": ("grid_import", "grid_export", IMPORT_COLOR, EXPORT_COLOR, "import", "export"),
+        "storage": ("storage_discharge", "storage_charge", STORAGE_COLOR, STORAGE_COLOR, "discharge", "charge"),
+    }.items():
         y_in, y_out = rows[row] + box_h * 0.72, rows[row] + box_h * 0.22
         _arrow(drawing, x1, y_in, x2, y_in, c_in, stroke(kwh[k_in]))
         flow_label(x1, x2, y_in + stroke(kwh[k_in]) / 2 - 1, text[into] + text["colon"] + fmt_energy_kwh(kwh[k_in]))
@@ -422,26 +473,55 @@ def _flow_diagram(fonts: Fonts, text: dict[str, str], kwh: dict[str, float], wid
     # loads
     bus_right = bus_x + bus_w
     consumption = text["consumption"] + text["colon"] + fmt_energy_kwh(kwh["consumption"])
-    drawing.add(String(right_x + box_w / 2, height - 9, consumption,
-                       fontName=fonts.bold, fontSize=8.5, fillColor=INK, textAnchor="middle"))
+    drawing.add(
+        String(
+            right_x + box_w / 2,
+            height - 9,
+            consumption,
+            fontName=fonts.bold,
+            fontSize=8.5,
+            fillColor=INK,
+            textAnchor="middle",
+        )
+    )
     top_y, bottom_y = height - 24 - box_h - 8, 20
-    _box(drawing, right_x, top_y, box_w, box_h, text["metered_load"], fmt_energy_kwh(kwh["metered"]), LOAD_COLOR,
-         fonts)
-    _box(drawing, right_x, bottom_y, box_w, box_h, text["unmetered"], fmt_energy_kwh(kwh["unmetered"]),
-         UNMETERED_COLOR, fonts)
-    for y, value, color in ((top_y + box_h / 2, kwh["metered"], LOAD_COLOR),
-                            (bottom_y + box_h / 2, kwh["unmetered"], UNMETERED_COLOR)):
+    _box(drawing, right_x, top_y, box_w, box_h, text["metered_load"], fmt_energy_kwh(kwh["metered"]), LOAD_COLOR, fonts)
+    _box(
+        drawing,
+        right_x,
+        bottom_y,
+        box_w,
+        box_h,
+        text["unmetered"],
+        fmt_energy_kwh(kwh["unmetered"]),
+        UNMETERED_COLOR,
+        fonts,
+    )
+    for y, value, color in (
+        (top_y + box_h / 2, kwh["metered"], LOAD_COLOR),
+        (bottom_y + box_h / 2, kwh["unmetered"], UNMETERED_COLOR),
+    ):
         _arrow(drawing, bus_right, y, right_x, y, color, stroke(value))
     return drawing
 
 
 # ---- sections ---------------------------------------------------------------------------------
 
+
 def _kwh_totals(rows: list[dict[str, str]]) -> dict[str, float]:
     total = rows[-1]
-    d = {k: Decimal(total[f"{c}_kwh"]) for k, c in (
-        ("pv", "pv"), ("consumption", "consumption"), ("metered", "metered_load"), ("import", "grid_import"),
-        ("export", "grid_export"), ("charge", "storage_charge"), ("discharge", "storage_discharge"))}
+    d = {
+        k: Decimal(total[f"{c}_kwh"])
+        for k, c in (
+            ("pv", "pv"),
+            ("consumption", "consumption"),
+            ("metered", "metered_load"),
+            ("import", "grid_import"),
+            ("export", "grid_export"),
+            ("charge", "storage_charge"),
+            ("discharge", "storage_discharge"),
+        )
+    }
     d["unmetered"] = d["consumption"] - d["metered"]
     return {k: float(v) for k, v in d.items()}
 
@@ -450,17 +530,19 @@ def _pct_of(part: float, whole: float) -> str:
     return fmt_pct(100.0 * part / whole) if whole > 0 else "-"
 
 
-def _summary_page(report: MonthReport, rows: list[dict[str, str]], text: dict[str, str], st: _Styles,
-                  fonts: Fonts, width: float) -> list[Flowable]:
+def _summary_page(
+    report: MonthReport, rows: list[dict[str, str]], text: dict[str, str], st: _Styles, fonts: Fonts, width: float
+) -> list[Flowable]:
     total = rows[-1]
     kwh = _kwh_totals(rows)
     first, last = report.days[0].day.isoformat(), report.days[-1].day.isoformat()
     story: list[Flowable] = [
-        _p(text["title_month"].format(month=report.month, year=report.month[:4], mon=int(report.month[5:])),
-           st.title),
+        _p(text["title_month"].format(month=report.month, year=report.month[:4], mon=int(report.month[5:])), st.title),
         _p(report.site_name, st.h1),
-        _p(text["period"] + text["colon"] + text["period_value"].format(start=first, end=last, tz=report.timezone),
-           st.subtitle),
+        _p(
+            text["period"] + text["colon"] + text["period_value"].format(start=first, end=last, tz=report.timezone),
+            st.subtitle,
+        ),
     ]
 
     def pct(column: str, none_key: str) -> tuple[str, str]:
@@ -468,8 +550,11 @@ def _summary_page(report: MonthReport, rows: list[dict[str, str]], text: dict[st
 
     sc, sc_note = pct("self_consumption_pct", "no_pv")
     ss, ss_note = pct("self_sufficiency_pct", "no_consumption")
-    peak_note = (text["no_grid_meter"] if report.peak_demand_kw is None
-                 else fmt_local(report.peak_demand_start_ms, report.timezone))
+    peak_note = (
+        text["no_grid_meter"]
+        if report.peak_demand_kw is None
+        else fmt_local(report.peak_demand_start_ms, report.timezone)
+    )
     cards = [
         (text["pv"], fmt_energy_kwh(kwh["pv"]), ""),
         (text["consumption"], fmt_energy_kwh(kwh["consumption"]), ""),
@@ -482,80 +567,159 @@ def _summary_page(report: MonthReport, rows: list[dict[str, str]], text: dict[st
         (text["storage_charge"], fmt_energy_kwh(kwh["charge"]), ""),
         (text["storage_discharge"], fmt_energy_kwh(kwh["discharge"]), ""),
         (text["peak_demand"], fmt_kw(report.peak_demand_kw), peak_note),
-        (text["coverage"], fmt_pct(float(Decimal(total["coverage_pct"]))),
-         text["estimated_intervals"] + text["colon"] + fmt_num(report.total.estimated_intervals)),
+        (
+            text["coverage"],
+            fmt_pct(float(Decimal(total["coverage_pct"]))),
+            text["estimated_intervals"] + text["colon"] + fmt_num(report.total.estimated_intervals),
+        ),
     ]
     per_row = 4
     cell_w = width / per_row
     grid = []
     for i in range(0, len(cards), per_row):
-        grid.append([[_p(label, st.card_label), _p(value, st.card_value), _p(note or " ", st.card_note)]
-                     for label, value, note in cards[i:i + per_row]])
+        grid.append(
+            [
+                [_p(label, st.card_label), _p(value, st.card_value), _p(note or " ", st.card_note)]
+                for label, value, note in cards[i : i + per_row]
+            ]
+        )
     table = Table(grid, colWidths=[cell_w] * per_row)
-    table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, -1), CARD_FILL),
-        ("LINEAFTER", (0, 0), (-2, -1), 3, colors.white),
-        ("LINEBELOW", (0, 0), (-1, -2), 3, colors.white),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("LEFTPADDING", (0, 0), (-1, -1), 7),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), CARD_FILL),
+                ("LINEAFTER", (0, 0), (-2, -1), 3, colors.white),
+                ("LINEBELOW", (0, 0), (-1, -2), 3, colors.white),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("LEFTPADDING", (0, 0), (-1, -1), 7),
+            ]
+        )
+    )
     story += [_p(text["headline"], st.h2), table, Spacer(1, 10)]
     days = [str(d.day.day) for d in report.days]
-    story.append(_bar_chart(fonts, text, days, [(text["pv"], _day_kwh(rows, "pv_kwh"), PV_COLOR),
-                                                (text["consumption"], _day_kwh(rows, "consumption_kwh"), LOAD_COLOR)],
-                            text["chart_pv_consumption"], width, 245))
+    story.append(
+        _bar_chart(
+            fonts,
+            text,
+            days,
+            [
+                (text["pv"], _day_kwh(rows, "pv_kwh"), PV_COLOR),
+                (text["consumption"], _day_kwh(rows, "consumption_kwh"), LOAD_COLOR),
+            ],
+            text["chart_pv_consumption"],
+            width,
+            245,
+        )
+    )
     story.append(Spacer(1, 8))
-    story.append(_bar_chart(fonts, text, days, [(text["grid_import"], _day_kwh(rows, "grid_import_kwh"), IMPORT_COLOR),
-                                                (text["grid_export"], _day_kwh(rows, "grid_export_kwh"), EXPORT_COLOR)],
-                            text["chart_import_export"], width, 200))
+    story.append(
+        _bar_chart(
+            fonts,
+            text,
+            days,
+            [
+                (text["grid_import"], _day_kwh(rows, "grid_import_kwh"), IMPORT_COLOR),
+                (text["grid_export"], _day_kwh(rows, "grid_export_kwh"), EXPORT_COLOR),
+            ],
+            text["chart_import_export"],
+            width,
+            200,
+        )
+    )
     return story
 
 
-def _flows_section(report: MonthReport, rows: list[dict[str, str]], text: dict[str, str], st: _Styles,
-                   fonts: Fonts, width: float) -> list[Flowable]:
+def _flows_section(
+    report: MonthReport, rows: list[dict[str, str]], text: dict[str, str], st: _Styles, fonts: Fonts, width: float
+) -> list[Flowable]:
     kwh = _kwh_totals(rows)
     story: list[Flowable] = [_p(text["flows"], st.h1), _flow_diagram(fonts, text, kwh, width), Spacer(1, 8)]
     pv_site = max(0.0, kwh["pv"] - kwh["export"])
     table_rows = [
         [_p(text["item"], st.cell_head), _p("kWh", st.cell_head_right), _p(text["note"], st.cell_head)],
         [_p(text["pv"], st.cell_head), _p(fmt_num(kwh["pv"], 1), st.cell_right), _p("", st.cell)],
-        [_p(text["flow_pv_site"], st.cell_indent), _p(fmt_num(pv_site, 1), st.cell_right),
-         _p(text["share_of_pv"].format(pct=_pct_of(pv_site, kwh["pv"])), st.cell)],
-        [_p(text["flow_pv_export"], st.cell_indent), _p(fmt_num(kwh["export"], 1), st.cell_right),
-         _p(text["share_of_pv"].format(pct=_pct_of(kwh["export"], kwh["pv"])) + "; " + text["flow_note_export"],
-            st.cell)],
-        [_p(text["grid_import"], st.cell_head), _p(fmt_num(kwh["import"], 1), st.cell_right),
-         _p(text["share_of_consumption"].format(pct=_pct_of(kwh["import"], kwh["consumption"])), st.cell)],
+        [
+            _p(text["flow_pv_site"], st.cell_indent),
+            _p(fmt_num(pv_site, 1), st.cell_right),
+            _p(text["share_of_pv"].format(pct=_pct_of(pv_site, kwh["pv"])), st.cell),
+        ],
+        [
+            _p(text["flow_pv_export"], st.cell_indent),
+            _p(fmt_num(kwh["export"], 1), st.cell_right),
+            _p(
+                text["share_of_pv"].format(pct=_pct_of(kwh["export"], kwh["pv"])) + "; " + text["flow_note_export"],
+                st.cell,
+            ),
+        ],
+        [
+            _p(text["grid_import"], st.cell_head),
+            _p(fmt_num(kwh["import"], 1), st.cell_right),
+            _p(text["share_of_consumption"].format(pct=_pct_of(kwh["import"], kwh["consumption"])), st.cell),
+        ],
         [_p(text["storage_charge"], st.cell_head), _p(fmt_num(kwh["charge"], 1), st.cell_right), _p("", st.cell)],
         [_p(text["storage_discharge"], st.cell_head), _p(fmt_num(kwh["discharge"], 1), st.cell_right), _p("", st.cell)],
-        [_p(text["consumption"], st.cell_head), _p(fmt_num(kwh["consumption"], 1), st.cell_right),
-         _p(text["f_consumption"], st.cell)],
-        [_p(text["metered_load"], st.cell_indent), _p(fmt_num(kwh["metered"], 1), st.cell_right),
-         _p(text["share_of_consumption"].format(pct=_pct_of(kwh["metered"], kwh["consumption"])), st.cell)],
-        [_p(text["unmetered"], st.cell_indent), _p(fmt_num(kwh["unmetered"], 1), st.cell_right),
-         _p(text["share_of_consumption"].format(pct=_pct_of(kwh["unmetered"], kwh["consumption"])) + "; "
-            + text["f_unmetered"], st.cell)],
+        [
+            _p(text["consumption"], st.cell_head),
+            _p(fmt_num(kwh["consumption"], 1), st.cell_right),
+            _p(text["f_consumption"], st.cell),
+        ],
+        [
+            _p(text["metered_load"], st.cell_indent),
+            _p(fmt_num(kwh["metered"], 1), st.cell_right),
+            _p(text["share_of_consumption"].format(pct=_pct_of(kwh["metered"], kwh["consumption"])), st.cell),
+        ],
+        [
+            _p(text["unmetered"], st.cell_indent),
+            _p(fmt_num(kwh["unmetered"], 1), st.cell_right),
+            _p(
+                text["share_of_consumption"].format(pct=_pct_of(kwh["unmetered"], kwh["consumption"]))
+                + "; "
+                + text["f_unmetered"],
+                st.cell,
+            ),
+        ],
     ]
     story.append(_table(table_rows, [0.30 * width, 0.16 * width, 0.54 * width], right={1}))
     return story
 
 
 def _devices_section(report: MonthReport, text: dict[str, str], st: _Styles, width: float) -> list[Flowable]:
-    head = [text["device_id"], text["device_name"], text["role"], text["rated_kw_short"], text["energy"] + "\nkWh",
-            text["method"], text["coverage_pct"].replace(" [", "\n["), text["estimated_short"], text["spread_short"]]
+    head = [
+        text["device_id"],
+        text["device_name"],
+        text["role"],
+        text["rated_kw_short"],
+        text["energy"] + "\nkWh",
+        text["method"],
+        text["coverage_pct"].replace(" [", "\n["),
+        text["estimated_short"],
+        text["spread_short"],
+    ]
     right = {3, 4, 6, 7, 8}
     rows: list[list[Any]] = [[_p(h, st.cell_head_right if i in right else st.cell_head) for i, h in enumerate(head)]]
     for d in report.devices:
         energy = "\n".join(f"{text['flow.' + flow]} {fmt_num(wh / 1000.0, 1)}" for flow, wh in d.energy_wh.items())
-        rows.append([_p(d.device_id, st.cell), _p(d.name, st.cell), _p(role_label(text, d.role.value), st.cell),
-                     _p(fmt_num(d.rated_power_kw, 0), st.cell_right), _p(energy or "-", st.cell_right),
-                     _p(method_label(text, d.method), st.cell), _p(fmt_num(d.coverage_pct, 1), st.cell_right),
-                     _p(fmt_num(d.estimated_intervals), st.cell_right), _p(fmt_num(d.spread_intervals), st.cell_right)])
+        rows.append(
+            [
+                _p(d.device_id, st.cell),
+                _p(d.name, st.cell),
+                _p(role_label(text, d.role.value), st.cell),
+                _p(fmt_num(d.rated_power_kw, 0), st.cell_right),
+                _p(energy or "-", st.cell_right),
+                _p(method_label(text, d.method), st.cell),
+                _p(fmt_num(d.coverage_pct, 1), st.cell_right),
+                _p(fmt_num(d.estimated_intervals), st.cell_right),
+                _p(fmt_num(d.spread_intervals), st.cell_right),
+            ]
+        )
     fractions = [0.11, 0.18, 0.11, 0.07, 0.15, 0.16, 0.09, 0.06, 0.07]
-    return [CondPageBreak(60 * mm), _p(text["devices"], st.h1),
-            _table(rows, [f * width for f in fractions], right=right)]
+    return [
+        CondPageBreak(60 * mm),
+        _p(text["devices"], st.h1),
+        _table(rows, [f * width for f in fractions], right=right),
+    ]
 
 
 def costs_section(costs: Costs | None, text: dict[str, str], st: _Styles, width: float) -> list[Flowable]:
@@ -564,62 +728,111 @@ def costs_section(costs: Costs | None, text: dict[str, str], st: _Styles, width:
     if costs is None:
         return []
     money = f" [{costs.currency}]"
-    rows: list[list[Any]] = [[_p(text["tariff_period"], st.cell_head), _p(text["import_kwh"], st.cell_head_right),
-                              _p(text["cost"] + money, st.cell_head_right)]]
+    rows: list[list[Any]] = [
+        [
+            _p(text["tariff_period"], st.cell_head),
+            _p(text["import_kwh"], st.cell_head_right),
+            _p(text["cost"] + money, st.cell_head_right),
+        ]
+    ]
     for period, (kwh, cost) in costs.by_period.items():
-        rows.append([_p(text.get("period." + period, period), st.cell), _p(fmt_num(kwh, 1), st.cell_right),
-                     _p(fmt_num(cost, 2), st.cell_right)])
+        rows.append(
+            [
+                _p(text.get("period." + period, period), st.cell),
+                _p(fmt_num(kwh, 1), st.cell_right),
+                _p(fmt_num(cost, 2), st.cell_right),
+            ]
+        )
     saved = costs.savings
-    lines = [(text["import_cost"], saved.import_cost), (text["export_revenue"], saved.export_revenue),
-             (text["energy_cost"], costs.energy_cost)]
+    lines = [
+        (text["import_cost"], saved.import_cost),
+        (text["export_revenue"], saved.export_revenue),
+        (text["energy_cost"], costs.energy_cost),
+    ]
     if costs.demand_charge is not None:
         lines.append((text["demand_charge"], costs.demand_charge))
-    lines += [(text["baseline_cost"], saved.baseline_cost), (text["pv_saved"], saved.pv_saved),
-              (text["storage_saved"], saved.storage_saved), (text["total_saved"], saved.total_saved)]
+    lines += [
+        (text["baseline_cost"], saved.baseline_cost),
+        (text["pv_saved"], saved.pv_saved),
+        (text["storage_saved"], saved.storage_saved),
+        (text["total_saved"], saved.total_saved),
+    ]
     if saved.demand_saved is not None:
         lines.append((text["demand_saved"], saved.demand_saved))
     summary = [[_p(text["item"], st.cell_head), _p(f"{text['value']}{money}", st.cell_head_right)]]
     summary += [[_p(label, st.cell), _p(fmt_num(value, 2), st.cell_right)] for label, value in lines]
     colon = "：" if st.lang == "zh" else ": "
-    return [CondPageBreak(70 * mm), _p(text["costs"], st.h1),
-            _p(f"{text['tariff']}{colon}{costs.tariff_name or '-'}", st.body),
-            _table(rows, [0.40 * width, 0.30 * width, 0.30 * width], right={1, 2}), Spacer(1, 8),
-            _table(summary, [0.70 * width, 0.30 * width], right={1}), Spacer(1, 4),
-            _p(text["costs_note"], st.small)]
+    return [
+        CondPageBreak(70 * mm),
+        _p(text["costs"], st.h1),
+        _p(f"{text['tariff']}{colon}{costs.tariff_name or '-'}", st.body),
+        _table(rows, [0.40 * width, 0.30 * width, 0.30 * width], right={1, 2}),
+        Spacer(1, 8),
+        _table(summary, [0.70 * width, 0.30 * width], right={1}),
+        Spacer(1, 4),
+        _p(text["costs_note"], st.small),
+    ]
 
 
-def _quality_section(report: MonthReport, rows: list[dict[str, str]], text: dict[str, str], st: _Styles,
-                     width: float) -> list[Flowable]:
+def _quality_section(
+    report: MonthReport, rows: list[dict[str, str]], text: dict[str, str], st: _Styles, width: float
+) -> list[Flowable]:
     total = rows[-1]
     tz = report.timezone
     intervals = len(report.devices) * sum(96 for _ in report.days)
     story: list[Flowable] = [PageBreak(), _p(text["quality"], st.h1)]
     facts = [
-        [_p(text["coverage"], st.cell_head), _p(fmt_pct(float(Decimal(total["coverage_pct"])), 2), st.cell_right),
-         _p(text["f_coverage"], st.cell)],
-        [_p(text["estimated_intervals"], st.cell_head), _p(fmt_num(report.total.estimated_intervals), st.cell_right),
-         _p(text["f_energy"], st.cell)],
-        [_p(text["spread_intervals"], st.cell_head), _p(fmt_num(report.total.spread_intervals), st.cell_right),
-         _p("", st.cell)],
+        [
+            _p(text["coverage"], st.cell_head),
+            _p(fmt_pct(float(Decimal(total["coverage_pct"])), 2), st.cell_right),
+            _p(text["f_coverage"], st.cell),
+        ],
+        [
+            _p(text["estimated_intervals"], st.cell_head),
+            _p(fmt_num(report.total.estimated_intervals), st.cell_right),
+            _p(text["f_energy"], st.cell),
+        ],
+        [
+            _p(text["spread_intervals"], st.cell_head),
+            _p(fmt_num(report.total.spread_intervals), st.cell_right),
+            _p("", st.cell),
+        ],
     ]
-    story += [_p(text["quality_intro"].format(n=len(report.devices), intervals=fmt_num(intervals)), st.body),
-              _table([[_p(text["item"], st.cell_head), _p(text["value"], st.cell_head_right),
-                       _p(text["note"], st.cell_head)]] + facts, [0.24 * width, 0.14 * width, 0.62 * width],
-                     right={1})]
+    story += [
+        _p(text["quality_intro"].format(n=len(report.devices), intervals=fmt_num(intervals)), st.body),
+        _table(
+            [[_p(text["item"], st.cell_head), _p(text["value"], st.cell_head_right), _p(text["note"], st.cell_head)]]
+            + facts,
+            [0.24 * width, 0.14 * width, 0.62 * width],
+            right={1},
+        ),
+    ]
     # offline periods
     story.append(_p(text["offline"], st.h2))
     if not report.offline_periods:
         story.append(_p(text["offline_none"], st.body))
     else:
-        off = [[_p(h, st.cell_head_right if i == 3 else st.cell_head)
-                for i, h in enumerate([text["device"], f"{text['from']} ({tz})", f"{text['to']} ({tz})",
-                                       text["duration_h"]])]]
+        off = [
+            [
+                _p(h, st.cell_head_right if i == 3 else st.cell_head)
+                for i, h in enumerate(
+                    [text["device"], f"{text['from']} ({tz})", f"{text['to']} ({tz})", text["duration_h"]]
+                )
+            ]
+        ]
         for period in report.offline_periods[:MAX_OFFLINE_ROWS]:
             end = period.end_ms if period.end_ms is not None else report.end_ms
-            off.append([_p(period.device_id, st.cell), _p(fmt_local(period.start_ms, tz, True), st.cell),
-                        _p(fmt_local(period.end_ms, tz, True) if period.end_ms is not None else text["still_offline"],
-                           st.cell),
-                        _p(fmt_num(max(0, end - period.start_ms) / 3_600_000, 2), st.cell_right)])
+            off.append(
+                [
+                    _p(period.device_id, st.cell),
+                    _p(fmt_local(period.start_ms, tz, True), st.cell),
+                    _p(
+                        fmt_local(period.end_ms, tz, True) if period.end_ms is not None else text["still_offline"],
+                        st.cell,
+                    ),
+                    _p(fmt_num(max(0, end - period.start_ms) / 3_600_000, 2), st.cell_right),
+                ]
+            )
         story.append(_table(off, [0.22 * width, 0.28 * width, 0.32 * width, 0.18 * width], right={3}))
         if len(report.offline_periods) > MAX_OFFLINE_ROWS:
             story.append(_p(text["events_more"].format(n=len(report.offline_periods) - MAX_OFFLINE_ROWS), st.small))
@@ -630,23 +843,39 @@ def _quality_section(report: MonthReport, rows: list[dict[str, str]], text: dict
     else:
         counts = Counter((e.kind, e.severity) for e in report.events)
         order = {"error": 0, "warning": 1, "info": 2}
-        summary = [[_p(text["kind"], st.cell_head), _p(text["severity"], st.cell_head),
-                    _p(text["count"], st.cell_head_right)]]
+        summary = [
+            [_p(text["kind"], st.cell_head), _p(text["severity"], st.cell_head), _p(text["count"], st.cell_head_right)]
+        ]
         for (kind, severity), n in sorted(counts.items(), key=lambda kv: (order.get(kv[0][1], 3), -kv[1], kv[0][0])):
-            summary.append([_p(kind_label(text, kind), st.cell), _p(severity_label(text, severity), st.cell),
-                            _p(fmt_num(n), st.cell_right)])
-        story += [_p(text["events_summary"], st.body),
-                  _table(summary, [0.45 * width, 0.25 * width, 0.30 * width], right={2})]
+            summary.append(
+                [
+                    _p(kind_label(text, kind), st.cell),
+                    _p(severity_label(text, severity), st.cell),
+                    _p(fmt_num(n), st.cell_right),
+                ]
+            )
+        story += [
+            _p(text["events_summary"], st.body),
+            _table(summary, [0.45 * width, 0.25 * width, 0.30 * width], right={2}),
+        ]
         notable = [e for e in report.events if e.severity in ("warning", "error")]
         if notable:
-            listed = [[_p(h, st.cell_head) for h in (text["time_local"], text["device"], text["kind"],
-                                                     text["detail"])]]
+            listed = [[_p(h, st.cell_head) for h in (text["time_local"], text["device"], text["kind"], text["detail"])]]
             for e in notable[:MAX_NOTABLE_EVENTS]:
-                detail = e.detail if len(e.detail) <= MAX_DETAIL_CHARS else e.detail[:MAX_DETAIL_CHARS - 1] + "…"
-                listed.append([_p(fmt_local(e.ts_ms, tz), st.cell), _p(e.device_id or text["site_wide"], st.cell),
-                               _p(kind_label(text, e.kind), st.cell), _p(detail, st.cell)])
-            story += [Spacer(1, 4), _p(text["events_notable"], st.body),
-                      _table(listed, [0.17 * width, 0.15 * width, 0.18 * width, 0.50 * width])]
+                detail = e.detail if len(e.detail) <= MAX_DETAIL_CHARS else e.detail[: MAX_DETAIL_CHARS - 1] + "…"
+                listed.append(
+                    [
+                        _p(fmt_local(e.ts_ms, tz), st.cell),
+                        _p(e.device_id or text["site_wide"], st.cell),
+                        _p(kind_label(text, e.kind), st.cell),
+                        _p(detail, st.cell),
+                    ]
+                )
+            story += [
+                Spacer(1, 4),
+                _p(text["events_notable"], st.body),
+                _table(listed, [0.17 * width, 0.15 * width, 0.18 * width, 0.50 * width]),
+            ]
             if len(notable) > MAX_NOTABLE_EVENTS:
                 story.append(_p(text["events_more"].format(n=len(notable) - MAX_NOTABLE_EVENTS), st.small))
     return story
@@ -655,30 +884,52 @@ def _quality_section(report: MonthReport, rows: list[dict[str, str]], text: dict
 def _methodology_section(report: MonthReport, text: dict[str, str], st: _Styles, width: float) -> list[Flowable]:
     factors = [
         [_p(text["item"], st.cell_head), _p(text["value"], st.cell_head_right), _p(text["source"], st.cell_head)],
-        [_p(text["emission_factor"], st.cell), _p(f"{report.emission_factor_kg_per_kwh:.4f} kgCO2/kWh", st.cell_right),
-         _p(report.emission_factor_source or text["not_stated"], st.cell)],
-        [_p(text["coal_factor"], st.cell), _p(f"{report.coal_factor_kgce_per_kwh:.4f} kgce/kWh", st.cell_right),
-         _p(report.coal_factor_source or text["not_stated"], st.cell)],
+        [
+            _p(text["emission_factor"], st.cell),
+            _p(f"{report.emission_factor_kg_per_kwh:.4f} kgCO2/kWh", st.cell_right),
+            _p(report.emission_factor_source or text["not_stated"], st.cell),
+        ],
+        [
+            _p(text["coal_factor"], st.cell),
+            _p(f"{report.coal_factor_kgce_per_kwh:.4f} kgce/kWh", st.cell_right),
+            _p(report.coal_factor_source or text["not_stated"], st.cell),
+        ],
     ]
-    story: list[Flowable] = [CondPageBreak(50 * mm), _p(text["methodology"], st.h1), _p(text["factors"], st.h2),
-                             _table(factors, [0.22 * width, 0.20 * width, 0.58 * width], right={1}),
-                             _p(text["formulas"], st.h2)]
-    for key in ("f_consumption", "f_unmetered", "f_self_consumption", "f_self_sufficiency", "f_co2", "f_coal",
-                "f_peak", "f_energy", "f_coverage", "f_rounding"):
+    story: list[Flowable] = [
+        CondPageBreak(50 * mm),
+        _p(text["methodology"], st.h1),
+        _p(text["factors"], st.h2),
+        _table(factors, [0.22 * width, 0.20 * width, 0.58 * width], right={1}),
+        _p(text["formulas"], st.h2),
+    ]
+    for key in (
+        "f_consumption",
+        "f_unmetered",
+        "f_self_consumption",
+        "f_self_sufficiency",
+        "f_co2",
+        "f_coal",
+        "f_peak",
+        "f_energy",
+        "f_coverage",
+        "f_rounding",
+    ):
         story.append(Paragraph(escape(text[key]), st.bullet, bulletText="\u2022"))
     return story
 
 
-def _daily_section(report: MonthReport, rows: list[dict[str, str]], text: dict[str, str], st: _Styles,
-                   width: float) -> list[Flowable]:
+def _daily_section(
+    report: MonthReport, rows: list[dict[str, str]], text: dict[str, str], st: _Styles, width: float
+) -> list[Flowable]:
     head = [_p(text[f"colshort.{c}"], st.cell_head if c == "date" else st.cell_head_right) for c in COLUMNS]
     body = []
     for row in rows:
         cells = []
         for c in COLUMNS:
             if c == "date":
-                cells.append(_p(text["total"] if row[c] == "total" else row[c],
-                                st.cell_head if row[c] == "total" else st.cell))
+                cells.append(
+                    _p(text["total"] if row[c] == "total" else row[c], st.cell_head if row[c] == "total" else st.cell)
+                )
             elif row[c] == "":
                 cells.append(_p("-", st.cell_right))
             else:
@@ -686,13 +937,15 @@ def _daily_section(report: MonthReport, rows: list[dict[str, str]], text: dict[s
         body.append(cells)
     date_w = 0.085 * width
     other = (width - date_w) / (len(COLUMNS) - 1)
-    table = _table([head] + body, [date_w] + [other] * (len(COLUMNS) - 1), right=set(range(1, len(COLUMNS))),
-                   total_row=True)
+    table = _table(
+        [head] + body, [date_w] + [other] * (len(COLUMNS) - 1), right=set(range(1, len(COLUMNS))), total_row=True
+    )
     table.setStyle(TableStyle([("TOPPADDING", (0, 1), (-1, -1), 1), ("BOTTOMPADDING", (0, 1), (-1, -1), 1)]))
     return [_p(text["daily_table"], st.h1), _p(text["pdf_rounding"], st.small), Spacer(1, 4), table]
 
 
 # ---- the document -----------------------------------------------------------------------------
+
 
 def write_report_pdf(report: MonthReport, path: Path, lang: str = "en") -> None:
     """Write the monthly report as a PDF at ``path`` in ``lang`` ("en" or "zh").
@@ -708,19 +961,40 @@ def write_report_pdf(report: MonthReport, path: Path, lang: str = "en") -> None:
 
     margin = 15 * mm
     portrait_size, landscape_size = A4, landscape(A4)
-    doc = BaseDocTemplate(str(path), pagesize=portrait_size, leftMargin=margin, rightMargin=margin,
-                          topMargin=margin, bottomMargin=18 * mm, title=title, author="energymon",
-                          subject=text["title"], creator="energymon", invariant=1,
-                          lang="zh-CN" if lang == "zh" else "en")
+    doc = BaseDocTemplate(
+        str(path),
+        pagesize=portrait_size,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=18 * mm,
+        title=title,
+        author="energymon",
+        subject=text["title"],
+        creator="energymon",
+        invariant=1,
+        lang="zh-CN" if lang == "zh" else "en",
+    )
 
     def frame(size: tuple[float, float], name: str) -> Frame:
-        return Frame(margin, 18 * mm, size[0] - 2 * margin, size[1] - margin - 18 * mm, id=name,
-                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        return Frame(
+            margin,
+            18 * mm,
+            size[0] - 2 * margin,
+            size[1] - margin - 18 * mm,
+            id=name,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
 
-    doc.addPageTemplates([
-        PageTemplate("portrait", frames=[frame(portrait_size, "p")], pagesize=portrait_size),
-        PageTemplate("landscape", frames=[frame(landscape_size, "l")], pagesize=landscape_size),
-    ])
+    doc.addPageTemplates(
+        [
+            PageTemplate("portrait", frames=[frame(portrait_size, "p")], pagesize=portrait_size),
+            PageTemplate("landscape", frames=[frame(landscape_size, "l")], pagesize=landscape_size),
+        ]
+    )
     width = portrait_size[0] - 2 * margin
     story: list[Flowable] = []
     story += _summary_page(report, rows, text, st, fonts, width)
@@ -734,4 +1008,3 @@ def write_report_pdf(report: MonthReport, path: Path, lang: str = "en") -> None:
     story += _daily_section(report, rows, text, st, landscape_size[0] - 2 * margin)
     footer = text["footer"].format(site=report.site_name, title=text["title"], month=report.month)
     doc.build(story, canvasmaker=_canvas_class(fonts, footer, text["page"]))
-

@@ -146,31 +146,46 @@ _TEXT: dict[str, tuple[str, str]] = {
     "not_stated": ("not stated", "未注明"),
     # formulas, in words
     "formulas": ("Definitions", "计算口径"),
-    "f_consumption": ("Consumption = PV generation + grid import - grid export + storage discharge - storage charge.",
-                      "用电量 = 光伏发电量 + 下网电量 - 上网电量 + 储能放电量 - 储能充电量。"),
-    "f_unmetered": ("Unmetered load & losses = consumption - metered load (sum of the load meters).",
-                    "未计量负荷及损耗 = 用电量 - 计量负荷（各负荷电表之和）。"),
-    "f_self_consumption": ("Self-consumption = (PV generation - grid export) / PV generation, clamped to 0-100 %.",
-                           "自发自用率 = （光伏发电量 - 上网电量）/ 光伏发电量，限定在 0-100 %。"),
-    "f_self_sufficiency": ("Self-sufficiency = (consumption - grid import) / consumption, clamped to 0-100 %; "
-                           "both shares use gross import and export.",
-                           "自给率 = （用电量 - 下网电量）/ 用电量，限定在 0-100 %；两项均按下网、上网总量计算。"),
-    "f_co2": ("Avoided CO2 = PV generation x grid emission factor.",
-              "二氧化碳减排量 = 光伏发电量 × 电网排放因子。"),
+    "f_consumption": (
+        "Consumption = PV generation + grid import - grid export + storage discharge - storage charge.",
+        "用电量 = 光伏发电量 + 下网电量 - 上网电量 + 储能放电量 - 储能充电量。",
+    ),
+    "f_unmetered": (
+        "Unmetered load & losses = consumption - metered load (sum of the load meters).",
+        "未计量负荷及损耗 = 用电量 - 计量负荷（各负荷电表之和）。",
+    ),
+    "f_self_consumption": (
+        "Self-consumption = (PV generation - grid export) / PV generation, clamped to 0-100 %.",
+        "自发自用率 = （光伏发电量 - 上网电量）/ 光伏发电量，限定在 0-100 %。",
+    ),
+    "f_self_sufficiency": (
+        "Self-sufficiency = (consumption - grid import) / consumption, clamped to 0-100 %; "
+        "both shares use gross import and export.",
+        "自给率 = （用电量 - 下网电量）/ 用电量，限定在 0-100 %；两项均按下网、上网总量计算。",
+    ),
+    "f_co2": ("Avoided CO2 = PV generation x grid emission factor.", "二氧化碳减排量 = 光伏发电量 × 电网排放因子。"),
     "f_coal": ("Coal saved = PV generation x coal factor.", "节约标准煤 = 光伏发电量 × 标准煤折算系数。"),
-    "f_peak": ("Peak 15-minute demand = the highest mean grid import power over a 15-minute interval.",
-               "15 分钟最大需量 = 各 15 分钟区间平均下网功率的最大值。"),
-    "f_energy": ("Energy comes from the devices' energy counters (wrap and reset aware, bounded by rated power); "
-                 "only devices without a counter have their power integrated, and those intervals are counted "
-                 "as estimated. A counter delta across a data gap is spread evenly over the gap.",
-                 "电量取自设备电能计数器的差值（已处理回绕和复位，并以额定功率为上限）；仅对没有计数器的设备采用"
-                 "功率积分，相应区间计为估算。跨越数据缺口的计数器差值在缺口内平均分摊。"),
-    "f_coverage": ("Data coverage = share of device-intervals (15 minutes x devices) that have measured data; "
-                   "gap-spread and estimated intervals are not covered.",
-                   "数据覆盖率 = 有实测数据的设备区间（15 分钟 × 设备）所占比例；缺口均摊和估算的区间不计入。"),
-    "f_rounding": ("Daily values are rounded as in the CSV; the total row is the sum of the rounded days, "
-                   "its shares come from the month's totals.",
-                   "每日数值的舍入与 CSV 相同；合计行为各日舍入值之和，其比例按全月合计计算。"),
+    "f_peak": (
+        "Peak 15-minute demand = the highest mean grid import power over a 15-minute interval.",
+        "15 分钟最大需量 = 各 15 分钟区间平均下网功率的最大值。",
+    ),
+    "f_energy": (
+        "Energy comes from the devices' energy counters (wrap and reset aware, bounded by rated power); "
+        "only devices without a counter have their power integrated, and those intervals are counted "
+        "as estimated. A counter delta across a data gap is spread evenly over the gap.",
+        "电量取自设备电能计数器的差值（已处理回绕和复位，并以额定功率为上限）；仅对没有计数器的设备采用"
+        "功率积分，相应区间计为估算。跨越数据缺口的计数器差值在缺口内平均分摊。",
+    ),
+    "f_coverage": (
+        "Data coverage = share of device-intervals (15 minutes x devices) that have measured data; "
+        "gap-spread and estimated intervals are not covered.",
+        "数据覆盖率 = 有实测数据的设备区间（15 分钟 × 设备）所占比例；缺口均摊和估算的区间不计入。",
+    ),
+    "f_rounding": (
+        "Daily values are rounded as in the CSV; the total row is the sum of the rounded days, "
+        "its shares come from the month's totals.",
+        "每日数值的舍入与 CSV 相同；合计行为各日舍入值之和，其比例按全月合计计算。",
+    ),
     # daily table
     "daily_table": ("Daily values", "每日数据"),
     "total": ("Total", "合计"),
@@ -178,9 +193,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "columns_legend": ("Columns of the daily table", "每日数据表列说明"),
     "column": ("Column", "列"),
     "meaning": ("Meaning", "含义"),
-    "pdf_rounding": ("kWh and kg rounded to 0.1 for display; the CSV and XLSX carry the exact values "
-                     "(0.001 kWh, 0.001 kg).",
-                     "为便于阅读，kWh 与 kg 保留 1 位小数；CSV 与 XLSX 中为精确值（0.001 kWh、0.001 kg）。"),
+    "pdf_rounding": (
+        "kWh and kg rounded to 0.1 for display; the CSV and XLSX carry the exact values (0.001 kWh, 0.001 kg).",
+        "为便于阅读，kWh 与 kg 保留 1 位小数；CSV 与 XLSX 中为精确值（0.001 kWh、0.001 kg）。",
+    ),
     # charts
     "chart_pv_consumption": ("Daily PV generation and consumption", "每日光伏发电量与用电量"),
     "chart_import_export": ("Daily grid import and export", "每日下网与上网电量"),
@@ -212,14 +228,18 @@ _TEXT: dict[str, tuple[str, str]] = {
     "flow_loads": ("Loads", "负荷"),
     "flow_in": ("Into the site", "流入园区"),
     "flow_out": ("Out of the site", "流出园区"),
-    "flow_note_export": ("Grid export is gross: it may include energy discharged from storage.",
-                         "上网电量为总量，可能包含储能放电。"),
+    "flow_note_export": (
+        "Grid export is gross: it may include energy discharged from storage.",
+        "上网电量为总量，可能包含储能放电。",
+    ),
     "share_of_pv": ("{pct} of PV", "占光伏 {pct}"),
     "share_of_consumption": ("{pct} of consumption", "占用电量 {pct}"),
     # data quality
     "quality": ("Data quality", "数据质量"),
-    "quality_intro": ("{n} devices, {intervals} device-intervals of 15 minutes.",
-                      "{n} 台设备，共 {intervals} 个 15 分钟设备区间。"),
+    "quality_intro": (
+        "{n} devices, {intervals} device-intervals of 15 minutes.",
+        "{n} 台设备，共 {intervals} 个 15 分钟设备区间。",
+    ),
     "offline": ("Offline periods", "离线时段"),
     "offline_none": ("No device was offline this month.", "本月无设备离线。"),
     "from": ("From", "开始"),
@@ -230,8 +250,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "events_none": ("No events this month.", "本月无事件。"),
     "events_summary": ("Events by kind", "事件分类统计"),
     "events_notable": ("Warnings and errors", "警告与错误"),
-    "events_more": ("... and {n} more: see the Events sheet of the XLSX report.",
-                    "……另有 {n} 条，见 XLSX 报告的“事件”工作表。"),
+    "events_more": (
+        "... and {n} more: see the Events sheet of the XLSX report.",
+        "……另有 {n} 条，见 XLSX 报告的“事件”工作表。",
+    ),
     "count": ("Count", "次数"),
     "time_local": ("Local time", "当地时间"),
     "device": ("Device", "设备"),
@@ -255,9 +277,11 @@ _TEXT: dict[str, tuple[str, str]] = {
     "storage_saved": ("Saved by storage (time shift, after losses)", "储能节省（峰谷套利，扣除损耗）"),
     "total_saved": ("Saved in total (PV + storage)", "合计节省（光伏 + 储能）"),
     "demand_saved": ("Demand charge avoided by PV and storage", "光伏与储能降低的需量电费"),
-    "costs_note": ("Prices of the tariff recorded with the site's configuration; savings compare the bill with "
-                   "one where every kWh of the load is imported at the price of its quarter hour (see docs/reports.md).",
-                   "电价取自站点配置中记录的分时电价；节省额按“全部负荷均按其所在15分钟时段电价从电网购电”的电费对比计算（见 docs/reports.md）。"),
+    "costs_note": (
+        "Prices of the tariff recorded with the site's configuration; savings compare the bill with "
+        "one where every kWh of the load is imported at the price of its quarter hour (see docs/reports.md).",
+        "电价取自站点配置中记录的分时电价；节省额按“全部负荷均按其所在15分钟时段电价从电网购电”的电费对比计算（见 docs/reports.md）。",
+    ),
     "kind": ("Kind", "类型"),
     "severity": ("Severity", "级别"),
     "detail": ("Detail", "详情"),
@@ -273,8 +297,15 @@ def labels(lang: str) -> dict[str, str]:
         raise ValueError(f"language {lang!r}: expected one of {', '.join(LANGUAGES)}")
     i = LANGUAGES.index(lang)
     out = {key: pair[i] for key, pair in _TEXT.items()}
-    for prefix, table in (("col", _COLUMNS), ("colshort", _COLUMNS_SHORT), ("role", _ROLES), ("method", _METHODS),
-                          ("flow", _FLOWS), ("kind", _EVENT_KINDS), ("severity", _SEVERITIES)):
+    for prefix, table in (
+        ("col", _COLUMNS),
+        ("colshort", _COLUMNS_SHORT),
+        ("role", _ROLES),
+        ("method", _METHODS),
+        ("flow", _FLOWS),
+        ("kind", _EVENT_KINDS),
+        ("severity", _SEVERITIES),
+    ):
         out.update({f"{prefix}.{key}": pair[i] for key, pair in table.items()})
     out["lang"] = lang
     return out
@@ -298,6 +329,7 @@ def severity_label(text: dict[str, str], severity: str) -> str:
 
 
 # ---- numbers ----------------------------------------------------------------------------------
+
 
 def fmt_num(value: float | None, decimals: int = 0) -> str:
     """``1234567.891`` -> ``"1,234,567.9"`` (decimals=1); None or NaN -> "-"."""
@@ -348,6 +380,7 @@ def fmt_kw(kw: float | None) -> str:
 
 
 # ---- time -------------------------------------------------------------------------------------
+
 
 def local_datetime(ts_ms: int, timezone: str) -> datetime:
     """UTC epoch ms -> naive wall-clock time of the site (what the report prints)."""

@@ -53,11 +53,22 @@ PCT_FORMAT = "0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 DATETIME_S_FORMAT = "yyyy-mm-dd hh:mm:ss"
-FLOW_ORDER = ("pv_wh", "grid_import_wh", "grid_export_wh", "storage_charge_wh", "storage_discharge_wh",
-              "metered_load_wh")
-FLOW_COLUMN = {"pv_wh": "pv_kwh", "grid_import_wh": "grid_import_kwh", "grid_export_wh": "grid_export_kwh",
-               "storage_charge_wh": "storage_charge_kwh", "storage_discharge_wh": "storage_discharge_kwh",
-               "metered_load_wh": "metered_load_kwh"}
+FLOW_ORDER = (
+    "pv_wh",
+    "grid_import_wh",
+    "grid_export_wh",
+    "storage_charge_wh",
+    "storage_discharge_wh",
+    "metered_load_wh",
+)
+FLOW_COLUMN = {
+    "pv_wh": "pv_kwh",
+    "grid_import_wh": "grid_import_kwh",
+    "grid_export_wh": "grid_export_kwh",
+    "storage_charge_wh": "storage_charge_kwh",
+    "storage_discharge_wh": "storage_discharge_kwh",
+    "metered_load_wh": "metered_load_kwh",
+}
 
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=14)
@@ -86,8 +97,9 @@ def set_text(cell: Cell, value: str) -> Cell:
     return cell
 
 
-def _put(ws: Worksheet, row: int, col: int, value: object, number_format: str | None = None, font: Font | None = None
-         ) -> Cell:
+def _put(
+    ws: Worksheet, row: int, col: int, value: object, number_format: str | None = None, font: Font | None = None
+) -> Cell:
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
         set_text(cell, value)
@@ -157,6 +169,7 @@ def write_report_xlsx(report: MonthReport, path: Path, lang: str = "en") -> None
 
 # ---- sheets -----------------------------------------------------------------------------------
 
+
 def _daily_sheet(ws: Worksheet, report: MonthReport, rows: list[dict[str, str]], text: dict[str, str]) -> None:
     for i, column in enumerate(COLUMNS, start=1):
         cell = _put(ws, 1, i, column, font=_BOLD)
@@ -180,11 +193,16 @@ def _summary_sheet(ws: Worksheet, report: MonthReport, rows: list[dict[str, str]
     _put(ws, 1, 1, text["title_with_site"].format(site=report.site_name, month=report.month), font=_TITLE)
     r = 3
     first, last = report.days[0].day, report.days[-1].day
-    for label, value in ((text["site"], report.site_name), (text["month"], report.month),
-                         (text["timezone"], report.timezone),
-                         (text["period"], text["period_value"].format(start=first.isoformat(), end=last.isoformat(),
-                                                                      tz=report.timezone)),
-                         (text["days"], len(report.days))):
+    for label, value in (
+        (text["site"], report.site_name),
+        (text["month"], report.month),
+        (text["timezone"], report.timezone),
+        (
+            text["period"],
+            text["period_value"].format(start=first.isoformat(), end=last.isoformat(), tz=report.timezone),
+        ),
+        (text["days"], len(report.days)),
+    ):
         _put(ws, r, 1, label, font=_BOLD)
         _put(ws, r, 2, value)
         r += 1
@@ -195,8 +213,11 @@ def _summary_sheet(ws: Worksheet, report: MonthReport, rows: list[dict[str, str]
     _header(ws, r, 1, [text["item"], text["value"], text["unit"], text["note"]])
     r += 1
     unmetered = Decimal(total["consumption_kwh"]) - Decimal(total["metered_load_kwh"])
-    peak_at = (local_datetime(report.peak_demand_start_ms, report.timezone)
-               if report.peak_demand_start_ms is not None else None)
+    peak_at = (
+        local_datetime(report.peak_demand_start_ms, report.timezone)
+        if report.peak_demand_start_ms is not None
+        else None
+    )
     headline: list[tuple[str, object, str, str | None, str]] = [
         (text["pv"], _number(total["pv_kwh"]), "kWh", KWH_FORMAT, ""),
         (text["consumption"], _number(total["consumption_kwh"]), "kWh", KWH_FORMAT, ""),
@@ -206,14 +227,29 @@ def _summary_sheet(ws: Worksheet, report: MonthReport, rows: list[dict[str, str]
         (text["grid_export"], _number(total["grid_export_kwh"]), "kWh", KWH_FORMAT, ""),
         (text["storage_charge"], _number(total["storage_charge_kwh"]), "kWh", KWH_FORMAT, ""),
         (text["storage_discharge"], _number(total["storage_discharge_kwh"]), "kWh", KWH_FORMAT, ""),
-        (text["self_consumption"], _number(total["self_consumption_pct"]), "%", PCT_FORMAT,
-         text["no_pv"] if total["self_consumption_pct"] == "" else ""),
-        (text["self_sufficiency"], _number(total["self_sufficiency_pct"]), "%", PCT_FORMAT,
-         text["no_consumption"] if total["self_sufficiency_pct"] == "" else ""),
+        (
+            text["self_consumption"],
+            _number(total["self_consumption_pct"]),
+            "%",
+            PCT_FORMAT,
+            text["no_pv"] if total["self_consumption_pct"] == "" else "",
+        ),
+        (
+            text["self_sufficiency"],
+            _number(total["self_sufficiency_pct"]),
+            "%",
+            PCT_FORMAT,
+            text["no_consumption"] if total["self_sufficiency_pct"] == "" else "",
+        ),
         (text["avoided_co2"], _number(total["avoided_co2_kg"]), "kg CO2", KG_FORMAT, ""),
         (text["coal_saved"], _number(total["coal_saved_kgce"]), "kgce", KG_FORMAT, ""),
-        (text["peak_demand"], None if report.peak_demand_kw is None else round(report.peak_demand_kw, 3), "kW",
-         "#,##0.000", text["no_grid_meter"] if report.peak_demand_kw is None else ""),
+        (
+            text["peak_demand"],
+            None if report.peak_demand_kw is None else round(report.peak_demand_kw, 3),
+            "kW",
+            "#,##0.000",
+            text["no_grid_meter"] if report.peak_demand_kw is None else "",
+        ),
         (text["peak_demand_at"], peak_at, report.timezone, DATETIME_FORMAT, ""),
         (text["coverage"], _number(total["coverage_pct"]), "%", PCT_FORMAT, ""),
         (text["estimated_intervals"], report.total.estimated_intervals, "", "#,##0", ""),
@@ -226,17 +262,42 @@ def _summary_sheet(ws: Worksheet, report: MonthReport, rows: list[dict[str, str]
     r += 1
     _header(ws, r, 1, [text["item"], text["value"], text["unit"], text["source"]])
     r += 1
-    r = _item_rows(ws, r, [
-        (text["emission_factor"], report.emission_factor_kg_per_kwh, "kgCO2/kWh", "0.0000",
-         report.emission_factor_source or text["not_stated"]),
-        (text["coal_factor"], report.coal_factor_kgce_per_kwh, "kgce/kWh", "0.0000",
-         report.coal_factor_source or text["not_stated"])])
+    r = _item_rows(
+        ws,
+        r,
+        [
+            (
+                text["emission_factor"],
+                report.emission_factor_kg_per_kwh,
+                "kgCO2/kWh",
+                "0.0000",
+                report.emission_factor_source or text["not_stated"],
+            ),
+            (
+                text["coal_factor"],
+                report.coal_factor_kgce_per_kwh,
+                "kgce/kWh",
+                "0.0000",
+                report.coal_factor_source or text["not_stated"],
+            ),
+        ],
+    )
 
     r += 1
     _put(ws, r, 1, text["formulas"], font=_TITLE)
     r += 1
-    for key in ("f_consumption", "f_unmetered", "f_self_consumption", "f_self_sufficiency", "f_co2", "f_coal",
-                "f_peak", "f_energy", "f_coverage", "f_rounding"):
+    for key in (
+        "f_consumption",
+        "f_unmetered",
+        "f_self_consumption",
+        "f_self_sufficiency",
+        "f_co2",
+        "f_coal",
+        "f_peak",
+        "f_energy",
+        "f_coverage",
+        "f_rounding",
+    ):
         _put(ws, r, 1, text[key])
         r += 1
 
@@ -266,11 +327,17 @@ def _costs_sheet(ws: Worksheet, report: MonthReport, text: dict[str, str]) -> No
         _put(ws, row, 3, round(cost, 2), "#,##0.00")
         row += 1
     saved = costs.savings
-    lines = [("import_cost", saved.import_cost), ("export_revenue", saved.export_revenue),
-             ("energy_cost", costs.energy_cost), ("demand_charge", costs.demand_charge),
-             ("baseline_cost", saved.baseline_cost), ("pv_saved", saved.pv_saved),
-             ("storage_saved", saved.storage_saved), ("total_saved", saved.total_saved),
-             ("demand_saved", saved.demand_saved)]
+    lines = [
+        ("import_cost", saved.import_cost),
+        ("export_revenue", saved.export_revenue),
+        ("energy_cost", costs.energy_cost),
+        ("demand_charge", costs.demand_charge),
+        ("baseline_cost", saved.baseline_cost),
+        ("pv_saved", saved.pv_saved),
+        ("storage_saved", saved.storage_saved),
+        ("total_saved", saved.total_saved),
+        ("demand_saved", saved.demand_saved),
+    ]
     row += 1
     for key, value in lines:
         if value is None:
@@ -318,8 +385,17 @@ def _events_sheet(ws: Worksheet, report: MonthReport, text: dict[str, str]) -> N
         ws.auto_filter.ref = f"A1:E{len(report.events) + 1}"
     # offline periods beside the events
     _put(ws, 1, 7, text["offline"], font=_BOLD)
-    _header(ws, 2, 7, [text["device"], f"{text['from']} ({report.timezone})", f"{text['to']} ({report.timezone})",
-                       text["duration_h"]])
+    _header(
+        ws,
+        2,
+        7,
+        [
+            text["device"],
+            f"{text['from']} ({report.timezone})",
+            f"{text['to']} ({report.timezone})",
+            text["duration_h"],
+        ],
+    )
     if not report.offline_periods:
         _put(ws, 3, 7, text["offline_none"])
     for r, period in enumerate(report.offline_periods, start=3):
@@ -335,8 +411,9 @@ def _events_sheet(ws: Worksheet, report: MonthReport, text: dict[str, str]) -> N
     _widths(ws, {1: 22, 2: 14, 3: 22, 4: 10, 5: 60, 6: 3, 7: 14, 8: 22, 9: 22, 10: 12})
 
 
-def _bar_chart(daily: Worksheet, n_days: int, series: list[tuple[str, str]], title: str, text: dict[str, str]
-               ) -> BarChart:
+def _bar_chart(
+    daily: Worksheet, n_days: int, series: list[tuple[str, str]], title: str, text: dict[str, str]
+) -> BarChart:
     chart = BarChart()
     chart.type = "col"
     chart.grouping = "clustered"
@@ -359,8 +436,23 @@ def _bar_chart(daily: Worksheet, n_days: int, series: list[tuple[str, str]], tit
 
 
 def _charts_sheet(ws: Worksheet, daily: Worksheet, n_days: int, text: dict[str, str]) -> None:
-    ws.add_chart(_bar_chart(daily, n_days, [("pv_kwh", text["pv"]), ("consumption_kwh", text["consumption"])],
-                            text["chart_pv_consumption"], text), "A1")
-    ws.add_chart(_bar_chart(daily, n_days, [("grid_import_kwh", text["grid_import"]),
-                                            ("grid_export_kwh", text["grid_export"])],
-                            text["chart_import_export"], text), "A24")
+    ws.add_chart(
+        _bar_chart(
+            daily,
+            n_days,
+            [("pv_kwh", text["pv"]), ("consumption_kwh", text["consumption"])],
+            text["chart_pv_consumption"],
+            text,
+        ),
+        "A1",
+    )
+    ws.add_chart(
+        _bar_chart(
+            daily,
+            n_days,
+            [("grid_import_kwh", text["grid_import"]), ("grid_export_kwh", text["grid_export"])],
+            text["chart_import_export"],
+            text,
+        ),
+        "A24",
+    )

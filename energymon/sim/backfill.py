@@ -62,7 +62,14 @@ from drivers.quantities import Role, allowed_for
 from drivers.sunspec_map import ROLE_MAP
 from energymon.config.parse import Config, Device
 from energymon.sim.model import (
-    DeviceState, SiteModel, StepResult, build_model, counter_flows, device_readings, exogenous, initial_state,
+    DeviceState,
+    SiteModel,
+    StepResult,
+    build_model,
+    counter_flows,
+    device_readings,
+    exogenous,
+    initial_state,
     simulate_steps,
 )
 from energymon.sim.park import STATE_VERSION
@@ -129,17 +136,26 @@ def _start_state(model: SiteModel, state: dict | None) -> dict[str, DeviceState]
     saved = state["devices"]
     if set(saved) != set(fresh) or any(set(saved[d]["counters_wh"]) != set(fresh[d].counters_wh) for d in fresh):
         raise ValueError("the state is not of this park (devices or counters differ)")
-    return {d: DeviceState({k: float(v) for k, v in saved[d]["counters_wh"].items()}, float(saved[d]["soc_pct"]),
-                           fresh[d].soh_pct) for d in fresh}
+    return {
+        d: DeviceState(
+            {k: float(v) for k, v in saved[d]["counters_wh"].items()}, float(saved[d]["soc_pct"]), fresh[d].soh_pct
+        )
+        for d in fresh
+    }
 
 
 def _park_state(seed: int, t_s: float, state: dict[str, DeviceState]) -> dict:
-    return {"version": STATE_VERSION, "seed": seed, "t_s": float(t_s),
-            "devices": {d: {"counters_wh": dict(st.counters_wh), "soc_pct": st.soc_pct} for d, st in state.items()}}
+    return {
+        "version": STATE_VERSION,
+        "seed": seed,
+        "t_s": float(t_s),
+        "devices": {d: {"counters_wh": dict(st.counters_wh), "soc_pct": st.soc_pct} for d, st in state.items()},
+    }
 
 
-def _chunks(start_s: float, end_s: float, chunk_s: float, step_s: float
-            ) -> Iterator[tuple[int, int, np.ndarray, float, float]]:
+def _chunks(
+    start_s: float, end_s: float, chunk_s: float, step_s: float
+) -> Iterator[tuple[int, int, np.ndarray, float, float]]:
     """(index, count, step starts, start, end) of each chunk: whole steps of ``step_s``, the last one maybe short.
 
     Step k starts at start_s + k * step_s however the steps are chunked.
@@ -163,8 +179,15 @@ def _sample_times_ms(first_ms: int, poll_ms: int, t0_s: float, t1_s: float) -> n
     return ts[(t >= t0_s) & (t < t1_s)]
 
 
-def _sample_device(device: Device, result: StepResult, ts_ms: np.ndarray, wanted: frozenset[str],
-                   soh_pct: float, soc_end: float | None, pv_row: int | None) -> DeviceSamples:
+def _sample_device(
+    device: Device,
+    result: StepResult,
+    ts_ms: np.ndarray,
+    wanted: frozenset[str],
+    soh_pct: float,
+    soc_end: float | None,
+    pv_row: int | None,
+) -> DeviceSamples:
     t = ts_ms / 1000.0
     k = np.clip(np.searchsorted(result.t_s, t, side="right") - 1, 0, result.t_s.size - 1)
     into_h = (t - result.t_s[k]) / 3600.0
@@ -185,8 +208,9 @@ def _sample_device(device: Device, result: StepResult, ts_ms: np.ndarray, wanted
     return DeviceSamples(ts_ms, {q: np.asarray(v, dtype=np.float64) for q, v in values.items() if q in wanted})
 
 
-def _prepare(config: Config, start_s: float, end_s: float, seed: int,
-             state: dict | None) -> tuple[SiteModel, dict[str, DeviceState], float]:
+def _prepare(
+    config: Config, start_s: float, end_s: float, seed: int, state: dict | None
+) -> tuple[SiteModel, dict[str, DeviceState], float]:
     """The model, the starting device states and the real start time (a saved state's own time wins)."""
     model = build_model(config, seed)
     current = _start_state(model, state)
@@ -197,17 +221,26 @@ def _prepare(config: Config, start_s: float, end_s: float, seed: int,
     return model, current, start_s
 
 
-def generate_history(config: Config, start_s: float, end_s: float, seed: int = 1, chunk_s: float = DAY_S,
-                     step_s: float = DEFAULT_STEP_S, state: dict | None = None, full: bool = False
-                     ) -> Iterator[HistoryChunk]:
+def generate_history(
+    config: Config,
+    start_s: float,
+    end_s: float,
+    seed: int = 1,
+    chunk_s: float = DAY_S,
+    step_s: float = DEFAULT_STEP_S,
+    state: dict | None = None,
+    full: bool = False,
+) -> Iterator[HistoryChunk]:
     """Samples of every device over ``[start_s, end_s)`` chunk by chunk (see the module docstring)."""
     if step_s <= 0 or chunk_s <= 0:
         raise ValueError("step_s and chunk_s must be positive")
     model, current, start_s = _prepare(config, start_s, end_s, seed, state)
     start_ms = math.ceil(start_s * 1000.0)
     offsets = poll_offsets_s(config)
-    schedule = {d.id: (start_ms + round(offsets[d.id] * 1000.0), max(1, round(d.poll_interval_s * 1000.0)))
-                for d in config.devices}
+    schedule = {
+        d.id: (start_ms + round(offsets[d.id] * 1000.0), max(1, round(d.poll_interval_s * 1000.0)))
+        for d in config.devices
+    }
     wanted = {d.id: sampled_quantities(d, full) for d in config.devices}
     pv_row = {a.device_id: i for i, a in enumerate(model.pv)}
     for index, count, times, t0, t1 in _chunks(start_s, end_s, chunk_s, step_s):
@@ -217,15 +250,27 @@ def generate_history(config: Config, start_s: float, end_s: float, seed: int = 1
         for device in config.devices:
             first_ms, poll_ms = schedule[device.id]
             ts_ms = _sample_times_ms(first_ms, poll_ms, t0, t1)
-            devices[device.id] = _sample_device(device, result, ts_ms, wanted[device.id],
-                                                current[device.id].soh_pct, current[device.id].soc_pct,
-                                                pv_row.get(device.id))
+            devices[device.id] = _sample_device(
+                device,
+                result,
+                ts_ms,
+                wanted[device.id],
+                current[device.id].soh_pct,
+                current[device.id].soc_pct,
+                pv_row.get(device.id),
+            )
         final = _park_state(seed, t1, current) if index == count - 1 else None
         yield HistoryChunk(t0, t1, index, count, devices, final)
 
 
-def history_end_state(config: Config, start_s: float, end_s: float, seed: int = 1, step_s: float = DEFAULT_STEP_S,
-                      state: dict | None = None) -> dict:
+def history_end_state(
+    config: Config,
+    start_s: float,
+    end_s: float,
+    seed: int = 1,
+    step_s: float = DEFAULT_STEP_S,
+    state: dict | None = None,
+) -> dict:
     """The park's state (:meth:`Park.state` format) at ``end_s`` after the history, without sampling."""
     model, current, start_s = _prepare(config, start_s, end_s, seed, state)
     for _, _, times, _, t1 in _chunks(start_s, end_s, DAY_S, step_s):

@@ -103,6 +103,7 @@ def wire_action(active: Sequence[Fault], alone_on_port: bool) -> WireAction | No
 
 # -- value faults ------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class CounterRegister:
     """How a counter is held on the device: Wh per register unit, and where its register wraps."""
@@ -151,14 +152,17 @@ def wrapped(value_wh: float, offset_units: float, register: CounterRegister) -> 
 class DeviceFaults:
     """The faults of one simulated device, and what the value faults keep from their start."""
 
-    def __init__(self, device_id: str, faults: Sequence[Fault], counters: Mapping[str, CounterRegister],
-                 rated_w: float) -> None:
+    def __init__(
+        self, device_id: str, faults: Sequence[Fault], counters: Mapping[str, CounterRegister], rated_w: float
+    ) -> None:
         self.device_id = device_id
         self.faults = tuple(faults)
         self.counters = dict(counters)
         self.rated_w = rated_w
-        self._value_faults = sorted((i for i, f in enumerate(self.faults) if f.kind in VALUE_KINDS),
-                                    key=lambda i: VALUE_KINDS.index(self.faults[i].kind))
+        self._value_faults = sorted(
+            (i for i, f in enumerate(self.faults) if f.kind in VALUE_KINDS),
+            key=lambda i: VALUE_KINDS.index(self.faults[i].kind),
+        )
         self._state: dict[int, dict[str, float]] = {}  # fault index -> what it took at its start
 
     @classmethod
@@ -210,7 +214,8 @@ class DeviceFaults:
                 if state is None:
                     state = self._state[i] = {
                         q: wrap_offset(v, reg, wrap_lead_units(self.rated_w, reg))
-                        for q, v in out.items() if (reg := self.counters.get(q)) is not None
+                        for q, v in out.items()
+                        if (reg := self.counters.get(q)) is not None
                     }
                 for q, offset in state.items():
                     if q in out:
@@ -231,6 +236,7 @@ def _is_counter(quantity: str) -> bool:
 
 # -- the park's schedule --------------------------------------------------------------------
 
+
 class _Park(Protocol):
     t_s: float
 
@@ -250,8 +256,9 @@ class FaultPlan:
         self.start(self.started_s)
 
     @classmethod
-    def for_devices(cls, devices: Iterable[Device], extra: Mapping[str, Sequence[Fault]],
-                    clock: Callable[[], float]) -> FaultPlan:
+    def for_devices(
+        cls, devices: Iterable[Device], extra: Mapping[str, Sequence[Fault]], clock: Callable[[], float]
+    ) -> FaultPlan:
         """The faults of each device's ``[devices.sim]`` table plus ``extra`` ones (e.g. from the command line)."""
         plan = {}
         for device in devices:
@@ -311,16 +318,18 @@ class FaultPlan:
     def offline(self, device_ids: Iterable[str], now_s: float | None = None) -> bool:
         """Whether any of ``device_ids`` has an ``offline`` fault on now."""
         elapsed = self.elapsed(self.clock() if now_s is None else now_s)
-        return any(f.kind == "offline" for d in device_ids if d in self.devices
-                   for f in self.devices[d].active(elapsed))
+        return any(
+            f.kind == "offline" for d in device_ids if d in self.devices for f in self.devices[d].active(elapsed)
+        )
 
     def has_kind(self, device_ids: Iterable[str], kind: str) -> bool:
         return any(f.kind == kind for d in device_ids if d in self.devices for f in self.devices[d].faults)
 
     def schedule(self) -> list[str]:
         """One line per fault, e.g. ``pv-1: black-hole from +60 s to +180 s``."""
-        return [f"{device_id}: {describe(fault)}" for device_id, faults in self.devices.items()
-                for fault in faults.faults]
+        return [
+            f"{device_id}: {describe(fault)}" for device_id, faults in self.devices.items() for fault in faults.faults
+        ]
 
 
 def describe(fault: Fault) -> str:
@@ -330,6 +339,5 @@ def describe(fault: Fault) -> str:
         what += f" ({fault.delay_s:g} s late)"
     elif fault.kind == "exception":
         what += f" (exception {fault.exception_code})"
-    until = ("until stopped" if fault.duration_s is None
-             else f"to +{fault.start_after_s + fault.duration_s:g} s")
+    until = "until stopped" if fault.duration_s is None else f"to +{fault.start_after_s + fault.duration_s:g} s"
     return f"{what} from +{fault.start_after_s:g} s {until}"

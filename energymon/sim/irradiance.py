@@ -36,18 +36,29 @@ def erbs_diffuse_fraction(kt: np.ndarray) -> np.ndarray:
     return np.where(kt <= 0.22, 1.0 - 0.09 * kt, np.where(kt <= 0.80, middle, 0.165))
 
 
-def cos_incidence(elevation_deg: np.ndarray, azimuth_deg: np.ndarray,
-                  tilt_deg: np.ndarray | float, surface_azimuth_deg: np.ndarray | float) -> np.ndarray:
+def cos_incidence(
+    elevation_deg: np.ndarray,
+    azimuth_deg: np.ndarray,
+    tilt_deg: np.ndarray | float,
+    surface_azimuth_deg: np.ndarray | float,
+) -> np.ndarray:
     """Cosine of the angle of incidence of the sun's rays on a plane (negative: sun behind the plane)."""
     zenith = np.radians(90.0 - np.asarray(elevation_deg))
     tilt = np.radians(tilt_deg)
-    return (np.cos(zenith) * np.cos(tilt)
-            + np.sin(zenith) * np.sin(tilt) * np.cos(np.radians(np.asarray(azimuth_deg) - surface_azimuth_deg)))
+    return np.cos(zenith) * np.cos(tilt) + np.sin(zenith) * np.sin(tilt) * np.cos(
+        np.radians(np.asarray(azimuth_deg) - surface_azimuth_deg)
+    )
 
 
-def plane_of_array_w_m2(ghi_w_m2: np.ndarray, elevation_deg: np.ndarray, azimuth_deg: np.ndarray,
-                        extra_normal_w_m2: np.ndarray, tilt_deg: np.ndarray | float,
-                        surface_azimuth_deg: np.ndarray | float, albedo: float = GROUND_ALBEDO) -> np.ndarray:
+def plane_of_array_w_m2(
+    ghi_w_m2: np.ndarray,
+    elevation_deg: np.ndarray,
+    azimuth_deg: np.ndarray,
+    extra_normal_w_m2: np.ndarray,
+    tilt_deg: np.ndarray | float,
+    surface_azimuth_deg: np.ndarray | float,
+    albedo: float = GROUND_ALBEDO,
+) -> np.ndarray:
     """Irradiance on the module plane [W/m2] from GHI (Erbs split, isotropic sky); 0 with the sun down."""
     ghi = np.maximum(np.asarray(ghi_w_m2, dtype=np.float64), 0.0)
     diffuse = ghi * erbs_diffuse_fraction(clearness_index(ghi, elevation_deg, extra_normal_w_m2))

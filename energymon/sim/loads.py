@@ -121,8 +121,9 @@ def office_factor(seed: int, device_key: str, lt: LocalTime, daily_mean_temp_c: 
 
 
 @lru_cache(maxsize=4096)
-def ev_sessions(seed: int, device_key: str, day: int, tz_key: str, base_w: float, rated_w: float
-                ) -> tuple[np.ndarray, np.ndarray, float]:
+def ev_sessions(
+    seed: int, device_key: str, day: int, tz_key: str, base_w: float, rated_w: float
+) -> tuple[np.ndarray, np.ndarray, float]:
     """Charging sessions planned on local day number ``day``: (start_s array, end_s array, charger power W)."""
     chargers = max(1, min(64, round(rated_w / EV_CHARGER_W)))
     charger_w = rated_w / chargers
@@ -154,8 +155,9 @@ def ev_sessions(seed: int, device_key: str, day: int, tz_key: str, base_w: float
     return np.array(starts), np.array(ends), charger_w
 
 
-def ev_fleet_power_w(seed: int, device_key: str, t_s: np.ndarray, lt: LocalTime, tz_key: str,
-                     base_w: float, rated_w: float) -> np.ndarray:
+def ev_fleet_power_w(
+    seed: int, device_key: str, t_s: np.ndarray, lt: LocalTime, tz_key: str, base_w: float, rated_w: float
+) -> np.ndarray:
     """EV fleet charging power [W] at sorted times ``t_s``: the sum of the chargers in session."""
     t_s = np.asarray(t_s, dtype=np.float64)
     power = np.zeros(t_s.shape[0] + 1)
@@ -169,8 +171,14 @@ def ev_fleet_power_w(seed: int, device_key: str, t_s: np.ndarray, lt: LocalTime,
     return np.maximum(np.cumsum(power)[:-1], 0.0)
 
 
-def load_powers_w(loads: tuple[tuple[str, str, float, float], ...], seed: int, t_s: np.ndarray, lt: LocalTime,
-                  tz_key: str, daily_mean_temp_c: np.ndarray) -> np.ndarray:
+def load_powers_w(
+    loads: tuple[tuple[str, str, float, float], ...],
+    seed: int,
+    t_s: np.ndarray,
+    lt: LocalTime,
+    tz_key: str,
+    daily_mean_temp_c: np.ndarray,
+) -> np.ndarray:
     """Power [W] of load meters at sorted UTC epoch times ``t_s``, each capped at its rated power: (n, T).
 
     ``loads`` holds (device key, shape, base W, rated W) per meter; warehouses are evaluated together.

@@ -69,8 +69,14 @@ class ModbusTcpServer:
     TCP, as a serial gateway in transparent mode forwards them).
     """
 
-    def __init__(self, host: str, port: int, units: dict[int, RegisterSource], framing: str = "socket",
-                 answer_delay_s: Callable[[int, bytes], float] | None = None) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        units: dict[int, RegisterSource],
+        framing: str = "socket",
+        answer_delay_s: Callable[[int, bytes], float] | None = None,
+    ) -> None:
         if framing not in FRAMINGS:
             raise ValueError(f"unknown framing {framing!r}")
         self.host = host

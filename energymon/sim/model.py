@@ -107,24 +107,47 @@ def build_model(config: Config, seed: int) -> SiteModel:
         if device.role is Role.PV:
             rng = random.Random(f"pv-array:{device.id}")  # the roof does not change with the weather seed
             azimuth = (equator_deg + rng.uniform(-ROOF_AZIMUTH_SPREAD_DEG, ROOF_AZIMUTH_SPREAD_DEG)) % 360.0
-            pv.append(PvArray(device.id, rated_w, rated_w * sim.dc_ac_ratio, rng.uniform(*ROOF_TILT_RANGE_DEG),
-                              azimuth, rng.uniform(0.97, 1.0)))
+            pv.append(
+                PvArray(
+                    device.id,
+                    rated_w,
+                    rated_w * sim.dc_ac_ratio,
+                    rng.uniform(*ROOF_TILT_RANGE_DEG),
+                    azimuth,
+                    rng.uniform(0.97, 1.0),
+                )
+            )
         elif device.role is Role.LOAD:
             base_kw = device.rated_power_kw * DEFAULT_BASE_LOAD_SHARE if sim.base_load_kw is None else sim.base_load_kw
             loads.append(LoadMeter(device.id, sim.load_shape or "warehouse", base_kw * 1000.0, rated_w))
         elif device.role is Role.STORAGE:
             capacity_kwh = sim.capacity_kwh or device.rated_power_kw * DEFAULT_STORAGE_HOURS
             battery = Battery(
-                capacity_kwh * 1000.0, sim.soc_min_pct, sim.soc_max_pct,
+                capacity_kwh * 1000.0,
+                sim.soc_min_pct,
+                sim.soc_max_pct,
                 (sim.max_charge_kw if sim.max_charge_kw is not None else device.rated_power_kw) * 1000.0,
                 (sim.max_discharge_kw if sim.max_discharge_kw is not None else device.rated_power_kw) * 1000.0,
-                sim.round_trip_efficiency, sim.dispatch, sim.charge_window, sim.discharge_window)
+                sim.round_trip_efficiency,
+                sim.dispatch,
+                sim.charge_window,
+                sim.discharge_window,
+            )
             storage.append(StorageUnit(device.id, rated_w, rated_w / storage_rated, battery))
         else:
             grids.append(device.id)
     site = config.site
-    return SiteModel(site.latitude, site.longitude, site.timezone, seed, config.devices,
-                     tuple(pv), tuple(loads), tuple(storage), tuple(grids))
+    return SiteModel(
+        site.latitude,
+        site.longitude,
+        site.timezone,
+        seed,
+        config.devices,
+        tuple(pv),
+        tuple(loads),
+        tuple(storage),
+        tuple(grids),
+    )
 
 
 @dataclass
@@ -150,12 +173,15 @@ def initial_state(model: SiteModel) -> dict[str, DeviceState]:
             eta = battery.one_way_efficiency
             states[device.id] = DeviceState(
                 {"charged_wh": battery.capacity_wh * cycles / eta, "discharged_wh": battery.capacity_wh * cycles * eta},
-                soc, rng.uniform(92, 99))
+                soc,
+                rng.uniform(92, 99),
+            )
         elif device.role is Role.LOAD:
             states[device.id] = DeviceState({"consumed_wh": rated_w * rng.uniform(3000, 9000)})
         else:
-            states[device.id] = DeviceState({"imported_wh": rated_w * rng.uniform(2000, 5000),
-                                             "exported_wh": rated_w * rng.uniform(50, 300)})
+            states[device.id] = DeviceState(
+                {"imported_wh": rated_w * rng.uniform(2000, 5000), "exported_wh": rated_w * rng.uniform(50, 300)}
+            )
     return states
 
 
@@ -173,8 +199,9 @@ class Exogenous:
     def take(self, start: int, stop: int) -> "Exogenous":
         """The instants ``start:stop`` alone."""
         s = slice(start, stop)
-        return Exogenous(self.t_s[s], self.hour[s], self.ambient_c[s], self.pv_ac_w[:, s], self.pv_dc_w[:, s],
-                         self.load_w[:, s])
+        return Exogenous(
+            self.t_s[s], self.hour[s], self.ambient_c[s], self.pv_ac_w[:, s], self.pv_dc_w[:, s], self.load_w[:, s]
+        )
 
 
 def _column(arrays: tuple[PvArray, ...], name: str) -> np.ndarray:
@@ -193,15 +220,27 @@ def exogenous(model: SiteModel, t_s: np.ndarray) -> Exogenous:
     if model.pv:
         elevation, azimuth = solar_position_deg(t_s, model.latitude_deg, model.longitude_deg)
         ghi = clear_sky_ghi_w_m2(elevation) * clear_sky_index(model.seed, lt)
-        poa = plane_of_array_w_m2(ghi, elevation, azimuth, extraterrestrial_normal_w_m2(t_s),
-                                  _column(model.pv, "tilt_deg"), _column(model.pv, "azimuth_deg"))
+        poa = plane_of_array_w_m2(
+            ghi,
+            elevation,
+            azimuth,
+            extraterrestrial_normal_w_m2(t_s),
+            _column(model.pv, "tilt_deg"),
+            _column(model.pv, "azimuth_deg"),
+        )
         poa = poa * _column(model.pv, "derate")
         pv_dc = dc_power_w(poa, _column(model.pv, "dc_rated_w"), cell_temperature_c(poa, ambient))
         pv_ac = ac_power_w(pv_dc, _column(model.pv, "ac_rated_w"))
     load_w = np.zeros((0, n))
     if model.loads:
-        load_w = load_powers_w(tuple((m.device_id, m.shape, m.base_w, m.rated_w) for m in model.loads), model.seed,
-                               t_s, lt, model.tz_key, daily_mean_temperature_c(model.seed, lt))
+        load_w = load_powers_w(
+            tuple((m.device_id, m.shape, m.base_w, m.rated_w) for m in model.loads),
+            model.seed,
+            t_s,
+            lt,
+            model.tz_key,
+            daily_mean_temperature_c(model.seed, lt),
+        )
     return Exogenous(t_s, lt.hour, ambient, pv_ac, pv_dc, load_w)
 
 
@@ -226,8 +265,9 @@ def counter_flows(role: Role, power_w: np.ndarray) -> dict[str, np.ndarray]:
     return {COUNTERS[role][0]: power_w}
 
 
-def dispatch_storage(model: SiteModel, exo: Exogenous, dt_s: np.ndarray, soc_pct: dict[str, float]
-                     ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+def dispatch_storage(
+    model: SiteModel, exo: Exogenous, dt_s: np.ndarray, soc_pct: dict[str, float]
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """(power [W], SoC at step start [%]) of every storage unit over the steps; ``soc_pct`` is updated to the end."""
     surplus = exo.pv_ac_w.sum(axis=0) - exo.load_w.sum(axis=0)
     dt_list = dt_s.tolist()
@@ -287,8 +327,14 @@ def grid_power_w(exo: Exogenous, storage_w: dict[str, np.ndarray], grids: int) -
     return (exo.load_w.sum(axis=0) - supplied) / max(grids, 1)
 
 
-def device_readings(device: Device, power_w: np.ndarray, t_s: np.ndarray,
-                    ambient_c: np.ndarray, pv_dc_w: np.ndarray | None, soh_pct: float) -> dict[str, np.ndarray]:
+def device_readings(
+    device: Device,
+    power_w: np.ndarray,
+    t_s: np.ndarray,
+    ambient_c: np.ndarray,
+    pv_dc_w: np.ndarray | None,
+    soh_pct: float,
+) -> dict[str, np.ndarray]:
     """The secondary readings of a device (inverter DC power and status, temperatures, electrical)."""
     rated_w = device.rated_power_kw * 1000.0
     out = readings.electrical(device.role, power_w, t_s)

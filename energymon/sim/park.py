@@ -25,7 +25,14 @@ from drivers.quantities import Role, allowed_for
 from energymon.config.parse import Config, Device
 from drivers.signs import invert_values
 from energymon.sim.model import (
-    DeviceState, SiteModel, build_model, device_readings, dispatch_storage, exogenous, grid_power_w, initial_state,
+    DeviceState,
+    SiteModel,
+    build_model,
+    device_readings,
+    dispatch_storage,
+    exogenous,
+    grid_power_w,
+    initial_state,
     simulate_steps,
 )
 
@@ -63,8 +70,9 @@ class Park:
         self.devices: dict[str, SimDevice] = {}
         for device_id, st in initial_state(self.model).items():
             device = config.device(device_id)
-            self.devices[device_id] = SimDevice(device, 0.0, st.counters_wh, {}, st.soc_pct,
-                                                capacity.get(device_id, 0.0), st.soh_pct)
+            self.devices[device_id] = SimDevice(
+                device, 0.0, st.counters_wh, {}, st.soc_pct, capacity.get(device_id, 0.0), st.soh_pct
+            )
         self._compute_powers(exogenous(self.model, np.array([self.t_s])))
 
     # -- time ----------------------------------------------------------------
@@ -126,8 +134,7 @@ class Park:
             pv_index = {a.device_id: i for i, a in enumerate(self.model.pv)}
             i = pv_index.get(sim.device.id)
             dc = exo.pv_dc_w[i] if i is not None else None
-            extras = device_readings(sim.device, np.array([sim.power_w]), exo.t_s, exo.ambient_c, dc,
-                                     sim.soh_pct)
+            extras = device_readings(sim.device, np.array([sim.power_w]), exo.t_s, exo.ambient_c, dc, sim.soh_pct)
             sim.extra = {q: float(v[0]) for q, v in extras.items()}
         return sim.extra
 
@@ -153,9 +160,12 @@ class Park:
         """
         try:
             saved = state["devices"]
-            fits = (state.get("version") == STATE_VERSION and float(state["t_s"]) <= self.t_s
-                    and set(saved) == set(self.devices)
-                    and all(set(saved[d]["counters_wh"]) == set(sim.counters_wh) for d, sim in self.devices.items()))
+            fits = (
+                state.get("version") == STATE_VERSION
+                and float(state["t_s"]) <= self.t_s
+                and set(saved) == set(self.devices)
+                and all(set(saved[d]["counters_wh"]) == set(sim.counters_wh) for d, sim in self.devices.items())
+            )
             counters = {d: {k: float(v) for k, v in saved[d]["counters_wh"].items()} for d in self.devices}
             socs = {d: float(saved[d]["soc_pct"]) for d in self.devices}
         except (KeyError, TypeError, ValueError, AttributeError):

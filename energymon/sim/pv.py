@@ -31,16 +31,22 @@ def cell_temperature_c(poa_w_m2: np.ndarray, ambient_c: np.ndarray, noct_c: floa
     return ambient_c + np.asarray(poa_w_m2) / 800.0 * (noct_c - 20.0)
 
 
-def dc_power_w(poa_w_m2: np.ndarray, dc_rated_w: np.ndarray | float, cell_temp_c: np.ndarray,
-               temp_coeff_per_k: float = TEMP_COEFF_PER_K, losses: float = DC_LOSSES) -> np.ndarray:
+def dc_power_w(
+    poa_w_m2: np.ndarray,
+    dc_rated_w: np.ndarray | float,
+    cell_temp_c: np.ndarray,
+    temp_coeff_per_k: float = TEMP_COEFF_PER_K,
+    losses: float = DC_LOSSES,
+) -> np.ndarray:
     """DC power of an array [W] rated ``dc_rated_w`` at STC; 0 without irradiance."""
     poa = np.maximum(np.asarray(poa_w_m2, dtype=np.float64), 0.0)
     derate = 1.0 + temp_coeff_per_k * (np.asarray(cell_temp_c) - 25.0)
     return dc_rated_w * poa / STC_IRRADIANCE_W_M2 * derate * (1.0 - losses)
 
 
-def inverter_efficiency(dc_w: np.ndarray, ac_rated_w: np.ndarray | float,
-                        nominal: float = INVERTER_NOMINAL_EFFICIENCY) -> np.ndarray:
+def inverter_efficiency(
+    dc_w: np.ndarray, ac_rated_w: np.ndarray | float, nominal: float = INVERTER_NOMINAL_EFFICIENCY
+) -> np.ndarray:
     """Inverter efficiency at DC input ``dc_w`` [W] (PVWatts v5 part-load curve); 0 at no input."""
     dc = np.asarray(dc_w, dtype=np.float64)
     dc0 = ac_rated_w / nominal
@@ -50,8 +56,9 @@ def inverter_efficiency(dc_w: np.ndarray, ac_rated_w: np.ndarray | float,
     return np.where(dc > 0, np.clip(eta, 0.0, 1.0), 0.0)
 
 
-def ac_power_w(dc_w: np.ndarray, ac_rated_w: np.ndarray | float,
-               nominal: float = INVERTER_NOMINAL_EFFICIENCY) -> np.ndarray:
+def ac_power_w(
+    dc_w: np.ndarray, ac_rated_w: np.ndarray | float, nominal: float = INVERTER_NOMINAL_EFFICIENCY
+) -> np.ndarray:
     """Inverter AC output [W]: DC times the part-load efficiency, clipped at the rated AC power."""
     dc = np.asarray(dc_w, dtype=np.float64)
     return np.minimum(dc * inverter_efficiency(dc, ac_rated_w, nominal), ac_rated_w)

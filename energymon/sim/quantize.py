@@ -26,8 +26,9 @@ def _max_raw(point: Point) -> int:
 def _round_to(values: np.ndarray, point: Point, exponent: np.ndarray | float) -> np.ndarray:
     step = abs(point.scale) * np.power(10.0, exponent)
     if point.dtype.is_float:
-        raw = (values / (point.scale * np.power(10.0, exponent))).astype(np.float32 if point.dtype.registers == 2
-                                                                          else np.float64)
+        raw = (values / (point.scale * np.power(10.0, exponent))).astype(
+            np.float32 if point.dtype.registers == 2 else np.float64
+        )
         return raw.astype(np.float64) * point.scale * np.power(10.0, exponent)
     return np.round(values / step) * step
 

@@ -64,8 +64,12 @@ class ParkDevice:
     @property
     def identity(self) -> dict[str, str]:
         """What a simulated device says about itself (scan, identity registers)."""
-        return {"manufacturer": "energymon simulator", "model": f"simulated {self.device.role.value}",
-                "serial": f"SIM-{self.device.id}", "version": "1.0"}
+        return {
+            "manufacturer": "energymon simulator",
+            "model": f"simulated {self.device.role.value}",
+            "serial": f"SIM-{self.device.id}",
+            "version": "1.0",
+        }
 
     def read_registers(self, table: str, address: int, count: int) -> list[int] | int:
         return _answer(self.image(table), address, count)
@@ -137,9 +141,16 @@ class SimulatedPark:
     ends; this is checked every ``FAULT_TICK_S`` of real time.
     """
 
-    def __init__(self, config: Config, seed: int = 1, clock: Callable[[], float] = time.time,
-                 host: str | None = None, ports: dict[str, int] | None = None,
-                 state_path: Path | None = None, faults: Mapping[str, Sequence[Fault]] | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        seed: int = 1,
+        clock: Callable[[], float] = time.time,
+        host: str | None = None,
+        ports: dict[str, int] | None = None,
+        state_path: Path | None = None,
+        faults: Mapping[str, Sequence[Fault]] | None = None,
+    ) -> None:
         self.config = config
         self.clock = clock
         self.park = Park(config, clock(), seed)
@@ -150,7 +161,9 @@ class SimulatedPark:
         known = {d.id for d in config.devices}
         for device_id in faults or {}:
             if device_id not in known:
-                raise SimulationError(f"fault for an unknown device '{device_id}' (devices: {', '.join(sorted(known))})")
+                raise SimulationError(
+                    f"fault for an unknown device '{device_id}' (devices: {', '.join(sorted(known))})"
+                )
         self.faults = FaultPlan.for_devices(config.devices, faults or {}, clock)
         plan = self.faults or None
         self.devices: dict[str, ParkDevice] = {}
@@ -178,14 +191,16 @@ class SimulatedPark:
             if self.faults.has_kind(ids, "offline") and len(units) == 1:
                 self._lone_offline[name] = ids
             if any(d in self.faults.devices for d in ids):
-                server.fault_action = self._wire_hook({u: tuple(m.device.id for m in ms) for u, ms in by_unit.items()},
-                                                      alone=len(units) == 1)
+                server.fault_action = self._wire_hook(
+                    {u: tuple(m.device.id for m in ms) for u, ms in by_unit.items()}, alone=len(units) == 1
+                )
             self.servers[name] = server
 
     def _wire_hook(self, unit_devices: dict[int, tuple[str, ...]], alone: bool) -> Callable[[int], WireAction | None]:
         def action(unit: int) -> WireAction | None:
             ids = unit_devices.get(unit)
             return None if ids is None else self.faults.wire(ids, alone)
+
         return action
 
     async def start(self) -> None:
@@ -229,8 +244,13 @@ class SimulatedPark:
                 try:
                     await server.start()
                 except OSError as exc:  # someone took the port meanwhile: try again at the next tick
-                    log.warning("connections.%s: cannot listen again on %s:%s: %s", name, server.host,
-                                server.port, exc.strerror or exc)
+                    log.warning(
+                        "connections.%s: cannot listen again on %s:%s: %s",
+                        name,
+                        server.host,
+                        server.port,
+                        exc.strerror or exc,
+                    )
 
     def reported(self, device_id: str) -> dict[str, float]:
         """The values ``device_id`` serves now (after its active value faults), in its own sign convention."""

@@ -43,8 +43,11 @@ def sun_geometry(t_s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     mean_anom_deg = 357.52911 + jc * (35999.05029 - 0.0001537 * jc)
     mean_anom = np.radians(mean_anom_deg)
     ecc = 0.016708634 - jc * (0.000042037 + 0.0000001267 * jc)
-    centre_deg = (np.sin(mean_anom) * (1.914602 - jc * (0.004817 + 0.000014 * jc))
-                  + np.sin(2 * mean_anom) * (0.019993 - 0.000101 * jc) + np.sin(3 * mean_anom) * 0.000289)
+    centre_deg = (
+        np.sin(mean_anom) * (1.914602 - jc * (0.004817 + 0.000014 * jc))
+        + np.sin(2 * mean_anom) * (0.019993 - 0.000101 * jc)
+        + np.sin(3 * mean_anom) * 0.000289
+    )
     true_anom = np.radians(mean_anom_deg + centre_deg)
     distance_au = 1.000001018 * (1 - ecc * ecc) / (1 + ecc * np.cos(true_anom))
     omega = np.radians(125.04 - 1934.136 * jc)
@@ -53,14 +56,17 @@ def sun_geometry(t_s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     obliquity = np.radians(obliquity_deg + 0.00256 * np.cos(omega))
     declination = np.arcsin(np.sin(obliquity) * np.sin(apparent_long))
     y = np.tan(obliquity / 2) ** 2
-    eot_rad = (y * np.sin(2 * mean_long) - 2 * ecc * np.sin(mean_anom)
-               + 4 * ecc * y * np.sin(mean_anom) * np.cos(2 * mean_long)
-               - 0.5 * y * y * np.sin(4 * mean_long) - 1.25 * ecc * ecc * np.sin(2 * mean_anom))
+    eot_rad = (
+        y * np.sin(2 * mean_long)
+        - 2 * ecc * np.sin(mean_anom)
+        + 4 * ecc * y * np.sin(mean_anom) * np.cos(2 * mean_long)
+        - 0.5 * y * y * np.sin(4 * mean_long)
+        - 1.25 * ecc * ecc * np.sin(2 * mean_anom)
+    )
     return declination, 4.0 * np.degrees(eot_rad), distance_au
 
 
-def solar_position_deg(t_s: np.ndarray, latitude_deg: float, longitude_deg: float
-                       ) -> tuple[np.ndarray, np.ndarray]:
+def solar_position_deg(t_s: np.ndarray, latitude_deg: float, longitude_deg: float) -> tuple[np.ndarray, np.ndarray]:
     """(elevation [deg], azimuth [deg]) of the sun at UTC epoch times ``t_s`` [s].
 
     Elevation is above the horizon (negative below), without refraction;
@@ -74,8 +80,10 @@ def solar_position_deg(t_s: np.ndarray, latitude_deg: float, longitude_deg: floa
     lat = np.radians(latitude_deg)
     sin_elevation = np.sin(lat) * np.sin(decl) + np.cos(lat) * np.cos(decl) * np.cos(hour_angle)
     elevation = np.degrees(np.arcsin(np.clip(sin_elevation, -1.0, 1.0)))
-    azimuth = np.degrees(np.arctan2(np.sin(hour_angle),
-                                    np.cos(hour_angle) * np.sin(lat) - np.tan(decl) * np.cos(lat))) + 180.0
+    azimuth = (
+        np.degrees(np.arctan2(np.sin(hour_angle), np.cos(hour_angle) * np.sin(lat) - np.tan(decl) * np.cos(lat)))
+        + 180.0
+    )
     return elevation, np.mod(azimuth, 360.0)
 
 

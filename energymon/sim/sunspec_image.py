@@ -15,7 +15,13 @@ from drivers.dtypes import encode
 from drivers.profile import SF_DTYPE, Point, Profile
 from drivers.quantities import QUANTITIES, Role
 from drivers.sunspec import (
-    END_MODEL_ID, MARKER, SUNSPEC_TYPES, ModelInstance, SunSpecDevice, build_profile, load_model,
+    END_MODEL_ID,
+    MARKER,
+    SUNSPEC_TYPES,
+    ModelInstance,
+    SunSpecDevice,
+    build_profile,
+    load_model,
 )
 
 DEFAULT_MODELS: dict[tuple[Role, bool], tuple[int, ...]] = {
@@ -31,9 +37,14 @@ DEFAULT_MODELS: dict[tuple[Role, bool], tuple[int, ...]] = {
 SF_EXPONENTS = range(-6, 11)  # tried from the finest resolution up; the driver accepts -10..10
 
 
-def sunspec_register_image(role: Role | str, values: dict[str, float | None], identity: dict[str, str],
-                           base: int = 40000, float_models: bool = False,
-                           models: tuple[int, ...] | None = None) -> dict[str, dict[int, int]]:
+def sunspec_register_image(
+    role: Role | str,
+    values: dict[str, float | None],
+    identity: dict[str, str],
+    base: int = 40000,
+    float_models: bool = False,
+    models: tuple[int, ...] | None = None,
+) -> dict[str, dict[int, int]]:
     """Holding registers of a SunSpec device of ``role`` reporting ``values``.
 
     Parameters
@@ -91,8 +102,9 @@ def sunspec_register_image(role: Role | str, values: dict[str, float | None], id
     return {"holding": holding, "input": {}}
 
 
-def sunspec_image_profile(role: Role | str, base: int = 40000, float_models: bool = False,
-                          models: tuple[int, ...] | None = None) -> Profile:
+def sunspec_image_profile(
+    role: Role | str, base: int = 40000, float_models: bool = False, models: tuple[int, ...] | None = None
+) -> Profile:
     """The driver's profile of the image :func:`sunspec_register_image` lays out for these arguments."""
     role = Role(role)
     chosen = tuple(models) if models is not None else DEFAULT_MODELS[(role, bool(float_models))]

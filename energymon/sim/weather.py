@@ -109,16 +109,21 @@ def _per_day(seed: int, days: np.ndarray) -> tuple[np.ndarray, ...]:
     """Per-element arrays (sky, level, clear_level, anomaly) for the local day numbers ``days``."""
     unique, inverse = np.unique(days, return_inverse=True)
     rows = [day_weather(seed, int(d)) for d in unique]
-    cols = (np.array([r.sky for r in rows]), np.array([r.level for r in rows]),
-            np.array([r.clear_level for r in rows]), np.array([r.temp_anomaly_k for r in rows]))
+    cols = (
+        np.array([r.sky for r in rows]),
+        np.array([r.level for r in rows]),
+        np.array([r.clear_level for r in rows]),
+        np.array([r.temp_anomaly_k for r in rows]),
+    )
     return tuple(c[inverse].reshape(days.shape) for c in cols)
 
 
 def clear_sky_index(seed: int, lt: LocalTime) -> np.ndarray:
     """GHI / clear-sky GHI at the times of ``lt`` (0.10..0.95; smooth within a day)."""
     sky, level, clear_level, _ = _per_day(seed, lt.day)
-    passing = (0.25 * value_noise(stable_key("clouds-45min", seed), lt.t_s, 2700.0)
-               + 0.12 * value_noise(stable_key("clouds-7min", seed), lt.t_s, 420.0))
+    passing = 0.25 * value_noise(stable_key("clouds-45min", seed), lt.t_s, 2700.0) + 0.12 * value_noise(
+        stable_key("clouds-7min", seed), lt.t_s, 420.0
+    )
     slow = 0.25 * value_noise(stable_key("overcast-2h", seed), lt.t_s, 7200.0)
     broken = np.clip(level + passing, 0.10, clear_level)
     overcast = level * (1.0 + slow)

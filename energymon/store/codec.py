@@ -37,7 +37,7 @@ import numpy as np
 
 _WIDTHS = ((1, np.uint8), (2, np.uint16), (4, np.uint32), (8, np.uint64))
 _DECIMAL_EXPONENTS = (0, 1, 2, 3, 4, 5, 6, -1, -2, -3)
-_MAX_EXACT_INT = 2.0 ** 53
+_MAX_EXACT_INT = 2.0**53
 _MULTIPLIED = 0x20  # scale byte flag: integer * 10**-k rather than integer / 10**k
 _ZLIB_LEVEL = 3
 
@@ -103,7 +103,7 @@ def _decimal_scale(values: np.ndarray) -> tuple[int, np.ndarray] | None:
         return None
     with np.errstate(over="ignore", invalid="ignore"):
         for k in _DECIMAL_EXPONENTS:
-            scaled = values * 10.0 ** k if k >= 0 else values / 10.0 ** -k
+            scaled = values * 10.0**k if k >= 0 else values / 10.0**-k
             if not np.abs(scaled).max() < _MAX_EXACT_INT:
                 continue
             ints = np.rint(scaled)
@@ -120,8 +120,8 @@ def _from_decimal(ints: np.ndarray, scale: int) -> np.ndarray:
     if k not in _DECIMAL_EXPONENTS:
         raise CodecError(f"decimal exponent {k} out of range")
     if scale & _MULTIPLIED:
-        return ints * 10.0 ** -k
-    return ints / 10.0 ** k if k >= 0 else ints * 10.0 ** -k
+        return ints * 10.0**-k
+    return ints / 10.0**k if k >= 0 else ints * 10.0**-k
 
 
 def encode_values(values: np.ndarray) -> bytes:
@@ -158,9 +158,9 @@ def decode_values(blob: bytes, count: int) -> np.ndarray:
 def _checked(data: bytes, header: bytes) -> bytes:
     """The payload of a zlib stream that starts with a copy of the header parameters, checked against them."""
     inner = _inflate(data)
-    if inner[:len(header)] != header:
+    if inner[: len(header)] != header:
         raise CodecError("block header does not match its checksummed copy")
-    return inner[len(header):]
+    return inner[len(header) :]
 
 
 def _inflate(data: bytes) -> bytes:

@@ -88,20 +88,28 @@ def _days(start: datetime, end: datetime, zone: ZoneInfo) -> Iterator[tuple[int,
 
 
 def _channels(reader: StoreReader, device_ids: list[str] | None) -> list[tuple[int, str, str, bool]]:
-    rows = reader.db.execute("SELECT id, device_id, quantity, kind = 'counter' FROM channels"
-                             " ORDER BY device_id, quantity").fetchall()
+    rows = reader.db.execute(
+        "SELECT id, device_id, quantity, kind = 'counter' FROM channels ORDER BY device_id, quantity"
+    ).fetchall()
     known = {r[1] for r in rows} | {d["id"] for d in reader.devices()}
     if device_ids is not None:
         missing = [d for d in device_ids if d not in known]
         if missing:
-            raise ExportError(f"--device {missing[0]}: no such device in {reader.path} "
-                              f"(known: {', '.join(sorted(known)) or 'none'})")
+            raise ExportError(
+                f"--device {missing[0]}: no such device in {reader.path} (known: {', '.join(sorted(known)) or 'none'})"
+            )
         rows = [r for r in rows if r[1] in device_ids]
     return [(r[0], r[1], r[2], bool(r[3])) for r in rows]
 
 
-def export_csv(reader: StoreReader, out: TextIO, start: datetime, end: datetime, interval: str = "raw",
-               device_ids: list[str] | None = None) -> ExportResult:
+def export_csv(
+    reader: StoreReader,
+    out: TextIO,
+    start: datetime,
+    end: datetime,
+    interval: str = "raw",
+    device_ids: list[str] | None = None,
+) -> ExportResult:
     """Write the CSV of [start, end) to ``out``; the site's time zone comes from the database."""
     if interval not in INTERVALS:
         raise ExportError(f"--interval {interval}: choose one of {', '.join(INTERVALS)}")
@@ -146,8 +154,15 @@ def _write_rollup_day(reader, writer, channels, interval: str, day_from: int, da
     for channel, device_id, quantity, counter in channels:
         if interval == "1min":
             minutes = raw_store.read_minutes(reader.db, channel, day_from, day_to)
-            stats = zip(minutes.bucket_ms.tolist(), minutes.n.tolist(), minutes.sum.tolist(), minutes.min.tolist(),
-                        minutes.max.tolist(), minutes.first.tolist(), minutes.last.tolist())
+            stats = zip(
+                minutes.bucket_ms.tolist(),
+                minutes.n.tolist(),
+                minutes.sum.tolist(),
+                minutes.min.tolist(),
+                minutes.max.tolist(),
+                minutes.first.tolist(),
+                minutes.last.tolist(),
+            )
         else:
             stats = reader.db.execute(
                 f"SELECT bucket_ms, n, sum, min, max, first, last FROM {table}"

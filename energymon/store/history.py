@@ -65,8 +65,9 @@ def channel_ids(db: sqlite_utils.Database, device_id: str, quantities: Iterable[
     return ids
 
 
-def write_history(db: sqlite_utils.Database, histories: Iterable[DeviceHistory],
-                  zone: ZoneInfo) -> tuple[int, set[int]]:
+def write_history(
+    db: sqlite_utils.Database, histories: Iterable[DeviceHistory], zone: ZoneInfo
+) -> tuple[int, set[int]]:
     """Store the histories; returns the samples written and the channels touched.
 
     ``zone`` is the site's time zone (for the hourly and daily rollups).
@@ -101,11 +102,13 @@ def write_prepared(db: sqlite_utils.Database, history: PreparedHistory, zone: Zo
                 to_merge.append((channel.quantity, channel_id, *history_prep.decoded(channel)))
                 continue
             db.conn.executemany(raw_store.INSERT_BLOCK_SQL, [(channel_id, *row) for row in channel.blocks])
-            db.conn.executemany(raw_store.INSERT_MINUTE_BLOCK_SQL,
-                                [(channel_id, *row) for row in channel.minute_blocks])
+            db.conn.executemany(
+                raw_store.INSERT_MINUTE_BLOCK_SQL, [(channel_id, *row) for row in channel.minute_blocks]
+            )
             for interval, rows in channel.rollup_rows.items():
-                db.conn.executemany(rollups.UPSERT_SQL.format(table=rollups.TABLES[interval]),
-                                    [(channel_id, *row) for row in rows])
+                db.conn.executemany(
+                    rollups.UPSERT_SQL.format(table=rollups.TABLES[interval]), [(channel_id, *row) for row in rows]
+                )
             touched.add(channel_id)
             written += channel.count
         written += _merge_columns(db, to_merge, zone, touched)
@@ -115,16 +118,20 @@ def write_prepared(db: sqlite_utils.Database, history: PreparedHistory, zone: Zo
 def _overlaps_stored(db: sqlite_utils.Database, channel_id: int, channel: PreparedChannel) -> bool:
     """Whether raw samples in the channel's span, or raw or one-minute blocks of its days, are stored already."""
     first_day, last_day = raw_store.block_start(channel.first_ms), raw_store.block_start(channel.last_ms)
-    return db.conn.execute(
-        "SELECT EXISTS (SELECT 1 FROM samples WHERE channel_id = ?1 AND ts_ms BETWEEN ?2 AND ?3)"
-        " OR EXISTS (SELECT 1 FROM sample_blocks WHERE channel_id = ?1 AND block_ms BETWEEN ?4 AND ?5)"
-        " OR EXISTS (SELECT 1 FROM rollup_1min_blocks WHERE channel_id = ?1 AND block_ms BETWEEN ?4 AND ?5)",
-        (channel_id, channel.first_ms, channel.last_ms, first_day, last_day),
-    ).fetchone()[0] == 1
+    return (
+        db.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM samples WHERE channel_id = ?1 AND ts_ms BETWEEN ?2 AND ?3)"
+            " OR EXISTS (SELECT 1 FROM sample_blocks WHERE channel_id = ?1 AND block_ms BETWEEN ?4 AND ?5)"
+            " OR EXISTS (SELECT 1 FROM rollup_1min_blocks WHERE channel_id = ?1 AND block_ms BETWEEN ?4 AND ?5)",
+            (channel_id, channel.first_ms, channel.last_ms, first_day, last_day),
+        ).fetchone()[0]
+        == 1
+    )
 
 
-def _merge_columns(db: sqlite_utils.Database, columns: list[tuple[str, int, np.ndarray, np.ndarray]],
-                   zone: ZoneInfo, touched: set[int]) -> int:
+def _merge_columns(
+    db: sqlite_utils.Database, columns: list[tuple[str, int, np.ndarray, np.ndarray]], zone: ZoneInfo, touched: set[int]
+) -> int:
     """Store (quantity, channel id, ts_ms, values) columns, sorted and unique, dropping samples already stored.
 
     Runs in the caller's transaction; returns the samples written and adds the channels to ``touched``.
@@ -146,7 +153,13 @@ def _merge_columns(db: sqlite_utils.Database, columns: list[tuple[str, int, np.n
         value_parts.append(v)
         written += int(ts.size)
     if ts_parts:
-        rollups.update(db, np.concatenate(channel_parts), np.concatenate(counter_parts),
-                       np.concatenate(ts_parts), np.concatenate(value_parts), zone,
-                       intervals=history_prep.ROW_INTERVALS)  # one-minute aggregates went into blocks above
+        rollups.update(
+            db,
+            np.concatenate(channel_parts),
+            np.concatenate(counter_parts),
+            np.concatenate(ts_parts),
+            np.concatenate(value_parts),
+            zone,
+            intervals=history_prep.ROW_INTERVALS,
+        )  # one-minute aggregates went into blocks above
     return written

@@ -41,9 +41,13 @@ class PreparedChannel:
     first_ms: int  # first and last sample, UTC epoch ms
     last_ms: int
     count: int  # samples
-    blocks: list[tuple[int, int, int, int, bytes, bytes]]  # sample_blocks: block_ms, first_ms, last_ms, count, ts, value
+    blocks: list[
+        tuple[int, int, int, int, bytes, bytes]
+    ]  # sample_blocks: block_ms, first_ms, last_ms, count, ts, value
     minute_blocks: list[tuple[int, int, bytes]]  # rollup_1min_blocks: block_ms, count, data
-    rollup_rows: dict[str, list[tuple]]  # interval -> (bucket_ms, n, sum, min, max, first_dt_ms, first, last_dt_ms, last)
+    rollup_rows: dict[
+        str, list[tuple]
+    ]  # interval -> (bucket_ms, n, sum, min, max, first_dt_ms, first, last_dt_ms, last)
 
 
 @dataclass(frozen=True)
@@ -73,13 +77,17 @@ def _prepared_channel(quantity: str, ts: np.ndarray, v: np.ndarray, zone: ZoneIn
     day_blocks = [raw_store.encode_minute_block(minutes.select(day)) for day in raw_store.day_slices(minutes.bucket_ms)]
     one_channel = np.zeros(ts.size, dtype=np.int64)
     is_counter = np.full(ts.size, counter)
-    rows = {interval: [row[1:] for row in rollups.bucket_rows(one_channel, is_counter, ts, v, interval, zone)]
-            for interval in ROW_INTERVALS}  # [1:]: without the placeholder channel id
+    rows = {
+        interval: [row[1:] for row in rollups.bucket_rows(one_channel, is_counter, ts, v, interval, zone)]
+        for interval in ROW_INTERVALS
+    }  # [1:]: without the placeholder channel id
     return PreparedChannel(quantity, int(ts[0]), int(ts[-1]), int(ts.size), blocks, day_blocks, rows)
 
 
 def decoded(channel: PreparedChannel) -> tuple[np.ndarray, np.ndarray]:
     """The channel's samples again: (ts_ms int64, values float64), by time."""
-    parts = [(decode_timestamps(ts_blob, count), decode_values(value_blob, count))
-             for _, _, _, count, ts_blob, value_blob in channel.blocks]
+    parts = [
+        (decode_timestamps(ts_blob, count), decode_values(value_blob, count))
+        for _, _, _, count, ts_blob, value_blob in channel.blocks
+    ]
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])

@@ -62,8 +62,15 @@ def from_aggregates(aggregates: Aggregates, counter: bool) -> Minutes:
     """The one-minute aggregates of one channel, with the columns of its kind."""
     nan = np.full(aggregates.bucket_ms.size, np.nan)
     if counter:
-        stats = (nan, nan, nan, (aggregates.first_ms - aggregates.bucket_ms).astype(np.float64), aggregates.first,
-                 (aggregates.last_ms - aggregates.bucket_ms).astype(np.float64), aggregates.last)
+        stats = (
+            nan,
+            nan,
+            nan,
+            (aggregates.first_ms - aggregates.bucket_ms).astype(np.float64),
+            aggregates.first,
+            (aggregates.last_ms - aggregates.bucket_ms).astype(np.float64),
+            aggregates.last,
+        )
     else:
         stats = (aggregates.sum, aggregates.min, aggregates.max, nan, nan, nan, nan)
     return Minutes(aggregates.bucket_ms.astype(np.int64), aggregates.n.astype(np.int64), *stats)
@@ -110,8 +117,10 @@ def merge(*parts: Minutes) -> Minutes:
             sum=np.add.reduceat(m.sum, starts),
             min=np.fmin.reduceat(m.min, starts),
             max=np.fmax.reduceat(m.max, starts),
-            first_dt_ms=m.first_dt_ms[first_pick], first=m.first[first_pick],
-            last_dt_ms=m.last_dt_ms[last_pick], last=m.last[last_pick],
+            first_dt_ms=m.first_dt_ms[first_pick],
+            first=m.first[first_pick],
+            last_dt_ms=m.last_dt_ms[last_pick],
+            last=m.last[last_pick],
         )
 
 
@@ -130,7 +139,7 @@ def decode(blob: bytes, count: int) -> Minutes:
         if offset + 4 > len(blob):
             raise CodecError("truncated one-minute rollup block")
         (length,) = struct.unpack_from("<I", blob, offset)
-        part = blob[offset + 4: offset + 4 + length]
+        part = blob[offset + 4 : offset + 4 + length]
         offset += 4 + length
         columns.append(decode_timestamps(part, count) if index == 0 else decode_values(part, count))
     columns[1] = columns[1].astype(np.int64)

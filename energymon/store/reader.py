@@ -20,7 +20,7 @@ from energymon.store import samples as raw_store
 from energymon.store.rollups import MINUTE_MS, QUARTER_MS
 from energymon.store.writer import open_db
 
-ALL_TIME = (-(2 ** 62), 2 ** 62)  # UTC epoch ms bounds that hold every sample
+ALL_TIME = (-(2**62), 2**62)  # UTC epoch ms bounds that hold every sample
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,8 @@ class StoreReader:
             since_bucket += QUARTER_MS
         row = self.db.execute(
             "SELECT bucket_ms + first_dt_ms, first FROM rollup_15min WHERE channel_id = ? AND bucket_ms >= ?"
-            " ORDER BY bucket_ms LIMIT 1", (channel, since_bucket),
+            " ORDER BY bucket_ms LIMIT 1",
+            (channel, since_bucket),
         ).fetchone()
         return None if row is None else (row[0], row[1])
 
@@ -121,7 +122,8 @@ class StoreReader:
             first = self._first_counter_sample(channel, since_ms)
             last = self.db.execute(
                 "SELECT bucket_ms + last_dt_ms, last FROM rollup_15min WHERE channel_id = ?"
-                " ORDER BY bucket_ms DESC LIMIT 1", (channel,),
+                " ORDER BY bucket_ms DESC LIMIT 1",
+                (channel,),
             ).fetchone()
             if first is None or last is None or last[0] < first[0] or last[1] < first[1]:
                 continue
@@ -173,8 +175,9 @@ class StoreReader:
             means.extend(zip([device_id] * starts.size, buckets[starts].tolist(), mean.tolist()))
         return means
 
-    def power_series(self, roles: dict[str, Role], since_ms: int, bucket_s: float,
-                     hold_ms: Mapping[str, int] | None = None) -> PowerSeries:
+    def power_series(
+        self, roles: dict[str, Role], since_ms: int, bucket_s: float, hold_ms: Mapping[str, int] | None = None
+    ) -> PowerSeries:
         """Mean power per bucket, summed per flow over the devices of each role.
 
         Devices are polled at different moments, so a short bucket may lack a
@@ -244,6 +247,14 @@ def latest_readings(reader: StoreReader, devices: list, since_ms: int) -> dict:
     out = {}
     for info in devices:
         if info.id in by_device:
-            out[info.id] = Reading(info.id, info.role, stamps[info.id], MappingProxyType(by_device[info.id]),
-                                   True, None, 0.0, info.poll_interval_s)
+            out[info.id] = Reading(
+                info.id,
+                info.role,
+                stamps[info.id],
+                MappingProxyType(by_device[info.id]),
+                True,
+                None,
+                0.0,
+                info.poll_interval_s,
+            )
     return out

@@ -65,11 +65,25 @@ class Aggregates:
             head = (channel_ids[self.first_index][mask].tolist(), self.bucket_ms[mask].tolist(), self.n[mask].tolist())
             nulls = repeat(None)
             if counter:
-                tail = (nulls, nulls, nulls, (self.first_ms - self.bucket_ms)[mask].tolist(), self.first[mask].tolist(),
-                        (self.last_ms - self.bucket_ms)[mask].tolist(), self.last[mask].tolist())
+                tail = (
+                    nulls,
+                    nulls,
+                    nulls,
+                    (self.first_ms - self.bucket_ms)[mask].tolist(),
+                    self.first[mask].tolist(),
+                    (self.last_ms - self.bucket_ms)[mask].tolist(),
+                    self.last[mask].tolist(),
+                )
             else:
-                tail = (self.sum[mask].tolist(), self.min[mask].tolist(), self.max[mask].tolist(),
-                        nulls, nulls, nulls, nulls)
+                tail = (
+                    self.sum[mask].tolist(),
+                    self.min[mask].tolist(),
+                    self.max[mask].tolist(),
+                    nulls,
+                    nulls,
+                    nulls,
+                    nulls,
+                )
             rows.extend(zip(*head, *tail))
         return rows
 
@@ -83,8 +97,10 @@ def local_offsets_ms(ts_ms: np.ndarray, tz: ZoneInfo) -> np.ndarray:
     else:
         unique, inverse = np.unique(quarters, return_inverse=True)
     offsets = np.array(
-        [int(datetime.fromtimestamp(int(q) * QUARTER_MS / 1000, tz).utcoffset().total_seconds() * 1000)
-         for q in unique],
+        [
+            int(datetime.fromtimestamp(int(q) * QUARTER_MS / 1000, tz).utcoffset().total_seconds() * 1000)
+            for q in unique
+        ],
         dtype=np.int64,
     )
     return offsets[inverse]
@@ -137,8 +153,9 @@ def aggregate(group_ids: np.ndarray, ts_ms: np.ndarray, values: np.ndarray, buck
         change[1:] = (bucket_ms[1:] != bucket_ms[:-1]) | (group_ids[1:] != group_ids[:-1])
     starts = np.flatnonzero(change)
     if not size:
-        return Aggregates(starts, starts, np.array([]), np.array([]), np.array([]), starts, np.array([]),
-                          starts, np.array([]), starts)
+        return Aggregates(
+            starts, starts, np.array([]), np.array([]), np.array([]), starts, np.array([]), starts, np.array([]), starts
+        )
     ends = np.concatenate((starts[1:], [size])) - 1
     return Aggregates(
         bucket_ms=bucket_ms[starts],
@@ -146,8 +163,10 @@ def aggregate(group_ids: np.ndarray, ts_ms: np.ndarray, values: np.ndarray, buck
         sum=np.add.reduceat(v, starts),
         min=np.minimum.reduceat(v, starts),
         max=np.maximum.reduceat(v, starts),
-        first_ms=ts[starts], first=v[starts],
-        last_ms=ts[ends], last=v[ends],
+        first_ms=ts[starts],
+        first=v[starts],
+        last_ms=ts[ends],
+        last=v[ends],
         first_index=starts,
     )
 
@@ -189,8 +208,15 @@ def create_tables(db) -> None:
         )
 
 
-def update(db, channel_ids: np.ndarray, is_counter: np.ndarray, ts_ms: np.ndarray, values: np.ndarray,
-           tz: ZoneInfo, intervals: tuple[str, ...] = INTERVALS) -> None:
+def update(
+    db,
+    channel_ids: np.ndarray,
+    is_counter: np.ndarray,
+    ts_ms: np.ndarray,
+    values: np.ndarray,
+    tz: ZoneInfo,
+    intervals: tuple[str, ...] = INTERVALS,
+) -> None:
     """Merge new samples (grouped by channel, by time within a channel; none counted before) into rollup rows.
 
     Arrays are per sample: channel id, whether the channel is a counter, UTC
@@ -199,11 +225,13 @@ def update(db, channel_ids: np.ndarray, is_counter: np.ndarray, ts_ms: np.ndarra
     if len(ts_ms) == 0:
         return
     for interval in intervals:
-        db.conn.executemany(UPSERT_SQL.format(table=TABLES[interval]),
-                            bucket_rows(channel_ids, is_counter, ts_ms, values, interval, tz))
+        db.conn.executemany(
+            UPSERT_SQL.format(table=TABLES[interval]), bucket_rows(channel_ids, is_counter, ts_ms, values, interval, tz)
+        )
 
 
-def bucket_rows(channel_ids: np.ndarray, is_counter: np.ndarray, ts_ms: np.ndarray, values: np.ndarray,
-                interval: str, tz: ZoneInfo) -> list[tuple]:
+def bucket_rows(
+    channel_ids: np.ndarray, is_counter: np.ndarray, ts_ms: np.ndarray, values: np.ndarray, interval: str, tz: ZoneInfo
+) -> list[tuple]:
     """The ``interval`` rollup rows of samples (per-sample arrays as for :func:`update`), in table column order."""
     return aggregate(channel_ids, ts_ms, values, bucket_starts(ts_ms, interval, tz)).rows(channel_ids, is_counter)

@@ -97,8 +97,14 @@ def encode_block(ts_ms: np.ndarray, values: np.ndarray) -> tuple[int, int, int, 
 
     ``ts_ms`` sorted, unique and within one UTC day.
     """
-    return (int(block_start(int(ts_ms[0]))), int(ts_ms[0]), int(ts_ms[-1]), int(ts_ms.size),
-            encode_timestamps(ts_ms), encode_values(values))
+    return (
+        int(block_start(int(ts_ms[0]))),
+        int(ts_ms[0]),
+        int(ts_ms[-1]),
+        int(ts_ms.size),
+        encode_timestamps(ts_ms),
+        encode_values(values),
+    )
 
 
 def encode_minute_block(minutes: Minutes) -> tuple[int, int, bytes]:
@@ -106,9 +112,13 @@ def encode_minute_block(minutes: Minutes) -> tuple[int, int, bytes]:
     return int(block_start(int(minutes.bucket_ms[0]))), len(minutes), minute_blocks.encode(minutes)
 
 
-INSERT_BLOCK_SQL = ("INSERT OR REPLACE INTO sample_blocks (channel_id, block_ms, first_ms, last_ms, count, ts, value)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)")
-INSERT_MINUTE_BLOCK_SQL = "INSERT OR REPLACE INTO rollup_1min_blocks (channel_id, block_ms, count, data) VALUES (?, ?, ?, ?)"
+INSERT_BLOCK_SQL = (
+    "INSERT OR REPLACE INTO sample_blocks (channel_id, block_ms, first_ms, last_ms, count, ts, value)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+INSERT_MINUTE_BLOCK_SQL = (
+    "INSERT OR REPLACE INTO rollup_1min_blocks (channel_id, block_ms, count, data) VALUES (?, ?, ?, ?)"
+)
 
 
 def write_blocks(db: sqlite_utils.Database, channel_id: int, ts_ms: np.ndarray, values: np.ndarray) -> None:
@@ -135,15 +145,20 @@ def read_minutes(db: sqlite_utils.Database, channel_id: int, from_ms: int, to_ms
     parts = []
     for _, count, data in db.conn.execute(
         "SELECT block_ms, count, data FROM rollup_1min_blocks WHERE channel_id = ? AND block_ms >= ?"
-        " AND block_ms < ? ORDER BY block_ms", (channel_id, block_start(from_ms), to_ms),
+        " AND block_ms < ? ORDER BY block_ms",
+        (channel_id, block_start(from_ms), to_ms),
     ).fetchall():
         minutes = minute_blocks.decode(data, count)
         parts.append(minutes.select((minutes.bucket_ms >= from_ms) & (minutes.bucket_ms < to_ms)))
-    parts.append(minute_blocks.from_rows(db.conn.execute(
-        "SELECT bucket_ms, n, sum, min, max, first_dt_ms, first, last_dt_ms, last FROM rollup_1min"
-        " WHERE channel_id = ? AND bucket_ms >= ? AND bucket_ms < ? ORDER BY bucket_ms",
-        (channel_id, from_ms, to_ms),
-    ).fetchall()))
+    parts.append(
+        minute_blocks.from_rows(
+            db.conn.execute(
+                "SELECT bucket_ms, n, sum, min, max, first_dt_ms, first, last_dt_ms, last FROM rollup_1min"
+                " WHERE channel_id = ? AND bucket_ms >= ? AND bucket_ms < ? ORDER BY bucket_ms",
+                (channel_id, from_ms, to_ms),
+            ).fetchall()
+        )
+    )
     return minute_blocks.merge(*parts)
 
 
@@ -154,16 +169,19 @@ def write_minute_blocks(db: sqlite_utils.Database, channel_id: int, minutes: Min
     rows = []
     for day in day_slices(minutes.bucket_ms):
         part = minutes.select(day)
-        old = db.conn.execute("SELECT count, data FROM rollup_1min_blocks WHERE channel_id = ? AND block_ms = ?",
-                              (channel_id, int(block_start(int(part.bucket_ms[0]))))).fetchone()
+        old = db.conn.execute(
+            "SELECT count, data FROM rollup_1min_blocks WHERE channel_id = ? AND block_ms = ?",
+            (channel_id, int(block_start(int(part.bucket_ms[0])))),
+        ).fetchone()
         if old is not None:
             part = minute_blocks.merge(minute_blocks.decode(old[1], old[0]), part)
         rows.append((channel_id, *encode_minute_block(part)))
     db.conn.executemany(INSERT_MINUTE_BLOCK_SQL, rows)
 
 
-def compact(db: sqlite_utils.Database, grace_ms: int = COMPACT_GRACE_MS,
-            budget_s: float | None = None) -> tuple[int, bool]:
+def compact(
+    db: sqlite_utils.Database, grace_ms: int = COMPACT_GRACE_MS, budget_s: float | None = None
+) -> tuple[int, bool]:
     """Move complete days from ``samples`` into ``sample_blocks`` (and their ``rollup_1min`` rows into
     ``rollup_1min_blocks``); returns (samples moved, whether all due work is done).
 
@@ -194,10 +212,13 @@ def compact(db: sqlite_utils.Database, grace_ms: int = COMPACT_GRACE_MS,
             array = np.array(rows, dtype=np.float64)
             write_blocks(db, channel_id, array[:, 0].astype(np.int64), array[:, 1])
             db.conn.execute("DELETE FROM samples WHERE channel_id = ? AND ts_ms < ?", (channel_id, cutoff))
-            minutes = minute_blocks.from_rows(db.conn.execute(
-                "SELECT bucket_ms, n, sum, min, max, first_dt_ms, first, last_dt_ms, last FROM rollup_1min"
-                " WHERE channel_id = ? AND bucket_ms < ? ORDER BY bucket_ms", (channel_id, cutoff),
-            ).fetchall())
+            minutes = minute_blocks.from_rows(
+                db.conn.execute(
+                    "SELECT bucket_ms, n, sum, min, max, first_dt_ms, first, last_dt_ms, last FROM rollup_1min"
+                    " WHERE channel_id = ? AND bucket_ms < ? ORDER BY bucket_ms",
+                    (channel_id, cutoff),
+                ).fetchall()
+            )
             write_minute_blocks(db, channel_id, minutes)
             db.conn.execute("DELETE FROM rollup_1min WHERE channel_id = ? AND bucket_ms < ?", (channel_id, cutoff))
         moved += len(rows)

@@ -55,12 +55,25 @@ migrations = Migrations("energymon")
 def m001_initial(db: sqlite_utils.Database) -> None:
     db["site"].create({"key": str, "value": str}, pk="key")
     db["devices"].create(
-        {"id": str, "name": str, "role": str, "profile": str, "connection": str, "address": str,
-         "unit": int, "poll_interval_s": float, "rated_power_kw": float, "invert": int, "updated_ms": int},
+        {
+            "id": str,
+            "name": str,
+            "role": str,
+            "profile": str,
+            "connection": str,
+            "address": str,
+            "unit": int,
+            "poll_interval_s": float,
+            "rated_power_kw": float,
+            "invert": int,
+            "updated_ms": int,
+        },
         pk="id",
     )
     db["channels"].create(
-        {"id": int, "device_id": str, "quantity": str, "unit": str, "kind": str}, pk="id", not_null={"device_id", "quantity"}
+        {"id": int, "device_id": str, "quantity": str, "unit": str, "kind": str},
+        pk="id",
+        not_null={"device_id", "quantity"},
     )
     db["channels"].create_index(["device_id", "quantity"], unique=True)
     db.execute(
@@ -94,13 +107,20 @@ def m002_blocks_and_rollups(db: sqlite_utils.Database) -> None:
     site = dict(db.execute("SELECT key, value FROM site").fetchall())
     zone = site_zone(site.get("timezone"))
     for channel_id, kind in db.execute("SELECT id, kind FROM channels").fetchall():
-        rows = db.execute("SELECT ts_ms, value FROM samples WHERE channel_id = ? ORDER BY ts_ms",
-                          (channel_id,)).fetchall()
+        rows = db.execute(
+            "SELECT ts_ms, value FROM samples WHERE channel_id = ? ORDER BY ts_ms", (channel_id,)
+        ).fetchall()
         if rows:
             array = np.array(rows, dtype=np.float64)
             size = len(rows)
-            rollups.update(db, np.full(size, channel_id, dtype=np.int64), np.full(size, kind == Kind.COUNTER.value),
-                           array[:, 0].astype(np.int64), array[:, 1], zone)
+            rollups.update(
+                db,
+                np.full(size, channel_id, dtype=np.int64),
+                np.full(size, kind == Kind.COUNTER.value),
+                array[:, 0].astype(np.int64),
+                array[:, 1],
+                zone,
+            )
 
 
 @migrations()
@@ -189,7 +209,10 @@ def record_site(db: sqlite_utils.Database, config: Config, config_text: str | No
     now_ms = int(time.time() * 1000)
     site = config.site
     facts = {
-        "name": site.name, "timezone": site.timezone, "latitude": site.latitude, "longitude": site.longitude,
+        "name": site.name,
+        "timezone": site.timezone,
+        "latitude": site.latitude,
+        "longitude": site.longitude,
         "emission_factor_kg_per_kwh": config.carbon.emission_factor_kg_per_kwh,
         "emission_factor_source": config.carbon.source,
         "config_path": str(config.path) if config.path else "",
@@ -200,10 +223,19 @@ def record_site(db: sqlite_utils.Database, config: Config, config_text: str | No
         db["site"].upsert_all(({"key": k, "value": json.dumps(v)} for k, v in facts.items()), pk="key")
         db["devices"].upsert_all(
             (
-                {"id": d.id, "name": d.name, "role": d.role.value, "profile": d.profile_name,
-                 "connection": d.connection, "address": config.connections[d.connection].address,
-                 "unit": d.unit, "poll_interval_s": d.poll_interval_s, "rated_power_kw": d.rated_power_kw,
-                 "invert": int(d.invert), "updated_ms": now_ms}
+                {
+                    "id": d.id,
+                    "name": d.name,
+                    "role": d.role.value,
+                    "profile": d.profile_name,
+                    "connection": d.connection,
+                    "address": config.connections[d.connection].address,
+                    "unit": d.unit,
+                    "poll_interval_s": d.poll_interval_s,
+                    "rated_power_kw": d.rated_power_kw,
+                    "invert": int(d.invert),
+                    "updated_ms": now_ms,
+                }
                 for d in config.devices
             ),
             pk="id",
@@ -221,8 +253,10 @@ def acquire_writer_lock(db_path: Path) -> FileLock:
     try:
         lock.acquire()
     except Timeout:
-        raise StoreError(f"{db_path}: another energymon process (collector, demo or backfill) is writing this "
-                         "database; stop it first, or view the database with 'energymon gui --no-collect'") from None
+        raise StoreError(
+            f"{db_path}: another energymon process (collector, demo or backfill) is writing this "
+            "database; stop it first, or view the database with 'energymon gui --no-collect'"
+        ) from None
     except OSError as exc:
         raise StoreError(f"{db_path}: cannot create the writer lock: {exc.strerror or exc}") from None
     return lock
@@ -240,8 +274,14 @@ class StoreWriter:
     flushes everything queued before it.
     """
 
-    def __init__(self, db_path: Path, max_rows: int = 20_000, max_delay_s: float = 1.0,
-                 raw_retention_days: int | None = None, compact_every_s: float = 60.0) -> None:
+    def __init__(
+        self,
+        db_path: Path,
+        max_rows: int = 20_000,
+        max_delay_s: float = 1.0,
+        raw_retention_days: int | None = None,
+        compact_every_s: float = 60.0,
+    ) -> None:
         self.db_path = db_path
         self._lock = acquire_writer_lock(db_path)
         try:
@@ -343,8 +383,9 @@ class StoreWriter:
                     first_at = time.monotonic()
                 pending.append(item)
                 pending_rows += len(item.values) if isinstance(item, SampleBatch) else 1
-            due = pending and (stopping or pending_rows >= self.max_rows
-                               or time.monotonic() >= first_at + self.max_delay_s)
+            due = pending and (
+                stopping or pending_rows >= self.max_rows or time.monotonic() >= first_at + self.max_delay_s
+            )
             if due:
                 try:
                     self._commit(pending)
@@ -381,8 +422,15 @@ class StoreWriter:
         with self.db.atomic():
             for item in items:
                 if isinstance(item, Event):
-                    events.append({"ts_ms": item.ts_ms, "device_id": item.device_id, "kind": item.kind,
-                                   "severity": item.severity, "detail": item.detail})
+                    events.append(
+                        {
+                            "ts_ms": item.ts_ms,
+                            "device_id": item.device_id,
+                            "kind": item.kind,
+                            "severity": item.severity,
+                            "detail": item.detail,
+                        }
+                    )
                     continue
                 if isinstance(item, Ack):
                     acks.append(item)
@@ -398,7 +446,8 @@ class StoreWriter:
                 self.db.conn.executemany(
                     "INSERT OR IGNORE INTO event_acks (event_id, acked_by, acked_ms, note)"
                     " SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM events WHERE id = ?)",
-                    [(a.event_id, a.acked_by, a.acked_ms, a.note, a.event_id) for a in acks])
+                    [(a.event_id, a.acked_by, a.acked_ms, a.note, a.event_id) for a in acks],
+                )
         self.rows_committed += inserted
         self.batches_committed += 1
         if time.monotonic() - self._compacted_at >= self.compact_every_s:
@@ -429,8 +478,10 @@ class StoreWriter:
         if not ts_parts:
             return 0
         channels, ts, values = np.concatenate(channel_parts), np.concatenate(ts_parts), np.concatenate(value_parts)
-        self.db.conn.executemany("INSERT INTO samples (channel_id, ts_ms, value) VALUES (?, ?, ?)",
-                                 zip(channels.tolist(), ts.tolist(), values.tolist()))
+        self.db.conn.executemany(
+            "INSERT INTO samples (channel_id, ts_ms, value) VALUES (?, ?, ?)",
+            zip(channels.tolist(), ts.tolist(), values.tolist()),
+        )
         is_counter = np.isin(channels, list(self._counter_channels))
         rollups.update(self.db, channels, is_counter, ts, values, self._site_zone())
         return int(ts.size)
@@ -475,9 +526,15 @@ class StoreWriter:
                 log.error("%s: compaction failed: %s", self.db_path, message)
                 try:
                     with self.db.atomic():
-                        self.db["events"].insert({"ts_ms": int(time.time() * 1000), "device_id": None,
-                                                  "kind": "store_maintenance_failed", "severity": "error",
-                                                  "detail": message})
+                        self.db["events"].insert(
+                            {
+                                "ts_ms": int(time.time() * 1000),
+                                "device_id": None,
+                                "kind": "store_maintenance_failed",
+                                "severity": "error",
+                                "detail": message,
+                            }
+                        )
                 except sqlite3.Error:
                     pass
             return True

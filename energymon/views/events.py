@@ -86,18 +86,26 @@ class Alarm:
 
 # -- reading ------------------------------------------------------------------------------
 
+
 def severities_from(min_severity: str | None) -> tuple[str, ...] | None:
     """The severities at or above ``min_severity`` (None: no filter)."""
     if min_severity is None:
         return None
     if min_severity not in SEVERITIES:
         raise ValueError(f"unknown severity {min_severity!r}: one of {', '.join(SEVERITIES)}")
-    return SEVERITIES[SEVERITIES.index(min_severity):]
+    return SEVERITIES[SEVERITIES.index(min_severity) :]
 
 
-def events(reader, since_ms: int, until_ms: int | None = None, device: str | None = None,
-           min_severity: str | None = None, limit: int = DEFAULT_LIMIT, kind: str | None = None,
-           unacknowledged_only: bool = False) -> list[EventRow]:
+def events(
+    reader,
+    since_ms: int,
+    until_ms: int | None = None,
+    device: str | None = None,
+    min_severity: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    kind: str | None = None,
+    unacknowledged_only: bool = False,
+) -> list[EventRow]:
     """Events with ``since_ms <= ts_ms < until_ms`` (None: no upper bound), newest first, at most ``limit``.
 
     ``reader``: a :class:`energymon.store.reader.StoreReader`. ``device``: a device id, :data:`COLLECTOR` for
@@ -120,16 +128,20 @@ def events(reader, since_ms: int, until_ms: int | None = None, device: str | Non
     if kind is not None:
         where.append("e.kind = ?")
         params.append(kind)
-    has_acks = reader.db.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'event_acks'").fetchone() is not None
+    has_acks = (
+        reader.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'event_acks'").fetchone()
+        is not None
+    )
     if has_acks:
         columns, join = "a.acked_by, a.acked_ms, a.note", "LEFT JOIN event_acks a ON a.event_id = e.id"
         if unacknowledged_only:
             where.append("a.event_id IS NULL")
     else:
         columns, join = "NULL, NULL, ''", ""
-    sql = (f"SELECT e.id, e.ts_ms, e.device_id, e.kind, e.severity, e.detail, {columns} FROM events e {join}"
-           f" WHERE {' AND '.join(where)} ORDER BY e.ts_ms DESC, e.id DESC LIMIT ?")
+    sql = (
+        f"SELECT e.id, e.ts_ms, e.device_id, e.kind, e.severity, e.detail, {columns} FROM events e {join}"
+        f" WHERE {' AND '.join(where)} ORDER BY e.ts_ms DESC, e.id DESC LIMIT ?"
+    )
     rows = reader.db.execute(sql, (*params, int(limit))).fetchall()
     return [EventRow(r[0], r[1], r[2], r[3], r[4], r[5] or "", r[6], r[7], r[8] or "") for r in rows]
 
@@ -153,8 +165,13 @@ def _out_of_range(value: float | None, low: float, high: float) -> int:
     return -1 if value < low else 1 if value > high else 0
 
 
-def active_alarms(readings: Mapping[str, Reading], site: SiteInfo, now_ms: int, events: Iterable[EventRow],
-                  started_ms: int | None = None) -> list[Alarm]:
+def active_alarms(
+    readings: Mapping[str, Reading],
+    site: SiteInfo,
+    now_ms: int,
+    events: Iterable[EventRow],
+    started_ms: int | None = None,
+) -> list[Alarm]:
     """The alarms in force at ``now_ms`` [UTC epoch ms], in the site's device order (see the module doc).
 
     ``readings``: the latest reading per device id; ``events``: recent stored events (only unacknowledged
@@ -164,8 +181,12 @@ def active_alarms(readings: Mapping[str, Reading], site: SiteInfo, now_ms: int, 
     window_start = now_ms - IMPLAUSIBLE_WINDOW_MIN * 60_000
     implausible: dict[tuple[str, str], list[EventRow]] = {}
     for event in events:
-        if (event.kind == IMPLAUSIBLE and not event.acknowledged and event.device_id is not None
-                and window_start <= event.ts_ms <= now_ms):
+        if (
+            event.kind == IMPLAUSIBLE
+            and not event.acknowledged
+            and event.device_id is not None
+            and window_start <= event.ts_ms <= now_ms
+        ):
             implausible.setdefault((event.device_id, event_quantity(event.detail)), []).append(event)
 
     alarms: list[Alarm] = []
@@ -176,25 +197,47 @@ def active_alarms(readings: Mapping[str, Reading], site: SiteInfo, now_ms: int, 
             if started_ms is not None and now_ms - started_ms > stale_ms:
                 alarms.append(Alarm(OFFLINE, device.id, reason="never"))
         elif not reading.ok:
-            alarms.append(Alarm(OFFLINE, device.id, since_ms=reading.ts_ms, detail=reading.error or "",
-                                reason="failed"))
+            alarms.append(
+                Alarm(OFFLINE, device.id, since_ms=reading.ts_ms, detail=reading.error or "", reason="failed")
+            )
         elif not is_fresh(reading, now_ms):
             alarms.append(Alarm(OFFLINE, device.id, since_ms=reading.ts_ms, reason="stale"))
         elif device.role is Role.STORAGE:
             soc = reading.values.get("soc_pct")
             side = _out_of_range(soc, SOC_LOW_PCT, SOC_HIGH_PCT)
             if side:
-                alarms.append(Alarm(SOC_LOW if side < 0 else SOC_HIGH, device.id, soc,
-                                    SOC_LOW_PCT if side < 0 else SOC_HIGH_PCT, reading.ts_ms))
+                alarms.append(
+                    Alarm(
+                        SOC_LOW if side < 0 else SOC_HIGH,
+                        device.id,
+                        soc,
+                        SOC_LOW_PCT if side < 0 else SOC_HIGH_PCT,
+                        reading.ts_ms,
+                    )
+                )
             temperature = reading.values.get("temperature_c")
             low, high = STORAGE_TEMPERATURE_C
             side = _out_of_range(temperature, low, high)
             if side:
-                alarms.append(Alarm(TEMPERATURE_LOW if side < 0 else TEMPERATURE_HIGH, device.id, temperature,
-                                    low if side < 0 else high, reading.ts_ms))
+                alarms.append(
+                    Alarm(
+                        TEMPERATURE_LOW if side < 0 else TEMPERATURE_HIGH,
+                        device.id,
+                        temperature,
+                        low if side < 0 else high,
+                        reading.ts_ms,
+                    )
+                )
         for (device_id, quantity), rows in sorted(implausible.items()):
             if device_id == device.id:
                 rows.sort(key=lambda e: (e.ts_ms, e.id))
-                alarms.append(Alarm(IMPLAUSIBLE, device.id, since_ms=rows[-1].ts_ms, detail=quantity,
-                                    event_ids=tuple(e.id for e in rows)))
+                alarms.append(
+                    Alarm(
+                        IMPLAUSIBLE,
+                        device.id,
+                        since_ms=rows[-1].ts_ms,
+                        detail=quantity,
+                        event_ids=tuple(e.id for e in rows),
+                    )
+                )
     return alarms

@@ -76,8 +76,9 @@ def is_fresh(reading: Reading | None, now_ms: int) -> bool:
     )
 
 
-def role_total(devices: Mapping[str, Role], readings: Mapping[str, Reading], role: Role,
-               quantity: str, now_ms: int) -> RoleTotal:
+def role_total(
+    devices: Mapping[str, Role], readings: Mapping[str, Reading], role: Role, quantity: str, now_ms: int
+) -> RoleTotal:
     ids = [d for d, r in devices.items() if r is role]
     values = []
     for device_id in ids:

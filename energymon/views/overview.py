@@ -107,24 +107,32 @@ class OverviewEnergy:
 def period_starts_ms(now_ms: int, zone) -> dict[str, int]:
     """UTC epoch ms of the local midnights that start today, this month and this year at ``now_ms``."""
     today = datetime.fromtimestamp(now_ms / 1000, timezone.utc).astimezone(zone).date()
-    return {"today": midnight_ms(today, zone), "month": midnight_ms(today.replace(day=1), zone),
-            "year": midnight_ms(today.replace(month=1, day=1), zone)}
+    return {
+        "today": midnight_ms(today, zone),
+        "month": midnight_ms(today.replace(day=1), zone),
+        "year": midnight_ms(today.replace(month=1, day=1), zone),
+    }
 
 
-def _points(reader: StoreReader, channel: int, year_ms: int, today_ms: int, now_ms: int
-            ) -> tuple[np.ndarray, np.ndarray]:
+def _points(
+    reader: StoreReader, channel: int, year_ms: int, today_ms: int, now_ms: int
+) -> tuple[np.ndarray, np.ndarray]:
     """The counter readings used (see the module docstring): (ts_ms, values), strictly increasing in time."""
     cols = "bucket_ms + first_dt_ms, first, bucket_ms + last_dt_ms, last"
     rows = reader.db.execute(
         f"SELECT {cols} FROM rollup_1d WHERE channel_id = ? AND bucket_ms < ? ORDER BY bucket_ms DESC LIMIT 1",
-        (channel, year_ms)).fetchall()
+        (channel, year_ms),
+    ).fetchall()
     rows = [(r[2], r[3], r[2], r[3]) for r in rows]  # the year before: only its very last reading
     rows += reader.db.execute(
         f"SELECT {cols} FROM rollup_1d WHERE channel_id = ? AND bucket_ms >= ? AND bucket_ms < ? ORDER BY bucket_ms",
-        (channel, year_ms, today_ms)).fetchall()
+        (channel, year_ms, today_ms),
+    ).fetchall()
     rows += reader.db.execute(
         f"SELECT {cols} FROM rollup_15min WHERE channel_id = ? AND bucket_ms >= ? AND bucket_ms <= ?"
-        " ORDER BY bucket_ms", (channel, today_ms, now_ms)).fetchall()
+        " ORDER BY bucket_ms",
+        (channel, today_ms, now_ms),
+    ).fetchall()
     if not rows:
         return np.empty(0, np.int64), np.empty(0)
     points = np.array(rows, dtype=np.float64)
@@ -138,8 +146,9 @@ def _points(reader: StoreReader, channel: int, year_ms: int, today_ms: int, now_
     return ts, values
 
 
-def _power_hours(reader: StoreReader, device_id: str, poll_ms: int, year_ms: int, now_ms: int
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+def _power_hours(
+    reader: StoreReader, device_id: str, poll_ms: int, year_ms: int, now_ms: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Hourly energy [Wh] from ``power_w`` since ``year_ms``, or None without power samples.
 
     Returns (bucket_ms, energy [Wh] with the sign of power, covered_ms) per hour with samples.
@@ -152,7 +161,9 @@ def _power_hours(reader: StoreReader, device_id: str, poll_ms: int, year_ms: int
         return None
     rows = reader.db.execute(
         "SELECT bucket_ms, n, sum FROM rollup_1h WHERE channel_id = ? AND bucket_ms >= ? AND bucket_ms <= ?"
-        " ORDER BY bucket_ms", (channel, year_ms, now_ms)).fetchall()
+        " ORDER BY bucket_ms",
+        (channel, year_ms, now_ms),
+    ).fetchall()
     if not rows:
         return None
     data = np.array(rows, dtype=np.float64)
@@ -161,8 +172,9 @@ def _power_hours(reader: StoreReader, device_id: str, poll_ms: int, year_ms: int
     return bucket, total / n * covered_ms / 3_600_000.0, covered_ms
 
 
-def overview_energy(reader: StoreReader, site: SiteInfo, now_ms: int,
-                    coal: carbon.CoalFactor | None = None) -> OverviewEnergy:
+def overview_energy(
+    reader: StoreReader, site: SiteInfo, now_ms: int, coal: carbon.CoalFactor | None = None
+) -> OverviewEnergy:
     """Energy of today, this month and this year up to ``now_ms``, from the counter rollups (runs on a reader thread)."""
     zone = site.tz
     starts = period_starts_ms(now_ms, zone)
@@ -179,8 +191,9 @@ def overview_energy(reader: StoreReader, site: SiteInfo, now_ms: int,
             channel = reader.channel_id(device.id, quantity)
             if channel is None:  # no such counter: integrate power (estimated)
                 if power_hours is False:
-                    power_hours = _power_hours(reader, device.id, int(device.poll_interval_s * 1000),
-                                               starts["year"], now_ms)
+                    power_hours = _power_hours(
+                        reader, device.id, int(device.poll_interval_s * 1000), starts["year"], now_ms
+                    )
                 for period in PERIODS:
                     hours = None if power_hours is None else power_hours[0] >= starts[period]
                     if hours is None or not hours.any():
@@ -213,7 +226,7 @@ def overview_energy(reader: StoreReader, site: SiteInfo, now_ms: int,
                     missing[period].setdefault(flow, []).append(device.id)
                     continue
                 if per_bucket is not None:
-                    totals[period][flow] += float(per_bucket[first_bucket[period]:].sum())
+                    totals[period][flow] += float(per_bucket[first_bucket[period] :].sum())
                 counted[period][flow] = counted[period].get(flow, 0) + 1
                 first = min(begins)
                 first_ts[period] = first if first_ts[period] is None else min(first_ts[period], first)
@@ -225,13 +238,24 @@ def overview_energy(reader: StoreReader, site: SiteInfo, now_ms: int,
         flows = Flows(**totals[period])
         has_pv = bool(counted[period].get("pv_wh"))
         periods[period] = PeriodEnergy(
-            starts[period], flows, first_ts[period],
-            {f: tuple(ids) for f, ids in missing[period].items()}, dict(counted[period]),
+            starts[period],
+            flows,
+            first_ts[period],
+            {f: tuple(ids) for f, ids in missing[period].items()},
+            dict(counted[period]),
             {f: tuple(ids) for f, ids in estimated[period].items()},
             avoided_co2_kg=carbon.avoided_co2_kg(flows.pv_wh, factor) if has_pv else None,
-            coal_saved_kgce=carbon.coal_saved_kgce(flows.pv_wh, coal.kgce_per_kwh) if has_pv and coal else None)
-    return OverviewEnergy(now_ms, periods["today"], periods["month"], periods["year"], factor,
-                          None if coal is None else coal.kgce_per_kwh, "" if coal is None else coal.source)
+            coal_saved_kgce=carbon.coal_saved_kgce(flows.pv_wh, coal.kgce_per_kwh) if has_pv and coal else None,
+        )
+    return OverviewEnergy(
+        now_ms,
+        periods["today"],
+        periods["month"],
+        periods["year"],
+        factor,
+        None if coal is None else coal.kgce_per_kwh,
+        "" if coal is None else coal.source,
+    )
 
 
 def late_start_ms(period: PeriodEnergy, tolerance_ms: int = 10 * 60 * 1000) -> int | None:

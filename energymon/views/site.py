@@ -46,20 +46,34 @@ class SiteInfo:
     @classmethod
     def from_config(cls, config: Config) -> SiteInfo:
         devices = tuple(
-            DeviceInfo(d.id, d.name, d.role, d.rated_power_kw, d.poll_interval_s,
-                       config.connections[d.connection].address, d.unit)
+            DeviceInfo(
+                d.id,
+                d.name,
+                d.role,
+                d.rated_power_kw,
+                d.poll_interval_s,
+                config.connections[d.connection].address,
+                d.unit,
+            )
             for d in config.devices
         )
-        return cls(config.site.name, config.site.timezone, config.carbon.emission_factor_kg_per_kwh,
-                   config.carbon.source, devices)
+        return cls(
+            config.site.name,
+            config.site.timezone,
+            config.carbon.emission_factor_kg_per_kwh,
+            config.carbon.source,
+            devices,
+        )
 
     @classmethod
     def from_db(cls, site: dict, device_rows: list[dict]) -> SiteInfo:
         """From ``StoreReader.site()`` and ``StoreReader.devices()``."""
         devices = tuple(
-            DeviceInfo(r["id"], r["name"], Role(r["role"]), r["rated_power_kw"], r["poll_interval_s"],
-                       r["address"], r["unit"])
+            DeviceInfo(
+                r["id"], r["name"], Role(r["role"]), r["rated_power_kw"], r["poll_interval_s"], r["address"], r["unit"]
+            )
             for r in device_rows
         )
-        return cls(site["name"], site["timezone"], site["emission_factor_kg_per_kwh"],
-                   site["emission_factor_source"], devices)
+        return cls(
+            site["name"], site["timezone"], site["emission_factor_kg_per_kwh"], site["emission_factor_source"], devices
+        )

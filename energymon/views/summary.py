@@ -49,12 +49,15 @@ def site_line(totals: SiteTotals) -> str:
         storage_text += " (discharging)"
     soc = "—" if totals.soc_pct is None else f"{totals.soc_pct:.1f} %"
     pv_note = "" if totals.pv_w.complete else f" ({totals.pv_w.reporting}/{totals.pv_w.expected} inverters)"
-    return (f"PV {fmt_kw(totals.pv_w.value)}{pv_note} | consumption {fmt_kw(totals.consumption_w)} | "
-            f"storage {storage_text}, SoC {soc} | {grid_text}")
+    return (
+        f"PV {fmt_kw(totals.pv_w.value)}{pv_note} | consumption {fmt_kw(totals.consumption_w)} | "
+        f"storage {storage_text}, SoC {soc} | {grid_text}"
+    )
 
 
-def energy_line(pv_today_wh: float, since_ms: int | None, factor_kg_per_kwh: float, tz: ZoneInfo,
-                midnight_ms: int) -> str:
+def energy_line(
+    pv_today_wh: float, since_ms: int | None, factor_kg_per_kwh: float, tz: ZoneInfo, midnight_ms: int
+) -> str:
     since = ""
     if since_ms is not None and since_ms > midnight_ms + 10 * 60 * 1000:
         since = f" (since {datetime.fromtimestamp(since_ms / 1000, tz):%H:%M}, first data today)"
@@ -89,6 +92,8 @@ def backfill_line(status) -> str:
         return f"history: {status.error}"
     done_days = status.share_done * status.days
     if status.running:
-        return (f"history: {status.share_done * 100:.0f} % ({done_days:.0f} of {status.days:g} days), "
-                f"{status.samples:,} samples written so far")
+        return (
+            f"history: {status.share_done * 100:.0f} % ({done_days:.0f} of {status.days:g} days), "
+            f"{status.samples:,} samples written so far"
+        )
     return f"history: {status.days:g} days, {status.samples:,} samples, written in {status.seconds:.0f} s"

@@ -110,9 +110,21 @@ class Series:
     def visible(self, from_ms: int, to_ms: int) -> Series:
         """The points whose sample or bucket overlaps ``[from_ms, to_ms)``."""
         keep = (self.ts_ms < to_ms) & (self.ts_ms + max(self.bucket_ms, 1) > from_ms)
-        return Series(self.ts_ms[keep], self.mean[keep], self.min[keep], self.max[keep], self.source,
-                      self.bucket_ms, self.statistic, self.device_id, self.quantity, self.unit, self.kind,
-                      max(self.from_ms, from_ms), min(self.to_ms, to_ms))
+        return Series(
+            self.ts_ms[keep],
+            self.mean[keep],
+            self.min[keep],
+            self.max[keep],
+            self.source,
+            self.bucket_ms,
+            self.statistic,
+            self.device_id,
+            self.quantity,
+            self.unit,
+            self.kind,
+            max(self.from_ms, from_ms),
+            min(self.to_ms, to_ms),
+        )
 
 
 def channels(reader: StoreReader) -> list[Channel]:
@@ -137,17 +149,30 @@ def choose_level(span_ms: int, max_points: int) -> tuple[str, int]:
 
 def _empty() -> dict[str, np.ndarray]:
     floats = np.array([], dtype=np.float64)
-    return {"bucket_ms": np.array([], dtype=np.int64), "n": floats, "sum": floats, "min": floats, "max": floats,
-            "first": floats, "last": floats}
+    return {
+        "bucket_ms": np.array([], dtype=np.int64),
+        "n": floats,
+        "sum": floats,
+        "min": floats,
+        "max": floats,
+        "first": floats,
+        "last": floats,
+    }
 
 
 def _read_level(reader: StoreReader, channel_id: int, level: str, from_ms: int, to_ms: int) -> dict[str, np.ndarray]:
     """Buckets of ``level`` with ``from_ms <= bucket_ms < to_ms`` as columns (NULL -> NaN)."""
     if level == "1min":
         minutes = raw_store.read_minutes(reader.db, channel_id, from_ms, to_ms)
-        return {"bucket_ms": minutes.bucket_ms.astype(np.int64), "n": minutes.n.astype(np.float64),
-                "sum": minutes.sum, "min": minutes.min, "max": minutes.max, "first": minutes.first,
-                "last": minutes.last}
+        return {
+            "bucket_ms": minutes.bucket_ms.astype(np.int64),
+            "n": minutes.n.astype(np.float64),
+            "sum": minutes.sum,
+            "min": minutes.min,
+            "max": minutes.max,
+            "first": minutes.first,
+            "last": minutes.last,
+        }
     rows = reader.db.execute(
         f"SELECT bucket_ms, n, sum, min, max, first, last FROM {TABLES[level]}"
         " WHERE channel_id = ? AND bucket_ms >= ? AND bucket_ms < ? ORDER BY bucket_ms",
@@ -191,22 +216,36 @@ def _energy(columns: dict[str, np.ndarray], bucket_ms: int) -> np.ndarray:
     return energy
 
 
-def series(reader: StoreReader, device_id: str, quantity: str, from_ms: int, to_ms: int,
-           max_points: int = 2000, energy: bool = False) -> Series:
+def series(
+    reader: StoreReader,
+    device_id: str,
+    quantity: str,
+    from_ms: int,
+    to_ms: int,
+    max_points: int = 2000,
+    energy: bool = False,
+) -> Series:
     """The points of ``device_id``'s ``quantity`` in ``[from_ms, to_ms)`` (UTC epoch ms), at most ``max_points``.
 
     ``energy`` (counters only): energy counted per bucket instead of the
     counter reading. The source follows the range (module docstring).
     """
     from_ms, to_ms = int(from_ms), int(to_ms)
-    row = reader.db.execute("SELECT id, unit, kind FROM channels WHERE device_id = ? AND quantity = ?",
-                            (device_id, quantity)).fetchone()
+    row = reader.db.execute(
+        "SELECT id, unit, kind FROM channels WHERE device_id = ? AND quantity = ?", (device_id, quantity)
+    ).fetchone()
     channel_id, unit, kind = (None, "", "measurement") if row is None else (row[0], row[1] or "", row[2])
     counter = kind == "counter"
     energy = energy and counter
     span = max(to_ms - from_ms, 1)
-    meta = {"device_id": device_id, "quantity": quantity, "unit": unit, "kind": kind,
-            "from_ms": from_ms, "to_ms": to_ms}
+    meta = {
+        "device_id": device_id,
+        "quantity": quantity,
+        "unit": unit,
+        "kind": kind,
+        "from_ms": from_ms,
+        "to_ms": to_ms,
+    }
     nan0 = np.array([], dtype=np.float64)
 
     if not energy and span <= RAW_MAX_SPAN_MS:
@@ -260,8 +299,19 @@ def write_csv(series_: Series, out: TextIO, zone: ZoneInfo) -> int:
     interval = "raw" if series_.bucket_ms == 0 else interval_name(series_.bucket_ms)
     stamps = local_iso(series_.ts_ms, zone, "ms" if series_.bucket_ms == 0 else "s")
     for stamp, value, low, high in zip(stamps, series_.mean.tolist(), series_.min.tolist(), series_.max.tolist()):
-        writer.writerow((stamp, series_.device_id, series_.quantity, interval, series_.statistic,
-                         _number(value), _number(low), _number(high), series_.unit))
+        writer.writerow(
+            (
+                stamp,
+                series_.device_id,
+                series_.quantity,
+                interval,
+                series_.statistic,
+                _number(value),
+                _number(low),
+                _number(high),
+                series_.unit,
+            )
+        )
     return len(series_)
 
 

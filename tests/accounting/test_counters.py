@@ -42,8 +42,10 @@ def kinds(result: EnergyResult) -> list[tuple[int, str]]:
 
 def test_plain_counter_deltas_are_the_energy():
     r = counter_intervals(ts(0, 5, 10), [1000.0, 1100.0, 1250.5], max_power_w=P, gap_ms=15 * S)
-    assert r.intervals == (Interval(T0, T0 + 5 * S, 100.0, "counter"),
-                           Interval(T0 + 5 * S, T0 + 10 * S, 150.5, "counter"))
+    assert r.intervals == (
+        Interval(T0, T0 + 5 * S, 100.0, "counter"),
+        Interval(T0 + 5 * S, T0 + 10 * S, 150.5, "counter"),
+    )
     assert r.events == ()
 
 
@@ -61,6 +63,7 @@ def test_classify_step_kinds():
 
 
 # --- wrap ---------------------------------------------------------------------------------------
+
 
 def test_wrap_16_bit():
     # uint16 register in Wh wraps at 65536; 65500 >= 0.75 * 65536 = 49152 so a fall is a wrap.
@@ -90,6 +93,7 @@ def test_wrap_64_bit_is_exact():
 
 
 # --- drops: reset and replaced meter ------------------------------------------------------------
+
 
 def test_drop_not_in_upper_range_is_a_reset():
     # 1100 < 0.75 * 65536 = 49152: not a wrap. 5 Wh is near zero (<= limit 208.3 Wh): a reset.
@@ -124,13 +128,17 @@ def test_jump_up_confirmed_by_next_sample_is_a_replaced_meter():
 
 # --- implausible values -------------------------------------------------------------------------
 
+
 def test_implausible_spike_that_comes_back_is_skipped():
-    r = counter_intervals(ts(0, 5, 10, 15, 20), [1000.0, 1100.0, 900_000.0, 1200.0, 1300.0], max_power_w=P,
-                          gap_ms=15 * S)
+    r = counter_intervals(
+        ts(0, 5, 10, 15, 20), [1000.0, 1100.0, 900_000.0, 1200.0, 1300.0], max_power_w=P, gap_ms=15 * S
+    )
     # The spike is skipped; 1200 is compared with 1100 (the last accepted sample): 100 Wh over 10 s.
-    assert r.intervals == (Interval(T0, T0 + 5 * S, 100.0, "counter"),
-                           Interval(T0 + 5 * S, T0 + 15 * S, 100.0, "counter"),
-                           Interval(T0 + 15 * S, T0 + 20 * S, 100.0, "counter"))
+    assert r.intervals == (
+        Interval(T0, T0 + 5 * S, 100.0, "counter"),
+        Interval(T0 + 5 * S, T0 + 15 * S, 100.0, "counter"),
+        Interval(T0 + 15 * S, T0 + 20 * S, 100.0, "counter"),
+    )
     assert r.total_wh == 300.0  # = 1300 - 1000, unaffected by the spike
     assert kinds(r) == [(T0 + 10 * S, IMPLAUSIBLE_VALUE)]
 
@@ -163,6 +171,7 @@ def test_jitter_of_one_resolution_step_is_no_reset():
 
 
 # --- gaps and buckets ---------------------------------------------------------------------------
+
 
 def test_gap_spanned_by_counter_is_spread_evenly_over_buckets():
     day = T0 - T0 % (24 * H)
@@ -214,6 +223,7 @@ def test_energy_per_bucket_conserves_energy(case):
 
 # --- power integration fallback -----------------------------------------------------------------
 
+
 def test_power_integration_splits_positive_and_negative_and_stops_at_gaps():
     # grid power: + import / - export; left sample's power held until the next sample
     t = ts(0, 10, 20, 30, 630, 640)
@@ -224,8 +234,11 @@ def test_power_integration_splits_positive_and_negative_and_stops_at_gaps():
     assert imported.energy_wh.tolist() == pytest.approx([10.0, 10.0, 0.0, 2.0])
     assert exported.energy_wh.tolist() == pytest.approx([0.0, 0.0, 5.0, 0.0])
     assert [(i.start_ms - T0, i.end_ms - T0, i.method) for i in imported.intervals] == [
-        (0, 10 * S, "estimated"), (10 * S, 20 * S, "estimated"), (20 * S, 30 * S, "estimated"),
-        (630 * S, 640 * S, "estimated")]
+        (0, 10 * S, "estimated"),
+        (10 * S, 20 * S, "estimated"),
+        (20 * S, 30 * S, "estimated"),
+        (630 * S, 640 * S, "estimated"),
+    ]
     b = energy_per_bucket(imported, [T0, T0 + 60 * S, T0 + 600 * S, T0 + 660 * S])
     assert b.energy_wh.tolist() == pytest.approx([20.0, 0.0, 2.0])
     assert b.has_data.tolist() == [True, False, True]  # the gap stays missing, not zero
@@ -254,6 +267,7 @@ def test_inputs_are_checked():
 
 # --- live watch ---------------------------------------------------------------------------------
 
+
 def test_counter_watch_reports_an_anomaly_when_the_next_sample_settles_it():
     w = CounterWatch(max_power_w=P)
     t = ts(0, 5, 10, 15, 20)
@@ -274,8 +288,13 @@ def test_counter_watch_events_match_batch_on_mixed_sequence():
     t = ts(*range(0, 5 * len(v), 5))
     kw = {"wrap_at_wh": 65536.0, "max_power_w": P, "resolution_wh": 1.0}
     batch = counter_intervals(t, v, **kw)
-    assert [e.kind for e in batch.events] == [COUNTER_WRAP, IMPLAUSIBLE_VALUE, COUNTER_RESET, METER_REPLACED,
-                                              IMPLAUSIBLE_VALUE]
+    assert [e.kind for e in batch.events] == [
+        COUNTER_WRAP,
+        IMPLAUSIBLE_VALUE,
+        COUNTER_RESET,
+        METER_REPLACED,
+        IMPLAUSIBLE_VALUE,
+    ]
     w = CounterWatch(**kw)
     live = [e for ti, vi in zip(t, v, strict=True) for e in w.update(ti, vi)] + w.flush()
     assert live == list(batch.events)
@@ -285,8 +304,10 @@ def test_counter_watch_events_match_batch_on_mixed_sequence():
     assert batch.total_wh == pytest.approx(646.0)
 
 
-STEP = st.tuples(st.sampled_from(["ok", "ok", "ok", "ok", "gap", "spike", "zero", "reset", "replace", "jitter",
-                                  "stuck"]), st.floats(0, 1))
+STEP = st.tuples(
+    st.sampled_from(["ok", "ok", "ok", "ok", "gap", "spike", "zero", "reset", "replace", "jitter", "stuck"]),
+    st.floats(0, 1),
+)
 
 
 @given(start=st.floats(0, 65535), steps=st.lists(STEP, max_size=60))

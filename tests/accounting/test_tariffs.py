@@ -21,8 +21,16 @@ from energymon.cli.main import main
 from energymon.config.parse import ConfigError, load_config
 from energymon.config.sim_params import SimParams, in_window
 from energymon.accounting.tariffs import (
-    PERIODS, TariffError, cost_by_period, day_windows, demand_charge, peak_demand_kw, period_at,
-    period_of_buckets, savings, tariff_from_dict,
+    PERIODS,
+    TariffError,
+    cost_by_period,
+    day_windows,
+    demand_charge,
+    peak_demand_kw,
+    period_at,
+    period_of_buckets,
+    savings,
+    tariff_from_dict,
 )
 from support import REPO, SHANGHAI, small_site_toml, write_config
 
@@ -69,6 +77,7 @@ def replace_once(text: str, old: str, new: str) -> str:
 
 # -- the config table ----------------------------------------------------------------------------------------------
 
+
 def test_valid_tariff_loads_with_the_site_config(tmp_path):
     config = load_config(write_config(tmp_path, site_text()))
     t = config.tariff
@@ -80,8 +89,14 @@ def test_valid_tariff_loads_with_the_site_config(tmp_path):
     assert t.export_price_per_kwh == 0.35
     assert len(t.schedule) == 12 and all(len(day) == 96 for day in t.schedule)
     assert day_windows(t, 1) == [
-        ("valley", "00:00-07:00"), ("flat", "07:00-08:00"), ("peak", "08:00-11:30"), ("flat", "11:30-17:00"),
-        ("peak", "17:00-19:00"), ("sharp", "19:00-21:00"), ("peak", "21:00-22:00"), ("flat", "22:00-23:00"),
+        ("valley", "00:00-07:00"),
+        ("flat", "07:00-08:00"),
+        ("peak", "08:00-11:30"),
+        ("flat", "11:30-17:00"),
+        ("peak", "17:00-19:00"),
+        ("sharp", "19:00-21:00"),
+        ("peak", "21:00-22:00"),
+        ("flat", "22:00-23:00"),
         ("valley", "23:00-24:00"),
     ]
     assert ("sharp", "19:00-21:00") not in day_windows(t, 3)
@@ -101,8 +116,9 @@ hours = { flat = "00:00-24:00" }
 
 
 def test_spans_may_be_a_list_and_use_chinese_separators(tmp_path):
-    text = replace_once(TARIFF, 'flat = "07:00-08:00, 11:30-17:00, 22:00-23:00"',
-                        'flat = ["07:00-08:00", "11:30-17:00、22:00-23:00"]')
+    text = replace_once(
+        TARIFF, 'flat = "07:00-08:00, 11:30-17:00, 22:00-23:00"', 'flat = ["07:00-08:00", "11:30-17:00、22:00-23:00"]'
+    )
     text = replace_once(text, 'peak = "08:00-11:30, 17:00-22:00"', 'peak = "8:00-11:30，17:00-22:00"')
     t = load_config(write_config(tmp_path, site_text(text))).tariff
     assert t.schedule == tariff_from_dict(tomllib.loads(TARIFF)["tariff"]).schedule
@@ -139,71 +155,109 @@ hours = { valley = "22:00-08:00", peak = "08:00-12:00, 13:00-22:00" }
 ERROR_CASES = {
     "overlap in a row": (
         replace_once(TARIFF, 'flat = "07:00-08:00,', 'flat = "07:00-08:30,'),
-        "tariff.periods[0].hours.peak", ["08:00-11:30 overlaps flat 07:00-08:30"]),
+        "tariff.periods[0].hours.peak",
+        ["08:00-11:30 overlaps flat 07:00-08:30"],
+    ),
     "overlap of the same period": (
         replace_once(TARIFF, 'peak = "08:00-11:30, 17:00-22:00"', 'peak = "08:00-11:30, 17:00-22:00, 11:00-11:30"'),
-        "tariff.periods[0].hours.peak", ["11:00-11:30 overlaps 08:00-11:30"]),
+        "tariff.periods[0].hours.peak",
+        ["11:00-11:30 overlaps 08:00-11:30"],
+    ),
     "overlap with an earlier row without override": (
         replace_once(TARIFF, "override = true\n", ""),
         "tariff.periods[1].hours.sharp",
-        ["19:00-21:00 overlaps tariff.periods[0].hours.peak 17:00-22:00 in January, July, August, December",
-         "override = true"]),
+        [
+            "19:00-21:00 overlaps tariff.periods[0].hours.peak 17:00-22:00 in January, July, August, December",
+            "override = true",
+        ],
+    ),
     "gap in every month": (
         replace_once(TARIFF, "11:30-17:00", "11:30-12:00, 13:00-17:00"),
-        "tariff.periods", ["12:00-13:00 in every month has no period"]),
+        "tariff.periods",
+        ["12:00-13:00 in every month has no period"],
+    ),
     "gap in March": (GAP_IN_MARCH, "tariff.periods", ["March 12:00-13:00 has no period"]),
     "unknown period in hours": (
-        replace_once(TARIFF, "peak = \"08:00", "peek = \"08:00"),
-        "tariff.periods[0].hours.peek", ["unknown period 'peek'", "deep_valley"]),
+        replace_once(TARIFF, 'peak = "08:00', 'peek = "08:00'),
+        "tariff.periods[0].hours.peek",
+        ["unknown period 'peek'", "deep_valley"],
+    ),
     "unknown period in prices": (
         replace_once(TARIFF, "sharp = 1.08", "sharp = 1.08\nshoulder = 0.7"),
-        "tariff.prices.shoulder", ["unknown period 'shoulder'"]),
+        "tariff.prices.shoulder",
+        ["unknown period 'shoulder'"],
+    ),
     "price missing for a used period": (
         replace_once(TARIFF, "sharp = 1.08\n", ""),
-        "tariff.periods[1].hours.sharp", ["'sharp' has no price in tariff.prices"]),
+        "tariff.periods[1].hours.sharp",
+        ["'sharp' has no price in tariff.prices"],
+    ),
     "bad time text": (
         replace_once(TARIFF, '"23:00-07:00"', '"11pm-7am"'),
-        "tariff.periods[0].hours.valley", ["'11pm-7am' is not HH:MM-HH:MM"]),
+        "tariff.periods[0].hours.valley",
+        ["'11pm-7am' is not HH:MM-HH:MM"],
+    ),
     "minutes off the 15-minute grid": (
         replace_once(TARIFF, '"19:00-21:00"', '"19:10-21:00"'),
-        "tariff.periods[1].hours.sharp", ["00, 15, 30 or 45"]),
+        "tariff.periods[1].hours.sharp",
+        ["00, 15, 30 or 45"],
+    ),
     "hour out of range": (
         replace_once(TARIFF, '"19:00-21:00"', '"25:00-21:00"'),
-        "tariff.periods[1].hours.sharp", ["not a time of day"]),
+        "tariff.periods[1].hours.sharp",
+        ["not a time of day"],
+    ),
     "empty span": (
         replace_once(TARIFF, '"19:00-21:00"', '"19:00-19:00"'),
-        "tariff.periods[1].hours.sharp", ["empty", "00:00-24:00"]),
-    "hours not text": (
-        replace_once(TARIFF, '"19:00-21:00"', "19"),
-        "tariff.periods[1].hours.sharp", ["HH:MM-HH:MM"]),
+        "tariff.periods[1].hours.sharp",
+        ["empty", "00:00-24:00"],
+    ),
+    "hours not text": (replace_once(TARIFF, '"19:00-21:00"', "19"), "tariff.periods[1].hours.sharp", ["HH:MM-HH:MM"]),
     "month out of range": (
         replace_once(TARIFF, "months = [1, 7, 8, 12]", "months = [1, 7, 8, 13]"),
-        "tariff.periods[1].months", ["13 is not a month", "1..12"]),
+        "tariff.periods[1].months",
+        ["13 is not a month", "1..12"],
+    ),
     "month zero": (
         replace_once(TARIFF, "months = [1, 7, 8, 12]", "months = [0]"),
-        "tariff.periods[1].months", ["0 is not a month"]),
+        "tariff.periods[1].months",
+        ["0 is not a month"],
+    ),
     "month twice": (
         replace_once(TARIFF, "months = [1, 7, 8, 12]", "months = [1, 7, 7, 12]"),
-        "tariff.periods[1].months", ["month 7 is listed twice"]),
-    "price not a number": (
-        replace_once(TARIFF, "peak = 0.90", 'peak = "0.90"'), "tariff.prices.peak", ["0..100"]),
+        "tariff.periods[1].months",
+        ["month 7 is listed twice"],
+    ),
+    "price not a number": (replace_once(TARIFF, "peak = 0.90", 'peak = "0.90"'), "tariff.prices.peak", ["0..100"]),
     "prices out of order": (
         replace_once(TARIFF, "valley = 0.30", "valley = 0.70"),
-        "tariff.prices.valley", ["0.7 is above flat 0.6"]),
-    "unknown key": (
-        replace_once(TARIFF, "currency = ", "curency = "), "tariff.curency", ["unknown key", "currency"]),
+        "tariff.prices.valley",
+        ["0.7 is above flat 0.6"],
+    ),
+    "unknown key": (replace_once(TARIFF, "currency = ", "curency = "), "tariff.curency", ["unknown key", "currency"]),
     "unknown key in a row": (
-        replace_once(TARIFF, "override = true", "overide = true"), "tariff.periods[1].overide", ["unknown key"]),
+        replace_once(TARIFF, "override = true", "overide = true"),
+        "tariff.periods[1].overide",
+        ["unknown key"],
+    ),
     "override not a bool": (
-        replace_once(TARIFF, "override = true", 'override = "yes"'), "tariff.periods[1].override", ["true or false"]),
+        replace_once(TARIFF, "override = true", 'override = "yes"'),
+        "tariff.periods[1].override",
+        ["true or false"],
+    ),
     "bad currency": (replace_once(TARIFF, '"CNY"', '"rmb"'), "tariff.currency", ["ISO 4217"]),
     "negative demand charge": (
-        replace_once(TARIFF, "= 30.0", "= -1"), "tariff.demand_charge_per_kw_month", ["0..10000"]),
-    "no prices": (
-        re.sub(r"\[tariff\.prices\]\n(.+\n){4}", "", TARIFF), "tariff.prices", ["missing"]),
+        replace_once(TARIFF, "= 30.0", "= -1"),
+        "tariff.demand_charge_per_kw_month",
+        ["0..10000"],
+    ),
+    "no prices": (re.sub(r"\[tariff\.prices\]\n(.+\n){4}", "", TARIFF), "tariff.prices", ["missing"]),
     "no periods": (TARIFF.split("[[tariff.periods]]")[0], "tariff.periods", ["missing"]),
     "row without hours": (
-        replace_once(TARIFF, 'hours = { sharp = "19:00-21:00" }', ""), "tariff.periods[1].hours", ["expected"]),
+        replace_once(TARIFF, 'hours = { sharp = "19:00-21:00" }', ""),
+        "tariff.periods[1].hours",
+        ["expected"],
+    ),
 }
 
 
@@ -258,14 +312,33 @@ def test_docs_example_is_valid_and_the_simulator_defaults_fit_it():
 
 # -- period lookups ------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("month, hh_mm, expected", [
-    (3, "23:00", "valley"), (3, "23:59", "valley"), (3, "00:00", "valley"), (3, "06:59", "valley"),  # across midnight
-    (3, "07:00", "flat"), (3, "07:59", "flat"), (3, "08:00", "peak"), (3, "11:29", "peak"), (3, "11:30", "flat"),
-    (3, "16:59", "flat"), (3, "17:00", "peak"), (3, "19:00", "peak"), (3, "21:59", "peak"), (3, "22:00", "flat"),
-    (3, "22:59", "flat"),
-    (1, "18:59", "peak"), (1, "19:00", "sharp"), (1, "20:59", "sharp"), (1, "21:00", "peak"),  # override in January
-    (12, "19:30", "sharp"), (6, "19:30", "peak"),
-])
+
+@pytest.mark.parametrize(
+    "month, hh_mm, expected",
+    [
+        (3, "23:00", "valley"),
+        (3, "23:59", "valley"),
+        (3, "00:00", "valley"),
+        (3, "06:59", "valley"),  # across midnight
+        (3, "07:00", "flat"),
+        (3, "07:59", "flat"),
+        (3, "08:00", "peak"),
+        (3, "11:29", "peak"),
+        (3, "11:30", "flat"),
+        (3, "16:59", "flat"),
+        (3, "17:00", "peak"),
+        (3, "19:00", "peak"),
+        (3, "21:59", "peak"),
+        (3, "22:00", "flat"),
+        (3, "22:59", "flat"),
+        (1, "18:59", "peak"),
+        (1, "19:00", "sharp"),
+        (1, "20:59", "sharp"),
+        (1, "21:00", "peak"),  # override in January
+        (12, "19:30", "sharp"),
+        (6, "19:30", "peak"),
+    ],
+)
 def test_period_at_boundaries(tariff, month, hh_mm, expected):
     hour, minute = map(int, hh_mm.split(":"))
     assert period_at(tariff, datetime(2024, month, 15, hour, minute)) == expected
@@ -279,10 +352,10 @@ def local_ms(year, month, day, hour, minute, tz=SHANGHAI) -> int:
 
 def test_period_of_buckets_uses_the_local_month_and_time(tariff):
     starts = [
-        local_ms(2024, 1, 31, 19, 0),   # = 11:00 UTC: January, sharp
-        local_ms(2024, 2, 1, 19, 0),    # February: peak (no sharp period)
+        local_ms(2024, 1, 31, 19, 0),  # = 11:00 UTC: January, sharp
+        local_ms(2024, 2, 1, 19, 0),  # February: peak (no sharp period)
         local_ms(2024, 1, 31, 23, 45),  # = 15:45 UTC on January 31
-        local_ms(2024, 2, 1, 7, 45),    # = Jan 31 23:45 UTC, but February 07:45 in Xi'an: flat
+        local_ms(2024, 2, 1, 7, 45),  # = Jan 31 23:45 UTC, but February 07:45 in Xi'an: flat
         local_ms(2024, 12, 31, 20, 45),
     ]
     assert period_of_buckets(tariff, starts, SHANGHAI) == ["sharp", "peak", "valley", "flat", "sharp"]
@@ -291,8 +364,10 @@ def test_period_of_buckets_uses_the_local_month_and_time(tariff):
         period_of_buckets(tariff, [local_ms(2024, 1, 1, 8, 5)], SHANGHAI)
 
 
-@pytest.mark.parametrize("zone, year, month", [("Asia/Shanghai", 2024, 1), ("Europe/Berlin", 2024, 3),
-                                                ("Europe/Berlin", 2024, 10), ("Asia/Kolkata", 2024, 7)])
+@pytest.mark.parametrize(
+    "zone, year, month",
+    [("Asia/Shanghai", 2024, 1), ("Europe/Berlin", 2024, 3), ("Europe/Berlin", 2024, 10), ("Asia/Kolkata", 2024, 7)],
+)
 def test_period_of_buckets_agrees_with_period_at_for_a_whole_month(tariff, zone, year, month):
     tz = ZoneInfo(zone)
     start = local_ms(year, month, 1, 0, 0, tz)
@@ -303,6 +378,7 @@ def test_period_of_buckets_agrees_with_period_at_for_a_whole_month(tariff, zone,
 
 
 # -- money by hand -------------------------------------------------------------------------------------------------
+
 
 def day_buckets(tariff, year, month, day):
     start = local_ms(year, month, day, 0, 0)
@@ -369,12 +445,13 @@ def test_savings_battery_charges_at_valley_and_discharges_at_peak(tariff):
     for q in range(72, 76):
         assert periods[q] == "peak"
         imports[q], discharge[q] = 10 * kw, 90 * kw
-    s = savings(tariff, periods, pv_wh=zero, import_wh=imports, export_wh=zero, charge_wh=charge,
-                discharge_wh=discharge)
-    assert s.baseline_cost == pytest.approx(120.0)   # 100 kWh x 0.30 + 100 kWh x 0.90
-    assert s.import_cost == pytest.approx(69.0)      # 200 kWh x 0.30 + 10 kWh x 0.90
+    s = savings(
+        tariff, periods, pv_wh=zero, import_wh=imports, export_wh=zero, charge_wh=charge, discharge_wh=discharge
+    )
+    assert s.baseline_cost == pytest.approx(120.0)  # 100 kWh x 0.30 + 100 kWh x 0.90
+    assert s.import_cost == pytest.approx(69.0)  # 200 kWh x 0.30 + 10 kWh x 0.90
     assert s.total_saved == pytest.approx(51.0)
-    assert s.storage_saved == pytest.approx(51.0)    # 90 kWh x 0.90 - 100 kWh x 0.30
+    assert s.storage_saved == pytest.approx(51.0)  # 90 kWh x 0.90 - 100 kWh x 0.30
     assert s.pv_saved == 0.0
     # Charging from the grid set a 200 kW import peak against a 100 kW load: demand cost 3000 more.
     assert s.demand_saved == pytest.approx(-3000.0)
@@ -395,10 +472,12 @@ def test_savings_split_adds_up_and_skips_buckets_without_data(tariff):
     # storage -15 x 0.30 - 10 x 0.60 + 5 x 0.90 + 20 x 1.08 = 15.6
     assert s.pv_saved == pytest.approx(35.0)
     assert s.storage_saved == pytest.approx(15.6)
-    no_export_price = tariff_from_dict(_without(tomllib.loads(TARIFF)["tariff"],
-                                                "export_price_per_kwh", "demand_charge_per_kw_month"))
-    s = savings(no_export_price, periods, pv_wh=pv, import_wh=imp, export_wh=exp, charge_wh=charge,
-                discharge_wh=discharge)
+    no_export_price = tariff_from_dict(
+        _without(tomllib.loads(TARIFF)["tariff"], "export_price_per_kwh", "demand_charge_per_kw_month")
+    )
+    s = savings(
+        no_export_price, periods, pv_wh=pv, import_wh=imp, export_wh=exp, charge_wh=charge, discharge_wh=discharge
+    )
     assert s.export_revenue == 0.0 and s.pv_saved == pytest.approx(33.6)  # exports earn nothing
     assert s.demand_saved is None
 

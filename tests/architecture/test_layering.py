@@ -18,8 +18,9 @@ def lint_imports(cwd: Path, pythonpath: Path | None = None) -> subprocess.Comple
     env = dict(os.environ)
     if pythonpath is not None:
         env["PYTHONPATH"] = str(pythonpath)
-    return subprocess.run([str(LINT_IMPORTS), "--no-cache", "--no-logo"], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=90)
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache", "--no-logo"], cwd=cwd, env=env, capture_output=True, text=True, timeout=90
+    )
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -17,7 +17,11 @@ import pytest
 from drivers.quantities import Role
 from drivers.sunspec_map import ROLE_MAP
 from energymon.sim.backfill import (
-    DeviceSamples, generate_history, history_end_state, poll_offsets_s, sampled_quantities,
+    DeviceSamples,
+    generate_history,
+    history_end_state,
+    poll_offsets_s,
+    sampled_quantities,
 )
 from energymon.sim.park import Park
 from support import SHANGHAI
@@ -32,13 +36,25 @@ def concatenated(chunks) -> dict[str, DeviceSamples]:
     out = {}
     for device_id in chunks[0].devices:
         parts = [c.devices[device_id] for c in chunks]
-        out[device_id] = DeviceSamples(np.concatenate([p.ts_ms for p in parts]),
-                                       {q: np.concatenate([p.values[q] for p in parts]) for q in parts[0].values})
+        out[device_id] = DeviceSamples(
+            np.concatenate([p.ts_ms for p in parts]),
+            {q: np.concatenate([p.values[q] for p in parts]) for q in parts[0].values},
+        )
     return out
 
 
-KEPT = {"power_w", "dc_power_w", "status_code", "soc_pct", "yield_wh", "consumed_wh", "imported_wh", "exported_wh",
-        "charged_wh", "discharged_wh"}
+KEPT = {
+    "power_w",
+    "dc_power_w",
+    "status_code",
+    "soc_pct",
+    "yield_wh",
+    "consumed_wh",
+    "imported_wh",
+    "exported_wh",
+    "charged_wh",
+    "discharged_wh",
+}
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +63,9 @@ def month_chunks(demo_config):
     chunks = []
     for chunk in generate_history(demo_config, START_S, END_S, seed=SEED, full=True):
         for device_id, samples in chunk.devices.items():
-            chunk.devices[device_id] = DeviceSamples(samples.ts_ms,
-                                                     {q: v for q, v in samples.values.items() if q in KEPT})
+            chunk.devices[device_id] = DeviceSamples(
+                samples.ts_ms, {q: v for q, v in samples.values.items() if q in KEPT}
+            )
         chunks.append(chunk)
     return chunks
 
@@ -74,6 +91,7 @@ def held_energy_wh(samples: DeviceSamples, sign: int) -> float:
 
 
 # -- the month balances -------------------------------------------------------------------------
+
 
 def test_the_month_balances_from_counter_deltas(demo_config, month):
     pv = sum(delta(month[d], "yield_wh") for d in of_role(demo_config, Role.PV))
@@ -139,6 +157,7 @@ def test_counters_only_increase_and_powers_stay_within_ratings(demo_config, mont
 
 # -- PV at night and by day ---------------------------------------------------------------------
 
+
 def test_pv_is_zero_whenever_the_sun_is_down(demo_config, month):
     for device_id in of_role(demo_config, Role.PV):
         samples = month[device_id]
@@ -188,6 +207,7 @@ def test_daily_pv_yield_per_kwp_is_plausible_for_xian_in_june(demo_config, month
 
 
 # -- samples, chunks, determinism -------------------------------------------------------------------
+
 
 def test_samples_are_at_each_devices_poll_interval_with_the_collectors_stagger(demo_config, month):
     offsets = poll_offsets_s(demo_config)
@@ -248,8 +268,7 @@ def test_same_seed_same_history_other_seed_other_weather(demo_config):
 
 def test_chunk_size_does_not_change_the_history(demo_config):
     whole = list(generate_history(demo_config, START_S, START_S + 6 * 3600, seed=SEED, chunk_s=6 * 3600))
-    pieces = concatenated(list(generate_history(demo_config, START_S, START_S + 6 * 3600, seed=SEED,
-                                                chunk_s=3600)))
+    pieces = concatenated(list(generate_history(demo_config, START_S, START_S + 6 * 3600, seed=SEED, chunk_s=3600)))
     for device_id, samples in whole[0].devices.items():
         assert np.array_equal(samples.ts_ms, pieces[device_id].ts_ms)
         for q, values in samples.values.items():
@@ -257,6 +276,7 @@ def test_chunk_size_does_not_change_the_history(demo_config):
 
 
 # -- continuing live ---------------------------------------------------------------------------------
+
 
 def test_the_live_park_continues_from_the_end_of_history_without_a_jump(demo_config, month, month_chunks):
     final = month_chunks[-1].final_state

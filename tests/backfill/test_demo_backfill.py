@@ -13,8 +13,9 @@ HOURS = 4
 
 
 def test_first_start_fills_history_then_counters_continue_live(tmp_path):
-    demo = run_demo_until(tmp_path, lambda d: not d.backfill.running and all_polled(d), timeout_s=110,
-                          backfill_days=HOURS / 24)
+    demo = run_demo_until(
+        tmp_path, lambda d: not d.backfill.running and all_polled(d), timeout_s=110, backfill_days=HOURS / 24
+    )
     assert demo.backfill.error is None and demo.backfill.seconds is not None
     assert demo.backfill.samples > 0
     start_s, end_s = demo.history_span

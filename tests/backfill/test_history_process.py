@@ -66,7 +66,8 @@ def test_a_failure_in_the_child_is_raised_in_the_parent(demo_config):
 def test_the_child_ends_when_its_parent_is_killed(tmp_path):
     """A parent killed outright (a crashed GUI) does not leave its history child blocked on a full queue."""
     script = tmp_path / "parent.py"
-    script.write_text(textwrap.dedent(f"""
+    script.write_text(
+        textwrap.dedent(f"""
         import time
         from energymon.config.parse import load_config
         from energymon.backfill.process import HistoryProcess
@@ -74,7 +75,8 @@ def test_the_child_ends_when_its_parent_is_killed(tmp_path):
             with HistoryProcess(load_config({str(demo_config_path())!r}), {START_S}, {START_S + 30 * 86_400}) as process:
                 print(process.pid, flush=True)
                 time.sleep(600)  # never reads: the child fills the queue and waits
-    """))
+    """)
+    )
     parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
     try:
         child_pid = int(parent.stdout.readline())
@@ -102,6 +104,7 @@ def _alive(pid: int) -> bool:
 
 # -- simulate --backfill-days into a database (energymon.backfill.runner.backfill_database) --------------------
 
+
 def test_backfill_refuses_a_span_the_database_already_holds(tmp_path, demo_config):
     """A second history over stored samples would interleave with them, its counters restarting from the
     seed's: refused with the span named, nothing written. A span before the stored data is fine."""
@@ -113,8 +116,7 @@ def test_backfill_refuses_a_span_the_database_already_holds(tmp_path, demo_confi
     end_s = START_S + 86_400
 
     def backfill(days: float, end: float):
-        return backfill_database(demo_config, db, days, 1, tmp_path / "state.json", end_s=end,
-                                 report=lambda line: None)
+        return backfill_database(demo_config, db, days, 1, tmp_path / "state.json", end_s=end, report=lambda line: None)
 
     def stored() -> int:
         reader = StoreReader(db)

@@ -49,6 +49,7 @@ T0 = 1_718_946_000.0  # wall clock of the virtual runs at virtual time 0 [UTC ep
 
 # -- pure rules -------------------------------------------------------------------------------
 
+
 def read(ok_blocks: int, errors: tuple[ReadError, ...] = ()) -> DeviceRead:
     return DeviceRead({}, errors, ok_blocks, ok_blocks + len(errors), 0.01)
 
@@ -61,10 +62,14 @@ def test_assess_online_degraded_offline():
     assert assess(Role.LOAD, quantities, read(1), {**good, "voltage_l1_v": None}, []) == (ONLINE, ())
     # A required one is not.
     assert assess(Role.LOAD, quantities, read(1), {**good, "power_w": None}, []) == (
-        DEGRADED, ("not implemented: power_w",))
+        DEGRADED,
+        ("not implemented: power_w",),
+    )
     # Rejected as implausible (the value is already None): named once, as implausible.
     assert assess(Role.LOAD, quantities, read(1), {**good, "power_w": None}, ["power_w"]) == (
-        DEGRADED, ("implausible: power_w",))
+        DEGRADED,
+        ("implausible: power_w",),
+    )
     # Some blocks answered, one failed: degraded, with the failed read and what it took with it.
     failed = ReadError("exception", "unit 3: Modbus exception 2 (illegal data address)", 2)
     state, problems = assess(Role.LOAD, quantities, read(1, (failed,)), {**good, "consumed_wh": None}, [])
@@ -72,8 +77,11 @@ def test_assess_online_degraded_offline():
     # A required quantity the profile does not map at all is the device's nature, reported at discovery.
     assert assess(Role.LOAD, ("power_w",), read(1), {"power_w": 1.0}, []) == (ONLINE, ())
     # Nothing read: offline, whatever the reason.
-    for error in (ReadError("timeout", "no answer"), ReadError("connection", "refused"),
-                  ReadError("exception", "unit 5: Modbus exception 11", 11)):
+    for error in (
+        ReadError("timeout", "no answer"),
+        ReadError("connection", "refused"),
+        ReadError("exception", "unit 5: Modbus exception 11", 11),
+    ):
         assert assess(Role.LOAD, quantities, read(0, (error,)), {}, []) == (OFFLINE, ())
 
 
@@ -131,6 +139,7 @@ def test_schedule_staggers_keeps_its_grid_and_backs_off_from_the_attempts_start(
 
 
 # -- the collector on a virtual clock, against a fake Modbus line ---------------------------------
+
 
 class VirtualLoop(asyncio.SelectorEventLoop):
     """An event loop whose clock stands still while anything is ready and jumps to the next timer
@@ -204,8 +213,9 @@ class FakeLine:
                     return ReadError("timeout", f"no answer from unit {unit} within {settings.timeout_s:g} s")
                 await asyncio.sleep(ANSWER_S)
                 if mode == "exception":
-                    return ReadError("exception", f"unit {unit}: Modbus exception 11 (gateway target device failed "
-                                                  "to respond)", 11)
+                    return ReadError(
+                        "exception", f"unit {unit}: Modbus exception 11 (gateway target device failed to respond)", 11
+                    )
                 image = line.image(device, mode, table)
                 return [image.get(a, 0) for a in range(address, address + count)]
 
@@ -217,12 +227,14 @@ class FakeLine:
 
 def phases(*spans: tuple[float, str]) -> Callable[[float], str]:
     """``phases((0, "answer"), (10, "silence"), ...)``: the mode from each start time on."""
+
     def mode(t: float) -> str:
         current = spans[0][1]
         for start, name in spans:
             if t >= start:
                 current = name
         return current
+
     return mode
 
 
@@ -231,11 +243,15 @@ def virtual_config(tmp_path: Path, devices: list[tuple[str, str, str, int, float
     parts = ['[site]\nname = "virtual"\ntimezone = "Asia/Shanghai"\nlatitude = 34.3\nlongitude = 109.06\n']
     for i, name in enumerate(dict.fromkeys(d[2] for d in devices)):
         transport = "rtu-over-tcp" if name.startswith("bus") else "tcp"
-        parts.append(f'[connections.{name}]\ntransport = "{transport}"\nhost = "127.0.0.1"\nport = {1502 + i}\n'
-                     f"timeout_s = {timeout_s}\n")
+        parts.append(
+            f'[connections.{name}]\ntransport = "{transport}"\nhost = "127.0.0.1"\nport = {1502 + i}\n'
+            f"timeout_s = {timeout_s}\n"
+        )
     for dev_id, role, conn, unit, poll in devices:
-        parts.append(f'[[devices]]\nid = "{dev_id}"\nrole = "{role}"\nprofile = "energymon-{role}"\n'
-                     f'connection = "{conn}"\nunit = {unit}\npoll_interval_s = {poll}\nrated_power_kw = 100\n')
+        parts.append(
+            f'[[devices]]\nid = "{dev_id}"\nrole = "{role}"\nprofile = "energymon-{role}"\n'
+            f'connection = "{conn}"\nunit = {unit}\npoll_interval_s = {poll}\nrated_power_kw = 100\n'
+        )
     return load_config(write_config(tmp_path, "\n".join(parts), "virtual.toml"))
 
 
@@ -253,8 +269,7 @@ class VirtualRun:
         return reading_or_event.ts_ms / 1000 - T0
 
     def device_events(self, device_id: str) -> list[tuple[float, str]]:
-        return [(self.at(e), e.kind) for e in self.events
-                if e.device_id == device_id and e.kind.startswith("device_")]
+        return [(self.at(e), e.kind) for e in self.events if e.device_id == device_id and e.kind.startswith("device_")]
 
     def done(self, device_id: str, start: float, end: float) -> int:
         """Polls of ``device_id`` that got its values (online) in [start, end) of virtual time."""
@@ -286,18 +301,43 @@ def test_state_machine_through_the_collector(tmp_path, monkeypatch):
     transition, each at the first poll that shows it, nothing in between."""
     poll, timeout = 1.0, 0.3
     config = virtual_config(tmp_path, [("m", "load", "gw", 1, poll), ("n", "load", "gw", 2, poll)], timeout)
-    modes = {"m": phases((0, "answer"), (10, "not-implemented"), (20, "silence"), (40, "answer"),
-                         (60, "implausible"), (70, "refuse"), (80, "not-implemented"), (90, "answer"))}
+    modes = {
+        "m": phases(
+            (0, "answer"),
+            (10, "not-implemented"),
+            (20, "silence"),
+            (40, "answer"),
+            (60, "implausible"),
+            (70, "refuse"),
+            (80, "not-implemented"),
+            (90, "answer"),
+        )
+    }
     run = run_virtual(monkeypatch, config, modes, 100)
     assert [kind for _, kind in run.device_events("m")] == [
-        "device_degraded", "device_offline", "device_recovered", "device_degraded", "device_offline",
-        "device_recovered", "device_degraded", "device_complete"]
+        "device_degraded",
+        "device_offline",
+        "device_recovered",
+        "device_degraded",
+        "device_offline",
+        "device_recovered",
+        "device_degraded",
+        "device_complete",
+    ]
     cost = attempt_cost_s(config.connections["gw"])
     polled, backed_off = poll + cost, backoff_s(poll, cost, 20)  # outages here: 20 s and 10 s
     # Each at the first poll after the change: within one interval (plus the attempt) of it; out of
     # offline within one backoff period.
-    bounds = [(10, polled), (20, polled), (40, backed_off), (60, polled), (70, polled), (80, backed_off),
-              (80, backed_off), (90, polled)]
+    bounds = [
+        (10, polled),
+        (20, polled),
+        (40, backed_off),
+        (60, polled),
+        (70, polled),
+        (80, backed_off),
+        (80, backed_off),
+        (90, polled),
+    ]
     for (t, kind), (start, bound) in zip(run.device_events("m"), bounds, strict=True):
         assert start <= t <= start + bound + 2 * ANSWER_S, (kind, start, t)
     expected = {"answer": ONLINE, "not-implemented": DEGRADED, "implausible": DEGRADED}
@@ -329,8 +369,12 @@ def polls_done_and_scheduled(readings: list[Reading], poll_s: float) -> tuple[in
 
 def acceptance_park(tmp_path: Path, poll: float, timeout: float, gateway: str = "gw") -> Config:
     devices = [(f"s{i}", "load", gateway, i, poll) for i in range(1, 5)]
-    devices += [("mute", "load", gateway, 5, poll), ("refuser", "load", "solo", 1, poll),
-                ("o1", "pv", "other", 1, poll), ("o2", "load", "other", 2, poll)]
+    devices += [
+        ("mute", "load", gateway, 5, poll),
+        ("refuser", "load", "solo", 1, poll),
+        ("o1", "pv", "other", 1, poll),
+        ("o2", "load", "other", 2, poll),
+    ]
     return virtual_config(tmp_path, devices, timeout)
 
 
@@ -346,7 +390,8 @@ def acceptance_figures(run: VirtualRun, poll: float, fault: tuple[float, float],
 
     dead = ("mute", "refuser")
     return Figures(
-        min(ratio[d] for d in siblings), min(ratio["o1"], ratio["o2"]),
+        min(ratio[d] for d in siblings),
+        min(ratio["o1"], ratio["o2"]),
         {d: first(d, "device_offline", start) - start for d in dead},
         {d: first(d, "device_recovered", stop) - stop for d in dead},
         {d: run.attempts(d, start, stop) for d in dead},
@@ -362,8 +407,10 @@ def test_a_dead_unit_behind_a_gateway_costs_its_siblings_little_virtual(tmp_path
     config = acceptance_park(tmp_path, poll, timeout)
     start, stop = 30.0, 30.0 + outage_s
     end = stop + 330.0 if outage_s > 600 else stop + 30.0
-    modes = {"mute": phases((0, "answer"), (start, "silence"), (stop, "answer")),
-             "refuser": phases((0, "answer"), (start, "refuse"), (stop, "answer"))}
+    modes = {
+        "mute": phases((0, "answer"), (start, "silence"), (stop, "answer")),
+        "refuser": phases((0, "answer"), (start, "refuse"), (stop, "answer")),
+    }
     run = run_virtual(monkeypatch, config, modes, end)
     siblings = ["s1", "s2", "s3", "s4"]
     f = acceptance_figures(run, poll, (start, stop), siblings)
@@ -393,8 +440,10 @@ def test_short_outages_are_noticed_over_within_two_intervals_at_any_phase(tmp_pa
     for shift in (0.0, 0.25, 0.5, 0.75, 1.0, 1.25):
         for length in (3.0, 6.1, 9.45):
             start, stop = 10.0 + shift, 10.0 + shift + length
-            modes = {"mute": phases((0, "answer"), (start, "silence"), (stop, "answer")),
-                     "refuser": phases((0, "answer"), (start, "refuse"), (stop, "answer"))}
+            modes = {
+                "mute": phases((0, "answer"), (start, "silence"), (stop, "answer")),
+                "refuser": phases((0, "answer"), (start, "refuse"), (stop, "answer")),
+            }
             run = run_virtual(monkeypatch, config, modes, stop + 10)
             f = acceptance_figures(run, poll, (start, stop), ["s1", "s2", "s3", "s4"])
             assert f.sibling_ratio == 1.0 and f.other_ratio == 1.0
@@ -446,21 +495,28 @@ RUN_S = FAULT_AT_S + FAULT_FOR_S + 5.0
 def loopback_toml(ports: dict[str, int]) -> str:
     parts = ['[site]\nname = "acceptance park"\ntimezone = "Asia/Shanghai"\nlatitude = 34.3\nlongitude = 109.06\n']
     for name, port in ports.items():
-        parts.append(f'[connections.{name}]\ntransport = "tcp"\nhost = "127.0.0.1"\nport = {port}\n'
-                     f"timeout_s = {TIMEOUT_S}\n")
+        parts.append(
+            f'[connections.{name}]\ntransport = "tcp"\nhost = "127.0.0.1"\nport = {port}\ntimeout_s = {TIMEOUT_S}\n'
+        )
     devices = [  # id, role, connection, unit, rated kW, fault kind
-        ("pv-1", "pv", "gw", 1, 100, None), ("load-1", "load", "gw", 2, 200, None),
-        ("grid-1", "grid", "gw", 3, 1000, None), ("load-2", "load", "gw", 4, 100, None),
+        ("pv-1", "pv", "gw", 1, 100, None),
+        ("load-1", "load", "gw", 2, 200, None),
+        ("grid-1", "grid", "gw", 3, 1000, None),
+        ("load-2", "load", "gw", 4, 100, None),
         ("mute", "load", "gw", 5, 100, "black-hole"),
         ("refuser", "load", "solo", 1, 100, "offline"),
-        ("pv-2", "pv", "other", 1, 100, None), ("load-3", "load", "other", 2, 100, None),
+        ("pv-2", "pv", "other", 1, 100, None),
+        ("load-3", "load", "other", 2, 100, None),
     ]
     for dev_id, role, conn, unit, rated, fault in devices:
-        text = (f'[[devices]]\nid = "{dev_id}"\nrole = "{role}"\nprofile = "energymon-{role}"\n'
-                f'connection = "{conn}"\nunit = {unit}\npoll_interval_s = {POLL_S}\nrated_power_kw = {rated}\n')
+        text = (
+            f'[[devices]]\nid = "{dev_id}"\nrole = "{role}"\nprofile = "energymon-{role}"\n'
+            f'connection = "{conn}"\nunit = {unit}\npoll_interval_s = {POLL_S}\nrated_power_kw = {rated}\n'
+        )
         if fault:
-            text += (f'[[devices.sim.faults]]\nkind = "{fault}"\nstart_after_s = {FAULT_AT_S}\n'
-                     f"duration_s = {FAULT_FOR_S}\n")
+            text += (
+                f'[[devices.sim.faults]]\nkind = "{fault}"\nstart_after_s = {FAULT_AT_S}\nduration_s = {FAULT_FOR_S}\n'
+            )
         parts.append(text)
     return "\n".join(parts)
 
@@ -474,8 +530,7 @@ def test_acceptance_dead_devices_over_loopback(tmp_path):
     schedule (from +4 s, for 6 s)."""
 
     async def body():
-        template = load_config(write_config(tmp_path, loopback_toml({"gw": 1, "solo": 2, "other": 3}),
-                                            "template.toml"))
+        template = load_config(write_config(tmp_path, loopback_toml({"gw": 1, "solo": 2, "other": 3}), "template.toml"))
         sim = SimulatedPark(template, host="127.0.0.1", ports={"gw": 0, "solo": 0, "other": 0})
         await sim.start()
         try:
@@ -511,9 +566,11 @@ def test_acceptance_dead_devices_over_loopback(tmp_path):
         attempts = sum(1 for r in by_device[dead] if fault_start <= r.ts_ms / 1000 < fault_end)
         failed = [r for r in by_device[dead] if not r.ok]
         assert failed and all(not r.values for r in failed)  # nothing carried forward
-        figures[dead] = (f"offline after {offline_after:.2f} s ({offline_after / POLL_S:.2f} P), "
-                         f"back {recovered_after:.2f} s ({recovered_after / POLL_S:.2f} P) after the fault, "
-                         f"{attempts} attempts in {FAULT_FOR_S:g} s")
+        figures[dead] = (
+            f"offline after {offline_after:.2f} s ({offline_after / POLL_S:.2f} P), "
+            f"back {recovered_after:.2f} s ({recovered_after / POLL_S:.2f} P) after the fault, "
+            f"{attempts} attempts in {FAULT_FOR_S:g} s"
+        )
         assert 0 <= offline_after <= 3 * POLL_S, figures[dead]
         assert 0 <= recovered_after <= 2 * POLL_S, figures[dead]
     assert "timeout" in [r for r in by_device["mute"] if not r.ok][0].error

@@ -52,20 +52,25 @@ def site_toml(ports: dict[str, int], devices: Sequence[Dev]) -> str:
 
     Timeouts are 0.3 s; on RTU the link stays quiet for the default resync time (0.5 s) after one.
     """
-    parts = ['[site]\nname = "fault park"\ntimezone = "Asia/Shanghai"\nlatitude = 34.3\nlongitude = 109.06\n'
-             '[storage]\ndatabase = "faults.db"\n']
+    parts = [
+        '[site]\nname = "fault park"\ntimezone = "Asia/Shanghai"\nlatitude = 34.3\nlongitude = 109.06\n'
+        '[storage]\ndatabase = "faults.db"\n'
+    ]
     for name, port in ports.items():
         transport = "rtu-over-tcp" if name.startswith("bus") else "tcp"
-        parts.append(f'[connections.{name}]\ntransport = "{transport}"\nhost = "127.0.0.1"\nport = {port}\n'
-                     f"timeout_s = {TIMEOUT_S}\n")
+        parts.append(
+            f'[connections.{name}]\ntransport = "{transport}"\nhost = "127.0.0.1"\nport = {port}\n'
+            f"timeout_s = {TIMEOUT_S}\n"
+        )
     for d in devices:
-        text = (f'[[devices]]\nid = "{d.id}"\nrole = "{d.role}"\nprofile = "{d.profile or "energymon-" + d.role}"\n'
-                f'connection = "{d.conn}"\nunit = {d.unit}\npoll_interval_s = {POLL_S}\nrated_power_kw = {d.rated_kw}\n')
+        text = (
+            f'[[devices]]\nid = "{d.id}"\nrole = "{d.role}"\nprofile = "{d.profile or "energymon-" + d.role}"\n'
+            f'connection = "{d.conn}"\nunit = {d.unit}\npoll_interval_s = {POLL_S}\nrated_power_kw = {d.rated_kw}\n'
+        )
         if d.sim:
             text += f"[devices.sim]\n{d.sim}"
         for fault in d.faults:
-            text += "[[devices.sim.faults]]\n" + "".join(
-                f"{k} = {v!r}\n".replace("'", '"') for k, v in fault.items())
+            text += "[[devices.sim.faults]]\n" + "".join(f"{k} = {v!r}\n".replace("'", '"') for k, v in fault.items())
         parts.append(text)
     return "\n".join(parts)
 
@@ -104,13 +109,13 @@ class Run:
     async def polls(self, device_id: str, n: int, ok: bool | None = True, limit_s: float = 15.0) -> None:
         """Wait for ``n`` more polls of ``device_id`` (successful, failed, or either with ``ok=None``)."""
         start = len(self.readings)
-        await self.wait(lambda: sum(1 for r in self.mine(device_id, start) if ok is None or r.ok is ok) >= n,
-                        limit_s)
+        await self.wait(lambda: sum(1 for r in self.mine(device_id, start) if ok is None or r.ok is ok) >= n, limit_s)
 
 
 @contextlib.asynccontextmanager
-async def running(directory: Path, devices: Sequence[Dev], clock: FrozenClock,
-                  faults: dict[str, list[Fault]] | None = None) -> AsyncIterator[Run]:
+async def running(
+    directory: Path, devices: Sequence[Dev], clock: FrozenClock, faults: dict[str, list[Fault]] | None = None
+) -> AsyncIterator[Run]:
     """Simulator on free loopback ports (faults from each device's TOML plus ``faults``) and a collection."""
     names = list(dict.fromkeys(d.conn for d in devices))
     template = load_config(write_config(directory, site_toml({n: 1 for n in names}, devices), "template.toml"))
@@ -137,6 +142,7 @@ async def running(directory: Path, devices: Sequence[Dev], clock: FrozenClock,
 
 
 # -- what is in the database --------------------------------------------------------------
+
 
 def events(db_path: Path) -> list[tuple[str | None, str, str]]:
     con = sqlite3.connect(db_path)
@@ -192,7 +198,11 @@ def assert_values_match_simulator(r: Run, data, device_ids: Sequence[str], last_
         for quantity, samples in data[device_id].items():
             for _, value in samples[-1:] if last_only else samples:
                 assert abs(value - expected[quantity]) <= 0.5 * scale[quantity] + 1e-9 * abs(expected[quantity]), (
-                    device_id, quantity, value, expected[quantity])
+                    device_id,
+                    quantity,
+                    value,
+                    expected[quantity],
+                )
 
 
 def failed_polls_stored_nothing(r: Run, data, device_id: str) -> None:
@@ -218,11 +228,11 @@ BUS = [  # an RS-485 line behind a serial gateway: RTU frames over TCP, three me
 
 # -- offline --------------------------------------------------------------------------------
 
+
 def test_offline_alone_on_its_port_refuses_connections_and_recovers_on_schedule(tmp_path):
     """[[devices.sim.faults]] offline from +10 s for 20 s, on a device alone on its port."""
     clock = FrozenClock(EVENING_S)
-    solo = Dev("solo", "load", "solo", 1, 100, faults=({"kind": "offline", "start_after_s": 10.0,
-                                                        "duration_s": 20.0},))
+    solo = Dev("solo", "load", "solo", 1, 100, faults=({"kind": "offline", "start_after_s": 10.0, "duration_s": 20.0},))
 
     async def body():
         async with running(tmp_path, [solo, *GATEWAY[:2]], clock) as r:
@@ -277,6 +287,7 @@ def test_offline_behind_a_gateway_is_exception_0x0b_and_backed_off(tmp_path):
 
 # -- black hole -----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("devices, dead", [(GATEWAY, "grid-1"), (BUS, "meter-b")], ids=["tcp-gateway", "rtu-bus"])
 def test_a_black_hole_behind_a_gateway_silences_only_that_unit(tmp_path, devices, dead):
     """The gateway swallows one unit's requests; the other units on the same connection keep their polls going."""
@@ -312,6 +323,7 @@ def test_a_black_hole_behind_a_gateway_silences_only_that_unit(tmp_path, devices
 
 # -- slow -----------------------------------------------------------------------------------
 
+
 def test_slow_answers_are_late_and_too_slow_ones_time_out(tmp_path):
     """``tardy`` (alone on its port) answers 0.15 s late, within the 0.3 s timeout: stored, with its
     latency. ``sluggish`` (TCP gateway) and ``meter-b`` (RTU bus) answer 0.45 and 0.6 s late: every read
@@ -331,8 +343,11 @@ def test_slow_answers_are_late_and_too_slow_ones_time_out(tmp_path):
     async def body():
         async with running(tmp_path, devices, clock, faults=faults) as r:
             health = r.collector.health
-            await r.wait(lambda: health["sluggish"].failures >= 2 and health["meter-b"].failures >= 2
-                         and r.ok_polls("tardy") >= 10)
+            await r.wait(
+                lambda: (
+                    health["sluggish"].failures >= 2 and health["meter-b"].failures >= 2 and r.ok_polls("tardy") >= 10
+                )
+            )
             await r.polls("load-n", 3)
             await r.polls("meter-a", 3)
             return r
@@ -351,10 +366,13 @@ def test_slow_answers_are_late_and_too_slow_ones_time_out(tmp_path):
 
 # -- exception, garbage ------------------------------------------------------------------------
 
+
 def test_exception_responses_store_nothing_and_record_the_error(tmp_path):
     clock = FrozenClock(EVENING_S)
-    devices = [*GATEWAY[:2], Dev("busy", "grid", "gw", 7, 1000,
-                                 faults=({"kind": "exception", "exception_code": 4, "duration_s": 5.0},))]
+    devices = [
+        *GATEWAY[:2],
+        Dev("busy", "grid", "gw", 7, 1000, faults=({"kind": "exception", "exception_code": 4, "duration_s": 5.0},)),
+    ]
 
     async def body():
         async with running(tmp_path, devices, clock) as r:
@@ -396,6 +414,7 @@ def test_garbage_answers_store_nothing_and_the_link_recovers(tmp_path, devices, 
 
 
 # -- counters: wrap and reset -----------------------------------------------------------------
+
 
 async def step_and_record(r: Run, device_id: str, steps: Sequence[float]) -> list[dict[str, float]]:
     """Step the simulator's clock; before and after each step wait for two polls and note what the device reports."""
@@ -465,8 +484,12 @@ def test_counter_wrap_is_stored_exactly_as_the_device_reports_it(tmp_path):
     # replaced meter); the u32 inverter counter's roll-over is a wrap. The load meter's map says 64 bits,
     # so its drop at 2**32 is, by its map, a reset.
     counter_events = [(d, k) for d, k, _ in events(r.db) if k in ("counter_wrap", "counter_reset", "meter_replaced")]
-    assert sorted(counter_events) == [("inv-h", "counter_wrap"), ("inv-h", "meter_replaced"),
-                                      ("load-1", "counter_reset"), ("load-1", "meter_replaced")]
+    assert sorted(counter_events) == [
+        ("inv-h", "counter_wrap"),
+        ("inv-h", "meter_replaced"),
+        ("load-1", "counter_reset"),
+        ("load-1", "meter_replaced"),
+    ]
 
 
 def test_counter_reset_is_stored_exactly_as_the_device_reports_it(tmp_path):
@@ -499,10 +522,14 @@ def test_counter_reset_is_stored_exactly_as_the_device_reports_it(tmp_path):
 
 # -- frozen ------------------------------------------------------------------------------------
 
+
 def test_a_frozen_device_keeps_its_values_while_the_park_moves_on(tmp_path):
     clock = FrozenClock(NOON_S)
-    devices = [Dev("pv-1", "pv", "gw", 1, 100), Dev("load-1", "load", "gw", 2, 200),
-               Dev("grid-1", "grid", "gw", 3, 1000, faults=({"kind": "frozen", "start_after_s": 30.0},))]
+    devices = [
+        Dev("pv-1", "pv", "gw", 1, 100),
+        Dev("load-1", "load", "gw", 2, 200),
+        Dev("grid-1", "grid", "gw", 3, 1000, faults=({"kind": "frozen", "start_after_s": 30.0},)),
+    ]
 
     async def body():
         async with running(tmp_path, devices, clock) as r:
@@ -534,15 +561,14 @@ def test_a_frozen_device_keeps_its_values_while_the_park_moves_on(tmp_path):
 
 # -- not implemented ---------------------------------------------------------------------------
 
+
 def test_not_implemented_points_are_stored_as_missing(tmp_path):
     """A SunSpec inverter and a profile meter read every point as "not implemented" for 30 s:
     nothing is stored, the live view has no number for them; afterwards their values are back."""
     clock = FrozenClock(NOON_S)
     devices = [
-        Dev("inv-ss", "pv", "ss", 1, 100, profile="sunspec",
-            faults=({"kind": "not-implemented", "duration_s": 30.0},)),
-        Dev("load-1", "load", "gw", 1, 200,
-            faults=({"kind": "not-implemented", "duration_s": 30.0},)),
+        Dev("inv-ss", "pv", "ss", 1, 100, profile="sunspec", faults=({"kind": "not-implemented", "duration_s": 30.0},)),
+        Dev("load-1", "load", "gw", 1, 200, faults=({"kind": "not-implemented", "duration_s": 30.0},)),
         Dev("grid-1", "grid", "gw", 2, 1000),
     ]
 

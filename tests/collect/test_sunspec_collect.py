@@ -13,7 +13,7 @@ from energymon.collect.service import Collection
 from energymon.sim.serve import SimulatedPark
 from support import EVENING_S, FrozenClock, run
 
-SITE = '''
+SITE = """
 [site]
 name = "sunspec park"
 timezone = "Asia/Shanghai"
@@ -67,7 +67,7 @@ connection = "gw"
 unit = 4
 poll_interval_s = 0.2
 rated_power_kw = 300
-'''
+"""
 
 
 def test_sunspec_devices_are_discovered_and_read(tmp_path):
@@ -96,8 +96,7 @@ def test_sunspec_devices_are_discovered_and_read(tmp_path):
     db = sqlite3.connect(config.storage.database)
     stored = {}
     for device_id, quantity, value in db.execute(
-        "SELECT c.device_id, c.quantity, s.value FROM samples s JOIN channels c ON c.id = s.channel_id "
-        "ORDER BY s.ts_ms"
+        "SELECT c.device_id, c.quantity, s.value FROM samples s JOIN channels c ON c.id = s.channel_id ORDER BY s.ts_ms"
     ):
         stored[(device_id, quantity)] = value
     park = sim.park

@@ -12,14 +12,22 @@ from energymon.collect.validate import POWER_MARGIN, plausible
     [
         # pv-1 is rated 100 kW: it produces, it may exceed its rating by 25 %, and read slightly
         # negative at night (self-consumption), down to -2 % of rated.
-        ("pv-1", 0.0, True), ("pv-1", 100_000 * POWER_MARGIN, True), ("pv-1", 100_000 * POWER_MARGIN + 1, False),
-        ("pv-1", -2_000.0, True), ("pv-1", -2_001.0, False),
+        ("pv-1", 0.0, True),
+        ("pv-1", 100_000 * POWER_MARGIN, True),
+        ("pv-1", 100_000 * POWER_MARGIN + 1, False),
+        ("pv-1", -2_000.0, True),
+        ("pv-1", -2_001.0, False),
         # bess-1 is rated 50 kW: charging is negative, discharging positive.
-        ("bess-1", -62_500.0, True), ("bess-1", 62_500.0, True), ("bess-1", -62_501.0, False),
+        ("bess-1", -62_500.0, True),
+        ("bess-1", 62_500.0, True),
+        ("bess-1", -62_501.0, False),
         # load-1 (200 kW) only consumes.
-        ("load-1", 250_000.0, True), ("load-1", -4_000.0, True), ("load-1", -4_001.0, False),
+        ("load-1", 250_000.0, True),
+        ("load-1", -4_000.0, True),
+        ("load-1", -4_001.0, False),
         # grid-1 (1000 kW) imports and exports.
-        ("grid-1", -1_250_000.0, True), ("grid-1", 1_250_001.0, False),
+        ("grid-1", -1_250_000.0, True),
+        ("grid-1", 1_250_001.0, False),
     ],
 )
 def test_power_bounds(small_config, device_id, power_w, ok):
@@ -36,11 +44,23 @@ def test_power_bounds(small_config, device_id, power_w, ok):
 
 def test_percentages_and_counters(small_config):
     device = small_config.device("bess-1")
-    values = {"soc_pct": 100.5, "soh_pct": -0.1, "charged_wh": -1.0, "discharged_wh": 0.0, "power_w": None,
-              "temperature_c": -40.0}
+    values = {
+        "soc_pct": 100.5,
+        "soh_pct": -0.1,
+        "charged_wh": -1.0,
+        "discharged_wh": 0.0,
+        "power_w": None,
+        "temperature_c": -40.0,
+    }
     out, rejected = plausible(device, values)
     assert sorted(rejected) == ["charged_wh", "soc_pct", "soh_pct"]
-    assert out == {"soc_pct": None, "soh_pct": None, "charged_wh": None, "discharged_wh": 0.0, "power_w": None,
-                   "temperature_c": -40.0}
+    assert out == {
+        "soc_pct": None,
+        "soh_pct": None,
+        "charged_wh": None,
+        "discharged_wh": 0.0,
+        "power_w": None,
+        "temperature_c": -40.0,
+    }
     out, rejected = plausible(device, {"soc_pct": 0.0, "soh_pct": 100.0})
     assert rejected == [] and out == {"soc_pct": 0.0, "soh_pct": 100.0}

@@ -45,14 +45,28 @@ def test_demo_config_is_valid_and_complete(demo_config):
             assert d.profile is None
         else:
             assert d.profile.role is d.role
-    assert {d.profile_name for d in demo_config.devices} >= {"sunspec", "huawei-sun2000", "sungrow-sg",
-                                                              "chint-dtsu666", "eastron-sdm630"}
+    assert {d.profile_name for d in demo_config.devices} >= {
+        "sunspec",
+        "huawei-sun2000",
+        "sungrow-sg",
+        "chint-dtsu666",
+        "eastron-sdm630",
+    }
 
 
 def test_small_config_defaults_and_types(good_text, tmp_path):
     config = load_config(write_config(tmp_path, good_text))
-    assert [d.id for d in config.devices] == ["pv-1", "pv-2", "bess-1", "load-1", "grid-1", "pv-3", "bess-2",
-                                             "load-2", "load-3"]
+    assert [d.id for d in config.devices] == [
+        "pv-1",
+        "pv-2",
+        "bess-1",
+        "load-1",
+        "grid-1",
+        "pv-3",
+        "bess-2",
+        "load-2",
+        "load-3",
+    ]
     assert config.connections["c1"].address == "127.0.0.1:1502"
     assert config.device("bess-1").sim.capacity_kwh == 100
     assert config.device("load-2").sim.load_shape == "office"
@@ -80,8 +94,9 @@ def test_profile_path_is_relative_to_the_config_folder(tmp_path, monkeypatch):
     site_dir = tmp_path / "site"
     site_dir.mkdir()
     (site_dir / "my-pv.toml").write_text(
-        (REPO / "drivers" / "profiles" / "energymon-pv.toml").read_text(encoding="utf-8").replace(
-            'name = "energymon-pv"', 'name = "my-pv"'),
+        (REPO / "drivers" / "profiles" / "energymon-pv.toml")
+        .read_text(encoding="utf-8")
+        .replace('name = "energymon-pv"', 'name = "my-pv"'),
         encoding="utf-8",
     )
     text = small_site_toml(PORTS).replace('profile = "energymon-pv"', 'profile = "my-pv.toml"', 1)
@@ -94,7 +109,7 @@ def test_carbon_factor_choices(tmp_path, good_text):
     explicit = good_text.replace('[carbon]\ngrid = "northwest"\n', "[carbon]\nemission_factor_kg_per_kwh = 0.61\n")
     config = parse_config(explicit, tmp_path / "s.toml")
     assert config.carbon.emission_factor_kg_per_kwh == 0.61 and "explicit" in config.carbon.source
-    national = good_text.replace('[carbon]\ngrid = "northwest"\n', "[carbon]\ngrid = \"national\"\nyear = 2022\n")
+    national = good_text.replace('[carbon]\ngrid = "northwest"\n', '[carbon]\ngrid = "national"\nyear = 2022\n')
     assert parse_config(national, tmp_path / "s.toml").carbon.emission_factor_kg_per_kwh == pytest.approx(0.5366)
     default = good_text.replace('[carbon]\ngrid = "northwest"\n', "")
     # Without a [carbon] table: the latest national factor (PRODUCT.md: 2023 national 0.5306).
@@ -103,41 +118,65 @@ def test_carbon_factor_choices(tmp_path, good_text):
 
 # -- errors, through the command line ------------------------------------------------
 
+
 def replace_once(text: str, old: str, new: str) -> str:
     assert old in text, old
     return text.replace(old, new, 1)
 
 
 ERROR_CASES = {
-    "typo'd key": (lambda t: replace_once(t, "poll_interval_s = 0.2", "pol_interval_s = 0.2"),
-                   "devices[0].pol_interval_s", ["unknown key", "poll_interval_s"]),
-    "duplicate id": (lambda t: replace_once(t, 'id = "pv-2"', 'id = "pv-1"'),
-                     "devices[1].id", ["duplicate", "pv-1", "devices[0]"]),
-    "unknown role": (lambda t: replace_once(t, 'role = "pv"', 'role = "solar"'),
-                     "devices[0].role", ["solar"]),
-    "undefined connection": (lambda t: replace_once(t, 'connection = "c2"', 'connection = "c3"'),
-                             "devices[5].connection", ["c3", "c1, c2"]),
-    "no connections at all": (lambda t: t.split("[connections.c1]")[0] + "[[devices]]" + t.split("[[devices]]", 1)[1],
-                              "connections", ["missing"]),
+    "typo'd key": (
+        lambda t: replace_once(t, "poll_interval_s = 0.2", "pol_interval_s = 0.2"),
+        "devices[0].pol_interval_s",
+        ["unknown key", "poll_interval_s"],
+    ),
+    "duplicate id": (
+        lambda t: replace_once(t, 'id = "pv-2"', 'id = "pv-1"'),
+        "devices[1].id",
+        ["duplicate", "pv-1", "devices[0]"],
+    ),
+    "unknown role": (lambda t: replace_once(t, 'role = "pv"', 'role = "solar"'), "devices[0].role", ["solar"]),
+    "undefined connection": (
+        lambda t: replace_once(t, 'connection = "c2"', 'connection = "c3"'),
+        "devices[5].connection",
+        ["c3", "c1, c2"],
+    ),
+    "no connections at all": (
+        lambda t: t.split("[connections.c1]")[0] + "[[devices]]" + t.split("[[devices]]", 1)[1],
+        "connections",
+        ["missing"],
+    ),
     "TOML syntax error": (lambda t: t + "\n[[devices]\nid = 1\n", None, ["TOML syntax error"]),
-    "unknown timezone": (lambda t: replace_once(t, "Asia/Shanghai", "Asia/Shangai"),
-                         "site.timezone", ["Asia/Shangai"]),
-    "timezone that is a tzdata folder": (lambda t: replace_once(t, "Asia/Shanghai", "Asia"),
-                                         "site.timezone", ["Asia"]),
-    "profile/role mismatch": (lambda t: replace_once(t, 'profile = "energymon-pv"', 'profile = "energymon-load"'),
-                              "devices[0].profile", ["energymon-load", "load", "pv"]),
-    "unknown profile": (lambda t: replace_once(t, 'profile = "energymon-pv"', 'profile = "sunspek"'),
-                        "devices[0].profile", ["sunspek"]),
-    "port as text": (lambda t: replace_once(t, "port = 1502", 'port = "1502"'),
-                     "connections.c1.port", ["1..65535"]),
-    "poll interval too short": (lambda t: replace_once(t, "poll_interval_s = 0.2", "poll_interval_s = 0"),
-                                "devices[0].poll_interval_s", []),
-    "same unit twice on a connection": (lambda t: replace_once(t, 'connection = "c1"\nunit = 2', 'connection = "c1"\nunit = 1'),
-                                        "devices[1].unit", ["pv-1"]),
+    "unknown timezone": (lambda t: replace_once(t, "Asia/Shanghai", "Asia/Shangai"), "site.timezone", ["Asia/Shangai"]),
+    "timezone that is a tzdata folder": (lambda t: replace_once(t, "Asia/Shanghai", "Asia"), "site.timezone", ["Asia"]),
+    "profile/role mismatch": (
+        lambda t: replace_once(t, 'profile = "energymon-pv"', 'profile = "energymon-load"'),
+        "devices[0].profile",
+        ["energymon-load", "load", "pv"],
+    ),
+    "unknown profile": (
+        lambda t: replace_once(t, 'profile = "energymon-pv"', 'profile = "sunspek"'),
+        "devices[0].profile",
+        ["sunspek"],
+    ),
+    "port as text": (lambda t: replace_once(t, "port = 1502", 'port = "1502"'), "connections.c1.port", ["1..65535"]),
+    "poll interval too short": (
+        lambda t: replace_once(t, "poll_interval_s = 0.2", "poll_interval_s = 0"),
+        "devices[0].poll_interval_s",
+        [],
+    ),
+    "same unit twice on a connection": (
+        lambda t: replace_once(t, 'connection = "c1"\nunit = 2', 'connection = "c1"\nunit = 1'),
+        "devices[1].unit",
+        ["pv-1"],
+    ),
     "unknown section": (lambda t: t + "\n[sites]\nname = 'x'\n", "sites", ["unknown section"]),
     "invert not a bool": (lambda t: replace_once(t, "invert = false", 'invert = "yes"'), "devices[0].invert", []),
-    "unknown transport": (lambda t: replace_once(t, 'transport = "tcp"', 'transport = "udp"'),
-                          "connections.c1.transport", ["udp"]),
+    "unknown transport": (
+        lambda t: replace_once(t, 'transport = "tcp"', 'transport = "udp"'),
+        "connections.c1.transport",
+        ["udp"],
+    ),
     "unknown grid": (lambda t: replace_once(t, 'grid = "northwest"', 'grid = "mars"'), "carbon.grid", ["mars"]),
     "bad device id": (lambda t: replace_once(t, 'id = "pv-1"', 'id = "pv 1"'), "devices[0].id", ["pv 1"]),
 }
@@ -173,7 +212,9 @@ def test_missing_config_file_is_a_clear_error(tmp_path, capsys):
 def test_profile_error_inside_a_config_names_both_files(tmp_path, good_text, capsys):
     (tmp_path / "odd-pv.toml").write_text(
         '[profile]\nname = "odd"\nrole = "pv"\ntitle = "t"\nsource = "s"\n'
-        '[[points]]\nquantity = "power_w"\naddress = 0\ndtype = "i33"\n', encoding="utf-8")
+        '[[points]]\nquantity = "power_w"\naddress = 0\ndtype = "i33"\n',
+        encoding="utf-8",
+    )
     text = replace_once(good_text, 'profile = "energymon-pv"', 'profile = "odd-pv.toml"')
     path = write_config(tmp_path, text)
     assert main(["check-config", "--config", str(path)]) == 2
@@ -192,8 +233,13 @@ def test_valid_config_exits_0(tmp_path, good_text, capsys):
 
 def test_check_config_in_a_real_process_has_no_traceback(tmp_path, good_text):
     bad = write_config(tmp_path, replace_once(good_text, "poll_interval_s = 0.2", "pol_interval_s = 0.2"), "bad.toml")
-    proc = subprocess.run([PYTHON, "-m", "energymon.cli", "check-config", "--config", str(bad)],
-                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    proc = subprocess.run(
+        [PYTHON, "-m", "energymon.cli", "check-config", "--config", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert proc.returncode == 2, proc
     assert proc.stdout == ""
     assert proc.stderr.strip().splitlines() == [proc.stderr.strip()]
@@ -201,13 +247,19 @@ def test_check_config_in_a_real_process_has_no_traceback(tmp_path, good_text):
     assert "bad.toml: devices[0].pol_interval_s: unknown key" in proc.stderr
 
     good = write_config(tmp_path, good_text, "good.toml")
-    proc = subprocess.run([PYTHON, "-m", "energymon.cli", "check-config", "--config", str(good)],
-                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    proc = subprocess.run(
+        [PYTHON, "-m", "energymon.cli", "check-config", "--config", str(good)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "valid" in proc.stdout and proc.stderr == ""
 
 
 # -- fuzz: any TOML document is either a Config or one ConfigError line -----------------
+
 
 def toml_string(s: str) -> str:
     out = []
@@ -250,31 +302,91 @@ def base_document() -> dict:
         "storage": {"database": "fuzz.db"},
         "connections": {"c1": {"transport": "tcp", "host": "127.0.0.1", "port": 1502, "timeout_s": 1.0}},
         "devices": [
-            {"id": "pv-1", "role": "pv", "profile": "energymon-pv", "connection": "c1", "unit": 1,
-             "poll_interval_s": 5, "rated_power_kw": 100},
-            {"id": "bess-1", "role": "storage", "profile": "energymon-storage", "connection": "c1", "unit": 2,
-             "poll_interval_s": 5, "rated_power_kw": 50, "sim": {"capacity_kwh": 100}},
+            {
+                "id": "pv-1",
+                "role": "pv",
+                "profile": "energymon-pv",
+                "connection": "c1",
+                "unit": 1,
+                "poll_interval_s": 5,
+                "rated_power_kw": 100,
+            },
+            {
+                "id": "bess-1",
+                "role": "storage",
+                "profile": "energymon-storage",
+                "connection": "c1",
+                "unit": 2,
+                "poll_interval_s": 5,
+                "rated_power_kw": 50,
+                "sim": {"capacity_kwh": 100},
+            },
         ],
     }
 
 
 text_values = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=10)
 scalars = st.one_of(
-    text_values, st.integers(-(1 << 63), (1 << 63) - 1), st.floats(), st.booleans(),
-    st.sampled_from(["tcp", "rtu", "pv", "load", "grid", "storage", "c1", "energymon-load", "Asia", "Etc/UTC",
-                     "national", "north", "warehouse", "..", "/", "x.toml", "x\x00.toml", "N", "E"]),
+    text_values,
+    st.integers(-(1 << 63), (1 << 63) - 1),
+    st.floats(),
+    st.booleans(),
+    st.sampled_from(
+        [
+            "tcp",
+            "rtu",
+            "pv",
+            "load",
+            "grid",
+            "storage",
+            "c1",
+            "energymon-load",
+            "Asia",
+            "Etc/UTC",
+            "national",
+            "north",
+            "warehouse",
+            "..",
+            "/",
+            "x.toml",
+            "x\x00.toml",
+            "N",
+            "E",
+        ]
+    ),
 )
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)
-                      | st.dictionaries(text_values, inner, max_size=3), max_leaves=5)
+values = st.recursive(
+    scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text_values, inner, max_size=3), max_leaves=5
+)
 
 PATHS = {
     "site": ["name", "timezone", "latitude", "longitude", "elevation"],
     "carbon": ["grid", "year", "emission_factor_kg_per_kwh", "factor"],
     "storage": ["database", "raw_retention_days"],
-    "connections.c1": ["transport", "host", "port", "timeout_s", "serial_port", "baudrate", "parity",
-                       "stopbits", "bytesize"],
-    "devices.0": ["id", "name", "role", "profile", "connection", "unit", "poll_interval_s", "rated_power_kw",
-                  "invert", "sim", "extra"],
+    "connections.c1": [
+        "transport",
+        "host",
+        "port",
+        "timeout_s",
+        "serial_port",
+        "baudrate",
+        "parity",
+        "stopbits",
+        "bytesize",
+    ],
+    "devices.0": [
+        "id",
+        "name",
+        "role",
+        "profile",
+        "connection",
+        "unit",
+        "poll_interval_s",
+        "rated_power_kw",
+        "invert",
+        "sim",
+        "extra",
+    ],
     "devices.1.sim": ["capacity_kwh", "load_shape", "base_load_kw", "x"],
 }
 

@@ -28,8 +28,16 @@ def reference_int(words: list[int], word_order: str, signed: bool) -> int:
 
 
 def test_dtype_table_is_what_the_modbus_world_expects():
-    expected = {"u16": (1, False), "i16": (1, True), "u32": (2, False), "i32": (2, True),
-                "u64": (4, False), "i64": (4, True), "f32": (2, None), "f64": (4, None)}
+    expected = {
+        "u16": (1, False),
+        "i16": (1, True),
+        "u32": (2, False),
+        "i32": (2, True),
+        "u64": (4, False),
+        "i64": (4, True),
+        "f32": (2, None),
+        "f64": (4, None),
+    }
     assert set(DTYPES) == set(expected)
     for name, (registers, signed) in expected.items():
         assert DTYPES[name].registers == registers, name

@@ -25,6 +25,7 @@ from support import free_port, run
 
 # -- check_response with real pymodbus PDUs ---------------------------------------------
 
+
 def test_a_matching_response_gives_its_registers():
     response = ReadHoldingRegistersResponse(dev_id=3, registers=[1, 0xFFFF, 0])
     assert check_response(response, 3, 3, 3) == [1, 0xFFFF, 0]
@@ -78,10 +79,15 @@ def test_bit_responses():
 
 # -- read-only by construction ---------------------------------------------------------
 
+
 def test_only_read_function_codes_exist():
     assert {fc for fc, _ in READ_FUNCTIONS.values()} == {1, 2, 3, 4}
     assert {method for _, method in READ_FUNCTIONS.values()} == {
-        "read_coils", "read_discrete_inputs", "read_holding_registers", "read_input_registers"}
+        "read_coils",
+        "read_discrete_inputs",
+        "read_holding_registers",
+        "read_input_registers",
+    }
     # The link's public surface has no way to name a write.
     public = {name for name, _ in inspect.getmembers(ModbusTcpLink) if not name.startswith("_")}
     assert not {n for n in public if "write" in n.lower() or "diag" in n.lower()}
@@ -107,7 +113,9 @@ def test_link_reads_real_registers_and_only_read_codes_arrive():
         try:
             assert await link.read_registers(1, "holding", 10, 3) == [0x100A, 0x100B, 0x100C]
             assert await link.read_registers(4, "input", 0, 2) == [0x2000, 0x2001]
-            assert await link.read_registers(4, "holding", 65530, 6) == [(0x1000 + 65530 + i) & 0xFFFF for i in range(6)]
+            assert await link.read_registers(4, "holding", 65530, 6) == [
+                (0x1000 + 65530 + i) & 0xFFFF for i in range(6)
+            ]
             # The simulated gateway has no unit 9: a Modbus exception, not data.
             missing = await link.read_registers(9, "holding", 0, 2)
             assert isinstance(missing, ReadError) and missing.kind == "exception"

@@ -91,8 +91,10 @@ def test_bad_sentinels_are_rejected_with_the_row():
 def test_identity_strings_and_fixed_values():
     p = grid_profile(
         [{"quantity": "power_w", "address": 10, "dtype": "i32"}],
-        identity=[{"field": "manufacturer", "value": "ACME"},
-                  {"field": "serial", "table": "holding", "address": 200, "registers": 4}],
+        identity=[
+            {"field": "manufacturer", "value": "ACME"},
+            {"field": "serial", "table": "holding", "address": 200, "registers": 4},
+        ],
     )
     image = p.encode_identity({"serial": "SN1234567"})["holding"]
     words = [image[a] for a in range(200, 204)]
@@ -101,12 +103,15 @@ def test_identity_strings_and_fixed_values():
     assert p.decode_identity({"serial": None})["serial"] is None
 
 
-@pytest.mark.parametrize("rows, message", [
-    ([{"field": "colour", "value": "x"}], r"identity\[0\]\.field"),
-    ([{"field": "serial", "address": 1}], r"identity\[0\]\.registers"),
-    ([{"field": "serial", "value": "a"}, {"field": "serial", "value": "b"}], r"identity\[1\]\.field"),
-    ([{"field": "model", "value": 3}], r"identity\[0\]\.value"),
-])
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ([{"field": "colour", "value": "x"}], r"identity\[0\]\.field"),
+        ([{"field": "serial", "address": 1}], r"identity\[0\]\.registers"),
+        ([{"field": "serial", "value": "a"}, {"field": "serial", "value": "b"}], r"identity\[1\]\.field"),
+        ([{"field": "model", "value": 3}], r"identity\[0\]\.value"),
+    ],
+)
 def test_bad_identity_rows_name_the_row(rows, message):
     with pytest.raises(ProfileError, match=message):
         grid_profile([{"quantity": "power_w", "address": 10, "dtype": "i32"}], identity=rows)

@@ -19,13 +19,11 @@ PROFILE_DIR = Path(__file__).resolve().parents[2] / "drivers" / "profiles"
 
 def words_for_blocks(profile: Profile, registers: dict[tuple[str, int], int]) -> list[list[int]]:
     """What a device with register image ``registers`` answers to each planned block read."""
-    return [
-        [registers.get((b.table, a), 0) for a in range(b.address, b.address + b.count)]
-        for b in profile.blocks
-    ]
+    return [[registers.get((b.table, a), 0) for a in range(b.address, b.address + b.count)] for b in profile.blocks]
 
 
 # -- built-in profiles ---------------------------------------------------------------
+
 
 def test_builtin_profiles_are_the_files_shipped_and_all_load():
     shipped = sorted(p.stem for p in PROFILE_DIR.glob("*.toml"))
@@ -49,20 +47,38 @@ def test_builtin_pv_profile_decodes_hand_written_registers():
     profile = load_profile("energymon-pv")
     h = "holding"
     regs = {
-        (h, 0): 0x0001, (h, 1): 0x86A0,  # power_w      i32 0x000186A0 = 100000 W
-        (h, 2): 0x0001, (h, 3): 0xADB0,  # dc_power_w   i32 0x0001ADB0 = 110000 W
-        (h, 4): 0x0000, (h, 5): 0x0012, (h, 6): 0x3456, (h, 7): 0x789A,  # yield_wh u64 = 78187493530 Wh
+        (h, 0): 0x0001,
+        (h, 1): 0x86A0,  # power_w      i32 0x000186A0 = 100000 W
+        (h, 2): 0x0001,
+        (h, 3): 0xADB0,  # dc_power_w   i32 0x0001ADB0 = 110000 W
+        (h, 4): 0x0000,
+        (h, 5): 0x0012,
+        (h, 6): 0x3456,
+        (h, 7): 0x789A,  # yield_wh u64 = 78187493530 Wh
         (h, 8): 0xFF38,  # temperature_c i16 -200 x 0.1 = -20.0 degC
         (h, 9): 0x0002,  # status_code 2 (derated)
-        (h, 10): 2305, (h, 11): 2298, (h, 12): 0xFFFF,  # voltage_l1..l3 x 0.1 V; l3 not implemented
-        (h, 13): 1234, (h, 14): 0, (h, 15): 65534,  # current_l1..l3 x 0.1 A
+        (h, 10): 2305,
+        (h, 11): 2298,
+        (h, 12): 0xFFFF,  # voltage_l1..l3 x 0.1 V; l3 not implemented
+        (h, 13): 1234,
+        (h, 14): 0,
+        (h, 15): 65534,  # current_l1..l3 x 0.1 A
         (h, 16): 5003,  # frequency_hz x 0.01 = 50.03 Hz
     }
     values = profile.decode_blocks(words_for_blocks(profile, regs))
     expected = {
-        "power_w": 100_000, "dc_power_w": 110_000, "yield_wh": 78_187_493_530, "temperature_c": -20.0,
-        "status_code": 2, "voltage_l1_v": 230.5, "voltage_l2_v": 229.8, "voltage_l3_v": None,
-        "current_l1_a": 123.4, "current_l2_a": 0.0, "current_l3_a": 6553.4, "frequency_hz": 50.03,
+        "power_w": 100_000,
+        "dc_power_w": 110_000,
+        "yield_wh": 78_187_493_530,
+        "temperature_c": -20.0,
+        "status_code": 2,
+        "voltage_l1_v": 230.5,
+        "voltage_l2_v": 229.8,
+        "voltage_l3_v": None,
+        "current_l1_a": 123.4,
+        "current_l2_a": 0.0,
+        "current_l3_a": 6553.4,
+        "frequency_hz": 50.03,
     }
     assert_values(values, expected)
 
@@ -71,16 +87,30 @@ def test_builtin_storage_profile_decodes_hand_written_registers():
     profile = load_profile("energymon-storage")
     h = "holding"
     regs = {
-        (h, 0): 0xFFFE, (h, 1): 0x7960,  # power_w i32 0xFFFE7960 = -100000 W (charging)
+        (h, 0): 0xFFFE,
+        (h, 1): 0x7960,  # power_w i32 0xFFFE7960 = -100000 W (charging)
         (h, 2): 875,  # soc_pct 87.5 %
         (h, 3): 0xFFFF,  # soh_pct: not implemented
-        (h, 4): 0x0000, (h, 5): 0x0000, (h, 6): 0x0001, (h, 7): 0x0000,  # charged_wh u64 = 65536 Wh
-        (h, 8): 0x0000, (h, 9): 0x0001, (h, 10): 0x0000, (h, 11): 0x0000,  # discharged_wh u64 = 2**32 Wh
+        (h, 4): 0x0000,
+        (h, 5): 0x0000,
+        (h, 6): 0x0001,
+        (h, 7): 0x0000,  # charged_wh u64 = 65536 Wh
+        (h, 8): 0x0000,
+        (h, 9): 0x0001,
+        (h, 10): 0x0000,
+        (h, 11): 0x0000,  # discharged_wh u64 = 2**32 Wh
         (h, 12): 253,  # temperature_c 25.3 degC
         (h, 13): 1,  # status_code
     }
-    expected = {"power_w": -100_000, "soc_pct": 87.5, "soh_pct": None, "charged_wh": 65_536,
-                "discharged_wh": 4_294_967_296, "temperature_c": 25.3, "status_code": 1}
+    expected = {
+        "power_w": -100_000,
+        "soc_pct": 87.5,
+        "soh_pct": None,
+        "charged_wh": 65_536,
+        "discharged_wh": 4_294_967_296,
+        "temperature_c": 25.3,
+        "status_code": 1,
+    }
     assert_values(profile.decode_blocks(words_for_blocks(profile, regs)), expected)
 
 
@@ -88,16 +118,33 @@ def test_builtin_load_profile_decodes_hand_written_input_registers():
     profile = load_profile("energymon-load")
     i = "input"
     regs = {
-        (i, 0): 0x0004, (i, 1): 0x93E0,  # power_w i32 0x000493E0 = 300000 W
-        (i, 2): 0x0000, (i, 3): 0x0000, (i, 4): 0x05F5, (i, 5): 0xE100,  # consumed_wh u64 = 100000000 Wh
-        (i, 6): 2301, (i, 7): 2299, (i, 8): 2310,  # voltage_l1..l3 0.1 V
-        (i, 9): 4350, (i, 10): 4360, (i, 11): 4340,  # current_l1..l3 0.1 A
+        (i, 0): 0x0004,
+        (i, 1): 0x93E0,  # power_w i32 0x000493E0 = 300000 W
+        (i, 2): 0x0000,
+        (i, 3): 0x0000,
+        (i, 4): 0x05F5,
+        (i, 5): 0xE100,  # consumed_wh u64 = 100000000 Wh
+        (i, 6): 2301,
+        (i, 7): 2299,
+        (i, 8): 2310,  # voltage_l1..l3 0.1 V
+        (i, 9): 4350,
+        (i, 10): 4360,
+        (i, 11): 4340,  # current_l1..l3 0.1 A
         (i, 12): 4998,  # frequency_hz 49.98 Hz
         (i, 13): 0xFC2E,  # power_factor i16 -978 x 0.001 = -0.978
     }
-    expected = {"power_w": 300_000, "consumed_wh": 100_000_000, "voltage_l1_v": 230.1, "voltage_l2_v": 229.9,
-                "voltage_l3_v": 231.0, "current_l1_a": 435.0, "current_l2_a": 436.0, "current_l3_a": 434.0,
-                "frequency_hz": 49.98, "power_factor": -0.978}
+    expected = {
+        "power_w": 300_000,
+        "consumed_wh": 100_000_000,
+        "voltage_l1_v": 230.1,
+        "voltage_l2_v": 229.9,
+        "voltage_l3_v": 231.0,
+        "current_l1_a": 435.0,
+        "current_l2_a": 436.0,
+        "current_l3_a": 434.0,
+        "frequency_hz": 49.98,
+        "power_factor": -0.978,
+    }
     assert_values(profile.decode_blocks(words_for_blocks(profile, regs)), expected)
     # The map lives in the input table: the same words in holding registers are not read.
     assert all(b.table == "input" and b.function_code == 4 for b in profile.blocks)
@@ -107,19 +154,41 @@ def test_builtin_grid_profile_decodes_hand_written_registers():
     profile = load_profile("energymon-grid")
     h = "holding"
     regs = {
-        (h, 0): 0xFFF0, (h, 1): 0xBDC0,  # power_w i32 0xFFF0BDC0 = -1000000 W (export)
-        (h, 2): 0x0000, (h, 3): 0x0000, (h, 4): 0x3B9A, (h, 5): 0xCA00,  # imported_wh = 1e9 Wh
-        (h, 6): 0x0000, (h, 7): 0x0000, (h, 8): 0x0000, (h, 9): 0x03E8,  # exported_wh = 1000 Wh
-        (h, 10): 5774, (h, 11): 5770, (h, 12): 5780,  # voltage_l1..l3, 1 V (10 kV / sqrt 3)
-        (h, 13): 583, (h, 14): 0, (h, 15): 0xFFFF,  # current_l1..l3 0.1 A; l3 not implemented
+        (h, 0): 0xFFF0,
+        (h, 1): 0xBDC0,  # power_w i32 0xFFF0BDC0 = -1000000 W (export)
+        (h, 2): 0x0000,
+        (h, 3): 0x0000,
+        (h, 4): 0x3B9A,
+        (h, 5): 0xCA00,  # imported_wh = 1e9 Wh
+        (h, 6): 0x0000,
+        (h, 7): 0x0000,
+        (h, 8): 0x0000,
+        (h, 9): 0x03E8,  # exported_wh = 1000 Wh
+        (h, 10): 5774,
+        (h, 11): 5770,
+        (h, 12): 5780,  # voltage_l1..l3, 1 V (10 kV / sqrt 3)
+        (h, 13): 583,
+        (h, 14): 0,
+        (h, 15): 0xFFFF,  # current_l1..l3 0.1 A; l3 not implemented
         (h, 16): 5000,  # frequency_hz 50.00 Hz
         (h, 17): 980,  # power_factor 0.980
-        (h, 18): 0xFFFF, (h, 19): 0xFC18,  # reactive_power_var i32 -1000 var
+        (h, 18): 0xFFFF,
+        (h, 19): 0xFC18,  # reactive_power_var i32 -1000 var
     }
-    expected = {"power_w": -1_000_000, "imported_wh": 1_000_000_000, "exported_wh": 1000,
-                "voltage_l1_v": 5774, "voltage_l2_v": 5770, "voltage_l3_v": 5780, "current_l1_a": 58.3,
-                "current_l2_a": 0.0, "current_l3_a": None, "frequency_hz": 50.0, "power_factor": 0.98,
-                "reactive_power_var": -1000}
+    expected = {
+        "power_w": -1_000_000,
+        "imported_wh": 1_000_000_000,
+        "exported_wh": 1000,
+        "voltage_l1_v": 5774,
+        "voltage_l2_v": 5770,
+        "voltage_l3_v": 5780,
+        "current_l1_a": 58.3,
+        "current_l2_a": 0.0,
+        "current_l3_a": None,
+        "frequency_hz": 50.0,
+        "power_factor": 0.98,
+        "reactive_power_var": -1000,
+    }
     assert_values(profile.decode_blocks(words_for_blocks(profile, regs)), expected)
 
 
@@ -158,7 +227,11 @@ def test_encode_values_is_the_inverse_of_decode_for_builtin_profiles(name):
 
 def test_decode_uses_the_point_offset_within_a_partially_failed_plan(tmp_path):
     # Two blocks (holding and input); the input read fails, the holding one succeeds.
-    path = write(tmp_path, "two.toml", PROFILE_HEAD.format(role="load") + """
+    path = write(
+        tmp_path,
+        "two.toml",
+        PROFILE_HEAD.format(role="load")
+        + """
 [[points]]
 quantity = "consumed_wh"
 table = "holding"
@@ -170,7 +243,8 @@ table = "input"
 address = 7
 dtype = "i16"
 scale = 10
-""")
+""",
+    )
     profile = load_profile(path)
     assert [(b.table, b.address, b.count) for b in profile.blocks] == [("holding", 100, 2), ("input", 7, 1)]
     values = profile.decode_blocks([[0x0001, 0x0002], None])  # 0x00010002 = 65538
@@ -180,6 +254,7 @@ scale = 10
 
 
 # -- block planning ------------------------------------------------------------------
+
 
 def pt(address: int, dtype: str = "u16", table: str = "holding", quantity: str = "power_w") -> Point:
     return Point(quantity, table, address, DTYPES[dtype], 1.0, "big")
@@ -193,7 +268,9 @@ def test_plan_merges_a_gap_of_max_gap_and_splits_beyond():
     # u32 at 0..1, next point at 2 + gap.
     assert spans(plan_blocks([pt(0, "u32"), pt(2 + 5)], max_gap=5, max_block=125)) == [("holding", 0, 8)]
     assert spans(plan_blocks([pt(0, "u32"), pt(2 + 6)], max_gap=5, max_block=125)) == [
-        ("holding", 0, 2), ("holding", 8, 1)]
+        ("holding", 0, 2),
+        ("holding", 8, 1),
+    ]
     assert spans(plan_blocks([pt(0), pt(1)], max_gap=0, max_block=125)) == [("holding", 0, 2)]
     assert spans(plan_blocks([pt(0), pt(2)], max_gap=0, max_block=125)) == [("holding", 0, 1), ("holding", 2, 1)]
 
@@ -201,8 +278,7 @@ def test_plan_merges_a_gap_of_max_gap_and_splits_beyond():
 def test_plan_respects_max_block_and_separates_tables():
     points = [pt(a) for a in range(0, 10)] + [pt(3, table="input"), pt(4, "u64", table="input")]
     blocks = plan_blocks(points, max_gap=16, max_block=4)
-    assert spans(blocks) == [("holding", 0, 4), ("holding", 4, 4), ("holding", 8, 2), ("input", 3, 1),
-                             ("input", 4, 4)]
+    assert spans(blocks) == [("holding", 0, 4), ("holding", 4, 4), ("holding", 8, 2), ("input", 3, 1), ("input", 4, 4)]
     # A multi-register point is never cut: u64 at 3..6 does not fit into a block starting at 0 of 4.
     blocks = plan_blocks([pt(0), pt(3, "u64")], max_gap=16, max_block=4)
     assert spans(blocks) == [("holding", 0, 1), ("holding", 3, 4)]
@@ -297,33 +373,83 @@ dtype = "{dtype}"
 @pytest.mark.parametrize(
     "text, field, words",
     [
-        (PROFILE_HEAD.format(role="pv") + VALID_PV_POINTS + EXTRA_POINT.format(quantity="temperature_c", address=10, dtype="u17"),
-         "points[2].dtype", ["unknown dtype", "u17"]),
-        (PROFILE_HEAD.format(role="pv") + VALID_PV_POINTS + EXTRA_POINT.format(quantity="power_kw", address=10, dtype="u16"),
-         "points[2].quantity", ["unknown quantity", "power_kw"]),
-        (PROFILE_HEAD.format(role="pv") + VALID_PV_POINTS + EXTRA_POINT.format(quantity="soc_pct", address=10, dtype="u16"),
-         "points[2].quantity", ["soc_pct", "pv"]),
-        (PROFILE_HEAD.format(role="pv") + VALID_PV_POINTS + EXTRA_POINT.format(quantity="power_w", address=10, dtype="u16"),
-         "points[2].quantity", ["already mapped", "points[0]"]),
-        (PROFILE_HEAD.format(role="storage") + VALID_PV_POINTS.replace("yield_wh", "soc_pct"),
-         "points", ["requires", "charged_wh", "discharged_wh"]),
-        (PROFILE_HEAD.format(role="pv") + VALID_PV_POINTS + EXTRA_POINT.format(quantity="dc_power_w", address=5, dtype="i32"),
-         "points", ["overlap", "yield_wh", "dc_power_w"]),
-        (PROFILE_HEAD.format(role="pv") + VALID_PV_POINTS.replace('dtype = "i32"', 'dtype = "i32"\nscal = 0.1'),
-         "points[0].scal", ["unknown key"]),
-        (PROFILE_HEAD.format(role="pv") + 'wordorder = "big"\n' + VALID_PV_POINTS,
-         "profile.wordorder", ["unknown key"]),
+        (
+            PROFILE_HEAD.format(role="pv")
+            + VALID_PV_POINTS
+            + EXTRA_POINT.format(quantity="temperature_c", address=10, dtype="u17"),
+            "points[2].dtype",
+            ["unknown dtype", "u17"],
+        ),
+        (
+            PROFILE_HEAD.format(role="pv")
+            + VALID_PV_POINTS
+            + EXTRA_POINT.format(quantity="power_kw", address=10, dtype="u16"),
+            "points[2].quantity",
+            ["unknown quantity", "power_kw"],
+        ),
+        (
+            PROFILE_HEAD.format(role="pv")
+            + VALID_PV_POINTS
+            + EXTRA_POINT.format(quantity="soc_pct", address=10, dtype="u16"),
+            "points[2].quantity",
+            ["soc_pct", "pv"],
+        ),
+        (
+            PROFILE_HEAD.format(role="pv")
+            + VALID_PV_POINTS
+            + EXTRA_POINT.format(quantity="power_w", address=10, dtype="u16"),
+            "points[2].quantity",
+            ["already mapped", "points[0]"],
+        ),
+        (
+            PROFILE_HEAD.format(role="storage") + VALID_PV_POINTS.replace("yield_wh", "soc_pct"),
+            "points",
+            ["requires", "charged_wh", "discharged_wh"],
+        ),
+        (
+            PROFILE_HEAD.format(role="pv")
+            + VALID_PV_POINTS
+            + EXTRA_POINT.format(quantity="dc_power_w", address=5, dtype="i32"),
+            "points",
+            ["overlap", "yield_wh", "dc_power_w"],
+        ),
+        (
+            PROFILE_HEAD.format(role="pv") + VALID_PV_POINTS.replace('dtype = "i32"', 'dtype = "i32"\nscal = 0.1'),
+            "points[0].scal",
+            ["unknown key"],
+        ),
+        (
+            PROFILE_HEAD.format(role="pv") + 'wordorder = "big"\n' + VALID_PV_POINTS,
+            "profile.wordorder",
+            ["unknown key"],
+        ),
         (PROFILE_HEAD.format(role="wind") + VALID_PV_POINTS, "profile.role", ["unknown role", "wind"]),
-        (PROFILE_HEAD.format(role="pv") + VALID_PV_POINTS.replace("address = 2", "address = -2"),
-         "points[1].address", ["65535"]),
-        (PROFILE_HEAD.format(role="pv") + VALID_PV_POINTS.replace("address = 2", "address = 65534"),
-         "points[1].address", ["past"]),
-        (PROFILE_HEAD.format(role="pv") + VALID_PV_POINTS.replace('dtype = "i32"', 'dtype = "i32"\nscale = 0'),
-         "points[0].scale", ["non-zero"]),
-        (PROFILE_HEAD.format(role="pv") + VALID_PV_POINTS.replace('dtype = "i32"', 'dtype = "i32"\ntable = "coils"'),
-         "points[0].table", ["coils"]),
-        (PROFILE_HEAD.format(role="pv") + VALID_PV_POINTS.replace('dtype = "i32"', 'dtype = "i32"\nword_order = "middle"'),
-         "points[0].word_order", ["middle"]),
+        (
+            PROFILE_HEAD.format(role="pv") + VALID_PV_POINTS.replace("address = 2", "address = -2"),
+            "points[1].address",
+            ["65535"],
+        ),
+        (
+            PROFILE_HEAD.format(role="pv") + VALID_PV_POINTS.replace("address = 2", "address = 65534"),
+            "points[1].address",
+            ["past"],
+        ),
+        (
+            PROFILE_HEAD.format(role="pv") + VALID_PV_POINTS.replace('dtype = "i32"', 'dtype = "i32"\nscale = 0'),
+            "points[0].scale",
+            ["non-zero"],
+        ),
+        (
+            PROFILE_HEAD.format(role="pv") + VALID_PV_POINTS.replace('dtype = "i32"', 'dtype = "i32"\ntable = "coils"'),
+            "points[0].table",
+            ["coils"],
+        ),
+        (
+            PROFILE_HEAD.format(role="pv")
+            + VALID_PV_POINTS.replace('dtype = "i32"', 'dtype = "i32"\nword_order = "middle"'),
+            "points[0].word_order",
+            ["middle"],
+        ),
         (PROFILE_HEAD.format(role="pv") + "max_block = 200\n" + VALID_PV_POINTS, "profile.max_block", ["125"]),
         (PROFILE_HEAD.format(role="pv") + "max_block = 2\n" + VALID_PV_POINTS, "profile.max_block", ["yield_wh"]),
         (PROFILE_HEAD.format(role="pv").replace('title = "A test profile"\n', ""), "profile.title", ["missing"]),
@@ -331,12 +457,22 @@ dtype = "{dtype}"
         (VALID_PV_POINTS, "profile", ["missing"]),
         (PROFILE_HEAD.format(role="pv") + VALID_PV_POINTS + "\n[extra]\nx = 1\n", "extra", ["unknown key"]),
         # Wrongly typed values are errors naming the field, never a crash.
-        (PROFILE_HEAD.format(role="pv") + VALID_PV_POINTS.replace('quantity = "power_w"', 'quantity = ["power_w"]'),
-         "points[0].quantity", []),
-        (PROFILE_HEAD.format(role="pv") + VALID_PV_POINTS.replace('dtype = "i32"', "dtype = { name = 'i32' }"),
-         "points[0].dtype", []),
-        (PROFILE_HEAD.format(role="pv") + VALID_PV_POINTS.replace('dtype = "i32"', 'dtype = "i32"\ntable = ["holding"]'),
-         "points[0].table", []),
+        (
+            PROFILE_HEAD.format(role="pv") + VALID_PV_POINTS.replace('quantity = "power_w"', 'quantity = ["power_w"]'),
+            "points[0].quantity",
+            [],
+        ),
+        (
+            PROFILE_HEAD.format(role="pv") + VALID_PV_POINTS.replace('dtype = "i32"', "dtype = { name = 'i32' }"),
+            "points[0].dtype",
+            [],
+        ),
+        (
+            PROFILE_HEAD.format(role="pv")
+            + VALID_PV_POINTS.replace('dtype = "i32"', 'dtype = "i32"\ntable = ["holding"]'),
+            "points[0].table",
+            [],
+        ),
         ("points = [1, 2]\n" + PROFILE_HEAD.format(role="pv"), "points[0]", ["table"]),
     ],
 )
@@ -372,11 +508,17 @@ def test_missing_profile_file_and_unknown_name(tmp_path):
 
 # Any document built from TOML-like values either parses or is refused with a ProfileError.
 toml_scalars = st.one_of(
-    st.text(max_size=8), st.integers(-(1 << 63), (1 << 63) - 1), st.floats(), st.booleans(),
+    st.text(max_size=8),
+    st.integers(-(1 << 63), (1 << 63) - 1),
+    st.floats(),
+    st.booleans(),
     st.sampled_from(["pv", "load", "i32", "u16", "holding", "input", "power_w", "yield_wh", "big", "little"]),
 )
-toml_values = st.recursive(toml_scalars, lambda inner: st.lists(inner, max_size=3)
-                           | st.dictionaries(st.text(max_size=6), inner, max_size=3), max_leaves=6)
+toml_values = st.recursive(
+    toml_scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=6,
+)
 
 
 @st.composite

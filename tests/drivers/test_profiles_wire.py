@@ -19,14 +19,18 @@ RATED_KW = {"pv": 100, "storage": 50, "grid": 1000, "load": 300}
 
 
 def site(port: int, names: list[str]) -> str:
-    parts = ['[site]\nname = "profiles"\ntimezone = "Asia/Shanghai"\nlatitude = 34.3\nlongitude = 109.06\n',
-             '[storage]\ndatabase = "p.db"\n',
-             f'[connections.gw]\ntransport = "tcp"\nhost = "127.0.0.1"\nport = {port}\ntimeout_s = 1.0\n']
+    parts = [
+        '[site]\nname = "profiles"\ntimezone = "Asia/Shanghai"\nlatitude = 34.3\nlongitude = 109.06\n',
+        '[storage]\ndatabase = "p.db"\n',
+        f'[connections.gw]\ntransport = "tcp"\nhost = "127.0.0.1"\nport = {port}\ntimeout_s = 1.0\n',
+    ]
     for unit, name in enumerate(names, start=1):
         role = load_profile(name).role.value
         sim = "[devices.sim]\ncapacity_kwh = 100\n" if role == "storage" else ""
-        parts.append(f'[[devices]]\nid = "{name}"\nrole = "{role}"\nprofile = "{name}"\nconnection = "gw"\n'
-                     f"unit = {unit}\npoll_interval_s = 0.2\nrated_power_kw = {RATED_KW[role]}\n{sim}")
+        parts.append(
+            f'[[devices]]\nid = "{name}"\nrole = "{role}"\nprofile = "{name}"\nconnection = "gw"\n'
+            f"unit = {unit}\npoll_interval_s = 0.2\nrated_power_kw = {RATED_KW[role]}\n{sim}"
+        )
     return "\n".join(parts)
 
 
@@ -68,8 +72,7 @@ def test_every_builtin_profile_round_trips_over_the_wire(tmp_path, clock_s):
     db = sqlite3.connect(config.storage.database)
     stored: dict[tuple[str, str], float] = {}
     for device_id, quantity, value in db.execute(
-        "SELECT c.device_id, c.quantity, s.value FROM samples s JOIN channels c ON c.id = s.channel_id "
-        "ORDER BY s.ts_ms"
+        "SELECT c.device_id, c.quantity, s.value FROM samples s JOIN channels c ON c.id = s.channel_id ORDER BY s.ts_ms"
     ):
         stored[(device_id, quantity)] = value
     for device in config.devices:

@@ -45,8 +45,11 @@ def test_rtu_over_tcp_reads_registers():
         await server.start()
         link = ModbusLink(LinkSettings("rtu-over-tcp", host="127.0.0.1", port=server.port, timeout_s=1.0))
         try:
-            return [await link.read_registers(u, "input", 10, 3) for u in (1, 2)], \
-                await link.read_registers(9, "holding", 0, 1), dict(server.function_codes)
+            return (
+                [await link.read_registers(u, "input", 10, 3) for u in (1, 2)],
+                await link.read_registers(9, "holding", 0, 1),
+                dict(server.function_codes),
+            )
         finally:
             link.close()
             await server.stop()
@@ -66,8 +69,9 @@ def test_late_rtu_answer_is_never_taken_for_the_next_request(resync_s, second_is
     async def body():
         server = ModbusTcpServer("127.0.0.1", 0, {1: AddressEcho()}, framing="rtu", answer_delay_s=late_once(0.45))
         await server.start()
-        link = ModbusLink(LinkSettings("rtu-over-tcp", host="127.0.0.1", port=server.port, timeout_s=0.3,
-                                       resync_s=resync_s))
+        link = ModbusLink(
+            LinkSettings("rtu-over-tcp", host="127.0.0.1", port=server.port, timeout_s=0.3, resync_s=resync_s)
+        )
         try:
             return await _three_reads(link), link.resyncs
         finally:
@@ -125,8 +129,9 @@ def test_frames_are_separated_by_the_configured_delay():
 def test_inter_frame_gap_follows_the_baud_rate():
     assert LinkSettings("rtu", serial_port="x", baudrate=9600).inter_frame_gap_s == pytest.approx(3.5 * 11 / 9600)
     assert LinkSettings("rtu", serial_port="x", baudrate=115200).inter_frame_gap_s == pytest.approx(0.00175)
-    assert LinkSettings("rtu", serial_port="x", baudrate=9600, frame_delay_s=0.05).inter_frame_gap_s == \
-        pytest.approx(3.5 * 11 / 9600 + 0.05)
+    assert LinkSettings("rtu", serial_port="x", baudrate=9600, frame_delay_s=0.05).inter_frame_gap_s == pytest.approx(
+        3.5 * 11 / 9600 + 0.05
+    )
     assert LinkSettings("tcp", host="h", port=1).quiet_after_timeout_s == 0.0
     assert LinkSettings("rtu-over-tcp", host="h", port=1, timeout_s=2).quiet_after_timeout_s == 2.0
 
@@ -181,8 +186,9 @@ def test_rtu_on_a_serial_line(late):
     port_name = os.ttyname(slave_fd)
 
     async def body():
-        server = ModbusTcpServer("-", 0, {3: AddressEcho()}, framing="rtu",
-                                 answer_delay_s=late_once(0.45) if late else None)
+        server = ModbusTcpServer(
+            "-", 0, {3: AddressEcho()}, framing="rtu", answer_delay_s=late_once(0.45) if late else None
+        )
         task, keep = await _serve_pty(server, master_fd)
         link = ModbusLink(LinkSettings("rtu", serial_port=port_name, baudrate=19200, timeout_s=0.3))
         try:

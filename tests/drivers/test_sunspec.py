@@ -17,9 +17,22 @@ from drivers.link import ReadError
 from drivers.profile import MODBUS_MAX_REGISTERS, Profile
 from drivers.quantities import QUANTITIES, REQUIRED, Role, allowed_for
 from drivers.sunspec import (
-    BASE_ADDRESSES, MARKER, MAX_MODELS, SUNSPEC_TYPES, DiscoveryFailure, ModelInstance, SunSpecDevice,
-    SunSpecError, build_profile, discover, identity_fields, known_model_ids, load_model, missing_required,
-    read_identity, unit_factor,
+    BASE_ADDRESSES,
+    MARKER,
+    MAX_MODELS,
+    SUNSPEC_TYPES,
+    DiscoveryFailure,
+    ModelInstance,
+    SunSpecDevice,
+    SunSpecError,
+    build_profile,
+    discover,
+    identity_fields,
+    known_model_ids,
+    load_model,
+    missing_required,
+    read_identity,
+    unit_factor,
 )
 from drivers.sunspec_map import ROLE_MAP
 from energymon.sim.modbus_server import ILLEGAL_DATA_ADDRESS
@@ -30,6 +43,7 @@ IDENTITY = {"manufacturer": "energymon", "model": "sim-sunspec", "serial": "SN-0
 
 
 # -- helpers (also used by test_sunspec_wire.py) ---------------------------------------
+
 
 class ImageSource:
     """A RegisterSource for energymon.sim.modbus_server serving a register image.
@@ -109,6 +123,7 @@ def read_image(image: dict[str, dict[int, int]], role: str, require_complete: bo
 
 # -- model definitions ------------------------------------------------------------------
 
+
 def test_model_definitions_come_from_pysunspec2_json():
     m103 = load_model(103)
     # Offsets counted from the ID register, as in the SunSpec model tables.
@@ -146,13 +161,26 @@ def test_unknown_models_have_no_definition():
     assert load_model(64999) is None and load_model(0) is None
 
 
-@pytest.mark.parametrize("type_name, dtype, sentinel", [
-    ("int16", "i16", 0x8000), ("uint16", "u16", 0xFFFF), ("enum16", "u16", 0xFFFF), ("bitfield16", "u16", 0xFFFF),
-    ("acc16", "u16", 0), ("sunssf", "i16", 0x8000), ("count", "u16", 0xFFFF),
-    ("int32", "i32", 0x80000000), ("uint32", "u32", 0xFFFFFFFF), ("enum32", "u32", 0xFFFFFFFF),
-    ("bitfield32", "u32", 0xFFFFFFFF), ("acc32", "u32", 0),
-    ("int64", "i64", 0x8000000000000000), ("uint64", "u64", 0xFFFFFFFFFFFFFFFF), ("acc64", "u64", 0),
-])
+@pytest.mark.parametrize(
+    "type_name, dtype, sentinel",
+    [
+        ("int16", "i16", 0x8000),
+        ("uint16", "u16", 0xFFFF),
+        ("enum16", "u16", 0xFFFF),
+        ("bitfield16", "u16", 0xFFFF),
+        ("acc16", "u16", 0),
+        ("sunssf", "i16", 0x8000),
+        ("count", "u16", 0xFFFF),
+        ("int32", "i32", 0x80000000),
+        ("uint32", "u32", 0xFFFFFFFF),
+        ("enum32", "u32", 0xFFFFFFFF),
+        ("bitfield32", "u32", 0xFFFFFFFF),
+        ("acc32", "u32", 0),
+        ("int64", "i64", 0x8000000000000000),
+        ("uint64", "u64", 0xFFFFFFFFFFFFFFFF),
+        ("acc64", "u64", 0),
+    ],
+)
 def test_sunspec_types_map_to_dtypes_and_not_implemented_patterns(type_name, dtype, sentinel):
     t = SUNSPEC_TYPES[type_name]
     assert t.dtype.name == dtype and t.sentinels == (sentinel,)
@@ -199,39 +227,52 @@ INV = 40070  # model 103/113 header right after model 1 (40002 + 2 + 66)
 def test_model_103_integer_words_with_scale_factors():
     device = device_of((1, 66), (103, 50))
     profile = build_profile(device, "pv")
-    words = at(INV, [
-        103, 50,       # 0 ID, 1 L
-        0xFFFF,        # 2 A (not mapped)
-        1725,          # 3 AphA = 1725 x 10^-2 = 17.25 A
-        0xFFFF,        # 4 AphB: uint16 not implemented -> missing
-        1710,          # 5 AphC = 17.10 A
-        0xFFFE,        # 6 A_SF = -2
-        0xFFFF, 0xFFFF, 0xFFFF,  # 7-9 PPVphAB/BC/CA
-        2301,          # 10 PhVphA = 230.1 V
-        2299,          # 11 PhVphB = 229.9 V
-        2305,          # 12 PhVphC = 230.5 V
-        0xFFFF,        # 13 V_SF = -1
-        1234,          # 14 W = 1234 x 10^-1 = 123.4 W
-        0xFFFF,        # 15 W_SF = -1
-        5001,          # 16 Hz = 50.01 Hz
-        0xFFFE,        # 17 Hz_SF = -2
-        0x8000, 0x8000,  # 18 VA, 19 VA_SF: not implemented
-        0xFF6A,        # 20 VAr = -150 var
-        0,             # 21 VAr_SF = 0
-        9700,          # 22 PF = 97.00 % -> 0.97
-        0xFFFE,        # 23 PF_SF = -2
-        0x0001, 0xE240,  # 24-25 WH = 123456 (acc32)
-        1,             # 26 WH_SF = 1 -> 1 234 560 Wh
-        0xFFFF, 0x8000,  # 27 DCA, 28 DCA_SF
-        0xFFFF, 0x8000,  # 29 DCV, 30 DCV_SF
-        0x8000, 0,     # 31 DCW: int16 not implemented -> missing, 32 DCW_SF
-        415,           # 33 TmpCab = 41.5 degC
-        0x8000, 0x8000, 0x8000,  # 34-36 TmpSnk, TmpTrns, TmpOt
-        0xFFFF,        # 37 Tmp_SF = -1
-        4,             # 38 St = 4 (MPPT)
-        0xFFFF,        # 39 StVnd
-        *[0] * 12,     # 40-51 Evt1, Evt2, EvtVnd1-4
-    ])
+    words = at(
+        INV,
+        [
+            103,
+            50,  # 0 ID, 1 L
+            0xFFFF,  # 2 A (not mapped)
+            1725,  # 3 AphA = 1725 x 10^-2 = 17.25 A
+            0xFFFF,  # 4 AphB: uint16 not implemented -> missing
+            1710,  # 5 AphC = 17.10 A
+            0xFFFE,  # 6 A_SF = -2
+            0xFFFF,
+            0xFFFF,
+            0xFFFF,  # 7-9 PPVphAB/BC/CA
+            2301,  # 10 PhVphA = 230.1 V
+            2299,  # 11 PhVphB = 229.9 V
+            2305,  # 12 PhVphC = 230.5 V
+            0xFFFF,  # 13 V_SF = -1
+            1234,  # 14 W = 1234 x 10^-1 = 123.4 W
+            0xFFFF,  # 15 W_SF = -1
+            5001,  # 16 Hz = 50.01 Hz
+            0xFFFE,  # 17 Hz_SF = -2
+            0x8000,
+            0x8000,  # 18 VA, 19 VA_SF: not implemented
+            0xFF6A,  # 20 VAr = -150 var
+            0,  # 21 VAr_SF = 0
+            9700,  # 22 PF = 97.00 % -> 0.97
+            0xFFFE,  # 23 PF_SF = -2
+            0x0001,
+            0xE240,  # 24-25 WH = 123456 (acc32)
+            1,  # 26 WH_SF = 1 -> 1 234 560 Wh
+            0xFFFF,
+            0x8000,  # 27 DCA, 28 DCA_SF
+            0xFFFF,
+            0x8000,  # 29 DCV, 30 DCV_SF
+            0x8000,
+            0,  # 31 DCW: int16 not implemented -> missing, 32 DCW_SF
+            415,  # 33 TmpCab = 41.5 degC
+            0x8000,
+            0x8000,
+            0x8000,  # 34-36 TmpSnk, TmpTrns, TmpOt
+            0xFFFF,  # 37 Tmp_SF = -1
+            4,  # 38 St = 4 (MPPT)
+            0xFFFF,  # 39 StVnd
+            *[0] * 12,  # 40-51 Evt1, Evt2, EvtVnd1-4
+        ],
+    )
     values = decode_words(profile, words)
     assert values["power_w"] == pytest.approx(123.4)
     assert values["yield_wh"] == pytest.approx(1_234_560)
@@ -272,7 +313,7 @@ def test_model_113_float_words():
     words.update(at(INV + 30, [0x42BE, 0x0000]))  # 30-31 PF = 95.0 % -> 0.95
     words.update(at(INV + 32, [0x4974, 0x2400]))  # 32-33 WH = 1e6 Wh
     words.update(at(INV + 40, [0x4226, 0x0000]))  # 40-41 TmpCab = 41.5 degC
-    words[INV + 48] = 4                           # 48 St = 4 (MPPT)
+    words[INV + 48] = 4  # 48 St = 4 (MPPT)
     values = decode_words(profile, words)
     assert values["power_w"] == 1234.5 and values["yield_wh"] == 1e6 and values["temperature_c"] == 41.5
     assert values["power_factor"] == pytest.approx(0.95) and values["status_code"] == 4
@@ -282,11 +323,11 @@ def test_model_113_float_words():
 def test_model_203_meter_words_for_grid_and_load():
     device = device_of((1, 66), (203, 105))
     words = at(INV, [203, 105] + [0] * 105)
-    words[INV + 18] = 0xF63C        # 18 W = -2500
-    words[INV + 22] = 1             # 22 W_SF = 1 -> -25 000 W: export
+    words[INV + 18] = 0xF63C  # 18 W = -2500
+    words[INV + 22] = 1  # 22 W_SF = 1 -> -25 000 W: export
     words.update(at(INV + 38, [0x0000, 0x3039]))  # 38-39 TotWhExp = 12345 -> 123 450 Wh
     words.update(at(INV + 46, [0x05E3, 0x0A78]))  # 46-47 TotWhImp = 98 765 432 -> 987 654 320 Wh
-    words[INV + 54] = 1             # 54 TotWh_SF = 1
+    words[INV + 54] = 1  # 54 TotWh_SF = 1
     words[INV + 16], words[INV + 17] = 5000, 0xFFFE  # 16 Hz = 50.00, 17 Hz_SF = -2
     grid = decode_words(build_profile(device, "grid"), words)
     assert grid["power_w"] == -25_000 and grid["exported_wh"] == 123_450 and grid["imported_wh"] == 987_654_320
@@ -299,12 +340,12 @@ def test_model_802_battery_words():
     device = device_of((1, 66), (802, 62))
     profile = build_profile(device, "storage", require_complete=False)
     words = at(INV, [802, 62] + [0] * 62)
-    words[INV + 11] = 555           # 11 SoC = 55.5 %
-    words[INV + 56] = 0xFFFF        # 56 SoC_SF = -1
-    words[INV + 13] = 0xFFFF        # 13 SoH: not implemented
-    words[INV + 22] = 3             # 22 State = 3 (CONNECTED)
-    words[INV + 47] = 0xF63C        # 47 W = -2500 W: charging
-    words[INV + 63] = 0             # 63 W_SF = 0
+    words[INV + 11] = 555  # 11 SoC = 55.5 %
+    words[INV + 56] = 0xFFFF  # 56 SoC_SF = -1
+    words[INV + 13] = 0xFFFF  # 13 SoH: not implemented
+    words[INV + 22] = 3  # 22 State = 3 (CONNECTED)
+    words[INV + 47] = 0xF63C  # 47 W = -2500 W: charging
+    words[INV + 63] = 0  # 63 W_SF = 0
     values = decode_words(profile, words)
     assert values == {"power_w": -2500, "soc_pct": 55.5, "soh_pct": None, "status_code": 3}
 
@@ -313,9 +354,9 @@ def test_model_124_gives_state_of_charge_when_there_is_no_802():
     device = device_of((1, 66), (124, 24))
     profile = build_profile(device, "storage", require_complete=False)
     words = at(INV, [124, 24] + [0] * 24)
-    words[INV + 8] = 7550           # 8 ChaState = 75.5 %
-    words[INV + 22] = 0xFFFE        # 22 ChaState_SF = -2
-    words[INV + 11] = 4             # 11 ChaSt = 4 (CHARGING)
+    words[INV + 8] = 7550  # 8 ChaState = 75.5 %
+    words[INV + 22] = 0xFFFE  # 22 ChaState_SF = -2
+    words[INV + 11] = 4  # 11 ChaSt = 4 (CHARGING)
     assert decode_words(profile, words) == {"soc_pct": 75.5, "status_code": 4}
 
 
@@ -323,12 +364,12 @@ def test_model_701_der_ac_measurement_for_pv():
     device = device_of((1, 66), (701, 153))
     profile = build_profile(device, "pv")
     words = at(INV, [701, 153] + [0xFFFF] * 153)
-    words[INV + 10] = 5000                                   # 10 W = 5000
-    words[INV + 116] = 1                                     # 116 W_SF = 1 -> 50 000 W
-    words.update(at(INV + 17, [0x0000, 0xC35A]))             # 17-18 Hz = 50010 (uint32)
-    words[INV + 115] = 0xFFFD                                # 115 Hz_SF = -3 -> 50.01 Hz
-    words.update(at(INV + 19, [0, 0, 0x0001, 0x86A0]))       # 19-22 TotWhInj = 100 000 (uint64)
-    words[INV + 120] = 3                                     # 120 TotWh_SF = 3 -> 1e8 Wh
+    words[INV + 10] = 5000  # 10 W = 5000
+    words[INV + 116] = 1  # 116 W_SF = 1 -> 50 000 W
+    words.update(at(INV + 17, [0x0000, 0xC35A]))  # 17-18 Hz = 50010 (uint32)
+    words[INV + 115] = 0xFFFD  # 115 Hz_SF = -3 -> 50.01 Hz
+    words.update(at(INV + 19, [0, 0, 0x0001, 0x86A0]))  # 19-22 TotWhInj = 100 000 (uint64)
+    words[INV + 120] = 3  # 120 TotWh_SF = 3 -> 1e8 Wh
     values = decode_words(profile, words)
     assert values["power_w"] == 50_000 and values["yield_wh"] == 1e8
     assert values["frequency_hz"] == pytest.approx(50.01)
@@ -336,6 +377,7 @@ def test_model_701_der_ac_measurement_for_pv():
 
 
 # -- building profiles ------------------------------------------------------------------
+
 
 def test_profile_has_absolute_addresses_source_and_identity():
     profile = build_profile(device_of((1, 66), (103, 50)), "pv")
@@ -351,8 +393,12 @@ def test_profile_has_absolute_addresses_source_and_identity():
 
 
 def test_every_value_is_read_with_its_scale_factor():
-    for models, role in [(((1, 66), (103, 50)), "pv"), (((1, 66), (203, 105)), "grid"),
-                         (((1, 66), (701, 153)), "pv"), (((1, 66), (802, 62)), "storage")]:
+    for models, role in [
+        (((1, 66), (103, 50)), "pv"),
+        (((1, 66), (203, 105)), "grid"),
+        (((1, 66), (701, 153)), "pv"),
+        (((1, 66), (802, 62)), "storage"),
+    ]:
         profile = build_profile(device_of(*models), role, require_complete=False)
         for block in profile.blocks:
             assert block.count <= MODBUS_MAX_REGISTERS
@@ -422,6 +468,7 @@ def test_roles_follow_the_models():
 
 # -- discovery (in memory; over loopback in test_sunspec_wire.py) ---------------------------
 
+
 def test_discovery_walks_the_chain_and_stops_at_the_end_marker():
     image = sunspec_register_image("pv", {"power_w": 1000.0}, IDENTITY)
     link = FakeLink(image["holding"])
@@ -484,8 +531,9 @@ def test_a_chain_without_end_is_bounded():
         endless[a], endless[a + 1] = 64999, 0  # vendor models of length 0, forever
     link = FakeLink(endless)
     device = run(lambda: discover(link, 1))
-    assert len(device.models) == MAX_MODELS and device.problems == (f"stopped after {MAX_MODELS} models "
-                                                                     "without an end marker",)
+    assert len(device.models) == MAX_MODELS and device.problems == (
+        f"stopped after {MAX_MODELS} models without an end marker",
+    )
     assert link.requests <= 2 * MAX_MODELS + 2
 
 
@@ -498,9 +546,11 @@ def test_a_short_model_is_reported():
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(words=st.lists(st.integers(0, 0xFFFF), max_size=400),
-       holes=st.sets(st.integers(40002, 40402), max_size=5),
-       role=st.sampled_from(list(Role)))
+@given(
+    words=st.lists(st.integers(0, 0xFFFF), max_size=400),
+    holes=st.sets(st.integers(40002, 40402), max_size=5),
+    role=st.sampled_from(list(Role)),
+)
 def test_garbage_after_the_marker_never_crashes_discovery(words, holes, role):
     holding = {40000: MARKER[0], 40001: MARKER[1]}
     holding.update({40002 + i: w for i, w in enumerate(words) if 40002 + i not in holes})
@@ -520,15 +570,41 @@ def test_garbage_after_the_marker_never_crashes_discovery(words, holes, role):
 
 # -- the simulator image ----------------------------------------------------------------
 
-PV_VALUES = {"power_w": 81234.5, "yield_wh": 123_456_789.0, "dc_power_w": 83000.0, "temperature_c": 43.25,
-             "status_code": 4.0, "voltage_l1_v": 230.1, "voltage_l2_v": 229.8, "voltage_l3_v": 231.0,
-             "current_l1_a": 117.3, "current_l2_a": 118.0, "current_l3_a": 116.9, "frequency_hz": 50.02,
-             "power_factor": 0.98, "reactive_power_var": -1200.0}
-GRID_VALUES = {"power_w": -45678.9, "imported_wh": 9_876_543.0, "exported_wh": 1_234_567.0, "voltage_l1_v": 230.0,
-               "current_l1_a": 66.2, "frequency_hz": 49.98, "power_factor": -0.91, "reactive_power_var": 3000.0}
+PV_VALUES = {
+    "power_w": 81234.5,
+    "yield_wh": 123_456_789.0,
+    "dc_power_w": 83000.0,
+    "temperature_c": 43.25,
+    "status_code": 4.0,
+    "voltage_l1_v": 230.1,
+    "voltage_l2_v": 229.8,
+    "voltage_l3_v": 231.0,
+    "current_l1_a": 117.3,
+    "current_l2_a": 118.0,
+    "current_l3_a": 116.9,
+    "frequency_hz": 50.02,
+    "power_factor": 0.98,
+    "reactive_power_var": -1200.0,
+}
+GRID_VALUES = {
+    "power_w": -45678.9,
+    "imported_wh": 9_876_543.0,
+    "exported_wh": 1_234_567.0,
+    "voltage_l1_v": 230.0,
+    "current_l1_a": 66.2,
+    "frequency_hz": 49.98,
+    "power_factor": -0.91,
+    "reactive_power_var": 3000.0,
+}
 LOAD_VALUES = {"power_w": 120_000.0, "consumed_wh": 55_555_555.0, "voltage_l2_v": 229.0}
-STORAGE_VALUES = {"power_w": -25_000.0, "soc_pct": 63.4, "soh_pct": 97.0, "status_code": 3.0,
-                  "charged_wh": 1000.0, "discharged_wh": 900.0}
+STORAGE_VALUES = {
+    "power_w": -25_000.0,
+    "soc_pct": 63.4,
+    "soh_pct": 97.0,
+    "status_code": 3.0,
+    "charged_wh": 1000.0,
+    "discharged_wh": 900.0,
+}
 
 
 def assert_close(decoded: dict, expected: dict, float_model: bool) -> None:
@@ -567,8 +643,14 @@ def test_storage_image_round_trip_and_missing_counters():
 
 
 def test_image_with_model_701_round_trips():
-    values = {"power_w": 55_000.0, "yield_wh": 9e9, "frequency_hz": 50.01, "temperature_c": 39.0,
-              "voltage_l1_v": 231.2, "power_factor": 0.99}
+    values = {
+        "power_w": 55_000.0,
+        "yield_wh": 9e9,
+        "frequency_hz": 50.01,
+        "temperature_c": 39.0,
+        "voltage_l1_v": 231.2,
+        "power_factor": 0.99,
+    }
     image = sunspec_register_image("pv", values, IDENTITY, models=(701,))
     device, profile, decoded = read_image(image, "pv")
     assert device.model_ids == (1, 701)
@@ -581,11 +663,11 @@ def test_image_layout_marker_headers_and_sentinels():
     assert (holding[2], holding[3]) == (1, 66) and (holding[70], holding[71]) == (103, 50)
     assert (holding[122], holding[123]) == (0xFFFF, 0)
     assert sorted(holding) == list(range(0, 124))  # contiguous: any span inside the chain can be read
-    assert holding[70 + 31] == 0x8000          # DCW: int16 not implemented
-    assert holding[70 + 32] == 0x8000          # DCW_SF: sunssf not implemented (no value uses it)
-    assert holding[70 + 3] == 0xFFFF           # AphA: uint16 not implemented
+    assert holding[70 + 31] == 0x8000  # DCW: int16 not implemented
+    assert holding[70 + 32] == 0x8000  # DCW_SF: sunssf not implemented (no value uses it)
+    assert holding[70 + 3] == 0xFFFF  # AphA: uint16 not implemented
     assert (holding[70 + 24], holding[70 + 25]) == (0, 0)  # WH: acc32 not implemented
-    assert all(holding[a] == 0 for a in range(4, 68))    # identity strings empty
+    assert all(holding[a] == 0 for a in range(4, 68))  # identity strings empty
 
 
 def test_image_rejects_what_it_cannot_encode():
@@ -599,14 +681,21 @@ def test_image_rejects_what_it_cannot_encode():
 
 def test_image_avoids_sentinel_values():
     # -3276.8 W at W_SF = -1 would be raw -32768 = 0x8000, the int16 "not implemented" pattern.
-    _, _, decoded = read_image(sunspec_register_image("pv", {"power_w": -3276.8}, IDENTITY), "pv",
-                               require_complete=False)
+    _, _, decoded = read_image(
+        sunspec_register_image("pv", {"power_w": -3276.8}, IDENTITY), "pv", require_complete=False
+    )
     assert decoded["power_w"] == pytest.approx(-3276.8, abs=0.5)
 
 
 @settings(max_examples=200, deadline=None)
-@given(power=st.floats(-3e6, 3e6), energy=st.floats(1.0, 4e11), temperature=st.floats(-40, 120),
-       pf=st.floats(-1, 1), soc=st.floats(0, 100), float_models=st.booleans())
+@given(
+    power=st.floats(-3e6, 3e6),
+    energy=st.floats(1.0, 4e11),
+    temperature=st.floats(-40, 120),
+    pf=st.floats(-1, 1),
+    soc=st.floats(0, 100),
+    float_models=st.booleans(),
+)
 def test_image_decode_round_trip_property(power, energy, temperature, pf, soc, float_models):
     pv = {"power_w": power, "yield_wh": energy, "temperature_c": temperature, "power_factor": pf}
     _, _, decoded = read_image(sunspec_register_image("pv", pv, IDENTITY, float_models=float_models), "pv")

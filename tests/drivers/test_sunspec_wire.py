@@ -38,6 +38,7 @@ def only_reads(server: ModbusTcpServer) -> bool:
 
 # -- discovery ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("base", [40000, 0, 50000])
 def test_discovery_over_tcp_at_each_base(base):
     image = sunspec_register_image("pv", PV_VALUES, IDENTITY, base=base)
@@ -106,10 +107,16 @@ def test_refused_connection_is_a_connection_failure():
 
 # -- discover + build_profile + read_device over the wire ----------------------------------------
 
-@pytest.mark.parametrize("role, values, require_complete", [
-    ("pv", PV_VALUES, True), ("grid", GRID_VALUES, True), ("load", LOAD_VALUES, True),
-    ("storage", STORAGE_VALUES, False),
-])
+
+@pytest.mark.parametrize(
+    "role, values, require_complete",
+    [
+        ("pv", PV_VALUES, True),
+        ("grid", GRID_VALUES, True),
+        ("load", LOAD_VALUES, True),
+        ("storage", STORAGE_VALUES, False),
+    ],
+)
 @pytest.mark.parametrize("float_models", [False, True])
 def test_round_trip_over_tcp(role, values, require_complete, float_models):
     image = sunspec_register_image(role, values, IDENTITY, float_models=float_models)
@@ -132,8 +139,10 @@ def test_round_trip_over_tcp(role, values, require_complete, float_models):
 
 
 def test_int_and_float_devices_read_the_same_values():
-    images = {1: ImageSource(sunspec_register_image("pv", PV_VALUES, IDENTITY)),
-              2: ImageSource(sunspec_register_image("pv", PV_VALUES, IDENTITY, float_models=True))}
+    images = {
+        1: ImageSource(sunspec_register_image("pv", PV_VALUES, IDENTITY)),
+        2: ImageSource(sunspec_register_image("pv", PV_VALUES, IDENTITY, float_models=True)),
+    }
 
     async def body():
         async with serving(images) as (_, link):
@@ -151,6 +160,7 @@ def test_int_and_float_devices_read_the_same_values():
 
 
 # -- energymon scan in a real process -------------------------------------------------------------
+
 
 class ServerThread:
     """A ModbusTcpServer on 127.0.0.1 in a background thread, for tests that run the CLI as a process."""
@@ -176,16 +186,24 @@ class ServerThread:
 def scan(*args: str, cwd=None) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     env.pop("ENERGYMON_DEBUG", None)
-    return subprocess.run([PYTHON, "-m", "energymon.cli", "scan", *args], capture_output=True, text=True,
-                          timeout=60, cwd=cwd or REPO, env=env)
+    return subprocess.run(
+        [PYTHON, "-m", "energymon.cli", "scan", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd or REPO,
+        env=env,
+    )
 
 
 SCAN_PV = {"power_w": 12340.0, "yield_wh": 98_765_432.0, "temperature_c": 41.5, "status_code": 4.0}
 
 
 def test_scan_prints_models_identity_and_values():
-    units = {1: ImageSource(sunspec_register_image("pv", SCAN_PV, IDENTITY)),
-             2: ImageSource(sunspec_register_image("storage", STORAGE_VALUES, IDENTITY, base=0))}
+    units = {
+        1: ImageSource(sunspec_register_image("pv", SCAN_PV, IDENTITY)),
+        2: ImageSource(sunspec_register_image("storage", STORAGE_VALUES, IDENTITY, base=0)),
+    }
     with ServerThread(units) as port:
         proc = scan("--host", "127.0.0.1", "--port", str(port))
         storage = scan("--host", "127.0.0.1", "--port", str(port), "--unit", "2")
@@ -211,8 +229,10 @@ def test_scan_json_is_one_object():
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert report["sunspec"]["base"] == 40000
-    assert [(m["id"], m["address"], m["length"]) for m in report["sunspec"]["models"]] == [(1, 40002, 66),
-                                                                                          (213, 40070, 124)]
+    assert [(m["id"], m["address"], m["length"]) for m in report["sunspec"]["models"]] == [
+        (1, 40002, 66),
+        (213, 40070, 124),
+    ]
     assert report["identity"] == IDENTITY
     assert set(report["roles"]) == {"grid", "load"}
     assert report["roles"]["grid"]["values"]["power_w"] == pytest.approx(GRID_VALUES["power_w"], rel=1e-6)
@@ -222,7 +242,8 @@ def test_scan_json_is_one_object():
 
 def test_scan_with_a_profile_file(tmp_path):
     # A hand-written profile for the same SunSpec device: model 103 at 40070, model 1 at 40002.
-    (tmp_path / "inv.toml").write_text("""
+    (tmp_path / "inv.toml").write_text(
+        """
 [profile]
 name = "inv-by-hand"
 role = "pv"
@@ -246,7 +267,9 @@ sentinels = [0]
 field = "serial"
 address = 40052        # 40002 + 50: SN
 registers = 16
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     units = {1: ImageSource(sunspec_register_image("pv", SCAN_PV, IDENTITY))}
     with ServerThread(units) as port:
         proc = scan("--host", "127.0.0.1", "--port", str(port), "--profile", str(tmp_path / "inv.toml"))
@@ -275,11 +298,14 @@ def test_scan_without_marker_says_where_it_looked():
     assert len(lines) == 1 and "no SunSpec marker 'SunS' at holding registers 40000, 0, 50000" in lines[0]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--port", "70000"], "--port: expected a TCP port 1..65535"),
-    (["--port", "502", "--unit", "300"], "--unit: expected a Modbus unit id 0..255"),
-    (["--port", "502", "--profile", "no-such-profile"], "unknown profile 'no-such-profile'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--port", "70000"], "--port: expected a TCP port 1..65535"),
+        (["--port", "502", "--unit", "300"], "--unit: expected a Modbus unit id 0..255"),
+        (["--port", "502", "--profile", "no-such-profile"], "unknown profile 'no-such-profile'"),
+    ],
+)
 def test_scan_bad_input_is_one_line_and_exit_2(args, message):
     proc = scan("--host", "127.0.0.1", *args)
     assert proc.returncode == 2 and message in proc.stderr

@@ -91,6 +91,7 @@ def test_profiles_lists_every_builtin_profile(capsys):
 
 # -- real processes ------------------------------------------------------------------------
 
+
 def child_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("ENERGYMON_DEBUG", None)
@@ -117,9 +118,24 @@ def straddles_a_step(first_ms: int, last_ms: int) -> bool:
 
 def test_headless_demo_runs_collects_and_balances(tmp_path):
     proc = subprocess.run(
-        [PYTHON, "-m", "energymon.cli", "demo", "--headless", "--duration", "8", "--summary-every", "2",
-         "--backfill-days", "0"],
-        capture_output=True, text=True, timeout=90, cwd=tmp_path, env=child_env(ENERGYMON_DEMO_DIR=str(tmp_path)),
+        [
+            PYTHON,
+            "-m",
+            "energymon.cli",
+            "demo",
+            "--headless",
+            "--duration",
+            "8",
+            "--summary-every",
+            "2",
+            "--backfill-days",
+            "0",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        cwd=tmp_path,
+        env=child_env(ENERGYMON_DEMO_DIR=str(tmp_path)),
     )
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -133,7 +149,9 @@ def test_headless_demo_runs_collects_and_balances(tmp_path):
     last = blocks[-1].splitlines()
     assert last[0].startswith("PV ") and "consumption" in last[0]
     assert any("today" in line and "avoided CO2" in line for line in last)
-    rows = {line.split()[0]: line for line in last[1:] if line.startswith("  ") and not line.strip().startswith("today")}
+    rows = {
+        line.split()[0]: line for line in last[1:] if line.startswith("  ") and not line.strip().startswith("today")
+    }
     assert set(rows) == set(ids)
     for device_id, line in rows.items():
         assert "[online]" in line and " kW" in line, line
@@ -151,13 +169,20 @@ def test_headless_demo_runs_collects_and_balances(tmp_path):
         assert {d["id"] for d in reader.devices()} == set(ids)
         assert reader.site()["name"] == demo.site.name
         # Devices whose models have no energy counters (SunSpec storage, model 802) report power only.
-        stored = {d.id: {r[0] for r in reader.db.execute(
-            "SELECT quantity FROM channels WHERE device_id = ?", (d.id,))} for d in demo.devices}
+        stored = {
+            d.id: {r[0] for r in reader.db.execute("SELECT quantity FROM channels WHERE device_id = ?", (d.id,))}
+            for d in demo.devices
+        }
         with_counters = {d.id for d in demo.devices if {q for q, _ in NET_COUNTERS[d.role]} <= stored[d.id]}
-        assert with_counters >= {d.id for d in demo.devices if d.profile_name != "sunspec" or d.role is not Role.STORAGE}
-        polls = {d.id: polls_of(reader, d.id, ["power_w", *((q for q, _ in NET_COUNTERS[d.role])
-                                                            if d.id in with_counters else ())])
-                 for d in demo.devices}
+        assert with_counters >= {
+            d.id for d in demo.devices if d.profile_name != "sunspec" or d.role is not Role.STORAGE
+        }
+        polls = {
+            d.id: polls_of(
+                reader, d.id, ["power_w", *((q for q, _ in NET_COUNTERS[d.role]) if d.id in with_counters else ())]
+            )
+            for d in demo.devices
+        }
     finally:
         reader.close()
 
@@ -221,7 +246,9 @@ def polls_of(reader: StoreReader, device_id: str, quantities: list[str]) -> dict
     marks = ", ".join("?" for _ in quantities)
     rows = reader.db.execute(
         "SELECT s.ts_ms, c.quantity, s.value FROM samples s JOIN channels c ON c.id = s.channel_id "
-        f"WHERE c.device_id = ? AND c.quantity IN ({marks})", (device_id, *quantities)).fetchall()
+        f"WHERE c.device_id = ? AND c.quantity IN ({marks})",
+        (device_id, *quantities),
+    ).fetchall()
     by_ts: dict[int, dict[str, float]] = {}
     for ts, quantity, value in rows:
         by_ts.setdefault(ts, {})[quantity] = value
@@ -233,7 +260,11 @@ def test_simulate_and_collect_as_separate_processes(tmp_path):
     config_path = write_config(tmp_path, small_site_toml(ports, poll_interval_s=0.2))
     simulate = subprocess.Popen(
         [PYTHON, "-m", "energymon.cli", "simulate", "--config", str(config_path), "--duration", "60", "--seed", "4"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=child_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=child_env(),
     )
     try:
         serving = [simulate.stdout.readline() for _ in ports]  # one line per connection once listening
@@ -241,9 +272,25 @@ def test_simulate_and_collect_as_separate_processes(tmp_path):
             assert any(line.startswith(f"serving {name} on 127.0.0.1:{port}") for line in serving), serving
         db_path = tmp_path / "collected.db"
         collect = subprocess.run(
-            [PYTHON, "-m", "energymon.cli", "collect", "--config", str(config_path), "--db", str(db_path),
-             "--duration", "2", "--summary-every", "1"],
-            capture_output=True, text=True, timeout=60, cwd=tmp_path, env=child_env(),
+            [
+                PYTHON,
+                "-m",
+                "energymon.cli",
+                "collect",
+                "--config",
+                str(config_path),
+                "--db",
+                str(db_path),
+                "--duration",
+                "2",
+                "--summary-every",
+                "1",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=tmp_path,
+            env=child_env(),
         )
         assert collect.returncode == 0, collect.stderr
         assert f"collecting 9 devices into {db_path}" in collect.stdout
@@ -268,8 +315,16 @@ def test_simulate_and_collect_as_separate_processes(tmp_path):
 
 
 def test_collect_with_a_bad_config_is_one_line(tmp_path):
-    path = write_config(tmp_path, small_site_toml({"c1": 1, "c2": 2}).replace('transport = "tcp"', 'transport = "modbus"', 1))
-    proc = subprocess.run([PYTHON, "-m", "energymon.cli", "collect", "--config", str(path), "--duration", "1"],
-                          capture_output=True, text=True, timeout=60, cwd=tmp_path, env=child_env())
+    path = write_config(
+        tmp_path, small_site_toml({"c1": 1, "c2": 2}).replace('transport = "tcp"', 'transport = "modbus"', 1)
+    )
+    proc = subprocess.run(
+        [PYTHON, "-m", "energymon.cli", "collect", "--config", str(path), "--duration", "1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env=child_env(),
+    )
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "connections.c1" in proc.stderr and "Traceback" not in proc.stderr

@@ -30,19 +30,22 @@ def evening_clock() -> FrozenClock:
     return FrozenClock(EVENING_S)
 
 
-async def start_small_park(directory: Path, clock: FrozenClock, invert: frozenset[str] = frozenset(),
-                           **collector_toml_args) -> tuple[SimulatedPark, Config]:
+async def start_small_park(
+    directory: Path, clock: FrozenClock, invert: frozenset[str] = frozenset(), **collector_toml_args
+) -> tuple[SimulatedPark, Config]:
     """Serve the small park on free loopback ports; return it and the collector's config for those ports.
 
     ``collector_toml_args`` (extra connections and devices) go into the collector's config only.
     """
-    template = load_config(write_config(directory, small_site_toml({"c1": 1, "c2": 2}, invert=invert),
-                                        "template.toml"))
+    template = load_config(write_config(directory, small_site_toml({"c1": 1, "c2": 2}, invert=invert), "template.toml"))
     sim = SimulatedPark(template, clock=clock, host="127.0.0.1", ports={"c1": 0, "c2": 0})
     await sim.start()
     assert all(port > 0 for port in sim.ports.values())
-    config = load_config(write_config(directory, small_site_toml(sim.ports, poll_interval_s=POLL_S, invert=invert,
-                                                                 **collector_toml_args)))
+    config = load_config(
+        write_config(
+            directory, small_site_toml(sim.ports, poll_interval_s=POLL_S, invert=invert, **collector_toml_args)
+        )
+    )
     return sim, config
 
 
@@ -90,8 +93,9 @@ def test_every_stored_value_is_the_simulators_value(tmp_path, evening_clock):
         try:
             collection = Collection(config, config.storage.database)
             started_ms = int(time.time() * 1000)
-            await collect_until(collection, lambda: all(ok_polls(collection.collector, d.id) >= 3
-                                                        for d in config.devices))
+            await collect_until(
+                collection, lambda: all(ok_polls(collection.collector, d.id) >= 3 for d in config.devices)
+            )
             finished_ms = int(time.time() * 1000)
         finally:
             await sim.stop()
@@ -153,15 +157,16 @@ def test_a_dead_connection_never_stalls_the_others(tmp_path, evening_clock):
         black_hole = await loop.create_server(asyncio.Protocol, "127.0.0.1", 0)
         silent_port = black_hole.sockets[0].getsockname()[1]
         dead_port = free_port()
-        extra = (f'[connections.dead]\ntransport = "tcp"\nhost = "127.0.0.1"\nport = {dead_port}\ntimeout_s = 0.5\n'
-                 f'[connections.silent]\ntransport = "tcp"\nhost = "127.0.0.1"\nport = {silent_port}\n'
-                 "timeout_s = 0.5\n")
+        extra = (
+            f'[connections.dead]\ntransport = "tcp"\nhost = "127.0.0.1"\nport = {dead_port}\ntimeout_s = 0.5\n'
+            f'[connections.silent]\ntransport = "tcp"\nhost = "127.0.0.1"\nport = {silent_port}\n'
+            "timeout_s = 0.5\n"
+        )
         extra_devices = "".join(
             f'[[devices]]\nid = "{dev_id}"\nrole = "load"\nprofile = "energymon-load"\nconnection = "{conn}"\n'
             f"unit = {unit}\npoll_interval_s = {POLL_S}\nrated_power_kw = 100\n"
             # ghost-meter: a unit the (live) c1 gateway does not have; it answers exception 0x0B
-            for dev_id, conn, unit in (("lost-meter", "dead", 1), ("mute-meter", "silent", 1),
-                                       ("ghost-meter", "c1", 9))
+            for dev_id, conn, unit in (("lost-meter", "dead", 1), ("mute-meter", "silent", 1), ("ghost-meter", "c1", 9))
         )
         sim, config = await start_small_park(tmp_path, evening_clock, extra=extra, extra_devices=extra_devices)
         dead = ["lost-meter", "mute-meter", "ghost-meter"]
@@ -169,8 +174,13 @@ def test_a_dead_connection_never_stalls_the_others(tmp_path, evening_clock):
         try:
             collection = Collection(config, config.storage.database)
             collector = collection.collector
-            await collect_until(collection, lambda: all(ok_polls(collector, d) >= 8 for d in healthy)
-                                and all(collector.health[d].polls >= 2 for d in dead))
+            await collect_until(
+                collection,
+                lambda: (
+                    all(ok_polls(collector, d) >= 8 for d in healthy)
+                    and all(collector.health[d].polls >= 2 for d in dead)
+                ),
+            )
         finally:
             await sim.stop()
             black_hole.close()
@@ -222,14 +232,18 @@ def test_nothing_stale_after_a_device_stops_answering_and_it_recovers(tmp_path, 
                     await asyncio.sleep(0.02)
 
             def after(mark, device_id, ok=None):
-                return [r for r in readings[marks[mark]:] if r.device_id == device_id and (ok is None or r.ok is ok)]
+                return [r for r in readings[marks[mark] :] if r.device_id == device_id and (ok is None or r.ok is ok)]
 
             try:
                 await wait(lambda: all(ok_polls(collector, d) >= 3 for d in c2))
                 await sim.servers["c2"].stop()  # the gateway goes away
                 marks["down"] = len(readings)
-                await wait(lambda: all(after("down", d, ok=False) for d in c2)
-                           and all(len(after("down", d, ok=True)) >= 3 for d in c1))
+                await wait(
+                    lambda: (
+                        all(after("down", d, ok=False) for d in c2)
+                        and all(len(after("down", d, ok=True)) >= 3 for d in c1)
+                    )
+                )
                 marks["failed"] = len(readings)
                 now_ms = int(time.time() * 1000)
                 for d in c2:  # the live view does not present the last good values as current
@@ -249,7 +263,7 @@ def test_nothing_stale_after_a_device_stops_answering_and_it_recovers(tmp_path, 
     log = events(config.storage.database)
     for device_id in c2:
         mine = [r for r in readings if r.device_id == device_id]
-        down = [r for r in readings[marks["down"]:marks["up"]] if r.device_id == device_id]
+        down = [r for r in readings[marks["down"] : marks["up"]] if r.device_id == device_id]
         # At most the one poll that was in flight when the gateway went away can still succeed.
         assert all(not r.ok for r in down[1:])
         failed = [r for r in mine if not r.ok]
@@ -281,7 +295,8 @@ def test_an_implausible_value_is_dropped_and_reported_once(tmp_path, evening_clo
             'id = "pv-1"\nrole = "pv"\nprofile = "energymon-pv"\nconnection = "c1"\nunit = 1\n'
             f"poll_interval_s = {POLL_S}\nrated_power_kw = 100",
             'id = "pv-1"\nrole = "pv"\nprofile = "energymon-pv"\nconnection = "c1"\nunit = 1\n'
-            f"poll_interval_s = {POLL_S}\nrated_power_kw = 1")
+            f"poll_interval_s = {POLL_S}\nrated_power_kw = 1",
+        )
         config = load_config(write_config(tmp_path, text, "small-rating.toml"))
         assert config.device("pv-1").rated_power_kw == 1
         try:
@@ -298,4 +313,3 @@ def test_an_implausible_value_is_dropped_and_reported_once(tmp_path, evening_clo
     assert data["pv-1"]["yield_wh"]  # the rest of the reading is kept
     log = events(tmp_path / "implausible.db")
     assert log.count(("pv-1", "implausible_value")) == 1
-

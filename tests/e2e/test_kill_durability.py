@@ -67,7 +67,7 @@ def wal_uncommitted_frames(wal: Path) -> int:
     frame = 24 + page_size
     offset, since_commit = 32, 0
     while offset + 24 <= len(data):
-        _page, commit_size, s1, s2 = struct.unpack(">4I", data[offset:offset + 16])
+        _page, commit_size, s1, s2 = struct.unpack(">4I", data[offset : offset + 16])
         if (s1, s2) != (salt1, salt2):
             break
         if offset + frame > len(data):
@@ -159,9 +159,24 @@ def test_collector_killed_at_random_moments_loses_no_committed_batch(tmp_path):
 
             with open(log, "w", encoding="utf-8") as out:
                 proc = subprocess.Popen(
-                    [PYTHON, "-m", "energymon.cli", "collect", "--config", str(config_path), "--db", str(db_path),
-                     "--duration", "120", "--summary-every", "0"],
-                    stdout=out, stderr=subprocess.STDOUT, text=True, cwd=tmp_path,
+                    [
+                        PYTHON,
+                        "-m",
+                        "energymon.cli",
+                        "collect",
+                        "--config",
+                        str(config_path),
+                        "--db",
+                        str(db_path),
+                        "--duration",
+                        "120",
+                        "--summary-every",
+                        "0",
+                    ],
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                    cwd=tmp_path,
                 )
             reader: StoreReader | None = None
             committed: set[tuple[str, str, int]] = set()  # the last snapshot
@@ -248,5 +263,7 @@ def test_collector_killed_at_random_moments_loses_no_committed_batch(tmp_path):
     finally:
         reader.close()
     aimed = KILLS // 2
-    print(f"\n{KILLS} kills (seed {SEED}), a commit cut short in the WAL by {torn[True]} of {aimed} aimed and "
-          f"{torn[False]} of {KILLS - aimed} random ones; {len(survived)} samples survived")
+    print(
+        f"\n{KILLS} kills (seed {SEED}), a commit cut short in the WAL by {torn[True]} of {aimed} aimed and "
+        f"{torn[False]} of {KILLS - aimed} random ones; {len(survived)} samples survived"
+    )

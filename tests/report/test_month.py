@@ -38,7 +38,10 @@ DAYS = 5
 KWH = 1000.0
 
 DEVICES = [  # id, role, rated kW
-    ("pv-1", "pv", 50), ("grid", "grid", 500), ("bess-1", "storage", 100), ("load", "load", 500),
+    ("pv-1", "pv", 50),
+    ("grid", "grid", 500),
+    ("bess-1", "storage", 100),
+    ("load", "load", 500),
     ("bess-p", "storage", 10),
 ]
 DAILY_KWH = {
@@ -60,8 +63,10 @@ valley = 0.3
 hours = { valley = "00:00-08:00", flat = "08:00-24:00" }
 """
 RESET_MS = int((START + timedelta(days=2, hours=12)).timestamp() * 1000)  # grid import meter replaced
-GAP = (int((START + timedelta(days=3, hours=6)).timestamp() * 1000),
-       int((START + timedelta(days=3, hours=12)).timestamp() * 1000))  # pv-1 silent strictly between
+GAP = (
+    int((START + timedelta(days=3, hours=6)).timestamp() * 1000),
+    int((START + timedelta(days=3, hours=12)).timestamp() * 1000),
+)  # pv-1 silent strictly between
 
 
 def quarter_times() -> np.ndarray:
@@ -179,9 +184,11 @@ def test_csv_total_row_is_the_sum_of_the_days(report):
     out = io.StringIO()
     write_report_csv(report, out)
     header = out.getvalue().splitlines()[0]
-    assert header == ("date,pv_kwh,consumption_kwh,metered_load_kwh,grid_import_kwh,grid_export_kwh,"
-                      "storage_charge_kwh,storage_discharge_kwh,self_consumption_pct,self_sufficiency_pct,"
-                      "avoided_co2_kg,coal_saved_kgce,coverage_pct")
+    assert header == (
+        "date,pv_kwh,consumption_kwh,metered_load_kwh,grid_import_kwh,grid_export_kwh,"
+        "storage_charge_kwh,storage_discharge_kwh,self_consumption_pct,self_sufficiency_pct,"
+        "avoided_co2_kg,coal_saved_kgce,coverage_pct"
+    )
 
 
 def test_the_same_month_twice_gives_the_same_numbers(site_db, report):
@@ -201,13 +208,43 @@ def test_bad_month_and_cli(site_db, tmp_path):
     finally:
         reader.close()
     out = tmp_path / "oct.csv"
-    done = subprocess.run([sys.executable, "-m", "energymon.cli", "report", "--db", str(site_db), "--month", "2026-10",
-                           "--out", str(out)], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "energymon.cli",
+            "report",
+            "--db",
+            str(site_db),
+            "--month",
+            "2026-10",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     with out.open(newline="") as f:
         assert len(list(csv.reader(f))) == 33
-    bad = subprocess.run([sys.executable, "-m", "energymon.cli", "report", "--db", str(site_db), "--month", "Oct",
-                          "--out", str(tmp_path / "x.csv")], capture_output=True, text=True, timeout=120)
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "energymon.cli",
+            "report",
+            "--db",
+            str(site_db),
+            "--month",
+            "Oct",
+            "--out",
+            str(tmp_path / "x.csv"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert bad.returncode == 2 and "--month 'Oct'" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
 
 
@@ -228,21 +265,27 @@ def test_a_backfilled_month_of_the_demo_park_matches_its_counters(tmp_path):
     config = load_config(demo_config_path())
     end = datetime(2026, 11, 1, 3, 0, tzinfo=ZONE)  # history 30 Sep 03:00 - 1 Nov 03:00 local
     db = tmp_path / "demo.db"
-    result = backfill_database(config, db, 32.0, seed=3, state_path=tmp_path / "state.json",
-                               end_s=end.timestamp(), report=lambda line: None)
+    result = backfill_database(
+        config, db, 32.0, seed=3, state_path=tmp_path / "state.json", end_s=end.timestamp(), report=lambda line: None
+    )
     assert result is not None
     reader = StoreReader(db)
     try:
         report = build_month_report(reader, "2026-10")
-        midnights = np.array([int(datetime(2026, 10, d, tzinfo=ZONE).timestamp() * 1000) for d in range(1, 32)]
-                             + [int(datetime(2026, 11, 1, tzinfo=ZONE).timestamp() * 1000)])
-        expected = {flow: np.zeros(31) for flow in ("pv_wh", "grid_import_wh", "grid_export_wh",
-                                                    "storage_charge_wh", "storage_discharge_wh")}
+        midnights = np.array(
+            [int(datetime(2026, 10, d, tzinfo=ZONE).timestamp() * 1000) for d in range(1, 32)]
+            + [int(datetime(2026, 11, 1, tzinfo=ZONE).timestamp() * 1000)]
+        )
+        expected = {
+            flow: np.zeros(31)
+            for flow in ("pv_wh", "grid_import_wh", "grid_export_wh", "storage_charge_wh", "storage_discharge_wh")
+        }
         for device in config.devices:
-            for flow, quantity in {"pv": [("pv_wh", "yield_wh")],
-                                   "grid": [("grid_import_wh", "imported_wh"), ("grid_export_wh", "exported_wh")],
-                                   "storage": [("storage_charge_wh", "charged_wh"),
-                                               ("storage_discharge_wh", "discharged_wh")]}.get(device.role.value, []):
+            for flow, quantity in {
+                "pv": [("pv_wh", "yield_wh")],
+                "grid": [("grid_import_wh", "imported_wh"), ("grid_export_wh", "exported_wh")],
+                "storage": [("storage_charge_wh", "charged_wh"), ("storage_discharge_wh", "discharged_wh")],
+            }.get(device.role.value, []):
                 if reader.channel_id(device.id, quantity) is None:
                     continue  # bess-2 (SunSpec storage) has no counters: its power is integrated, below
                 expected[flow] += np.diff(interpolated(reader, device.id, quantity, midnights))

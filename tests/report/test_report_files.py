@@ -32,7 +32,7 @@ from energymon.report.pdf import FontNotFoundError, find_cjk_font, write_report_
 from energymon.report.xlsx_file import write_report_xlsx
 
 TZ = "Asia/Shanghai"
-INJECTION_NAME = "=HYPERLINK(\"http://evil.example\",\"click\")"
+INJECTION_NAME = '=HYPERLINK("http://evil.example","click")'
 INJECTION_DETAIL = "+cmd|' /C calc'!A0"
 
 
@@ -40,13 +40,15 @@ def _ms(day: date, hour: int, minute: int = 0) -> int:
     return int(datetime.combine(day, time(hour, minute), ZoneInfo(TZ)).timestamp() * 1000)
 
 
-def _day(day: date | None, flows: Flows, coverage: float, estimated: int, spread: int, factor: float, coal: float
-         ) -> DayRow:
+def _day(
+    day: date | None, flows: Flows, coverage: float, estimated: int, spread: int, factor: float, coal: float
+) -> DayRow:
     return DayRow(day, flows, flows.pv_wh / 1000 * factor, flows.pv_wh / 1000 * coal, coverage, estimated, spread)
 
 
-def make_report(days: int = 3, site: str = "Xi'an logistics park 西安物流园", month: str = "2026-10",
-                scale: float = 1.0) -> MonthReport:
+def make_report(
+    days: int = 3, site: str = "Xi'an logistics park 西安物流园", month: str = "2026-10", scale: float = 1.0
+) -> MonthReport:
     """A report of ``days`` days with plausible numbers; day 2 has no PV (an overcast day with the PV off)."""
     factor, coal = 0.5543, 0.3007
     first = date.fromisoformat(month + "-01")
@@ -61,50 +63,122 @@ def make_report(days: int = 3, site: str = "Xi'an logistics park 西安物流园
         charge, discharge = 1_850_000.2 * scale, 1_655_432.1 * scale
         imported = consumption - pv + export - discharge + charge
         metered = consumption * 0.925
-        flows = Flows(pv_wh=pv, grid_import_wh=imported, grid_export_wh=export, storage_charge_wh=charge,
-                      storage_discharge_wh=discharge, metered_load_wh=metered)
-        rows.append(_day(d, flows, 100.0 - (7.291666 if i == 2 else 0.0), 96 if i == 2 else 0,
-                         12 if i == 0 else 0, factor, coal))
+        flows = Flows(
+            pv_wh=pv,
+            grid_import_wh=imported,
+            grid_export_wh=export,
+            storage_charge_wh=charge,
+            storage_discharge_wh=discharge,
+            metered_load_wh=metered,
+        )
+        rows.append(
+            _day(
+                d, flows, 100.0 - (7.291666 if i == 2 else 0.0), 96 if i == 2 else 0, 12 if i == 0 else 0, factor, coal
+            )
+        )
     total_flows = Flows()
     for r in rows:
         total_flows = total_flows + r.flows
-    total = _day(None, total_flows, sum(r.coverage_pct for r in rows) / days, sum(r.estimated_intervals for r in rows),
-                 sum(r.spread_intervals for r in rows), factor, coal)
+    total = _day(
+        None,
+        total_flows,
+        sum(r.coverage_pct for r in rows) / days,
+        sum(r.estimated_intervals for r in rows),
+        sum(r.spread_intervals for r in rows),
+        factor,
+        coal,
+    )
     n_q = days * 96
     devices = (
-        DeviceMonth("grid-main", "Grid meter 10 kV 关口表", Role.GRID, 8000.0,
-                    {"grid_import_wh": total_flows.grid_import_wh, "grid_export_wh": total_flows.grid_export_wh},
-                    "counter", 100.0, 0, 0),
-        DeviceMonth("wh-b-load", INJECTION_NAME, Role.LOAD, 3000.0, {"metered_load_wh": total_flows.metered_load_wh},
-                    "power integration (estimated)", 100.0 * (n_q - 96) / n_q, 96, 0),
-        DeviceMonth("inv-a1", "Roof A inverter 1 / A 屋顶逆变器 1", Role.PV, 4000.0, {"pv_wh": total_flows.pv_wh},
-                    "counter + counter (rollups)", 100.0 * (n_q - 12) / n_q, 0, 12),
-        DeviceMonth("bess-1", "Storage 2 MWh 储能", Role.STORAGE, 1000.0,
-                    {"storage_discharge_wh": total_flows.storage_discharge_wh,
-                     "storage_charge_wh": total_flows.storage_charge_wh}, "counter", 100.0, 0, 0),
+        DeviceMonth(
+            "grid-main",
+            "Grid meter 10 kV 关口表",
+            Role.GRID,
+            8000.0,
+            {"grid_import_wh": total_flows.grid_import_wh, "grid_export_wh": total_flows.grid_export_wh},
+            "counter",
+            100.0,
+            0,
+            0,
+        ),
+        DeviceMonth(
+            "wh-b-load",
+            INJECTION_NAME,
+            Role.LOAD,
+            3000.0,
+            {"metered_load_wh": total_flows.metered_load_wh},
+            "power integration (estimated)",
+            100.0 * (n_q - 96) / n_q,
+            96,
+            0,
+        ),
+        DeviceMonth(
+            "inv-a1",
+            "Roof A inverter 1 / A 屋顶逆变器 1",
+            Role.PV,
+            4000.0,
+            {"pv_wh": total_flows.pv_wh},
+            "counter + counter (rollups)",
+            100.0 * (n_q - 12) / n_q,
+            0,
+            12,
+        ),
+        DeviceMonth(
+            "bess-1",
+            "Storage 2 MWh 储能",
+            Role.STORAGE,
+            1000.0,
+            {
+                "storage_discharge_wh": total_flows.storage_discharge_wh,
+                "storage_charge_wh": total_flows.storage_charge_wh,
+            },
+            "counter",
+            100.0,
+            0,
+            0,
+        ),
     )
     events = (
         EventRow(_ms(first, 0, 0), None, "collector_started", "info", "4 devices"),
         EventRow(_ms(first, 9, 15), "inv-a1", "device_offline", "error", "timeout after 1.0 s"),
         EventRow(_ms(first, 12, 15), "inv-a1", "device_recovered", "info", "answering again after 36 failed polls"),
-        EventRow(_ms(first + timedelta(days=days - 1), 14, 2), "wh-b-load", "implausible_value", "warning",
-                 INJECTION_DETAIL),
-        EventRow(_ms(first + timedelta(days=days - 1), 20, 30), "bess-1", "device_offline", "error",
-                 "Modbus exception 0x0B (gateway target failed to respond)"),
+        EventRow(
+            _ms(first + timedelta(days=days - 1), 14, 2), "wh-b-load", "implausible_value", "warning", INJECTION_DETAIL
+        ),
+        EventRow(
+            _ms(first + timedelta(days=days - 1), 20, 30),
+            "bess-1",
+            "device_offline",
+            "error",
+            "Modbus exception 0x0B (gateway target failed to respond)",
+        ),
     )
     start_ms = _ms(first, 0)
     end_ms = _ms(first + timedelta(days=days), 0)
     peak_day = first + timedelta(days=min(2, days - 1))
     return MonthReport(
-        site_name=site, timezone=str(zone), month=month, start_ms=start_ms, end_ms=end_ms, days=tuple(rows),
-        total=total, devices=devices, peak_demand_kw=2_345.678 * scale, peak_demand_start_ms=_ms(peak_day, 10, 15),
+        site_name=site,
+        timezone=str(zone),
+        month=month,
+        start_ms=start_ms,
+        end_ms=end_ms,
+        days=tuple(rows),
+        total=total,
+        devices=devices,
+        peak_demand_kw=2_345.678 * scale,
+        peak_demand_start_ms=_ms(peak_day, 10, 15),
         emission_factor_kg_per_kwh=factor,
-        emission_factor_source=("MEE & NBS, 2023 electricity CO2 emission factors: "
-                                "Northwest China regional grid average"),
-        coal_factor_kgce_per_kwh=coal, coal_factor_source="CEC, 2022 average net coal consumption of thermal power",
-        events=events, offline_periods=offline_periods(events, end_ms),
-        quarter_import_wh=tuple([100_000.0] * n_q), quarter_consumption_wh=tuple([300_000.0] * n_q),
-        quarter_export_wh=tuple([0.0] * n_q))
+        emission_factor_source=(
+            "MEE & NBS, 2023 electricity CO2 emission factors: Northwest China regional grid average"
+        ),
+        coal_factor_kgce_per_kwh=coal,
+        coal_factor_source="CEC, 2022 average net coal consumption of thermal power",
+        events=events,
+        offline_periods=offline_periods(events, end_ms),
+        quarter_import_wh=tuple([100_000.0] * n_q),
+        quarter_consumption_wh=tuple([300_000.0] * n_q),
+        quarter_export_wh=tuple([0.0] * n_q),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +193,7 @@ def test_fixture_has_the_cases(report: MonthReport) -> None:
 
 
 # ---- labels -----------------------------------------------------------------------------------
+
 
 def test_every_label_is_translated() -> None:
     en, zh = labels("en"), labels("zh")
@@ -143,8 +218,11 @@ def test_no_label_key_is_written_twice() -> None:
     import energymon.report.text as report_text
 
     tree = ast.parse(inspect.getsource(report_text))
-    tables = [node.value for node in ast.walk(tree) if isinstance(node, (ast.Assign, ast.AnnAssign))
-              and isinstance(node.value, ast.Dict)]
+    tables = [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Dict)
+    ]
     assert tables
     for table in tables:
         keys = [k.value for k in table.keys if isinstance(k, ast.Constant)]
@@ -162,6 +240,7 @@ def test_number_formats() -> None:
 
 # ---- XLSX -------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module", params=LANGUAGES)
 def xlsx(request, report: MonthReport, tmp_path_factory) -> tuple[str, Path]:
     path = tmp_path_factory.mktemp("xlsx") / f"report-{request.param}.xlsx"
@@ -173,8 +252,13 @@ def test_xlsx_daily_sheet_equals_the_csv_cell_by_cell(xlsx: tuple[str, Path], re
     lang, path = xlsx
     text = labels(lang)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == [text["sheet_summary"], text["sheet_daily"], text["sheet_devices"], text["sheet_events"],
-                             text["sheet_charts"]]
+    assert wb.sheetnames == [
+        text["sheet_summary"],
+        text["sheet_daily"],
+        text["sheet_devices"],
+        text["sheet_events"],
+        text["sheet_charts"],
+    ]
     ws = wb[text["sheet_daily"]]
     grid = [list(r) for r in ws.iter_rows(values_only=True)]
     assert grid[0] == list(COLUMNS)
@@ -280,8 +364,9 @@ needs_cjk = pytest.mark.skipif(find_cjk_font() is None, reason="no CJK TrueType 
 
 def _pdf_text(path: Path) -> str:
     if shutil.which("pdftotext"):
-        return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                              check=True).stdout
+        return subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
     return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
 
 
@@ -325,9 +410,15 @@ def test_pdf_is_deterministic(report: MonthReport, tmp_path: Path) -> None:
 def test_pdf_english_latin_report_needs_no_cjk_font(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(report_pdf, "find_cjk_font", lambda: None)
     latin = make_report(site="Xi'an logistics park")
-    latin = latin.__class__(**{**latin.__dict__, "devices": tuple(
-        d.__class__(**{**d.__dict__, "name": d.name.split(" / ")[0].split(" 关")[0].split(" 储")[0]})
-        for d in latin.devices)})
+    latin = latin.__class__(
+        **{
+            **latin.__dict__,
+            "devices": tuple(
+                d.__class__(**{**d.__dict__, "name": d.name.split(" / ")[0].split(" 关")[0].split(" 储")[0]})
+                for d in latin.devices
+            ),
+        }
+    )
     write_report_pdf(latin, tmp_path / "en.pdf", lang="en")
     assert (tmp_path / "en.pdf").read_bytes().startswith(b"%PDF")
     with pytest.raises(FontNotFoundError, match="fonts-wqy-zenhei"):
@@ -351,8 +442,17 @@ def with_costs(report: MonthReport) -> MonthReport:
     from energymon.report.month import Costs
     from energymon.accounting.tariffs import Savings
 
-    saved = Savings(baseline_cost=5000.0, import_cost=3000.0, export_revenue=100.0, total_saved=2100.0,
-                    pv_saved=1900.0, storage_saved=200.0, demand_saved=150.0, buckets=288, buckets_skipped=0)
+    saved = Savings(
+        baseline_cost=5000.0,
+        import_cost=3000.0,
+        export_revenue=100.0,
+        total_saved=2100.0,
+        pv_saved=1900.0,
+        storage_saved=200.0,
+        demand_saved=150.0,
+        buckets=288,
+        buckets_skipped=0,
+    )
     costs = Costs("Test tariff", "CNY", {"peak": (1000.0, 900.0), "valley": (7000.0, 2100.0)}, saved, 120.0, 3600.0)
     return dataclasses.replace(report, costs=costs)
 
@@ -377,8 +477,12 @@ def test_costs_appear_in_the_pdf_and_the_xlsx(report: MonthReport, tmp_path: Pat
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) not installed")
 def test_pdf_pages_render(pdf: tuple[str, Path], tmp_path: Path) -> None:
     lang, path = pdf
-    subprocess.run(["pdftoppm", "-png", "-r", "60", str(path), str(tmp_path / f"page-{lang}")], check=True,
-                   capture_output=True, timeout=60)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", str(path), str(tmp_path / f"page-{lang}")],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     pngs = sorted(tmp_path.glob(f"page-{lang}*.png"))
     assert len(pngs) == 4
     assert all(p.stat().st_size > 2_000 for p in pngs)

@@ -37,6 +37,7 @@ def day_max_elevation(day: datetime, lat: float, lon: float) -> tuple[float, dat
 
 # -- solar geometry ------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "date, lat, lon, expected_noon_elevation",
     [
@@ -67,7 +68,8 @@ def test_sun_is_down_at_night_and_lowest_at_solar_midnight():
     # At the equinox the sun at solar midnight is as far below the horizon as it is above it at noon.
     _, noon = day_max_elevation(datetime(2024, 3, 20, tzinfo=timezone.utc), XIAN_LAT, XIAN_LON)
     assert solar_elevation_deg(noon + timedelta(hours=12), XIAN_LAT, XIAN_LON) == pytest.approx(
-        -(90 - XIAN_LAT), abs=1.0)
+        -(90 - XIAN_LAT), abs=1.0
+    )
     # Sunrise and sunset at the equinox are about 6 h from solar noon everywhere.
     assert abs(solar_elevation_deg(noon - timedelta(hours=6), XIAN_LAT, XIAN_LON)) < 2
     assert abs(solar_elevation_deg(noon + timedelta(hours=6), XIAN_LAT, XIAN_LON)) < 2
@@ -111,6 +113,7 @@ def test_pv_power_model():
 
 # -- the park model ------------------------------------------------------------------
 
+
 def role_sum(park: Park, role: Role, quantity: str) -> float:
     return sum(park.values(d)[quantity] for d, s in park.devices.items() if s.device.role is role)
 
@@ -142,8 +145,10 @@ def test_park_over_three_days_balances_and_stays_physical(demo_config):
     park = Park(demo_config, start, seed=3, step_s=step)
     devices = {d: s.device for d, s in park.devices.items()}
     counters = {
-        Role.PV: ["yield_wh"], Role.LOAD: ["consumed_wh"],
-        Role.STORAGE: ["charged_wh", "discharged_wh"], Role.GRID: ["imported_wh", "exported_wh"],
+        Role.PV: ["yield_wh"],
+        Role.LOAD: ["consumed_wh"],
+        Role.STORAGE: ["charged_wh", "discharged_wh"],
+        Role.GRID: ["imported_wh", "exported_wh"],
     }
     first = {d: dict(park.values(d)) for d in devices}
     previous = first
@@ -185,8 +190,13 @@ def test_park_over_three_days_balances_and_stays_physical(demo_config):
     def delta(role: Role, q: str) -> float:
         return sum(previous[d][q] - first[d][q] for d, dev in devices.items() if dev.role is role)
 
-    supplied = (delta(Role.PV, "yield_wh") + delta(Role.GRID, "imported_wh") - delta(Role.GRID, "exported_wh")
-                + delta(Role.STORAGE, "discharged_wh") - delta(Role.STORAGE, "charged_wh"))
+    supplied = (
+        delta(Role.PV, "yield_wh")
+        + delta(Role.GRID, "imported_wh")
+        - delta(Role.GRID, "exported_wh")
+        + delta(Role.STORAGE, "discharged_wh")
+        - delta(Role.STORAGE, "charged_wh")
+    )
     consumed = delta(Role.LOAD, "consumed_wh")
     assert consumed > 0
     assert supplied == pytest.approx(consumed, rel=1e-6)
@@ -225,8 +235,9 @@ def test_same_seed_same_park_different_seed_different_weather(demo_config):
         park.advance_to(NOON_S + 900)
     assert {d: a.values(d) for d in a.devices} == {d: b.values(d) for d in b.devices}
     assert a.values("inv-a1")["power_w"] != c.values("inv-a1")["power_w"]
-    noons = local_time([(datetime(2024, 6, 1, 12, tzinfo=SHANGHAI) + timedelta(days=i)).timestamp()
-                        for i in range(30)], SHANGHAI)
+    noons = local_time(
+        [(datetime(2024, 6, 1, 12, tzinfo=SHANGHAI) + timedelta(days=i)).timestamp() for i in range(30)], SHANGHAI
+    )
     assert list(clear_sky_index(7, noons)) == list(clear_sky_index(7, noons))
     assert list(clear_sky_index(7, noons)) != list(clear_sky_index(8, noons))
     assert all(0.05 <= k <= 1.0 for k in clear_sky_index(7, noons))
@@ -246,9 +257,25 @@ def test_advance_to_the_past_is_ignored(demo_config):
 maybe_number = st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False))
 
 
-@given(st.sampled_from(list(Role)), st.dictionaries(
-    st.sampled_from(["power_w", "reactive_power_var", "charged_wh", "discharged_wh", "imported_wh",
-                     "exported_wh", "soc_pct", "voltage_l1_v", "yield_wh"]), maybe_number))
+@given(
+    st.sampled_from(list(Role)),
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "power_w",
+                "reactive_power_var",
+                "charged_wh",
+                "discharged_wh",
+                "imported_wh",
+                "exported_wh",
+                "soc_pct",
+                "voltage_l1_v",
+                "yield_wh",
+            ]
+        ),
+        maybe_number,
+    ),
+)
 def test_invert_values_flips_power_swaps_pairs_and_is_its_own_inverse(role, values):
     out = invert_values(role, values)
     assert invert_values(role, out) == values
@@ -267,14 +294,19 @@ def test_invert_values_flips_power_swaps_pairs_and_is_its_own_inverse(role, valu
 
 def test_invert_example():
     values = {"power_w": 1500.0, "imported_wh": 10.0, "exported_wh": 3.0, "voltage_l1_v": 230.0}
-    assert invert_values(Role.GRID, values) == {"power_w": -1500.0, "imported_wh": 3.0, "exported_wh": 10.0,
-                                                "voltage_l1_v": 230.0}
+    assert invert_values(Role.GRID, values) == {
+        "power_w": -1500.0,
+        "imported_wh": 3.0,
+        "exported_wh": 10.0,
+        "voltage_l1_v": 230.0,
+    }
     assert values["power_w"] == 1500.0  # the input is not modified
 
 
 def test_device_view_is_the_inverted_canonical_view(tmp_path):
-    config = load_config(write_config(tmp_path, small_site_toml({"c1": 1, "c2": 2},
-                                                                invert=frozenset({"grid-1", "bess-1"}))))
+    config = load_config(
+        write_config(tmp_path, small_site_toml({"c1": 1, "c2": 2}, invert=frozenset({"grid-1", "bess-1"})))
+    )
     park = Park(config, NOON_S, seed=1)
     for d in ("grid-1", "bess-1"):
         assert park.device_view(d) == invert_values(config.device(d).role, park.values(d))
@@ -282,6 +314,7 @@ def test_device_view_is_the_inverted_canonical_view(tmp_path):
 
 
 # -- the simulator's Modbus server -------------------------------------------------------
+
 
 class Counting:
     def __init__(self):
@@ -326,20 +359,22 @@ def test_simulated_device_answers_outside_its_map_with_illegal_address(tmp_path,
 
 def test_simulator_refuses_serial_transports_and_busy_ports(tmp_path, frozen_clock):
     text = small_site_toml({"c1": 1, "c2": 2})
-    rtu = text.replace('[connections.c2]\ntransport = "tcp"\nhost = "127.0.0.1"\nport = 2\n',
-                       '[connections.c2]\ntransport = "rtu"\nserial_port = "/dev/ttyUSB0"\n')
+    rtu = text.replace(
+        '[connections.c2]\ntransport = "tcp"\nhost = "127.0.0.1"\nport = 2\n',
+        '[connections.c2]\ntransport = "rtu"\nserial_port = "/dev/ttyUSB0"\n',
+    )
     config = load_config(write_config(tmp_path, rtu, "rtu.toml"))
     with pytest.raises(SimulationError, match="connections.c2"):
         SimulatedPark(config, clock=frozen_clock)
 
     async def busy():
-        first = SimulatedPark(load_config(write_config(tmp_path, text)), clock=frozen_clock,
-                              ports={"c1": 0, "c2": 0})
+        first = SimulatedPark(load_config(write_config(tmp_path, text)), clock=frozen_clock, ports={"c1": 0, "c2": 0})
         await first.start()
         try:
             taken = first.ports["c2"]
-            second = SimulatedPark(load_config(write_config(tmp_path, text)), clock=frozen_clock,
-                                   ports={"c1": 0, "c2": taken})
+            second = SimulatedPark(
+                load_config(write_config(tmp_path, text)), clock=frozen_clock, ports={"c1": 0, "c2": taken}
+            )
             with pytest.raises(SimulationError, match=rf"connections\.c2: cannot listen on 127\.0\.0\.1:{taken}"):
                 await second.start()
             assert all(s._server is None for s in second.servers.values())  # nothing left listening
@@ -355,7 +390,8 @@ def test_hybrid_inverter_on_one_unit_is_not_served_as_the_wrong_device(tmp_path,
     # serve both: the simulator must refuse rather than answer one device's reads with the other's.
     text = small_site_toml({"c1": 1, "c2": 2}).replace(
         'id = "bess-1"\nrole = "storage"\nprofile = "energymon-storage"\nconnection = "c1"\nunit = 3',
-        'id = "bess-1"\nrole = "storage"\nprofile = "energymon-storage"\nconnection = "c1"\nunit = 1')
+        'id = "bess-1"\nrole = "storage"\nprofile = "energymon-storage"\nconnection = "c1"\nunit = 1',
+    )
     config = load_config(write_config(tmp_path, text))
     assert config.device("bess-1").unit == config.device("pv-1").unit == 1
     with pytest.raises(SimulationError, match=r"connections\.c1.*unit 1.*pv-1.*bess-1"):
@@ -364,8 +400,9 @@ def test_hybrid_inverter_on_one_unit_is_not_served_as_the_wrong_device(tmp_path,
 
 def test_hybrid_inverter_with_disjoint_maps_is_served(tmp_path, frozen_clock):
     # A storage map placed at holding 100.. does not collide with the pv map at 0..16.
-    storage = (tmp_path / "hybrid-storage.toml")
+    storage = tmp_path / "hybrid-storage.toml"
     from support import REPO
+
     original = (REPO / "drivers" / "profiles" / "energymon-storage.toml").read_text(encoding="utf-8")
     lines = []
     for line in original.splitlines():
@@ -375,7 +412,8 @@ def test_hybrid_inverter_with_disjoint_maps_is_served(tmp_path, frozen_clock):
     storage.write_text("\n".join(lines) + "\n", encoding="utf-8")
     text = small_site_toml({"c1": 1, "c2": 2}).replace(
         'id = "bess-1"\nrole = "storage"\nprofile = "energymon-storage"\nconnection = "c1"\nunit = 3',
-        'id = "bess-1"\nrole = "storage"\nprofile = "hybrid-storage.toml"\nconnection = "c1"\nunit = 1')
+        'id = "bess-1"\nrole = "storage"\nprofile = "hybrid-storage.toml"\nconnection = "c1"\nunit = 1',
+    )
     config = load_config(write_config(tmp_path, text))
     sim = SimulatedPark(config, clock=frozen_clock)
     server = sim.servers["c1"]
@@ -396,10 +434,13 @@ def test_a_value_that_does_not_fit_its_register_is_a_device_failure_not_a_number
         f'rated_power_kw = 1000000\n[devices.sim]\nload_shape = "office"\nbase_load_kw = 1000000\n'
         for i in (1, 2, 3)
     )
-    text = ('[site]\nname = "x"\ntimezone = "Asia/Shanghai"\nlatitude = 34.3\nlongitude = 109.06\n'
-            '[connections.c1]\ntransport = "tcp"\nhost = "127.0.0.1"\nport = 1502\n' + loads +
-            '[[devices]]\nid = "grid"\nrole = "grid"\nprofile = "energymon-grid"\nconnection = "c1"\nunit = 9\n'
-            "rated_power_kw = 1000000\n")
+    text = (
+        '[site]\nname = "x"\ntimezone = "Asia/Shanghai"\nlatitude = 34.3\nlongitude = 109.06\n'
+        '[connections.c1]\ntransport = "tcp"\nhost = "127.0.0.1"\nport = 1502\n'
+        + loads
+        + '[[devices]]\nid = "grid"\nrole = "grid"\nprofile = "energymon-grid"\nconnection = "c1"\nunit = 9\n'
+        "rated_power_kw = 1000000\n"
+    )
     config = load_config(write_config(tmp_path, text))
     sim = SimulatedPark(config, clock=frozen_clock)
     assert sim.park.values("grid")["power_w"] > 2**31  # the premise

@@ -19,8 +19,19 @@ from drivers.quantities import QUANTITIES, Kind, Role
 from energymon.cli.main import main
 from energymon.config.parse import load_config
 from energymon.sim.faults import (
-    REFUSE, SILENCE, WRAP_LEAD_S, CounterRegister, DeviceFaults, FaultPlan, WireAction, counter_registers,
-    describe, wire_action, wrap_lead_units, wrap_offset, wrapped,
+    REFUSE,
+    SILENCE,
+    WRAP_LEAD_S,
+    CounterRegister,
+    DeviceFaults,
+    FaultPlan,
+    WireAction,
+    counter_registers,
+    describe,
+    wire_action,
+    wrap_lead_units,
+    wrap_offset,
+    wrapped,
 )
 from energymon.sim.modbus_server import GATEWAY_TARGET_FAILED, ModbusTcpServer, crc16
 from energymon.sim.serve import SimulatedPark, SimulationError
@@ -32,6 +43,7 @@ U32 = CounterRegister(1.0, 2.0**32)
 
 
 # -- the schedule ---------------------------------------------------------------------------
+
 
 def test_a_fault_is_on_from_its_start_for_its_duration():
     f = Fault("black-hole", start_after_s=10, duration_s=5)
@@ -47,6 +59,7 @@ def test_describe_states_kind_parameters_and_window():
 
 
 # -- wire faults: what happens to a request ---------------------------------------------------
+
 
 def test_no_active_fault_means_a_normal_answer():
     assert wire_action((), alone_on_port=True) is None
@@ -88,6 +101,7 @@ def test_the_plan_times_faults_from_the_simulators_start(tmp_path):
 
 
 # -- value faults ---------------------------------------------------------------------------
+
 
 def test_counter_registers_wrap_where_a_32_bit_register_would():
     profile = load_profile("energymon-grid")  # u64 counters, 1 Wh
@@ -205,6 +219,7 @@ def test_the_plan_takes_a_value_faults_state_at_its_exact_start():
 
 # -- the simulated devices under value faults ---------------------------------------------------
 
+
 @pytest.mark.parametrize("profile_name", ["sunspec", *builtin_names()])
 def test_not_implemented_reads_missing_for_every_point_of_every_profile(tmp_path, profile_name):
     """Every built-in profile (and SunSpec) encodes a not-implemented device so that it decodes as all missing."""
@@ -213,7 +228,7 @@ def test_not_implemented_reads_missing_for_every_point_of_every_profile(tmp_path
         '[site]\nname = "t"\ntimezone = "Asia/Shanghai"\nlatitude = 34.3\nlongitude = 109.06\n'
         '[connections.c]\ntransport = "tcp"\nhost = "127.0.0.1"\nport = 1502\n'
         f'[[devices]]\nid = "d"\nrole = "{role}"\nprofile = "{profile_name}"\nconnection = "c"\n'
-        "rated_power_kw = 100\n[[devices.sim.faults]]\nkind = \"not-implemented\"\n"
+        'rated_power_kw = 100\n[[devices.sim.faults]]\nkind = "not-implemented"\n'
     )
     config = load_config(write_config(tmp_path, text))
     sim = SimulatedPark(config, clock=FrozenClock(EVENING_S))
@@ -231,6 +246,7 @@ def test_not_implemented_reads_missing_for_every_point_of_every_profile(tmp_path
 
 
 # -- the server's fault hooks ---------------------------------------------------------------
+
 
 @given(seed=st.integers(0, 2**32))
 @settings(max_examples=300, deadline=None)
@@ -327,6 +343,7 @@ def test_a_fault_for_an_unknown_device_is_refused(tmp_path):
 
 # -- energymon simulate --fault ------------------------------------------------------------------
 
+
 def test_fault_spec_parsing():
     assert parse_fault_spec("pv-1:black-hole") == ("pv-1", Fault("black-hole"))
     assert parse_fault_spec("pv-1:slow@30") == ("pv-1", Fault("slow", 30.0))
@@ -336,20 +353,31 @@ def test_fault_spec_parsing():
             parse_fault_spec(bad)
     with pytest.raises(ValueError, match="unknown fault kind 'melt'"):
         parse_fault_spec("pv-1:melt")
-    assert set(FAULT_KINDS) == {"offline", "black-hole", "slow", "exception", "garbage", "counter-wrap",
-                                "counter-reset", "frozen", "not-implemented"}
+    assert set(FAULT_KINDS) == {
+        "offline",
+        "black-hole",
+        "slow",
+        "exception",
+        "garbage",
+        "counter-wrap",
+        "counter-reset",
+        "frozen",
+        "not-implemented",
+    }
 
 
-@pytest.mark.parametrize("spec, message", [
-    ("pv-1", "is not DEVICE:KIND[@START_S[+DURATION_S]]"),
-    ("pv-1:melt", "unknown fault kind 'melt'"),
-    ("pv-1:offline@soon", "is not DEVICE:KIND"),
-    ("pv-9:offline", "has no device 'pv-9'"),
-])
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("pv-1", "is not DEVICE:KIND[@START_S[+DURATION_S]]"),
+        ("pv-1:melt", "unknown fault kind 'melt'"),
+        ("pv-1:offline@soon", "is not DEVICE:KIND"),
+        ("pv-9:offline", "has no device 'pv-9'"),
+    ],
+)
 def test_simulate_with_a_bad_fault_is_one_line_and_exit_2(tmp_path, capsys, spec, message):
     path = write_config(tmp_path, small_site_toml({"c1": free_port(), "c2": free_port()}))
-    assert main(["simulate", "--config", str(path), "--duration", "5", "--fault", "pv-2:frozen",
-                 "--fault", spec]) == 2
+    assert main(["simulate", "--config", str(path), "--duration", "5", "--fault", "pv-2:frozen", "--fault", spec]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""  # nothing was served
     err = captured.err.strip()
@@ -359,11 +387,29 @@ def test_simulate_with_a_bad_fault_is_one_line_and_exit_2(tmp_path, capsys, spec
 
 def test_simulate_prints_the_fault_schedule(tmp_path, capsys):
     text = small_site_toml({"c1": free_port(), "c2": free_port()}).replace(
-        'base_load_kw = 40\n', 'base_load_kw = 40\n[[devices.sim.faults]]\nkind = "exception"\n'
-                               'exception_code = 4\nstart_after_s = 5\nduration_s = 10\n')
+        "base_load_kw = 40\n",
+        'base_load_kw = 40\n[[devices.sim.faults]]\nkind = "exception"\n'
+        "exception_code = 4\nstart_after_s = 5\nduration_s = 10\n",
+    )
     path = write_config(tmp_path, text)
-    assert main(["simulate", "--config", str(path), "--duration", "0.3",
-                 "--fault", "pv-1:black-hole@60+120", "--fault", "load-1:slow", "--fault", "pv-1:frozen@2.5"]) == 0
+    assert (
+        main(
+            [
+                "simulate",
+                "--config",
+                str(path),
+                "--duration",
+                "0.3",
+                "--fault",
+                "pv-1:black-hole@60+120",
+                "--fault",
+                "load-1:slow",
+                "--fault",
+                "pv-1:frozen@2.5",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out.splitlines()
     faults_printed = [line for line in out if line.startswith("fault ")]
     assert faults_printed == [

@@ -21,7 +21,14 @@ from energymon.sim.solar import clear_sky_ghi_w_m2, extraterrestrial_normal_w_m2
 from energymon.sim.storage import Battery, limited_power_w, requested_power_w, soc_after_pct
 from energymon.sim.timebase import local_time
 from energymon.sim.weather import (
-    BROKEN, CLEAR, OVERCAST, SUNSHINE_PCT, clear_sky_index, daily_mean_temperature_c, sky_probabilities, sky_type,
+    BROKEN,
+    CLEAR,
+    OVERCAST,
+    SUNSHINE_PCT,
+    clear_sky_index,
+    daily_mean_temperature_c,
+    sky_probabilities,
+    sky_type,
 )
 from support import SHANGHAI
 
@@ -40,13 +47,17 @@ def as_index(t_s: np.ndarray) -> pd.DatetimeIndex:
 
 # -- geometry and irradiance against pvlib ------------------------------------------------
 
-@pytest.mark.parametrize("latitude, longitude", [
-    XIAN,               # the demo site
-    (-33.87, 151.21),   # Sydney: southern hemisphere
-    (1.35, 103.82),     # Singapore: the sun crosses the zenith
-    (60.17, 24.94),     # Helsinki: low winter sun
-    (78.22, 15.65),     # Longyearbyen: polar night and midnight sun
-])
+
+@pytest.mark.parametrize(
+    "latitude, longitude",
+    [
+        XIAN,  # the demo site
+        (-33.87, 151.21),  # Sydney: southern hemisphere
+        (1.35, 103.82),  # Singapore: the sun crosses the zenith
+        (60.17, 24.94),  # Helsinki: low winter sun
+        (78.22, 15.65),  # Longyearbyen: polar night and midnight sun
+    ],
+)
 def test_solar_position_matches_pvlib_spa_over_a_year_of_hours(latitude, longitude):
     t_s = hours_of(2024)  # a leap year, where a fractional-year formula would drift most
     elevation, azimuth = solar_position_deg(t_s, latitude, longitude)
@@ -85,14 +96,25 @@ def test_clear_sky_decomposition_and_transposition_match_pvlib():
     e0 = np.asarray(pvlib.irradiance.get_extra_radiation(day_of_year))
     erbs = pvlib.irradiance.erbs(ghi * kc, 90.0 - elevation, day_of_year, min_cos_zenith=0.065)
     up = elevation > 4
-    ours_dhi = ghi * kc * erbs_diffuse_fraction(
-        np.clip(ghi * kc / (e0 * np.maximum(np.sin(np.radians(elevation)), 0.065)), 0, 1))
+    ours_dhi = (
+        ghi
+        * kc
+        * erbs_diffuse_fraction(np.clip(ghi * kc / (e0 * np.maximum(np.sin(np.radians(elevation)), 0.065)), 0, 1))
+    )
     assert np.allclose(ours_dhi[up], np.asarray(erbs["dhi"])[up], rtol=2e-3, atol=0.5)
     # Isotropic transposition onto a 20 deg south-east plane against pvlib's, from the same components.
     poa = plane_of_array_w_m2(ghi * kc, elevation, azimuth, e0, 20.0, 135.0)
     total = pvlib.irradiance.get_total_irradiance(
-        20.0, 135.0, 90.0 - elevation, azimuth, np.asarray(erbs["dni"]), ghi * kc, np.asarray(erbs["dhi"]),
-        albedo=0.2, model="isotropic")["poa_global"]
+        20.0,
+        135.0,
+        90.0 - elevation,
+        azimuth,
+        np.asarray(erbs["dni"]),
+        ghi * kc,
+        np.asarray(erbs["dhi"]),
+        albedo=0.2,
+        model="isotropic",
+    )["poa_global"]
     assert np.allclose(poa[up], np.asarray(total)[up], rtol=5e-3, atol=1.0)
 
 
@@ -105,6 +127,7 @@ def test_inverter_is_the_pvwatts_curve_clipped_at_rated_power():
 
 
 # -- weather ------------------------------------------------------------------------------
+
 
 def test_sky_types_follow_the_monthly_frequencies_with_persistence():
     first = int(datetime(2000, 1, 1).timestamp() // 86400)
@@ -163,8 +186,11 @@ def test_seasons_of_the_air_temperature():
 
 # -- loads --------------------------------------------------------------------------------
 
-LOADS = (("wh", "warehouse", 380_000.0, 900_000.0), ("office", "office", 90_000.0, 250_000.0),
-         ("ev", "ev-fleet", 500_000.0, 1_200_000.0))
+LOADS = (
+    ("wh", "warehouse", 380_000.0, 900_000.0),
+    ("office", "office", 90_000.0, 250_000.0),
+    ("ev", "ev-fleet", 500_000.0, 1_200_000.0),
+)
 
 
 def loads_over(start: datetime, days: int, step_s: float, seed: int = 1):
@@ -214,9 +240,17 @@ def test_office_works_weekdays_and_ev_fleet_charges_mostly_at_night():
 
 # -- storage ------------------------------------------------------------------------------
 
-BATTERY = Battery(capacity_wh=1_000_000.0, soc_min_pct=10.0, soc_max_pct=95.0, max_charge_w=400_000.0,
-                  max_discharge_w=500_000.0, round_trip_efficiency=0.81, dispatch="pv-surplus",
-                  charge_window=(0.0, 6.0), discharge_window=(17.0, 22.0))
+BATTERY = Battery(
+    capacity_wh=1_000_000.0,
+    soc_min_pct=10.0,
+    soc_max_pct=95.0,
+    max_charge_w=400_000.0,
+    max_discharge_w=500_000.0,
+    round_trip_efficiency=0.81,
+    dispatch="pv-surplus",
+    charge_window=(0.0, 6.0),
+    discharge_window=(17.0, 22.0),
+)
 
 
 def test_round_trip_losses_split_evenly_and_soc_limits_hold_exactly():
@@ -273,8 +307,9 @@ def monthly_specific_yield(model, year: int, month: int, step_s: float = 600.0) 
 
 def test_monthly_pv_yield_per_kwp_is_plausible_for_xian_all_year(demo_config):
     model = dataclasses.replace(build_model(demo_config, seed=1), loads=())
-    yields = [np.mean([monthly_specific_yield(model, year, month) for year in (2021, 2022, 2023)])
-              for month in range(1, 13)]
+    yields = [
+        np.mean([monthly_specific_yield(model, year, month) for year in (2021, 2022, 2023)]) for month in range(1, 13)
+    ]
     # Measured (seed 1, 2021-2023): 1.44 kWh/kWp/day in December .. 4.19 in June, 1073 kWh/kWp a year.
     for month, (ours, ghi) in enumerate(zip(yields, REFERENCE_GHI_KWH_M2_DAY), start=1):
         assert 0.8 <= ours / (ghi * REFERENCE_PR) <= 1.2, (month, ours, ghi * REFERENCE_PR)

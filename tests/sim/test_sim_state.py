@@ -69,8 +69,14 @@ def test_simulated_park_saves_on_stop_and_resumes(tmp_path, demo_config):
     state_path = tmp_path / "state.json"
 
     async def serve_once(ports_free: bool = True) -> SimulatedPark:
-        sim = SimulatedPark(demo_config, seed=1, clock=clock, host="127.0.0.1",
-                            ports={n: 0 for n in demo_config.connections}, state_path=state_path)
+        sim = SimulatedPark(
+            demo_config,
+            seed=1,
+            clock=clock,
+            host="127.0.0.1",
+            ports={n: 0 for n in demo_config.connections},
+            state_path=state_path,
+        )
         await sim.start()
         clock.advance(1800)
         await sim.stop()

@@ -79,30 +79,38 @@ def test_timestamps_roundtrip(ts):
 
 
 @settings(max_examples=200, deadline=None)
-@given(start=st.integers(-(2**50), 2**50), period=st.integers(100, 900_000), jitter=st.integers(0, 49),
-       n=st.integers(1, 2_000), seed=st.integers(0, 2**32 - 1))
+@given(
+    start=st.integers(-(2**50), 2**50),
+    period=st.integers(100, 900_000),
+    jitter=st.integers(0, 49),
+    n=st.integers(1, 2_000),
+    seed=st.integers(0, 2**32 - 1),
+)
 def test_regular_polls_with_jitter_roundtrip(start, period, jitter, n, seed):
     rng = np.random.default_rng(seed)
     ts = start + np.arange(n, dtype=np.int64) * period + rng.integers(-jitter, jitter + 1, n)
     ts_roundtrip(ts)
 
 
-@pytest.mark.parametrize("ts", [
-    [T0],
-    [0],
-    [-1],
-    [-(2**62)],
-    [2**62],
-    [-(2**63)],
-    [2**63 - 1],
-    [-5, -3, 0, 2],  # negative epoch values across zero
-    [-86_400_000 * 365 * 100, -86_400_000, 0],  # 1870, 1969, 1970
-    [T0, T0 + 1, T0 + 2**40, T0 + 2**40 + 1],  # a huge gap between regular steps
-    [0, 2**62, 2**62 + 1],  # delta of delta about -2**62
-    [-(2**62) + 1, 0, 2**62 - 1],
-    [2**63 - 3, 2**63 - 2, 2**63 - 1],  # at the top of int64
-    [-(2**63), -(2**63) + 1, -(2**63) + 5],
-])
+@pytest.mark.parametrize(
+    "ts",
+    [
+        [T0],
+        [0],
+        [-1],
+        [-(2**62)],
+        [2**62],
+        [-(2**63)],
+        [2**63 - 1],
+        [-5, -3, 0, 2],  # negative epoch values across zero
+        [-86_400_000 * 365 * 100, -86_400_000, 0],  # 1870, 1969, 1970
+        [T0, T0 + 1, T0 + 2**40, T0 + 2**40 + 1],  # a huge gap between regular steps
+        [0, 2**62, 2**62 + 1],  # delta of delta about -2**62
+        [-(2**62) + 1, 0, 2**62 - 1],
+        [2**63 - 3, 2**63 - 2, 2**63 - 1],  # at the top of int64
+        [-(2**63), -(2**63) + 1, -(2**63) + 5],
+    ],
+)
 def test_timestamps_edge_cases(ts):
     ts_roundtrip(np.array(ts, dtype=np.int64))
 
@@ -150,11 +158,25 @@ def test_arbitrary_bit_patterns_roundtrip(patterns):
     assert_values_roundtrip(patterns.view(np.float64))
 
 
-@pytest.mark.parametrize("values", [
-    [np.nan], [np.inf], [-np.inf], [5e-324], [-5e-324], [2.2250738585072014e-308], [1.7976931348623157e308],
-    [-1.7976931348623157e308], [0.0], [np.nan, np.nan, 1.0], [1.0, np.inf, -np.inf, 0.0],
-    [0.1, 0.2, 0.30000000000000004], [1e300, 1e-300], [1e305, 1.0],  # 1e305 * 10**6 overflows in the probe
-])
+@pytest.mark.parametrize(
+    "values",
+    [
+        [np.nan],
+        [np.inf],
+        [-np.inf],
+        [5e-324],
+        [-5e-324],
+        [2.2250738585072014e-308],
+        [1.7976931348623157e308],
+        [-1.7976931348623157e308],
+        [0.0],
+        [np.nan, np.nan, 1.0],
+        [1.0, np.inf, -np.inf, 0.0],
+        [0.1, 0.2, 0.30000000000000004],
+        [1e300, 1e-300],
+        [1e305, 1.0],  # 1e305 * 10**6 overflows in the probe
+    ],
+)
 def test_special_floats_roundtrip(values):
     assert_values_roundtrip(np.array(values))
 
@@ -180,16 +202,19 @@ def test_decimal_values_take_decimal_codec(k, ints):
     assert blob[:1] == b"D"
 
 
-@pytest.mark.parametrize("values, k", [
-    ([230.1, 230.2, 229.9], 1),  # voltage, 0.1 V
-    ([49.98, 50.01, 50.0], 2),  # frequency, 0.01 Hz
-    ([1500.0, 1501.0, 1499.0], 0),  # whole watts
-    ([0.995, -0.999, 1.0], 3),  # power factor
-    ([1_234_000.0, 1_235_000.0], 0),  # whole numbers below 2**53 always take k = 0 (tried first)
-    ([1e17, 2e17], -2),  # negative exponents only beyond 2**53
-    ([1e18, 3e18], -3),
-    ([0.000001, 0.000002], 6),
-])
+@pytest.mark.parametrize(
+    "values, k",
+    [
+        ([230.1, 230.2, 229.9], 1),  # voltage, 0.1 V
+        ([49.98, 50.01, 50.0], 2),  # frequency, 0.01 Hz
+        ([1500.0, 1501.0, 1499.0], 0),  # whole watts
+        ([0.995, -0.999, 1.0], 3),  # power factor
+        ([1_234_000.0, 1_235_000.0], 0),  # whole numbers below 2**53 always take k = 0 (tried first)
+        ([1e17, 2e17], -2),  # negative exponents only beyond 2**53
+        ([1e18, 3e18], -3),
+        ([0.000001, 0.000002], 6),
+    ],
+)
 def test_decimal_exponent_chosen(values, k):
     blob = assert_values_roundtrip(np.array(values))
     assert blob[:1] == b"D"
@@ -207,8 +232,13 @@ def test_register_values_scaled_by_multiplication_take_decimal_codec():
 
 
 @settings(max_examples=200, deadline=None)
-@given(hnp.arrays(np.float32, st.integers(1, 200),
-                  elements=st.floats(width=32, allow_nan=True, allow_infinity=True, allow_subnormal=True)))
+@given(
+    hnp.arrays(
+        np.float32,
+        st.integers(1, 200),
+        elements=st.floats(width=32, allow_nan=True, allow_infinity=True, allow_subnormal=True),
+    )
+)
 def test_float32_values_roundtrip(values):
     assert_values_roundtrip(values.astype(np.float64))
 
@@ -219,16 +249,19 @@ def test_float32_register_values_take_float_codec():
     assert blob[:1] == b"X"
 
 
-@pytest.mark.parametrize("values", [
-    [2.0**53 - 2, 2.0**53 - 1],
-    [2.0**53 - 1, 2.0**53],  # 2**53 itself is not below the exact-integer limit
-    [2.0**53, 2.0**53 + 2, 2.0**53 + 4],
-    [2.0**60, 2.0**60 + 256],
-    [1e18, 1e18 + 1000.0],  # fits integer * 10**3
-    [2.0**63, 2.0**64, 2.0**70],
-    [-(2.0**53), 2.0**53],
-    [1e22, 1e23],  # exact powers of ten, far beyond 2**53
-])
+@pytest.mark.parametrize(
+    "values",
+    [
+        [2.0**53 - 2, 2.0**53 - 1],
+        [2.0**53 - 1, 2.0**53],  # 2**53 itself is not below the exact-integer limit
+        [2.0**53, 2.0**53 + 2, 2.0**53 + 4],
+        [2.0**60, 2.0**60 + 256],
+        [1e18, 1e18 + 1000.0],  # fits integer * 10**3
+        [2.0**63, 2.0**64, 2.0**70],
+        [-(2.0**53), 2.0**53],
+        [1e22, 1e23],  # exact powers of ten, far beyond 2**53
+    ],
+)
 def test_huge_counters_roundtrip(values):
     assert_values_roundtrip(np.array(values))
 
@@ -274,8 +307,10 @@ def test_realistic_hour_size(capsys):
         assert blob[:1] == b"D"
         figures[name] = (len(ts_blob) + len(blob)) / ts.size
     with capsys.disabled():
-        print(f"\nrealistic hour, 720 samples: ts {len(ts_blob) / ts.size:.3f} B/sample; ts+value "
-              + ", ".join(f"{k} {v:.3f} B/sample" for k, v in figures.items()))
+        print(
+            f"\nrealistic hour, 720 samples: ts {len(ts_blob) / ts.size:.3f} B/sample; ts+value "
+            + ", ".join(f"{k} {v:.3f} B/sample" for k, v in figures.items())
+        )
     for per_sample in figures.values():
         assert per_sample < 4.0  # raw rows: 16 B of payload alone
 
@@ -289,13 +324,17 @@ def test_realistic_hour_size_register_multiplied_values(capsys):
     rng = np.random.default_rng(11)
     n = ts.size
     lines = []
-    for name, raw, k in (("voltage 0.1 V", 2300 + np.cumsum(rng.integers(-3, 4, n)), 1),
-                         ("frequency 0.01 Hz", 5000 + np.cumsum(rng.integers(-2, 3, n)), 2)):
+    for name, raw, k in (
+        ("voltage 0.1 V", 2300 + np.cumsum(rng.integers(-3, 4, n)), 1),
+        ("frequency 0.01 Hz", 5000 + np.cumsum(rng.integers(-2, 3, n)), 2),
+    ):
         multiplied = assert_values_roundtrip(raw * 10.0**-k)
         divided = assert_values_roundtrip(raw / 10.0**k)
         assert divided[:1] == b"D"
-        lines.append(f"{name}: raw*10**-{k} codec {multiplied[:1]!r} {len(multiplied) / n:.3f} B/value, "
-                     f"raw/10**{k} codec {divided[:1]!r} {len(divided) / n:.3f} B/value")
+        lines.append(
+            f"{name}: raw*10**-{k} codec {multiplied[:1]!r} {len(multiplied) / n:.3f} B/value, "
+            f"raw/10**{k} codec {divided[:1]!r} {len(divided) / n:.3f} B/value"
+        )
     with capsys.disabled():
         print("\n" + "\n".join(lines))
 
@@ -373,9 +412,21 @@ def test_exhaustive_byte_changes_in_zlib_payload(index):
 
 def test_garbage_and_foreign_blobs_raise():
     payload = zlib.compress(np.zeros(3, dtype="<i8").tobytes())
-    for blob in (b"", b"T", b"T\x01", b"T\x02\x01" + payload, b"T\x01\x03" + payload, b"Q\x01\x01" + payload,
-                 b"D\x01\x00", b"D\x02\x00\x01" + payload, b"D\x01\x00\x05" + payload, b"X", b"X\x02" + payload,
-                 b"X\x01" + b"\x00" * 10, b"\x00" * 40):
+    for blob in (
+        b"",
+        b"T",
+        b"T\x01",
+        b"T\x02\x01" + payload,
+        b"T\x01\x03" + payload,
+        b"Q\x01\x01" + payload,
+        b"D\x01\x00",
+        b"D\x02\x00\x01" + payload,
+        b"D\x01\x00\x05" + payload,
+        b"X",
+        b"X\x02" + payload,
+        b"X\x01" + b"\x00" * 10,
+        b"\x00" * 40,
+    ):
         with pytest.raises(CodecError):
             decode_timestamps(blob, 3)
         with pytest.raises(CodecError):

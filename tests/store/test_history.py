@@ -33,16 +33,26 @@ def rows(path):
 def test_write_history_skips_nan_and_keeps_existing_samples(tmp_path):
     path = tmp_path / "h.db"
     db = open_db(path)
-    first = DeviceHistory("inv", np.array([T0, T0 + 5000, T0 + 10000]),
-                          {"power_w": np.array([1.0, np.nan, 3.0]), "yield_wh": np.array([10.0, 11.0, 12.0])})
+    first = DeviceHistory(
+        "inv",
+        np.array([T0, T0 + 5000, T0 + 10000]),
+        {"power_w": np.array([1.0, np.nan, 3.0]), "yield_wh": np.array([10.0, 11.0, 12.0])},
+    )
     assert write_history(db, [first], UTC)[0] == 5
-    again = DeviceHistory("inv", np.array([T0 + 10000, T0 + 15000]),
-                          {"power_w": np.array([99.0, 4.0]), "yield_wh": np.array([99.0, 13.0])})
+    again = DeviceHistory(
+        "inv",
+        np.array([T0 + 10000, T0 + 15000]),
+        {"power_w": np.array([99.0, 4.0]), "yield_wh": np.array([99.0, 13.0])},
+    )
     assert write_history(db, [again], UTC)[0] == 2  # the sample at T0+10 s already exists and is kept
     db.close()
     assert rows(path) == [
-        ("inv", "power_w", T0, 1.0), ("inv", "power_w", T0 + 10000, 3.0), ("inv", "power_w", T0 + 15000, 4.0),
-        ("inv", "yield_wh", T0, 10.0), ("inv", "yield_wh", T0 + 5000, 11.0), ("inv", "yield_wh", T0 + 10000, 12.0),
+        ("inv", "power_w", T0, 1.0),
+        ("inv", "power_w", T0 + 10000, 3.0),
+        ("inv", "power_w", T0 + 15000, 4.0),
+        ("inv", "yield_wh", T0, 10.0),
+        ("inv", "yield_wh", T0 + 5000, 11.0),
+        ("inv", "yield_wh", T0 + 10000, 12.0),
         ("inv", "yield_wh", T0 + 15000, 13.0),
     ]
 
@@ -73,8 +83,9 @@ def test_live_rows_are_not_held_back_behind_a_long_history(tmp_path):
     done = threading.Semaphore(0)
     n = 200_000
     for i in range(5):
-        writer.put_history(DeviceHistory(f"inv-{i}", T0 + np.arange(n, dtype=np.int64) * 1000,
-                                         {"power_w": np.full(n, float(i))}), done)
+        writer.put_history(
+            DeviceHistory(f"inv-{i}", T0 + np.arange(n, dtype=np.int64) * 1000, {"power_w": np.full(n, float(i))}), done
+        )
     writer.put_samples(SampleBatch("grid", T0 + 5, {"power_w": 1.0}))
     while not path.exists():
         assert writer.error is None
@@ -104,11 +115,20 @@ def stored_tables(path) -> dict[str, list[tuple]]:
     db = open_db(path)
     try:
         tables = {}
-        for table in ("sample_blocks", "rollup_1min_blocks", "rollup_15min", "rollup_1h", "rollup_1d",
-                      "samples", "rollup_1min"):
-            tables[table] = sorted(db.conn.execute(
-                f"SELECT c.device_id, c.quantity, t.* FROM {table} t JOIN channels c ON c.id = t.channel_id"
-            ).fetchall())
+        for table in (
+            "sample_blocks",
+            "rollup_1min_blocks",
+            "rollup_15min",
+            "rollup_1h",
+            "rollup_1d",
+            "samples",
+            "rollup_1min",
+        ):
+            tables[table] = sorted(
+                db.conn.execute(
+                    f"SELECT c.device_id, c.quantity, t.* FROM {table} t JOIN channels c ON c.id = t.channel_id"
+                ).fetchall()
+            )
             tables[table] = [row[:2] + row[3:] for row in tables[table]]  # without the channel id
         return tables
     finally:
@@ -128,11 +148,14 @@ def two_days_of(device_id: str, start_ms: int, seed: int) -> DeviceHistory:
 
 def test_prepared_history_stores_exactly_what_write_history_stores(tmp_path):
     """Across a DST change in the site zone: blocks, minute blocks and every rollup row identical."""
-    histories = [two_days_of("inv-1", DST_START - 30 * 3_600_000 + 1234, 1),
-                 two_days_of("meter", DST_START - 20 * 3_600_000, 2)]
+    histories = [
+        two_days_of("inv-1", DST_START - 30 * 3_600_000 + 1234, 1),
+        two_days_of("meter", DST_START - 20 * 3_600_000, 2),
+    ]
     direct, prepared = open_db(tmp_path / "direct.db"), open_db(tmp_path / "prepared.db")
     assert write_history(direct, histories, BERLIN)[0] == sum(
-        write_prepared(prepared, prepare(h, BERLIN), BERLIN)[0] for h in histories)
+        write_prepared(prepared, prepare(h, BERLIN), BERLIN)[0] for h in histories
+    )
     direct.close()
     prepared.close()
     expected = stored_tables(tmp_path / "direct.db")
@@ -164,7 +187,8 @@ def test_prepared_history_overlapping_stored_samples_is_merged_without_duplicate
     assert results["prepared"] == results["direct"]
     stored = results["prepared"][2]
     assert [r for r in stored if r[1] == "power_w" and r[3] == -1.0] == [
-        ("inv-1", "power_w", int(t), -1.0) for t in history.ts_ms[100:110]]
+        ("inv-1", "power_w", int(t), -1.0) for t in history.ts_ms[100:110]
+    ]
     assert len([r for r in stored if r[1] == "yield_wh"]) == history.ts_ms.size  # 50 old + the rest, once each
 
 

@@ -27,8 +27,9 @@ NAN = float("nan")
 
 def minutes_of(ts: np.ndarray, values: np.ndarray, counter: bool) -> Minutes:
     ts = np.asarray(ts, dtype=np.int64)
-    a = aggregate(np.zeros(ts.size, dtype=np.int64), ts, np.asarray(values, dtype=np.float64),
-                  bucket_starts(ts, "1min", UTC))
+    a = aggregate(
+        np.zeros(ts.size, dtype=np.int64), ts, np.asarray(values, dtype=np.float64), bucket_starts(ts, "1min", UTC)
+    )
     return from_aggregates(a, counter)
 
 
@@ -47,11 +48,11 @@ def assert_minutes_equal(a: Minutes, b: Minutes, exact_sum: bool = True) -> None
 @st.composite
 def channel_samples(draw, whole: bool = False):
     """Strictly increasing ms over a few hours (gaps, several samples per minute) and float values."""
-    start = T0 + draw(st.integers(-10**6, 10**6)) * MINUTE_MS
+    start = T0 + draw(st.integers(-(10**6), 10**6)) * MINUTE_MS
     steps = draw(st.lists(st.one_of(st.integers(1, 20 * S), st.integers(1, 30 * MINUTE_MS)), min_size=0, max_size=200))
     ts = start + np.cumsum(np.array([0, *steps], dtype=np.int64))
     if whole:
-        values = np.array(draw(st.lists(st.integers(-10**6, 10**6), min_size=ts.size, max_size=ts.size)), float)
+        values = np.array(draw(st.lists(st.integers(-(10**6), 10**6), min_size=ts.size, max_size=ts.size)), float)
     else:
         values = draw(hnp.arrays(np.float64, ts.size, elements=st.floats(-1e12, 1e12, allow_subnormal=True)))
     return ts, values
@@ -226,10 +227,19 @@ def test_rows_stored_by_rollups_update_read_back(tmp_path, counter):
     for part in (1, 0):
         mask = owner == part
         with db.conn:
-            rollups.update(db, np.full(mask.sum(), 7), np.full(mask.sum(), counter), ts[mask], values[mask], UTC,
-                           intervals=("1min",))
-    rows = db.execute("SELECT bucket_ms, n, sum, min, max, first_dt_ms, first, last_dt_ms, last FROM rollup_1min "
-                      "WHERE channel_id = 7 ORDER BY bucket_ms").fetchall()
+            rollups.update(
+                db,
+                np.full(mask.sum(), 7),
+                np.full(mask.sum(), counter),
+                ts[mask],
+                values[mask],
+                UTC,
+                intervals=("1min",),
+            )
+    rows = db.execute(
+        "SELECT bucket_ms, n, sum, min, max, first_dt_ms, first, last_dt_ms, last FROM rollup_1min "
+        "WHERE channel_id = 7 ORDER BY bucket_ms"
+    ).fetchall()
     whole = minutes_of(ts, values, counter)
     stored = from_rows(rows)
     assert_minutes_equal(stored, whole)
@@ -243,6 +253,15 @@ def test_rows_stored_by_rollups_update_read_back(tmp_path, counter):
 
 def test_module_columns_match_rollup_columns():
     """The column order documented for from_rows is the Minutes field order."""
-    assert [f.name for f in fields(Minutes)] == ["bucket_ms", "n", "sum", "min", "max", "first_dt_ms", "first",
-                                                 "last_dt_ms", "last"]
+    assert [f.name for f in fields(Minutes)] == [
+        "bucket_ms",
+        "n",
+        "sum",
+        "min",
+        "max",
+        "first_dt_ms",
+        "first",
+        "last_dt_ms",
+        "last",
+    ]
     assert minute_blocks._COLUMNS == len(fields(Minutes))

@@ -35,38 +35,79 @@ def starts(times: list[str], interval: str, tz: ZoneInfo) -> list[int]:
 
 
 def test_one_minute_buckets_are_utc_minutes():
-    times = ["2026-01-01T00:00:00", "2026-01-01T00:00:59.999", "2026-01-01T00:01:00", "2026-01-01T00:01:01.234",
-             "1969-12-31T23:59:59.999"]
-    expected = ["2026-01-01T00:00:00", "2026-01-01T00:00:00", "2026-01-01T00:01:00", "2026-01-01T00:01:00",
-                "1969-12-31T23:59:00"]
+    times = [
+        "2026-01-01T00:00:00",
+        "2026-01-01T00:00:59.999",
+        "2026-01-01T00:01:00",
+        "2026-01-01T00:01:01.234",
+        "1969-12-31T23:59:59.999",
+    ]
+    expected = [
+        "2026-01-01T00:00:00",
+        "2026-01-01T00:00:00",
+        "2026-01-01T00:01:00",
+        "2026-01-01T00:01:00",
+        "1969-12-31T23:59:00",
+    ]
     for tz in (UTC, KOLKATA, BERLIN):  # the zone does not matter
         assert starts(times, "1min", tz) == [ms(t) for t in expected]
 
 
 def test_fifteen_minute_buckets_are_utc_quarters():
-    times = ["2026-01-01T00:00:00", "2026-01-01T00:14:59.999", "2026-01-01T00:15:00", "2026-01-01T00:44:59.999",
-             "2026-01-01T00:45:00.001", "2026-10-25T01:07:00"]
-    expected = ["2026-01-01T00:00:00", "2026-01-01T00:00:00", "2026-01-01T00:15:00", "2026-01-01T00:30:00",
-                "2026-01-01T00:45:00", "2026-10-25T01:00:00"]
+    times = [
+        "2026-01-01T00:00:00",
+        "2026-01-01T00:14:59.999",
+        "2026-01-01T00:15:00",
+        "2026-01-01T00:44:59.999",
+        "2026-01-01T00:45:00.001",
+        "2026-10-25T01:07:00",
+    ]
+    expected = [
+        "2026-01-01T00:00:00",
+        "2026-01-01T00:00:00",
+        "2026-01-01T00:15:00",
+        "2026-01-01T00:30:00",
+        "2026-01-01T00:45:00",
+        "2026-10-25T01:00:00",
+    ]
     for tz in (UTC, KOLKATA, BERLIN):
         assert starts(times, "15min", tz) == [ms(t) for t in expected]
 
 
 def test_hours_in_kolkata_start_at_half_past_utc():
-    times = ["2026-01-01T00:10:00", "2026-01-01T00:29:59.999", "2026-01-01T00:30:00", "2026-01-01T01:29:59.999",
-             "2026-01-01T01:30:00"]
-    expected = ["2025-12-31T23:30:00", "2025-12-31T23:30:00", "2026-01-01T00:30:00", "2026-01-01T00:30:00",
-                "2026-01-01T01:30:00"]
+    times = [
+        "2026-01-01T00:10:00",
+        "2026-01-01T00:29:59.999",
+        "2026-01-01T00:30:00",
+        "2026-01-01T01:29:59.999",
+        "2026-01-01T01:30:00",
+    ]
+    expected = [
+        "2025-12-31T23:30:00",
+        "2025-12-31T23:30:00",
+        "2026-01-01T00:30:00",
+        "2026-01-01T00:30:00",
+        "2026-01-01T01:30:00",
+    ]
     assert starts(times, "1h", KOLKATA) == [ms(t) for t in expected]
-    assert starts(times, "1h", UTC) == [ms(t) for t in
-                                        ["2026-01-01T00:00:00", "2026-01-01T00:00:00", "2026-01-01T00:00:00",
-                                         "2026-01-01T01:00:00", "2026-01-01T01:00:00"]]
+    assert starts(times, "1h", UTC) == [
+        ms(t)
+        for t in [
+            "2026-01-01T00:00:00",
+            "2026-01-01T00:00:00",
+            "2026-01-01T00:00:00",
+            "2026-01-01T01:00:00",
+            "2026-01-01T01:00:00",
+        ]
+    ]
 
 
 def test_hours_in_kathmandu_start_at_quarter_past_utc():
     kathmandu = ZoneInfo("Asia/Kathmandu")  # +05:45
     assert starts(["2026-01-01T00:10:00", "2026-01-01T00:15:00"], "1h", kathmandu) == [
-        ms("2025-12-31T23:15:00"), ms("2026-01-01T00:15:00")]
+        ms("2025-12-31T23:15:00"),
+        ms("2026-01-01T00:15:00"),
+    ]
 
 
 def test_days_in_shanghai_start_at_16_utc_the_day_before():
@@ -77,30 +118,66 @@ def test_days_in_shanghai_start_at_16_utc_the_day_before():
 
 def test_berlin_spring_forward_day_is_23_hours():
     # 2026-03-29: 02:00 CET -> 03:00 CEST at 01:00 UTC. Local midnight 29th = 28th 23:00 UTC; 30th = 29th 22:00 UTC.
-    times = ["2026-03-28T22:59:59.999", "2026-03-28T23:00:00", "2026-03-29T00:59:59.999", "2026-03-29T01:00:00",
-             "2026-03-29T21:59:59.999", "2026-03-29T22:00:00"]
-    expected = ["2026-03-27T23:00:00", "2026-03-28T23:00:00", "2026-03-28T23:00:00", "2026-03-28T23:00:00",
-                "2026-03-28T23:00:00", "2026-03-29T22:00:00"]
+    times = [
+        "2026-03-28T22:59:59.999",
+        "2026-03-28T23:00:00",
+        "2026-03-29T00:59:59.999",
+        "2026-03-29T01:00:00",
+        "2026-03-29T21:59:59.999",
+        "2026-03-29T22:00:00",
+    ]
+    expected = [
+        "2026-03-27T23:00:00",
+        "2026-03-28T23:00:00",
+        "2026-03-28T23:00:00",
+        "2026-03-28T23:00:00",
+        "2026-03-28T23:00:00",
+        "2026-03-29T22:00:00",
+    ]
     assert starts(times, "1d", BERLIN) == [ms(t) for t in expected]
     assert ms("2026-03-29T22:00:00") - ms("2026-03-28T23:00:00") == 23 * HOUR_MS
 
 
 def test_berlin_fall_back_day_is_25_hours():
     # 2026-10-25: 03:00 CEST -> 02:00 CET at 01:00 UTC. Local midnight 25th = 24th 22:00 UTC; 26th = 25th 23:00 UTC.
-    times = ["2026-10-24T21:59:59.999", "2026-10-24T22:00:00", "2026-10-25T00:30:00", "2026-10-25T01:30:00",
-             "2026-10-25T22:59:59.999", "2026-10-25T23:00:00"]
-    expected = ["2026-10-23T22:00:00", "2026-10-24T22:00:00", "2026-10-24T22:00:00", "2026-10-24T22:00:00",
-                "2026-10-24T22:00:00", "2026-10-25T23:00:00"]
+    times = [
+        "2026-10-24T21:59:59.999",
+        "2026-10-24T22:00:00",
+        "2026-10-25T00:30:00",
+        "2026-10-25T01:30:00",
+        "2026-10-25T22:59:59.999",
+        "2026-10-25T23:00:00",
+    ]
+    expected = [
+        "2026-10-23T22:00:00",
+        "2026-10-24T22:00:00",
+        "2026-10-24T22:00:00",
+        "2026-10-24T22:00:00",
+        "2026-10-24T22:00:00",
+        "2026-10-25T23:00:00",
+    ]
     assert starts(times, "1d", BERLIN) == [ms(t) for t in expected]
     assert ms("2026-10-25T23:00:00") - ms("2026-10-24T22:00:00") == 25 * HOUR_MS
 
 
 def test_berlin_fall_back_repeated_hour_is_two_buckets():
     # local 02:00-03:00 happens twice: 00:00-01:00 UTC (CEST) and 01:00-02:00 UTC (CET)
-    times = ["2026-10-24T23:59:59.999", "2026-10-25T00:00:00", "2026-10-25T00:59:59.999", "2026-10-25T01:00:00",
-             "2026-10-25T01:59:59.999", "2026-10-25T02:00:00"]
-    expected = ["2026-10-24T23:00:00", "2026-10-25T00:00:00", "2026-10-25T00:00:00", "2026-10-25T01:00:00",
-                "2026-10-25T01:00:00", "2026-10-25T02:00:00"]
+    times = [
+        "2026-10-24T23:59:59.999",
+        "2026-10-25T00:00:00",
+        "2026-10-25T00:59:59.999",
+        "2026-10-25T01:00:00",
+        "2026-10-25T01:59:59.999",
+        "2026-10-25T02:00:00",
+    ]
+    expected = [
+        "2026-10-24T23:00:00",
+        "2026-10-25T00:00:00",
+        "2026-10-25T00:00:00",
+        "2026-10-25T01:00:00",
+        "2026-10-25T01:00:00",
+        "2026-10-25T02:00:00",
+    ]
     assert starts(times, "1h", BERLIN) == [ms(t) for t in expected]
 
 
@@ -114,10 +191,16 @@ def test_berlin_spring_forward_hours():
 def test_sparse_instants_far_apart():
     """Far-apart instants (the sparse offset lookup): each gets the offset of its own season."""
     times = ["2026-01-15T12:34:00", "2026-07-15T12:34:00", "2030-07-15T23:59:00"]
-    assert starts(times, "1h", BERLIN) == [ms("2026-01-15T12:00:00"), ms("2026-07-15T12:00:00"),
-                                           ms("2030-07-15T23:00:00")]
-    assert starts(times, "1d", BERLIN) == [ms("2026-01-14T23:00:00"), ms("2026-07-14T22:00:00"),
-                                           ms("2030-07-15T22:00:00")]
+    assert starts(times, "1h", BERLIN) == [
+        ms("2026-01-15T12:00:00"),
+        ms("2026-07-15T12:00:00"),
+        ms("2030-07-15T23:00:00"),
+    ]
+    assert starts(times, "1d", BERLIN) == [
+        ms("2026-01-14T23:00:00"),
+        ms("2026-07-14T22:00:00"),
+        ms("2030-07-15T22:00:00"),
+    ]
 
 
 def test_unknown_interval():
@@ -130,14 +213,28 @@ def _local(t_ms: int, tz: ZoneInfo) -> datetime:
 
 
 # Zones with whole-hour DST shifts, odd offsets, and DST changes at local midnight (Havana, Santiago, Asuncion).
-ZONES = ["UTC", "Europe/Berlin", "Asia/Kolkata", "Asia/Shanghai", "Asia/Kathmandu", "America/New_York",
-         "America/Havana", "America/Santiago", "America/Asuncion", "Australia/Adelaide", "Pacific/Chatham",
-         "America/St_Johns"]
+ZONES = [
+    "UTC",
+    "Europe/Berlin",
+    "Asia/Kolkata",
+    "Asia/Shanghai",
+    "Asia/Kathmandu",
+    "America/New_York",
+    "America/Havana",
+    "America/Santiago",
+    "America/Asuncion",
+    "Australia/Adelaide",
+    "Pacific/Chatham",
+    "America/St_Johns",
+]
 
 
 @settings(max_examples=300, deadline=None)
-@given(zone=st.sampled_from(ZONES), t=st.integers(ms("2000-01-01T00:00:00"), ms("2037-12-31T00:00:00")),
-       span=st.integers(0, 3 * DAY_MS))
+@given(
+    zone=st.sampled_from(ZONES),
+    t=st.integers(ms("2000-01-01T00:00:00"), ms("2037-12-31T00:00:00")),
+    span=st.integers(0, 3 * DAY_MS),
+)
 def test_day_bucket_is_first_instant_of_the_local_day(zone, t, span):
     """Definition check: the key's local date is the sample's, and one ms before it is the previous date."""
     tz = ZoneInfo(zone)
@@ -166,8 +263,12 @@ def test_hour_bucket_is_first_instant_of_the_local_hour(zone, t):
 
 
 @settings(max_examples=100, deadline=None)
-@given(zone=st.sampled_from(ZONES), start=st.integers(ms("2020-01-01T00:00:00"), ms("2030-01-01T00:00:00")),
-       n=st.integers(1, 3000), step=st.integers(1_000, 120_000))
+@given(
+    zone=st.sampled_from(ZONES),
+    start=st.integers(ms("2020-01-01T00:00:00"), ms("2030-01-01T00:00:00")),
+    n=st.integers(1, 3000),
+    step=st.integers(1_000, 120_000),
+)
 def test_dense_and_sparse_offset_lookups_agree(zone, start, n, step):
     """A dense run of samples gives the same keys as each sample on its own."""
     tz = ZoneInfo(zone)
@@ -175,7 +276,7 @@ def test_dense_and_sparse_offset_lookups_agree(zone, start, n, step):
     for interval in ("1h", "1d"):
         together = bucket_starts(ts, interval, tz)
         pick = np.unique(np.linspace(0, n - 1, 7).astype(int))
-        alone = [int(bucket_starts(ts[i:i + 1], interval, tz)[0]) for i in pick]
+        alone = [int(bucket_starts(ts[i : i + 1], interval, tz)[0]) for i in pick]
         assert together[pick].tolist() == alone
 
 
@@ -232,19 +333,26 @@ def test_aggregate_empty():
 
 # --- the SQLite upsert ------------------------------------------------------------------------------------------
 
-SELECT = "SELECT channel_id, bucket_ms, n, sum, min, max, first_dt_ms, first, last_dt_ms, last FROM {} " \
-         "ORDER BY channel_id, bucket_ms"
+SELECT = (
+    "SELECT channel_id, bucket_ms, n, sum, min, max, first_dt_ms, first, last_dt_ms, last FROM {} "
+    "ORDER BY channel_id, bucket_ms"
+)
 
 
 def new_db(path) -> sqlite_utils.Database:
     db = sqlite_utils.Database(path)
-    db.execute("CREATE TABLE channels (id INTEGER PRIMARY KEY, device_id TEXT NOT NULL, quantity TEXT NOT NULL, "
-               "unit TEXT, kind TEXT)")
-    db.conn.executemany("INSERT INTO channels VALUES (?, ?, ?, ?, ?)", [
-        (1, "inv1", "power", "W", "measurement"),
-        (2, "inv1", "energy", "Wh", "counter"),
-        (5, "grid", "voltage", "V", "measurement"),
-    ])
+    db.execute(
+        "CREATE TABLE channels (id INTEGER PRIMARY KEY, device_id TEXT NOT NULL, quantity TEXT NOT NULL, "
+        "unit TEXT, kind TEXT)"
+    )
+    db.conn.executemany(
+        "INSERT INTO channels VALUES (?, ?, ?, ?, ?)",
+        [
+            (1, "inv1", "power", "W", "measurement"),
+            (2, "inv1", "energy", "Wh", "counter"),
+            (5, "grid", "voltage", "V", "measurement"),
+        ],
+    )
     rollups.create_tables(db)
     db.conn.commit()
     return db
@@ -308,9 +416,12 @@ def test_upsert_of_random_batches_equals_one_aggregate(tmp_path, seed, start):
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(seed=st.integers(0, 2**32 - 1), batches=st.integers(1, 8),
-       zone=st.sampled_from(["Europe/Berlin", "Asia/Kolkata", "Asia/Shanghai", "America/Santiago"]),
-       start=st.integers(ms("2026-01-01T00:00:00"), ms("2027-01-01T00:00:00")))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    batches=st.integers(1, 8),
+    zone=st.sampled_from(["Europe/Berlin", "Asia/Kolkata", "Asia/Shanghai", "America/Santiago"]),
+    start=st.integers(ms("2026-01-01T00:00:00"), ms("2027-01-01T00:00:00")),
+)
 def test_upsert_of_random_batches_hypothesis(tmp_path, seed, batches, zone, start):
     tz = ZoneInfo(zone)
     rng = np.random.default_rng(seed)
@@ -347,10 +458,13 @@ def test_upsert_by_hand(tmp_path):
         (2, T0, 5, None, None, None, 10 * S, 99.0, 50 * S, 104.0),
     ]
     assert db.execute("SELECT count(*) FROM rollup_1h").fetchone()[0] == 0  # only the intervals asked for
-    rows = db.execute("SELECT start_utc, device_id, quantity, n, mean, last_minus_first FROM rollup_1min_readable "
-                      "ORDER BY quantity").fetchall()
-    assert rows == [("2026-01-01T00:00:00Z", "inv1", "energy", 5, None, 5.0),
-                    ("2026-01-01T00:00:00Z", "inv1", "power", 5, 5.0, None)]
+    rows = db.execute(
+        "SELECT start_utc, device_id, quantity, n, mean, last_minus_first FROM rollup_1min_readable ORDER BY quantity"
+    ).fetchall()
+    assert rows == [
+        ("2026-01-01T00:00:00Z", "inv1", "energy", 5, None, 5.0),
+        ("2026-01-01T00:00:00Z", "inv1", "power", 5, 5.0, None),
+    ]
 
 
 def test_update_with_no_samples(tmp_path):
@@ -360,9 +474,12 @@ def test_update_with_no_samples(tmp_path):
     assert db.execute("SELECT count(*) FROM rollup_1min").fetchone()[0] == 0
 
 
-@pytest.mark.xfail(strict=True, reason="FINDING (minor): with a 30-minute DST shift (Australia/Lord_Howe) the hour "
-                                       "right after the change is keyed 30 min before its first instant (the key is "
-                                       "local-hour-start minus the new offset); keys stay unique and increasing")
+@pytest.mark.xfail(
+    strict=True,
+    reason="FINDING (minor): with a 30-minute DST shift (Australia/Lord_Howe) the hour "
+    "right after the change is keyed 30 min before its first instant (the key is "
+    "local-hour-start minus the new offset); keys stay unique and increasing",
+)
 def test_hour_bucket_key_is_its_first_instant_lord_howe():
     tz = ZoneInfo("Australia/Lord_Howe")  # +10:30, DST +11:00; 2026-10-04 02:00 -> 02:30 at 2026-10-03T15:30Z
     key = int(bucket_starts(np.array([ms("2026-10-03T15:40:00")]), "1h", tz)[0])

@@ -46,8 +46,10 @@ def count(db_path, sql):
 def every_10_min(days: float, start=DAY0, device="m", offset_w=0.0):
     """A power and a counter sample every 10 minutes (value = minutes since start)."""
     steps = int(days * 144)
-    return [SampleBatch(device, start + i * 600 * S, {"power_w": offset_w + i, "consumed_wh": 1000.0 + 10 * i})
-            for i in range(steps)]
+    return [
+        SampleBatch(device, start + i * 600 * S, {"power_w": offset_w + i, "consumed_wh": 1000.0 + 10 * i})
+        for i in range(steps)
+    ]
 
 
 def test_complete_days_move_into_blocks_and_read_back_exactly(tmp_path):
@@ -87,8 +89,10 @@ def test_a_late_sample_merges_into_its_block_and_a_duplicate_changes_nothing(tmp
         assert list(zip(ts.tolist(), values.tolist())) == [(DAY0, 0.0), (DAY0 + 5 * S, 99.0), (DAY0 + 600 * S, 1.0)]
         first_minute = raw_store.read_minutes(reader.db, reader.channel_id("m", "power_w"), DAY0, DAY0 + MINUTE_MS)
         assert first_minute.n.tolist() == [2] and first_minute.sum.tolist() == [99.0]  # the duplicate not counted
-        quarter = reader.db.execute("SELECT n, sum, min, max FROM rollup_15min WHERE bucket_ms = ? AND channel_id = ?",
-                                    (DAY0, reader.channel_id("m", "power_w"))).fetchone()
+        quarter = reader.db.execute(
+            "SELECT n, sum, min, max FROM rollup_15min WHERE bucket_ms = ? AND channel_id = ?",
+            (DAY0, reader.channel_id("m", "power_w")),
+        ).fetchone()
         assert quarter == (3, 100.0, 0.0, 99.0)  # 0 at :00, 99 at :00:05, 1 at :10
     finally:
         reader.close()
@@ -97,25 +101,32 @@ def test_a_late_sample_merges_into_its_block_and_a_duplicate_changes_nothing(tmp
 def test_rollups_by_hand_for_a_measurement_and_a_counter(tmp_path):
     db = tmp_path / "r.db"
     set_timezone(db, "Asia/Shanghai")
-    batches = [SampleBatch("g", DAY0 + t * S, {"power_w": p, "imported_wh": e})
-               for t, p, e in [(0, 10.0, 100.0), (20, 30.0, 101.0), (61, -5.0, 102.5), (900, 7.0, 110.0)]]
+    batches = [
+        SampleBatch("g", DAY0 + t * S, {"power_w": p, "imported_wh": e})
+        for t, p, e in [(0, 10.0, 100.0), (20, 30.0, 101.0), (61, -5.0, 102.5), (900, 7.0, 110.0)]
+    ]
     live(db, batches)
     con = sqlite3.connect(db)
     try:
-        q = "SELECT r.bucket_ms, r.n, r.sum, r.min, r.max, r.first_dt_ms, r.first, r.last_dt_ms, r.last " \
+        q = (
+            "SELECT r.bucket_ms, r.n, r.sum, r.min, r.max, r.first_dt_ms, r.first, r.last_dt_ms, r.last "
             "FROM {} r JOIN channels c ON c.id = r.channel_id WHERE c.quantity = ? ORDER BY r.bucket_ms"
+        )
         assert con.execute(q.format("rollup_1min"), ("power_w",)).fetchall() == [
             (DAY0, 2, 40.0, 10.0, 30.0, None, None, None, None),
             (DAY0 + MINUTE_MS, 1, -5.0, -5.0, -5.0, None, None, None, None),
-            (DAY0 + 15 * MINUTE_MS, 1, 7.0, 7.0, 7.0, None, None, None, None)]
+            (DAY0 + 15 * MINUTE_MS, 1, 7.0, 7.0, 7.0, None, None, None, None),
+        ]
         assert con.execute(q.format("rollup_15min"), ("imported_wh",)).fetchall() == [
             (DAY0, 3, None, None, None, 0, 100.0, 61_000, 102.5),
-            (DAY0 + 15 * MINUTE_MS, 1, None, None, None, 0, 110.0, 0, 110.0)]
+            (DAY0 + 15 * MINUTE_MS, 1, None, None, None, 0, 110.0, 0, 110.0),
+        ]
         # the day of Asia/Shanghai starts at 16:00 UTC: DAY0 (00:00 UTC) is 08:00 local
         day = con.execute(q.format("rollup_1d"), ("power_w",)).fetchall()
         assert day == [(DAY0 - 8 * 3600 * S, 4, 42.0, -5.0, 30.0, None, None, None, None)]
-        readable = con.execute("SELECT start_utc, device_id, quantity, n, mean FROM rollup_1h_readable"
-                               " WHERE quantity = 'power_w'").fetchall()
+        readable = con.execute(
+            "SELECT start_utc, device_id, quantity, n, mean FROM rollup_1h_readable WHERE quantity = 'power_w'"
+        ).fetchall()
         assert readable == [("2026-09-21T00:00:00Z", "g", "power_w", 4, 10.5)]
     finally:
         con.close()
@@ -141,8 +152,9 @@ def test_history_goes_into_blocks_and_rollups_alongside_live_rows(tmp_path):
         # one 15-minute bucket on day 2 holds history (00:00) and the live row (00:00:05)
         row = reader.db.execute("SELECT n, sum FROM rollup_15min WHERE bucket_ms = ?", (DAY0 + DAY_MS,)).fetchone()
         assert row == (2, 3.0)
-        minutes = raw_store.read_minutes(reader.db, reader.channel_id("m", "power_w"), DAY0 + DAY_MS,
-                                         DAY0 + DAY_MS + MINUTE_MS)
+        minutes = raw_store.read_minutes(
+            reader.db, reader.channel_id("m", "power_w"), DAY0 + DAY_MS, DAY0 + DAY_MS + MINUTE_MS
+        )
         assert minutes.n.tolist() == [2] and minutes.sum.tolist() == [3.0]  # a block and a row merged
     finally:
         reader.close()
@@ -196,8 +208,11 @@ def test_a_realistic_day_takes_well_under_8_bytes_per_sample(tmp_path):
     n = 17_280
     ts = DAY0 + np.arange(n, dtype=np.int64) * 5000 + rng.integers(-40, 40, n)
     power = np.round(400_000 + np.cumsum(rng.normal(0, 2000, n)))
-    values = {"power_w": power, "consumed_wh": np.round(1e9 + np.cumsum(np.abs(power) * 5 / 3600)),
-              **{f"voltage_l{i}_v": np.round(230 + rng.normal(0, 1.5, n), 1) for i in (1, 2, 3)}}
+    values = {
+        "power_w": power,
+        "consumed_wh": np.round(1e9 + np.cumsum(np.abs(power) * 5 / 3600)),
+        **{f"voltage_l{i}_v": np.round(230 + rng.normal(0, 1.5, n), 1) for i in (1, 2, 3)},
+    }
     writer = StoreWriter(db)
     import threading
 
@@ -207,9 +222,10 @@ def test_a_realistic_day_takes_well_under_8_bytes_per_sample(tmp_path):
     writer.close()
     con = sqlite3.connect(db)
     try:
-        raw_bytes = con.execute("SELECT sum(pgsize) FROM dbstat WHERE name IN "
-                                "('sample_blocks', 'sqlite_autoindex_sample_blocks_1', 'sample_blocks_by_time')"
-                                ).fetchone()[0]
+        raw_bytes = con.execute(
+            "SELECT sum(pgsize) FROM dbstat WHERE name IN "
+            "('sample_blocks', 'sqlite_autoindex_sample_blocks_1', 'sample_blocks_by_time')"
+        ).fetchone()[0]
     finally:
         con.close()
     per_sample = raw_bytes / (n * len(values))
@@ -233,8 +249,9 @@ def test_reader_queries_span_compacted_days_and_todays_rows(tmp_path):
         assert energy.energy_wh == 10.0 * (len(batches) - 1) - 20.0
         assert reader.first_power_sample_ms(["m"], DAY0 + 60 * S) == DAY0 + 600 * S  # minute resolution
         series = reader.power_series({"m": Role.GRID}, DAY0, 3600.0)
-        expected = [np.mean([b.values["power_w"] for b in batches if h <= b.ts_ms < h + 3600 * S])
-                    for h in series.ts_ms]
+        expected = [
+            np.mean([b.values["power_w"] for b in batches if h <= b.ts_ms < h + 3600 * S]) for h in series.ts_ms
+        ]
         assert len(series.ts_ms) == 60 and series.grid_w == expected  # 2.5 days of hours, blocks and rows
     finally:
         reader.close()

@@ -34,9 +34,18 @@ NOW_MS = 1_700_000_000_000
 
 # What the simulated inverter reports, in base units; encoded through the energymon-pv profile.
 PV_VALUES = {
-    "power_w": 51_234.0, "dc_power_w": 52_900.0, "yield_wh": 123_456_789.0, "temperature_c": 41.5,
-    "status_code": 1.0, "voltage_l1_v": 230.1, "voltage_l2_v": 229.8, "voltage_l3_v": 231.0,
-    "current_l1_a": 74.2, "current_l2_a": 74.0, "current_l3_a": 73.9, "frequency_hz": 50.02,
+    "power_w": 51_234.0,
+    "dc_power_w": 52_900.0,
+    "yield_wh": 123_456_789.0,
+    "temperature_c": 41.5,
+    "status_code": 1.0,
+    "voltage_l1_v": 230.1,
+    "voltage_l2_v": 229.8,
+    "voltage_l3_v": 231.0,
+    "current_l1_a": 74.2,
+    "current_l2_a": 74.0,
+    "current_l3_a": 73.9,
+    "frequency_hz": 50.02,
 }
 F32_ADDRESS = 100  # an extra f32 of 3.5, stored low word first
 
@@ -95,8 +104,15 @@ def inspector(qtbot, device_server):
     ctx.shutdown()  # stops the context's database reader thread
 
 
-def _read(qtbot, widget: RegisterInspector, address: int, count: int, dtype: str = "u16",
-          order: str = "big", table: str = "holding"):
+def _read(
+    qtbot,
+    widget: RegisterInspector,
+    address: int,
+    count: int,
+    dtype: str = "u16",
+    order: str = "big",
+    table: str = "holding",
+):
     widget.table_combo.setCurrentIndex(widget.table_combo.findData(table))
     widget.address_spin.setValue(address)
     widget.count_spin.setValue(count)
@@ -114,6 +130,7 @@ def _shown(widget: RegisterInspector) -> list[list[str]]:
 
 
 # -- the register inspector over the wire -------------------------------------------------------
+
 
 def test_inspector_reads_raw_words_off_the_gui_thread(qtbot, inspector, pv_image):
     threads = []
@@ -225,10 +242,20 @@ DEVICES = (
 )
 
 
-def _reading(device_id: str, role: Role, ts_ms: int, ok: bool = True, problems: tuple[str, ...] = (),
-             values: dict | None = None) -> Reading:
-    return Reading(device_id, role, ts_ms, MappingProxyType(values or {}), ok, None if ok else "timeout: no answer",
-                   0.0123, 5, problems)
+def _reading(
+    device_id: str, role: Role, ts_ms: int, ok: bool = True, problems: tuple[str, ...] = (), values: dict | None = None
+) -> Reading:
+    return Reading(
+        device_id,
+        role,
+        ts_ms,
+        MappingProxyType(values or {}),
+        ok,
+        None if ok else "timeout: no answer",
+        0.0123,
+        5,
+        problems,
+    )
 
 
 def test_poll_counter_counts_each_reading_once():
@@ -281,9 +308,10 @@ def test_quantity_model_passes_qtmodeltester(qtmodeltester):
 
 
 def test_device_model_colours_tooltips_and_replaced_rows(qtmodeltester):
-    readings = {"inv-1": _reading("inv-1", Role.PV, NOW_MS - 1000, problems=("missing: yield_wh",),
-                                  values={"power_w": 1000.0}),
-                "bess-1": _reading("bess-1", Role.STORAGE, NOW_MS - 1000, ok=False)}
+    readings = {
+        "inv-1": _reading("inv-1", Role.PV, NOW_MS - 1000, problems=("missing: yield_wh",), values={"power_w": 1000.0}),
+        "bess-1": _reading("bess-1", Role.STORAGE, NOW_MS - 1000, ok=False),
+    }
     model = DeviceTableModel()
     assert model.set_rows(DEVICES, readings, NOW_MS, SHANGHAI)  # first fill: new rows
     status, error = _column("Status"), _column("Error")
@@ -320,12 +348,19 @@ def test_device_tables_follow_a_language_switch(qtbot):
         i18n.set_language("zh_CN")
         devices.retranslated()
         quantities.retranslated()
-        assert devices.headerData(_column("Status"), Qt.Horizontal) == QCoreApplication.translate("DeviceTableModel", "Status")
+        assert devices.headerData(_column("Status"), Qt.Horizontal) == QCoreApplication.translate(
+            "DeviceTableModel", "Status"
+        )
         assert devices.headerData(_column("Status"), Qt.Horizontal) != "Status"
         assert devices.index(0, _column("Status")).data() == QCoreApplication.translate("DeviceTableModel", "online")
         assert devices.headerData(_column("Latency"), Qt.Horizontal, Qt.ToolTipRole) == QCoreApplication.translate(
-            "DeviceTableModel", COLUMNS[_column("Latency")].tooltip)
-        assert quantities.index(0, 0).data() == QCoreApplication.translate("QuantityTableModel", "Active power") != "Active power"
+            "DeviceTableModel", COLUMNS[_column("Latency")].tooltip
+        )
+        assert (
+            quantities.index(0, 0).data()
+            == QCoreApplication.translate("QuantityTableModel", "Active power")
+            != "Active power"
+        )
     finally:
         i18n.set_language("en")
     devices.retranslated()
@@ -359,6 +394,7 @@ def test_table_cells_are_painted_without_calling_python(qtbot):
 
 # -- the page with the demo park running ----------------------------------------------------------
 
+
 def test_devices_page_with_the_demo_running(qtbot, demo_window):  # noqa: F811 - the fixture
     window = demo_window
     ctx, page = window.ctx, window.devices
@@ -366,9 +402,13 @@ def test_devices_page_with_the_demo_running(qtbot, demo_window):  # noqa: F811 -
     qtbot.waitUntil(lambda: ctx.site is not None and ctx.config is not None, timeout=15_000)
     model = page.device_model
     status, latency, failed = _column("Status"), _column("Latency"), _column("Failed polls")
-    qtbot.waitUntil(lambda: model.rowCount() == len(ctx.site.devices)
-                    and {model.index(r, status).data() for r in range(model.rowCount())} == {"online"},
-                    timeout=30_000)
+    qtbot.waitUntil(
+        lambda: (
+            model.rowCount() == len(ctx.site.devices)
+            and {model.index(r, status).data() for r in range(model.rowCount())} == {"online"}
+        ),
+        timeout=30_000,
+    )
     for r in range(model.rowCount()):
         assert re.fullmatch(r"[\d,]+ ms", model.index(r, latency).data()), model.index(r, latency).data()
         assert re.fullmatch(r"0 of [1-9]\d*", model.index(r, failed).data())
@@ -378,8 +418,10 @@ def test_devices_page_with_the_demo_running(qtbot, demo_window):  # noqa: F811 -
     assert page.selected_id == "inv-c1"
     assert page.detail_labels["state"][1].text() == "online"
     qtbot.waitUntil(lambda: page.quantity_model.rowCount() > 5, timeout=10_000)
-    quantities = {page.quantity_model.index(r, 4).data(): page.quantity_model.index(r, 2).data()
-                  for r in range(page.quantity_model.rowCount())}
+    quantities = {
+        page.quantity_model.index(r, 4).data(): page.quantity_model.index(r, 2).data()
+        for r in range(page.quantity_model.rowCount())
+    }
     assert quantities["power_w"] == "kW" and quantities["yield_wh"] == "kWh"
     assert "roof-c" in page.detail_labels["connection"][1].text()
     page.identity_button.click()

@@ -9,7 +9,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from ui.elided_label import ElidedLabel
 
-LONG = "collecting: /var/lib/energymon/site.db   ·   CO₂ factor 0.5543 kg/kWh (MEE & NBS, Northwest China regional grid)"
+LONG = (
+    "collecting: /var/lib/energymon/site.db   ·   CO₂ factor 0.5543 kg/kWh (MEE & NBS, Northwest China regional grid)"
+)
 
 
 def test_narrow_label_elides_and_offers_the_whole_text(qtbot):
@@ -22,7 +24,9 @@ def test_narrow_label_elides_and_offers_the_whole_text(qtbot):
     assert label.shown_text().endswith("…") and len(label.shown_text()) < len(LONG)
     assert label.toolTip() == LONG
     # nothing drawn past the label, and something drawn in it
-    assert any(image.pixelColor(x, y) != image.pixelColor(0, 0) for x in range(image.width()) for y in range(image.height()))
+    assert any(
+        image.pixelColor(x, y) != image.pixelColor(0, 0) for x in range(image.width()) for y in range(image.height())
+    )
 
 
 def test_wide_label_shows_everything_without_tooltip(qtbot):

@@ -25,11 +25,17 @@ T0 = 1_700_000_000_000  # UTC epoch ms (2023-11-15 06:13:20 in Shanghai)
 S = 1000
 MIN = 60 * S
 
-SITE = SiteInfo("Test park", "Asia/Shanghai", 0.5543, "test", (
-    DeviceInfo("inv-a1", "Roof A inverter 1", Role.PV, 110, 5, "127.0.0.1:1502", 1),
-    DeviceInfo("bess-1", "Battery 1", Role.STORAGE, 500, 5, "127.0.0.1:1502", 2),
-    DeviceInfo("grid", "Grid meter", Role.GRID, 2000, 2, "127.0.0.1:1503", 1),
-))
+SITE = SiteInfo(
+    "Test park",
+    "Asia/Shanghai",
+    0.5543,
+    "test",
+    (
+        DeviceInfo("inv-a1", "Roof A inverter 1", Role.PV, 110, 5, "127.0.0.1:1502", 1),
+        DeviceInfo("bess-1", "Battery 1", Role.STORAGE, 500, 5, "127.0.0.1:1502", 2),
+        DeviceInfo("grid", "Grid meter", Role.GRID, 2000, 2, "127.0.0.1:1503", 1),
+    ),
+)
 
 EVENTS = [  # (ts_ms, device_id, kind, severity, detail), ids 1.. in this order
     (T0, None, "collector_started", "info", "3 devices"),
@@ -64,14 +70,16 @@ def read(db_path, **filters):
 
 # -- store: migration and the writer -------------------------------------------------------
 
+
 def test_the_upgrade_to_acknowledgements_keeps_every_event(tmp_path):
     path = tmp_path / "v2.db"
     db = sqlite_utils.Database(path)
     migrations.apply(db, stop_before="m003_event_acks")
     assert not db["event_acks"].exists()
     db["site"].insert({"key": "timezone", "value": json.dumps("Asia/Shanghai")})
-    db["events"].insert_all([{"ts_ms": t, "device_id": d, "kind": k, "severity": s, "detail": x}
-                             for t, d, k, s, x in EVENTS])
+    db["events"].insert_all(
+        [{"ts_ms": t, "device_id": d, "kind": k, "severity": s, "detail": x} for t, d, k, s, x in EVENTS]
+    )
     db.conn.commit()
     db.close()
     # A viewer of a database not upgraded yet reads the events as unacknowledged.
@@ -79,22 +87,30 @@ def test_the_upgrade_to_acknowledgements_keeps_every_event(tmp_path):
     open_db(path).close()  # the writer side migrates
     con = sqlite3.connect(path)
     try:
-        assert con.execute("SELECT ts_ms, device_id, kind, severity, detail FROM events ORDER BY id").fetchall() == \
-            [tuple(e) for e in EVENTS]
+        assert con.execute("SELECT ts_ms, device_id, kind, severity, detail FROM events ORDER BY id").fetchall() == [
+            tuple(e) for e in EVENTS
+        ]
         assert con.execute("SELECT name FROM _sqlite_migrations WHERE name = 'm003_event_acks'").fetchone()
-        assert [r[1] for r in con.execute("PRAGMA table_info(event_acks)")] == \
-            ["event_id", "acked_by", "acked_ms", "note"]
+        assert [r[1] for r in con.execute("PRAGMA table_info(event_acks)")] == [
+            "event_id",
+            "acked_by",
+            "acked_ms",
+            "note",
+        ]
     finally:
         con.close()
 
 
 def test_acknowledgements_go_through_the_writer_and_read_back(tmp_path):
     path = tmp_path / "a.db"
-    write_events(path, acks=[
-        Ack(2, "zhang.wei", T0 + 60 * S, "reset the breaker"),
-        Ack(2, "someone.else", T0 + 90 * S),  # already acknowledged: the first stands
-        Ack(99, "zhang.wei", T0 + 60 * S),  # no such event: dropped
-    ])
+    write_events(
+        path,
+        acks=[
+            Ack(2, "zhang.wei", T0 + 60 * S, "reset the breaker"),
+            Ack(2, "someone.else", T0 + 90 * S),  # already acknowledged: the first stands
+            Ack(99, "zhang.wei", T0 + 60 * S),  # no such event: dropped
+        ],
+    )
     rows = {e.id: e for e in read(path)}
     assert (rows[2].acked_by, rows[2].acked_ms, rows[2].note) == ("zhang.wei", T0 + 60 * S, "reset the breaker")
     assert rows[2].acknowledged and not rows[1].acknowledged and rows[1].acked_by is None
@@ -130,6 +146,7 @@ def test_an_acknowledgement_is_committed_with_the_next_batch(tmp_path):
 
 # -- event_log: filters by hand -------------------------------------------------------------
 
+
 def test_filters_by_device_severity_time_and_acknowledgement(tmp_path):
     path = tmp_path / "f.db"
     write_events(path, acks=[Ack(2, "op", T0 + MIN)])
@@ -151,6 +168,7 @@ def test_filters_by_device_severity_time_and_acknowledgement(tmp_path):
 
 
 # -- event_log: alarms by hand --------------------------------------------------------------
+
 
 def reading(device_id, role, ts_ms, values=None, ok=True, error=None, poll_s=5.0):
     return Reading(device_id, role, ts_ms, MappingProxyType(values or {}), ok, error, 0.01, poll_s)
@@ -203,11 +221,16 @@ def test_low_limits_and_devices_never_heard_from():
     now = T0
     readings = {"bess-1": reading("bess-1", Role.STORAGE, now, {"soc_pct": 4.0, "temperature_c": -3.0})}
     # Right after the start nobody is missing yet (a 5 s poll has 15 s; the grid's 2 s poll has 6 s).
-    assert [a.kind for a in active_alarms(readings, SITE, now, [], started_ms=now - 5 * S)] == \
-        ["soc_low", "temperature_low"]
+    assert [a.kind for a in active_alarms(readings, SITE, now, [], started_ms=now - 5 * S)] == [
+        "soc_low",
+        "temperature_low",
+    ]
     alarms = active_alarms(readings, SITE, now, [], started_ms=now - 10 * S)  # past the grid meter's 6 s
     assert [(a.kind, a.device_id, a.reason) for a in alarms] == [
-        ("soc_low", "bess-1", ""), ("temperature_low", "bess-1", ""), ("offline", "grid", "never")]
+        ("soc_low", "bess-1", ""),
+        ("temperature_low", "bess-1", ""),
+        ("offline", "grid", "never"),
+    ]
     assert (alarms[0].value, alarms[0].limit, alarms[1].limit) == (4.0, 5.0, 0.0)
     # Exactly on the limits is fine; no start time: a device never heard from is not reported.
     readings = {"bess-1": reading("bess-1", Role.STORAGE, now, {"soc_pct": 98.0, "temperature_c": 45.0})}
@@ -221,6 +244,7 @@ def test_the_quantity_of_an_implausible_value_event():
 
 
 # -- the page ------------------------------------------------------------------------------
+
 
 def test_event_table_model_passes_qtmodeltester(qtmodeltester):
     from zoneinfo import ZoneInfo
@@ -280,8 +304,9 @@ def test_event_table_acknowledging_keeps_rows_and_selection_and_paints_without_p
     assert {r for r, _ in changed} == {2} and model.rowCount() == 5
     assert [i.row() for i in view.selectionModel().selectedRows()] == [2]
     changed.clear()
-    assert not model.set_rows([rows[0], rows[1], EventRow(3, *EVENTS[2], acked_by="li.na", acked_ms=T0 + MIN),
-                               rows[3], rows[4]], zone)  # read back from the database: nothing to redraw
+    assert not model.set_rows(
+        [rows[0], rows[1], EventRow(3, *EVENTS[2], acked_by="li.na", acked_ms=T0 + MIN), rows[3], rows[4]], zone
+    )  # read back from the database: nothing to redraw
     assert changed == [] and [i.row() for i in view.selectionModel().selectedRows()] == [2]
     assert model.set_rows(rows[3:], zone)  # other events: rows replaced, selection gone
     assert [e.id for e in model.events()] == [4, 5] and view.selectionModel().selectedRows() == []
@@ -352,17 +377,18 @@ def test_the_page_filters_acknowledges_and_shows_alarms(qtbot, tmp_path):
         assert page.alarms == [] and window.alarm_label.text() == ""  # ... and the alarm ends
         assert not page.ack_button.isEnabled()  # nothing unacknowledged selected any more
         # ... and stored by the writer: the page reads it back from the database.
-        qtbot.waitUntil(lambda: [e.acked_by for e in read(path)] == [None, "zhang.wei", None, None],
-                        timeout=10_000)
+        qtbot.waitUntil(lambda: [e.acked_by for e in read(path)] == [None, "zhang.wei", None, None], timeout=10_000)
         page.unacked_check.setChecked(True)
         qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=10_000)
 
         # Live readings: an offline inverter and a full battery reach the header, translated with numbers.
-        page.ctx.readings.update({
-            "inv-a1": reading("inv-a1", Role.PV, now_ms, ok=False, error="timeout"),
-            "bess-1": reading("bess-1", Role.STORAGE, now_ms, {"soc_pct": 99.2}),
-            "grid": reading("grid", Role.GRID, now_ms, {"power_w": 1.0}, poll_s=2.0),
-        })
+        page.ctx.readings.update(
+            {
+                "inv-a1": reading("inv-a1", Role.PV, now_ms, ok=False, error="timeout"),
+                "bess-1": reading("bess-1", Role.STORAGE, now_ms, {"soc_pct": 99.2}),
+                "grid": reading("grid", Role.GRID, now_ms, {"power_w": 1.0}, poll_s=2.0),
+            }
+        )
         page.ctx.readings_changed.emit()
         assert window.alarm_label.text() == "2 active alarms: inv-a1 offline, bess-1 SoC 99 %"
         assert page.alarm_list.count() == 2
@@ -404,6 +430,7 @@ def test_the_events_page_with_the_demo_running(qtbot, tmp_path, monkeypatch):
         def started(demo):
             writers.append(demo.collection.writer)
             on_started(demo)
+
         return real_run_demo(stop, started, *args, **kwargs)
 
     monkeypatch.setattr(ui.app, "run_demo", run_demo)
@@ -432,8 +459,13 @@ def test_the_events_page_with_the_demo_running(qtbot, tmp_path, monkeypatch):
         page.view.selectRow(row)
         assert page.ack_button.isEnabled()
         assert page.acknowledge_selected("demo.operator") == 1
-        qtbot.waitUntil(lambda: any(e.kind == "collector_started" and e.acked_by == "demo.operator"
-                                    for e in read(window.ctx.db_path, since_ms=0)), timeout=10_000)
+        qtbot.waitUntil(
+            lambda: any(
+                e.kind == "collector_started" and e.acked_by == "demo.operator"
+                for e in read(window.ctx.db_path, since_ms=0)
+            ),
+            timeout=10_000,
+        )
         shot = os.environ.get("ENERGYMON_EVENTS_SCREENSHOT")
         if shot:
             qtbot.wait(1500)

@@ -52,12 +52,12 @@ def test_live_values_arrive_in_tiles_and_table(qtbot, demo_window):
     assert model.rowCount() == len(device_ids)
     status_col = [c.title for c in COLUMNS].index("Status")
     # The table follows the readings (throttled refresh): every device ends up online.
-    qtbot.waitUntil(lambda: {model.index(r, status_col).data() for r in range(model.rowCount())} == {"online"},
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: {model.index(r, status_col).data() for r in range(model.rowCount())} == {"online"}, timeout=10_000
+    )
 
     # The database view (chart + today's energy) arrives from the reader thread.
-    qtbot.waitUntil(lambda: overview.last_view is not None and len(overview.last_view.series.ts_ms) > 0,
-                    timeout=20_000)
+    qtbot.waitUntil(lambda: overview.last_view is not None and len(overview.last_view.series.ts_ms) > 0, timeout=20_000)
     assert overview.tile_pv_today.value_text.endswith("kWh")
     # A hidden overview keeps the newest read and draws it when shown, before its first paint.
     qtbot.waitUntil(lambda: overview.chart_pending is not None, timeout=20_000)
@@ -75,8 +75,9 @@ def test_database_reads_run_off_the_gui_thread(qtbot, demo_window):
     seen_threads = []
     qtbot.waitUntil(lambda: window.ctx.site is not None, timeout=15_000)
     answers = []
-    window.ctx.db.submit(lambda reader: seen_threads.append(QThread.currentThread()) or reader.sample_count(),
-                         answers.append)
+    window.ctx.db.submit(
+        lambda reader: seen_threads.append(QThread.currentThread()) or reader.sample_count(), answers.append
+    )
     qtbot.waitUntil(lambda: bool(answers), timeout=15_000)
     assert seen_threads[0] is not window.thread()  # the query ran on the reader thread ...
     assert window.ctx.db.thread.isRunning()  # ... and the answer came back to the GUI thread
@@ -92,8 +93,7 @@ def test_viewer_mode_shows_live_data_written_by_another_collector(qtbot, tmp_pat
         writer = writer_window.ctx
         qtbot.waitUntil(lambda: writer.site is not None, timeout=15_000)
         db_path = writer.db_path
-        qtbot.waitUntil(lambda: db_path.exists() and len(writer.readings) == len(writer.site.devices),
-                        timeout=30_000)
+        qtbot.waitUntil(lambda: db_path.exists() and len(writer.readings) == len(writer.site.devices), timeout=30_000)
         time.sleep(1.5)  # let the writer commit its first batch (max_delay_s = 1 s)
         viewer, no_runner, _ = start_site_window(None, db_path, collect=False)
         qtbot.addWidget(viewer)
@@ -115,10 +115,19 @@ def test_device_table_model_passes_qtmodeltester(qtmodeltester):
     )
     now_ms = 1_700_000_000_000
     readings = {
-        "inv-1": Reading("inv-1", Role.PV, now_ms - 1000, MappingProxyType({"power_w": 51_200.0, "yield_wh": 9e6}),
-                         True, None, 0.01, 5),
-        "bess-1": Reading("bess-1", Role.STORAGE, now_ms - 1000, MappingProxyType({}), False, "timeout: no answer",
-                          1.0, 5),
+        "inv-1": Reading(
+            "inv-1",
+            Role.PV,
+            now_ms - 1000,
+            MappingProxyType({"power_w": 51_200.0, "yield_wh": 9e6}),
+            True,
+            None,
+            0.01,
+            5,
+        ),
+        "bess-1": Reading(
+            "bess-1", Role.STORAGE, now_ms - 1000, MappingProxyType({}), False, "timeout: no answer", 1.0, 5
+        ),
     }
     model = DeviceTableModel()
     from zoneinfo import ZoneInfo

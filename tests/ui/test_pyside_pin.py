@@ -54,8 +54,10 @@ def test_installed_pyside_is_not_the_broken_one():
 
 
 def test_pyproject_pins_pyside_below_6_12_on_python_3_11():
-    deps = [Requirement(r) for r in tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
-            ["project"]["dependencies"]]
+    deps = [
+        Requirement(r)
+        for r in tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    ]
     pyside = [r for r in deps if r.name.lower() in ("pyside6", "pyside6-essentials")]
     assert pyside
     env311 = {"python_version": "3.11", "python_full_version": "3.11.7"}

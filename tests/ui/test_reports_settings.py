@@ -25,7 +25,11 @@ import energymon.report.job
 import ui.app
 from energymon.accounting import carbon
 from energymon.report.month import (
-    ReportError, build_month_report, default_month, last_complete_month, months_with_data,
+    ReportError,
+    build_month_report,
+    default_month,
+    last_complete_month,
+    months_with_data,
 )
 from energymon.store.reader import StoreReader
 from energymon.report.csv_file import COLUMNS, report_rows
@@ -45,8 +49,12 @@ START = datetime(2026, 9, 29, tzinfo=ZONE)
 DAYS = 5
 Q_MS = 900_000
 DEVICES = [("pv-1", "pv", 50), ("grid", "grid", 500), ("load", "load", 500)]
-DAILY_KWH = {("pv-1", "yield_wh"): 100, ("grid", "imported_wh"): 60, ("grid", "exported_wh"): 20,
-             ("load", "consumed_wh"): 130}
+DAILY_KWH = {
+    ("pv-1", "yield_wh"): 100,
+    ("grid", "imported_wh"): 60,
+    ("grid", "exported_wh"): 20,
+    ("load", "consumed_wh"): 130,
+}
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +80,9 @@ def isolated_settings(tmp_path):
     yield
     if i18n.current_language() != "en":
         i18n.set_language("en")
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope,
-                      QStandardPaths.writableLocation(QStandardPaths.GenericConfigLocation))
+    QSettings.setPath(
+        QSettings.IniFormat, QSettings.UserScope, QStandardPaths.writableLocation(QStandardPaths.GenericConfigLocation)
+    )
     QSettings.setDefaultFormat(QSettings.NativeFormat)
 
 
@@ -132,6 +141,7 @@ def _reference_rows(db_path: Path, month: str) -> list[dict[str, str]]:
 
 # -- plain helpers ------------------------------------------------------------------------------------
 
+
 def test_default_month_is_the_last_complete_one_with_data():
     assert last_complete_month(date(2026, 11, 22)) == "2026-10"
     assert last_complete_month(date(2027, 1, 1)) == "2026-12"
@@ -140,8 +150,10 @@ def test_default_month_is_the_last_complete_one_with_data():
     assert default_month([], date(2026, 11, 22)) == "2026-10"
     assert default_file_name("2026-10", "pdf", "zh") == "energymon-report-2026-10-zh.pdf"
     assert default_file_name("2026-10", "csv", "zh") == "energymon-report-2026-10.csv"  # CSV has no language
-    assert fill("Report for %1 written to %2.", "2026-10", "C:/100%2 sure.pdf") == \
-        "Report for 2026-10 written to C:/100%2 sure.pdf."  # one pass: a value's own %2 stays
+    assert (
+        fill("Report for %1 written to %2.", "2026-10", "C:/100%2 sure.pdf")
+        == "Report for 2026-10 written to C:/100%2 sure.pdf."
+    )  # one pass: a value's own %2 stays
 
 
 def test_months_with_data_in_the_site_time_zone(site_db):
@@ -153,6 +165,7 @@ def test_months_with_data_in_the_site_time_zone(site_db):
 
 
 # -- reports ------------------------------------------------------------------------------------------
+
 
 def test_csv_and_xlsx_through_the_page_equal_the_report(qtbot, reports, site_db, tmp_path, monkeypatch):
     page = reports
@@ -278,6 +291,7 @@ def test_a_report_child_that_dies_is_a_failure_not_a_hang(site_db, tmp_path):
 
 # -- settings -----------------------------------------------------------------------------------------
 
+
 def test_settings_show_the_site_and_the_factors(qtbot, ctx, site_db):
     page = SettingsPage(ctx)
     qtbot.addWidget(page)
@@ -380,6 +394,7 @@ def test_the_language_is_restored_at_start_up(qtbot, tiny_ts, tmp_path, monkeypa
 
 
 # -- with the demo park -------------------------------------------------------------------------------
+
 
 @pytest.mark.timeout(180)
 def test_reports_and_settings_with_the_demo_running(qtbot, tmp_path):

@@ -53,8 +53,9 @@ def test_every_gui_string_has_a_chinese_translation(tmp_path):
 @pytest.mark.timeout(180)
 def test_the_translation_file_compiles_with_lrelease(tmp_path):
     qm = tmp_path / "energymon_zh_CN.qm"
-    done = subprocess.run([tool("lrelease"), str(ts_path("zh_CN")), "-qm", str(qm)], capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [tool("lrelease"), str(ts_path("zh_CN")), "-qm", str(qm)], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert qm.stat().st_size > 1000
 

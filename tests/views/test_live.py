@@ -14,12 +14,26 @@ POLL_S = 5.0
 
 
 def reading(device_id: str, role: Role, age_ms: int = 0, ok: bool = True, **values) -> Reading:
-    return Reading(device_id, role, NOW - age_ms, MappingProxyType(values) if ok else MappingProxyType({}),
-                   ok, None if ok else "timeout", 0.01, POLL_S)
+    return Reading(
+        device_id,
+        role,
+        NOW - age_ms,
+        MappingProxyType(values) if ok else MappingProxyType({}),
+        ok,
+        None if ok else "timeout",
+        0.01,
+        POLL_S,
+    )
 
 
-DEVICES = {"pv-1": Role.PV, "pv-2": Role.PV, "bess": Role.STORAGE, "grid": Role.GRID, "hall": Role.LOAD,
-           "office": Role.LOAD}
+DEVICES = {
+    "pv-1": Role.PV,
+    "pv-2": Role.PV,
+    "bess": Role.STORAGE,
+    "grid": Role.GRID,
+    "hall": Role.LOAD,
+    "office": Role.LOAD,
+}
 
 
 def all_fresh() -> dict[str, Reading]:

@@ -56,7 +56,10 @@ GAP = (datetime(2025, 12, 31, 18, 0, tzinfo=ZONE), datetime(2026, 1, 1, 6, 0, tz
 COAL = CoalFactor(2022, 0.3, "test coal factor")
 
 DEVICES = [  # id, role, rated kW
-    ("pv-1", "pv", 100), ("grid", "grid", 500), ("bess-1", "storage", 100), ("bess-p", "storage", 10),
+    ("pv-1", "pv", 100),
+    ("grid", "grid", 500),
+    ("bess-1", "storage", 100),
+    ("bess-p", "storage", 10),
 ]
 
 
@@ -66,8 +69,13 @@ def hourly_kwh(device_id: str, quantity: str, start: datetime) -> float:
     if start >= NOW:
         return {"yield_wh": 50, "imported_wh": 10, "exported_wh": 10, "charged_wh": 10, "discharged_wh": 10}[quantity]
     if day == NOW.date():
-        return {"yield_wh": 5, "imported_wh": 2.5, "exported_wh": 10 / 12, "charged_wh": 20 / 12,
-                "discharged_wh": 5 / 12}[quantity]
+        return {
+            "yield_wh": 5,
+            "imported_wh": 2.5,
+            "exported_wh": 10 / 12,
+            "charged_wh": 20 / 12,
+            "discharged_wh": 5 / 12,
+        }[quantity]
     if quantity == "yield_wh":
         daily = 500 if day.year == 2025 else 100 if day.month < 3 else 200
         return daily / 24
@@ -117,6 +125,7 @@ def site(reader) -> SiteInfo:
 
 # -- flow arrows -------------------------------------------------------------------------------------------
 
+
 def ends(arrows: list[Arrow]) -> dict[str, tuple[str, str]]:
     return {a.node: (a.source, a.target) for a in arrows}
 
@@ -124,8 +133,12 @@ def ends(arrows: list[Arrow]) -> dict[str, tuple[str, str]]:
 def test_arrows_follow_the_sign_of_each_flow():
     # Midday: PV 400 kW, the battery charges 100 kW, 100 kW exported, the loads take 200 kW.
     arrows = flow_arrows(400_000, -100_000, -100_000, 200_000)
-    assert ends(arrows) == {"pv": ("pv", "bus"), "storage": ("bus", "storage"), "grid": ("bus", "grid"),
-                            "loads": ("bus", "loads")}
+    assert ends(arrows) == {
+        "pv": ("pv", "bus"),
+        "storage": ("bus", "storage"),
+        "grid": ("bus", "grid"),
+        "loads": ("bus", "loads"),
+    }
     # Evening: no PV, the battery discharges 150 kW, 50 kW imported, loads 200 kW.
     arrows = flow_arrows(0.0, 150_000, 50_000, 200_000)
     assert ends(arrows) == {"storage": ("storage", "bus"), "grid": ("grid", "bus"), "loads": ("bus", "loads")}
@@ -156,11 +169,14 @@ def test_power_labels_in_kw_and_mw():
 
 # -- overview energy on the hand-made database -------------------------------------------------------------
 
+
 def test_period_starts_are_local_midnights():
     starts = period_starts_ms(NOW_MS, ZONE)
-    assert starts == {"today": int(datetime(2026, 3, 15, tzinfo=ZONE).timestamp() * 1000),
-                      "month": int(datetime(2026, 3, 1, tzinfo=ZONE).timestamp() * 1000),
-                      "year": int(datetime(2026, 1, 1, tzinfo=ZONE).timestamp() * 1000)}
+    assert starts == {
+        "today": int(datetime(2026, 3, 15, tzinfo=ZONE).timestamp() * 1000),
+        "month": int(datetime(2026, 3, 1, tzinfo=ZONE).timestamp() * 1000),
+        "year": int(datetime(2026, 1, 1, tzinfo=ZONE).timestamp() * 1000),
+    }
 
 
 def test_today_month_and_year_by_hand(reader, site):
@@ -198,8 +214,9 @@ def test_month_of_past_days_matches_counter_deltas(reader, site):
 
 def test_a_device_without_data_leaves_the_balance_open(reader, site):
     ghost = DeviceInfo("pv-ghost", "Inverter without data", Role.PV, 50, 5, "127.0.0.1:1", 1)
-    with_ghost = SiteInfo(site.name, site.timezone, site.emission_factor_kg_per_kwh, site.emission_factor_source,
-                          site.devices + (ghost,))
+    with_ghost = SiteInfo(
+        site.name, site.timezone, site.emission_factor_kg_per_kwh, site.emission_factor_source, site.devices + (ghost,)
+    )
     energy = overview_energy(reader, with_ghost, NOW_MS, coal=COAL)
     assert energy.today.pv_wh / KWH == pytest.approx(60)  # the inverters with data
     assert energy.today.missing == {"pv_wh": ("pv-ghost",)}
@@ -231,6 +248,7 @@ def test_a_year_is_fast(reader, site):
 
 
 # -- the page -----------------------------------------------------------------------------------------------
+
 
 def _number(text: str) -> float:
     return float(text.split()[0].replace(",", ""))
@@ -270,9 +288,16 @@ def test_overview_with_the_demo_running(qtbot, demo_window):
     assert overview.flow.soc_pct is not None and 0 <= overview.flow.soc_pct <= 100
 
     # The energy tiles come from the reader thread, over the half day of history and the live data.
-    energy_tiles = (overview.tile_pv_today, overview.tile_pv_month, overview.tile_pv_year,
-                    overview.tile_self_sufficiency, overview.tile_co2_today, overview.tile_co2_month,
-                    overview.tile_co2_year, overview.tile_coal_year)
+    energy_tiles = (
+        overview.tile_pv_today,
+        overview.tile_pv_month,
+        overview.tile_pv_year,
+        overview.tile_self_sufficiency,
+        overview.tile_co2_today,
+        overview.tile_co2_month,
+        overview.tile_co2_year,
+        overview.tile_coal_year,
+    )
     qtbot.waitUntil(lambda: all(t.value_text != "—" for t in energy_tiles), timeout=40_000)
     assert overview.tile_pv_today.value_text.endswith("kWh")
     assert overview.tile_pv_month.value_text.endswith("MWh")

@@ -15,8 +15,14 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def totals(pv, storage, grid, soc=55.0, pv_reporting=2, pv_expected=2) -> SiteTotals:
     consumption = None if None in (pv, storage, grid) else pv + storage + grid
-    return SiteTotals(RoleTotal(pv, pv_reporting, pv_expected), RoleTotal(storage, 1, 1), RoleTotal(grid, 1, 1),
-                      RoleTotal(0.0, 0, 0), soc, consumption)
+    return SiteTotals(
+        RoleTotal(pv, pv_reporting, pv_expected),
+        RoleTotal(storage, 1, 1),
+        RoleTotal(grid, 1, 1),
+        RoleTotal(0.0, 0, 0),
+        soc,
+        consumption,
+    )
 
 
 def test_numbers_and_missing_values():
@@ -42,8 +48,9 @@ def test_energy_line_and_midnight():
     midnight = local_midnight_ms(now, SHANGHAI)
     assert midnight == int(datetime(2024, 6, 21, 0, 0, tzinfo=SHANGHAI).timestamp() * 1000)
     # One minute before local midnight belongs to the previous local day.
-    assert local_midnight_ms(datetime(2024, 6, 20, 23, 59, tzinfo=SHANGHAI).timestamp(), SHANGHAI) == \
-        midnight - 86_400_000
+    assert (
+        local_midnight_ms(datetime(2024, 6, 20, 23, 59, tzinfo=SHANGHAI).timestamp(), SHANGHAI) == midnight - 86_400_000
+    )
     line = energy_line(1_000_000.0, midnight + 60_000, 0.5543, SHANGHAI, midnight)
     assert line == "today: PV 1,000.0 kWh, avoided CO2 554.3 kg"
     late = midnight + (9 * 3600 + 5 * 60) * 1000  # first data at 09:05 local
@@ -52,13 +59,23 @@ def test_energy_line_and_midnight():
 
 def test_device_lines_hide_stale_values(small_config):
     now_ms = 1_700_000_000_000
-    fresh = Reading("pv-1", Role.PV, now_ms, MappingProxyType({"power_w": 50_000.0, "yield_wh": 1e6}), True,
-                    None, 0.01, 0.2)
-    stale = Reading("pv-2", Role.PV, now_ms - 60_000, MappingProxyType({"power_w": 40_000.0, "yield_wh": 2e6}),
-                    True, None, 0.01, 0.2)
+    fresh = Reading(
+        "pv-1", Role.PV, now_ms, MappingProxyType({"power_w": 50_000.0, "yield_wh": 1e6}), True, None, 0.01, 0.2
+    )
+    stale = Reading(
+        "pv-2",
+        Role.PV,
+        now_ms - 60_000,
+        MappingProxyType({"power_w": 40_000.0, "yield_wh": 2e6}),
+        True,
+        None,
+        0.01,
+        0.2,
+    )
     failed = Reading("pv-3", Role.PV, now_ms, MappingProxyType({}), False, "timeout: no answer", 0.5, 0.2)
-    lines = device_lines(small_config, {"pv-1": fresh, "pv-2": stale, "pv-3": failed},
-                         {"pv-1": "online", "pv-3": "offline"}, now_ms)
+    lines = device_lines(
+        small_config, {"pv-1": fresh, "pv-2": stale, "pv-3": failed}, {"pv-1": "online", "pv-3": "offline"}, now_ms
+    )
     assert len(lines) == len(small_config.devices)
     by_id = {line.split()[0]: line for line in lines}
     assert "50.0 kW" in by_id["pv-1"] and "yield=1,000.0 kWh" in by_id["pv-1"] and "[online]" in by_id["pv-1"]

@@ -57,8 +57,7 @@ def reader(tmp_path_factory):
     record_hand_site(path)
     writer = StoreWriter(path, max_delay_s=60, compact_every_s=0)  # compacts complete days into blocks
     for j in range(M_SAMPLES):
-        writer.put_samples(SampleBatch("m", START_MS + j * STEP_MS, {"power_w": float(j),
-                                                                      "consumed_wh": m_counter(j)}))
+        writer.put_samples(SampleBatch("m", START_MS + j * STEP_MS, {"power_w": float(j), "consumed_wh": m_counter(j)}))
     for h in range(PV_DAYS * 24):
         ts = START_MS + h * HOUR_MS
         hour = datetime.fromtimestamp(ts / 1000, ZONE).hour
@@ -172,8 +171,10 @@ def test_a_range_without_raw_samples_falls_back_to_the_one_minute_rollups(reader
     source.backup(target)
     source.close()
     channel = target.execute("SELECT id FROM channels WHERE device_id = 'm' AND quantity = 'power_w'").fetchone()[0]
-    target.execute("DELETE FROM sample_blocks WHERE channel_id = ? AND block_ms = ?",
-                   (channel, START_MS - START_MS % DAY_MS + DAY_MS))
+    target.execute(
+        "DELETE FROM sample_blocks WHERE channel_id = ? AND block_ms = ?",
+        (channel, START_MS - START_MS % DAY_MS + DAY_MS),
+    )
     target.commit()
     target.close()
     other = StoreReader(copy)
@@ -191,8 +192,12 @@ def test_unknown_channel_is_empty_and_channels_are_listed(reader):
     assert len(s) == 0 and s.source == "raw"
     assert len(series(reader, "nope", "power_w", START_MS, local_ms(30))) == 0
     listed = [(c.device_id, c.quantity, c.unit, c.kind) for c in channels(reader)]
-    assert listed == [("m", "consumed_wh", "Wh", "counter"), ("m", "power_w", "W", "measurement"),
-                      ("pv", "power_w", "W", "measurement"), ("pv", "yield_wh", "Wh", "counter")]
+    assert listed == [
+        ("m", "consumed_wh", "Wh", "counter"),
+        ("m", "power_w", "W", "measurement"),
+        ("pv", "power_w", "W", "measurement"),
+        ("pv", "yield_wh", "Wh", "counter"),
+    ]
 
 
 def test_csv_has_local_times_with_offset_and_what_is_visible(reader):
@@ -203,8 +208,17 @@ def test_csv_has_local_times_with_offset_and_what_is_visible(reader):
     rows = list(csv.reader(io.StringIO(out.getvalue())))
     assert tuple(rows[0]) == CSV_HEADER
     k = 1440 + 360
-    assert rows[1] == ["2026-10-02T06:00:00+08:00", "m", "power_w", "1min", "mean", repr(2 * k + 0.5),
-                       repr(2.0 * k), repr(2.0 * k + 1), "W"]
+    assert rows[1] == [
+        "2026-10-02T06:00:00+08:00",
+        "m",
+        "power_w",
+        "1min",
+        "mean",
+        repr(2 * k + 0.5),
+        repr(2.0 * k),
+        repr(2.0 * k + 1),
+        "W",
+    ]
     assert [r[0] for r in rows[2:]] == ["2026-10-02T06:01:00+08:00", "2026-10-02T06:02:00+08:00"]
     raw = series(reader, "m", "consumed_wh", local_ms(1), local_ms(1) + MINUTE_MS)
     out = io.StringIO()
@@ -222,8 +236,12 @@ def demo_window(qtbot, tmp_path):
 
 
 def wait_for_series(qtbot, page, source_ok, timeout=30_000):
-    qtbot.waitUntil(lambda: page.series is not None and not page._loading and source_ok(page.series)
-                    and len(page.shown_series()) > 0, timeout=timeout)
+    qtbot.waitUntil(
+        lambda: (
+            page.series is not None and not page._loading and source_ok(page.series) and len(page.shown_series()) > 0
+        ),
+        timeout=timeout,
+    )
     return page.series
 
 
@@ -324,8 +342,9 @@ def test_gaps_in_the_data_are_not_bridged_by_the_line():
     x, (mean, low, high) = with_gaps(Series(ts, values, values, values, "1min", MINUTE_MS, "mean"))
     assert x.tolist() == [0, 60, 120, 180, 600]
     assert np.isnan(mean[3]) and np.isnan(low[3]) and mean[[0, 1, 2, 4]].tolist() == [1, 2, 3, 4]
-    raw = Series(np.array([0, 5_000, 10_000, 15_000, 60_000]), np.arange(5.0), np.full(5, np.nan),
-                 np.full(5, np.nan), "raw")
+    raw = Series(
+        np.array([0, 5_000, 10_000, 15_000, 60_000]), np.arange(5.0), np.full(5, np.nan), np.full(5, np.nan), "raw"
+    )
     x, (mean, _, _) = with_gaps(raw)
     assert x.tolist() == [0, 5, 10, 15, 15.001, 60] and np.isnan(mean[4])
 
