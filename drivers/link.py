@@ -167,7 +167,7 @@ class ModbusLink:
                     getattr(self._client, method)(address, count=count, device_id=unit),
                     timeout=self.settings.timeout_s * 1.5 + 0.1,
                 )
-            except (asyncio.TimeoutError, TimeoutError):
+            except TimeoutError:
                 return self._timed_out(unit)
             except ModbusException as exc:
                 text = str(exc)

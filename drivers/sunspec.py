@@ -410,7 +410,10 @@ async def read_identity(link: Link, unit: int, fields: tuple[IdentityField, ...]
 
 
 def identity_fields(device: SunSpecDevice, anchor: int | None = None) -> tuple[IdentityField, ...]:
-    """The identity fields (Mn, Md, Vr, SN of model 1) of the device, or of the device whose models start at ``anchor``."""
+    """The identity fields (Mn, Md, Vr, SN of model 1) of the device.
+
+    With ``anchor``: of the device whose models start at that register.
+    """
     return _identity(device, anchor)[0]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 from drivers.dtypes import DTYPES, DType
@@ -116,7 +116,7 @@ def _model_file(model_id: int):
     return resources.files(MODELS_PACKAGE).joinpath(f"model_{model_id}.json")
 
 
-@lru_cache(maxsize=None)
+@cache
 def known_model_ids() -> frozenset[int]:
     """Ids of every model definition that pysunspec2 ships."""
     ids = set()
@@ -127,7 +127,7 @@ def known_model_ids() -> frozenset[int]:
     return frozenset(ids)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_model(model_id: int) -> ModelDef | None:
     """The definition of ``model_id``, or None if pysunspec2 ships none (e.g. a vendor model)."""
     if model_id not in known_model_ids():

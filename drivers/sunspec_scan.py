@@ -10,9 +10,9 @@ from drivers.sunspec import (
     Link,
     build_profile,
     discover,
+    identity_fields,
     missing_required,
     read_identity,
-    identity_fields,
 )
 from drivers.sunspec_map import NOT_IN_SUNSPEC
 

@@ -11,15 +11,14 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
+from energymon.collect.service import BackgroundRunner, Collection, run_until_stopped
 from energymon.config.parse import Config
 from energymon.demo import demo_dir, run_demo
 from energymon.store.reader import StoreReader
-from energymon.collect.service import BackgroundRunner, Collection, run_until_stopped
 from energymon.views.site import SiteInfo
 from ui import i18n
 from ui.main_window import MainWindow
 from ui.workers import LiveBridge
-
 
 GUI_SWITCH_INTERVAL_S = 0.001  # hand the GIL over every 1 ms (Python's default: 5 ms): see _app
 

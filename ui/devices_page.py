@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from drivers import probe as register_probe
-from energymon.views.live import is_fresh
 from drivers.probe import IdentityResult
+from energymon.views.live import is_fresh
 from energymon.views.site import DeviceInfo
 from ui.context import AppContext
 from ui.device_table import (

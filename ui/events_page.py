@@ -50,14 +50,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from energymon.store.writer import Ack, StoreError
 from energymon.views import events as event_log
 from energymon.views.events import COLLECTOR, IMPLAUSIBLE, IMPLAUSIBLE_WINDOW_MIN, Alarm, EventRow
-from energymon.store.writer import Ack, StoreError
 from energymon.views.summary import local_midnight_ms
 from ui.context import AppContext
-from ui.text_table import Cell, TextTableModel
 from ui.format import fill
 from ui.page import Page
+from ui.text_table import Cell, TextTableModel
 
 REFRESH_MS = 10_000  # events and alarms are read again this often
 AFTER_ACK_MS = 1_500  # the writer commits an acknowledgement within 1 s: read again after this

@@ -20,7 +20,7 @@ Three sources, none of them read on the GUI thread:
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
@@ -351,7 +351,7 @@ class OverviewPage(Page):
                 "year": self.tr("No counter data this year yet."),
             }[which]
         if late is not None:
-            local = datetime.fromtimestamp(late / 1000, timezone.utc).astimezone(site.tz)
+            local = datetime.fromtimestamp(late / 1000, UTC).astimezone(site.tz)
             stamp = local.strftime("%H:%M") if which == "today" else local.strftime("%m-%d %H:%M")
             return fill(self.tr("Since %1 (first data), from counters."), stamp)
         return {

@@ -38,9 +38,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from drivers import probe as register_probe
 from drivers.dtypes import DTYPES, WORD_ORDERS
 from drivers.link import LinkSettings, ReadError
-from drivers import probe as register_probe
 from drivers.probe import MAX_ADDRESS, MAX_REGISTERS, TABLES, ProbeRequest, ProbeResult, ProbeRow
 from ui.context import AppContext
 from ui.format import fill

@@ -36,8 +36,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from energymon.report.month import MonthReport, default_month, last_complete_month, months_with_data
 from energymon.report.job import ReportJob, failure_text, generate_report_in_child
+from energymon.report.month import MonthReport, default_month, last_complete_month, months_with_data
 from ui import i18n
 from ui.context import AppContext
 from ui.format import fill

@@ -21,8 +21,8 @@ from drivers.quantities import Role
 from energymon.accounting import carbon
 from ui import i18n
 from ui.context import AppContext
-from ui.page import Page
 from ui.format import fill
+from ui.page import Page
 
 SETTINGS_LANGUAGE = "ui/language"
 CARD_STYLE = (

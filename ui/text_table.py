@@ -80,7 +80,10 @@ class TextTableModel(QStandardItemModel):
             self.setHorizontalHeaderItem(c, item)
 
     def _set_cells(self, cells: list[list[Cell]]) -> None:
-        """Show ``cells`` (one list per row, one Cell per column): changed cells are rewritten, rows added or removed."""
+        """Show ``cells`` (one list per row, one Cell per column).
+
+        Changed cells are rewritten, rows added or removed.
+        """
         if len(cells) < len(self._cells):
             self.removeRows(len(cells), len(self._cells) - len(cells))
             del self._cells[len(cells) :]

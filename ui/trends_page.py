@@ -17,12 +17,12 @@ written on a worker thread.
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from pyqtgraph.graphicsItems import DateAxisItem as date_axis
+from pyqtgraph.graphicsItems import DateAxisItem as date_axis  # noqa: N813 - the module, not the class
 from PySide6.QtCore import QObject, QRunnable, QStandardPaths, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
@@ -93,7 +93,7 @@ def numeric_zoom_levels() -> dict:
 
 def preset_range(preset: str, now_s: float, tz) -> tuple[int, int]:
     """[from_ms, to_ms) of a preset in the site's time zone: local calendar days, or the last N days up to now."""
-    today = datetime.fromtimestamp(now_s, timezone.utc).astimezone(tz).date()
+    today = datetime.fromtimestamp(now_s, UTC).astimezone(tz).date()
     now_ms = int(now_s * 1000)
     if preset == "today":
         return midnight_ms(today, tz), midnight_ms(today + timedelta(days=1), tz)
@@ -329,7 +329,7 @@ class TrendsPage(Page):
 
     def _set_axis_offset(self, at_s: float) -> None:
         """The time axis shows the site's local time (its UTC offset at ``at_s``, the middle of the view)."""
-        offset = datetime.fromtimestamp(at_s, timezone.utc).astimezone(self.ctx.site.tz).utcoffset() or timedelta(0)
+        offset = datetime.fromtimestamp(at_s, UTC).astimezone(self.ctx.site.tz).utcoffset() or timedelta(0)
         self.axis.utcOffset = -int(offset.total_seconds())  # pyqtgraph: seconds west of UTC
 
     def load_channels(self) -> None:
@@ -615,10 +615,10 @@ class TrendsPage(Page):
 
     def _time_text(self, ts_ms: int, bucket_ms: int) -> str:
         tz = self.ctx.site.tz
-        start = datetime.fromtimestamp(ts_ms / 1000, timezone.utc).astimezone(tz)
+        start = datetime.fromtimestamp(ts_ms / 1000, UTC).astimezone(tz)
         if bucket_ms == 0:
             return start.strftime("%Y-%m-%d %H:%M:%S")
-        end = datetime.fromtimestamp((ts_ms + bucket_ms) / 1000, timezone.utc).astimezone(tz)
+        end = datetime.fromtimestamp((ts_ms + bucket_ms) / 1000, UTC).astimezone(tz)
         if bucket_ms >= 86_400_000:
             if bucket_ms == 86_400_000:
                 return start.strftime("%Y-%m-%d")
@@ -649,7 +649,7 @@ class TrendsPage(Page):
                 if i >= 0 and x_ms < s.ts_ms[i] + s.bucket_ms:
                     index = i
         if index is None:
-            moment = datetime.fromtimestamp(x_ms / 1000, timezone.utc).astimezone(self.ctx.site.tz)
+            moment = datetime.fromtimestamp(x_ms / 1000, UTC).astimezone(self.ctx.site.tz)
             text = fill(self.tr("%1: no data"), moment.strftime("%Y-%m-%d %H:%M"))
         else:
             when = self._time_text(int(s.ts_ms[index]), s.bucket_ms)

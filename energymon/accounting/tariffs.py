@@ -362,7 +362,7 @@ def tariff_from_dict(data: dict, where: str = "tariff") -> Tariff:
 
 
 def parse_tariff(parser: Any, t: Any, where: str = "tariff") -> Tariff | None:
-    """Validate a ``[tariff]`` table with the config parser's helpers (energymon.config.parse._Parser); None if absent."""
+    """Validate a ``[tariff]`` table with the config parser's helpers; None if absent."""
     if t is None:
         return None
     if not isinstance(t, dict):

@@ -31,10 +31,10 @@ import numpy as np
 
 from energymon.child_priority import lower_priority
 from energymon.config.parse import Config
-from energymon.store.history_prep import PreparedHistory, prepare
-from energymon.store.history import DeviceHistory
 from energymon.sim.backfill import generate_history
 from energymon.sim.quantize import quantize
+from energymon.store.history import DeviceHistory
+from energymon.store.history_prep import PreparedHistory, prepare
 
 DAY_S = 86_400.0
 QUEUE_ITEMS = 24  # messages in flight between the processes (a chunk is one per device and one ChunkDone)

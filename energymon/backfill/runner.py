@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime, timezone
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
-from energymon.config.parse import Config
-from energymon.store.history_prep import PreparedHistory
 from energymon.backfill.process import ChunkDone, Finished, HistoryProcess
+from energymon.config.parse import Config
 from energymon.sim.park import save_park_state
+from energymon.store.history_prep import PreparedHistory
 from energymon.store.writer import StoreWriter
 
 IN_FLIGHT = 8
@@ -108,7 +108,7 @@ def backfill_database(
     stored = _stored_span(writer, start_s, end_s)
     if stored is not None:
         writer.close()
-        first, last = (datetime.fromtimestamp(ms / 1000, timezone.utc).strftime("%Y-%m-%d %H:%M:%S") for ms in stored)
+        first, last = (datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S") for ms in stored)
         raise StoreError(
             f"{db_path} already holds samples in the span to fill ({first} to {last} UTC); a "
             "simulated history would interleave with them, and its counters with theirs. "

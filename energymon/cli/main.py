@@ -21,12 +21,12 @@ from pathlib import Path
 from drivers.profile import ProfileError
 from drivers.profile_file import builtin_names, load_profile
 from energymon import __version__
+from energymon.atomic_file import replaced_when_complete
 from energymon.collect.collector import CollectorError
 from energymon.config.parse import Config, ConfigError, load_config
-from energymon.sim.serve import SimulationError
-from energymon.atomic_file import replaced_when_complete
-from energymon.store.export import ExportError, export_csv, parse_when
 from energymon.report.month import ReportError
+from energymon.sim.serve import SimulationError
+from energymon.store.export import ExportError, export_csv, parse_when
 from energymon.store.reader import StoreReader
 from energymon.store.writer import StoreError
 
@@ -306,8 +306,8 @@ def _install_stop_signals(stop: asyncio.Event) -> None:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from energymon.sim.serve import SimulatedPark
     from energymon.config.sim_params import parse_fault_spec
+    from energymon.sim.serve import SimulatedPark
 
     config = load_config(args.config)
     faults: dict[str, list] = {}
@@ -340,7 +340,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             print(f"fault {line}", flush=True)
         try:
             await asyncio.wait_for(stop.wait(), args.duration)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
         finally:
             await park.stop()
@@ -381,10 +381,10 @@ def _backfill(args: argparse.Namespace, config: Config) -> int:
 
 
 async def _print_summaries(site, collector, db_path: Path, every_s: float, stop: asyncio.Event, backfill=None) -> None:
-    from energymon.views.live import site_totals
-    from energymon.store.reader import StoreReader
-    from energymon.views.summary import backfill_line, device_lines, energy_line, local_midnight_ms, site_line
     from drivers.quantities import Role
+    from energymon.store.reader import StoreReader
+    from energymon.views.live import site_totals
+    from energymon.views.summary import backfill_line, device_lines, energy_line, local_midnight_ms, site_line
 
     reader: StoreReader | None = None
     try:
@@ -392,7 +392,7 @@ async def _print_summaries(site, collector, db_path: Path, every_s: float, stop:
             try:
                 await asyncio.wait_for(stop.wait(), every_s)
                 break
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             now = time.time()
             now_ms = int(now * 1000)

@@ -69,13 +69,13 @@ from drivers.device import DeviceRead, read_device
 from drivers.link import LinkSettings, ModbusLink, ReadError
 from drivers.profile import Profile
 from drivers.quantities import QUANTITIES, REQUIRED, Kind, Role
-from drivers.sunspec import SunSpecError, missing_required, sunspec_profile
-from energymon.config.parse import Config, Connection, Device
-from energymon.accounting.counters import CounterWatch
 from drivers.signs import invert_values
-from energymon.views.live import Reading
-from energymon.store.writer import Event
+from drivers.sunspec import SunSpecError, missing_required, sunspec_profile
+from energymon.accounting.counters import CounterWatch
 from energymon.collect.validate import plausible
+from energymon.config.parse import Config, Connection, Device
+from energymon.store.writer import Event
+from energymon.views.live import Reading
 
 log = logging.getLogger("energymon.collector")
 
@@ -254,7 +254,7 @@ class Collector:
             else:
                 try:
                     await asyncio.wait_for(self._stop.wait(), duration_s)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
         finally:
             self._stop.set()
@@ -275,7 +275,7 @@ class Collector:
                 try:
                     await asyncio.wait_for(self._stop.wait(), delay)
                     break
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
             started = self.monotonic()
             link.allow_reconnect_now()  # we pace attempts ourselves (backoff_s)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from energymon.collect.collector import Collector
 from energymon.config.parse import Config
-from energymon.views.live import Reading
 from energymon.store.writer import SampleBatch, StoreError, StoreWriter, record_site
+from energymon.views.live import Reading
 
 
 class Collection:

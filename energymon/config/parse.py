@@ -20,8 +20,8 @@ from drivers.profile import Profile, ProfileError, as_load_meter
 from drivers.profile_file import load_profile
 from drivers.quantities import Role
 from energymon.accounting.carbon import GRIDS, lookup_factor
-from energymon.config.sim_params import SimParams, parse_sim
 from energymon.accounting.tariffs import Tariff, parse_tariff
+from energymon.config.sim_params import SimParams, parse_sim
 
 DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 TRANSPORTS = ("tcp", "rtu", "rtu-over-tcp")

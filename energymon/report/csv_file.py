@@ -1,4 +1,6 @@
-"""The monthly report as CSV (and :func:`write_report`, the one way every format reaches its file): one row per day, then a ``total`` row (columns fixed by PRODUCT.md).
+"""The monthly report as CSV: one row per day, then a ``total`` row (columns fixed by docs/reports.md).
+
+Also :func:`write_report`, the one way every format reaches its file.
 
 Energies in kWh with 3 decimals (1 Wh), masses in kg with 3 decimals,
 percentages with 2. The additive columns of the ``total`` row are the sums of

@@ -31,9 +31,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from energymon.child_priority import lower_priority
+from energymon.report.csv_file import write_report
 from energymon.report.month import MonthReport, ReportError, build_month_report
 from energymon.store.reader import StoreReader
-from energymon.report.csv_file import write_report
 from energymon.store.writer import StoreError
 
 EXPECTED_ERRORS = (ReportError, StoreError)  # raised on purpose, with a message for the user (a missing CJK font too)

@@ -29,10 +29,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from drivers.quantities import Role
-from energymon.accounting import carbon
-from energymon.store import samples as raw_store
-from energymon.accounting import tariffs
-from energymon.accounting.flows import Flows, demand_kw, self_consumption_pct, self_sufficiency_pct
+from energymon.accounting import carbon, tariffs
 from energymon.accounting.counters import (
     METHODS,
     SPREAD,
@@ -41,6 +38,8 @@ from energymon.accounting.counters import (
     energy_per_bucket,
     integrate_power,
 )
+from energymon.accounting.flows import Flows, demand_kw, self_consumption_pct, self_sufficiency_pct
+from energymon.store import samples as raw_store
 from energymon.store.reader import StoreReader
 from energymon.store.rollups import QUARTER_MS, midnight_ms
 from energymon.store.writer import Event
@@ -342,7 +341,8 @@ def build_month_report(reader: StoreReader, month: str, coal: carbon.CoalFactor 
     events = tuple(
         EventRow(*r)
         for r in reader.db.execute(
-            "SELECT ts_ms, device_id, kind, severity, detail FROM events WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms, id",
+            "SELECT ts_ms, device_id, kind, severity, detail FROM events"
+            " WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms, id",
             (start_ms, end_ms),
         ).fetchall()
     )

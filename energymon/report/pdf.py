@@ -46,7 +46,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -76,8 +76,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from energymon.report.month import Costs, MonthReport, ReportError
 from energymon.report.csv_file import COLUMNS, report_rows
+from energymon.report.month import Costs, MonthReport, ReportError
 from energymon.report.text import (
     fmt_co2,
     fmt_coal,
@@ -161,7 +161,7 @@ def cjk_font_candidates() -> list[tuple[Path, int]]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_cjk(path: str, index: int) -> TTFont | None:
     try:
         font = TTFont(CJK_FONT_NAME, path, subfontIndex=index)

@@ -280,7 +280,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "costs_note": (
         "Prices of the tariff recorded with the site's configuration; savings compare the bill with "
         "one where every kWh of the load is imported at the price of its quarter hour (see docs/reports.md).",
-        "电价取自站点配置中记录的分时电价；节省额按“全部负荷均按其所在15分钟时段电价从电网购电”的电费对比计算（见 docs/reports.md）。",
+        "电价取自站点配置中记录的分时电价；"
+        "节省额按“全部负荷均按其所在15分钟时段电价从电网购电”的电费对比计算（见 docs/reports.md）。",
     ),
     "kind": ("Kind", "类型"),
     "severity": ("Severity", "级别"),

@@ -35,8 +35,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from energymon.report.month import MonthReport
 from energymon.report.csv_file import COLUMNS, report_rows
+from energymon.report.month import MonthReport
 from energymon.report.text import (
     kind_label,
     labels,

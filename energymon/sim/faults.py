@@ -47,9 +47,9 @@ from typing import Protocol
 from drivers.profile import Profile
 from drivers.quantities import QUANTITIES, Kind
 from energymon.config.parse import Device
+from energymon.config.sim_params import Fault
 from energymon.sim.modbus_server import GATEWAY_TARGET_FAILED
 from energymon.sim.sunspec_image import sunspec_image_profile
-from energymon.config.sim_params import Fault
 
 WIRE_KINDS = ("offline", "black-hole", "slow", "exception", "garbage")
 VALUE_KINDS = ("counter-reset", "counter-wrap", "frozen", "not-implemented")  # applied in this order

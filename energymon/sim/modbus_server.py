@@ -249,7 +249,7 @@ async def _drain_available(reader: asyncio.StreamReader, quiet_s: float = 0.01) 
     while True:
         try:
             chunk = await asyncio.wait_for(reader.read(256), quiet_s)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return
         if not chunk:
             return

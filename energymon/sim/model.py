@@ -196,7 +196,7 @@ class Exogenous:
     pv_dc_w: np.ndarray  # (n_pv, T)
     load_w: np.ndarray  # (n_loads, T)
 
-    def take(self, start: int, stop: int) -> "Exogenous":
+    def take(self, start: int, stop: int) -> Exogenous:
         """The instants ``start:stop`` alone."""
         s = slice(start, stop)
         return Exogenous(

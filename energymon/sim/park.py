@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from drivers.quantities import Role, allowed_for
-from energymon.config.parse import Config, Device
 from drivers.signs import invert_values
+from energymon.config.parse import Config, Device
 from energymon.sim.model import (
     DeviceState,
     SiteModel,

@@ -8,15 +8,15 @@ import json
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 
 from energymon.config.parse import Config, Device
+from energymon.config.sim_params import Fault
 from energymon.sim.faults import FaultPlan, WireAction
 from energymon.sim.modbus_server import ILLEGAL_DATA_ADDRESS, SERVER_DEVICE_FAILURE, ModbusTcpServer
 from energymon.sim.park import Park, save_park_state
 from energymon.sim.sunspec_image import sunspec_register_image
-from energymon.config.sim_params import Fault
 
 log = logging.getLogger("energymon.sim")
 FAULT_TICK_S = 0.05  # how often a lone device's "offline" schedule is checked (listener closed / reopened)

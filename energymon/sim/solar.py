@@ -17,7 +17,7 @@ scalars).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -89,7 +89,7 @@ def solar_position_deg(t_s: np.ndarray, latitude_deg: float, longitude_deg: floa
 
 def solar_elevation_deg(when_utc: datetime, latitude_deg: float, longitude_deg: float) -> float:
     """Solar elevation [deg] at one timezone-aware instant ``when_utc`` (see :func:`solar_position_deg`)."""
-    t_s = when_utc.astimezone(timezone.utc).timestamp()
+    t_s = when_utc.astimezone(UTC).timestamp()
     elevation, _ = solar_position_deg(np.array([t_s]), latitude_deg, longitude_deg)
     return float(elevation[0])
 

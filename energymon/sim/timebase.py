@@ -9,7 +9,7 @@ zone (``zoneinfo``), so daylight saving time is handled where a site has it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -34,7 +34,7 @@ class LocalTime:
 
 @lru_cache(maxsize=100_000)
 def _offset_s(block: int, tz_key: str) -> float:
-    when = datetime.fromtimestamp(block * OFFSET_BLOCK_S, timezone.utc)
+    when = datetime.fromtimestamp(block * OFFSET_BLOCK_S, UTC)
     return when.astimezone(ZoneInfo(tz_key)).utcoffset().total_seconds()
 
 

@@ -25,9 +25,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from energymon.store import samples as raw_store
-
 from energymon.store import rollups
+from energymon.store import samples as raw_store
 from energymon.store.reader import StoreReader
 
 INTERVALS = ("raw",) + rollups.INTERVALS

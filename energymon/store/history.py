@@ -20,10 +20,8 @@ import numpy as np
 import sqlite_utils
 
 from drivers.quantities import QUANTITIES, Kind
-from energymon.store import history_prep
-from energymon.store import minute_blocks
+from energymon.store import history_prep, minute_blocks, rollups
 from energymon.store import samples as raw_store
-from energymon.store import rollups
 from energymon.store.history_prep import PreparedChannel, PreparedHistory
 
 

@@ -22,9 +22,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from drivers.quantities import QUANTITIES, Kind
-from energymon.store import minute_blocks
+from energymon.store import minute_blocks, rollups
 from energymon.store import samples as raw_store
-from energymon.store import rollups
 from energymon.store.codec import decode_timestamps, decode_values
 
 if TYPE_CHECKING:

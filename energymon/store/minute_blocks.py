@@ -23,8 +23,8 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from energymon.store.rollups import MINUTE_MS, Aggregates, aggregate
 from energymon.store.codec import CodecError, decode_timestamps, decode_values, encode_timestamps, encode_values
+from energymon.store.rollups import MINUTE_MS, Aggregates, aggregate
 
 _COLUMNS = 9
 

@@ -22,8 +22,8 @@ which costs no space.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import repeat
 from datetime import date, datetime, time
+from itertools import repeat
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -192,7 +192,7 @@ def create_tables(db) -> None:
            block_ms INTEGER NOT NULL, count INTEGER NOT NULL, data BLOB NOT NULL,
            PRIMARY KEY (channel_id, block_ms))"""
     )
-    for interval, table in TABLES.items():
+    for table in TABLES.values():
         db.execute(
             f"""CREATE TABLE {table} (channel_id INTEGER NOT NULL REFERENCES channels(id),
                 bucket_ms INTEGER NOT NULL, n INTEGER NOT NULL, sum REAL, min REAL, max REAL,

@@ -32,20 +32,19 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-import sqlite_utils
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
+import sqlite_utils
 from filelock import FileLock, Timeout
 from sqlite_utils.migrations import Migrations
 
 from drivers.quantities import QUANTITIES, Kind
-from energymon.store import samples as raw_store
-from energymon.store import rollups
 from energymon.config.parse import Config
-from energymon.store.history_prep import PreparedHistory
+from energymon.store import rollups
+from energymon.store import samples as raw_store
 from energymon.store.history import DeviceHistory, channel_ids, write_history, write_prepared
+from energymon.store.history_prep import PreparedHistory
 
 log = logging.getLogger("energymon.store")
 migrations = Migrations("energymon")

@@ -36,13 +36,13 @@ those flows was counted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 
 from energymon.accounting import carbon
-from energymon.accounting.flows import Flows, self_sufficiency_pct
 from energymon.accounting.counters import counter_intervals, energy_per_bucket
+from energymon.accounting.flows import Flows, self_sufficiency_pct
 from energymon.report.month import FLOWS_BY_ROLE
 from energymon.store.reader import StoreReader
 from energymon.store.rollups import HOUR_MS, midnight_ms
@@ -106,7 +106,7 @@ class OverviewEnergy:
 
 def period_starts_ms(now_ms: int, zone) -> dict[str, int]:
     """UTC epoch ms of the local midnights that start today, this month and this year at ``now_ms``."""
-    today = datetime.fromtimestamp(now_ms / 1000, timezone.utc).astimezone(zone).date()
+    today = datetime.fromtimestamp(now_ms / 1000, UTC).astimezone(zone).date()
     return {
         "today": midnight_ms(today, zone),
         "month": midnight_ms(today.replace(day=1), zone),
@@ -175,7 +175,10 @@ def _power_hours(
 def overview_energy(
     reader: StoreReader, site: SiteInfo, now_ms: int, coal: carbon.CoalFactor | None = None
 ) -> OverviewEnergy:
-    """Energy of today, this month and this year up to ``now_ms``, from the counter rollups (runs on a reader thread)."""
+    """Energy of today, this month and this year up to ``now_ms``, from the counter rollups.
+
+    Runs on a reader thread.
+    """
     zone = site.tz
     starts = period_starts_ms(now_ms, zone)
     edges = np.array(sorted({starts["year"], starts["month"], starts["today"], now_ms + 1}), dtype=np.int64)

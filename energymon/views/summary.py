@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from drivers.quantities import Role
 from energymon.accounting.carbon import avoided_co2_kg
 from energymon.config.parse import Config
-from energymon.views.live import Reading, SiteTotals, is_fresh
 from energymon.store.rollups import midnight_ms
+from energymon.views.live import Reading, SiteTotals, is_fresh
 
 KEY_VALUES = {
     Role.PV: ("yield_wh",),
@@ -83,7 +83,7 @@ def device_lines(config: Config, readings: dict[str, Reading], states: dict[str,
 
 def local_midnight_ms(now_s: float, tz: ZoneInfo) -> int:
     """UTC epoch ms of the local midnight that started the day ``now_s`` (UTC epoch s) falls in."""
-    return midnight_ms(datetime.fromtimestamp(now_s, timezone.utc).astimezone(tz).date(), tz)
+    return midnight_ms(datetime.fromtimestamp(now_s, UTC).astimezone(tz).date(), tz)
 
 
 def backfill_line(status) -> str:

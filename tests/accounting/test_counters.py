@@ -1,4 +1,7 @@
-"""energymon.accounting.counters: energy from counter deltas (wrap, reset, replacement, spikes, gaps), power fallback."""
+"""energymon.accounting.counters: energy from counter deltas (wrap, reset, replacement, spikes, gaps).
+
+And the power-integration fallback.
+"""
 
 from __future__ import annotations
 

@@ -17,9 +17,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from energymon.cli.main import main
-from energymon.config.parse import ConfigError, load_config
-from energymon.config.sim_params import SimParams, in_window
 from energymon.accounting.tariffs import (
     PERIODS,
     TariffError,
@@ -32,6 +29,10 @@ from energymon.accounting.tariffs import (
     savings,
     tariff_from_dict,
 )
+from energymon.cli.main import main
+from energymon.config.parse import ConfigError, load_config
+from energymon.config.sim_params import SimParams, in_window
+
 from support import REPO, SHANGHAI, small_site_toml, write_config
 
 PORTS = {"c1": 1502, "c2": 1503}

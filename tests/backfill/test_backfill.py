@@ -10,8 +10,8 @@ import math
 from datetime import datetime
 
 import numpy as np
-import pvlib
 import pandas as pd
+import pvlib
 import pytest
 
 from drivers.quantities import Role
@@ -24,6 +24,7 @@ from energymon.sim.backfill import (
     sampled_quantities,
 )
 from energymon.sim.park import Park
+
 from support import SHANGHAI
 
 START_S = datetime(2024, 6, 1, tzinfo=SHANGHAI).timestamp()

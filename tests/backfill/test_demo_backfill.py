@@ -7,6 +7,7 @@ import sqlite3
 
 from drivers.quantities import QUANTITIES, Kind
 from energymon.store.reader import ALL_TIME, StoreReader
+
 from support import all_polled, run_demo_until
 
 HOURS = 4

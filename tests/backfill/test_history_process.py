@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from energymon.store.history_prep import PreparedHistory
 from energymon.backfill.process import ChunkDone, Finished, HistoryProcess, HistoryProcessError, prepared_days
+from energymon.store.history_prep import PreparedHistory
+
 from support import demo_config_path
 
 START_S = 1_717_171_200.0 + 5 * 3600 + 17  # 2024-05-31 21:00:17 UTC: the spans cross UTC midnights
@@ -72,7 +73,8 @@ def test_the_child_ends_when_its_parent_is_killed(tmp_path):
         from energymon.config.parse import load_config
         from energymon.backfill.process import HistoryProcess
         if __name__ == "__main__":
-            with HistoryProcess(load_config({str(demo_config_path())!r}), {START_S}, {START_S + 30 * 86_400}) as process:
+            config = load_config({str(demo_config_path())!r})
+            with HistoryProcess(config, {START_S}, {START_S + 30 * 86_400}) as process:
                 print(process.pid, flush=True)
                 time.sleep(600)  # never reads: the child fills the queue and waits
     """)

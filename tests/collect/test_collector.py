@@ -39,9 +39,10 @@ from energymon.collect.collector import (
     transition_events,
 )
 from energymon.config.parse import Config, load_config
-from energymon.views.live import Reading
 from energymon.sim.serve import SimulatedPark
 from energymon.store.writer import Event
+from energymon.views.live import Reading
+
 from support import write_config
 
 T0 = 1_718_946_000.0  # wall clock of the virtual runs at virtual time 0 [UTC epoch s]

@@ -23,12 +23,13 @@ from pathlib import Path
 import pytest
 
 from energymon.collect.collector import Collector
-from energymon.config.parse import Config, load_config
-from energymon.views.live import Reading, site_totals
 from energymon.collect.service import Collection
+from energymon.config.parse import Config, load_config
+from energymon.config.sim_params import Fault
 from energymon.sim.faults import WRAP_LEAD_S
 from energymon.sim.serve import SimulatedPark
-from energymon.config.sim_params import Fault
+from energymon.views.live import Reading, site_totals
+
 from support import EVENING_S, NOON_S, FrozenClock, run, stored, write_config
 
 POLL_S = 0.1

@@ -8,9 +8,10 @@ import sqlite3
 
 import pytest
 
-from energymon.config.parse import parse_config
 from energymon.collect.service import Collection
+from energymon.config.parse import parse_config
 from energymon.sim.serve import SimulatedPark
+
 from support import EVENING_S, FrozenClock, run
 
 SITE = """

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from drivers.quantities import Role
 from energymon.cli.main import main
 from energymon.config.parse import ConfigError, load_config, parse_config
+
 from support import PYTHON, REPO, demo_config_path, small_site_toml, write_config
 
 PORTS = {"c1": 1502, "c2": 1503}

@@ -20,8 +20,8 @@ from drivers.device import read_device
 from drivers.link import READ_FUNCTIONS, ModbusTcpLink, ReadError, check_response
 from drivers.profile_file import load_profile
 from energymon.sim.modbus_server import ModbusTcpServer
-from support import free_port, run
 
+from support import free_port, run
 
 # -- check_response with real pymodbus PDUs ---------------------------------------------
 

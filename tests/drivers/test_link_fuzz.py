@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from drivers.link import LinkSettings, ModbusLink, ReadError
 from energymon.sim.modbus_server import ModbusTcpServer, crc16
+
 from support import run
 
 UNIT, ADDRESS, COUNT = 7, 40, 4

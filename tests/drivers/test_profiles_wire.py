@@ -10,9 +10,10 @@ import sqlite3
 import pytest
 
 from drivers.profile_file import builtin_names, load_profile
-from energymon.config.parse import parse_config
 from energymon.collect.service import Collection
+from energymon.config.parse import parse_config
 from energymon.sim.serve import SimulatedPark
+
 from support import EVENING_S, NOON_S, FrozenClock, run
 
 RATED_KW = {"pv": 100, "storage": 50, "grid": 1000, "load": 300}

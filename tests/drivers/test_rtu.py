@@ -14,6 +14,7 @@ import pytest
 
 from drivers.link import LinkSettings, ModbusLink, ReadError
 from energymon.sim.modbus_server import ModbusTcpServer, crc16
+
 from support import run
 
 

@@ -37,6 +37,7 @@ from drivers.sunspec import (
 from drivers.sunspec_map import ROLE_MAP
 from energymon.sim.modbus_server import ILLEGAL_DATA_ADDRESS
 from energymon.sim.sunspec_image import sunspec_register_image
+
 from support import run
 
 IDENTITY = {"manufacturer": "energymon", "model": "sim-sunspec", "serial": "SN-0042", "version": "1.2.3"}

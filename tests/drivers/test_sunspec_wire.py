@@ -10,14 +10,15 @@ import threading
 from contextlib import asynccontextmanager
 
 import pytest
+from test_sunspec import GRID_VALUES, IDENTITY, LOAD_VALUES, PV_VALUES, STORAGE_VALUES, ImageSource, assert_close
 
 from drivers.device import read_device
 from drivers.link import ModbusTcpLink
 from drivers.sunspec import DiscoveryFailure, SunSpecDevice, SunSpecError, build_profile, discover, read_identity
 from energymon.sim.modbus_server import SERVER_DEVICE_FAILURE, ModbusTcpServer
 from energymon.sim.sunspec_image import sunspec_register_image
+
 from support import PYTHON, REPO, free_port, run
-from test_sunspec import GRID_VALUES, IDENTITY, LOAD_VALUES, PV_VALUES, STORAGE_VALUES, ImageSource, assert_close
 
 
 @asynccontextmanager
@@ -155,7 +156,7 @@ def test_int_and_float_devices_read_the_same_values():
 
     out = run(body)
     assert "103" in out[1][0] and "113" in out[2][0]
-    for quantity, value in PV_VALUES.items():
+    for quantity in PV_VALUES:
         assert out[1][1][quantity] == pytest.approx(out[2][1][quantity], rel=2e-4, abs=1e-3), quantity
 
 

@@ -54,7 +54,7 @@ def spans(profile: Profile) -> list[tuple[str, int, int]]:
     return [(b.table, b.address, b.count) for b in profile.blocks]
 
 
-H, I = "holding", "input"
+H, I = "holding", "input"  # noqa: E741 - the register tables, as the vendor maps write them
 
 
 # -- the contract: names, roles, sources, reads ---------------------------------------------------

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import math
-
 import argparse
+import math
 import os
 import re
 import signal
@@ -18,6 +17,7 @@ from drivers.quantities import Role
 from energymon.cli.main import build_parser, main
 from energymon.config.parse import load_config
 from energymon.store.reader import StoreReader
+
 from support import PYTHON, REPO, SHANGHAI, demo_config_path, free_port, small_site_toml, write_config
 
 PROFILE_DIR = REPO / "drivers" / "profiles"
@@ -153,7 +153,7 @@ def test_headless_demo_runs_collects_and_balances(tmp_path):
         line.split()[0]: line for line in last[1:] if line.startswith("  ") and not line.strip().startswith("today")
     }
     assert set(rows) == set(ids)
-    for device_id, line in rows.items():
+    for line in rows.values():
         assert "[online]" in line and " kW" in line, line
 
     # The demo wrote its config (with the ports it really used) and database where told.

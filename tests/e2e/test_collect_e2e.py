@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 
 from energymon.collect.collector import Collector, backoff_s
-from energymon.config.parse import Config, load_config
-from energymon.views.live import Reading, is_fresh
 from energymon.collect.service import Collection
+from energymon.config.parse import Config, load_config
 from energymon.sim.serve import SimulatedPark
+from energymon.views.live import Reading, is_fresh
+
 from support import EVENING_S, FrozenClock, free_port, run, small_site_toml, stored, write_config
 
 POLL_S = 0.2

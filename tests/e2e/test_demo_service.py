@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import threading
 
+from energymon.collect.service import BackgroundRunner
 from energymon.config.parse import parse_config
 from energymon.demo import demo_dir, demo_template_text, with_ports
-from energymon.collect.service import BackgroundRunner
 
 
 def test_with_ports_replaces_only_connection_ports(tmp_path):

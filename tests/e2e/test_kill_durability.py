@@ -32,11 +32,12 @@ from pathlib import Path
 
 import pytest
 
-from energymon.config.parse import load_config
-from energymon.store.reader import StoreReader
 from energymon.collect.service import BackgroundRunner
+from energymon.config.parse import load_config
 from energymon.sim.serve import SimulatedPark
+from energymon.store.reader import StoreReader
 from energymon.store.writer import StoreError
+
 from support import EVENING_S, PYTHON, FrozenClock, small_site_toml, write_config
 
 KILLS = 20
@@ -154,7 +155,7 @@ def test_collector_killed_at_random_moments_loses_no_committed_batch(tmp_path):
         for cycle in range(KILLS):
             log = tmp_path / f"collect-{cycle}.log"
 
-            def output() -> str:
+            def output(log: Path = log) -> str:
                 return log.read_text(encoding="utf-8", errors="replace")
 
             with open(log, "w", encoding="utf-8") as out:

@@ -25,10 +25,11 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
+from energymon.report.csv_file import ADDITIVE, report_rows, write_report_csv
 from energymon.report.month import ReportError, build_month_report
 from energymon.store.reader import ALL_TIME, StoreReader
-from energymon.report.csv_file import ADDITIVE, report_rows, write_report_csv
 from energymon.store.writer import SampleBatch, StoreWriter
+
 from support import record_hand_site
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -260,6 +261,7 @@ def test_a_backfilled_month_of_the_demo_park_matches_its_counters(tmp_path):
     the interval across it); bess-2 has no counters, its power is integrated the same way by hand."""
     from energymon.backfill.runner import backfill_database
     from energymon.config.parse import load_config
+
     from support import demo_config_path
 
     config = load_config(demo_config_path())

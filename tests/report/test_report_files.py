@@ -1,4 +1,4 @@
-"""energymon.report.xlsx_file / report_pdf / report_text: the monthly report as XLSX and PDF, from a hand-made MonthReport.
+"""energymon.report: the monthly report as XLSX and PDF, from a hand-made MonthReport.
 
 The report is built by hand (no database): three days, one of them without PV
 (self-consumption undefined), estimated and gap-spread intervals, events (one
@@ -16,19 +16,18 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
-
-from drivers.quantities import Role
-from energymon.accounting.flows import Flows
-from energymon.report.month import DayRow, DeviceMonth, EventRow, MonthReport, offline_periods
-from energymon.report.csv_file import COLUMNS, report_rows
-from energymon.report.text import LANGUAGES, _TEXT, fmt_energy_kwh, fmt_mass_kg, fmt_num, fmt_pct, labels
 import openpyxl
+import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from drivers.quantities import Role
+from energymon.accounting.flows import Flows
 from energymon.report import pdf as report_pdf
+from energymon.report.csv_file import COLUMNS, report_rows
+from energymon.report.month import DayRow, DeviceMonth, EventRow, MonthReport, offline_periods
 from energymon.report.pdf import FontNotFoundError, find_cjk_font, write_report_pdf
+from energymon.report.text import _TEXT, LANGUAGES, fmt_energy_kwh, fmt_mass_kg, fmt_num, fmt_pct, labels
 from energymon.report.xlsx_file import write_report_xlsx
 
 TZ = "Asia/Shanghai"
@@ -439,8 +438,8 @@ def test_font_search_honours_the_environment(tmp_path: Path, monkeypatch) -> Non
 def with_costs(report: MonthReport) -> MonthReport:
     import dataclasses
 
-    from energymon.report.month import Costs
     from energymon.accounting.tariffs import Savings
+    from energymon.report.month import Costs
 
     saved = Savings(
         baseline_cost=5000.0,

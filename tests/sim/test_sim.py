@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import math
 import struct
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from drivers.quantities import DIRECTION_PAIRS, Role
-from energymon.config.parse import load_config
 from drivers.signs import invert_values
+from energymon.config.parse import load_config
 from energymon.sim.modbus_server import ModbusTcpServer
 from energymon.sim.park import Park
 from energymon.sim.pv import ac_power_w, cell_temperature_c, dc_power_w, inverter_efficiency
@@ -20,6 +20,7 @@ from energymon.sim.serve import SimulatedPark, SimulationError
 from energymon.sim.solar import clear_sky_ghi_w_m2, solar_elevation_deg
 from energymon.sim.timebase import local_time
 from energymon.sim.weather import clear_sky_index
+
 from support import NIGHT_S, NOON_S, SHANGHAI, run, small_site_toml, write_config
 
 XIAN_LAT, XIAN_LON = 34.3, 109.06
@@ -43,13 +44,13 @@ def day_max_elevation(day: datetime, lat: float, lon: float) -> tuple[float, dat
     [
         # Solar noon elevation = 90 - |latitude - declination|; declination 0 at the equinoxes,
         # +23.44 at the June solstice, -23.44 at the December solstice.
-        (datetime(2024, 3, 20, tzinfo=timezone.utc), XIAN_LAT, XIAN_LON, 90 - XIAN_LAT),
-        (datetime(2024, 9, 22, tzinfo=timezone.utc), XIAN_LAT, XIAN_LON, 90 - XIAN_LAT),
-        (datetime(2024, 6, 20, tzinfo=timezone.utc), XIAN_LAT, XIAN_LON, 90 - XIAN_LAT + OBLIQUITY_DEG),
-        (datetime(2024, 12, 21, tzinfo=timezone.utc), XIAN_LAT, XIAN_LON, 90 - XIAN_LAT - OBLIQUITY_DEG),
-        (datetime(2024, 3, 20, tzinfo=timezone.utc), 0.0, 0.0, 90.0),
-        (datetime(2024, 12, 21, tzinfo=timezone.utc), -33.87, 151.21, 90 - 33.87 + OBLIQUITY_DEG),  # Sydney
-        (datetime(2024, 6, 20, tzinfo=timezone.utc), 51.48, 0.0, 90 - 51.48 + OBLIQUITY_DEG),  # Greenwich
+        (datetime(2024, 3, 20, tzinfo=UTC), XIAN_LAT, XIAN_LON, 90 - XIAN_LAT),
+        (datetime(2024, 9, 22, tzinfo=UTC), XIAN_LAT, XIAN_LON, 90 - XIAN_LAT),
+        (datetime(2024, 6, 20, tzinfo=UTC), XIAN_LAT, XIAN_LON, 90 - XIAN_LAT + OBLIQUITY_DEG),
+        (datetime(2024, 12, 21, tzinfo=UTC), XIAN_LAT, XIAN_LON, 90 - XIAN_LAT - OBLIQUITY_DEG),
+        (datetime(2024, 3, 20, tzinfo=UTC), 0.0, 0.0, 90.0),
+        (datetime(2024, 12, 21, tzinfo=UTC), -33.87, 151.21, 90 - 33.87 + OBLIQUITY_DEG),  # Sydney
+        (datetime(2024, 6, 20, tzinfo=UTC), 51.48, 0.0, 90 - 51.48 + OBLIQUITY_DEG),  # Greenwich
     ],
 )
 def test_noon_elevation_matches_astronomy(date, lat, lon, expected_noon_elevation):
@@ -66,7 +67,7 @@ def test_sun_is_down_at_night_and_lowest_at_solar_midnight():
     local_midnight = datetime(2024, 3, 20, 0, 0, tzinfo=SHANGHAI)
     assert solar_elevation_deg(local_midnight, XIAN_LAT, XIAN_LON) < -30
     # At the equinox the sun at solar midnight is as far below the horizon as it is above it at noon.
-    _, noon = day_max_elevation(datetime(2024, 3, 20, tzinfo=timezone.utc), XIAN_LAT, XIAN_LON)
+    _, noon = day_max_elevation(datetime(2024, 3, 20, tzinfo=UTC), XIAN_LAT, XIAN_LON)
     assert solar_elevation_deg(noon + timedelta(hours=12), XIAN_LAT, XIAN_LON) == pytest.approx(
         -(90 - XIAN_LAT), abs=1.0
     )
@@ -77,8 +78,8 @@ def test_sun_is_down_at_night_and_lowest_at_solar_midnight():
 
 def test_polar_night_and_midnight_sun():
     # North of the Arctic circle the sun never rises in late December and never sets in late June.
-    dec = [solar_elevation_deg(datetime(2024, 12, 21, h, tzinfo=timezone.utc), 78.2, 15.6) for h in range(24)]
-    jun = [solar_elevation_deg(datetime(2024, 6, 21, h, tzinfo=timezone.utc), 78.2, 15.6) for h in range(24)]
+    dec = [solar_elevation_deg(datetime(2024, 12, 21, h, tzinfo=UTC), 78.2, 15.6) for h in range(24)]
+    jun = [solar_elevation_deg(datetime(2024, 6, 21, h, tzinfo=UTC), 78.2, 15.6) for h in range(24)]
     assert max(dec) < 0 < min(jun)
 
 

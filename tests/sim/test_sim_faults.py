@@ -18,6 +18,7 @@ from drivers.profile_file import builtin_names, load_profile
 from drivers.quantities import QUANTITIES, Kind, Role
 from energymon.cli.main import main
 from energymon.config.parse import load_config
+from energymon.config.sim_params import FAULT_KINDS, Fault, parse_fault_spec
 from energymon.sim.faults import (
     REFUSE,
     SILENCE,
@@ -36,7 +37,7 @@ from energymon.sim.faults import (
 from energymon.sim.modbus_server import GATEWAY_TARGET_FAILED, ModbusTcpServer, crc16
 from energymon.sim.serve import SimulatedPark, SimulationError
 from energymon.sim.sunspec_image import sunspec_image_profile
-from energymon.config.sim_params import FAULT_KINDS, Fault, parse_fault_spec
+
 from support import EVENING_S, FrozenClock, free_port, run, small_site_toml, write_config
 
 U32 = CounterRegister(1.0, 2.0**32)
@@ -303,7 +304,7 @@ def test_the_servers_fault_hook_per_unit(framing):
                     if not chunk:
                         break
                     data += chunk
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             return data, time.monotonic() - started, server
         finally:

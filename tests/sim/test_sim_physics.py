@@ -30,6 +30,7 @@ from energymon.sim.weather import (
     sky_probabilities,
     sky_type,
 )
+
 from support import SHANGHAI
 
 XIAN = (34.30, 109.06)

@@ -7,6 +7,7 @@ import json
 from drivers.quantities import Role
 from energymon.sim.park import Park
 from energymon.sim.serve import SimulatedPark
+
 from support import NIGHT_S, FrozenClock, run
 
 

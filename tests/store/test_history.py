@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from energymon.store.history_prep import prepare
 from energymon.store.history import DeviceHistory, write_history, write_prepared
+from energymon.store.history_prep import prepare
 from energymon.store.reader import ALL_TIME, StoreReader
 from energymon.store.writer import SampleBatch, StoreWriter, open_db
 

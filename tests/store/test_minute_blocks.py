@@ -1,4 +1,7 @@
-"""energymon.store.minute_blocks: one-minute aggregates as columns - from_aggregates, from_rows, merge, encode/decode."""
+"""energymon.store.minute_blocks: one-minute aggregates as columns.
+
+from_aggregates, from_rows, merge, encode/decode.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from energymon.store import minute_blocks
-
-from energymon.store import rollups
+from energymon.store import minute_blocks, rollups
+from energymon.store.codec import CodecError
 from energymon.store.minute_blocks import Minutes, decode, empty, encode, from_aggregates, from_rows, merge
 from energymon.store.rollups import MINUTE_MS, aggregate, bucket_starts
-from energymon.store.codec import CodecError
 
 UTC = ZoneInfo("UTC")
 T0 = 1_767_225_600_000  # 2026-01-01T00:00:00Z

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -24,7 +24,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def ms(text: str) -> int:
     """UTC epoch ms of an ISO time in UTC ('2026-01-01T00:10:00.000')."""
-    return int(datetime.fromisoformat(text).replace(tzinfo=timezone.utc).timestamp() * 1000)
+    return int(datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp() * 1000)
 
 
 def starts(times: list[str], interval: str, tz: ZoneInfo) -> list[int]:

@@ -9,8 +9,8 @@ import pytest
 
 from drivers.quantities import Role
 from energymon.store.reader import StoreReader
-from energymon.views.site import SiteInfo
 from energymon.store.writer import Event, SampleBatch, StoreError, StoreWriter, open_db, record_site
+from energymon.views.site import SiteInfo
 
 T0 = 1_700_000_000_000  # UTC epoch ms, a multiple of every bucket size used below
 S = 1000  # one second in ms

@@ -14,20 +14,21 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt
+from test_gui import demo_window  # noqa: F401 - the demo park behind the main window (fixture)
 
 from drivers.dtypes import DTYPES, encode
+from drivers.probe import ProbeRequest, decode_rows, probe
 from drivers.profile_file import load_profile
 from drivers.quantities import Role
 from energymon.config.parse import parse_config
-from energymon.views.live import Reading
-from drivers.probe import ProbeRequest, decode_rows, probe
 from energymon.sim.modbus_server import ILLEGAL_DATA_ADDRESS, ModbusTcpServer
+from energymon.views.live import Reading
 from energymon.views.site import DeviceInfo
-from support import small_site_toml
-from test_gui import demo_window  # noqa: F401 - the demo park behind the main window (fixture)
 from ui.context import AppContext
 from ui.device_table import COLUMNS, STATUS_COLOURS, DeviceTableModel, PollCounter, QuantityTableModel
 from ui.register_inspector import OTHER_ADDRESS, ProbeResultModel, RegisterInspector
+
+from support import small_site_toml
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW_MS = 1_700_000_000_000

@@ -14,12 +14,12 @@ import pytest
 import sqlite_utils
 
 from drivers.quantities import Role
+from energymon.store.reader import StoreReader
+from energymon.store.writer import Ack, Event, StoreError, StoreWriter, migrations, open_db
 from energymon.views import events as event_log
 from energymon.views.events import Alarm, EventRow, active_alarms, event_quantity
 from energymon.views.live import Reading
-from energymon.store.reader import StoreReader
 from energymon.views.site import DeviceInfo, SiteInfo
-from energymon.store.writer import Ack, Event, StoreError, StoreWriter, migrations, open_db
 
 T0 = 1_700_000_000_000  # UTC epoch ms (2023-11-15 06:13:20 in Shanghai)
 S = 1000
@@ -278,7 +278,7 @@ def test_event_table_acknowledging_keeps_rows_and_selection_and_paints_without_p
     from PySide6.QtCore import QItemSelectionModel, Qt
     from PySide6.QtWidgets import QAbstractItemView, QTableView
 
-    from ui.events_page import COLUMNS, EventTableModel, SEVERITY_COLOURS
+    from ui.events_page import COLUMNS, SEVERITY_COLOURS, EventTableModel
 
     zone = ZoneInfo("Asia/Shanghai")
     model = EventTableModel()

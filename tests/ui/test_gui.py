@@ -8,9 +8,9 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest
+from types import MappingProxyType
 
-from support import running_demo_window
+import pytest
 from PySide6.QtCore import QThread
 
 from drivers.quantities import Role
@@ -18,7 +18,8 @@ from energymon.views.live import Reading
 from energymon.views.site import DeviceInfo
 from ui.app import start_demo_window, start_site_window
 from ui.device_table import COLUMNS, DeviceTableModel
-from types import MappingProxyType
+
+from support import running_demo_window
 
 
 def _number(text: str) -> float:

@@ -24,6 +24,8 @@ from PySide6.QtCore import QSettings, QStandardPaths, QUrl
 import energymon.report.job
 import ui.app
 from energymon.accounting import carbon
+from energymon.report.csv_file import COLUMNS, report_rows
+from energymon.report.job import ReportJob, generate_report, generate_report_in_child
 from energymon.report.month import (
     ReportError,
     build_month_report,
@@ -32,17 +34,16 @@ from energymon.report.month import (
     months_with_data,
 )
 from energymon.store.reader import StoreReader
-from energymon.report.csv_file import COLUMNS, report_rows
-from energymon.report.job import ReportJob, generate_report, generate_report_in_child
-from energymon.views.site import SiteInfo
 from energymon.store.writer import SampleBatch, StoreWriter
-from support import record_hand_site
+from energymon.views.site import SiteInfo
 from ui import i18n
 from ui.context import AppContext
 from ui.format import fill
 from ui.main_window import PAGES, MainWindow
 from ui.reports_page import ReportsPage, default_file_name
 from ui.settings_page import SettingsPage
+
+from support import record_hand_site
 
 ZONE = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 9, 29, tzinfo=ZONE)

@@ -36,14 +36,15 @@ import numpy as np
 import pytest
 
 from drivers.quantities import Role
-from energymon.accounting.flows import Flows
 from energymon.accounting.carbon import CoalFactor
-from energymon.views.overview import PeriodEnergy, late_start_ms, overview_energy, period_starts_ms
+from energymon.accounting.flows import Flows
 from energymon.store.reader import StoreReader
-from energymon.views.site import DeviceInfo, SiteInfo
 from energymon.store.writer import SampleBatch, StoreWriter
-from support import record_hand_site, running_demo_window
+from energymon.views.overview import PeriodEnergy, late_start_ms, overview_energy, period_starts_ms
+from energymon.views.site import DeviceInfo, SiteInfo
 from ui.flow_diagram import MAX_WIDTH_PX, MIN_WIDTH_PX, Arrow, flow_arrows, format_power
+
+from support import record_hand_site, running_demo_window
 
 ZONE = ZoneInfo("Asia/Shanghai")
 H_MS = 3_600_000

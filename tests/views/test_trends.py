@@ -15,23 +15,23 @@ from __future__ import annotations
 import csv
 import io
 import os
-import time
 import sqlite3
-from pathlib import Path
+import time
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
-
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage
 
 from energymon.store.reader import StoreReader
 from energymon.store.rollups import DAY_MS, HOUR_MS, MINUTE_MS, QUARTER_MS
 from energymon.store.writer import SampleBatch, StoreWriter
-from support import record_hand_site, running_demo_window
 from energymon.views.trends import CSV_HEADER, channels, choose_level, interval_name, series, write_csv
+
+from support import record_hand_site, running_demo_window
 
 ZONE = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 10, 1, tzinfo=ZONE)
