@@ -21,7 +21,7 @@ import time
 from importlib import resources
 
 from drivers.quantities import Role
-from energymon.config.parse import load_config
+from energymon.config import load_config
 from energymon.sim.backfill import generate_history
 
 

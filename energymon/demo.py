@@ -20,7 +20,7 @@ import platformdirs
 
 from energymon.backfill.runner import run_backfill
 from energymon.collect.service import Collection, run_until_stopped
-from energymon.config.parse import Config, parse_config
+from energymon.config import Config, parse_config
 from energymon.sim.backfill import history_end_state
 from energymon.sim.park import save_park_state
 from energymon.sim.serve import SimulatedPark

@@ -10,7 +10,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from energymon.config.parse import Config, load_config
+from energymon.config import Config, load_config
 
 from support import NOON_S, FrozenClock, demo_config_path, small_site_toml, write_config
 

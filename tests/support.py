@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from energymon.config.parse import Config, parse_config
+from energymon.config import Config, parse_config
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable

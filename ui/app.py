@@ -12,7 +12,7 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from energymon.collect.service import BackgroundRunner, Collection, run_until_stopped
-from energymon.config.parse import Config
+from energymon.config import Config
 from energymon.demo import demo_dir, run_demo
 from energymon.store.reader import StoreReader
 from energymon.views.site import SiteInfo

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from energymon.config.parse import Config
+from energymon.config import Config
 from energymon.views.live import Reading
 from energymon.views.site import SiteInfo
 from ui.db_tasks import DbTasks

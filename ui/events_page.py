@@ -50,10 +50,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from energymon.site_time import today_midnight_ms
 from energymon.store.writer import Ack, StoreError
 from energymon.views import events as event_log
 from energymon.views.events import COLLECTOR, IMPLAUSIBLE, IMPLAUSIBLE_WINDOW_MIN, Alarm, EventRow
-from energymon.views.summary import local_midnight_ms
 from ui.context import AppContext
 from ui.format import fill
 from ui.page import Page
@@ -551,7 +551,7 @@ class EventsPage(Page):
             return None
         now_ms = self.ctx.now_ms()
         days = RANGE_DAYS[max(0, self.range_combo.currentIndex())]
-        since_ms = local_midnight_ms(now_ms / 1000, site.tz) if days == 0 else now_ms - days * DAY_MS
+        since_ms = today_midnight_ms(now_ms / 1000, site.tz) if days == 0 else now_ms - days * DAY_MS
         severity = (None, "warning", "error")[max(0, self.severity_combo.currentIndex())]
         return EventQuery(
             since_ms,

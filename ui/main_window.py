@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from energymon.config.parse import Config
+from energymon.config import Config
 from energymon.views.live import Reading
 from energymon.views.site import SiteInfo
 from ui.context import AppContext

@@ -26,9 +26,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
+from energymon.site_time import today_midnight_ms
 from energymon.views.live import site_totals
 from energymon.views.overview import OverviewEnergy, PeriodEnergy, late_start_ms, overview_energy
-from energymon.views.summary import local_midnight_ms
 from ui.context import AppContext
 from ui.flow_diagram import ZERO_W, FlowDiagram
 from ui.format import fill
@@ -233,7 +233,7 @@ class OverviewPage(Page):
         if ctx.site is None or ctx.db_path is None:
             return
         now = time.time()
-        midnight = local_midnight_ms(now, ctx.site.tz)
+        midnight = today_midnight_ms(now, ctx.site.tz)
         request = DbRequest(ctx.db_path, ctx.site, midnight, int(now * 1000), CHART_POINTS, ctx.viewer_only)
         ctx.db.submit(lambda reader: overview_view(reader, request), self._on_db_view, key="overview")
 

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from energymon.store.rollups import midnight_ms
+from energymon.site_time import midnight_ms
 from energymon.views.trends import Channel, Series, channels, series, write_csv
 from ui.context import AppContext
 from ui.format import fill

@@ -63,6 +63,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from energymon.events import COUNTER_RESET, COUNTER_WRAP, IMPLAUSIBLE_VALUE, METER_REPLACED, SEVERITY
+
 MS_PER_H = 3_600_000.0
 
 WRAP_UPPER_FRACTION = 0.75
@@ -78,17 +80,6 @@ ESTIMATED = "estimated"
 METHODS = (COUNTER, SPREAD, ESTIMATED)
 _COUNTER, _SPREAD, _ESTIMATED = range(3)
 
-# Event kinds.
-COUNTER_WRAP = "counter_wrap"
-COUNTER_RESET = "counter_reset"
-METER_REPLACED = "meter_replaced"
-IMPLAUSIBLE_VALUE = "implausible_value"
-EVENT_SEVERITY = {
-    COUNTER_WRAP: "info",
-    COUNTER_RESET: "warning",
-    METER_REPLACED: "warning",
-    IMPLAUSIBLE_VALUE: "warning",
-}
 
 # Step kinds of classify_step.
 OK, WRAP, JITTER, RESET, REPLACED, JUMP = "ok", "wrap", "jitter", "reset", "replaced", "jump"
@@ -123,7 +114,7 @@ class CounterEvent:
     @property
     def severity(self) -> str:
         """``"info"`` for a wrap, ``"warning"`` otherwise (the store's event severities)."""
-        return EVENT_SEVERITY[self.kind]
+        return SEVERITY[self.kind]
 
 
 @dataclass(frozen=True, eq=False)

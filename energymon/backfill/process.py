@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from energymon.child_priority import lower_priority
-from energymon.config.parse import Config
+from energymon.config import Config
 from energymon.sim.backfill import generate_history
 from energymon.sim.quantize import quantize
 from energymon.store.history import DeviceHistory

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from energymon.backfill.process import ChunkDone, Finished, HistoryProcess
-from energymon.config.parse import Config
+from energymon.config import Config
 from energymon.sim.park import save_park_state
 from energymon.store.history_prep import PreparedHistory
 from energymon.store.writer import StoreWriter

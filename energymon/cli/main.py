@@ -23,7 +23,7 @@ from drivers.profile_file import builtin_names, load_profile
 from energymon import __version__
 from energymon.atomic_file import replaced_when_complete
 from energymon.collect.collector import CollectorError
-from energymon.config.parse import Config, ConfigError, load_config
+from energymon.config import Config, ConfigError, load_config
 from energymon.report.month import ReportError
 from energymon.sim.serve import SimulationError
 from energymon.store.export import ExportError, export_csv, parse_when
@@ -382,9 +382,10 @@ def _backfill(args: argparse.Namespace, config: Config) -> int:
 
 async def _print_summaries(site, collector, db_path: Path, every_s: float, stop: asyncio.Event, backfill=None) -> None:
     from drivers.quantities import Role
+    from energymon.site_time import today_midnight_ms
     from energymon.store.reader import StoreReader
     from energymon.views.live import site_totals
-    from energymon.views.summary import backfill_line, device_lines, energy_line, local_midnight_ms, site_line
+    from energymon.views.summary import backfill_line, device_lines, energy_line, site_line
 
     reader: StoreReader | None = None
     try:
@@ -398,7 +399,7 @@ async def _print_summaries(site, collector, db_path: Path, every_s: float, stop:
             now_ms = int(now * 1000)
             latest = dict(collector.latest)
             totals = site_totals(site.roles, latest, now_ms)
-            midnight = local_midnight_ms(now, site.tz)
+            midnight = today_midnight_ms(now, site.tz)
             if reader is None and db_path.exists():
                 reader = StoreReader(db_path)
             energy = None

@@ -73,8 +73,21 @@ from drivers.signs import invert_values
 from drivers.sunspec import SunSpecError, missing_required, sunspec_profile
 from energymon.accounting.counters import CounterWatch
 from energymon.collect.validate import plausible
-from energymon.config.parse import Config, Connection, Device
-from energymon.store.writer import Event
+from energymon.config import Config, Connection, Device
+from energymon.events import (
+    COLLECTOR_STARTED,
+    COLLECTOR_STOPPED,
+    DEVICE_COMPLETE,
+    DEVICE_DEGRADED,
+    DEVICE_OFFLINE,
+    DEVICE_RECOVERED,
+    IMPLAUSIBLE_VALUE,
+    INFO,
+    SEVERITY,
+    SUNSPEC_DISCOVERED,
+    WARNING,
+    Event,
+)
 from energymon.views.live import Reading
 
 log = logging.getLogger("energymon.collector")
@@ -85,13 +98,6 @@ BACKOFF_COSTS = 5  # an offline device is retried no sooner than 5 attempt costs
 BACKOFF_OUTAGE_FRACTION = 0.1  # ... nor sooner than a tenth of its outage so far
 BACKOFF_MAX_S = 300.0
 REDISCOVER_AFTER_FAILURES = 3  # a SunSpec device that keeps failing may have been replaced: discover again
-
-EVENT_SEVERITY = {
-    "device_offline": "error",
-    "device_degraded": "warning",
-    "device_recovered": "info",
-    "device_complete": "info",
-}
 
 
 class CollectorError(RuntimeError):
@@ -147,12 +153,12 @@ def transition_events(old: str, new: str) -> tuple[str, ...]:
     if new == old:
         return ()
     if new == OFFLINE:
-        return ("device_offline",)
-    kinds = ["device_recovered"] if old == OFFLINE else []
+        return (DEVICE_OFFLINE,)
+    kinds = [DEVICE_RECOVERED] if old == OFFLINE else []
     if new == DEGRADED:
-        kinds.append("device_degraded")
+        kinds.append(DEVICE_DEGRADED)
     elif old == DEGRADED:
-        kinds.append("device_complete")
+        kinds.append(DEVICE_COMPLETE)
     return tuple(kinds)
 
 
@@ -240,7 +246,7 @@ class Collector:
 
     async def run(self, duration_s: float | None = None) -> None:
         """Poll until :meth:`stop` (also if it was called before) or for ``duration_s`` seconds."""
-        self._emit_event(None, "collector_started", "info", f"{len(self.config.devices)} devices")
+        self._emit_event(None, COLLECTOR_STARTED, INFO, f"{len(self.config.devices)} devices")
         workers = [
             asyncio.create_task(
                 self._worker(conn, [d for d in self.config.devices if d.connection == name]), name=f"poll {name}"
@@ -261,7 +267,7 @@ class Collector:
             await asyncio.gather(*workers, return_exceptions=True)
             for link in self.links.values():
                 link.close()
-            self._emit_event(None, "collector_stopped", "info", "")
+            self._emit_event(None, COLLECTOR_STOPPED, INFO, "")
 
     # -- polling -----------------------------------------------------------------
     async def _worker(self, conn: Connection, devices: list[Device]) -> None:
@@ -297,8 +303,8 @@ class Collector:
             missing = missing_required(profile)
             self._emit_event(
                 device.id,
-                "sunspec_discovered",
-                "warning" if missing else "info",
+                SUNSPEC_DISCOVERED,
+                WARNING if missing else INFO,
                 f"{profile.source}" + (f"; no {', '.join(missing)} in these models" if missing else ""),
             )
         return self._discovered[device.id]
@@ -325,8 +331,8 @@ class Collector:
             for quantity in sorted(set(rejected) - health.rejected):
                 self._emit_event(
                     device.id,
-                    "implausible_value",
-                    "warning",
+                    IMPLAUSIBLE_VALUE,
+                    SEVERITY[IMPLAUSIBLE_VALUE],
                     f"{quantity} = {result.values.get(quantity)!r} rejected (outside plausible range)",
                 )
             health.rejected = frozenset(rejected)
@@ -358,17 +364,17 @@ class Collector:
             health.failures += 1
             health.consecutive_failures += 1
         for kind in transition_events(health.state, state):
-            if kind == "device_offline":
+            if kind == DEVICE_OFFLINE:
                 detail = error or "no data"
-            elif kind == "device_recovered":
+            elif kind == DEVICE_RECOVERED:
                 detail = f"answering again after {health.consecutive_failures} failed polls"
                 if health.since_ms is not None:
                     detail += f" in {(ts_ms - health.since_ms) / 1000:.0f} s"
-            elif kind == "device_degraded":
+            elif kind == DEVICE_DEGRADED:
                 detail = "; ".join(problems)
             else:
                 detail = "complete again"
-            self._emit_event(device_id, kind, EVENT_SEVERITY[kind], detail)
+            self._emit_event(device_id, kind, SEVERITY[kind], detail)
             log.warning("%s: %s: %s", device_id, kind.removeprefix("device_"), detail)
         if state != health.state:
             health.since_ms = ts_ms

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from energymon.collect.collector import Collector
-from energymon.config.parse import Config
+from energymon.config import Config
 from energymon.store.writer import SampleBatch, StoreError, StoreWriter, record_site
 from energymon.views.live import Reading
 

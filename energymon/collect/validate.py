@@ -7,7 +7,7 @@ collector can record an event; it is never clamped or replaced by another value.
 from __future__ import annotations
 
 from drivers.quantities import QUANTITIES, Kind, Role
-from energymon.config.parse import Device
+from energymon.config import Device
 
 POWER_MARGIN = 1.25  # a reading may exceed the rated power by 25 % before it is rejected
 

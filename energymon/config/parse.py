@@ -1,4 +1,4 @@
-"""Site configuration (TOML): loading and validation of the format in PRODUCT.md.
+"""Site configuration (TOML): loading and validation of the format in docs/configuration.md.
 
 Every error is a :class:`ConfigError` whose message names the file, the field
 path (``devices[3].role``, counted from 0 in file order) and what was expected.
@@ -7,99 +7,29 @@ Unknown keys are errors, so typos never pass silently.
 
 from __future__ import annotations
 
-import math
-import re
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from drivers.link import LinkSettings
-from drivers.profile import Profile, ProfileError, as_load_meter
+from drivers.profile import ProfileError, as_load_meter
 from drivers.profile_file import load_profile
 from drivers.quantities import Role
 from energymon.accounting.carbon import GRIDS, lookup_factor
-from energymon.accounting.tariffs import Tariff, parse_tariff
+from energymon.config.fields import ConfigError, FieldReader
+from energymon.config.model import (
+    DEVICE_ID,
+    SUNSPEC,
+    TRANSPORTS,
+    Carbon,
+    Config,
+    Connection,
+    Device,
+    Site,
+    Storage,
+)
 from energymon.config.sim_params import SimParams, parse_sim
-
-DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-TRANSPORTS = ("tcp", "rtu", "rtu-over-tcp")
-SUNSPEC = "sunspec"  # profile name: the register map is discovered from the device's SunSpec models
-
-
-class ConfigError(ValueError):
-    """The site configuration is invalid. The message is one line for the user."""
-
-
-def one_line(text: str) -> str:
-    """Control characters (a newline in a quoted TOML key, say) shown escaped, so a message stays one line."""
-    return "".join(ch if ch >= " " or ch == "\t" else f"\\x{ord(ch):02x}" for ch in text)
-
-
-@dataclass(frozen=True)
-class Site:
-    name: str
-    timezone: str
-    latitude: float
-    longitude: float
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-
-@dataclass(frozen=True)
-class Carbon:
-    emission_factor_kg_per_kwh: float
-    source: str
-    grid: str | None = None
-    year: int | None = None
-
-
-@dataclass(frozen=True)
-class Storage:
-    database: Path
-    raw_retention_days: int = 35
-
-
-@dataclass(frozen=True)
-class Connection(LinkSettings):
-    """A ``[connections.NAME]`` table: how to reach a Modbus line (drivers.link.LinkSettings), named."""
-
-    name: str = ""
-
-
-@dataclass(frozen=True)
-class Device:
-    id: str
-    name: str
-    role: Role
-    profile_name: str
-    profile: Profile | None  # None for profile = "sunspec": built at run time from the discovered models
-    connection: str
-    unit: int
-    poll_interval_s: float
-    rated_power_kw: float
-    invert: bool = False
-    sim: SimParams = field(default_factory=SimParams)
-
-
-@dataclass(frozen=True)
-class Config:
-    path: Path | None
-    site: Site
-    carbon: Carbon
-    storage: Storage
-    connections: dict[str, Connection]
-    devices: tuple[Device, ...]
-    tariff: Tariff | None = None  # optional [tariff]: time-of-use prices (energymon.accounting.tariffs)
-
-    def device(self, device_id: str) -> Device:
-        for d in self.devices:
-            if d.id == device_id:
-                return d
-        raise KeyError(device_id)
+from energymon.config.tariff import parse_tariff
 
 
 def load_config(path: str | Path) -> Config:
@@ -124,65 +54,16 @@ def parse_config(text: str, path: Path) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path.name}: TOML syntax error: {exc}") from None
-    return _Parser(path).parse(data)
+    return _SiteParser(path).parse(data)
 
 
-class _Parser:
+class _SiteParser(FieldReader):
+    """The sections of a site config, read with the typed getters of FieldReader."""
+
     def __init__(self, path: Path) -> None:
+        super().__init__(path.name)
         self.path = path
         self.base_dir = path.resolve().parent
-
-    def error(self, field_path: str, message: str) -> ConfigError:
-        return ConfigError(one_line(f"{self.path.name}: {field_path}: {message}"))
-
-    # -- typed getters ---------------------------------------------------
-    def table(self, data: dict, key: str, where: str, allowed: set[str], required: bool = True) -> dict:
-        value = data.get(key)
-        if value is None:
-            if required:
-                raise self.error(where, "missing table")
-            return {}
-        if not isinstance(value, dict):
-            raise self.error(where, "expected a table")
-        self.no_unknown(value, where, allowed)
-        return value
-
-    def no_unknown(self, value: dict, where: str, allowed: set[str]) -> None:
-        for key in value:
-            if key not in allowed:
-                raise self.error(f"{where}.{key}", f"unknown key (expected one of: {', '.join(sorted(allowed))})")
-
-    def text(self, data: dict, key: str, where: str, default: str | None = None, required: bool = True) -> str | None:
-        value = data.get(key, default)
-        if value is None:
-            if required:
-                raise self.error(f"{where}.{key}", "required text is missing")
-            return None
-        if not isinstance(value, str) or not value.strip():
-            raise self.error(f"{where}.{key}", "expected non-empty text")
-        return value
-
-    def number(
-        self,
-        data: dict,
-        key: str,
-        where: str,
-        lo: float,
-        hi: float,
-        default: float | None = None,
-        integer: bool = False,
-        required: bool = True,
-    ) -> Any:
-        value = data.get(key, default)
-        kind = "a whole number" if integer else "a number"
-        if value is None:
-            if required:
-                raise self.error(f"{where}.{key}", f"required: expected {kind} in {lo:g}..{hi:g}")
-            return None
-        ok_type = isinstance(value, int) if integer else isinstance(value, (int, float))
-        if isinstance(value, bool) or not ok_type or not math.isfinite(value) or not lo <= value <= hi:
-            raise self.error(f"{where}.{key}", f"expected {kind} in {lo:g}..{hi:g}, got {value!r}")
-        return value
 
     # -- sections --------------------------------------------------------
     def parse(self, data: dict) -> Config:

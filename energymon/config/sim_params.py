@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from drivers.quantities import Role
+from energymon.config.fields import FieldReader
 
 LOAD_SHAPES = ("warehouse", "office", "ev-fleet")
 DISPATCH_MODES = ("pv-surplus", "time-of-use")
@@ -112,8 +113,8 @@ def parse_fault_spec(text: str) -> tuple[str, Fault]:
     return m.group(1), Fault(kind, start, duration)
 
 
-def parse_sim(parser: Any, t: Any, where: str, role: Role) -> SimParams:
-    """Validate a ``[devices.sim]`` table with the config parser's helpers (energymon.config.parse._Parser)."""
+def parse_sim(parser: FieldReader, t: Any, where: str, role: Role) -> SimParams:
+    """Validate a ``[devices.sim]`` table with the config's typed field reader (energymon.config.fields)."""
     if t is None:
         return SimParams()
     if not isinstance(t, dict):
@@ -169,7 +170,7 @@ def parse_sim(parser: Any, t: Any, where: str, role: Role) -> SimParams:
     return SimParams(**values)
 
 
-def _faults(parser: Any, rows: Any, where: str) -> tuple[Fault, ...]:
+def _faults(parser: FieldReader, rows: Any, where: str) -> tuple[Fault, ...]:
     if not isinstance(rows, list):
         raise parser.error(where, "expected [[devices.sim.faults]] tables")
     faults = []

@@ -39,10 +39,11 @@ from energymon.accounting.counters import (
     integrate_power,
 )
 from energymon.accounting.flows import Flows, demand_kw, self_consumption_pct, self_sufficiency_pct
+from energymon.config.tariff import TariffError, tariff_from_dict
+from energymon.events import Event
+from energymon.site_time import QUARTER_MS, midnight_ms
 from energymon.store import samples as raw_store
 from energymon.store.reader import StoreReader
-from energymon.store.rollups import QUARTER_MS, midnight_ms
-from energymon.store.writer import Event
 
 # role -> ((flow, counter quantity, sign of power_w that feeds the flow), ...)
 FLOWS_BY_ROLE: dict[Role, tuple[tuple[str, str, int], ...]] = {
@@ -377,8 +378,8 @@ def recorded_tariff(site: dict) -> tariffs.Tariff | None:
         return None
     try:
         table = tomllib.loads(text).get("tariff")
-        return tariffs.tariff_from_dict(table) if table is not None else None
-    except (tomllib.TOMLDecodeError, tariffs.TariffError) as exc:
+        return tariff_from_dict(table) if table is not None else None
+    except (tomllib.TOMLDecodeError, TariffError) as exc:
         raise ReportError(f"the tariff recorded in the database is not valid: {exc}") from None
 
 

@@ -60,7 +60,7 @@ import numpy as np
 
 from drivers.quantities import Role, allowed_for
 from drivers.sunspec_map import ROLE_MAP
-from energymon.config.parse import Config, Device
+from energymon.config import Config, Device
 from energymon.sim.model import (
     DeviceState,
     SiteModel,

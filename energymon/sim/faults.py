@@ -46,7 +46,7 @@ from typing import Protocol
 
 from drivers.profile import Profile
 from drivers.quantities import QUANTITIES, Kind
-from energymon.config.parse import Device
+from energymon.config import Device
 from energymon.config.sim_params import Fault
 from energymon.sim.modbus_server import GATEWAY_TARGET_FAILED
 from energymon.sim.sunspec_image import sunspec_image_profile

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from drivers.quantities import Role
-from energymon.config.parse import Config, Device
+from energymon.config import Config, Device
 from energymon.sim import readings
 from energymon.sim.irradiance import plane_of_array_w_m2
 from energymon.sim.loads import load_powers_w

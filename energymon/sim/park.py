@@ -23,7 +23,7 @@ import numpy as np
 
 from drivers.quantities import Role, allowed_for
 from drivers.signs import invert_values
-from energymon.config.parse import Config, Device
+from energymon.config import Config, Device
 from energymon.sim.model import (
     DeviceState,
     SiteModel,

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from drivers.profile import Point
-from energymon.config.parse import Device
+from energymon.config import Device
 from energymon.sim.sunspec_image import SF_EXPONENTS, sunspec_image_profile
 
 

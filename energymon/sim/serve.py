@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from energymon.config.parse import Config, Device
+from energymon.config import Config, Device
 from energymon.config.sim_params import Fault
 from energymon.sim.faults import FaultPlan, WireAction
 from energymon.sim.modbus_server import ILLEGAL_DATA_ADDRESS, SERVER_DEVICE_FAILURE, ModbusTcpServer

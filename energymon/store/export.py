@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from energymon.site_time import local_offsets_ms
 from energymon.store import rollups
 from energymon.store import samples as raw_store
 from energymon.store.reader import StoreReader
@@ -64,7 +65,7 @@ def local_iso(ts_ms: np.ndarray, zone: ZoneInfo, unit: str) -> list[str]:
     """ISO 8601 local times with UTC offset, e.g. ``2026-11-02T08:00:05.250+08:00`` (``unit`` "ms" or "s")."""
     if not len(ts_ms):
         return []
-    offsets = rollups.local_offsets_ms(ts_ms, zone)
+    offsets = local_offsets_ms(ts_ms, zone)
     texts = np.datetime_as_string((ts_ms + offsets).astype("datetime64[ms]"), unit=unit)
     suffix = {int(o): _offset_text(int(o)) for o in np.unique(offsets)}
     return [t + suffix[o] for t, o in zip(texts.tolist(), offsets.tolist())]

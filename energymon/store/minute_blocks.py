@@ -23,8 +23,9 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from energymon.site_time import MINUTE_MS
 from energymon.store.codec import CodecError, decode_timestamps, decode_values, encode_timestamps, encode_values
-from energymon.store.rollups import MINUTE_MS, Aggregates, aggregate
+from energymon.store.rollups import Aggregates, aggregate
 
 _COLUMNS = 9
 

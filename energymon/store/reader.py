@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from drivers.quantities import Role
+from energymon.site_time import MINUTE_MS, QUARTER_MS
 from energymon.store import samples as raw_store
-from energymon.store.rollups import MINUTE_MS, QUARTER_MS
 from energymon.store.writer import open_db
 
 ALL_TIME = (-(2**62), 2**62)  # UTC epoch ms bounds that hold every sample

@@ -22,16 +22,12 @@ which costs no space.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
 from itertools import repeat
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
-MINUTE_MS = 60_000
-QUARTER_MS = 15 * MINUTE_MS
-HOUR_MS = 60 * MINUTE_MS
-DAY_MS = 24 * HOUR_MS
+from energymon.site_time import DAY_MS, HOUR_MS, MINUTE_MS, QUARTER_MS, epoch_day_midnight_ms, local_offsets_ms
 
 INTERVALS = ("1min", "15min", "1h", "1d")
 TABLES = {interval: f"rollup_{interval}" for interval in INTERVALS}
@@ -88,24 +84,6 @@ class Aggregates:
         return rows
 
 
-def local_offsets_ms(ts_ms: np.ndarray, tz: ZoneInfo) -> np.ndarray:
-    """UTC offset [ms] in force at each instant; offsets change only on quarter-hour boundaries."""
-    quarters = ts_ms // QUARTER_MS
-    low, high = int(quarters.min()), int(quarters.max())
-    if high - low <= 4 * quarters.size + 1000:  # a dense span (the usual case): look up every quarter in it
-        unique, inverse = np.arange(low, high + 1), quarters - low
-    else:
-        unique, inverse = np.unique(quarters, return_inverse=True)
-    offsets = np.array(
-        [
-            int(datetime.fromtimestamp(int(q) * QUARTER_MS / 1000, tz).utcoffset().total_seconds() * 1000)
-            for q in unique
-        ],
-        dtype=np.int64,
-    )
-    return offsets[inverse]
-
-
 def bucket_starts(ts_ms: np.ndarray, interval: str, tz: ZoneInfo) -> np.ndarray:
     """Start (UTC epoch ms) of the ``interval`` bucket that holds each instant."""
     ts = np.asarray(ts_ms, dtype=np.int64)
@@ -120,22 +98,9 @@ def bucket_starts(ts_ms: np.ndarray, interval: str, tz: ZoneInfo) -> np.ndarray:
     if interval == "1d":
         days = local // DAY_MS
         unique, inverse = np.unique(days, return_inverse=True)
-        midnights = np.array([local_midnight_ms(int(d), tz) for d in unique], dtype=np.int64)
+        midnights = np.array([epoch_day_midnight_ms(int(d), tz) for d in unique], dtype=np.int64)
         return midnights[inverse]
     raise ValueError(f"unknown rollup interval {interval!r}")
-
-
-def local_midnight_ms(days_since_epoch: int, tz: ZoneInfo) -> int:
-    """UTC epoch ms of the local midnight that starts the given local calendar day."""
-    return midnight_ms(date.fromordinal(_EPOCH_ORDINAL + days_since_epoch), tz)
-
-
-def midnight_ms(day: date, tz: ZoneInfo) -> int:
-    """UTC epoch ms of the local midnight that starts ``day`` in ``tz`` (the first instant of the local day)."""
-    return int(datetime.combine(day, time(0), tz).timestamp() * 1000)
-
-
-_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 def aggregate(group_ids: np.ndarray, ts_ms: np.ndarray, values: np.ndarray, bucket_ms: np.ndarray) -> Aggregates:

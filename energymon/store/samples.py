@@ -23,10 +23,10 @@ import time
 import numpy as np
 import sqlite_utils
 
+from energymon.site_time import DAY_MS
 from energymon.store import minute_blocks
 from energymon.store.codec import decode_timestamps, decode_values, encode_timestamps, encode_values
 from energymon.store.minute_blocks import Minutes
-from energymon.store.rollups import DAY_MS
 
 BLOCK_MS = DAY_MS  # one block per channel and UTC day
 COMPACT_GRACE_MS = 10 * 60_000  # late samples of a day still land in the narrow table for this long

@@ -32,7 +32,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import sqlite_utils
@@ -40,7 +40,9 @@ from filelock import FileLock, Timeout
 from sqlite_utils.migrations import Migrations
 
 from drivers.quantities import QUANTITIES, Kind
-from energymon.config.parse import Config
+from energymon.config import Config
+from energymon.events import SEVERITY, STORE_MAINTENANCE_FAILED, Event
+from energymon.site_time import site_zone
 from energymon.store import rollups
 from energymon.store import samples as raw_store
 from energymon.store.history import DeviceHistory, channel_ids, write_history, write_prepared
@@ -131,14 +133,6 @@ def m003_event_acks(db: sqlite_utils.Database) -> None:
     )
 
 
-def site_zone(timezone_json: str | None) -> ZoneInfo:
-    """The site's time zone from its ``site`` row (JSON text); UTC if the database has none yet."""
-    try:
-        return ZoneInfo(json.loads(timezone_json)) if timezone_json else ZoneInfo("UTC")
-    except (ValueError, KeyError, ZoneInfoNotFoundError):
-        return ZoneInfo("UTC")
-
-
 def _describe(exc: Exception) -> str:
     return str(exc) if isinstance(exc, sqlite3.Error) else f"{type(exc).__name__}: {exc}"
 
@@ -182,15 +176,6 @@ class SampleBatch:
     device_id: str
     ts_ms: int
     values: dict[str, float | None]
-
-
-@dataclass(frozen=True)
-class Event:
-    ts_ms: int
-    device_id: str | None
-    kind: str
-    severity: str
-    detail: str
 
 
 @dataclass(frozen=True)
@@ -529,8 +514,8 @@ class StoreWriter:
                             {
                                 "ts_ms": int(time.time() * 1000),
                                 "device_id": None,
-                                "kind": "store_maintenance_failed",
-                                "severity": "error",
+                                "kind": STORE_MAINTENANCE_FAILED,
+                                "severity": SEVERITY[STORE_MAINTENANCE_FAILED],
                                 "detail": message,
                             }
                         )

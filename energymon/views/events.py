@@ -30,10 +30,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from drivers.quantities import Role
+from energymon.events import IMPLAUSIBLE_VALUE, at_least
 from energymon.views.live import STALE_AFTER_POLLS, Reading, is_fresh
 from energymon.views.site import SiteInfo
-
-SEVERITIES = ("info", "warning", "error")  # in rising order
 
 # Thresholds of the alarms [units in the names].
 SOC_LOW_PCT = 5.0  # below: the unit is (nearly) empty; its BMS will soon refuse to discharge
@@ -44,7 +43,7 @@ IMPLAUSIBLE_WINDOW_MIN = 60  # an unacknowledged implausible_value event stays a
 DEFAULT_LIMIT = 5000  # events read at most (the newest)
 
 OFFLINE, SOC_LOW, SOC_HIGH = "offline", "soc_low", "soc_high"
-TEMPERATURE_LOW, TEMPERATURE_HIGH, IMPLAUSIBLE = "temperature_low", "temperature_high", "implausible_value"
+TEMPERATURE_LOW, TEMPERATURE_HIGH, IMPLAUSIBLE = "temperature_low", "temperature_high", IMPLAUSIBLE_VALUE
 ALARM_KINDS = (OFFLINE, SOC_LOW, SOC_HIGH, TEMPERATURE_LOW, TEMPERATURE_HIGH, IMPLAUSIBLE)
 
 COLLECTOR = ""  # the ``device`` filter value for events of the collector itself (device_id NULL)
@@ -91,9 +90,7 @@ def severities_from(min_severity: str | None) -> tuple[str, ...] | None:
     """The severities at or above ``min_severity`` (None: no filter)."""
     if min_severity is None:
         return None
-    if min_severity not in SEVERITIES:
-        raise ValueError(f"unknown severity {min_severity!r}: one of {', '.join(SEVERITIES)}")
-    return SEVERITIES[SEVERITIES.index(min_severity) :]
+    return at_least(min_severity)
 
 
 def events(

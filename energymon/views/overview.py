@@ -44,8 +44,8 @@ from energymon.accounting import carbon
 from energymon.accounting.counters import counter_intervals, energy_per_bucket
 from energymon.accounting.flows import Flows, self_sufficiency_pct
 from energymon.report.month import FLOWS_BY_ROLE
+from energymon.site_time import HOUR_MS, midnight_ms
 from energymon.store.reader import StoreReader
-from energymon.store.rollups import HOUR_MS, midnight_ms
 from energymon.views.site import SiteInfo
 
 # The flows that make up consumption (accounting.consumption_wh) and the roles that feed them.

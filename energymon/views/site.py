@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from drivers.quantities import Role
-from energymon.config.parse import Config
+from energymon.config import Config
 
 
 @dataclass(frozen=True)

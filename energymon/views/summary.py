@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from drivers.quantities import Role
 from energymon.accounting.carbon import avoided_co2_kg
-from energymon.config.parse import Config
-from energymon.store.rollups import midnight_ms
+from energymon.config import Config
 from energymon.views.live import Reading, SiteTotals, is_fresh
 
 KEY_VALUES = {
@@ -79,11 +78,6 @@ def device_lines(config: Config, readings: dict[str, Reading], states: dict[str,
         error = f"  ({reading.error})" if reading.error else ""
         lines.append(f"  {device.id:<10} {device.role.value:<8} {fmt_kw(power):>12}  {extras}  [{state}]{error}")
     return lines
-
-
-def local_midnight_ms(now_s: float, tz: ZoneInfo) -> int:
-    """UTC epoch ms of the local midnight that started the day ``now_s`` (UTC epoch s) falls in."""
-    return midnight_ms(datetime.fromtimestamp(now_s, UTC).astimezone(tz).date(), tz)
 
 
 def backfill_line(status) -> str:

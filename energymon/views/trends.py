@@ -55,10 +55,11 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from energymon.site_time import DAY_MS, HOUR_MS, MINUTE_MS, QUARTER_MS
 from energymon.store import samples as raw_store
 from energymon.store.export import local_iso
 from energymon.store.reader import StoreReader
-from energymon.store.rollups import DAY_MS, HOUR_MS, MINUTE_MS, QUARTER_MS, TABLES
+from energymon.store.rollups import TABLES
 
 RAW_MAX_SPAN_MS = 6 * HOUR_MS  # longer ranges never read raw samples
 LEVELS: tuple[tuple[str, int], ...] = (("1min", MINUTE_MS), ("15min", QUARTER_MS), ("1h", HOUR_MS), ("1d", DAY_MS))

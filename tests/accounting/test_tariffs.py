@@ -1,4 +1,5 @@
-"""energymon.accounting.tariffs: the [tariff] config table, period lookups, costs per period, savings, demand charge.
+"""energymon.accounting.tariffs and energymon.config.tariff: the [tariff] config table, period lookups,
+costs per period, savings, demand charge.
 
 The tariff used throughout is the illustrative one of docs/configuration.md
 (not a real tariff): valley 23:00-07:00, flat 07:00-08:00, 11:30-17:00,
@@ -19,7 +20,6 @@ import pytest
 
 from energymon.accounting.tariffs import (
     PERIODS,
-    TariffError,
     cost_by_period,
     day_windows,
     demand_charge,
@@ -27,11 +27,11 @@ from energymon.accounting.tariffs import (
     period_at,
     period_of_buckets,
     savings,
-    tariff_from_dict,
 )
 from energymon.cli.main import main
-from energymon.config.parse import ConfigError, load_config
+from energymon.config import ConfigError, load_config
 from energymon.config.sim_params import SimParams, in_window
+from energymon.config.tariff import TariffError, tariff_from_dict
 
 from support import REPO, SHANGHAI, small_site_toml, write_config
 

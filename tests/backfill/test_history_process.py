@@ -70,7 +70,7 @@ def test_the_child_ends_when_its_parent_is_killed(tmp_path):
     script.write_text(
         textwrap.dedent(f"""
         import time
-        from energymon.config.parse import load_config
+        from energymon.config import load_config
         from energymon.backfill.process import HistoryProcess
         if __name__ == "__main__":
             config = load_config({str(demo_config_path())!r})

@@ -38,9 +38,9 @@ from energymon.collect.collector import (
     backoff_s,
     transition_events,
 )
-from energymon.config.parse import Config, load_config
+from energymon.config import Config, load_config
+from energymon.events import Event
 from energymon.sim.serve import SimulatedPark
-from energymon.store.writer import Event
 from energymon.views.live import Reading
 
 from support import write_config

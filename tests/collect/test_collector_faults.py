@@ -24,7 +24,7 @@ import pytest
 
 from energymon.collect.collector import Collector
 from energymon.collect.service import Collection
-from energymon.config.parse import Config, load_config
+from energymon.config import Config, load_config
 from energymon.config.sim_params import Fault
 from energymon.sim.faults import WRAP_LEAD_S
 from energymon.sim.serve import SimulatedPark

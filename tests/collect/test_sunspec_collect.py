@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from energymon.collect.service import Collection
-from energymon.config.parse import parse_config
+from energymon.config import parse_config
 from energymon.sim.serve import SimulatedPark
 
 from support import EVENING_S, FrozenClock, run

@@ -1,4 +1,4 @@
-"""energymon.config.parse: the site TOML contract, and how its errors reach the user through the CLI."""
+"""energymon.config: the site TOML contract, and how its errors reach the user through the CLI."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from drivers.quantities import Role
 from energymon.cli.main import main
-from energymon.config.parse import ConfigError, load_config, parse_config
+from energymon.config import ConfigError, load_config, parse_config
 
 from support import PYTHON, REPO, demo_config_path, small_site_toml, write_config
 

@@ -11,7 +11,7 @@ import pytest
 
 from drivers.profile_file import builtin_names, load_profile
 from energymon.collect.service import Collection
-from energymon.config.parse import parse_config
+from energymon.config import parse_config
 from energymon.sim.serve import SimulatedPark
 
 from support import EVENING_S, NOON_S, FrozenClock, run

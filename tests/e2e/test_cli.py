@@ -15,7 +15,7 @@ import pytest
 
 from drivers.quantities import Role
 from energymon.cli.main import build_parser, main
-from energymon.config.parse import load_config
+from energymon.config import load_config
 from energymon.store.reader import StoreReader
 
 from support import PYTHON, REPO, SHANGHAI, demo_config_path, free_port, small_site_toml, write_config

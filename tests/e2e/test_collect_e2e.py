@@ -16,7 +16,7 @@ import pytest
 
 from energymon.collect.collector import Collector, backoff_s
 from energymon.collect.service import Collection
-from energymon.config.parse import Config, load_config
+from energymon.config import Config, load_config
 from energymon.sim.serve import SimulatedPark
 from energymon.views.live import Reading, is_fresh
 

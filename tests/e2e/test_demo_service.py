@@ -6,7 +6,7 @@ import asyncio
 import threading
 
 from energymon.collect.service import BackgroundRunner
-from energymon.config.parse import parse_config
+from energymon.config import parse_config
 from energymon.demo import demo_dir, demo_template_text, with_ports
 
 

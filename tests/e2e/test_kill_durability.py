@@ -33,7 +33,7 @@ from pathlib import Path
 import pytest
 
 from energymon.collect.service import BackgroundRunner
-from energymon.config.parse import load_config
+from energymon.config import load_config
 from energymon.sim.serve import SimulatedPark
 from energymon.store.reader import StoreReader
 from energymon.store.writer import StoreError

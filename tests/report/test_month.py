@@ -260,7 +260,7 @@ def test_a_backfilled_month_of_the_demo_park_matches_its_counters(tmp_path):
     counter deltas between the local midnights (counters interpolated at midnight, as the report apportions
     the interval across it); bess-2 has no counters, its power is integrated the same way by hand."""
     from energymon.backfill.runner import backfill_database
-    from energymon.config.parse import load_config
+    from energymon.config import load_config
 
     from support import demo_config_path
 

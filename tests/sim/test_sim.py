@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from drivers.quantities import DIRECTION_PAIRS, Role
 from drivers.signs import invert_values
-from energymon.config.parse import load_config
+from energymon.config import load_config
 from energymon.sim.modbus_server import ModbusTcpServer
 from energymon.sim.park import Park
 from energymon.sim.pv import ac_power_w, cell_temperature_c, dc_power_w, inverter_efficiency

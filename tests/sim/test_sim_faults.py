@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from drivers.profile_file import builtin_names, load_profile
 from drivers.quantities import QUANTITIES, Kind, Role
 from energymon.cli.main import main
-from energymon.config.parse import load_config
+from energymon.config import load_config
 from energymon.config.sim_params import FAULT_KINDS, Fault, parse_fault_spec
 from energymon.sim.faults import (
     REFUSE,

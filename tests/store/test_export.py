@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from energymon.site_time import DAY_MS
 from energymon.store.export import ExportError, export_csv, parse_when
 from energymon.store.reader import StoreReader
-from energymon.store.rollups import DAY_MS
 from energymon.store.writer import SampleBatch, StoreWriter, open_db
 
 S = 1000

@@ -15,10 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from energymon.site_time import MINUTE_MS
 from energymon.store import minute_blocks, rollups
 from energymon.store.codec import CodecError
 from energymon.store.minute_blocks import Minutes, decode, empty, encode, from_aggregates, from_rows, merge
-from energymon.store.rollups import MINUTE_MS, aggregate, bucket_starts
+from energymon.store.rollups import aggregate, bucket_starts
 
 UTC = ZoneInfo("UTC")
 T0 = 1_767_225_600_000  # 2026-01-01T00:00:00Z

@@ -13,8 +13,9 @@ import sqlite_utils
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from energymon.site_time import DAY_MS, HOUR_MS, MINUTE_MS
 from energymon.store import rollups
-from energymon.store.rollups import DAY_MS, HOUR_MS, INTERVALS, MINUTE_MS, TABLES, aggregate, bucket_starts
+from energymon.store.rollups import INTERVALS, TABLES, aggregate, bucket_starts
 
 UTC = ZoneInfo("UTC")
 BERLIN = ZoneInfo("Europe/Berlin")

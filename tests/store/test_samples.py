@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 import sqlite_utils
 
+from energymon.site_time import DAY_MS, MINUTE_MS
 from energymon.store import samples as raw_store
 from energymon.store.history import DeviceHistory
 from energymon.store.reader import ALL_TIME, StoreReader
-from energymon.store.rollups import DAY_MS, MINUTE_MS
 from energymon.store.writer import SampleBatch, StoreWriter, migrations, open_db
 
 DAY0 = 1_790_000_000_000 - 1_790_000_000_000 % DAY_MS  # a UTC midnight

@@ -8,8 +8,9 @@ import time
 import pytest
 
 from drivers.quantities import Role
+from energymon.events import Event
 from energymon.store.reader import StoreReader
-from energymon.store.writer import Event, SampleBatch, StoreError, StoreWriter, open_db, record_site
+from energymon.store.writer import SampleBatch, StoreError, StoreWriter, open_db, record_site
 from energymon.views.site import SiteInfo
 
 T0 = 1_700_000_000_000  # UTC epoch ms, a multiple of every bucket size used below

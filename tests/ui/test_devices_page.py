@@ -20,7 +20,7 @@ from drivers.dtypes import DTYPES, encode
 from drivers.probe import ProbeRequest, decode_rows, probe
 from drivers.profile_file import load_profile
 from drivers.quantities import Role
-from energymon.config.parse import parse_config
+from energymon.config import parse_config
 from energymon.sim.modbus_server import ILLEGAL_DATA_ADDRESS, ModbusTcpServer
 from energymon.views.live import Reading
 from energymon.views.site import DeviceInfo

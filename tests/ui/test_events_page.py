@@ -14,8 +14,9 @@ import pytest
 import sqlite_utils
 
 from drivers.quantities import Role
+from energymon.events import Event
 from energymon.store.reader import StoreReader
-from energymon.store.writer import Ack, Event, StoreError, StoreWriter, migrations, open_db
+from energymon.store.writer import Ack, StoreError, StoreWriter, migrations, open_db
 from energymon.views import events as event_log
 from energymon.views.events import Alarm, EventRow, active_alarms, event_quantity
 from energymon.views.live import Reading

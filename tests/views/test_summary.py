@@ -7,8 +7,9 @@ from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from drivers.quantities import Role
+from energymon.site_time import today_midnight_ms
 from energymon.views.live import Reading, RoleTotal, SiteTotals
-from energymon.views.summary import device_lines, energy_line, fmt_kw, fmt_value, local_midnight_ms, site_line
+from energymon.views.summary import device_lines, energy_line, fmt_kw, fmt_value, site_line
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -45,11 +46,11 @@ def test_site_line_names_directions():
 
 def test_energy_line_and_midnight():
     now = datetime(2024, 6, 21, 15, 30, tzinfo=SHANGHAI).timestamp()
-    midnight = local_midnight_ms(now, SHANGHAI)
+    midnight = today_midnight_ms(now, SHANGHAI)
     assert midnight == int(datetime(2024, 6, 21, 0, 0, tzinfo=SHANGHAI).timestamp() * 1000)
     # One minute before local midnight belongs to the previous local day.
     assert (
-        local_midnight_ms(datetime(2024, 6, 20, 23, 59, tzinfo=SHANGHAI).timestamp(), SHANGHAI) == midnight - 86_400_000
+        today_midnight_ms(datetime(2024, 6, 20, 23, 59, tzinfo=SHANGHAI).timestamp(), SHANGHAI) == midnight - 86_400_000
     )
     line = energy_line(1_000_000.0, midnight + 60_000, 0.5543, SHANGHAI, midnight)
     assert line == "today: PV 1,000.0 kWh, avoided CO2 554.3 kg"

@@ -26,8 +26,8 @@ import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage
 
+from energymon.site_time import DAY_MS, HOUR_MS, MINUTE_MS, QUARTER_MS
 from energymon.store.reader import StoreReader
-from energymon.store.rollups import DAY_MS, HOUR_MS, MINUTE_MS, QUARTER_MS
 from energymon.store.writer import SampleBatch, StoreWriter
 from energymon.views.trends import CSV_HEADER, channels, choose_level, interval_name, series, write_csv
 

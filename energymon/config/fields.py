@@ -1,0 +1,80 @@
+"""The typed field reader of the config's TOML tables: every error names the file and the field.
+
+:class:`FieldReader` checks one value at a time (a table with no unknown
+keys, non-empty text, a number in a range) and raises :class:`ConfigError`
+whose message is ``FILE: FIELD.PATH: what was expected``. The site parser
+(energymon.config.parse), the tariff table and the simulator parameters use it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+
+class ConfigError(ValueError):
+    """The site configuration is invalid. The message is one line for the user."""
+
+
+def one_line(text: str) -> str:
+    """Control characters (a newline in a quoted TOML key, say) shown escaped, so a message stays one line."""
+    return "".join(ch if ch >= " " or ch == "\t" else f"\\x{ord(ch):02x}" for ch in text)
+
+
+class FieldReader:
+    """Typed getters over parsed TOML; ``source`` (the file name) starts every message."""
+
+    def __init__(self, source: str = "") -> None:
+        self.source = source
+
+    def error(self, field_path: str, message: str) -> ValueError:
+        """The exception to raise for ``field_path`` (e.g. ``devices[3].role``)."""
+        return ConfigError(one_line(f"{self.source}: {field_path}: {message}"))
+
+    def table(self, data: dict, key: str, where: str, allowed: set[str], required: bool = True) -> dict:
+        value = data.get(key)
+        if value is None:
+            if required:
+                raise self.error(where, "missing table")
+            return {}
+        if not isinstance(value, dict):
+            raise self.error(where, "expected a table")
+        self.no_unknown(value, where, allowed)
+        return value
+
+    def no_unknown(self, value: dict, where: str, allowed: set[str]) -> None:
+        for key in value:
+            if key not in allowed:
+                raise self.error(f"{where}.{key}", f"unknown key (expected one of: {', '.join(sorted(allowed))})")
+
+    def text(self, data: dict, key: str, where: str, default: str | None = None, required: bool = True) -> str | None:
+        value = data.get(key, default)
+        if value is None:
+            if required:
+                raise self.error(f"{where}.{key}", "required text is missing")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise self.error(f"{where}.{key}", "expected non-empty text")
+        return value
+
+    def number(
+        self,
+        data: dict,
+        key: str,
+        where: str,
+        lo: float,
+        hi: float,
+        default: float | None = None,
+        integer: bool = False,
+        required: bool = True,
+    ) -> Any:
+        value = data.get(key, default)
+        kind = "a whole number" if integer else "a number"
+        if value is None:
+            if required:
+                raise self.error(f"{where}.{key}", f"required: expected {kind} in {lo:g}..{hi:g}")
+            return None
+        ok_type = isinstance(value, int) if integer else isinstance(value, (int, float))
+        if isinstance(value, bool) or not ok_type or not math.isfinite(value) or not lo <= value <= hi:
+            raise self.error(f"{where}.{key}", f"expected {kind} in {lo:g}..{hi:g}, got {value!r}")
+        return value

@@ -1,0 +1,86 @@
+"""The site model: what a validated site config says (frozen dataclasses).
+
+Built by energymon.config.parse; see docs/configuration.md for the TOML format.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from drivers.link import TRANSPORTS, LinkSettings
+from drivers.profile import Profile
+from drivers.quantities import Role
+from energymon.accounting.tariffs import Tariff
+from energymon.config.sim_params import SimParams
+
+DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+SUNSPEC = "sunspec"  # profile name: the register map is discovered from the device's SunSpec models
+__all__ = ["DEVICE_ID", "SUNSPEC", "TRANSPORTS", "Carbon", "Config", "Connection", "Device", "Site", "Storage"]
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str
+    timezone: str
+    latitude: float
+    longitude: float
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class Carbon:
+    emission_factor_kg_per_kwh: float
+    source: str
+    grid: str | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class Storage:
+    database: Path
+    raw_retention_days: int = 35
+
+
+@dataclass(frozen=True)
+class Connection(LinkSettings):
+    """A ``[connections.NAME]`` table: how to reach a Modbus line (drivers.link.LinkSettings), named."""
+
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Device:
+    id: str
+    name: str
+    role: Role
+    profile_name: str
+    profile: Profile | None  # None for profile = "sunspec": built at run time from the discovered models
+    connection: str
+    unit: int
+    poll_interval_s: float
+    rated_power_kw: float
+    invert: bool = False
+    sim: SimParams = field(default_factory=SimParams)
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None
+    site: Site
+    carbon: Carbon
+    storage: Storage
+    connections: dict[str, Connection]
+    devices: tuple[Device, ...]
+    tariff: Tariff | None = None  # optional [tariff]: time-of-use prices (energymon.accounting.tariffs)
+
+    def device(self, device_id: str) -> Device:
+        for d in self.devices:
+            if d.id == device_id:
+                return d
+        raise KeyError(device_id)

@@ -1,0 +1,81 @@
+"""The one vocabulary of events: kinds, severities, and the record the collector and the store share.
+
+An event is something an engineer should know about, stored once when it
+happens (never once per poll): a device going offline or coming back, a
+counter that wrapped or was reset, a value rejected as implausible, the
+collector starting or stopping. ``kind`` and ``severity`` are stored as the
+text values below (the ``events`` table, docs/database.md); labels for the GUI
+and the reports are looked up by these keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Severities, in rising order.
+INFO, WARNING, ERROR = "info", "warning", "error"
+SEVERITIES = (INFO, WARNING, ERROR)
+
+# Device health transitions (energymon.collect.health).
+DEVICE_OFFLINE = "device_offline"
+DEVICE_RECOVERED = "device_recovered"
+DEVICE_DEGRADED = "device_degraded"
+DEVICE_COMPLETE = "device_complete"
+# The collector itself (device_id NULL) and discovery.
+COLLECTOR_STARTED = "collector_started"
+COLLECTOR_STOPPED = "collector_stopped"
+SUNSPEC_DISCOVERED = "sunspec_discovered"  # warning when a required quantity is missing, info otherwise
+# Values and counters (energymon.collect.validate, energymon.accounting.counters).
+IMPLAUSIBLE_VALUE = "implausible_value"
+COUNTER_WRAP = "counter_wrap"
+COUNTER_RESET = "counter_reset"
+METER_REPLACED = "meter_replaced"
+# The store's maintenance (compaction, retention).
+STORE_MAINTENANCE_FAILED = "store_maintenance_failed"
+
+KINDS = (
+    DEVICE_OFFLINE,
+    DEVICE_RECOVERED,
+    DEVICE_DEGRADED,
+    DEVICE_COMPLETE,
+    COLLECTOR_STARTED,
+    COLLECTOR_STOPPED,
+    SUNSPEC_DISCOVERED,
+    IMPLAUSIBLE_VALUE,
+    COUNTER_WRAP,
+    COUNTER_RESET,
+    METER_REPLACED,
+    STORE_MAINTENANCE_FAILED,
+)
+
+SEVERITY = {  # the severity of each kind that always has the same one
+    DEVICE_OFFLINE: ERROR,
+    DEVICE_DEGRADED: WARNING,
+    DEVICE_RECOVERED: INFO,
+    DEVICE_COMPLETE: INFO,
+    COLLECTOR_STARTED: INFO,
+    COLLECTOR_STOPPED: INFO,
+    IMPLAUSIBLE_VALUE: WARNING,
+    COUNTER_WRAP: INFO,
+    COUNTER_RESET: WARNING,
+    METER_REPLACED: WARNING,
+    STORE_MAINTENANCE_FAILED: ERROR,
+}
+
+
+def at_least(min_severity: str) -> tuple[str, ...]:
+    """The severities at or above ``min_severity``; ValueError names the known ones."""
+    if min_severity not in SEVERITIES:
+        raise ValueError(f"unknown severity {min_severity!r}: one of {', '.join(SEVERITIES)}")
+    return SEVERITIES[SEVERITIES.index(min_severity) :]
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event as stored: when (UTC epoch ms), which device (None: the collector itself), what, how bad."""
+
+    ts_ms: int
+    device_id: str | None
+    kind: str
+    severity: str
+    detail: str
