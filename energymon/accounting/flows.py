@@ -21,6 +21,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from drivers.quantities import Role
+
+# role -> ((flow, counter quantity, sign of power_w that feeds the flow), ...): which counter of a device of
+# each role feeds which flow of the site balance, and the sign of its power when power integration stands in.
+FLOWS_BY_ROLE: dict[Role, tuple[tuple[str, str, int], ...]] = {
+    Role.PV: (("pv_wh", "yield_wh", +1),),
+    Role.GRID: (("grid_import_wh", "imported_wh", +1), ("grid_export_wh", "exported_wh", -1)),
+    Role.STORAGE: (("storage_discharge_wh", "discharged_wh", +1), ("storage_charge_wh", "charged_wh", -1)),
+    Role.LOAD: (("metered_load_wh", "consumed_wh", +1),),
+}
+
 
 @dataclass(frozen=True)
 class Flows:

@@ -38,20 +38,13 @@ from energymon.accounting.counters import (
     energy_per_bucket,
     integrate_power,
 )
-from energymon.accounting.flows import Flows, demand_kw, self_consumption_pct, self_sufficiency_pct
+from energymon.accounting.flows import FLOWS_BY_ROLE, Flows, demand_kw, self_consumption_pct, self_sufficiency_pct
 from energymon.config.tariff import TariffError, tariff_from_dict
 from energymon.events import Event
 from energymon.site_time import QUARTER_MS, midnight_ms
 from energymon.store import samples as raw_store
 from energymon.store.reader import StoreReader
 
-# role -> ((flow, counter quantity, sign of power_w that feeds the flow), ...)
-FLOWS_BY_ROLE: dict[Role, tuple[tuple[str, str, int], ...]] = {
-    Role.PV: (("pv_wh", "yield_wh", +1),),
-    Role.GRID: (("grid_import_wh", "imported_wh", +1), ("grid_export_wh", "exported_wh", -1)),
-    Role.STORAGE: (("storage_discharge_wh", "discharged_wh", +1), ("storage_charge_wh", "charged_wh", -1)),
-    Role.LOAD: (("metered_load_wh", "consumed_wh", +1),),
-}
 GAP_POLLS = 3  # consecutive samples further apart than this many poll intervals bracket a gap
 EDGE_MARGIN_MS = 3_600_000  # samples read beyond the month, so intervals across its edges are apportioned
 

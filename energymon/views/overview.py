@@ -42,8 +42,7 @@ import numpy as np
 
 from energymon.accounting import carbon
 from energymon.accounting.counters import counter_intervals, energy_per_bucket
-from energymon.accounting.flows import Flows, self_sufficiency_pct
-from energymon.report.month import FLOWS_BY_ROLE
+from energymon.accounting.flows import FLOWS_BY_ROLE, Flows, self_sufficiency_pct
 from energymon.site_time import HOUR_MS, midnight_ms
 from energymon.store.reader import StoreReader
 from energymon.views.site import SiteInfo
