@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from drivers.link import ModbusLink, ReadError
+from drivers.link import ReadError, RegisterReader
 from drivers.profile import Profile
 
 
@@ -34,7 +34,7 @@ class DeviceRead:
         return not self.errors
 
 
-async def read_device(link: ModbusLink, unit: int, profile: Profile) -> DeviceRead:
+async def read_device(link: RegisterReader, unit: int, profile: Profile) -> DeviceRead:
     """Read every planned block of ``profile`` from ``unit`` on ``link``.
 
     After the first connection-level failure the remaining blocks are not

@@ -80,7 +80,7 @@ def decode(
     (value,) = struct.unpack(dtype.struct_code, data)
     if dtype.is_float:
         return None if not math.isfinite(value) else float(value)
-    return value
+    return int(value)
 
 
 def encode(dtype: DType, value: float | None, word_order: str = "big", wrap: bool = False) -> list[int]:
@@ -95,6 +95,7 @@ def encode(dtype: DType, value: float | None, word_order: str = "big", wrap: boo
         if dtype.is_float:
             data = struct.pack(dtype.struct_code, math.nan)
         else:
+            assert dtype.sentinel is not None, f"{dtype.name}: an integer dtype has a sentinel"
             data = dtype.sentinel.to_bytes(2 * dtype.registers, "big")
         return _bytes_to_words(data, word_order)
     if dtype.is_float:

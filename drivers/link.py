@@ -24,17 +24,20 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from pymodbus import FramerType
 from pymodbus.client import AsyncModbusSerialClient, AsyncModbusTcpClient
 from pymodbus.exceptions import ModbusException
+from pymodbus.pdu import ModbusPDU
 
-# Register table name -> (function code, pymodbus client method name). Read-only by construction.
+from drivers.modbus_limits import READ_FUNCTION_CODES
+
+# Read function code -> pymodbus client method name. Read-only by construction.
+_CLIENT_METHODS = {1: "read_coils", 2: "read_discrete_inputs", 3: "read_holding_registers", 4: "read_input_registers"}
+# Register table name -> (function code, pymodbus client method name).
 READ_FUNCTIONS: dict[str, tuple[int, str]] = {
-    "coils": (1, "read_coils"),
-    "discrete": (2, "read_discrete_inputs"),
-    "holding": (3, "read_holding_registers"),
-    "input": (4, "read_input_registers"),
+    table: (code, _CLIENT_METHODS[code]) for table, code in READ_FUNCTION_CODES.items()
 }
 
 MODBUS_EXCEPTIONS = {
@@ -68,6 +71,12 @@ class ReadError:
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.detail}"
+
+
+class RegisterReader(Protocol):
+    """What reading a device needs of a link (:class:`ModbusLink` has it; tests pass fakes)."""
+
+    async def read_registers(self, unit: int, table: str, address: int, count: int) -> list[int] | ReadError: ...
 
 
 @dataclass(frozen=True)
@@ -122,8 +131,11 @@ class ModbusLink:
             raise ValueError(f"unknown transport {settings.transport!r}")
         self.settings = settings
         self._monotonic = monotonic
-        common = {"timeout": settings.timeout_s, "retries": 0, "reconnect_delay": 0, "name": settings.address}
+        # No retries and no reconnect inside pymodbus: this class paces both itself.
+        self._client: AsyncModbusSerialClient | AsyncModbusTcpClient
         if settings.transport == "rtu":
+            if settings.serial_port is None:
+                raise ValueError("transport rtu needs a serial_port")
             self._client = AsyncModbusSerialClient(
                 settings.serial_port,
                 framer=FramerType.RTU,
@@ -131,11 +143,24 @@ class ModbusLink:
                 bytesize=settings.bytesize,
                 parity=settings.parity,
                 stopbits=settings.stopbits,
-                **common,
+                timeout=settings.timeout_s,
+                retries=0,
+                reconnect_delay=0,
+                name=settings.address,
             )
         else:
+            if settings.host is None or settings.port is None:
+                raise ValueError(f"transport {settings.transport} needs a host and a port")
             framer = FramerType.RTU if settings.transport == "rtu-over-tcp" else FramerType.SOCKET
-            self._client = AsyncModbusTcpClient(settings.host, port=settings.port, framer=framer, **common)
+            self._client = AsyncModbusTcpClient(
+                settings.host,
+                port=settings.port,
+                framer=framer,
+                timeout=settings.timeout_s,
+                retries=0,
+                reconnect_delay=0,
+                name=settings.address,
+            )
         self._lock = asyncio.Lock()
         self._quiet_until = 0.0
         self._next_connect_at = 0.0
@@ -163,7 +188,7 @@ class ModbusLink:
             await self._wait_for_line()
             self.requests_sent += 1
             try:
-                response = await asyncio.wait_for(
+                response: ModbusPDU = await asyncio.wait_for(
                     getattr(self._client, method)(address, count=count, device_id=unit),
                     timeout=self.settings.timeout_s * 1.5 + 0.1,
                 )
@@ -241,8 +266,12 @@ class ModbusTcpLink(ModbusLink):
         self.timeout_s = timeout_s
 
 
-def check_response(response: object, function_code: int, unit: int, count: int) -> list[int] | ReadError:
-    """Validate a pymodbus response PDU against the request; return its values or an error."""
+def check_response(response: ModbusPDU | None, function_code: int, unit: int, count: int) -> list[int] | ReadError:
+    """Validate a pymodbus response PDU against the request; return its values or an error.
+
+    Every attribute is read defensively (``getattr``): whatever pymodbus hands
+    back, even an object that is no PDU, becomes a value or a ReadError.
+    """
     if response is None:
         return ReadError("invalid", "empty response")
     fc = getattr(response, "function_code", None)
@@ -250,7 +279,7 @@ def check_response(response: object, function_code: int, unit: int, count: int) 
         return ReadError("invalid", f"response without function code: {type(response).__name__}")
     if fc == function_code | 0x80:
         code = getattr(response, "exception_code", None)
-        name = MODBUS_EXCEPTIONS.get(code, "unknown exception")
+        name = MODBUS_EXCEPTIONS.get(code, "unknown exception") if isinstance(code, int) else "unknown exception"
         return ReadError("exception", f"unit {unit}: Modbus exception {code} ({name})", code)
     if fc != function_code:
         return ReadError("invalid", f"unit {unit}: answer has function code {fc}, expected {function_code}")

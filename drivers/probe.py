@@ -20,15 +20,28 @@ from dataclasses import dataclass, field
 
 from drivers.dtypes import DTYPES, WORD_ORDERS, decode
 from drivers.link import READ_FUNCTIONS, LinkSettings, ModbusLink, ReadError
+from drivers.modbus_limits import BIT_TABLES, MAX_ADDRESS, MAX_BITS, MAX_REGISTERS, REGISTER_TABLES
 from drivers.profile import Profile
 from drivers.sunspec import DiscoveryFailure, discover, identity_fields, read_identity
 
-REGISTER_TABLES = ("holding", "input")
-BIT_TABLES = ("coils", "discrete")
-TABLES = REGISTER_TABLES + BIT_TABLES
-MAX_REGISTERS = 125  # one read of FC 3/4 (Modbus application protocol 6.3)
-MAX_BITS = 2000  # one read of FC 1/2
-MAX_ADDRESS = 0xFFFF
+# The limits a request is checked against come from drivers.modbus_limits; they are part of this API
+# because the register inspector (ui) offers and bounds its fields with them.
+__all__ = [
+    "TABLES",
+    "IdentityResult",
+    "ProbeRequest",
+    "ProbeResult",
+    "ProbeRow",
+    "busy_reason",
+    "decode_rows",
+    "identify",
+    "probe",
+    "run_identify",
+    "run_probe",
+    "shares_rtu_line",
+]
+
+TABLES = REGISTER_TABLES + BIT_TABLES  # what the inspector offers, in this order
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,14 @@ itself "not implemented" (0x8000) or outside -10..10, gives ``None``.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from drivers.dtypes import DTYPES, DType, decode, decode_string, encode, encode_string
+from drivers.modbus_limits import READ_FUNCTION_CODES, REGISTER_TABLES
 from drivers.quantities import QUANTITIES, Kind, Role
 
-TABLES = {"holding": 3, "input": 4}  # register table -> Modbus read function code
-MODBUS_MAX_REGISTERS = 125
 SF_DTYPE = DTYPES["i16"]
 SF_NOT_IMPLEMENTED = 0x8000
 IDENTITY_FIELDS = ("manufacturer", "model", "serial", "version")
@@ -77,7 +77,7 @@ class Block:
 
     @property
     def function_code(self) -> int:
-        return TABLES[self.table]
+        return READ_FUNCTION_CODES[self.table]
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ class Profile:
                 return 0.0 if point.dtype.is_float or point.scale_factor is not None else abs(point.scale)
         return 0.0
 
-    def decode_blocks(self, words_by_block: list[list[int] | None]) -> dict[str, float | None]:
+    def decode_blocks(self, words_by_block: Sequence[list[int] | None]) -> dict[str, float | None]:
         """Turn the words of each planned block into canonical values.
 
         ``words_by_block[i]`` are the registers read for ``self.blocks[i]``, or
@@ -128,14 +128,14 @@ class Profile:
                 values[point.quantity] = None if words is None else decode_point(point, block, words)
         return values
 
-    def encode_values(self, values: dict[str, float | None]) -> dict[str, dict[int, int]]:
+    def encode_values(self, values: Mapping[str, float | None]) -> dict[str, dict[int, int]]:
         """Register image for the simulator: ``{table: {address: word}}``.
 
         Quantities absent from ``values`` or ``None`` encode the point's first
         sentinel. A scale-factor register gets the smallest exponent (from -2
         up) at which every value that uses it fits its register.
         """
-        image: dict[str, dict[int, int]] = {t: {} for t in TABLES}
+        image: dict[str, dict[int, int]] = {t: {} for t in REGISTER_TABLES}
         exponents = _choose_exponents(self.points, values)
         for (table, address), exponent in exponents.items():
             image[table][address] = encode(SF_DTYPE, exponent)[0]
@@ -157,9 +157,10 @@ class Profile:
 
     def encode_identity(self, texts: dict[str, str]) -> dict[str, dict[int, int]]:
         """Register image of the register-backed identity fields (simulator)."""
-        image: dict[str, dict[int, int]] = {t: {} for t in TABLES}
+        image: dict[str, dict[int, int]] = {t: {} for t in REGISTER_TABLES}
         for item in self.identity:
             if item.value is None:
+                assert item.table is not None and item.address is not None, "a field without value is register-backed"
                 for i, word in enumerate(encode_string(texts.get(item.field), item.registers)):
                     image[item.table][item.address + i] = word
         return image
@@ -237,9 +238,10 @@ def decode_point(point: Point, block: Block, words: list[int]) -> float | None:
         sf_word = words[point.scale_factor - block.address]
         if sf_word == SF_NOT_IMPLEMENTED:
             return None
-        exponent = decode(SF_DTYPE, [sf_word], "big", ())
-        if not -10 <= exponent <= 10:
+        sf = decode(SF_DTYPE, [sf_word], "big", ())  # an i16 without sentinels: never None
+        if sf is None or not -10 <= sf <= 10:
             return None
+        exponent = int(sf)  # already an int: i16 decodes to one
     return raw * point.scale * 10.0**exponent
 
 
@@ -261,17 +263,20 @@ def _fits(point: Point, raw: float) -> bool:
     return lo <= round(raw) <= hi
 
 
-def _choose_exponents(points: tuple[Point, ...], values: dict[str, float | None]) -> dict[tuple[str, int], int]:
+def _fits_or_missing(point: Point, value: float | None, exponent: int) -> bool:
+    """Whether ``value`` (None: missing, encoded as a sentinel) fits the register at scale factor ``exponent``."""
+    return value is None or _fits(point, value / point.scale / 10.0**exponent)
+
+
+def _choose_exponents(points: tuple[Point, ...], values: Mapping[str, float | None]) -> dict[tuple[str, int], int]:
     users: dict[tuple[str, int], list[Point]] = {}
     for p in points:
         if p.scale_factor is not None:
             users.setdefault((p.table, p.scale_factor), []).append(p)
-    chosen = {}
+    chosen: dict[tuple[str, int], int] = {}
     for key, pts in users.items():
         for exponent in range(-2, 11):
-            if all(
-                values.get(p.quantity) is None or _fits(p, values[p.quantity] / p.scale / 10.0**exponent) for p in pts
-            ):
+            if all(_fits_or_missing(p, values.get(p.quantity), exponent) for p in pts):
                 chosen[key] = exponent
                 break
         else:
@@ -289,7 +294,7 @@ def plan_blocks(points: list[Point], max_gap: int, max_block: int) -> tuple[Bloc
     Raises :class:`ProfileError` if a single span exceeds ``max_block``.
     """
     blocks: list[Block] = []
-    for table in TABLES:
+    for table in REGISTER_TABLES:
         current: list[Point] = []
         start = end = 0
         for point in sorted((p for p in points if p.table == table), key=lambda p: p.span):

@@ -35,14 +35,14 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from drivers.dtypes import DTYPES, WORD_ORDERS
+from drivers.modbus_limits import MAX_ADDRESS, MAX_REGISTERS, REGISTER_TABLES
 from drivers.profile import (
     IDENTITY_FIELDS,
-    MODBUS_MAX_REGISTERS,
-    TABLES,
     IdentityField,
     Point,
     Profile,
@@ -90,7 +90,10 @@ def load_profile(name_or_path: str | Path, base_dir: Path | None = None) -> Prof
     return parse_profile(data, path)
 
 
-def _whole(value: Any, lo: int, hi: int) -> bool:
+Fail = Callable[[str, str], ProfileError]  # (field path, message) -> the error naming file and field
+
+
+def _whole(value: Any, lo: int, hi: int) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and lo <= value <= hi
 
 
@@ -122,11 +125,11 @@ def parse_profile(data: dict[str, Any], path: Path) -> Profile:
     if default_order not in WORD_ORDERS:
         raise fail("profile.word_order", f"'{default_order}' is not big or little")
     max_gap = head.get("max_gap", 16)
-    if not _whole(max_gap, 0, MODBUS_MAX_REGISTERS):
-        raise fail("profile.max_gap", "expected a whole number of registers, 0..125")
-    max_block = head.get("max_block", MODBUS_MAX_REGISTERS)
-    if not _whole(max_block, 1, MODBUS_MAX_REGISTERS):
-        raise fail("profile.max_block", "expected a whole number of registers, 1..125")
+    if not _whole(max_gap, 0, MAX_REGISTERS):
+        raise fail("profile.max_gap", f"expected a whole number of registers, 0..{MAX_REGISTERS}")
+    max_block = head.get("max_block", MAX_REGISTERS)
+    if not _whole(max_block, 1, MAX_REGISTERS):
+        raise fail("profile.max_block", f"expected a whole number of registers, 1..{MAX_REGISTERS}")
 
     rows = data.get("points")
     if not isinstance(rows, list) or not rows:
@@ -148,7 +151,7 @@ def parse_profile(data: dict[str, Any], path: Path) -> Profile:
     return Profile(head["name"], role, head["title"], head["source"], tuple(points), blocks, path, identity)
 
 
-def _point(row: Any, field: str, role: Role, default_order: str, seen: dict[str, int], i: int, fail) -> Point:
+def _point(row: Any, field: str, role: Role, default_order: str, seen: dict[str, int], i: int, fail: Fail) -> Point:
     if not isinstance(row, dict):
         raise fail(field, "expected a [[points]] table")
     allowed_row = {"quantity", "table", "address", "dtype", "scale", "word_order", "sentinels", "scale_factor"}
@@ -164,16 +167,16 @@ def _point(row: Any, field: str, role: Role, default_order: str, seen: dict[str,
         raise fail(f"{field}.quantity", f"'{quantity}' is already mapped by points[{seen[quantity]}]")
     seen[quantity] = i
     table = row.get("table", "holding")
-    if not isinstance(table, str) or table not in TABLES:
+    if not isinstance(table, str) or table not in REGISTER_TABLES:
         raise fail(f"{field}.table", f"'{table}' is not holding or input")
     address = row.get("address")
-    if not _whole(address, 0, 0xFFFF):
+    if not _whole(address, 0, MAX_ADDRESS):
         raise fail(f"{field}.address", "expected a register address 0..65535")
     dtype_name = row.get("dtype")
     if not isinstance(dtype_name, str) or dtype_name not in DTYPES:
         raise fail(f"{field}.dtype", f"unknown dtype '{dtype_name}' (expected one of: {', '.join(DTYPES)})")
     dtype = DTYPES[dtype_name]
-    if address + dtype.registers > 0x10000:
+    if address + dtype.registers > MAX_ADDRESS + 1:
         raise fail(f"{field}.address", "point runs past register 65535")
     scale = row.get("scale", 1.0)
     if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not math.isfinite(scale) or scale == 0:
@@ -190,12 +193,12 @@ def _point(row: Any, field: str, role: Role, default_order: str, seen: dict[str,
             raise fail(f"{field}.sentinels", "float points already treat NaN as missing")
         sentinels = tuple(sentinels)
     scale_factor = row.get("scale_factor")
-    if scale_factor is not None and not _whole(scale_factor, 0, 0xFFFF):
+    if scale_factor is not None and not _whole(scale_factor, 0, MAX_ADDRESS):
         raise fail(f"{field}.scale_factor", "expected the register address 0..65535 of an i16 scale factor")
     return Point(quantity, table, address, dtype, float(scale), order, sentinels, scale_factor)
 
 
-def _check_overlaps(points: list[Point], fail) -> None:
+def _check_overlaps(points: list[Point], fail: Fail) -> None:
     owners: dict[tuple[str, int], str] = {}
     for p in points:
         for address in range(p.address, p.end):
@@ -211,7 +214,7 @@ def _check_overlaps(points: list[Point], fail) -> None:
             )
 
 
-def _identity(rows: Any, fail) -> tuple[IdentityField, ...]:
+def _identity(rows: Any, fail: Fail) -> tuple[IdentityField, ...]:
     if not isinstance(rows, list):
         raise fail("identity", "expected [[identity]] rows")
     out: list[IdentityField] = []
@@ -235,11 +238,11 @@ def _identity(rows: Any, fail) -> tuple[IdentityField, ...]:
             out.append(IdentityField(name, value=row["value"]))
             continue
         table = row.get("table", "holding")
-        if table not in TABLES:
+        if table not in REGISTER_TABLES:
             raise fail(f"{field}.table", f"'{table}' is not holding or input")
-        if not _whole(row.get("address"), 0, 0xFFFF):
+        if not _whole(row.get("address"), 0, MAX_ADDRESS):
             raise fail(f"{field}.address", "expected a register address 0..65535")
-        if not _whole(row.get("registers"), 1, MODBUS_MAX_REGISTERS) or row["address"] + row["registers"] > 0x10000:
-            raise fail(f"{field}.registers", "expected 1..125 registers of text within the register space")
+        if not _whole(row.get("registers"), 1, MAX_REGISTERS) or row["address"] + row["registers"] > MAX_ADDRESS + 1:
+            raise fail(f"{field}.registers", f"expected 1..{MAX_REGISTERS} registers of text within the register space")
         out.append(IdentityField(name, table, row["address"], row["registers"]))
     return tuple(out)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TypeVar
+
 from drivers.quantities import DIRECTION_PAIRS, Role
 
+Value = TypeVar("Value", float, float | None)  # readings keep their None (missing) through the flip
 
-def invert_values(role: Role, values: dict[str, float | None]) -> dict[str, float | None]:
+
+def invert_values(role: Role, values: Mapping[str, Value]) -> dict[str, Value]:
     """Flip the direction of a device installed the other way round.
 
     ``power_w`` and ``reactive_power_var`` change sign; the direction pair of
@@ -14,8 +19,9 @@ def invert_values(role: Role, values: dict[str, float | None]) -> dict[str, floa
     """
     out = dict(values)
     for key in ("power_w", "reactive_power_var"):
-        if out.get(key) is not None:
-            out[key] = -out[key]
+        value = out.get(key)
+        if value is not None:
+            out[key] = -value
     pair = DIRECTION_PAIRS.get(role)
     if pair and pair[0] in out and pair[1] in out:
         out[pair[0]], out[pair[1]] = out[pair[1]], out[pair[0]]

@@ -1,21 +1,13 @@
-"""SunSpec: model definitions, discovery of a device's model chain, and profiles built from them.
+"""SunSpec: profiles built from a device's discovered models, and the public face of the SunSpec support.
 
 Nothing here copies a register offset. The point names, types, sizes, offsets,
 scale-factor points and units come from the JSON model definitions that
-pysunspec2 ships (``sunspec2/models/json/model_<id>.json``), loaded with
-:func:`load_model`. Which point means which canonical quantity is the data
-table in :mod:`drivers.sunspec_map`.
+pysunspec2 ships (``sunspec2/models/json/model_<id>.json``), loaded by
+:mod:`drivers.sunspec_models`. Which point means which canonical quantity is
+the data table in :mod:`drivers.sunspec_map`. The model chain of a device is
+found by :mod:`drivers.sunspec_discovery`.
 
-A SunSpec register map (holding registers) is::
-
-    base + 0, 1   "SunS" marker: 0x5375 0x6E53
-    base + 2      model ID, L (registers that follow the two header registers)
-    base + 4      L registers of the model (point offsets below count from the ID register)
-    ...           next model: ID, L, data ... until the end marker ID 0xFFFF (L 0)
-
-with ``base`` 40000, 0 or 50000, tried in that order (:data:`BASE_ADDRESSES`).
-
-Public API::
+Public API (re-exported here, so callers need one module)::
 
     load_model(model_id) -> ModelDef | None
     SUNSPEC_TYPES: dict[str, SunSpecType]          # SunSpec type -> energymon dtype and sentinels
@@ -37,21 +29,23 @@ strings all zero.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
-from drivers.link import ReadError
-from drivers.profile import (
-    MODBUS_MAX_REGISTERS,
-    IdentityField,
-    Point,
-    Profile,
-    ProfileError,
-    decode_identity,
-    plan_blocks,
-)
+from drivers.link import ReadError, RegisterReader
+from drivers.modbus_limits import MAX_REGISTERS
+from drivers.profile import IdentityField, Point, Profile, ProfileError, decode_identity, plan_blocks
 from drivers.quantities import QUANTITIES, REQUIRED, Role
+from drivers.sunspec_discovery import (
+    BASE_ADDRESSES,
+    MARKER,
+    MAX_MODELS,
+    TABLE,
+    DiscoveryFailure,
+    ModelInstance,
+    SunSpecDevice,
+    discover,
+)
 from drivers.sunspec_map import COMMON, NOT_IN_SUNSPEC, ROLE_MAP, UNIT_FACTORS, role_models
-from drivers.sunspec_models import (  # noqa: F401 - re-exported: the model definitions are part of this API
+from drivers.sunspec_models import (
     END_MODEL_ID,
     MODELS_PACKAGE,
     SUNSPEC_TYPES,
@@ -64,10 +58,37 @@ from drivers.sunspec_models import (  # noqa: F401 - re-exported: the model defi
     model_label,
 )
 
-MARKER = (0x5375, 0x6E53)  # "SunS"
-BASE_ADDRESSES = (40000, 0, 50000)
-MAX_MODELS = 64  # a model chain longer than this is treated as garbage
-TABLE = "holding"
+__all__ = [
+    # discovery (drivers.sunspec_discovery)
+    "BASE_ADDRESSES",
+    "MARKER",
+    "MAX_MODELS",
+    "DiscoveryFailure",
+    "ModelInstance",
+    "SunSpecDevice",
+    "discover",
+    # model definitions (drivers.sunspec_models)
+    "END_MODEL_ID",
+    "MODELS_PACKAGE",
+    "SUNSPEC_TYPES",
+    "ModelDef",
+    "ModelDefinitionError",
+    "PointDef",
+    "SunSpecType",
+    "known_model_ids",
+    "load_model",
+    "model_label",
+    # profiles (this module)
+    "ResolvedPoint",
+    "SunSpecError",
+    "build_profile",
+    "identity_fields",
+    "missing_required",
+    "read_identity",
+    "resolve_role",
+    "sunspec_profile",
+    "unit_factor",
+]
 
 
 class SunSpecError(ProfileError):
@@ -80,182 +101,6 @@ class SunSpecError(ProfileError):
     def __init__(self, message: str, failure: DiscoveryFailure | None = None) -> None:
         super().__init__(message)
         self.failure = failure
-
-
-class Link(Protocol):
-    """What discovery needs of a link (drivers.link.ModbusTcpLink has it)."""
-
-    async def read_registers(self, unit: int, table: str, address: int, count: int) -> list[int] | ReadError: ...
-
-
-# -- types -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ModelInstance:
-    """One model in a device's chain. ``address``: its ID register; data starts at ``address + 2``."""
-
-    id: int
-    address: int
-    length: int  # L as the device gives it
-
-    @property
-    def data_address(self) -> int:
-        return self.address + 2
-
-    @property
-    def end(self) -> int:
-        """One past the model's last register."""
-        return self.address + 2 + self.length
-
-    @property
-    def definition(self) -> ModelDef | None:
-        return load_model(self.id)
-
-    @property
-    def label(self) -> str:
-        return model_label(self.id)
-
-    def contains(self, point: PointDef) -> bool:
-        """Whether the device's model is long enough to hold ``point``."""
-        return point.end <= 2 + self.length
-
-
-@dataclass(frozen=True)
-class SunSpecDevice:
-    """What discovery found: the base address and the model chain in order.
-
-    ``problems`` lists what was odd about the chain (a model shorter than its
-    definition, a chain cut off by a failed read or a bad length); the models
-    before the problem are still usable.
-    """
-
-    base: int
-    models: tuple[ModelInstance, ...]
-    problems: tuple[str, ...] = ()
-
-    @property
-    def model_ids(self) -> tuple[int, ...]:
-        return tuple(m.id for m in self.models)
-
-    def first(self, model_id: int) -> ModelInstance | None:
-        return next((m for m in self.models if m.id == model_id), None)
-
-    def roles(self) -> tuple[Role, ...]:
-        """The roles for which the device has at least one model that supplies a quantity."""
-        present = set(self.model_ids)
-        return tuple(role for role in Role if present & set(role_models(role)))
-
-    def describe(self) -> str:
-        ids = ", ".join(str(i) for i in self.model_ids) or "none"
-        return f"models {ids} (discovered at {self.base})"
-
-
-@dataclass(frozen=True)
-class DiscoveryFailure:
-    """Why discovery found no SunSpec device. ``kind``: connection | timeout | not-sunspec.
-
-    ``attempts`` holds what each base address answered.
-    """
-
-    kind: str
-    detail: str
-    attempts: tuple[tuple[int, str], ...] = ()
-
-    def __str__(self) -> str:
-        return self.detail
-
-
-async def discover(
-    link: Link, unit: int, bases: tuple[int, ...] = BASE_ADDRESSES, max_models: int = MAX_MODELS
-) -> SunSpecDevice | DiscoveryFailure:
-    """Find the "SunS" marker and walk the model chain of ``unit`` on ``link``.
-
-    Tries each base address in turn (an exception response, a timeout or other
-    registers there just move on to the next); stops at a connection failure.
-    The walk ends at the end marker, after ``max_models`` models, at a header
-    that cannot be read, or at a length that runs past register 65535; what was
-    found before that is kept and the reason is recorded in ``problems``.
-    Every read is a holding-register read (function code 3); nothing a device
-    answers can make it raise or loop.
-    """
-    where = getattr(link, "address", "the device")
-    attempts: list[tuple[int, str]] = []
-    for base in bases:
-        words = await link.read_registers(unit, TABLE, base, 2)
-        if isinstance(words, ReadError):
-            attempts.append((base, str(words)))
-            if words.kind == "connection":
-                return DiscoveryFailure("connection", words.detail, tuple(attempts))
-            continue
-        if tuple(words) != MARKER:
-            attempts.append((base, "no marker (registers read " + " ".join(f"0x{w:04X}" for w in words) + ")"))
-            continue
-        models, problems = await _walk_chain(link, unit, base + 2, max_models)
-        return SunSpecDevice(base, tuple(models), tuple(problems))
-    tried = "; ".join(f"{base}: {text}" for base, text in attempts)
-    looked = ", ".join(str(b) for b in bases)
-    if attempts and all(text.startswith("timeout") for _, text in attempts):
-        return DiscoveryFailure(
-            "timeout", f"{where} unit {unit}: no answer at holding registers {looked} ({tried})", tuple(attempts)
-        )
-    return DiscoveryFailure(
-        "not-sunspec",
-        f"{where} unit {unit}: no SunSpec marker 'SunS' at holding registers {looked} ({tried})",
-        tuple(attempts),
-    )
-
-
-async def _walk_chain(link: Link, unit: int, address: int, max_models: int) -> tuple[list[ModelInstance], list[str]]:
-    models: list[ModelInstance] = []
-    problems: list[str] = []
-    while True:
-        if len(models) >= max_models:
-            problems.append(f"stopped after {max_models} models without an end marker")
-            break
-        if address > 0xFFFF:
-            problems.append("the model chain runs past register 65535 without an end marker")
-            break
-        header = await link.read_registers(unit, TABLE, address, 2) if address < 0xFFFF else None
-        if not isinstance(header, list):
-            single = None
-            if header is None or header.kind not in ("connection", "timeout"):
-                # Some devices serve the end marker's ID without its L: read the ID alone.
-                single = await link.read_registers(unit, TABLE, address, 1)
-                if isinstance(single, list) and single[0] == END_MODEL_ID:
-                    break
-            reason = header if header is not None else single
-            problems.append(f"reading the model header at {address} failed ({reason}); the chain is cut there")
-            break
-        model_id, length = header
-        if model_id == END_MODEL_ID:
-            break
-        if model_id == 0:
-            problems.append(f"invalid model id 0 at {address}; the chain is cut there")
-            break
-        end = address + 2 + length
-        if end > 0x10000:
-            problems.append(
-                f"model {model_id} at {address} claims length {length}, past register 65535; the chain is cut there"
-            )
-            break
-        definition = load_model(model_id)
-        if definition is not None and length < definition.length:
-            problems.append(
-                f"model {model_id} at {address} has length {length}, shorter than its definition "
-                f"({definition.length}); points beyond it are not used"
-            )
-        elif definition is not None and length > definition.length and not definition.repeating:
-            problems.append(
-                f"model {model_id} at {address} has length {length}, longer than its definition "
-                f"({definition.length}); the extra registers are not used"
-            )
-        models.append(ModelInstance(model_id, address, length))
-        address = end
-    return models, problems
-
-
-# -- profiles ----------------------------------------------------------------------
 
 
 def unit_factor(quantity: str, units: str | None) -> float:
@@ -278,6 +123,7 @@ class ResolvedPoint:
         scale = sign * unit_factor(self.quantity, self.point.units) * 10.0**exponent
         sf_address = self.model.address + self.sf_point.offset if self.sf_point is not None else None
         t = self.point_def_type
+        assert t.dtype is not None, "resolved points have a numeric type (see _resolve)"
         return Point(
             self.quantity, TABLE, self.model.address + self.point.offset, t.dtype, scale, "big", t.sentinels, sf_address
         )
@@ -366,7 +212,7 @@ def build_profile(device: SunSpecDevice, role: Role | str, require_complete: boo
     )
     identity, common = _identity(device, used[0].address)
     ids = sorted({m.id for m in used} | ({common.id} if common is not None and identity else set()))
-    blocks = plan_blocks(points, MODBUS_MAX_REGISTERS, MODBUS_MAX_REGISTERS)
+    blocks = plan_blocks(points, MAX_REGISTERS, MAX_REGISTERS)
     title = f"SunSpec {role.value}: " + ", ".join(f"{m.label} ({m.id})" for m in used)
     source = f"SunSpec models {', '.join(str(i) for i in ids)} (discovered at {device.base})"
     return Profile("sunspec", role, title, source, tuple(points), blocks, None, identity)
@@ -377,32 +223,29 @@ def missing_required(profile: Profile) -> tuple[str, ...]:
     return tuple(sorted(REQUIRED[profile.role] - set(profile.quantities)))
 
 
-async def read_identity(link: Link, unit: int, fields: tuple[IdentityField, ...]) -> dict[str, str | None]:
+async def read_identity(link: RegisterReader, unit: int, fields: tuple[IdentityField, ...]) -> dict[str, str | None]:
     """Read identity fields (e.g. ``profile.identity``); register-backed ones coalesced into few reads.
 
     A field whose read fails or whose registers are unset is ``None``; fixed-text fields are returned as they are.
     """
     words_by_field: dict[str, list[int] | None] = {}
-    spans = sorted(
-        (f for f in fields if f.value is None and f.table is not None and f.address is not None),
-        key=lambda f: (f.table, f.address),
+    # (table, address, field) of the register-backed fields, in register order
+    spans: list[tuple[str, int, IdentityField]] = sorted(
+        ((f.table, f.address, f) for f in fields if f.value is None and f.table is not None and f.address is not None),
+        key=lambda span: (span[0], span[1]),
     )
-    groups: list[list[IdentityField]] = []
-    for item in spans:
-        if (
-            groups
-            and groups[-1][0].table == item.table
-            and item.address + item.registers - groups[-1][0].address <= MODBUS_MAX_REGISTERS
-        ):
-            groups[-1].append(item)
+    groups: list[list[tuple[str, int, IdentityField]]] = []
+    for table, address, item in spans:
+        if groups and groups[-1][0][0] == table and address + item.registers - groups[-1][0][1] <= MAX_REGISTERS:
+            groups[-1].append((table, address, item))
         else:
-            groups.append([item])
+            groups.append([(table, address, item)])
     for group in groups:
-        start = group[0].address
-        count = max(f.address + f.registers for f in group) - start
-        words = await link.read_registers(unit, group[0].table, start, count)
-        for item in group:
-            offset = item.address - start
+        table, start, _ = group[0]
+        count = max(address + item.registers for _, address, item in group) - start
+        words = await link.read_registers(unit, table, start, count)
+        for _, address, item in group:
+            offset = address - start
             words_by_field[item.field] = (
                 None if isinstance(words, ReadError) else words[offset : offset + item.registers]
             )
@@ -417,7 +260,7 @@ def identity_fields(device: SunSpecDevice, anchor: int | None = None) -> tuple[I
     return _identity(device, anchor)[0]
 
 
-async def sunspec_profile(link: Link, unit: int, role: Role | str, require_complete: bool = True) -> Profile:
+async def sunspec_profile(link: RegisterReader, unit: int, role: Role | str, require_complete: bool = True) -> Profile:
     """Discover the device and build its profile for ``role``; raises :class:`SunSpecError` with the reason."""
     found = await discover(link, unit)
     if isinstance(found, DiscoveryFailure):

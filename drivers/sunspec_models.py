@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
+from typing import Any
 
 from drivers.dtypes import DTYPES, DType
 
@@ -112,7 +114,7 @@ class ModelDefinitionError(ValueError):
     """A model definition file is missing or malformed."""
 
 
-def _model_file(model_id: int):
+def _model_file(model_id: int) -> Traversable:
     return resources.files(MODELS_PACKAGE).joinpath(f"model_{model_id}.json")
 
 
@@ -140,7 +142,7 @@ def load_model(model_id: int) -> ModelDef | None:
         raise ModelDefinitionError(f"SunSpec model definition model_{model_id}.json: {exc}") from None
 
 
-def _parse_model(data: dict, model_id: int) -> ModelDef:
+def _parse_model(data: dict[str, Any], model_id: int) -> ModelDef:
     if data.get("id") != model_id:
         raise ValueError(f"declares id {data.get('id')!r}")
     group = data["group"]
@@ -163,7 +165,7 @@ def _parse_model(data: dict, model_id: int) -> ModelDef:
     )
 
 
-def _walk_group(group: dict, prefix: str, offset: int, out: list[PointDef]) -> tuple[int, bool]:
+def _walk_group(group: dict[str, Any], prefix: str, offset: int, out: list[PointDef]) -> tuple[int, bool]:
     """Append the group's points (and those of fixed subgroups); stop at a repeating group."""
     for p in group.get("points", []):
         size = int(p["size"])

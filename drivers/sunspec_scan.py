@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drivers.device import DeviceRead, read_device
+from drivers.link import RegisterReader
 from drivers.profile import Profile
 from drivers.quantities import QUANTITIES
 from drivers.sunspec import (
     DiscoveryFailure,
-    Link,
     build_profile,
     discover,
     identity_fields,
@@ -17,7 +19,7 @@ from drivers.sunspec import (
 from drivers.sunspec_map import NOT_IN_SUNSPEC
 
 
-def _role_report(profile: Profile, read: DeviceRead) -> dict:
+def _role_report(profile: Profile, read: DeviceRead) -> dict[str, Any]:
     why = NOT_IN_SUNSPEC.get(profile.role, {}) if profile.name == "sunspec" else {}
     return {
         "profile": profile.name,
@@ -34,7 +36,7 @@ def _role_report(profile: Profile, read: DeviceRead) -> dict:
     }
 
 
-async def scan(link: Link, unit: int, profile: Profile | None = None) -> dict | DiscoveryFailure:
+async def scan(link: RegisterReader, unit: int, profile: Profile | None = None) -> dict[str, Any] | DiscoveryFailure:
     """Probe one device for commissioning (``energymon scan``); a JSON-ready report or why nothing answered.
 
     Without ``profile``: SunSpec discovery, then the identity from model 1 and
@@ -54,7 +56,7 @@ async def scan(link: Link, unit: int, profile: Profile | None = None) -> dict | 
     (kind connection/timeout) or, without a profile, has no SunSpec marker.
     """
     where = getattr(link, "address", "the device")
-    report: dict = {"address": where, "unit": unit, "sunspec": None, "identity": {}, "roles": {}}
+    report: dict[str, Any] = {"address": where, "unit": unit, "sunspec": None, "identity": {}, "roles": {}}
     if profile is not None:
         read = await read_device(link, unit, profile)
         if not read.ok and read.errors and read.errors[0].kind in ("connection", "timeout"):

@@ -8,10 +8,11 @@ rollups, reports and display. Pure functions, no I/O.
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
+import numpy.typing as npt
 
 MINUTE_MS = 60_000
 QUARTER_MS = 15 * MINUTE_MS  # the billing demand interval; every UTC offset in use is whole quarters
@@ -45,7 +46,7 @@ def today_midnight_ms(now_s: float, tz: ZoneInfo) -> int:
     return midnight_ms(datetime.fromtimestamp(now_s, UTC).astimezone(tz).date(), tz)
 
 
-def local_offsets_ms(ts_ms: np.ndarray, tz: ZoneInfo) -> np.ndarray:
+def local_offsets_ms(ts_ms: npt.NDArray[np.int64], tz: tzinfo) -> npt.NDArray[np.int64]:
     """UTC offset [ms] in force at each instant (UTC epoch ms); offsets change only on quarter-hour boundaries."""
     quarters = ts_ms // QUARTER_MS
     low, high = int(quarters.min()), int(quarters.max())
@@ -53,11 +54,12 @@ def local_offsets_ms(ts_ms: np.ndarray, tz: ZoneInfo) -> np.ndarray:
         unique, inverse = np.arange(low, high + 1), quarters - low
     else:
         unique, inverse = np.unique(quarters, return_inverse=True)
-    offsets = np.array(
-        [
-            int(datetime.fromtimestamp(int(q) * QUARTER_MS / 1000, tz).utcoffset().total_seconds() * 1000)
-            for q in unique
-        ],
-        dtype=np.int64,
-    )
+    offsets = np.array([_offset_ms(int(q) * QUARTER_MS, tz) for q in unique], dtype=np.int64)
     return offsets[inverse]
+
+
+def _offset_ms(ts_ms: int, tz: tzinfo) -> int:
+    """UTC offset [ms] of ``tz`` at the instant ``ts_ms`` (UTC epoch ms)."""
+    offset = datetime.fromtimestamp(ts_ms / 1000, tz).utcoffset()
+    assert offset is not None, "a datetime made in a zone knows its offset"
+    return int(offset.total_seconds() * 1000)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 GRIDS = ("national", "north", "northeast", "east", "central", "northwest", "south", "southwest")
 
@@ -68,7 +69,7 @@ class CoalFactor(Citation):
     source: str
 
 
-def _citation(row: dict) -> dict:
+def _citation(row: dict[str, Any]) -> dict[str, Any]:
     return {key: row[key] for key in _CITATION_FIELDS if key in row}
 
 

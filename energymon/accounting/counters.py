@@ -53,6 +53,11 @@ Power (:func:`integrate_power`)
 
 Sign conventions of power: storage ``+`` discharge / ``-`` charge; grid ``+``
 import / ``-`` export; PV and loads are positive.
+
+One module over 400 lines on purpose: the step classification, the state
+machine shared by the batch and the live path, the vectorised fast path and
+the spreading over buckets apply one set of rules and constants, and cut
+apart they could drift from each other.
 """
 
 from __future__ import annotations
@@ -60,12 +65,17 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast, overload
 
 import numpy as np
+import numpy.typing as npt
 
 from energymon.events import COUNTER_RESET, COUNTER_WRAP, IMPLAUSIBLE_VALUE, METER_REPLACED, SEVERITY
 
 MS_PER_H = 3_600_000.0
+
+TimesMs = Sequence[int] | npt.NDArray[np.int64]  # UTC epoch ms
+Series = Sequence[float] | npt.NDArray[np.float64]  # values of one quantity, NaN = missing
 
 WRAP_UPPER_FRACTION = 0.75
 """A fall is a wrap only if the previous value was at least this share of ``wrap_at_wh``."""
@@ -126,14 +136,14 @@ class EnergyResult:
     ``events`` in time order. Every interval has ``end_ms > start_ms``.
     """
 
-    start_ms: np.ndarray
-    end_ms: np.ndarray
-    energy_wh: np.ndarray
-    method: np.ndarray
+    start_ms: npt.NDArray[np.int64]
+    end_ms: npt.NDArray[np.int64]
+    energy_wh: npt.NDArray[np.float64]
+    method: npt.NDArray[np.uint8]
     events: tuple[CounterEvent, ...] = ()
 
     def __post_init__(self) -> None:
-        cols = {
+        cols: dict[str, npt.NDArray[np.generic]] = {
             "start_ms": np.array(self.start_ms, dtype=np.int64),  # copies: the caller's arrays stay theirs
             "end_ms": np.array(self.end_ms, dtype=np.int64),
             "energy_wh": np.array(self.energy_wh, dtype=np.float64),
@@ -206,7 +216,11 @@ class _Params:
         if not self.margin > 0:
             raise ValueError(f"margin must be > 0, got {self.margin}")
 
-    def limit_wh(self, elapsed_ms):
+    @overload
+    def limit_wh(self, elapsed_ms: int) -> float: ...
+    @overload
+    def limit_wh(self, elapsed_ms: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]: ...
+    def limit_wh(self, elapsed_ms: int | npt.NDArray[np.int64]) -> float | npt.NDArray[np.float64]:
         """Largest plausible increase [Wh] over ``elapsed_ms`` (scalar or array; inf without a rated power).
 
         The one formula used by the scalar classification and the vectorised fast path,
@@ -214,7 +228,9 @@ class _Params:
         """
         if self.max_power_w is None:
             return math.inf if np.ndim(elapsed_ms) == 0 else np.full(np.shape(elapsed_ms), math.inf)
-        return self.margin * self.max_power_w * elapsed_ms / MS_PER_H + self.resolution_wh
+        limit = self.margin * self.max_power_w * elapsed_ms / MS_PER_H + self.resolution_wh
+        # float x int64 array is a float64 array; the numpy stubs only promise floating[Any]
+        return cast("float | npt.NDArray[np.float64]", limit)
 
 
 def _classify(prev_wh: float, value_wh: float, elapsed_ms: int, p: _Params) -> Step:
@@ -298,7 +314,9 @@ class _CounterState:
         """Whether the baseline is exactly sample ``idx`` and nothing is pending."""
         return self.pend is None and self.base_idx == idx
 
-    def feed(self, ts: int, wh: float, idx: int, intervals: list, events: list) -> None:
+    def feed(
+        self, ts: int, wh: float, idx: int, intervals: list[tuple[int, int, float]], events: list[CounterEvent]
+    ) -> None:
         """Take the sample (``ts`` [ms], ``wh`` [Wh]); append (start, end, energy) and events to the lists."""
         if not self.has_base:
             self.set_base(ts, wh, idx)
@@ -328,11 +346,13 @@ class _CounterState:
         if step.kind in _CONTINUES:
             intervals.append((self.base_ts, ts, step.energy_wh))
             if step.kind == WRAP:
+                wrap_at_wh = self.p.wrap_at_wh
+                assert wrap_at_wh is not None, "a wrap step needs the register modulus"
                 events.append(
                     CounterEvent(
                         ts,
                         COUNTER_WRAP,
-                        f"{_fmt(self.base_wh)} -> {_fmt(wh)} across {_fmt(self.p.wrap_at_wh)}: {_fmt(step.energy_wh)}",
+                        f"{_fmt(self.base_wh)} -> {_fmt(wh)} across {_fmt(wrap_at_wh)}: {_fmt(step.energy_wh)}",
                     )
                 )
             if step.kind == JITTER:
@@ -342,7 +362,7 @@ class _CounterState:
         else:
             self.pend = (ts, wh, idx, step)
 
-    def finish(self, events: list) -> None:
+    def finish(self, events: list[CounterEvent]) -> None:
         """End of the samples: judge a pending anomaly that has no successor."""
         if self.pend is None:
             return
@@ -364,7 +384,7 @@ class _CounterState:
         return text + (f" (limit {_fmt(p_step.limit_wh)})" if p_step.kind == JUMP else " (drop)")
 
 
-def _as_series(ts_ms, values, name: str) -> tuple[np.ndarray, np.ndarray]:
+def _as_series(ts_ms: TimesMs, values: Series, name: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     t = np.asarray(ts_ms, dtype=np.int64)
     v = np.asarray(values, dtype=np.float64)
     if t.ndim != 1 or t.shape != v.shape:
@@ -378,8 +398,8 @@ def _as_series(ts_ms, values, name: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def counter_intervals(
-    ts_ms: Sequence[int] | np.ndarray,
-    values_wh: Sequence[float] | np.ndarray,
+    ts_ms: TimesMs,
+    values_wh: Series,
     *,
     wrap_at_wh: float | None = None,
     max_power_w: float | None = None,
@@ -431,7 +451,7 @@ def counter_intervals(
     good = (delta >= 0) & (delta <= limit)  # exactly _classify(...).kind == OK for consecutive samples
     fast = good.copy()
     state = _CounterState(params)
-    slow: list[tuple[int, float, float]] = []
+    slow: list[tuple[int, int, float]] = []
     events: list[CounterEvent] = []
     resume = 0  # steps before this were taken by the slow loop
     for k in np.flatnonzero(~good).tolist():
@@ -519,9 +539,7 @@ class CounterWatch:
         return events
 
 
-def integrate_power(
-    ts_ms: Sequence[int] | np.ndarray, power_w: Sequence[float] | np.ndarray, *, max_gap_ms: int
-) -> tuple[EnergyResult, EnergyResult]:
+def integrate_power(ts_ms: TimesMs, power_w: Series, *, max_gap_ms: int) -> tuple[EnergyResult, EnergyResult]:
     """Estimated energy [Wh] from power samples, split into the positive and the negative part.
 
     Zero-order hold: the power of each sample is held until the next sample, so the
@@ -569,18 +587,18 @@ class BucketEnergy:
     overlaps the bucket (even with zero energy, e.g. a gap at night).
     """
 
-    energy_wh: np.ndarray
-    covered_ms: np.ndarray
-    spread: np.ndarray
-    estimated: np.ndarray
+    energy_wh: npt.NDArray[np.float64]
+    covered_ms: npt.NDArray[np.int64]
+    spread: npt.NDArray[np.bool_]
+    estimated: npt.NDArray[np.bool_]
 
     @property
-    def has_data(self) -> np.ndarray:
+    def has_data(self) -> npt.NDArray[np.bool_]:
         """Buckets that any interval overlaps."""
         return self.covered_ms > 0
 
 
-def energy_per_bucket(result: EnergyResult, bucket_edges_ms: Sequence[int] | np.ndarray) -> BucketEnergy:
+def energy_per_bucket(result: EnergyResult, bucket_edges_ms: TimesMs) -> BucketEnergy:
     """Spread each interval's energy over buckets pro rata to its overlap with them.
 
     Parameters
@@ -612,8 +630,9 @@ def energy_per_bucket(result: EnergyResult, bucket_edges_ms: Sequence[int] | np.
     share = result.energy_wh[row] * (overlap / (e - s)[row])  # ratio first: exactly 1.0 for a whole interval
     method = result.method[row]
 
-    def per_bucket(weights: np.ndarray) -> np.ndarray:
-        return np.bincount(bucket, weights=weights, minlength=nb)
+    def per_bucket(weights: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        # with weights bincount sums float64; the numpy stubs give every bincount the index dtype
+        return cast("npt.NDArray[np.float64]", np.bincount(bucket, weights=weights, minlength=nb))
 
     return BucketEnergy(
         energy_wh=per_bucket(share),

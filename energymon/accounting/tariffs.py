@@ -54,6 +54,7 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from energymon.site_time import DAY_MS, QUARTER_MS, local_offsets_ms
 
@@ -100,13 +101,15 @@ def period_at(tariff: Tariff, local_datetime: datetime) -> str:
     return tariff.schedule[local_datetime.month - 1][quarter]
 
 
-def _period_table(tariff: Tariff) -> np.ndarray:
+def _period_table(tariff: Tariff) -> npt.NDArray[np.int8]:
     """(12, 96) array of indices into PERIODS."""
     index = {p: i for i, p in enumerate(PERIODS)}
     return np.array([[index[p] for p in month] for month in tariff.schedule], dtype=np.int8)
 
 
-def period_of_buckets(tariff: Tariff, bucket_starts_utc_ms: Sequence[int] | np.ndarray, tz: tzinfo) -> list[str]:
+def period_of_buckets(
+    tariff: Tariff, bucket_starts_utc_ms: Sequence[int] | npt.NDArray[np.int64], tz: tzinfo
+) -> list[str]:
     """The period of each 15-minute bucket, by its start.
 
     Parameters
@@ -136,7 +139,8 @@ def period_of_buckets(tariff: Tariff, bucket_starts_utc_ms: Sequence[int] | np.n
     month_of_day = np.array([date.fromordinal(_EPOCH_ORDINAL + int(d)).month for d in unique_days], dtype=np.int64)
     codes = _period_table(tariff)[month_of_day[inverse] - 1, quarters]
     names = np.array(PERIODS, dtype=object)
-    return names[codes].tolist()
+    periods: list[str] = names[codes].tolist()
+    return periods
 
 
 def day_windows(tariff: Tariff, month: int) -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ whose message is ``FILE: FIELD.PATH: what was expected``. The site parser
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Literal, overload
 
 
 class ConfigError(ValueError):
@@ -47,7 +47,18 @@ class FieldReader:
             if key not in allowed:
                 raise self.error(f"{where}.{key}", f"unknown key (expected one of: {', '.join(sorted(allowed))})")
 
+    @overload
+    def text(
+        self, data: dict, key: str, where: str, default: str | None = None, required: Literal[True] = True
+    ) -> str: ...
+    @overload
+    def text(self, data: dict, key: str, where: str, default: str, required: bool) -> str: ...
+    @overload
+    def text(
+        self, data: dict, key: str, where: str, default: str | None = None, required: bool = True
+    ) -> str | None: ...
     def text(self, data: dict, key: str, where: str, default: str | None = None, required: bool = True) -> str | None:
+        """Non-empty text at ``data[key]``; ``default`` when absent; None only when absent and not ``required``."""
         value = data.get(key, default)
         if value is None:
             if required:

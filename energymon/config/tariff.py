@@ -183,8 +183,9 @@ def _schedule(parser: FieldReader, rows: Any, prices: dict[str, float], where: s
                 raise parser.error(field, f"period '{period}' has no price in {where}.prices")
             for text, quarters in _spans(parser, value, field):
                 for q in quarters:
-                    if day[q] is not None:
-                        other_period, other_text = day[q]
+                    taken = day[q]
+                    if taken is not None:
+                        other_period, other_text = taken
                         other = other_text if other_period == period else f"{other_period} {other_text}"
                         raise parser.error(field, f"{text} overlaps {other} in the same row")
                     day[q] = (period, text)
@@ -196,7 +197,9 @@ def _schedule(parser: FieldReader, rows: Any, prices: dict[str, float], where: s
             if not override:
                 clashes = [m for m in months if who[m - 1][q] is not None]
                 if clashes:
-                    j, other_period, other_text = who[clashes[0] - 1][q]
+                    earlier = who[clashes[0] - 1][q]
+                    assert earlier is not None  # a clash is a quarter an earlier row has taken
+                    j, other_period, other_text = earlier
                     same = [m for m in clashes if who[m - 1][q] == (j, other_period, other_text)]
                     raise parser.error(
                         f"{at}.hours.{period}",

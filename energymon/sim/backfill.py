@@ -197,6 +197,7 @@ def _sample_device(
         values[name] = result.counters_start_wh[device.id][name][k] + flow[k] * into_h
     if device.role is Role.STORAGE:
         soc = result.soc_start_pct[device.id]
+        assert soc_end is not None, "a storage device has a state of charge"
         soc_next = np.append(soc[1:], soc_end)
         values["soc_pct"] = soc[k] + (soc_next[k] - soc[k]) * (t - result.t_s[k]) / result.dt_s[k]
     extras_wanted = wanted - values.keys()

@@ -1,9 +1,9 @@
 """A light asyncio Modbus server for simulated devices: TCP (MBAP framing) or RTU framed over TCP.
 
-Why not pymodbus's server: its 3.16 datastore API is deprecated, it drops a
-second request that arrives in the same TCP packet, and it costs about 300 us
-of CPU per request (this one about 50 us), which matters for large simulated
-parks. The client side (drivers/) still uses pymodbus.
+Why not pymodbus's server: its datastore API is deprecated, it drops a
+second request that arrives in the same TCP packet, and its CPU cost per
+request is too high for large simulated parks. The client side (drivers/)
+still uses pymodbus.
 
 It answers read function codes 3 and 4 from a :class:`RegisterSource` per unit
 id; coils/discrete inputs (1, 2) answer "illegal data address" (none are
@@ -30,10 +30,12 @@ import asyncio
 import random
 import struct
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Protocol
 
 from pymodbus.framer.rtu import FramerRTU
+
+from drivers.modbus_limits import BIT_TABLES, MAX_REGISTERS, TABLE_BY_FUNCTION_CODE
 
 ILLEGAL_FUNCTION = 0x01
 ILLEGAL_DATA_ADDRESS = 0x02
@@ -47,9 +49,12 @@ _RTU_FIXED_REQUEST = {1: 6, 2: 6, 3: 6, 4: 6, 5: 6, 6: 6, 8: 6}
 
 
 class FaultAction(Protocol):
-    kind: str  # answer | exception | silence | garbage | refuse
-    delay_s: float
-    exception_code: int
+    @property
+    def kind(self) -> str: ...  # answer | exception | silence | garbage | refuse
+    @property
+    def delay_s(self) -> float: ...
+    @property
+    def exception_code(self) -> int: ...
 
 
 class RegisterSource(Protocol):
@@ -73,7 +78,7 @@ class ModbusTcpServer:
         self,
         host: str,
         port: int,
-        units: dict[int, RegisterSource],
+        units: Mapping[int, RegisterSource],
         framing: str = "socket",
         answer_delay_s: Callable[[int, bytes], float] | None = None,
     ) -> None:
@@ -118,6 +123,7 @@ class ModbusTcpServer:
         """Serve one byte stream (a TCP connection, or e.g. a pseudo-terminal standing in for RS-485)."""
         self._writers.add(writer)
         task = asyncio.current_task()
+        assert task is not None, "a coroutine runs in a task"
         self._handlers.add(task)
         try:
             serve = self._serve_socket if self.framing == "socket" else self._serve_rtu
@@ -223,7 +229,8 @@ class ModbusTcpServer:
         fc = pdu[0]
         self.function_codes[fc] += 1
         self.requests += 1
-        if fc not in (1, 2, 3, 4):
+        table = TABLE_BY_FUNCTION_CODE.get(fc)
+        if table is None:
             return bytes([fc | 0x80, ILLEGAL_FUNCTION])
         source = self.units.get(unit)
         if source is None:
@@ -231,12 +238,12 @@ class ModbusTcpServer:
         if len(pdu) != 5:
             return bytes([fc | 0x80, ILLEGAL_DATA_VALUE])
         address, count = struct.unpack(">HH", pdu[1:5])
-        if fc in (1, 2):
+        if table in BIT_TABLES:
             return bytes([fc | 0x80, ILLEGAL_DATA_ADDRESS])
-        if not 1 <= count <= 125:
+        if not 1 <= count <= MAX_REGISTERS:
             return bytes([fc | 0x80, ILLEGAL_DATA_VALUE])
         try:
-            result = source.read_registers("holding" if fc == 3 else "input", address, count)
+            result = source.read_registers(table, address, count)
         except Exception:  # noqa: BLE001 - a broken simulated device answers like a failed real one
             return bytes([fc | 0x80, SERVER_DEVICE_FAILURE])
         if isinstance(result, int):

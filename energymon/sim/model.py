@@ -196,8 +196,8 @@ class Exogenous:
     pv_dc_w: np.ndarray  # (n_pv, T)
     load_w: np.ndarray  # (n_loads, T)
 
-    def take(self, start: int, stop: int) -> Exogenous:
-        """The instants ``start:stop`` alone."""
+    def take(self, start: int, stop: int | None) -> Exogenous:
+        """The instants ``start:stop`` alone (``stop`` None: to the end)."""
         s = slice(start, stop)
         return Exogenous(
             self.t_s[s], self.hour[s], self.ambient_c[s], self.pv_ac_w[:, s], self.pv_dc_w[:, s], self.load_w[:, s]
@@ -339,6 +339,7 @@ def device_readings(
     rated_w = device.rated_power_kw * 1000.0
     out = readings.electrical(device.role, power_w, t_s)
     if device.role is Role.PV:
+        assert pv_dc_w is not None, "a PV device has a DC power"
         out["dc_power_w"] = pv_dc_w
         out.update(readings.pv_status(power_w, rated_w, ambient_c))
     elif device.role is Role.STORAGE:

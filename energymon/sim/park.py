@@ -26,6 +26,7 @@ from drivers.signs import invert_values
 from energymon.config import Config, Device
 from energymon.sim.model import (
     DeviceState,
+    Exogenous,
     SiteModel,
     build_model,
     device_readings,
@@ -90,7 +91,7 @@ class Park:
         starts = self.t_s + step_s * np.arange(count)
         ends = np.append(starts[1:], t_s)
         state = self._state()
-        exo = None
+        exo: Exogenous | None = None
         for first in range(0, count, BLOCK_STEPS):
             last = min(first + BLOCK_STEPS, count)
             times = starts[first:last]
@@ -100,6 +101,7 @@ class Park:
             simulate_steps(self.model, exo.take(0, last - first), ends[first:last] - starts[first:last], state)
         self._load_state(state)
         self.t_s = float(t_s)
+        assert exo is not None  # count >= 1: the loop ran
         self._compute_powers(exo.take(-1, None))
 
     def _state(self) -> dict[str, DeviceState]:

@@ -113,7 +113,9 @@ def _unit_source(name: str, unit: int, members: list[ParkDevice]) -> ParkDevice 
         )
     owner: dict[tuple[str, int], str] = {}
     for member in members:
-        for point in member.device.profile.points:
+        profile = member.device.profile
+        assert profile is not None  # a discovered (SunSpec) device was refused above
+        for point in profile.points:
             for address in range(point.address, point.end):
                 other = owner.setdefault((point.table, address), member.device.id)
                 if other != member.device.id:
@@ -184,9 +186,11 @@ class SimulatedPark:
             if not by_unit:
                 continue
             units = {unit: _unit_source(name, unit, members) for unit, members in by_unit.items()}
+            serve_host = host or conn.host
             port = (ports or {}).get(name, conn.port)
+            assert serve_host is not None and port is not None, "a TCP connection has a host and a port"
             framing = "rtu" if conn.transport == "rtu-over-tcp" else "socket"
-            server = ModbusTcpServer(host or conn.host, port, units, framing=framing)
+            server = ModbusTcpServer(serve_host, port, units, framing=framing)
             ids = tuple(m.device.id for members in by_unit.values() for m in members)
             if self.faults.has_kind(ids, "offline") and len(units) == 1:
                 self._lone_offline[name] = ids

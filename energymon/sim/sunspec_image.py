@@ -9,6 +9,7 @@ quantity map as the driver (drivers.sunspec, drivers.sunspec_map), so
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from functools import lru_cache
 
 from drivers.dtypes import encode
@@ -39,7 +40,7 @@ SF_EXPONENTS = range(-6, 11)  # tried from the finest resolution up; the driver 
 
 def sunspec_register_image(
     role: Role | str,
-    values: dict[str, float | None],
+    values: Mapping[str, float | None],
     identity: dict[str, str],
     base: int = 40000,
     float_models: bool = False,
@@ -147,6 +148,7 @@ def _sentinel_words(type_name: str, size: int) -> list[int]:
         return [0] * size
     if t.dtype.is_float:
         return encode(t.dtype, None)
+    assert t.sentinels, f"{type_name}: an integer type has a not-implemented pattern"
     pattern = t.sentinels[0]
     return [(pattern >> (16 * (size - 1 - i))) & 0xFFFF for i in range(size)]
 
@@ -162,27 +164,29 @@ def _fits(point: Point, raw: float, avoid_sentinels: bool) -> bool:
     return True
 
 
-def _encode_values(profile: Profile, values: dict[str, float | None], holding: dict[int, int]) -> None:
+def _encode_values(profile: Profile, values: Mapping[str, float | None], holding: dict[int, int]) -> None:
     users: dict[int, list[Point]] = {}
     plain: list[Point] = []
+    present: dict[str, float] = {}  # the values that are given and finite
     for point in profile.points:
         value = values.get(point.quantity)
         if value is None or (isinstance(value, float) and not math.isfinite(value)):
             continue
+        present[point.quantity] = value
         (users.setdefault(point.scale_factor, []) if point.scale_factor is not None else plain).append(point)
     for point in plain:
-        raw = values[point.quantity] / point.scale
+        raw = present[point.quantity] / point.scale
         if not point.dtype.is_float and not _fits(point, raw, avoid_sentinels=False):
-            raise OverflowError(f"{point.quantity} = {values[point.quantity]!r} does not fit {point.dtype.name}")
+            raise OverflowError(f"{point.quantity} = {present[point.quantity]!r} does not fit {point.dtype.name}")
         _put(holding, point.address, encode(point.dtype, raw))
     for sf_address, points in users.items():
-        exponent = _choose_exponent(points, values)
+        exponent = _choose_exponent(points, present)
         holding[sf_address] = encode(SF_DTYPE, exponent)[0]
         for point in points:
-            _put(holding, point.address, encode(point.dtype, values[point.quantity] / point.scale / 10.0**exponent))
+            _put(holding, point.address, encode(point.dtype, present[point.quantity] / point.scale / 10.0**exponent))
 
 
-def _choose_exponent(points: list[Point], values: dict[str, float | None]) -> int:
+def _choose_exponent(points: list[Point], values: dict[str, float]) -> int:
     for avoid in (True, False):
         for exponent in SF_EXPONENTS:
             if all(_fits(p, values[p.quantity] / p.scale / 10.0**exponent, avoid) for p in points):

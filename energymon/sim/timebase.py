@@ -35,7 +35,9 @@ class LocalTime:
 @lru_cache(maxsize=100_000)
 def _offset_s(block: int, tz_key: str) -> float:
     when = datetime.fromtimestamp(block * OFFSET_BLOCK_S, UTC)
-    return when.astimezone(ZoneInfo(tz_key)).utcoffset().total_seconds()
+    offset = when.astimezone(ZoneInfo(tz_key)).utcoffset()
+    assert offset is not None, "a datetime made in a zone knows its offset"
+    return offset.total_seconds()
 
 
 def utc_offset_s(t_s: np.ndarray, tz: ZoneInfo) -> np.ndarray:

@@ -44,7 +44,6 @@ from energymon.sim.noise import day_rng, stable_key, value_noise
 from energymon.sim.timebase import LocalTime, day_month
 
 CLEAR, BROKEN, OVERCAST = 0, 1, 2
-SKY_NAMES = ("clear", "broken", "overcast")
 PERSISTENCE = 0.35
 CHAIN_DAYS = 8  # a day's type is the end of a chain started this many days earlier
 

@@ -13,10 +13,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from energymon.accounting.counters import (
-    COUNTER_RESET,
-    COUNTER_WRAP,
-    IMPLAUSIBLE_VALUE,
-    METER_REPLACED,
     CounterEvent,
     CounterWatch,
     EnergyResult,
@@ -28,6 +24,7 @@ from energymon.accounting.counters import (
     energy_per_bucket,
     integrate_power,
 )
+from energymon.events import COUNTER_RESET, COUNTER_WRAP, IMPLAUSIBLE_VALUE, METER_REPLACED
 
 S = 1000  # ms
 H = 3_600_000  # ms
@@ -315,7 +312,9 @@ STEP = st.tuples(
 
 @given(start=st.floats(0, 65535), steps=st.lists(STEP, max_size=60))
 @settings(max_examples=300, deadline=None)
-def test_counter_watch_gives_the_same_events_and_energy_as_counter_intervals(start, steps):
+def test_counter_watch_gives_the_same_events_and_energy_as_counter_intervals(
+    start: float, steps: list[tuple[str, float]]
+) -> None:
     # A 16-bit Wh register at 100 kW rated, polled every 5 s, with every kind of anomaly.
     t, v, now, value = [T0], [start], T0, start
     for kind, x in steps:
@@ -347,7 +346,9 @@ def test_counter_watch_gives_the_same_events_and_energy_as_counter_intervals(sta
     assert live == list(batch.events)
     assert w.energy_wh == pytest.approx(batch.total_wh, rel=1e-9, abs=1e-6)
     # The vectorised fast path gives exactly the intervals of the state machine run over every sample.
-    state, reference, events = _CounterState(_Params(**kw, margin=1.5)), [], []
+    state = _CounterState(_Params(**kw, margin=1.5))
+    reference: list[tuple[int, int, float]] = []
+    events: list[CounterEvent] = []
     for ti, vi in zip(t, v, strict=True):
         state.feed(ti, vi, -1, reference, events)
     assert reference == list(zip(batch.start_ms.tolist(), batch.end_ms.tolist(), batch.energy_wh.tolist(), strict=True))

@@ -232,6 +232,7 @@ def test_valid_config_exits_0(tmp_path, good_text, capsys):
     assert "17 devices" in capsys.readouterr().out
 
 
+@pytest.mark.process
 def test_check_config_in_a_real_process_has_no_traceback(tmp_path, good_text):
     bad = write_config(tmp_path, replace_once(good_text, "poll_interval_s = 0.2", "pol_interval_s = 0.2"), "bad.toml")
     proc = subprocess.run(
@@ -326,7 +327,7 @@ def base_document() -> dict:
     }
 
 
-text_values = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=10)
+text_values = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=10)
 scalars = st.one_of(
     text_values,
     st.integers(-(1 << 63), (1 << 63) - 1),

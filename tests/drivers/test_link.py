@@ -104,6 +104,7 @@ class Registers:
         return [(base + address + i) & 0xFFFF for i in range(count)]
 
 
+@pytest.mark.wire
 def test_link_reads_real_registers_and_only_read_codes_arrive():
     async def body():
         server = ModbusTcpServer("127.0.0.1", 0, {1: Registers(), 4: Registers()})
@@ -143,6 +144,7 @@ def test_link_reads_real_registers_and_only_read_codes_arrive():
     run(body)
 
 
+@pytest.mark.wire
 def test_a_device_read_over_the_wire_sends_only_read_codes(tmp_path):
     profile = load_profile("energymon-load")
 
@@ -172,6 +174,7 @@ def test_a_device_read_over_the_wire_sends_only_read_codes(tmp_path):
     run(body)
 
 
+@pytest.mark.wire
 def test_closed_port_is_a_connection_error():
     async def body():
         link = ModbusTcpLink("127.0.0.1", free_port(), timeout_s=0.3)
@@ -215,6 +218,7 @@ def test_silent_device_is_a_timeout_within_a_bounded_time():
     run(body, timeout_s=15)
 
 
+@pytest.mark.wire
 def test_device_read_stops_after_a_connection_failure():
     profile = load_profile("energymon-pv")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import struct
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -120,6 +121,8 @@ def check(results, mutation, framing) -> None:
         assert all(isinstance(r, ReadError) for r in results), (mutation, results)  # CRC catches every flip
 
 
+@pytest.mark.slow
+@pytest.mark.wire
 @settings(max_examples=45, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(MUTATIONS)
 def test_tcp_answers_are_right_or_errors(mutation):
@@ -139,6 +142,8 @@ def test_tcp_answers_are_right_or_errors(mutation):
     check(results, mutation, "socket")
 
 
+@pytest.mark.slow
+@pytest.mark.wire
 @settings(max_examples=45, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(MUTATIONS)
 def test_rtu_answers_are_right_or_errors(mutation):

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from drivers.dtypes import DTYPES
-from drivers.profile import MODBUS_MAX_REGISTERS, TABLES, Point, Profile, ProfileError, plan_blocks
+from drivers.modbus_limits import MAX_REGISTERS, REGISTER_TABLES
+from drivers.profile import Point, Profile, ProfileError, plan_blocks
 from drivers.profile_file import builtin_names, load_profile, parse_profile
 from drivers.quantities import QUANTITIES, REQUIRED, Role, allowed_for
 
@@ -37,7 +38,7 @@ def test_builtin_profiles_are_the_files_shipped_and_all_load():
         assert REQUIRED[profile.role] <= set(profile.quantities)
         assert set(profile.quantities) <= allowed_for(profile.role)
         for block in profile.blocks:
-            assert 1 <= block.count <= MODBUS_MAX_REGISTERS
+            assert 1 <= block.count <= MAX_REGISTERS
             assert block.function_code in (3, 4)  # read holding / read input registers only
         roles.add(profile.role)
     assert roles == set(Role), "every role has a built-in profile"
@@ -556,4 +557,4 @@ def test_parse_profile_never_crashes(doc):
         assert str(exc).startswith("fuzz.toml: ")
     else:
         assert REQUIRED[profile.role] <= set(profile.quantities)
-        assert all(p.quantity in QUANTITIES and p.table in TABLES for p in profile.points)
+        assert all(p.quantity in QUANTITIES and p.table in REGISTER_TABLES for p in profile.points)

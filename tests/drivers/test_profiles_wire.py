@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import math
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -46,8 +47,9 @@ def lsb(point, value: float) -> float:
     return abs(point.scale)
 
 
+@pytest.mark.wire
 @pytest.mark.parametrize("clock_s", [NOON_S, EVENING_S], ids=["noon", "evening"])
-def test_every_builtin_profile_round_trips_over_the_wire(tmp_path, clock_s):
+def test_every_builtin_profile_round_trips_over_the_wire(tmp_path: Path, clock_s: float) -> None:
     names = builtin_names()
     clock = FrozenClock(clock_s)
     path = tmp_path / "site.toml"

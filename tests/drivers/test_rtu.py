@@ -40,6 +40,7 @@ async def _three_reads(link: ModbusLink) -> list:
     return [await link.read_registers(1, "holding", a, 2) for a in (100, 200, 300)]
 
 
+@pytest.mark.wire
 def test_rtu_over_tcp_reads_registers():
     async def body():
         server = ModbusTcpServer("127.0.0.1", 0, {1: AddressEcho(), 2: AddressEcho()}, framing="rtu")
@@ -61,6 +62,7 @@ def test_rtu_over_tcp_reads_registers():
     assert set(codes) == {3, 4}
 
 
+@pytest.mark.wire
 @pytest.mark.parametrize("resync_s, second_is_correct", [(None, True), (0.0, False)])
 def test_late_rtu_answer_is_never_taken_for_the_next_request(resync_s, second_is_correct):
     """The device answers the first request 0.45 s late (timeout 0.3 s). With the link's resync the
@@ -89,6 +91,7 @@ def test_late_rtu_answer_is_never_taken_for_the_next_request(resync_s, second_is
         assert second == [100, 101]  # pymodbus on its own: the previous request's registers
 
 
+@pytest.mark.wire
 def test_late_tcp_answer_is_rejected_by_transaction_id():
     async def body():
         server = ModbusTcpServer("127.0.0.1", 0, {1: AddressEcho()}, answer_delay_s=late_once(0.45))
@@ -105,7 +108,8 @@ def test_late_tcp_answer_is_rejected_by_transaction_id():
     assert second == [200, 201] and third == [300, 301]
 
 
-def test_frames_are_separated_by_the_configured_delay():
+@pytest.mark.wire
+def test_frames_are_separated_by_the_configured_delay() -> None:
     arrivals: list[float] = []
 
     def stamp(unit: int, pdu: bytes) -> float:
@@ -137,6 +141,7 @@ def test_inter_frame_gap_follows_the_baud_rate():
     assert LinkSettings("rtu-over-tcp", host="h", port=1, timeout_s=2).quiet_after_timeout_s == 2.0
 
 
+@pytest.mark.wire
 def test_reconnect_waits_after_a_failed_connect():
     now = {"t": 1000.0}
 
@@ -179,6 +184,7 @@ async def _serve_pty(server: ModbusTcpServer, master_fd: int) -> tuple[asyncio.T
     return asyncio.create_task(server.serve_stream(reader, writer)), [read_file, write_file, transport]
 
 
+@pytest.mark.wire
 @pytestmark_serial
 @pytest.mark.parametrize("late", [False, True])
 def test_rtu_on_a_serial_line(late):

@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from drivers.link import ReadError
-from drivers.profile import MODBUS_MAX_REGISTERS, Profile
+from drivers.modbus_limits import MAX_REGISTERS
+from drivers.profile import Profile
 from drivers.quantities import QUANTITIES, REQUIRED, Role, allowed_for
 from drivers.sunspec import (
     BASE_ADDRESSES,
@@ -80,7 +81,7 @@ class FakeLink:
 
     async def read_registers(self, unit: int, table: str, address: int, count: int) -> list[int] | ReadError:
         self.requests += 1
-        assert table == "holding" and 1 <= count <= MODBUS_MAX_REGISTERS and 0 <= address <= 0xFFFF
+        assert table == "holding" and 1 <= count <= MAX_REGISTERS and 0 <= address <= 0xFFFF
         words = []
         for a in range(address, address + count):
             if a in self.holding:
@@ -208,7 +209,7 @@ def test_every_mapping_names_a_real_point_with_fitting_units():
                     sf = definition.point(point.sf)
                     assert sf.type == "sunssf"
                     span = max(point.end, sf.end) - min(point.offset, sf.offset)
-                    assert span <= MODBUS_MAX_REGISTERS
+                    assert span <= MAX_REGISTERS
 
 
 def test_unit_factors_convert_percent_power_factor_and_reject_mismatches():
@@ -402,7 +403,7 @@ def test_every_value_is_read_with_its_scale_factor():
     ]:
         profile = build_profile(device_of(*models), role, require_complete=False)
         for block in profile.blocks:
-            assert block.count <= MODBUS_MAX_REGISTERS
+            assert block.count <= MAX_REGISTERS
             for point in block.points:
                 assert block.address <= point.address and point.end <= block.address + block.count
                 if point.scale_factor is not None:

@@ -40,6 +40,7 @@ def only_reads(server: ModbusTcpServer) -> bool:
 # -- discovery ----------------------------------------------------------------------------
 
 
+@pytest.mark.wire
 @pytest.mark.parametrize("base", [40000, 0, 50000])
 def test_discovery_over_tcp_at_each_base(base):
     image = sunspec_register_image("pv", PV_VALUES, IDENTITY, base=base)
@@ -55,6 +56,7 @@ def test_discovery_over_tcp_at_each_base(base):
     assert [(m.id, m.address - base, m.length) for m in device.models] == [(1, 2, 66), (103, 70, 50)]
 
 
+@pytest.mark.wire
 def test_an_exception_at_40000_moves_on_to_the_next_base():
     image = sunspec_register_image("grid", GRID_VALUES, IDENTITY, base=50000)
     source = ImageSource(image, fail={40000: SERVER_DEVICE_FAILURE, 40001: SERVER_DEVICE_FAILURE})
@@ -67,6 +69,7 @@ def test_an_exception_at_40000_moves_on_to_the_next_base():
     assert device.base == 50000 and device.model_ids == (1, 203)
 
 
+@pytest.mark.wire
 def test_no_marker_over_tcp():
     image = {"holding": {40000: 0x1234, 40001: 0x5678, 0: 0, 1: 0}, "input": {}}
 
@@ -80,6 +83,7 @@ def test_no_marker_over_tcp():
     assert "0x1234 0x5678" in text and "50000: exception" in text and "illegal data address" in text
 
 
+@pytest.mark.wire
 def test_garbage_model_length_over_tcp():
     image = sunspec_register_image("pv", PV_VALUES, IDENTITY)
     image["holding"][40071] = 0xFFFF  # model 103 claims 65535 registers
@@ -94,6 +98,7 @@ def test_garbage_model_length_over_tcp():
         build_profile(device, "pv")
 
 
+@pytest.mark.wire
 def test_refused_connection_is_a_connection_failure():
     async def body():
         link = ModbusTcpLink("127.0.0.1", free_port(), timeout_s=0.5)
@@ -109,6 +114,7 @@ def test_refused_connection_is_a_connection_failure():
 # -- discover + build_profile + read_device over the wire ----------------------------------------
 
 
+@pytest.mark.wire
 @pytest.mark.parametrize(
     "role, values, require_complete",
     [
@@ -139,6 +145,7 @@ def test_round_trip_over_tcp(role, values, require_complete, float_models):
     assert profile.source.startswith("SunSpec models 1, ") and "(discovered at 40000)" in profile.source
 
 
+@pytest.mark.wire
 def test_int_and_float_devices_read_the_same_values():
     images = {
         1: ImageSource(sunspec_register_image("pv", PV_VALUES, IDENTITY)),
@@ -200,6 +207,7 @@ def scan(*args: str, cwd=None) -> subprocess.CompletedProcess:
 SCAN_PV = {"power_w": 12340.0, "yield_wh": 98_765_432.0, "temperature_c": 41.5, "status_code": 4.0}
 
 
+@pytest.mark.process
 def test_scan_prints_models_identity_and_values():
     units = {
         1: ImageSource(sunspec_register_image("pv", SCAN_PV, IDENTITY)),
@@ -223,6 +231,7 @@ def test_scan_prints_models_identity_and_values():
     assert "soc_pct              63.4 %" in storage.stdout
 
 
+@pytest.mark.process
 def test_scan_json_is_one_object():
     units = {1: ImageSource(sunspec_register_image("grid", GRID_VALUES, IDENTITY, float_models=True))}
     with ServerThread(units) as port:
@@ -241,6 +250,7 @@ def test_scan_json_is_one_object():
     assert report["roles"]["grid"]["missing"] == {} and report["roles"]["grid"]["errors"] == []
 
 
+@pytest.mark.process
 def test_scan_with_a_profile_file(tmp_path):
     # A hand-written profile for the same SunSpec device: model 103 at 40070, model 1 at 40002.
     (tmp_path / "inv.toml").write_text(
@@ -283,6 +293,8 @@ registers = 16
     assert report["roles"]["pv"]["values"] == {"power_w": 12340.0, "yield_wh": 98_765_432.0}
 
 
+@pytest.mark.wire
+@pytest.mark.process
 def test_scan_of_a_refused_port_is_one_line_and_exit_1():
     proc = scan("--host", "127.0.0.1", "--port", str(free_port()), "--timeout", "0.5")
     assert proc.returncode == 1
@@ -291,6 +303,7 @@ def test_scan_of_a_refused_port_is_one_line_and_exit_1():
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.process
 def test_scan_without_marker_says_where_it_looked():
     with ServerThread({1: ImageSource({"holding": {}, "input": {}})}) as port:
         proc = scan("--host", "127.0.0.1", "--port", str(port), "--json")
@@ -299,6 +312,7 @@ def test_scan_without_marker_says_where_it_looked():
     assert len(lines) == 1 and "no SunSpec marker 'SunS' at holding registers 40000, 0, 50000" in lines[0]
 
 
+@pytest.mark.process
 @pytest.mark.parametrize(
     "args, message",
     [

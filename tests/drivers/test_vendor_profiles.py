@@ -12,7 +12,8 @@ import math
 import pytest
 
 from drivers.dtypes import DTYPES
-from drivers.profile import MODBUS_MAX_REGISTERS, Profile, as_load_meter
+from drivers.modbus_limits import MAX_REGISTERS
+from drivers.profile import Profile, as_load_meter
 from drivers.profile_file import builtin_names, load_profile
 from drivers.quantities import REQUIRED, Role, allowed_for
 
@@ -75,7 +76,7 @@ def test_every_builtin_profile_loads_with_a_source_and_read_only_blocks(name):
     assert profile.source.strip() and profile.title.strip()
     assert profile.blocks, "a profile reads something"
     for block in profile.blocks:
-        assert 1 <= block.count <= MODBUS_MAX_REGISTERS
+        assert 1 <= block.count <= MAX_REGISTERS
         assert block.function_code in (3, 4)  # read holding / read input registers only
     # every point is read by exactly one block
     placed = [p for b in profile.blocks for p in b.points]

@@ -326,6 +326,7 @@ class Counting:
         return [(address + i) & 0xFFFF for i in range(count)]
 
 
+@pytest.mark.wire
 def test_server_answers_reads_and_refuses_everything_else():
     source = Counting()
     server = ModbusTcpServer("127.0.0.1", 0, {1: source})
@@ -346,6 +347,7 @@ def test_server_answers_reads_and_refuses_everything_else():
     assert server.function_codes == {3: 4, 4: 1, 6: 1, 16: 1, 8: 1}
 
 
+@pytest.mark.wire
 def test_simulated_device_answers_outside_its_map_with_illegal_address(tmp_path, frozen_clock):
     config = load_config(write_config(tmp_path, small_site_toml({"c1": 1, "c2": 2})))
     sim = SimulatedPark(config, clock=frozen_clock, ports={"c1": 0, "c2": 0})
@@ -358,6 +360,7 @@ def test_simulated_device_answers_outside_its_map_with_illegal_address(tmp_path,
     assert server.handle(load_unit, struct.pack(">BHH", 4, 0, 14))[0] == 4
 
 
+@pytest.mark.wire
 def test_simulator_refuses_serial_transports_and_busy_ports(tmp_path, frozen_clock):
     text = small_site_toml({"c1": 1, "c2": 2})
     rtu = text.replace(
@@ -385,6 +388,7 @@ def test_simulator_refuses_serial_transports_and_busy_ports(tmp_path, frozen_clo
     run(busy)
 
 
+@pytest.mark.wire
 def test_hybrid_inverter_on_one_unit_is_not_served_as_the_wrong_device(tmp_path, frozen_clock):
     # The config allows a pv and a storage device on the same unit (a hybrid inverter). The
     # built-in pv and storage maps both start at holding register 0, so one simulated unit cannot
@@ -399,6 +403,7 @@ def test_hybrid_inverter_on_one_unit_is_not_served_as_the_wrong_device(tmp_path,
         SimulatedPark(config, clock=frozen_clock)
 
 
+@pytest.mark.wire
 def test_hybrid_inverter_with_disjoint_maps_is_served(tmp_path, frozen_clock):
     # A storage map placed at holding 100.. does not collide with the pv map at 0..16.
     storage = tmp_path / "hybrid-storage.toml"
@@ -427,6 +432,7 @@ def test_hybrid_inverter_with_disjoint_maps_is_served(tmp_path, frozen_clock):
     assert soc_raw == round(park.values("bess-1")["soc_pct"] * 10)
 
 
+@pytest.mark.wire
 def test_a_value_that_does_not_fit_its_register_is_a_device_failure_not_a_number(tmp_path, frozen_clock):
     # Three 1 GW loads drawn entirely from the grid: ~2.7 GW does not fit the grid meter's i32 power_w
     # register (max 2,147,483,647 W). The simulated meter reports "server device failure" (exception 4).

@@ -221,6 +221,7 @@ def test_the_plan_takes_a_value_faults_state_at_its_exact_start():
 # -- the simulated devices under value faults ---------------------------------------------------
 
 
+@pytest.mark.wire
 @pytest.mark.parametrize("profile_name", ["sunspec", *builtin_names()])
 def test_not_implemented_reads_missing_for_every_point_of_every_profile(tmp_path, profile_name):
     """Every built-in profile (and SunSpec) encodes a not-implemented device so that it decodes as all missing."""
@@ -249,6 +250,7 @@ def test_not_implemented_reads_missing_for_every_point_of_every_profile(tmp_path
 # -- the server's fault hooks ---------------------------------------------------------------
 
 
+@pytest.mark.wire
 @given(seed=st.integers(0, 2**32))
 @settings(max_examples=300, deadline=None)
 def test_garbage_is_never_a_valid_frame(seed):
@@ -284,6 +286,7 @@ def answer(framing: str, unit: int, pdu: bytes, tid: int = 1) -> bytes:
     return frame + crc16(frame)
 
 
+@pytest.mark.wire
 @pytest.mark.parametrize("framing", ["socket", "rtu"])
 def test_the_servers_fault_hook_per_unit(framing):
     """Unit 1 gets the action under test, unit 2 is healthy; answers on the connection stay in order."""
@@ -328,6 +331,7 @@ def test_the_servers_fault_hook_per_unit(framing):
     assert data == b"" and server.faulted == {"refuse": 1}  # the connection was dropped
 
 
+@pytest.mark.wire
 def test_without_faults_the_servers_have_no_hook(tmp_path):
     config = load_config(write_config(tmp_path, small_site_toml({"c1": 1, "c2": 2})))
     sim = SimulatedPark(config, clock=FrozenClock(EVENING_S), faults={"pv-1": [Fault("exception")]})
@@ -336,6 +340,7 @@ def test_without_faults_the_servers_have_no_hook(tmp_path):
     assert not SimulatedPark(config, clock=FrozenClock(EVENING_S)).faults
 
 
+@pytest.mark.wire
 def test_a_fault_for_an_unknown_device_is_refused(tmp_path):
     config = load_config(write_config(tmp_path, small_site_toml({"c1": 1, "c2": 2})))
     with pytest.raises(SimulationError, match="unknown device 'pv-9'"):
@@ -367,6 +372,7 @@ def test_fault_spec_parsing():
     }
 
 
+@pytest.mark.wire
 @pytest.mark.parametrize(
     "spec, message",
     [
@@ -386,6 +392,7 @@ def test_simulate_with_a_bad_fault_is_one_line_and_exit_2(tmp_path, capsys, spec
     assert "Traceback" not in err
 
 
+@pytest.mark.wire
 def test_simulate_prints_the_fault_schedule(tmp_path, capsys):
     text = small_site_toml({"c1": free_port(), "c2": free_port()}).replace(
         "base_load_kw = 40\n",

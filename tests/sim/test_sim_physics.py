@@ -9,7 +9,7 @@ import dataclasses
 from datetime import datetime
 
 import numpy as np
-import pandas as pd
+import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs installed: pvlib works on pandas objects
 import pvlib
 import pytest
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from drivers.quantities import Role
 from energymon.sim.park import Park
 from energymon.sim.serve import SimulatedPark
@@ -65,6 +67,7 @@ def test_restore_refuses_a_state_of_another_park_or_from_the_future(demo_config,
     assert park.state() == before
 
 
+@pytest.mark.wire
 def test_simulated_park_saves_on_stop_and_resumes(tmp_path, demo_config):
     clock = FrozenClock(NIGHT_S)
     state_path = tmp_path / "state.json"
@@ -91,6 +94,7 @@ def test_simulated_park_saves_on_stop_and_resumes(tmp_path, demo_config):
     assert second.park.devices["grid"].counters_wh["imported_wh"] > grid_after_first
 
 
+@pytest.mark.wire
 def test_a_corrupt_state_file_starts_fresh(tmp_path, demo_config):
     state_path = tmp_path / "state.json"
     state_path.write_text("{not json", encoding="utf-8")
