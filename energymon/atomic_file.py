@@ -6,7 +6,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from energymon.store.writer import StoreError
+
+class OutputFileError(RuntimeError):
+    """An output file (export, report) cannot be written; the message names the file."""
 
 
 @contextmanager
@@ -14,7 +16,7 @@ def replaced_when_complete(path: Path, make_parent: bool = False) -> Iterator[Pa
     """Yield ``<path>.partial`` to write; it replaces ``path`` when the block ends without an error.
 
     On any error the partial file is removed, so a reader never finds a half-written file;
-    an OSError becomes a :class:`StoreError` naming ``path``.
+    an OSError becomes an :class:`OutputFileError` naming ``path``.
     """
     partial = path.with_name(path.name + ".partial")
     try:
@@ -23,6 +25,6 @@ def replaced_when_complete(path: Path, make_parent: bool = False) -> Iterator[Pa
         yield partial
         partial.replace(path)
     except OSError as exc:
-        raise StoreError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise OutputFileError(f"{path}: cannot write: {exc.strerror or exc}") from None
     finally:
         partial.unlink(missing_ok=True)

@@ -24,11 +24,11 @@ from energymon.config import Config, parse_config
 from energymon.sim.backfill import history_end_state
 from energymon.sim.park import save_park_state
 from energymon.sim.serve import SimulatedPark
+from energymon.site_time import DAY_S
 
 DEMO_CONFIG_NAME = "demo-park.toml"
 DEMO_STATE_NAME = "simulator-state.json"  # counters and SoC of the simulated devices, across runs
 SAVE_STATE_EVERY_S = 60.0
-DAY_S = 86_400.0
 
 
 def demo_template_text() -> str:
@@ -164,14 +164,15 @@ async def run_demo(
 
 
 def _fill_history(demo: DemoPark, seed: int, stop: asyncio.Event) -> None:
-    status = demo.backfill
+    status, span = demo.backfill, demo.history_span
+    assert status is not None and span is not None  # started only on a first start with history to fill
 
     def progress(share: float, samples: int) -> None:
         status.share_done, status.samples = share, samples
 
     try:
         result = run_backfill(
-            demo.config, demo.collection.writer, *demo.history_span, seed=seed, progress=progress, cancelled=stop.is_set
+            demo.config, demo.collection.writer, span[0], span[1], seed=seed, progress=progress, cancelled=stop.is_set
         )
     except Exception as exc:  # noqa: BLE001 - shown to the user, the live demo goes on
         status.error = f"generation failed: {type(exc).__name__}: {exc}"

@@ -179,7 +179,7 @@ def record_hand_site(path: Path, devices=(), poll_interval_s: float = 900.0, **s
     overridable by keyword) and ``devices`` as (id, role, rated kW) rows; samples are written by the test."""
     import json
 
-    from energymon.store.writer import open_db
+    from energymon.store.schema import open_db
 
     facts = {
         "name": "Hand park",
@@ -191,9 +191,9 @@ def record_hand_site(path: Path, devices=(), poll_interval_s: float = 900.0, **s
     db = open_db(path)
     try:
         for key, value in facts.items():
-            db["site"].upsert({"key": key, "value": json.dumps(value)}, pk="key")
+            db.table("site").upsert({"key": key, "value": json.dumps(value)}, pk="key")
         for device_id, role, rated in devices:
-            db["devices"].upsert(
+            db.table("devices").upsert(
                 {
                     "id": device_id,
                     "name": device_id.upper(),

@@ -1,22 +1,21 @@
 """Simulated history generated and encoded in a child process, handed back over a queue ready to insert.
 
-Generating the demo park's 30 days takes ~3 s of CPU, encoding them for the
-store (blocks, rollups) ~30 s. Done in the process that collects and shows
-live data, that work shares the GIL with the GUI thread: the event loop then
-stalled for up to ~290 ms during the demo's first start. In a child process it
-runs on another core, and the parent's store writer only inserts the rows
-(energymon.store.history.write_prepared).
+Generating history is cheap; encoding it for the store (blocks, rollups) is
+most of the work. Done in the process that collects and shows live data, that
+work shares the GIL with the GUI thread and stalls its event loop. In a child
+process it runs on another core, and the parent's store writer only inserts
+the rows (energymon.store.history.write_prepared).
 
 The child (started with multiprocessing's "spawn" method: a process with
 threads must not fork) runs :func:`prepared_days` and puts on a bounded queue,
-in order: per chunk (a day) one :class:`~energymon.store.history_prep.PreparedHistory`
+in order: per chunk (a day) one :class:`~energymon.store.history.PreparedHistory`
 per device, then a :class:`ChunkDone`; at the end a :class:`Finished` with the
 park's final state, or a :class:`Failed` with the error. It writes nothing
 itself, so stopping it at any moment is safe; it ends by itself when its parent
 is gone (a killed GUI) and the queue is full. It runs at the lowest CPU
-priority (POSIX nice 19; not lowered on Windows): history is background work,
-and on two cores a child at normal priority still stretched GUI paints past
-100 ms (benchmarks/bench_gui_lag.py: max 82-123 ms at nice 5, 49-64 ms at 19).
+priority (POSIX nice 19, energymon.child_priority; not lowered on Windows):
+history is background work, and on two cores a child at normal priority still
+delays the GUI's paints (benchmarks/bench_gui_lag.py measures it).
 """
 
 from __future__ import annotations
@@ -29,16 +28,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from energymon.child_priority import lower_priority
+from energymon.child_priority import CHILD_NICENESS, lower_priority
 from energymon.config import Config
 from energymon.sim.backfill import generate_history
 from energymon.sim.quantize import quantize
-from energymon.store.history import DeviceHistory
-from energymon.store.history_prep import PreparedHistory, prepare
+from energymon.site_time import DAY_S
+from energymon.store.history import DeviceHistory, PreparedHistory, prepare
 
-DAY_S = 86_400.0
 QUEUE_ITEMS = 24  # messages in flight between the processes (a chunk is one per device and one ChunkDone)
-CHILD_NICENESS = 19
 POLL_S = 0.25  # how often a waiting parent looks at cancellation and at the child
 
 
@@ -79,7 +76,8 @@ def prepared_days(
     carried: dict[str, DeviceHistory] = {}
     samples = 0
     for chunk in generate_history(config, start_s, end_s, seed):
-        last = chunk.final_state is not None
+        final_state = chunk.final_state
+        last = final_state is not None
         cut_ms = int(chunk.end_s // DAY_S * DAY_S * 1000)  # the last UTC midnight up to the chunk's end
         for device_id, device_samples in chunk.devices.items():
             values = quantize(devices[device_id], device_samples.values)  # register resolution, as read live
@@ -91,8 +89,8 @@ def prepared_days(
                 samples += prepared.samples
                 yield prepared
         yield ChunkDone(chunk.progress, samples)
-        if last:
-            yield Finished(chunk.final_state)
+        if final_state is not None:
+            yield Finished(final_state)
 
 
 def _joined(before: DeviceHistory | None, after: DeviceHistory) -> DeviceHistory:

@@ -19,11 +19,14 @@ from pathlib import Path
 from energymon.backfill.process import ChunkDone, Finished, HistoryProcess
 from energymon.config import Config
 from energymon.sim.park import save_park_state
-from energymon.store.history_prep import PreparedHistory
+from energymon.site_time import DAY_S
+from energymon.store.history import PreparedHistory
+from energymon.store.samples import stored_span
+from energymon.store.schema import StoreError
+from energymon.store.site_record import record_site
 from energymon.store.writer import StoreWriter
 
 IN_FLIGHT = 8
-DAY_S = 86_400.0
 
 
 @dataclass(frozen=True)
@@ -100,12 +103,10 @@ def backfill_database(
     the database cannot be written or already holds samples in the span (history
     ends now, so a database in use has them).
     """
-    from energymon.store.writer import StoreError, record_site
-
     writer = StoreWriter(db_path, raw_retention_days=config.storage.raw_retention_days)
     end_s = time.time() if end_s is None else end_s
     start_s = end_s - days * DAY_S
-    stored = _stored_span(writer, start_s, end_s)
+    stored = stored_span(writer.db, int(start_s * 1000), int(end_s * 1000))
     if stored is not None:
         writer.close()
         first, last = (datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S") for ms in stored)
@@ -131,16 +132,3 @@ def backfill_database(
         raise StoreError(writer.error or f"{db_path}: history was not written completely")
     save_park_state(state_path, result.final_state)
     return result
-
-
-def _stored_span(writer: StoreWriter, start_s: float, end_s: float) -> tuple[int, int] | None:
-    """First and last stored sample time (UTC epoch ms) within ``[start_s, end_s)``, or None if there is none."""
-    lo, hi = int(start_s * 1000), int(end_s * 1000)
-    first, last = writer.db.conn.execute(
-        "SELECT min(a), max(b) FROM ("
-        " SELECT min(ts_ms) AS a, max(ts_ms) AS b FROM samples WHERE ts_ms >= ?1 AND ts_ms < ?2"
-        " UNION ALL SELECT max(min(first_ms), ?1), min(max(last_ms), ?2 - 1) FROM sample_blocks"
-        "  WHERE last_ms >= ?1 AND first_ms < ?2)",
-        (lo, hi),
-    ).fetchone()
-    return None if first is None else (first, last)

@@ -5,47 +5,13 @@ each device at its own interval, staggered so devices sharing an interval do
 not all fire at once (:class:`ConnectionSchedule`). Different connections are
 polled concurrently, so one dead connection never stalls the others.
 
-Every poll yields an immutable :class:`~energymon.views.live.Reading`, handed to the
+Every poll yields an immutable :class:`~energymon.collect.reading.Reading`, handed to the
 subscribers (store writer, GUI bridge). A failed read yields a reading with no
 values: nothing is carried forward.
 
-Device health, decided by each poll (:func:`assess`):
-
-- ``online``: every planned block was read, every required quantity of the
-  role that the profile maps has a value, and no value was rejected;
-- ``degraded``: the device answered, but not completely: some block reads
-  failed, a required quantity is missing (read as "not implemented", or its
-  block failed), or a value was rejected as implausible (``Reading.problems``
-  says which). Its values are stored; it is polled at its interval;
-- ``offline``: the poll got nothing (no block read: refused or lost
-  connection, timeout, exception or garbage answers, failed SunSpec discovery).
-
-Each change of state is logged and stored once, as events (never per poll):
-``device_offline`` (into offline), ``device_recovered`` (out of offline: the
-device answers again), ``device_degraded`` (into degraded; after
-``device_recovered`` when an offline device comes back incomplete) and
-``device_complete`` (degraded -> online).
-
-Backoff of an offline device (:func:`backoff_s`): its next attempt starts
-
-    B = max(poll interval, min(300 s, max(5 x attempt cost, outage / 10)))
-
-after the start of the failed one, where the attempt cost is the line time a
-failed attempt may take (the connection's ``timeout_s``, plus on RTU the quiet
-time after a timeout) and ``outage`` is the time since its first failed attempt.
-Every failure is backed off alike: a refused connect on loopback costs nothing,
-but in the field a connect to a dead host waits the full timeout and a gateway
-answers "target device failed to respond" only after its own wait. Guarantees,
-in monotonic time:
-
-- offline is reported at the first attempt after the device fails: at most one
-  poll interval plus one attempt cost after it (plus any queue on the line);
-- an offline device takes at most one attempt cost per backoff period of its
-  connection's time, so at most 1/5 of it, and less as the outage ages (after
-  50 min one attempt per 300 s); its siblings lose at most that;
-- recovery is noticed at the first attempt after it: at most one backoff
-  period later, i.e. ``max(P, 5 x cost)`` for an outage of up to 50 costs,
-  ``outage / 10`` for a longer one, never more than ``max(P, 300 s)``.
+Each poll decides the device's health (energymon.collect.health: online,
+degraded, offline); each change of state is logged and stored once, as events.
+An offline device is retried with a backoff (energymon.collect.schedule).
 
 The link's own reconnect wait (drivers.link: 1 s after a failed connect,
 doubling to 60 s) is lifted before each attempt: the collector paces its
@@ -59,25 +25,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from types import MappingProxyType
 
 from drivers.device import DeviceRead, read_device
-from drivers.link import LinkSettings, ModbusLink, ReadError
+from drivers.link import ModbusLink, ReadError
 from drivers.profile import Profile
-from drivers.quantities import QUANTITIES, REQUIRED, Kind, Role
+from drivers.quantities import QUANTITIES, Kind
 from drivers.signs import invert_values
 from drivers.sunspec import SunSpecError, missing_required, sunspec_profile
 from energymon.accounting.counters import CounterWatch
+from energymon.collect.health import OFFLINE, DeviceHealth, assess, transition_events
+from energymon.collect.reading import Reading
+from energymon.collect.schedule import ConnectionSchedule, attempt_cost_s
 from energymon.collect.validate import plausible
 from energymon.config import Config, Connection, Device
 from energymon.events import (
     COLLECTOR_STARTED,
     COLLECTOR_STOPPED,
-    DEVICE_COMPLETE,
     DEVICE_DEGRADED,
     DEVICE_OFFLINE,
     DEVICE_RECOVERED,
@@ -88,132 +54,14 @@ from energymon.events import (
     WARNING,
     Event,
 )
-from energymon.views.live import Reading
 
 log = logging.getLogger("energymon.collector")
 
-UNKNOWN, ONLINE, DEGRADED, OFFLINE = "unknown", "online", "degraded", "offline"
-
-BACKOFF_COSTS = 5  # an offline device is retried no sooner than 5 attempt costs: at most 1/5 of its line
-BACKOFF_OUTAGE_FRACTION = 0.1  # ... nor sooner than a tenth of its outage so far
-BACKOFF_MAX_S = 300.0
 REDISCOVER_AFTER_FAILURES = 3  # a SunSpec device that keeps failing may have been replaced: discover again
 
 
 class CollectorError(RuntimeError):
     """The collector cannot run this config (message names the connection)."""
-
-
-@dataclass
-class DeviceHealth:
-    """The collector's running record of one device (updated in place after each poll)."""
-
-    state: str = UNKNOWN  # unknown | online | degraded | offline
-    consecutive_failures: int = 0
-    polls: int = 0
-    failures: int = 0  # polls that got nothing (offline)
-    last_error: str | None = None
-    last_latency_s: float | None = None
-    rejected: frozenset[str] = field(default_factory=frozenset)
-    problems: tuple[str, ...] = ()  # why the last poll was degraded
-    since_ms: int | None = None  # UTC epoch ms when the current state began
-
-
-# -- pure rules: health, transitions, backoff, schedule -----------------------------------
-
-
-def assess(
-    role: Role,
-    quantities: Iterable[str],
-    result: DeviceRead,
-    values: Mapping[str, float | None],
-    rejected: Iterable[str],
-) -> tuple[str, tuple[str, ...]]:
-    """(state, problems) of one poll: ``offline`` if nothing was read, ``degraded`` with the reasons if
-    the answer was incomplete, else ``online``.
-
-    ``quantities``: what the profile maps (a required quantity the profile does not map at all, e.g. a
-    SunSpec model without it, is a property of the device, reported at discovery, not a fault);
-    ``values``: after the plausibility check; ``rejected``: the quantities it rejected.
-    """
-    if not result.ok:
-        return OFFLINE, ()
-    problems = [str(e) for e in result.errors]
-    rejected = sorted(rejected)
-    if rejected:
-        problems.append("implausible: " + ", ".join(rejected))
-    missing = sorted(q for q in REQUIRED[role] & set(quantities) if values.get(q) is None and q not in rejected)
-    if missing:
-        problems.append(("missing: " if result.errors else "not implemented: ") + ", ".join(missing))
-    return (DEGRADED if problems else ONLINE), tuple(problems)
-
-
-def transition_events(old: str, new: str) -> tuple[str, ...]:
-    """The event kinds a change of health state records, in order (none if it did not change)."""
-    if new == old:
-        return ()
-    if new == OFFLINE:
-        return (DEVICE_OFFLINE,)
-    kinds = [DEVICE_RECOVERED] if old == OFFLINE else []
-    if new == DEGRADED:
-        kinds.append(DEVICE_DEGRADED)
-    elif old == DEGRADED:
-        kinds.append(DEVICE_COMPLETE)
-    return tuple(kinds)
-
-
-def attempt_cost_s(link: LinkSettings) -> float:
-    """Line time one failed attempt may take [s]: the timeout, plus on RTU the quiet time after it."""
-    return link.timeout_s + link.quiet_after_timeout_s
-
-
-def backoff_s(poll_interval_s: float, attempt_cost_s: float, outage_s: float = 0.0) -> float:
-    """Time from the start of a failed attempt at an offline device to the next attempt [s].
-
-    ``max(poll interval, min(300, max(5 x attempt cost, outage / 10)))``: never sooner than the poll
-    interval; the device takes at most a fifth of its connection, and recovery after an outage of
-    ``outage_s`` is noticed at most a tenth of it later (at most 300 s, unless the poll interval is longer).
-    """
-    growth = max(BACKOFF_COSTS * attempt_cost_s, BACKOFF_OUTAGE_FRACTION * outage_s)
-    return max(poll_interval_s, min(BACKOFF_MAX_S, growth))
-
-
-class ConnectionSchedule:
-    """When each device of one connection is polled next (monotonic seconds): bookkeeping only, no I/O.
-
-    Devices start staggered over their interval (device i of n at ``start + P * i / n``) and keep that
-    grid while they answer; a poll that comes late (the line was busy) still counts for its slot, and
-    only slots missed by more than an interval are skipped (no burst to catch up). An offline device is
-    retried :func:`backoff_s` after the start of its failed attempt; once it answers it is polled every
-    interval again from that attempt's slot.
-    """
-
-    def __init__(self, devices: Sequence[Device], start_s: float, attempt_cost_s: float) -> None:
-        if not devices:
-            raise ValueError("a schedule needs at least one device")
-        self.devices = tuple(devices)
-        self.attempt_cost_s = attempt_cost_s
-        self.due = {d.id: start_s + d.poll_interval_s * i / len(devices) for i, d in enumerate(devices)}
-        self.outage_since: dict[str, float] = {}  # device -> start of its first failed attempt of this outage
-
-    def next(self) -> tuple[Device, float]:
-        """The device to poll next and when (the earliest due; on a tie the first configured)."""
-        device = min(self.devices, key=lambda d: self.due[d.id])
-        return device, self.due[device.id]
-
-    def done(self, device: Device, started_s: float, finished_s: float, offline: bool) -> float:
-        """Record a poll of ``device`` that ran from ``started_s`` to ``finished_s``; return its next due time."""
-        interval = device.poll_interval_s
-        if offline:
-            since = self.outage_since.setdefault(device.id, started_s)
-            due = started_s + backoff_s(interval, self.attempt_cost_s, started_s - since)
-        else:
-            self.outage_since.pop(device.id, None)
-            due = self.due[device.id] + interval
-            if due < finished_s:  # behind by more than an interval: skip the missed slots, keep the phase
-                due += interval * math.ceil((finished_s - due) / interval)
-        self.due[device.id] = due
-        return due
 
 
 # -- the collector ----------------------------------------------------------------------------

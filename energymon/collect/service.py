@@ -13,9 +13,11 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from energymon.collect.collector import Collector
+from energymon.collect.reading import Reading
 from energymon.config import Config
-from energymon.store.writer import SampleBatch, StoreError, StoreWriter, record_site
-from energymon.views.live import Reading
+from energymon.store.schema import StoreError
+from energymon.store.site_record import record_site
+from energymon.store.writer import SampleBatch, StoreWriter
 
 
 class Collection:

@@ -20,7 +20,7 @@ import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TextIO
+from typing import Literal, TextIO
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -61,7 +61,7 @@ def parse_when(text: str, zone: ZoneInfo, end: bool) -> datetime:
     return moment
 
 
-def local_iso(ts_ms: np.ndarray, zone: ZoneInfo, unit: str) -> list[str]:
+def local_iso(ts_ms: np.ndarray, zone: ZoneInfo, unit: Literal["ms", "s"]) -> list[str]:
     """ISO 8601 local times with UTC offset, e.g. ``2026-11-02T08:00:05.250+08:00`` (``unit`` "ms" or "s")."""
     if not len(ts_ms):
         return []

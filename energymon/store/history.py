@@ -4,10 +4,20 @@ History goes straight into compact daily blocks (energymon.store.samples), the
 one-minute rollups into their day blocks and the other rollups into their
 rows, one device at a time, each device in one transaction: either as samples
 (:func:`write_history`) or encoded beforehand away from the writer
-(energymon.store.history_prep, :func:`write_prepared`). Samples whose
+(:func:`prepare`, then :func:`write_prepared`). Samples whose
 (channel, time) is already stored are dropped, so history never duplicates or
 overwrites what was read live. It must not run while another process writes
 the same database: the caller holds the writer role (see energymon.store.writer).
+
+Encoding a device-day of history (raw blocks, one-minute blocks, the 15-minute,
+hourly and daily aggregates) is almost all of the cost of writing it; the SQL
+inserts are a small rest. :func:`prepare` does the encoding anywhere, without
+the database (the history process, energymon.backfill.process, so the process
+that collects and shows live data stays responsive); the store's writer then
+only inserts (:func:`write_prepared`). A prepared channel holds exactly what
+:func:`write_history` would store for the same samples when nothing of them is
+stored yet; when some are (a rare overlap with live data), the writer decodes
+the channel again (:func:`decoded`) and merges it the ordinary way.
 """
 
 from __future__ import annotations
@@ -20,9 +30,12 @@ import numpy as np
 import sqlite_utils
 
 from drivers.quantities import QUANTITIES, Kind
-from energymon.store import history_prep, minute_blocks, rollups
+from energymon.store import minute_blocks, rollups
 from energymon.store import samples as raw_store
-from energymon.store.history_prep import PreparedChannel, PreparedHistory
+from energymon.store.channels import channel_ids
+from energymon.store.codec import decode_timestamps, decode_values
+
+ROW_INTERVALS = ("15min", "1h", "1d")  # kept as rows; one-minute aggregates go into day blocks
 
 
 @dataclass(frozen=True)
@@ -48,19 +61,70 @@ class DeviceHistory:
             yield quantity, ts_all[keep], values[keep]
 
 
-def channel_ids(db: sqlite_utils.Database, device_id: str, quantities: Iterable[str]) -> dict[str, int]:
-    """The channel id of each (device, quantity), creating missing channels."""
-    ids = {}
-    for quantity in quantities:
-        q = QUANTITIES[quantity]
-        db.conn.execute(
-            "INSERT OR IGNORE INTO channels (device_id, quantity, unit, kind) VALUES (?, ?, ?, ?)",
-            (device_id, quantity, q.unit, q.kind.value),
-        )
-        ids[quantity] = db.conn.execute(
-            "SELECT id FROM channels WHERE device_id = ? AND quantity = ?", (device_id, quantity)
-        ).fetchone()[0]
-    return ids
+# -- prepared history: encoded without the database ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreparedChannel:
+    """One quantity of one device, ready to insert (rows in the column order of their tables, minus channel_id)."""
+
+    quantity: str
+    first_ms: int  # first and last sample, UTC epoch ms
+    last_ms: int
+    count: int  # samples
+    blocks: list[
+        tuple[int, int, int, int, bytes, bytes]
+    ]  # sample_blocks: block_ms, first_ms, last_ms, count, ts, value
+    minute_blocks: list[tuple[int, int, bytes]]  # rollup_1min_blocks: block_ms, count, data
+    rollup_rows: dict[
+        str, list[tuple]
+    ]  # interval -> (bucket_ms, n, sum, min, max, first_dt_ms, first, last_dt_ms, last)
+
+
+@dataclass(frozen=True)
+class PreparedHistory:
+    """One device's history, encoded for the site time zone ``zone`` (IANA name; hourly and daily buckets)."""
+
+    device_id: str
+    zone: str
+    channels: tuple[PreparedChannel, ...]
+
+    @property
+    def samples(self) -> int:
+        return sum(c.count for c in self.channels)
+
+
+def prepare(history: DeviceHistory, zone: ZoneInfo) -> PreparedHistory:
+    """Encode a device's history (as :meth:`DeviceHistory.columns`: NaNs dropped, the first of equal instants
+    stands). Pure: no database."""
+    channels = tuple(_prepared_channel(quantity, ts, v, zone) for quantity, ts, v in history.columns() if ts.size)
+    return PreparedHistory(history.device_id, zone.key, channels)
+
+
+def _prepared_channel(quantity: str, ts: np.ndarray, v: np.ndarray, zone: ZoneInfo) -> PreparedChannel:
+    counter = QUANTITIES[quantity].kind is Kind.COUNTER
+    blocks = [raw_store.encode_block(ts[day], v[day]) for day in raw_store.day_slices(ts)]
+    minutes = minute_blocks.from_samples(ts, v, counter)
+    day_blocks = [raw_store.encode_minute_block(minutes.select(day)) for day in raw_store.day_slices(minutes.bucket_ms)]
+    one_channel = np.zeros(ts.size, dtype=np.int64)
+    is_counter = np.full(ts.size, counter)
+    rows = {
+        interval: [row[1:] for row in rollups.bucket_rows(one_channel, is_counter, ts, v, interval, zone)]
+        for interval in ROW_INTERVALS
+    }  # [1:]: without the placeholder channel id
+    return PreparedChannel(quantity, int(ts[0]), int(ts[-1]), int(ts.size), blocks, day_blocks, rows)
+
+
+def decoded(channel: PreparedChannel) -> tuple[np.ndarray, np.ndarray]:
+    """The channel's samples again: (ts_ms int64, values float64), by time."""
+    parts = [
+        (decode_timestamps(ts_blob, count), decode_values(value_blob, count))
+        for _, _, _, count, ts_blob, value_blob in channel.blocks
+    ]
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
+# -- writing ---------------------------------------------------------------------------------------------------
 
 
 def write_history(
@@ -81,7 +145,7 @@ def write_history(
 
 
 def write_prepared(db: sqlite_utils.Database, history: PreparedHistory, zone: ZoneInfo) -> tuple[int, set[int]]:
-    """Store a device's history encoded beforehand (energymon.store.history_prep) in one transaction.
+    """Store a device's history encoded beforehand (:func:`prepare`) in one transaction.
 
     Returns the samples written and the channels touched. A channel of which
     nothing is stored yet in the history's days is inserted as prepared; one
@@ -97,7 +161,7 @@ def write_prepared(db: sqlite_utils.Database, history: PreparedHistory, zone: Zo
         for channel in history.channels:
             channel_id = ids[channel.quantity]
             if history.zone != zone.key or _overlaps_stored(db, channel_id, channel):
-                to_merge.append((channel.quantity, channel_id, *history_prep.decoded(channel)))
+                to_merge.append((channel.quantity, channel_id, *decoded(channel)))
                 continue
             db.conn.executemany(raw_store.INSERT_BLOCK_SQL, [(channel_id, *row) for row in channel.blocks])
             db.conn.executemany(
@@ -158,6 +222,6 @@ def _merge_columns(
             np.concatenate(ts_parts),
             np.concatenate(value_parts),
             zone,
-            intervals=history_prep.ROW_INTERVALS,
+            intervals=ROW_INTERVALS,
         )  # one-minute aggregates went into blocks above
     return written

@@ -50,7 +50,8 @@ class Minutes:
     def mean(self) -> np.ndarray:
         return self.sum / self.n
 
-    def select(self, mask: np.ndarray) -> Minutes:
+    def select(self, mask: np.ndarray | slice) -> Minutes:
+        """The aggregates at ``mask`` (a boolean or index array, or a slice)."""
         return Minutes(*(getattr(self, f.name)[mask] for f in fields(self)))
 
 

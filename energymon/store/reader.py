@@ -1,4 +1,7 @@
-"""Read-side queries for the GUI, the headless summary and export.
+"""Read-side queries for the read models (energymon.views), the monthly report, the headless summary and export.
+
+The read side's SQL lives here: callers get plain rows, arrays or
+:class:`~energymon.events.Event` records and build their own objects from them.
 
 Each call is one short read transaction on the reader's own connection, so
 WAL checkpoints of the writer are never starved.
@@ -8,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,11 +19,29 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from drivers.quantities import Role
+from energymon.events import Event
 from energymon.site_time import MINUTE_MS, QUARTER_MS
 from energymon.store import samples as raw_store
-from energymon.store.writer import open_db
+from energymon.store.minute_blocks import Minutes
+from energymon.store.rollups import TABLES
+from energymon.store.schema import open_db
 
 ALL_TIME = (-(2**62), 2**62)  # UTC epoch ms bounds that hold every sample
+ROLLUP_COLUMNS = {  # name -> SQL expression over a rollup table (energymon.store.rollups)
+    "bucket_ms": "bucket_ms",
+    "n": "n",
+    "sum": "sum",
+    "min": "min",
+    "max": "max",
+    "first": "first",
+    "last": "last",
+    "first_ts_ms": "bucket_ms + first_dt_ms",
+    "last_ts_ms": "bucket_ms + last_dt_ms",
+}
+
+
+def _select(columns: Sequence[str]) -> str:
+    return ", ".join(ROLLUP_COLUMNS[c] for c in columns)
 
 
 @dataclass(frozen=True)
@@ -89,6 +110,142 @@ class StoreReader:
             keys.update((device_id, quantity, t) for t in ts.tolist())
         return keys
 
+    def channels(self) -> list[tuple[str, str, str | None, str | None]]:
+        """Every stored channel as (device_id, quantity, unit, kind), by device and quantity."""
+        return self.db.execute(
+            "SELECT device_id, quantity, unit, kind FROM channels ORDER BY device_id, quantity"
+        ).fetchall()
+
+    def channel_info(self, device_id: str, quantity: str) -> tuple[int, str | None, str] | None:
+        """(channel id, unit, kind) of a stored (device, quantity), or None; the store always writes the kind
+        (``measurement`` or ``counter``, energymon.store.channels)."""
+        return self.db.execute(
+            "SELECT id, unit, kind FROM channels WHERE device_id = ? AND quantity = ?", (device_id, quantity)
+        ).fetchone()
+
+    def read_raw(self, channel_id: int, from_ms: int, to_ms: int) -> tuple[np.ndarray, np.ndarray]:
+        """Raw samples ``from_ms <= ts_ms < to_ms`` of a channel: (ts_ms, values), by time."""
+        return raw_store.read_raw(self.db, channel_id, from_ms, to_ms)
+
+    def read_minutes(self, channel_id: int, from_ms: int, to_ms: int) -> Minutes:
+        """One-minute aggregates of a channel with ``from_ms <= bucket_ms < to_ms``, by time."""
+        return raw_store.read_minutes(self.db, channel_id, from_ms, to_ms)
+
+    def rollup_rows(
+        self,
+        channel_id: int,
+        interval: str,
+        columns: Sequence[str],
+        from_ms: int,
+        to_ms: int | None = None,
+        *,
+        to_included: bool = False,
+        last_before_ms: int | None = None,
+    ) -> list[tuple]:
+        """Rows of the ``interval`` rollup (``15min``, ``1h``, ``1d``) of a channel, by bucket.
+
+        ``columns``: names from :data:`ROLLUP_COLUMNS` (``first_ts_ms``/``last_ts_ms``: the time of the bucket's
+        first/last reading, UTC epoch ms). Buckets with ``from_ms <= bucket_ms < to_ms`` (``<= to_ms`` with
+        ``to_included``; no upper bound when ``to_ms`` is None) and, with ``last_before_ms``, whose last reading
+        is before it. NULL stays None.
+        """
+        where, params = ["channel_id = ?", "bucket_ms >= ?"], [channel_id, from_ms]
+        if to_ms is not None:
+            where.append("bucket_ms <= ?" if to_included else "bucket_ms < ?")
+            params.append(to_ms)
+        if last_before_ms is not None:
+            where.append("bucket_ms + last_dt_ms < ?")
+            params.append(last_before_ms)
+        return self.db.execute(
+            f"SELECT {_select(columns)} FROM {TABLES[interval]} WHERE {' AND '.join(where)} ORDER BY bucket_ms",
+            params,
+        ).fetchall()
+
+    def last_rollup_row(
+        self, channel_id: int, interval: str, columns: Sequence[str], before_ms: int | None = None
+    ) -> tuple | None:
+        """The ``columns`` of the channel's newest ``interval`` bucket (starting before ``before_ms``), or None."""
+        where, params = "channel_id = ?", [channel_id]
+        if before_ms is not None:
+            where, params = "channel_id = ? AND bucket_ms < ?", [channel_id, before_ms]
+        return self.db.execute(
+            f"SELECT {_select(columns)} FROM {TABLES[interval]} WHERE {where} ORDER BY bucket_ms DESC LIMIT 1",
+            params,
+        ).fetchone()
+
+    def day_buckets_ms(self) -> list[int]:
+        """Start (UTC epoch ms, a local midnight) of every day that has a daily rollup of any channel."""
+        return [ms for (ms,) in self.db.execute("SELECT DISTINCT bucket_ms FROM rollup_1d").fetchall()]
+
+    def latest_values(self, since_ms: int) -> list[tuple[str, str, int, float]]:
+        """(device_id, quantity, ts_ms, value) of each channel's newest recent sample, if at or after ``since_ms``."""
+        return self.db.execute(
+            """SELECT c.device_id, c.quantity, s.ts_ms, s.value
+               FROM channels c JOIN samples s ON s.channel_id = c.id
+               WHERE s.ts_ms = (SELECT max(ts_ms) FROM samples WHERE channel_id = c.id) AND s.ts_ms >= ?""",
+            (since_ms,),
+        ).fetchall()
+
+    def events_between(self, from_ms: int, to_ms: int) -> list[Event]:
+        """The stored events with ``from_ms <= ts_ms < to_ms``, oldest first (in order of storing on a tie)."""
+        rows = self.db.execute(
+            "SELECT ts_ms, device_id, kind, severity, detail FROM events"
+            " WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms, id",
+            (from_ms, to_ms),
+        ).fetchall()
+        return [Event(*r) for r in rows]
+
+    def event_rows(
+        self,
+        since_ms: int,
+        until_ms: int | None = None,
+        device_id: str | None = None,
+        collector_only: bool = False,
+        severities: Sequence[str] | None = None,
+        kind: str | None = None,
+        unacknowledged_only: bool = False,
+        limit: int = 5000,
+    ) -> list[tuple]:
+        """Events with ``since_ms <= ts_ms < until_ms`` (None: no upper bound), newest first, at most ``limit``.
+
+        Each row: (id, ts_ms, device_id, kind, severity, detail, acked_by, acked_ms, note), the last three
+        from ``event_acks`` (None, None, None without an acknowledgement). ``collector_only``: the
+        collector's own events (device_id NULL); else ``device_id`` (None: every device).
+        ``severities``: only these (None: all). A database written before acknowledgements existed (no
+        ``event_acks`` yet) reads as unacknowledged (acked_by None, note ``''``).
+        """
+        where: list[str] = ["e.ts_ms >= ?"]
+        params: list[int | str] = [since_ms]
+        if until_ms is not None:
+            where.append("e.ts_ms < ?")
+            params.append(until_ms)
+        if collector_only:
+            where.append("e.device_id IS NULL")
+        elif device_id is not None:
+            where.append("e.device_id = ?")
+            params.append(device_id)
+        if severities is not None:
+            where.append(f"e.severity IN ({', '.join('?' * len(severities))})")
+            params.extend(severities)
+        if kind is not None:
+            where.append("e.kind = ?")
+            params.append(kind)
+        has_acks = (
+            self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'event_acks'").fetchone()
+            is not None
+        )
+        if has_acks:
+            columns, join = "a.acked_by, a.acked_ms, a.note", "LEFT JOIN event_acks a ON a.event_id = e.id"
+            if unacknowledged_only:
+                where.append("a.event_id IS NULL")
+        else:
+            columns, join = "NULL, NULL, ''", ""
+        sql = (
+            f"SELECT e.id, e.ts_ms, e.device_id, e.kind, e.severity, e.detail, {columns} FROM events e {join}"
+            f" WHERE {' AND '.join(where)} ORDER BY e.ts_ms DESC, e.id DESC LIMIT ?"
+        )
+        return self.db.execute(sql, (*params, int(limit))).fetchall()
+
     def _first_counter_sample(self, channel: int, since_ms: int) -> tuple[int, float] | None:
         """(ts_ms, value) of the channel's first counter sample at or after ``since_ms``."""
         since_bucket = since_ms - since_ms % QUARTER_MS
@@ -156,7 +313,7 @@ class StoreReader:
     def _power_means(self, roles: Mapping[str, Role], since_ms: int, bucket_ms: int) -> list[tuple[str, int, float]]:
         """(device_id, bucket index, mean power W) of every bucket with data; buckets of whole minutes
         come from the one-minute rollups, shorter ones from the raw samples."""
-        means = []
+        means: list[tuple[str, int, float]] = []
         for device_id in roles:
             if bucket_ms % MINUTE_MS == 0:
                 channel = self.channel_id(device_id, "power_w")
@@ -209,52 +366,18 @@ class StoreReader:
         series = PowerSeries([], [], [], [], [])
         for bucket in sorted(by_bucket):
             values = by_bucket[bucket]
-            flows = {}
+            flows: dict[Role, float | None] = {}
             for role in (Role.PV, Role.STORAGE, Role.GRID):
                 parts = [value(d, bucket, values) for d in members[role]]
-                flows[role] = None if None in parts else sum(parts)
+                known = [p for p in parts if p is not None]
+                flows[role] = None if len(known) < len(parts) else sum(known)
             pv, storage, grid = flows[Role.PV], flows[Role.STORAGE], flows[Role.GRID]
             series.ts_ms.append(bucket * bucket_ms)
             series.pv_w.append(pv)
             series.storage_w.append(storage)
             series.grid_w.append(grid)
-            parts = (pv, storage, grid)
-            series.consumption_w.append(None if None in parts or not members[Role.GRID] else sum(parts))
+            if pv is None or storage is None or grid is None or not members[Role.GRID]:
+                series.consumption_w.append(None)
+            else:
+                series.consumption_w.append(sum((pv, storage, grid)))
         return series
-
-
-def latest_readings(reader: StoreReader, devices: list, since_ms: int) -> dict:
-    """Latest stored value of every quantity per device, as collector-like readings.
-
-    For a viewer without its own collector (``gui --no-collect``). Only samples
-    at or after ``since_ms`` count; ``devices`` are :class:`energymon.views.site.DeviceInfo`.
-    """
-    from types import MappingProxyType
-
-    from energymon.views.live import Reading
-
-    rows = reader.db.execute(
-        """SELECT c.device_id, c.quantity, s.ts_ms, s.value
-           FROM channels c JOIN samples s ON s.channel_id = c.id
-           WHERE s.ts_ms = (SELECT max(ts_ms) FROM samples WHERE channel_id = c.id) AND s.ts_ms >= ?""",
-        (since_ms,),
-    ).fetchall()
-    by_device: dict[str, dict] = {}
-    stamps: dict[str, int] = {}
-    for device_id, quantity, ts_ms, value in rows:
-        by_device.setdefault(device_id, {})[quantity] = value
-        stamps[device_id] = max(ts_ms, stamps.get(device_id, 0))
-    out = {}
-    for info in devices:
-        if info.id in by_device:
-            out[info.id] = Reading(
-                info.id,
-                info.role,
-                stamps[info.id],
-                MappingProxyType(by_device[info.id]),
-                True,
-                None,
-                0.0,
-                info.poll_interval_s,
-            )
-    return out

@@ -54,7 +54,7 @@ class Aggregates:
         Counters get first/last, measurements sum/min/max; the other columns are NULL.
         """
         counters = is_counter[self.first_index]
-        rows = []
+        rows: list[tuple] = []
         for mask, counter in ((~counters, False), (counters, True)):
             if not mask.any():
                 continue

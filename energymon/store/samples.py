@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from typing import overload
 
 import numpy as np
 import sqlite_utils
@@ -32,6 +33,10 @@ BLOCK_MS = DAY_MS  # one block per channel and UTC day
 COMPACT_GRACE_MS = 10 * 60_000  # late samples of a day still land in the narrow table for this long
 
 
+@overload
+def block_start(ts_ms: int) -> int: ...
+@overload
+def block_start(ts_ms: np.ndarray) -> np.ndarray: ...
 def block_start(ts_ms: np.ndarray | int) -> np.ndarray | int:
     """Start of the UTC day that holds the instant (epoch ms)."""
     return ts_ms - ts_ms % BLOCK_MS
@@ -243,7 +248,8 @@ def apply_retention(db: sqlite_utils.Database, retention_days: int) -> int:
 
 def raw_sample_count(db: sqlite_utils.Database, channel_ids: list[int] | None = None) -> int:
     """Number of raw samples stored (both tables), optionally of some channels only."""
-    where, params = "", ()
+    where = ""
+    params: tuple[int, ...] = ()
     if channel_ids is not None:
         where = f" WHERE channel_id IN ({','.join('?' * len(channel_ids))})"
         params = tuple(channel_ids)
@@ -253,3 +259,15 @@ def raw_sample_count(db: sqlite_utils.Database, channel_ids: list[int] | None = 
         blocks = 0
     rows = db.conn.execute(f"SELECT count(*) FROM samples{where}", params).fetchone()[0]
     return blocks + rows
+
+
+def stored_span(db: sqlite_utils.Database, from_ms: int, to_ms: int) -> tuple[int, int] | None:
+    """First and last stored sample time (UTC epoch ms, any channel) within ``[from_ms, to_ms)``, or None."""
+    first, last = db.conn.execute(
+        "SELECT min(a), max(b) FROM ("
+        " SELECT min(ts_ms) AS a, max(ts_ms) AS b FROM samples WHERE ts_ms >= ?1 AND ts_ms < ?2"
+        " UNION ALL SELECT max(min(first_ms), ?1), min(max(last_ms), ?2 - 1) FROM sample_blocks"
+        "  WHERE last_ms >= ?1 AND first_ms < ?2)",
+        (from_ms, to_ms),
+    ).fetchone()
+    return None if first is None else (first, last)

@@ -1,29 +1,15 @@
-"""SQLite store: schema (migrations), the single writer, and the site record.
+"""The store's one writer: a thread that owns the write connection and drains a queue into transactions.
 
-Layout (see docs/database.md for the user-facing description):
-
-- ``site``: key/value facts about the site the database was written with,
-  including the full config text, so the database is self-describing.
-- ``devices``: one row per device as last configured.
-- ``channels``: one row per (device, quantity) with unit and kind.
-- ``samples``: (channel_id, ts_ms, value) - recent raw values as read; UTC
-  epoch milliseconds; WITHOUT ROWID, keyed by channel then time.
-- ``sample_blocks``: older raw values, one compact row per channel and UTC day
-  (energymon.store.samples, energymon.store.codec).
-- ``rollup_1min`` .. ``rollup_1d``: aggregates per bucket, updated with every
-  committed batch (energymon.store.rollups).
-- ``events``: device offline/recovered, rejected values, collector start/stop.
-- ``event_acks``: who acknowledged an event, when, with an optional note
-  (at most one per event; the first stands).
-
-One writer thread owns the write connection and drains a queue; each batch is
-one transaction. WAL mode with ``synchronous=FULL``: a committed batch is on
-disk before the commit returns.
+Live readings (:class:`SampleBatch`), events and acknowledgements (:class:`Ack`)
+are committed in batches, one transaction each; generated history is written
+between live batches (energymon.store.history). One process writes a database
+at a time (:func:`acquire_writer_lock`). The database is opened with WAL mode and
+``synchronous=FULL`` (energymon.store.schema): a committed batch is on disk
+before the commit returns.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import queue
 import sqlite3
@@ -35,138 +21,30 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
-import sqlite_utils
 from filelock import FileLock, Timeout
-from sqlite_utils.migrations import Migrations
 
 from drivers.quantities import QUANTITIES, Kind
-from energymon.config import Config
 from energymon.events import SEVERITY, STORE_MAINTENANCE_FAILED, Event
 from energymon.site_time import site_zone
 from energymon.store import rollups
 from energymon.store import samples as raw_store
-from energymon.store.history import DeviceHistory, channel_ids, write_history, write_prepared
-from energymon.store.history_prep import PreparedHistory
+from energymon.store.channels import channel_ids
+from energymon.store.history import DeviceHistory, PreparedHistory, write_history, write_prepared
+from energymon.store.schema import StoreError, open_db
+
+__all__ = [
+    "MAINTENANCE_SLICE_S",
+    "Ack",
+    "SampleBatch",
+    "StoreWriter",
+    "acquire_writer_lock",
+]
 
 log = logging.getLogger("energymon.store")
-migrations = Migrations("energymon")
-
-
-@migrations()
-def m001_initial(db: sqlite_utils.Database) -> None:
-    db["site"].create({"key": str, "value": str}, pk="key")
-    db["devices"].create(
-        {
-            "id": str,
-            "name": str,
-            "role": str,
-            "profile": str,
-            "connection": str,
-            "address": str,
-            "unit": int,
-            "poll_interval_s": float,
-            "rated_power_kw": float,
-            "invert": int,
-            "updated_ms": int,
-        },
-        pk="id",
-    )
-    db["channels"].create(
-        {"id": int, "device_id": str, "quantity": str, "unit": str, "kind": str},
-        pk="id",
-        not_null={"device_id", "quantity"},
-    )
-    db["channels"].create_index(["device_id", "quantity"], unique=True)
-    db.execute(
-        "CREATE TABLE samples (channel_id INTEGER NOT NULL REFERENCES channels(id), ts_ms INTEGER NOT NULL,"
-        " value REAL NOT NULL, PRIMARY KEY (channel_id, ts_ms)) WITHOUT ROWID"
-    )
-    db["events"].create(
-        {"id": int, "ts_ms": int, "device_id": str, "kind": str, "severity": str, "detail": str}, pk="id"
-    )
-    db["events"].create_index(["ts_ms"])
-    db.execute(
-        """CREATE VIEW samples_readable AS
-        SELECT strftime('%Y-%m-%dT%H:%M:%fZ', s.ts_ms / 1000.0, 'unixepoch') AS time_utc,
-               c.device_id, c.quantity, s.value, c.unit
-        FROM samples s JOIN channels c ON c.id = s.channel_id"""
-    )
-
-
-@migrations()
-def m002_blocks_and_rollups(db: sqlite_utils.Database) -> None:
-    db.execute(
-        """CREATE TABLE sample_blocks (channel_id INTEGER NOT NULL REFERENCES channels(id),
-           block_ms INTEGER NOT NULL, first_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL,
-           count INTEGER NOT NULL, ts BLOB NOT NULL, value BLOB NOT NULL,
-           PRIMARY KEY (channel_id, block_ms))"""
-    )
-    db.execute("CREATE INDEX sample_blocks_by_time ON sample_blocks (block_ms)")
-    rollups.create_tables(db)
-    # Samples written before rollups existed: aggregate them now (a channel at a time), so an upgrade keeps
-    # every figure. Moving them into blocks is left to the writer's regular compaction.
-    site = dict(db.execute("SELECT key, value FROM site").fetchall())
-    zone = site_zone(site.get("timezone"))
-    for channel_id, kind in db.execute("SELECT id, kind FROM channels").fetchall():
-        rows = db.execute(
-            "SELECT ts_ms, value FROM samples WHERE channel_id = ? ORDER BY ts_ms", (channel_id,)
-        ).fetchall()
-        if rows:
-            array = np.array(rows, dtype=np.float64)
-            size = len(rows)
-            rollups.update(
-                db,
-                np.full(size, channel_id, dtype=np.int64),
-                np.full(size, kind == Kind.COUNTER.value),
-                array[:, 0].astype(np.int64),
-                array[:, 1],
-                zone,
-            )
-
-
-@migrations()
-def m003_event_acks(db: sqlite_utils.Database) -> None:
-    # One acknowledgement per event, kept for the life of the database (an audit trail: the first stands).
-    db.execute(
-        """CREATE TABLE event_acks (event_id INTEGER PRIMARY KEY REFERENCES events(id),
-           acked_by TEXT NOT NULL, acked_ms INTEGER NOT NULL, note TEXT NOT NULL DEFAULT '')"""
-    )
 
 
 def _describe(exc: Exception) -> str:
     return str(exc) if isinstance(exc, sqlite3.Error) else f"{type(exc).__name__}: {exc}"
-
-
-class StoreError(RuntimeError):
-    """The database cannot be opened or written; the message names the file."""
-
-
-def open_db(path: Path, readonly: bool = False) -> sqlite_utils.Database:
-    """Open the database; the writer side creates it and applies migrations, readers only SELECT."""
-    try:
-        if readonly:
-            if not path.exists():
-                raise StoreError(f"{path}: database not found")
-            # A plain connection that only ever SELECTs, in autocommit mode: each query
-            # is its own short read transaction. (mode=ro cannot open a WAL database
-            # whose -shm file does not exist yet.)
-            conn = sqlite3.connect(path, check_same_thread=False, timeout=10)
-            conn.isolation_level = None
-            db = sqlite_utils.Database(conn)
-            if not db["site"].exists():
-                raise StoreError(f"{path}: not an energymon database")
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(path, check_same_thread=False, timeout=10)
-            db = sqlite_utils.Database(conn)
-            db.enable_wal()
-            db.execute("PRAGMA synchronous=FULL")
-            migrations.apply(db)
-        return db
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: {exc}") from None
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot open database: {exc.strerror or exc}") from None
 
 
 @dataclass(frozen=True)
@@ -186,44 +64,6 @@ class Ack:
     acked_by: str
     acked_ms: int
     note: str = ""
-
-
-def record_site(db: sqlite_utils.Database, config: Config, config_text: str | None = None) -> None:
-    """Write the site and device definitions, so the database describes itself."""
-    now_ms = int(time.time() * 1000)
-    site = config.site
-    facts = {
-        "name": site.name,
-        "timezone": site.timezone,
-        "latitude": site.latitude,
-        "longitude": site.longitude,
-        "emission_factor_kg_per_kwh": config.carbon.emission_factor_kg_per_kwh,
-        "emission_factor_source": config.carbon.source,
-        "config_path": str(config.path) if config.path else "",
-    }
-    if config_text is not None:
-        facts["config_toml"] = config_text
-    with db.atomic():
-        db["site"].upsert_all(({"key": k, "value": json.dumps(v)} for k, v in facts.items()), pk="key")
-        db["devices"].upsert_all(
-            (
-                {
-                    "id": d.id,
-                    "name": d.name,
-                    "role": d.role.value,
-                    "profile": d.profile_name,
-                    "connection": d.connection,
-                    "address": config.connections[d.connection].address,
-                    "unit": d.unit,
-                    "poll_interval_s": d.poll_interval_s,
-                    "rated_power_kw": d.rated_power_kw,
-                    "invert": int(d.invert),
-                    "updated_ms": now_ms,
-                }
-                for d in config.devices
-            ),
-            pk="id",
-        )
 
 
 def acquire_writer_lock(db_path: Path) -> FileLock:
@@ -317,7 +157,7 @@ class StoreWriter:
     def put_history(self, history: DeviceHistory | PreparedHistory, done: threading.Semaphore | None = None) -> None:
         """Queue generated history of one device; ``done`` is released once it is committed.
 
-        A :class:`PreparedHistory` (encoded beforehand, energymon.store.history_prep)
+        A :class:`PreparedHistory` (encoded beforehand, energymon.store.history.prepare)
         costs the writer thread only its inserts.
 
         History goes through this one writer too, so a backfill and live collection
@@ -425,7 +265,7 @@ class StoreWriter:
                         by_channel.setdefault(channel, []).append((item.ts_ms, value))
             inserted = self._insert_samples(by_channel)
             if events:
-                self.db["events"].insert_all(events)
+                self.db.table("events").insert_all(events)
             if acks:
                 self.db.conn.executemany(
                     "INSERT OR IGNORE INTO event_acks (event_id, acked_by, acked_ms, note)"
@@ -510,7 +350,7 @@ class StoreWriter:
                 log.error("%s: compaction failed: %s", self.db_path, message)
                 try:
                     with self.db.atomic():
-                        self.db["events"].insert(
+                        self.db.table("events").insert(
                             {
                                 "ts_ms": int(time.time() * 1000),
                                 "device_id": None,

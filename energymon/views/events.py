@@ -30,8 +30,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from drivers.quantities import Role
+from energymon.collect.reading import Reading
 from energymon.events import IMPLAUSIBLE_VALUE, at_least
-from energymon.views.live import STALE_AFTER_POLLS, Reading, is_fresh
+from energymon.store.reader import StoreReader
+from energymon.views.live import STALE_AFTER_POLLS, is_fresh
 from energymon.views.site import SiteInfo
 
 # Thresholds of the alarms [units in the names].
@@ -44,7 +46,6 @@ DEFAULT_LIMIT = 5000  # events read at most (the newest)
 
 OFFLINE, SOC_LOW, SOC_HIGH = "offline", "soc_low", "soc_high"
 TEMPERATURE_LOW, TEMPERATURE_HIGH, IMPLAUSIBLE = "temperature_low", "temperature_high", IMPLAUSIBLE_VALUE
-ALARM_KINDS = (OFFLINE, SOC_LOW, SOC_HIGH, TEMPERATURE_LOW, TEMPERATURE_HIGH, IMPLAUSIBLE)
 
 COLLECTOR = ""  # the ``device`` filter value for events of the collector itself (device_id NULL)
 
@@ -94,7 +95,7 @@ def severities_from(min_severity: str | None) -> tuple[str, ...] | None:
 
 
 def events(
-    reader,
+    reader: StoreReader,
     since_ms: int,
     until_ms: int | None = None,
     device: str | None = None,
@@ -109,37 +110,16 @@ def events(
     the collector's own events, None for all. ``min_severity``: ``info``, ``warning`` or ``error``.
     A database written before acknowledgements existed (no ``event_acks`` yet) reads as unacknowledged.
     """
-    where, params = ["e.ts_ms >= ?"], [since_ms]
-    if until_ms is not None:
-        where.append("e.ts_ms < ?")
-        params.append(until_ms)
-    if device == COLLECTOR:
-        where.append("e.device_id IS NULL")
-    elif device is not None:
-        where.append("e.device_id = ?")
-        params.append(device)
-    allowed = severities_from(min_severity)
-    if allowed is not None:
-        where.append(f"e.severity IN ({', '.join('?' * len(allowed))})")
-        params.extend(allowed)
-    if kind is not None:
-        where.append("e.kind = ?")
-        params.append(kind)
-    has_acks = (
-        reader.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'event_acks'").fetchone()
-        is not None
+    rows = reader.event_rows(
+        since_ms,
+        until_ms,
+        device_id=None if device == COLLECTOR else device,
+        collector_only=device == COLLECTOR,
+        severities=severities_from(min_severity),
+        kind=kind,
+        unacknowledged_only=unacknowledged_only,
+        limit=limit,
     )
-    if has_acks:
-        columns, join = "a.acked_by, a.acked_ms, a.note", "LEFT JOIN event_acks a ON a.event_id = e.id"
-        if unacknowledged_only:
-            where.append("a.event_id IS NULL")
-    else:
-        columns, join = "NULL, NULL, ''", ""
-    sql = (
-        f"SELECT e.id, e.ts_ms, e.device_id, e.kind, e.severity, e.detail, {columns} FROM events e {join}"
-        f" WHERE {' AND '.join(where)} ORDER BY e.ts_ms DESC, e.id DESC LIMIT ?"
-    )
-    rows = reader.db.execute(sql, (*params, int(limit))).fetchall()
     return [EventRow(r[0], r[1], r[2], r[3], r[4], r[5] or "", r[6], r[7], r[8] or "") for r in rows]
 
 

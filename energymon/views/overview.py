@@ -50,6 +50,7 @@ from energymon.views.site import SiteInfo
 # The flows that make up consumption (accounting.consumption_wh) and the roles that feed them.
 BALANCE_FLOWS = ("pv_wh", "grid_import_wh", "grid_export_wh", "storage_charge_wh", "storage_discharge_wh")
 PERIODS = ("today", "month", "year")
+READING_COLUMNS = ("first_ts_ms", "first", "last_ts_ms", "last")  # a rollup bucket's first and last reading
 
 
 @dataclass(frozen=True)
@@ -117,21 +118,11 @@ def _points(
     reader: StoreReader, channel: int, year_ms: int, today_ms: int, now_ms: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """The counter readings used (see the module docstring): (ts_ms, values), strictly increasing in time."""
-    cols = "bucket_ms + first_dt_ms, first, bucket_ms + last_dt_ms, last"
-    rows = reader.db.execute(
-        f"SELECT {cols} FROM rollup_1d WHERE channel_id = ? AND bucket_ms < ? ORDER BY bucket_ms DESC LIMIT 1",
-        (channel, year_ms),
-    ).fetchall()
-    rows = [(r[2], r[3], r[2], r[3]) for r in rows]  # the year before: only its very last reading
-    rows += reader.db.execute(
-        f"SELECT {cols} FROM rollup_1d WHERE channel_id = ? AND bucket_ms >= ? AND bucket_ms < ? ORDER BY bucket_ms",
-        (channel, year_ms, today_ms),
-    ).fetchall()
-    rows += reader.db.execute(
-        f"SELECT {cols} FROM rollup_15min WHERE channel_id = ? AND bucket_ms >= ? AND bucket_ms <= ?"
-        " ORDER BY bucket_ms",
-        (channel, today_ms, now_ms),
-    ).fetchall()
+    # the year before: only its very last reading
+    last_before = reader.last_rollup_row(channel, "1d", READING_COLUMNS, before_ms=year_ms)
+    rows = [] if last_before is None else [(last_before[2], last_before[3], last_before[2], last_before[3])]
+    rows += reader.rollup_rows(channel, "1d", READING_COLUMNS, year_ms, today_ms)
+    rows += reader.rollup_rows(channel, "15min", READING_COLUMNS, today_ms, now_ms, to_included=True)
     if not rows:
         return np.empty(0, np.int64), np.empty(0)
     points = np.array(rows, dtype=np.float64)
@@ -158,11 +149,7 @@ def _power_hours(
     channel = reader.channel_id(device_id, "power_w")
     if channel is None:
         return None
-    rows = reader.db.execute(
-        "SELECT bucket_ms, n, sum FROM rollup_1h WHERE channel_id = ? AND bucket_ms >= ? AND bucket_ms <= ?"
-        " ORDER BY bucket_ms",
-        (channel, year_ms, now_ms),
-    ).fetchall()
+    rows = reader.rollup_rows(channel, "1h", ("bucket_ms", "n", "sum"), year_ms, now_ms, to_included=True)
     if not rows:
         return None
     data = np.array(rows, dtype=np.float64)
@@ -188,17 +175,19 @@ def overview_energy(
     counted: dict[str, dict[str, int]] = {p: {} for p in PERIODS}
     estimated: dict[str, dict[str, list[str]]] = {p: {} for p in PERIODS}
     for device in site.devices:
-        power_hours: tuple[np.ndarray, np.ndarray, np.ndarray] | None | bool = False  # False: not read yet
+        power_read = False
+        power_hours: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         for flow, quantity, sign in FLOWS_BY_ROLE[device.role]:
             channel = reader.channel_id(device.id, quantity)
             if channel is None:  # no such counter: integrate power (estimated)
-                if power_hours is False:
+                if not power_read:
                     power_hours = _power_hours(
                         reader, device.id, int(device.poll_interval_s * 1000), starts["year"], now_ms
                     )
+                    power_read = True
                 for period in PERIODS:
                     hours = None if power_hours is None else power_hours[0] >= starts[period]
-                    if hours is None or not hours.any():
+                    if power_hours is None or hours is None or not hours.any():
                         missing[period].setdefault(flow, []).append(device.id)
                         continue
                     totals[period][flow] += float(np.clip(sign * power_hours[1][hours], 0.0, None).sum())
@@ -207,7 +196,8 @@ def overview_energy(
                     # The first hour's samples are taken to lie at its end (a device that started mid-hour).
                     i = int(np.flatnonzero(hours)[0])
                     first = max(starts[period], int(power_hours[0][i] + HOUR_MS - power_hours[2][i]))
-                    first_ts[period] = first if first_ts[period] is None else min(first_ts[period], first)
+                    earliest = first_ts[period]
+                    first_ts[period] = first if earliest is None else min(earliest, first)
                 continue
             ts, values = _points(reader, channel, starts["year"], starts["today"], now_ms)
             rated_w = float(device.rated_power_kw) * 1000 if device.rated_power_kw else None
@@ -231,7 +221,8 @@ def overview_energy(
                     totals[period][flow] += float(per_bucket[first_bucket[period] :].sum())
                 counted[period][flow] = counted[period].get(flow, 0) + 1
                 first = min(begins)
-                first_ts[period] = first if first_ts[period] is None else min(first_ts[period], first)
+                earliest = first_ts[period]
+                first_ts[period] = first if earliest is None else min(earliest, first)
 
     coal = coal or carbon.coal_factor()
     factor = float(site.emission_factor_kg_per_kwh or 0.0)

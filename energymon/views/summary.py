@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 from drivers.quantities import Role
 from energymon.accounting.carbon import avoided_co2_kg
+from energymon.collect.reading import Reading
 from energymon.config import Config
-from energymon.views.live import Reading, SiteTotals, is_fresh
+from energymon.views.live import SiteTotals, is_fresh
 
 KEY_VALUES = {
     Role.PV: ("yield_wh",),

@@ -56,15 +56,13 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from energymon.site_time import DAY_MS, HOUR_MS, MINUTE_MS, QUARTER_MS
-from energymon.store import samples as raw_store
 from energymon.store.export import local_iso
 from energymon.store.reader import StoreReader
-from energymon.store.rollups import TABLES
 
 RAW_MAX_SPAN_MS = 6 * HOUR_MS  # longer ranges never read raw samples
 LEVELS: tuple[tuple[str, int], ...] = (("1min", MINUTE_MS), ("15min", QUARTER_MS), ("1h", HOUR_MS), ("1d", DAY_MS))
 LEVEL_MS = dict(LEVELS)
-SOURCES = ("raw",) + tuple(name for name, _ in LEVELS)
+COLUMNS = ("bucket_ms", "n", "sum", "min", "max", "first", "last")  # of a rollup level, as read
 CSV_HEADER = ("timestamp", "device_id", "quantity", "interval", "statistic", "value", "min", "max", "unit")
 
 
@@ -130,8 +128,7 @@ class Series:
 
 def channels(reader: StoreReader) -> list[Channel]:
     """Every stored channel, by device and quantity."""
-    rows = reader.db.execute("SELECT device_id, quantity, unit, kind FROM channels ORDER BY device_id, quantity")
-    return [Channel(d, q, u or "", k or "measurement") for d, q, u, k in rows.fetchall()]
+    return [Channel(d, q, u or "", k or "measurement") for d, q, u, k in reader.channels()]
 
 
 def choose_level(span_ms: int, max_points: int) -> tuple[str, int]:
@@ -164,7 +161,7 @@ def _empty() -> dict[str, np.ndarray]:
 def _read_level(reader: StoreReader, channel_id: int, level: str, from_ms: int, to_ms: int) -> dict[str, np.ndarray]:
     """Buckets of ``level`` with ``from_ms <= bucket_ms < to_ms`` as columns (NULL -> NaN)."""
     if level == "1min":
-        minutes = raw_store.read_minutes(reader.db, channel_id, from_ms, to_ms)
+        minutes = reader.read_minutes(channel_id, from_ms, to_ms)
         return {
             "bucket_ms": minutes.bucket_ms.astype(np.int64),
             "n": minutes.n.astype(np.float64),
@@ -174,15 +171,11 @@ def _read_level(reader: StoreReader, channel_id: int, level: str, from_ms: int, 
             "first": minutes.first,
             "last": minutes.last,
         }
-    rows = reader.db.execute(
-        f"SELECT bucket_ms, n, sum, min, max, first, last FROM {TABLES[level]}"
-        " WHERE channel_id = ? AND bucket_ms >= ? AND bucket_ms < ? ORDER BY bucket_ms",
-        (channel_id, from_ms, to_ms),
-    ).fetchall()
+    rows = reader.rollup_rows(channel_id, level, COLUMNS, from_ms, to_ms)
     if not rows:
         return _empty()
     array = np.array(rows, dtype=np.float64)  # NULL -> NaN
-    columns = {name: array[:, i] for i, name in enumerate(("bucket_ms", "n", "sum", "min", "max", "first", "last"))}
+    columns = {name: array[:, i] for i, name in enumerate(COLUMNS)}
     columns["bucket_ms"] = array[:, 0].astype(np.int64)
     return columns
 
@@ -232,30 +225,35 @@ def series(
     counter reading. The source follows the range (module docstring).
     """
     from_ms, to_ms = int(from_ms), int(to_ms)
-    row = reader.db.execute(
-        "SELECT id, unit, kind FROM channels WHERE device_id = ? AND quantity = ?", (device_id, quantity)
-    ).fetchone()
+    row = reader.channel_info(device_id, quantity)
     channel_id, unit, kind = (None, "", "measurement") if row is None else (row[0], row[1] or "", row[2])
     counter = kind == "counter"
     energy = energy and counter
     span = max(to_ms - from_ms, 1)
-    meta = {
-        "device_id": device_id,
-        "quantity": quantity,
-        "unit": unit,
-        "kind": kind,
-        "from_ms": from_ms,
-        "to_ms": to_ms,
-    }
+
+    def made(
+        ts: np.ndarray,
+        mean: np.ndarray,
+        low: np.ndarray,
+        high: np.ndarray,
+        source: str,
+        bucket_ms: int = 0,
+        statistic: str = "sample",
+    ) -> Series:
+        """A Series of this channel and range."""
+        return Series(
+            ts, mean, low, high, source, bucket_ms, statistic, device_id, quantity, unit, kind, from_ms, to_ms
+        )
+
     nan0 = np.array([], dtype=np.float64)
 
     if not energy and span <= RAW_MAX_SPAN_MS:
         if channel_id is None:
-            return Series(np.array([], dtype=np.int64), nan0, nan0, nan0, "raw", **meta)
-        ts, values = raw_store.read_raw(reader.db, channel_id, from_ms, to_ms)
+            return made(np.array([], dtype=np.int64), nan0, nan0, nan0, "raw")
+        ts, values = reader.read_raw(channel_id, from_ms, to_ms)
         if 0 < ts.size <= max_points:
             nan = np.full(ts.size, np.nan)
-            return Series(ts, values, nan, nan.copy(), "raw", 0, "sample", **meta)
+            return made(ts, values, nan, nan.copy(), "raw", 0, "sample")
         # too many raw samples, or none left (raw retention): the one-minute rollups answer
 
     level, factor = choose_level(span, max_points)
@@ -263,7 +261,7 @@ def series(
     width = length * factor
     statistic = "delta" if energy else "last" if counter else "mean"
     if channel_id is None:
-        return Series(np.array([], dtype=np.int64), nan0, nan0, nan0, level, width, statistic, **meta)
+        return made(np.array([], dtype=np.int64), nan0, nan0, nan0, level, width, statistic)
     # buckets that overlap the range; for energy also the bucket before the first (for its difference)
     lead = width if energy else 0
     columns = _read_level(reader, channel_id, level, from_ms - length + 1 - lead, to_ms)
@@ -275,11 +273,11 @@ def series(
         keep = ts + width > from_ms
         ts, values = ts[keep], values[keep]
         nan = np.full(ts.size, np.nan)
-        return Series(ts, values, nan, nan.copy(), level, width, statistic, **meta)
+        return made(ts, values, nan, nan.copy(), level, width, statistic)
     if counter:
         nan = np.full(ts.size, np.nan)
-        return Series(ts, columns["last"], nan, nan.copy(), level, width, statistic, **meta)
-    return Series(ts, columns["sum"] / columns["n"], columns["min"], columns["max"], level, width, statistic, **meta)
+        return made(ts, columns["last"], nan, nan.copy(), level, width, statistic)
+    return made(ts, columns["sum"] / columns["n"], columns["min"], columns["max"], level, width, statistic)
 
 
 def _number(value: float) -> str:

@@ -1,6 +1,6 @@
 """The history generator: a month of the demo park as the collector would have stored it.
 
-One month (June 2024) is generated once per module (about 3 s) with every quantity the model has
+One month (June 2024) is generated once per module with every quantity the model has
 (``full=True``); what the collector would store is checked on shorter spans.
 """
 
@@ -10,7 +10,7 @@ import math
 from datetime import datetime
 
 import numpy as np
-import pandas as pd
+import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs installed: pvlib hands back DataFrames
 import pvlib
 import pytest
 

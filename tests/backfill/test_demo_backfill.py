@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from drivers.quantities import QUANTITIES, Kind
 from energymon.store.reader import ALL_TIME, StoreReader
 
@@ -13,6 +15,8 @@ from support import all_polled, run_demo_until
 HOURS = 4
 
 
+@pytest.mark.slow
+@pytest.mark.wire
 def test_first_start_fills_history_then_counters_continue_live(tmp_path):
     demo = run_demo_until(
         tmp_path, lambda d: not d.backfill.running and all_polled(d), timeout_s=110, backfill_days=HOURS / 24
@@ -28,7 +32,7 @@ def test_first_start_fills_history_then_counters_continue_live(tmp_path):
     finally:
         con.close()
     assert integrity == "ok"
-    series: dict[tuple[str, str], list[tuple[int, float]]] = {}
+    series = {}  # (device_id, quantity) -> [(ts_ms, value)]
     reader = StoreReader(demo.db_path)  # history sits in compact blocks, live rows in the samples table
     try:
         for device_id, quantity in reader.db.execute("SELECT device_id, quantity FROM channels").fetchall():

@@ -14,13 +14,14 @@ from pathlib import Path
 import pytest
 
 from energymon.backfill.process import ChunkDone, Finished, HistoryProcess, HistoryProcessError, prepared_days
-from energymon.store.history_prep import PreparedHistory
+from energymon.store.history import PreparedHistory
 
 from support import demo_config_path
 
 START_S = 1_717_171_200.0 + 5 * 3600 + 17  # 2024-05-31 21:00:17 UTC: the spans cross UTC midnights
 
 
+@pytest.mark.process
 def test_child_sends_what_prepared_days_makes_in_process(demo_config):
     end_s = START_S + 1.3 * 86_400
     in_process = list(prepared_days(demo_config, START_S, end_s, seed=2))
@@ -37,6 +38,7 @@ def test_child_sends_what_prepared_days_makes_in_process(demo_config):
     assert {h.zone for h in histories} == {demo_config.site.timezone}
 
 
+@pytest.mark.process
 def test_cancelling_stops_the_child_and_leaving_the_context_ends_it(demo_config):
     process = HistoryProcess(demo_config, START_S, START_S + 30 * 86_400, seed=1)
     with process:
@@ -47,6 +49,7 @@ def test_cancelling_stops_the_child_and_leaving_the_context_ends_it(demo_config)
     assert not process.running
 
 
+@pytest.mark.process
 def test_a_child_that_dies_is_reported_not_waited_for(demo_config):
     with HistoryProcess(demo_config, START_S, START_S + 30 * 86_400, seed=1) as process:
         messages = process.messages()
@@ -57,12 +60,14 @@ def test_a_child_that_dies_is_reported_not_waited_for(demo_config):
                 pass
 
 
+@pytest.mark.process
 def test_a_failure_in_the_child_is_raised_in_the_parent(demo_config):
     with HistoryProcess(demo_config, START_S, START_S - 10, seed=1) as process:  # an empty span: the generator refuses
         with pytest.raises(HistoryProcessError, match="end_s .* must be after start_s"):
             list(process.messages())
 
 
+@pytest.mark.process
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
 def test_the_child_ends_when_its_parent_is_killed(tmp_path):
     """A parent killed outright (a crashed GUI) does not leave its history child blocked on a full queue."""
@@ -107,12 +112,13 @@ def _alive(pid: int) -> bool:
 # -- simulate --backfill-days into a database (energymon.backfill.runner.backfill_database) --------------------
 
 
+@pytest.mark.process
 def test_backfill_refuses_a_span_the_database_already_holds(tmp_path, demo_config):
     """A second history over stored samples would interleave with them, its counters restarting from the
     seed's: refused with the span named, nothing written. A span before the stored data is fine."""
     from energymon.backfill.runner import backfill_database
     from energymon.store.reader import StoreReader
-    from energymon.store.writer import StoreError
+    from energymon.store.schema import StoreError
 
     db = tmp_path / "h.db"
     end_s = START_S + 86_400

@@ -25,23 +25,13 @@ import energymon.collect.collector as collector_module
 from drivers.device import DeviceRead
 from drivers.link import LinkSettings, ReadError
 from drivers.quantities import Role
-from energymon.collect.collector import (
-    BACKOFF_MAX_S,
-    DEGRADED,
-    OFFLINE,
-    ONLINE,
-    UNKNOWN,
-    Collector,
-    ConnectionSchedule,
-    assess,
-    attempt_cost_s,
-    backoff_s,
-    transition_events,
-)
+from energymon.collect.collector import Collector
+from energymon.collect.health import DEGRADED, OFFLINE, ONLINE, UNKNOWN, assess, transition_events
+from energymon.collect.reading import Reading
+from energymon.collect.schedule import BACKOFF_MAX_S, ConnectionSchedule, attempt_cost_s, backoff_s
 from energymon.config import Config, load_config
 from energymon.events import Event
 from energymon.sim.serve import SimulatedPark
-from energymon.views.live import Reading
 
 from support import write_config
 
@@ -149,7 +139,7 @@ class VirtualLoop(asyncio.SelectorEventLoop):
     def __init__(self) -> None:
         super().__init__()
         self._now = 0.0
-        select = self._selector.select
+        select = self._selector.select  # type: ignore[attr-defined]  # private to asyncio, not in its stubs
 
         def virtual_select(timeout: float | None = None):
             events = select(0)
@@ -159,7 +149,7 @@ class VirtualLoop(asyncio.SelectorEventLoop):
                 self._now += timeout
             return events
 
-        self._selector.select = virtual_select
+        self._selector.select = virtual_select  # type: ignore[attr-defined]  # as above
 
     def time(self) -> float:
         return self._now
@@ -399,6 +389,7 @@ def acceptance_figures(run: VirtualRun, poll: float, fault: tuple[float, float],
     )
 
 
+@pytest.mark.wire
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("outage_s", [6.0, 60.0, 3600.0])
 def test_a_dead_unit_behind_a_gateway_costs_its_siblings_little_virtual(tmp_path, monkeypatch, outage_s):
@@ -431,6 +422,7 @@ def test_a_dead_unit_behind_a_gateway_costs_its_siblings_little_virtual(tmp_path
     print(f"\nvirtual outage {outage_s:g} s: {f}")
 
 
+@pytest.mark.wire
 @pytest.mark.timeout(60)
 def test_short_outages_are_noticed_over_within_two_intervals_at_any_phase(tmp_path, monkeypatch):
     """The worst case of the recovery bound: the fault ends just after an attempt. Fault start and length
@@ -455,6 +447,7 @@ def test_short_outages_are_noticed_over_within_two_intervals_at_any_phase(tmp_pa
     print(f"\nworst lags over phases (poll {poll:g} s, timeout {timeout:g} s): {worst}")
 
 
+@pytest.mark.wire
 @pytest.mark.timeout(60)
 def test_on_a_slow_bus_a_dead_unit_takes_at_most_a_fifth_of_the_line(tmp_path, monkeypatch):
     """RTU over TCP, poll 0.2 s, timeout 0.3 s + 0.5 s resync: every attempt at the dead unit blocks the
@@ -522,15 +515,17 @@ def loopback_toml(ports: dict[str, int]) -> str:
     return "\n".join(parts)
 
 
+@pytest.mark.slow
+@pytest.mark.wire
 @pytest.mark.timeout(120)
-def test_acceptance_dead_devices_over_loopback(tmp_path):
+def test_acceptance_dead_devices_over_loopback(tmp_path: Path) -> None:
     """With one black-hole device behind a shared gateway port and one refusing device on its own port,
     the healthy devices on the same gateway still get at least 90 % of their scheduled polls, and the
     others 100 %; the dead devices are reported offline within three poll intervals and back online
     within two after they recover. Real time, real Modbus TCP on 127.0.0.1, faults on the simulator's
     schedule (from +4 s, for 6 s)."""
 
-    async def body():
+    async def body() -> tuple[Config, list[Reading], list[Event], float, SimulatedPark]:
         template = load_config(write_config(tmp_path, loopback_toml({"gw": 1, "solo": 2, "other": 3}), "template.toml"))
         sim = SimulatedPark(template, host="127.0.0.1", ports={"gw": 0, "solo": 0, "other": 0})
         await sim.start()
@@ -574,7 +569,7 @@ def test_acceptance_dead_devices_over_loopback(tmp_path):
         )
         assert 0 <= offline_after <= 3 * POLL_S, figures[dead]
         assert 0 <= recovered_after <= 2 * POLL_S, figures[dead]
-    assert "timeout" in [r for r in by_device["mute"] if not r.ok][0].error
-    assert "connect" in [r for r in by_device["refuser"] if not r.ok][-1].error
+    assert "timeout" in ([r for r in by_device["mute"] if not r.ok][0].error or "")
+    assert "connect" in ([r for r in by_device["refuser"] if not r.ok][-1].error or "")
     assert sim.servers["gw"].faulted["silence"] >= 1
     print(f"\nloopback acceptance (poll {POLL_S:g} s, timeout {TIMEOUT_S:g} s): {figures}")

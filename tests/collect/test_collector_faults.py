@@ -23,12 +23,13 @@ from pathlib import Path
 import pytest
 
 from energymon.collect.collector import Collector
+from energymon.collect.reading import Reading
 from energymon.collect.service import Collection
 from energymon.config import Config, load_config
 from energymon.config.sim_params import Fault
 from energymon.sim.faults import WRAP_LEAD_S
 from energymon.sim.serve import SimulatedPark
-from energymon.views.live import Reading, site_totals
+from energymon.views.live import site_totals
 
 from support import EVENING_S, NOON_S, FrozenClock, run, stored, write_config
 
@@ -194,6 +195,7 @@ def assert_values_match_simulator(r: Run, data, device_ids: Sequence[str], last_
     resolution). ``last_only``: the clock was stepped; check the latest sample (taken after the last step)."""
     for device_id in device_ids:
         device = r.config.device(device_id)
+        assert device.profile is not None  # these parks use built-in profiles, no SunSpec discovery
         scale = {p.quantity: p.scale for p in device.profile.points}
         expected = r.sim.reported(device_id)
         for quantity, samples in data[device_id].items():
@@ -230,6 +232,7 @@ BUS = [  # an RS-485 line behind a serial gateway: RTU frames over TCP, three me
 # -- offline --------------------------------------------------------------------------------
 
 
+@pytest.mark.wire
 def test_offline_alone_on_its_port_refuses_connections_and_recovers_on_schedule(tmp_path):
     """[[devices.sim.faults]] offline from +10 s for 20 s, on a device alone on its port."""
     clock = FrozenClock(EVENING_S)
@@ -266,6 +269,7 @@ def test_offline_alone_on_its_port_refuses_connections_and_recovers_on_schedule(
     assert_values_match_simulator(r, data, ["pv-1", "load-1"], last_only=True)
 
 
+@pytest.mark.wire
 def test_offline_behind_a_gateway_is_exception_0x0b_and_backed_off(tmp_path):
     clock = FrozenClock(EVENING_S)
 
@@ -289,6 +293,7 @@ def test_offline_behind_a_gateway_is_exception_0x0b_and_backed_off(tmp_path):
 # -- black hole -----------------------------------------------------------------------------
 
 
+@pytest.mark.wire
 @pytest.mark.parametrize("devices, dead", [(GATEWAY, "grid-1"), (BUS, "meter-b")], ids=["tcp-gateway", "rtu-bus"])
 def test_a_black_hole_behind_a_gateway_silences_only_that_unit(tmp_path, devices, dead):
     """The gateway swallows one unit's requests; the other units on the same connection keep their polls going."""
@@ -325,6 +330,8 @@ def test_a_black_hole_behind_a_gateway_silences_only_that_unit(tmp_path, devices
 # -- slow -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
+@pytest.mark.wire
 def test_slow_answers_are_late_and_too_slow_ones_time_out(tmp_path):
     """``tardy`` (alone on its port) answers 0.15 s late, within the 0.3 s timeout: stored, with its
     latency. ``sluggish`` (TCP gateway) and ``meter-b`` (RTU bus) answer 0.45 and 0.6 s late: every read
@@ -368,6 +375,7 @@ def test_slow_answers_are_late_and_too_slow_ones_time_out(tmp_path):
 # -- exception, garbage ------------------------------------------------------------------------
 
 
+@pytest.mark.wire
 def test_exception_responses_store_nothing_and_record_the_error(tmp_path):
     clock = FrozenClock(EVENING_S)
     devices = [
@@ -392,6 +400,7 @@ def test_exception_responses_store_nothing_and_record_the_error(tmp_path):
     assert_values_match_simulator(r, data, [d.id for d in devices], last_only=True)
 
 
+@pytest.mark.wire
 @pytest.mark.parametrize("devices, noisy", [(GATEWAY[:3], "load-1"), (BUS, "meter-a")], ids=["tcp-gateway", "rtu-bus"])
 def test_garbage_answers_store_nothing_and_the_link_recovers(tmp_path, devices, noisy):
     clock = FrozenClock(EVENING_S)
@@ -436,6 +445,7 @@ def distinct(samples: list[tuple[int, float]]) -> list[float]:
     return out
 
 
+@pytest.mark.wire
 def test_counter_wrap_is_stored_exactly_as_the_device_reports_it(tmp_path):
     """A 64-bit load meter (reported as a 32-bit counter) and a u32 inverter counter in 10 Wh, both
     placed just below 2**32 register units: the stored samples show the wrap, nothing smoothed."""
@@ -493,6 +503,7 @@ def test_counter_wrap_is_stored_exactly_as_the_device_reports_it(tmp_path):
     ]
 
 
+@pytest.mark.wire
 def test_counter_reset_is_stored_exactly_as_the_device_reports_it(tmp_path):
     """A grid meter is replaced at +60 s: its counters restart from 0 and count on; the store shows
     exactly that (0 at the reset, then the new meter's counts), the energy accounting comes later."""
@@ -524,6 +535,7 @@ def test_counter_reset_is_stored_exactly_as_the_device_reports_it(tmp_path):
 # -- frozen ------------------------------------------------------------------------------------
 
 
+@pytest.mark.wire
 def test_a_frozen_device_keeps_its_values_while_the_park_moves_on(tmp_path):
     clock = FrozenClock(NOON_S)
     devices = [
@@ -563,6 +575,7 @@ def test_a_frozen_device_keeps_its_values_while_the_park_moves_on(tmp_path):
 # -- not implemented ---------------------------------------------------------------------------
 
 
+@pytest.mark.wire
 def test_not_implemented_points_are_stored_as_missing(tmp_path):
     """A SunSpec inverter and a profile meter read every point as "not implemented" for 30 s:
     nothing is stored, the live view has no number for them; afterwards their values are back."""

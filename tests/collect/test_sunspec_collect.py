@@ -71,6 +71,7 @@ rated_power_kw = 300
 """
 
 
+@pytest.mark.wire
 def test_sunspec_devices_are_discovered_and_read(tmp_path):
     clock = FrozenClock(EVENING_S)
     path = tmp_path / "site.toml"

@@ -116,6 +116,8 @@ def straddles_a_step(first_ms: int, last_ms: int) -> bool:
     return False
 
 
+@pytest.mark.slow
+@pytest.mark.process
 def test_headless_demo_runs_collects_and_balances(tmp_path):
     proc = subprocess.run(
         [
@@ -255,6 +257,8 @@ def polls_of(reader: StoreReader, device_id: str, quantities: list[str]) -> dict
     return {ts: values for ts, values in by_ts.items() if len(values) == len(quantities)}
 
 
+@pytest.mark.wire
+@pytest.mark.process
 def test_simulate_and_collect_as_separate_processes(tmp_path):
     ports = {"c1": free_port(), "c2": free_port()}
     config_path = write_config(tmp_path, small_site_toml(ports, poll_interval_s=0.2))
@@ -314,6 +318,7 @@ def test_simulate_and_collect_as_separate_processes(tmp_path):
     assert not (tmp_path / "site.db").exists()
 
 
+@pytest.mark.process
 def test_collect_with_a_bad_config_is_one_line(tmp_path):
     path = write_config(
         tmp_path, small_site_toml({"c1": 1, "c2": 2}).replace('transport = "tcp"', 'transport = "modbus"', 1)

@@ -14,11 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from energymon.collect.collector import Collector, backoff_s
+from energymon.collect.collector import Collector
+from energymon.collect.reading import Reading
+from energymon.collect.schedule import backoff_s
 from energymon.collect.service import Collection
 from energymon.config import Config, load_config
 from energymon.sim.serve import SimulatedPark
-from energymon.views.live import Reading, is_fresh
+from energymon.views.live import is_fresh
 
 from support import EVENING_S, FrozenClock, free_port, run, small_site_toml, stored, write_config
 
@@ -88,6 +90,7 @@ def integrity(db_path: Path) -> str:
 INVERTED = frozenset({"pv-3", "bess-2", "grid-1"})
 
 
+@pytest.mark.wire
 def test_every_stored_value_is_the_simulators_value(tmp_path, evening_clock):
     async def body():
         sim, config = await start_small_park(tmp_path, evening_clock, invert=INVERTED)
@@ -149,6 +152,8 @@ def test_every_stored_value_is_the_simulators_value(tmp_path, evening_clock):
     assert "device_offline" not in kinds
 
 
+@pytest.mark.slow
+@pytest.mark.wire
 def test_a_dead_connection_never_stalls_the_others(tmp_path, evening_clock):
     """One connection refuses, one swallows requests without answering, and one unit behind a live
     gateway does not exist; every other device must keep pace and the dead ones are backed off."""
@@ -213,13 +218,15 @@ def test_backoff_grows_with_the_outage_and_is_bounded():
     assert backoff_s(0.2, 0.5, outage_s=1e6) == 300  # capped
 
 
+@pytest.mark.slow
+@pytest.mark.wire
 def test_nothing_stale_after_a_device_stops_answering_and_it_recovers(tmp_path, evening_clock):
-    async def body():
+    async def body() -> tuple[Config, list[Reading], dict[str, int], list[str], list[str]]:
         sim, config = await start_small_park(tmp_path, evening_clock)
         readings: list[Reading] = []
         c2 = [d.id for d in config.devices if d.connection == "c2"]
         c1 = [d.id for d in config.devices if d.connection == "c1"]
-        marks = {}
+        marks: dict[str, int] = {}
         try:
             collection = Collection(config, config.storage.database)
             collector = collection.collector
@@ -286,6 +293,7 @@ def test_nothing_stale_after_a_device_stops_answering_and_it_recovers(tmp_path, 
         assert (device_id, "device_offline") not in log
 
 
+@pytest.mark.wire
 def test_an_implausible_value_is_dropped_and_reported_once(tmp_path, evening_clock):
     """A PV inverter whose configured rating is far below what it reports: power_w is rejected."""
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from support import all_polled, run_demo_until
 
 
+@pytest.mark.slow
+@pytest.mark.wire
 def test_full_demo_collection_sends_only_read_function_codes(tmp_path):
     demo = run_demo_until(tmp_path, all_polled, timeout_s=60)
     collector = demo.collection.collector

@@ -36,7 +36,7 @@ from energymon.collect.service import BackgroundRunner
 from energymon.config import load_config
 from energymon.sim.serve import SimulatedPark
 from energymon.store.reader import StoreReader
-from energymon.store.writer import StoreError
+from energymon.store.schema import StoreError
 
 from support import EVENING_S, PYTHON, FrozenClock, small_site_toml, write_config
 
@@ -123,8 +123,11 @@ def half_readings(keys: set[tuple[str, str, int]], quantities: dict[str, frozens
     return [(reading, sorted(qs)) for reading, qs in by_reading.items() if qs != quantities[reading[0]]]
 
 
+@pytest.mark.slow
+@pytest.mark.wire
+@pytest.mark.process
 @pytest.mark.timeout(300)
-def test_collector_killed_at_random_moments_loses_no_committed_batch(tmp_path):
+def test_collector_killed_at_random_moments_loses_no_committed_batch(tmp_path: Path) -> None:
     rng = random.Random(SEED)
     clock = FrozenClock(EVENING_S)  # a frozen park: every reading has every quantity, all plausible
     ports: dict[str, int] = {}
@@ -151,7 +154,10 @@ def test_collector_killed_at_random_moments_loses_no_committed_batch(tmp_path):
     try:
         assert ready.wait(15), runner.error
         config_path = write_config(tmp_path, small_site_toml(ports, poll_interval_s=POLL_S), "kill.toml")
-        quantities = {d.id: frozenset(d.profile.quantities) for d in load_config(config_path).devices}
+        quantities: dict[str, frozenset[str]] = {}
+        for d in load_config(config_path).devices:
+            assert d.profile is not None  # small_site_toml: built-in profiles, no SunSpec discovery
+            quantities[d.id] = frozenset(d.profile.quantities)
         for cycle in range(KILLS):
             log = tmp_path / f"collect-{cycle}.log"
 
@@ -198,6 +204,7 @@ def test_collector_killed_at_random_moments_loses_no_committed_batch(tmp_path):
                         committed = snapshot(reader)
                     except sqlite3.OperationalError:  # first run: the migrations are not all applied yet
                         assert cycle == 0, f"cycle {cycle}: {output()}"
+                assert reader is not None  # opened by the loop above, which ends once it has read something
                 assert survived <= committed, f"cycle {cycle}: the restart lost committed samples"
 
                 # Ingest, snapshotting, until the kill: at a random moment, or (every other cycle) the

@@ -15,7 +15,8 @@ import pytest
 from energymon.site_time import DAY_MS
 from energymon.store.export import ExportError, export_csv, parse_when
 from energymon.store.reader import StoreReader
-from energymon.store.writer import SampleBatch, StoreWriter, open_db
+from energymon.store.schema import open_db
+from energymon.store.writer import SampleBatch, StoreWriter
 
 S = 1000
 DAY0 = 1_790_000_000_000 - 1_790_000_000_000 % DAY_MS  # 2026-09-21 00:00 UTC
@@ -24,7 +25,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 def make_db(path, zone: str, batches) -> None:
     db = open_db(path)
-    db["site"].upsert({"key": "timezone", "value": json.dumps(zone)}, pk="key")
+    db.table("site").upsert({"key": "timezone", "value": json.dumps(zone)}, pk="key")
     db.close()
     writer = StoreWriter(path, max_rows=1)
     for batch in batches:
@@ -120,6 +121,7 @@ def test_bad_arguments_are_named(shanghai_db):
         export(shanghai_db, "2026-09-21", "2026-09-21", devices=["nope"])
 
 
+@pytest.mark.process
 def test_cli_export_with_db_alone_and_one_line_errors(shanghai_db, tmp_path):
     out = tmp_path / "out.csv"
     run = [sys.executable, "-m", "energymon.cli", "export", "--db", str(shanghai_db)]

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from energymon.store.history import DeviceHistory, write_history, write_prepared
-from energymon.store.history_prep import prepare
+from energymon.store.history import DeviceHistory, prepare, write_history, write_prepared
 from energymon.store.reader import ALL_TIME, StoreReader
-from energymon.store.writer import SampleBatch, StoreWriter, open_db
+from energymon.store.schema import open_db
+from energymon.store.writer import SampleBatch, StoreWriter
 
 UTC = ZoneInfo("UTC")
 
@@ -104,7 +104,7 @@ def test_live_rows_are_not_held_back_behind_a_long_history(tmp_path):
     assert history_rows < 5 * n  # the live row did not wait for all the history
 
 
-# -- history encoded beforehand (energymon.store.history_prep), as the history process sends it --------------------
+# -- history encoded beforehand (energymon.store.history.prepare), as the history process sends it --------------------
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DST_START = 1_774_746_000_000  # 2026-03-29 01:00 UTC: Berlin goes from +01:00 to +02:00

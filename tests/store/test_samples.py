@@ -14,7 +14,8 @@ from energymon.site_time import DAY_MS, MINUTE_MS
 from energymon.store import samples as raw_store
 from energymon.store.history import DeviceHistory
 from energymon.store.reader import ALL_TIME, StoreReader
-from energymon.store.writer import SampleBatch, StoreWriter, migrations, open_db
+from energymon.store.schema import migrations, open_db
+from energymon.store.writer import SampleBatch, StoreWriter
 
 DAY0 = 1_790_000_000_000 - 1_790_000_000_000 % DAY_MS  # a UTC midnight
 S = 1000
@@ -22,7 +23,7 @@ S = 1000
 
 def set_timezone(db_path, name: str) -> None:
     db = open_db(db_path)
-    db["site"].upsert({"key": "timezone", "value": json.dumps(name)}, pk="key")
+    db.table("site").upsert({"key": "timezone", "value": json.dumps(name)}, pk="key")
     db.close()
 
 

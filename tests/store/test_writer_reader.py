@@ -10,7 +10,9 @@ import pytest
 from drivers.quantities import Role
 from energymon.events import Event
 from energymon.store.reader import StoreReader
-from energymon.store.writer import SampleBatch, StoreError, StoreWriter, open_db, record_site
+from energymon.store.schema import StoreError, open_db
+from energymon.store.site_record import record_site
+from energymon.store.writer import SampleBatch, StoreWriter
 from energymon.views.site import SiteInfo
 
 T0 = 1_700_000_000_000  # UTC epoch ms, a multiple of every bucket size used below
@@ -257,7 +259,8 @@ def test_power_series_holds_a_device_for_at_most_its_hold_time(tmp_path):
 
 
 def test_a_second_writer_on_the_same_database_is_refused(tmp_path):
-    from energymon.store.writer import StoreError, StoreWriter
+    from energymon.store.schema import StoreError
+    from energymon.store.writer import StoreWriter
 
     db = tmp_path / "one.db"
     first = StoreWriter(db)
@@ -270,6 +273,7 @@ def test_a_second_writer_on_the_same_database_is_refused(tmp_path):
     second.close()
 
 
+@pytest.mark.process
 def test_a_second_collector_process_is_refused_with_one_line(tmp_path):
     import subprocess
     import sys

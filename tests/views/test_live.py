@@ -7,7 +7,8 @@ from types import MappingProxyType
 import pytest
 
 from drivers.quantities import Role
-from energymon.views.live import STALE_AFTER_POLLS, Reading, is_fresh, site_totals
+from energymon.collect.reading import Reading
+from energymon.views.live import STALE_AFTER_POLLS, is_fresh, site_totals
 
 NOW = 1_700_000_000_000
 POLL_S = 5.0

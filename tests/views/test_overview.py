@@ -275,6 +275,7 @@ def demo_window(qtbot, tmp_path):
         yield window
 
 
+@pytest.mark.wire
 def test_overview_with_the_demo_running(qtbot, demo_window):
     window = demo_window
     overview = window.overview

@@ -7,8 +7,9 @@ from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from drivers.quantities import Role
+from energymon.collect.reading import Reading
 from energymon.site_time import today_midnight_ms
-from energymon.views.live import Reading, RoleTotal, SiteTotals
+from energymon.views.live import RoleTotal, SiteTotals
 from energymon.views.summary import device_lines, energy_line, fmt_kw, fmt_value, site_line
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -245,6 +245,7 @@ def wait_for_series(qtbot, page, source_ok, timeout=30_000):
     return page.series
 
 
+@pytest.mark.wire
 def test_trends_page_reads_presets_zooms_reads_out_and_exports(qtbot, demo_window, tmp_path):
     window = demo_window
     page = window.trends
@@ -324,7 +325,7 @@ def test_trends_page_reads_presets_zooms_reads_out_and_exports(qtbot, demo_windo
 
 
 def test_presets_are_local_days_or_the_last_days_up_to_now():
-    from ui.trends_page import preset_range
+    from ui.trend_plot import preset_range
 
     now_s = datetime(2026, 10, 5, 1, 30, tzinfo=ZONE).timestamp()  # 17:30 UTC the day before
     assert preset_range("today", now_s, ZONE) == (local_ms(4), local_ms(5))
@@ -335,7 +336,7 @@ def test_presets_are_local_days_or_the_last_days_up_to_now():
 
 def test_gaps_in_the_data_are_not_bridged_by_the_line():
     from energymon.views.trends import Series
-    from ui.trends_page import with_gaps
+    from ui.trend_plot import with_gaps
 
     ts = np.array([0, 60_000, 120_000, 600_000], dtype=np.int64)  # 1-minute buckets, then 8 minutes without data
     values = np.array([1.0, 2.0, 3.0, 4.0])
@@ -351,7 +352,8 @@ def test_gaps_in_the_data_are_not_bridged_by_the_line():
 
 def test_page_without_a_site_waits_and_relabels(qtbot):
     from ui.context import AppContext
-    from ui.trends_page import TrendsPage, format_value
+    from ui.trend_plot import format_value
+    from ui.trends_page import TrendsPage
 
     ctx = AppContext()
     page = TrendsPage(ctx)

@@ -1,0 +1,127 @@
+"""The commands that read a database into files: ``export`` (CSV of samples or rollups) and ``report`` (the month)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from energymon.atomic_file import replaced_when_complete
+from energymon.cli.common import EXIT_OK, EXIT_USAGE, site_args
+from energymon.config import load_config
+from energymon.report.month import ReportError
+from energymon.store.export import ExportError, export_csv, parse_when
+from energymon.store.reader import StoreReader
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "export",
+        help="write raw samples or rollups of a time range as CSV",
+        description="Write raw samples or rollups of a time range as CSV. Raw rows are "
+        "timestamp,device_id,quantity,value; rollup rows add min,max,first,last,samples (the "
+        "value of a bucket is the mean of a measurement, the last reading of a counter). "
+        "Timestamps are ISO 8601 in the site's time zone with offset. Works with --db alone.",
+    )
+    site_args(p, config_required=False)
+    p.add_argument(
+        "--from",
+        dest="start",
+        required=True,
+        metavar="DATE",
+        help="first local day YYYY-MM-DD (or a local time YYYY-MM-DDTHH:MM)",
+    )
+    p.add_argument(
+        "--to",
+        dest="end",
+        required=True,
+        metavar="DATE",
+        help="last local day YYYY-MM-DD, included (or a local time YYYY-MM-DDTHH:MM, excluded)",
+    )
+    p.add_argument("--device", action="append", metavar="ID", help="only this device (repeat for several)")
+    p.add_argument(
+        "--interval",
+        choices=("raw", "1min", "15min", "1h", "1d"),
+        default="raw",
+        help="raw samples (default) or a rollup interval",
+    )
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.csv", help="output file ('-' for stdout)")
+
+    p = sub.add_parser(
+        "report",
+        help="the monthly energy and carbon report (CSV, XLSX or PDF)",
+        description="The monthly report of a site: one row per day and a total (energy from "
+        "counters, self-consumption, self-sufficiency, avoided CO2, coal saved, coverage). Made from "
+        "the database alone, so any past month can be reported at any time. Works with --db alone.",
+    )
+    site_args(p, config_required=False)
+    p.add_argument("--month", required=True, metavar="YYYY-MM", help="the month, in the site's time zone")
+    p.add_argument(
+        "--format",
+        choices=("csv", "xlsx", "pdf"),
+        default=None,
+        help="output format (default: from the --out file's extension)",
+    )
+    p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the XLSX and PDF (default en)")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE", help="output file ('-' for stdout, CSV only)")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    if args.config is None and args.db is None:
+        print("energymon: error: export needs --db FILE or --config FILE", file=sys.stderr)
+        return EXIT_USAGE
+    db_path = args.db if args.db else load_config(args.config).storage.database
+    reader = StoreReader(db_path)
+    try:
+        zone = reader.zone()
+        start, end = parse_when(args.start, zone, end=False), parse_when(args.end, zone, end=True)
+        if end <= start:
+            raise ExportError(
+                f"--to {args.end} ends before --from {args.start} starts (--to is the last day, included)"
+            )
+        if str(args.out) == "-":
+            result = export_csv(reader, sys.stdout, start, end, args.interval, args.device)
+        else:
+            with replaced_when_complete(args.out) as partial, partial.open("w", encoding="utf-8", newline="") as out:
+                result = export_csv(reader, out, start, end, args.interval, args.device)
+    finally:
+        reader.close()
+    where = "stdout" if str(args.out) == "-" else str(args.out)
+    print(f"exported {result.rows:,} rows ({args.interval}) of {result.channels} channels to {where}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from energymon.report.csv_file import write_report_csv
+    from energymon.report.make import read_month_report
+    from energymon.report.write import write_report
+
+    if args.config is None and args.db is None:
+        print("energymon: error: report needs --db FILE or --config FILE", file=sys.stderr)
+        return EXIT_USAGE
+    fmt = args.format or args.out.suffix.lower().lstrip(".")
+    if fmt not in ("csv", "xlsx", "pdf"):
+        raise ReportError(f"--out {args.out}: say --format csv, xlsx or pdf (the file name does not tell)")
+    if str(args.out) == "-" and fmt != "csv":
+        raise ReportError("--out -: only CSV can go to stdout")
+    db_path = args.db if args.db else load_config(args.config).storage.database
+    report = read_month_report(db_path, args.month)
+    if str(args.out) == "-":
+        write_report_csv(report, sys.stdout)
+        return EXIT_OK
+    write_report(report, args.out, fmt, args.lang)
+    total = report.total
+    if total.coverage_pct == 0:
+        print(f"energymon: warning: the database has no data for {args.month}; the report is empty", file=sys.stderr)
+    print(
+        f"report {args.month} ({fmt}) written to {args.out}: PV {total.flows.pv_wh / 1000:,.1f} kWh, "
+        f"consumption {total.flows.consumption_wh / 1000:,.1f} kWh, coverage {total.coverage_pct:.1f} %",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+COMMANDS = {
+    "export": cmd_export,
+    "report": cmd_report,
+}
