@@ -1,16 +1,15 @@
 """One month's report made from the database into a file, optionally in a child process.
 
 :func:`generate_report` does what ``energymon report`` does:
-:func:`energymon.report.month.build_month_report`, then the writer into
-``FILE.partial``, renamed to ``FILE`` once complete (a complete report or
-none).
+:func:`energymon.report.make.read_month_report`, then
+:func:`energymon.report.write.write_report` into ``FILE.partial``, renamed to
+``FILE`` once complete (a complete report or none).
 
 :func:`generate_report_in_child` runs it in a child process and waits for it.
 The GUI uses it: a month's report is seconds of Python (counter energy,
 tables, the PDF), and on a thread of the GUI's own process that work shares
-the GIL with the GUI thread. With the demo running, the event loop then
-stalled for up to ~380 ms per report (benchmarks/bench_gui_lag.py
-``--reports``). In a child it runs on the other core with its own GIL.
+the GIL with the GUI thread and stalls its event loop (benchmarks/bench_gui_lag.py
+``--reports`` measures it). In a child it runs on the other core with its own GIL.
 
 The child is started with multiprocessing's "spawn" method (a process with
 threads must not fork), runs at a low CPU priority (POSIX nice, as the history
@@ -30,14 +29,15 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from energymon.child_priority import lower_priority
-from energymon.report.csv_file import write_report
-from energymon.report.month import MonthReport, ReportError, build_month_report
-from energymon.store.reader import StoreReader
-from energymon.store.writer import StoreError
+from energymon.atomic_file import OutputFileError
+from energymon.child_priority import CHILD_NICENESS, lower_priority
+from energymon.report.figures import MonthReport, ReportError
+from energymon.report.make import read_month_report
+from energymon.report.write import write_report
+from energymon.store.schema import StoreError
 
-EXPECTED_ERRORS = (ReportError, StoreError)  # raised on purpose, with a message for the user (a missing CJK font too)
-CHILD_NICENESS = 19  # as the history child (energymon.backfill.process): lowest priority, the spare core
+# raised on purpose, with a message for the user (a missing CJK font too; an output file that cannot be written)
+EXPECTED_ERRORS = (ReportError, StoreError, OutputFileError)
 
 
 @dataclass(frozen=True)
@@ -52,22 +52,13 @@ class ReportJob:
 def generate_report(job: ReportJob, stage: Callable[[str], None] = lambda s: None) -> MonthReport:
     """Build the month's report from the database and write it to ``job.out`` (as the CLI does).
 
-    ``stage("reading")`` then ``stage("writing")``. Raises ReportError or StoreError with a message.
+    ``stage("reading")`` then ``stage("writing")``. Raises ReportError, StoreError or OutputFileError with a message.
     """
     stage("reading")
     report = read_month_report(job.db_path, job.month)
     stage("writing")
     write_report(report, job.out, job.fmt, job.lang, make_parent=True)
     return report
-
-
-def read_month_report(db_path: Path, month: str) -> MonthReport:
-    """The month's figures (``YYYY-MM``, site time zone) from the database, opened read-only for it."""
-    reader = StoreReader(db_path)
-    try:
-        return build_month_report(reader, month)
-    finally:
-        reader.close()
 
 
 def failure_text(exc: Exception) -> str:

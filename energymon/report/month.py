@@ -17,12 +17,14 @@ Coverage: the share of device-intervals (15 minutes x devices) that have
 data: counter samples, or power samples where energy is estimated from power
 (those are also counted as estimated). Intervals bridged by a counter delta
 across a gap have no data: their energy is right, but they are not covered.
+
+The records it fills (:class:`MonthReport` and its parts) are defined in
+energymon.report.figures.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -38,104 +40,22 @@ from energymon.accounting.counters import (
     energy_per_bucket,
     integrate_power,
 )
-from energymon.accounting.flows import FLOWS_BY_ROLE, Flows, demand_kw, self_consumption_pct, self_sufficiency_pct
+from energymon.accounting.flows import FLOWS_BY_ROLE, Flows, demand_kw
 from energymon.config.tariff import TariffError, tariff_from_dict
-from energymon.events import Event
+from energymon.report.figures import (
+    Costs,
+    DayRow,
+    DeviceMonth,
+    EventRow,
+    MonthReport,
+    OfflinePeriod,
+    ReportError,
+)
 from energymon.site_time import QUARTER_MS, midnight_ms
-from energymon.store import samples as raw_store
 from energymon.store.reader import StoreReader
 
 GAP_POLLS = 3  # consecutive samples further apart than this many poll intervals bracket a gap
 EDGE_MARGIN_MS = 3_600_000  # samples read beyond the month, so intervals across its edges are apportioned
-
-
-class ReportError(ValueError):
-    """The report cannot be made (message names the argument or the database)."""
-
-
-@dataclass(frozen=True)
-class DayRow:
-    """One row of the daily table; ``day`` None for the month's total."""
-
-    day: date | None
-    flows: Flows
-    avoided_co2_kg: float
-    coal_saved_kgce: float
-    coverage_pct: float
-    estimated_intervals: int  # device-intervals whose energy was integrated from power
-    spread_intervals: int  # device-intervals bridged by a counter delta across a gap
-
-    @property
-    def self_consumption_pct(self) -> float | None:
-        return self_consumption_pct(self.flows.pv_wh, self.flows.grid_export_wh)
-
-    @property
-    def self_sufficiency_pct(self) -> float | None:
-        return self_sufficiency_pct(self.flows.consumption_wh, self.flows.grid_import_wh)
-
-
-@dataclass(frozen=True)
-class DeviceMonth:
-    device_id: str
-    name: str
-    role: Role
-    rated_power_kw: float
-    energy_wh: dict[str, float]  # flow name (Flows field) -> Wh over the month
-    method: str  # "counter", "counter (rollups)", "power integration (estimated)", "no data"
-    coverage_pct: float
-    estimated_intervals: int
-    spread_intervals: int
-
-
-EventRow = Event  # the report lists the stored events as they are (energymon.store.writer.Event)
-
-
-@dataclass(frozen=True)
-class OfflinePeriod:
-    device_id: str
-    start_ms: int
-    end_ms: int | None  # None: still offline at the end of the month (or of the data)
-
-
-@dataclass(frozen=True)
-class Costs:
-    """The month on the site's time-of-use tariff (from the ``[tariff]`` of the config the database records)."""
-
-    tariff_name: str
-    currency: str
-    by_period: dict[str, tuple[float, float]]  # period -> (grid import kWh, cost), dearest period first
-    savings: tariffs.Savings
-    peak_demand_kw: float | None
-    demand_charge: float | None  # None without a demand rate
-
-    @property
-    def energy_cost(self) -> float:
-        """What the grid import cost less what the export earned."""
-        return self.savings.import_cost - self.savings.export_revenue
-
-
-@dataclass(frozen=True)
-class MonthReport:
-    site_name: str
-    timezone: str
-    month: str  # YYYY-MM
-    start_ms: int  # first local midnight of the month, UTC epoch ms
-    end_ms: int  # first local midnight of the next month
-    days: tuple[DayRow, ...]
-    total: DayRow
-    devices: tuple[DeviceMonth, ...]
-    peak_demand_kw: float | None  # highest 15-minute mean grid import of the month
-    peak_demand_start_ms: int | None
-    emission_factor_kg_per_kwh: float
-    emission_factor_source: str
-    coal_factor_kgce_per_kwh: float
-    coal_factor_source: str
-    events: tuple[EventRow, ...] = field(default=())
-    offline_periods: tuple[OfflinePeriod, ...] = field(default=())
-    quarter_import_wh: tuple[float, ...] = field(default=())  # grid import per 15-minute bucket of the month
-    quarter_consumption_wh: tuple[float, ...] = field(default=())
-    quarter_export_wh: tuple[float, ...] = field(default=())
-    costs: Costs | None = None  # without a [tariff] in the recorded config
 
 
 def month_bounds(month: str, zone: ZoneInfo) -> tuple[date, date]:
@@ -153,15 +73,17 @@ def _series(reader: StoreReader, channel: int, from_ms: int, to_ms: int) -> tupl
 
     Returns (ts_ms, values, whether rollup points were used).
     """
-    ts, values = raw_store.read_raw(reader.db, channel, from_ms, to_ms)
+    ts, values = reader.read_raw(channel, from_ms, to_ms)
     raw_from = int(ts[0]) if ts.size else to_ms
     if raw_from - from_ms <= QUARTER_MS:
         return ts, values, False
-    rows = reader.db.execute(
-        "SELECT bucket_ms + first_dt_ms, first, bucket_ms + last_dt_ms, last FROM rollup_15min"
-        " WHERE channel_id = ? AND bucket_ms >= ? AND bucket_ms + last_dt_ms < ? ORDER BY bucket_ms",
-        (channel, from_ms - from_ms % QUARTER_MS, raw_from),
-    ).fetchall()
+    rows = reader.rollup_rows(
+        channel,
+        "15min",
+        ("first_ts_ms", "first", "last_ts_ms", "last"),
+        from_ms - from_ms % QUARTER_MS,
+        last_before_ms=raw_from,
+    )
     if not rows:
         return ts, values, False
     points = np.array(rows, dtype=np.float64)
@@ -218,8 +140,8 @@ def months_with_data(reader: StoreReader) -> list[str]:
     Runs on the reader thread. Daily rollup buckets start at local midnights.
     """
     zone = reader.zone()
-    rows = reader.db.execute("SELECT DISTINCT bucket_ms FROM rollup_1d").fetchall()
-    return sorted({datetime.fromtimestamp(ms / 1000, zone).strftime("%Y-%m") for (ms,) in rows}, reverse=True)
+    days_ms = reader.day_buckets_ms()
+    return sorted({datetime.fromtimestamp(ms / 1000, zone).strftime("%Y-%m") for ms in days_ms}, reverse=True)
 
 
 def last_complete_month(today: date) -> str:
@@ -332,14 +254,7 @@ def build_month_report(reader: StoreReader, month: str, coal: carbon.CoalFactor 
     if any(d.role is Role.GRID for d in devices_out) and quarter["grid_import_wh"].size:
         k = int(np.argmax(quarter["grid_import_wh"]))
         peak_kw, peak_at = demand_kw(float(quarter["grid_import_wh"][k])), int(quarter_edges[k])
-    events = tuple(
-        EventRow(*r)
-        for r in reader.db.execute(
-            "SELECT ts_ms, device_id, kind, severity, detail FROM events"
-            " WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms, id",
-            (start_ms, end_ms),
-        ).fetchall()
-    )
+    events = tuple(reader.events_between(start_ms, end_ms))
     return MonthReport(
         site.get("name", ""),
         str(zone),

@@ -14,9 +14,11 @@ import math
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from energymon import events
+
 LANGUAGES = ("en", "zh")
 
-# Column of the daily table (report_csv.COLUMNS) -> (en, zh) description with unit.
+# Column of the daily table (energymon.report.daily.COLUMNS) -> (en, zh) description with unit.
 _COLUMNS = {
     "date": ("Date (local)", "日期（当地）"),
     "pv_kwh": ("PV generation [kWh]", "光伏发电量 [kWh]"),
@@ -73,22 +75,26 @@ _FLOWS = {  # Flows field -> (en, zh)
     "metered_load_wh": ("load", "负荷"),
 }
 
-_EVENT_KINDS = {
-    "device_offline": ("Device offline", "设备离线"),
-    "device_recovered": ("Device recovered", "设备恢复"),
-    "device_degraded": ("Device degraded", "设备数据不完整"),
-    "device_complete": ("Device data complete", "设备数据恢复完整"),
-    "collector_started": ("Collector started", "采集程序启动"),
-    "collector_stopped": ("Collector stopped", "采集程序停止"),
-    "sunspec_discovered": ("SunSpec discovered", "识别到 SunSpec 设备"),
-    "implausible_value": ("Implausible value", "数值不合理"),
-    "counter_wrap": ("Counter wrap", "计数器回绕"),
-    "counter_reset": ("Counter reset", "计数器复位"),
-    "meter_replaced": ("Meter replaced", "电表更换"),
-    "store_maintenance_failed": ("Database maintenance failed", "数据库维护失败"),
+_EVENT_KINDS = {  # energymon.events kind -> (en, zh)
+    events.DEVICE_OFFLINE: ("Device offline", "设备离线"),
+    events.DEVICE_RECOVERED: ("Device recovered", "设备恢复"),
+    events.DEVICE_DEGRADED: ("Device degraded", "设备数据不完整"),
+    events.DEVICE_COMPLETE: ("Device data complete", "设备数据恢复完整"),
+    events.COLLECTOR_STARTED: ("Collector started", "采集程序启动"),
+    events.COLLECTOR_STOPPED: ("Collector stopped", "采集程序停止"),
+    events.SUNSPEC_DISCOVERED: ("SunSpec discovered", "识别到 SunSpec 设备"),
+    events.IMPLAUSIBLE_VALUE: ("Implausible value", "数值不合理"),
+    events.COUNTER_WRAP: ("Counter wrap", "计数器回绕"),
+    events.COUNTER_RESET: ("Counter reset", "计数器复位"),
+    events.METER_REPLACED: ("Meter replaced", "电表更换"),
+    events.STORE_MAINTENANCE_FAILED: ("Database maintenance failed", "数据库维护失败"),
 }
 
-_SEVERITIES = {"info": ("info", "信息"), "warning": ("warning", "警告"), "error": ("error", "错误")}
+_SEVERITIES = {  # energymon.events severity -> (en, zh)
+    events.INFO: ("info", "信息"),
+    events.WARNING: ("warning", "警告"),
+    events.ERROR: ("error", "错误"),
+}
 
 _TEXT: dict[str, tuple[str, str]] = {
     # titles and page furniture
@@ -349,10 +355,6 @@ def fmt_energy_kwh(kwh: float | None) -> str:
     if abs(kwh) >= 10_000:
         return f"{fmt_num(kwh / 1000.0, 2)} MWh"
     return f"{fmt_num(kwh, 1)} kWh"
-
-
-def fmt_energy_wh(wh: float | None) -> str:
-    return fmt_energy_kwh(None if wh is None else wh / 1000.0)
 
 
 def fmt_mass_kg(kg: float | None, unit_kg: str = "kg", unit_t: str = "t") -> str:

@@ -25,7 +25,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from energymon.report.csv_file import ADDITIVE, report_rows, write_report_csv
+from energymon.report.csv_file import report_rows, write_report_csv
+from energymon.report.daily import ADDITIVE
 from energymon.report.month import ReportError, build_month_report
 from energymon.store.reader import ALL_TIME, StoreReader
 from energymon.store.writer import SampleBatch, StoreWriter
@@ -201,6 +202,7 @@ def test_the_same_month_twice_gives_the_same_numbers(site_db, report):
     assert report_rows(again) == report_rows(report)
 
 
+@pytest.mark.process
 def test_bad_month_and_cli(site_db, tmp_path):
     reader = StoreReader(site_db)
     try:
@@ -254,6 +256,8 @@ def interpolated(reader: StoreReader, device_id: str, quantity: str, at_ms: np.n
     return np.interp(at_ms, ts, values)
 
 
+@pytest.mark.slow
+@pytest.mark.process
 @pytest.mark.timeout(600)
 def test_a_backfilled_month_of_the_demo_park_matches_its_counters(tmp_path):
     """October 2026 of the demo park, backfilled (32 days of history around it): every day's energies are the

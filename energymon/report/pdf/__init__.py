@@ -1,0 +1,192 @@
+"""The monthly report as a PDF for management (reportlab), in English or Chinese.
+
+Pages (A4):
+
+1. title (site, month, time zone), the headline figures, a chart of daily PV
+   generation against consumption and one of daily grid import and export
+   (vector charts, reportlab.graphics);
+2. the energy flows of the month (a diagram and a table: PV used on site and
+   exported, grid import, storage charge and discharge, consumption split into
+   metered load and unmetered load & losses) and the per-device table;
+   (the cost section goes after these when the site has a tariff, see :func:`costs_section`);
+3. data quality (coverage, estimated and gap-spread intervals, offline
+   periods, events) and the methodology: definitions and the factors' sources;
+4. (landscape) the daily table of the CSV, rounded to 0.1 for display.
+
+Long tables flow onto further pages.
+
+This module assembles the document: it chooses the fonts (:func:`choose_fonts`,
+here so that the font lookup it calls, :func:`find_cjk_font`, can be replaced
+on this package), sets up the page templates and the page footer, and puts
+the sections in order. The parts live beside it: ``fonts`` (the CJK font
+search), ``styles`` (colours, paragraph styles, tables), ``charts`` (bar
+charts, the flow diagram), ``summary`` (pages 1 and 2: headline figures,
+energy flows), ``sections`` (devices, costs, methodology, daily table) and
+``quality`` (data quality: coverage, offline periods, events).
+
+The output is deterministic: the same report gives the same bytes (reportlab's
+invariant mode fixes the creation date and the document ID; there are no
+timestamps in the content).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen import canvas as pdfcanvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+)
+
+from energymon.report.daily import daily_table
+from energymon.report.figures import MonthReport
+from energymon.report.pdf.fonts import (
+    CJK_FONT_NAME,
+    FONT_ENV,
+    INSTALL_HINT,
+    FontNotFoundError,
+    Fonts,
+    cjk_font_candidates,
+    find_cjk_font,
+    load_cjk_font,
+    needs_unicode_font,
+)
+from energymon.report.pdf.quality import quality_section
+from energymon.report.pdf.sections import (
+    costs_section,
+    daily_section,
+    devices_section,
+    methodology_section,
+)
+from energymon.report.pdf.styles import MUTED, RULE, Styles
+from energymon.report.pdf.summary import flows_section, summary_page
+from energymon.report.text import labels
+
+__all__ = [
+    "FONT_ENV",
+    "FontNotFoundError",
+    "Fonts",
+    "choose_fonts",
+    "cjk_font_candidates",
+    "find_cjk_font",
+    "write_report_pdf",
+]
+
+
+def choose_fonts(report: MonthReport, lang: str) -> Fonts:
+    """Helvetica for English Latin text; an embedded CJK TrueType font for Chinese or non-Latin text."""
+    if lang != "zh" and not needs_unicode_font(report):
+        return Fonts("Helvetica", "Helvetica-Bold", False)
+    found = find_cjk_font()
+    if found is None:
+        why = "Chinese report" if lang == "zh" else "the report's text has non-Latin characters"
+        raise FontNotFoundError(f"no Chinese font found for the PDF ({why}): {INSTALL_HINT}")
+    path, index = found
+    pdfmetrics.registerFont(load_cjk_font(str(path), index))
+    return Fonts(CJK_FONT_NAME, CJK_FONT_NAME, True, path)
+
+
+def _canvas_class(fonts: Fonts, left_text: str, page_text: str) -> type:
+    """A canvas that writes "page n of N" and the report's name at the foot of every page."""
+
+    class NumberedCanvas(pdfcanvas.Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._saved_pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._saved_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._saved_pages)
+            for number, state in enumerate(self._saved_pages, start=1):
+                self.__dict__.update(state)
+                width, _ = self._pagesize
+                self.setFont(fonts.regular, 7.5)
+                self.setFillColor(MUTED)
+                self.setStrokeColor(RULE)
+                self.setLineWidth(0.5)
+                self.line(15 * mm, 12 * mm, width - 15 * mm, 12 * mm)
+                self.drawString(15 * mm, 8 * mm, left_text)
+                self.drawRightString(width - 15 * mm, 8 * mm, page_text.format(page=number, pages=total))
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def write_report_pdf(report: MonthReport, path: Path, lang: str = "en") -> None:
+    """Write the monthly report as a PDF at ``path`` in ``lang`` ("en" or "zh").
+
+    The cost section appears when the report has costs (a tariff recorded with the site).
+    Raises :class:`FontNotFoundError` (a ReportError) when no usable Chinese font is installed and one is needed.
+    """
+    text = labels(lang)
+    fonts = choose_fonts(report, lang)
+    st = Styles(fonts, lang)
+    table = daily_table(report)
+    title = text["title_with_site"].format(site=report.site_name, month=report.month)
+
+    margin = 15 * mm
+    portrait_size, landscape_size = A4, landscape(A4)
+    doc = BaseDocTemplate(
+        str(path),
+        pagesize=portrait_size,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=18 * mm,
+        title=title,
+        author="energymon",
+        subject=text["title"],
+        creator="energymon",
+        invariant=1,
+        lang="zh-CN" if lang == "zh" else "en",
+    )
+
+    def frame(size: tuple[float, float], name: str) -> Frame:
+        return Frame(
+            margin,
+            18 * mm,
+            size[0] - 2 * margin,
+            size[1] - margin - 18 * mm,
+            id=name,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+
+    doc.addPageTemplates(
+        [
+            PageTemplate("portrait", frames=[frame(portrait_size, "p")], pagesize=portrait_size),
+            PageTemplate(
+                "landscape",
+                frames=[frame(landscape_size, "l")],
+                pagesize=landscape_size,
+            ),
+        ]
+    )
+    width = portrait_size[0] - 2 * margin
+    story: list[Flowable] = []
+    story += summary_page(report, table, text, st, fonts, width)
+    story.append(PageBreak())
+    story += flows_section(table, text, st, fonts, width)
+    story += devices_section(report, text, st, width)
+    story += costs_section(report.costs, text, st, width)
+    story += quality_section(report, table, text, st, width)
+    story += methodology_section(report, text, st, width)
+    story += [NextPageTemplate("landscape"), PageBreak()]
+    story += daily_section(table, text, st, landscape_size[0] - 2 * margin)
+    footer = text["footer"].format(site=report.site_name, title=text["title"], month=report.month)
+    doc.build(story, canvasmaker=_canvas_class(fonts, footer, text["page"]))

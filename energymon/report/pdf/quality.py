@@ -1,0 +1,175 @@
+"""The data-quality section of the PDF report: coverage, estimated intervals, offline periods and events.
+
+Long lists are cut (the XLSX's Events sheet has them all): at most
+``MAX_OFFLINE_ROWS`` offline periods and ``MAX_NOTABLE_EVENTS`` warnings and
+errors, each detail at most ``MAX_DETAIL_CHARS`` characters.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from reportlab.platypus import Flowable, PageBreak, Spacer
+
+from energymon.events import ERROR, INFO, WARNING
+from energymon.report.daily import DailyTable
+from energymon.report.figures import MonthReport
+from energymon.report.pdf.styles import Styles, para, ruled_table
+from energymon.report.text import fmt_local, fmt_num, fmt_pct, kind_label, severity_label
+
+MAX_OFFLINE_ROWS = 25
+MAX_NOTABLE_EVENTS = 15
+MAX_DETAIL_CHARS = 140
+
+
+def quality_section(
+    report: MonthReport,
+    daily: DailyTable,
+    text: dict[str, str],
+    st: Styles,
+    width: float,
+) -> list[Flowable]:
+    """Data quality: coverage and estimated intervals, the offline periods, the events by kind, the warnings."""
+    total = daily.total
+    tz = report.timezone
+    intervals = len(report.devices) * sum(96 for _ in report.days)
+    story: list[Flowable] = [PageBreak(), para(text["quality"], st.h1)]
+    facts = [
+        [
+            para(text["coverage"], st.cell_head),
+            para(fmt_pct(float(total.coverage_pct), 2), st.cell_right),
+            para(text["f_coverage"], st.cell),
+        ],
+        [
+            para(text["estimated_intervals"], st.cell_head),
+            para(fmt_num(report.total.estimated_intervals), st.cell_right),
+            para(text["f_energy"], st.cell),
+        ],
+        [
+            para(text["spread_intervals"], st.cell_head),
+            para(fmt_num(report.total.spread_intervals), st.cell_right),
+            para("", st.cell),
+        ],
+    ]
+    story += [
+        para(
+            text["quality_intro"].format(n=len(report.devices), intervals=fmt_num(intervals)),
+            st.body,
+        ),
+        ruled_table(
+            [
+                [
+                    para(text["item"], st.cell_head),
+                    para(text["value"], st.cell_head_right),
+                    para(text["note"], st.cell_head),
+                ]
+            ]
+            + facts,
+            [0.24 * width, 0.14 * width, 0.62 * width],
+            right={1},
+        ),
+    ]
+    # offline periods
+    story.append(para(text["offline"], st.h2))
+    if not report.offline_periods:
+        story.append(para(text["offline_none"], st.body))
+    else:
+        off = [
+            [
+                para(h, st.cell_head_right if i == 3 else st.cell_head)
+                for i, h in enumerate(
+                    [
+                        text["device"],
+                        f"{text['from']} ({tz})",
+                        f"{text['to']} ({tz})",
+                        text["duration_h"],
+                    ]
+                )
+            ]
+        ]
+        for period in report.offline_periods[:MAX_OFFLINE_ROWS]:
+            end = period.end_ms if period.end_ms is not None else report.end_ms
+            off.append(
+                [
+                    para(period.device_id, st.cell),
+                    para(fmt_local(period.start_ms, tz, True), st.cell),
+                    para(
+                        fmt_local(period.end_ms, tz, True) if period.end_ms is not None else text["still_offline"],
+                        st.cell,
+                    ),
+                    para(
+                        fmt_num(max(0, end - period.start_ms) / 3_600_000, 2),
+                        st.cell_right,
+                    ),
+                ]
+            )
+        story.append(ruled_table(off, [0.22 * width, 0.28 * width, 0.32 * width, 0.18 * width], right={3}))
+        if len(report.offline_periods) > MAX_OFFLINE_ROWS:
+            story.append(
+                para(
+                    text["events_more"].format(n=len(report.offline_periods) - MAX_OFFLINE_ROWS),
+                    st.small,
+                )
+            )
+    # events
+    story.append(para(text["events"], st.h2))
+    if not report.events:
+        story.append(para(text["events_none"], st.body))
+    else:
+        counts = Counter((e.kind, e.severity) for e in report.events)
+        order = {ERROR: 0, WARNING: 1, INFO: 2}
+        summary = [
+            [
+                para(text["kind"], st.cell_head),
+                para(text["severity"], st.cell_head),
+                para(text["count"], st.cell_head_right),
+            ]
+        ]
+        for (kind, severity), n in sorted(counts.items(), key=lambda kv: (order.get(kv[0][1], 3), -kv[1], kv[0][0])):
+            summary.append(
+                [
+                    para(kind_label(text, kind), st.cell),
+                    para(severity_label(text, severity), st.cell),
+                    para(fmt_num(n), st.cell_right),
+                ]
+            )
+        story += [
+            para(text["events_summary"], st.body),
+            ruled_table(summary, [0.45 * width, 0.25 * width, 0.30 * width], right={2}),
+        ]
+        notable = [e for e in report.events if e.severity in (WARNING, ERROR)]
+        if notable:
+            listed = [
+                [
+                    para(h, st.cell_head)
+                    for h in (
+                        text["time_local"],
+                        text["device"],
+                        text["kind"],
+                        text["detail"],
+                    )
+                ]
+            ]
+            for e in notable[:MAX_NOTABLE_EVENTS]:
+                detail = e.detail if len(e.detail) <= MAX_DETAIL_CHARS else e.detail[: MAX_DETAIL_CHARS - 1] + "…"
+                listed.append(
+                    [
+                        para(fmt_local(e.ts_ms, tz), st.cell),
+                        para(e.device_id or text["site_wide"], st.cell),
+                        para(kind_label(text, e.kind), st.cell),
+                        para(detail, st.cell),
+                    ]
+                )
+            story += [
+                Spacer(1, 4),
+                para(text["events_notable"], st.body),
+                ruled_table(listed, [0.17 * width, 0.15 * width, 0.18 * width, 0.50 * width]),
+            ]
+            if len(notable) > MAX_NOTABLE_EVENTS:
+                story.append(
+                    para(
+                        text["events_more"].format(n=len(notable) - MAX_NOTABLE_EVENTS),
+                        st.small,
+                    )
+                )
+    return story

@@ -1,0 +1,262 @@
+"""The first pages of the PDF report: the headline figures with the daily charts, and the month's energy flows.
+
+Energies in kWh (MWh from 10,000 kWh, see energymon.report.text), taken from
+the daily table's total row (:mod:`energymon.report.daily`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from reportlab.lib import colors
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+
+from energymon.report.daily import DailyTable
+from energymon.report.figures import MonthReport
+from energymon.report.pdf.charts import bar_chart, flow_diagram
+from energymon.report.pdf.fonts import Fonts
+from energymon.report.pdf.styles import (
+    CARD_FILL,
+    EXPORT_COLOR,
+    IMPORT_COLOR,
+    LOAD_COLOR,
+    PV_COLOR,
+    Styles,
+    para,
+    ruled_table,
+)
+from energymon.report.text import (
+    fmt_co2,
+    fmt_coal,
+    fmt_energy_kwh,
+    fmt_kw,
+    fmt_local,
+    fmt_num,
+    fmt_pct,
+)
+
+
+def _kwh_totals(daily: DailyTable) -> dict[str, float]:
+    """The month's energies in kWh, unmetered load as the difference of the rounded totals."""
+    total = daily.total
+    d: dict[str, Decimal] = {
+        "pv": total.pv_kwh,
+        "consumption": total.consumption_kwh,
+        "metered": total.metered_load_kwh,
+        "import": total.grid_import_kwh,
+        "export": total.grid_export_kwh,
+        "charge": total.storage_charge_kwh,
+        "discharge": total.storage_discharge_kwh,
+    }
+    d["unmetered"] = d["consumption"] - d["metered"]
+    return {k: float(v) for k, v in d.items()}
+
+
+def _pct_of(part: float, whole: float) -> str:
+    return fmt_pct(100.0 * part / whole) if whole > 0 else "-"
+
+
+def summary_page(
+    report: MonthReport,
+    daily: DailyTable,
+    text: dict[str, str],
+    st: Styles,
+    fonts: Fonts,
+    width: float,
+) -> list[Flowable]:
+    """Page 1: title, the headline figures as cards, the daily charts."""
+    total = daily.total
+    kwh = _kwh_totals(daily)
+    dates = daily.dates()
+    first, last = dates[0].isoformat(), dates[-1].isoformat()
+    story: list[Flowable] = [
+        para(
+            text["title_month"].format(month=report.month, year=report.month[:4], mon=int(report.month[5:])),
+            st.title,
+        ),
+        para(report.site_name, st.h1),
+        para(
+            text["period"] + text["colon"] + text["period_value"].format(start=first, end=last, tz=report.timezone),
+            st.subtitle,
+        ),
+    ]
+
+    def pct(value: Decimal | None, none_key: str) -> tuple[str, str]:
+        return ("-", text[none_key]) if value is None else (fmt_pct(float(value)), "")
+
+    sc, sc_note = pct(total.self_consumption_pct, "no_pv")
+    ss, ss_note = pct(total.self_sufficiency_pct, "no_consumption")
+    peak_note = (
+        text["no_grid_meter"]
+        if report.peak_demand_kw is None
+        else fmt_local(report.peak_demand_start_ms, report.timezone)
+    )
+    cards = [
+        (text["pv"], fmt_energy_kwh(kwh["pv"]), ""),
+        (text["consumption"], fmt_energy_kwh(kwh["consumption"]), ""),
+        (text["grid_import"], fmt_energy_kwh(kwh["import"]), ""),
+        (text["grid_export"], fmt_energy_kwh(kwh["export"]), ""),
+        (text["self_consumption"], sc, sc_note),
+        (text["self_sufficiency"], ss, ss_note),
+        (text["avoided_co2"], fmt_co2(float(total.avoided_co2_kg)), ""),
+        (text["coal_saved"], fmt_coal(float(total.coal_saved_kgce)), ""),
+        (text["storage_charge"], fmt_energy_kwh(kwh["charge"]), ""),
+        (text["storage_discharge"], fmt_energy_kwh(kwh["discharge"]), ""),
+        (text["peak_demand"], fmt_kw(report.peak_demand_kw), peak_note),
+        (
+            text["coverage"],
+            fmt_pct(float(total.coverage_pct)),
+            text["estimated_intervals"] + text["colon"] + fmt_num(report.total.estimated_intervals),
+        ),
+    ]
+    per_row = 4
+    cell_w = width / per_row
+    grid = []
+    for i in range(0, len(cards), per_row):
+        grid.append(
+            [
+                [
+                    para(label, st.card_label),
+                    para(value, st.card_value),
+                    para(note or " ", st.card_note),
+                ]
+                for label, value, note in cards[i : i + per_row]
+            ]
+        )
+    table = Table(grid, colWidths=[cell_w] * per_row)
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), CARD_FILL),
+                ("LINEAFTER", (0, 0), (-2, -1), 3, colors.white),
+                ("LINEBELOW", (0, 0), (-1, -2), 3, colors.white),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("LEFTPADDING", (0, 0), (-1, -1), 7),
+            ]
+        )
+    )
+    story += [para(text["headline"], st.h2), table, Spacer(1, 10)]
+    days = [str(d.day) for d in dates]
+    story.append(
+        bar_chart(
+            fonts,
+            text,
+            days,
+            [
+                (text["pv"], [float(r.pv_kwh) for r in daily.days], PV_COLOR),
+                (
+                    text["consumption"],
+                    [float(r.consumption_kwh) for r in daily.days],
+                    LOAD_COLOR,
+                ),
+            ],
+            text["chart_pv_consumption"],
+            width,
+            245,
+        )
+    )
+    story.append(Spacer(1, 8))
+    story.append(
+        bar_chart(
+            fonts,
+            text,
+            days,
+            [
+                (
+                    text["grid_import"],
+                    [float(r.grid_import_kwh) for r in daily.days],
+                    IMPORT_COLOR,
+                ),
+                (
+                    text["grid_export"],
+                    [float(r.grid_export_kwh) for r in daily.days],
+                    EXPORT_COLOR,
+                ),
+            ],
+            text["chart_import_export"],
+            width,
+            200,
+        )
+    )
+    return story
+
+
+def flows_section(daily: DailyTable, text: dict[str, str], st: Styles, fonts: Fonts, width: float) -> list[Flowable]:
+    """The month's energy flows: the diagram, then the table of flows with their shares."""
+    kwh = _kwh_totals(daily)
+    story: list[Flowable] = [
+        para(text["flows"], st.h1),
+        flow_diagram(fonts, text, kwh, width),
+        Spacer(1, 8),
+    ]
+    pv_site = max(0.0, kwh["pv"] - kwh["export"])
+    table_rows = [
+        [
+            para(text["item"], st.cell_head),
+            para("kWh", st.cell_head_right),
+            para(text["note"], st.cell_head),
+        ],
+        [
+            para(text["pv"], st.cell_head),
+            para(fmt_num(kwh["pv"], 1), st.cell_right),
+            para("", st.cell),
+        ],
+        [
+            para(text["flow_pv_site"], st.cell_indent),
+            para(fmt_num(pv_site, 1), st.cell_right),
+            para(text["share_of_pv"].format(pct=_pct_of(pv_site, kwh["pv"])), st.cell),
+        ],
+        [
+            para(text["flow_pv_export"], st.cell_indent),
+            para(fmt_num(kwh["export"], 1), st.cell_right),
+            para(
+                text["share_of_pv"].format(pct=_pct_of(kwh["export"], kwh["pv"])) + "; " + text["flow_note_export"],
+                st.cell,
+            ),
+        ],
+        [
+            para(text["grid_import"], st.cell_head),
+            para(fmt_num(kwh["import"], 1), st.cell_right),
+            para(
+                text["share_of_consumption"].format(pct=_pct_of(kwh["import"], kwh["consumption"])),
+                st.cell,
+            ),
+        ],
+        [
+            para(text["storage_charge"], st.cell_head),
+            para(fmt_num(kwh["charge"], 1), st.cell_right),
+            para("", st.cell),
+        ],
+        [
+            para(text["storage_discharge"], st.cell_head),
+            para(fmt_num(kwh["discharge"], 1), st.cell_right),
+            para("", st.cell),
+        ],
+        [
+            para(text["consumption"], st.cell_head),
+            para(fmt_num(kwh["consumption"], 1), st.cell_right),
+            para(text["f_consumption"], st.cell),
+        ],
+        [
+            para(text["metered_load"], st.cell_indent),
+            para(fmt_num(kwh["metered"], 1), st.cell_right),
+            para(
+                text["share_of_consumption"].format(pct=_pct_of(kwh["metered"], kwh["consumption"])),
+                st.cell,
+            ),
+        ],
+        [
+            para(text["unmetered"], st.cell_indent),
+            para(fmt_num(kwh["unmetered"], 1), st.cell_right),
+            para(
+                text["share_of_consumption"].format(pct=_pct_of(kwh["unmetered"], kwh["consumption"]))
+                + "; "
+                + text["f_unmetered"],
+                st.cell,
+            ),
+        ],
+    ]
+    story.append(ruled_table(table_rows, [0.30 * width, 0.16 * width, 0.54 * width], right={1}))
+    return story
