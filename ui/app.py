@@ -26,11 +26,12 @@ GUI_SWITCH_INTERVAL_S = 0.001  # hand the GIL over every 1 ms (Python's default:
 def _app() -> QApplication:
     # The collector, the store writer and the database reader are Python threads in this process;
     # with the default 5 ms switch interval a busy one makes the GUI thread wait for the GIL in 5 ms
-    # slices. 1 ms halved the worst GUI stall measured with the demo's first-start backfill
-    # (benchmarks/bench_gui_lag.py) at a few per cent of background throughput. (The history itself
-    # is generated and encoded in a child process: energymon.backfill.process.)
+    # slices. A shorter interval shortens the GUI's waits for a little background throughput
+    # (benchmarks/bench_gui_lag.py measures both). (The history itself is generated and encoded in a
+    # child process: energymon.backfill.process.)
     sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
     app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)  # the GUI's application is always a QApplication
     app.setApplicationName("energymon")
     app.setOrganizationName("energymon")
     restore_language()
@@ -52,9 +53,9 @@ def freeze_startup_objects() -> None:
     """Exempt what start-up built (modules, classes, the window's widgets) from Python's cyclic collector.
 
     A full collection traverses every tracked object while holding the GIL, so it stops the GUI
-    thread: with the ~120,000 objects of a started GUI it took 50-80 ms under the demo's load
-    (benchmarks/bench_gui_lag.py, --stall-report), enough to push a page's paint over 100 ms.
-    Objects frozen here live as long as the process anyway; later ones are collected as usual.
+    thread for as long as it takes, and a started GUI has many objects (benchmarks/bench_gui_lag.py
+    ``--stall-report`` shows such stalls). Objects frozen here live as long as the process anyway;
+    later ones are collected as usual.
     """
     gc.collect()
     gc.freeze()
@@ -108,10 +109,12 @@ def start_site_window(
             reader.close()
         window.set_site(site, db_path, config)
         return window, None, bridge
+    assert config is not None  # collecting needs the site config (the CLI passes it)
+    site_config = config  # for the collector's coroutine
 
     async def main(stop: asyncio.Event) -> None:
         try:
-            collection = Collection(config, db_path, config_text)
+            collection = Collection(site_config, db_path, config_text)
             window.ctx.ack_writer = collection.writer  # event acknowledgements go through the one writer
             collection.collector.reading_subscribers.append(bridge.reading.emit)
             await run_until_stopped(collection, stop)
@@ -119,7 +122,7 @@ def start_site_window(
             bridge.failed.emit(str(exc))
             raise
 
-    window.set_site(SiteInfo.from_config(config), db_path, config)
+    window.set_site(SiteInfo.from_config(site_config), db_path, site_config)
     runner = BackgroundRunner(main)
     runner.start()
     return window, runner, bridge

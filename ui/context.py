@@ -7,8 +7,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from energymon.collect.reading import Reading
 from energymon.config import Config
-from energymon.views.live import Reading
+from energymon.store.writer import StoreWriter
 from energymon.views.site import SiteInfo
 from ui.db_tasks import DbTasks
 
@@ -31,7 +32,9 @@ class AppContext(QObject):
         self.readings: dict[str, Reading] = {}
         self.readings_received = 0
         self.backfill = None  # energymon.demo.BackfillStatus while the demo fills its first history
-        self.ack_writer = None  # StoreWriter of this process's collection (ui.app); None when only viewing
+        self.ack_writer: StoreWriter | None = (
+            None  # StoreWriter of this process's collection (ui.app); None when only viewing
+        )
         self.db = DbTasks(self)
         self._throttle = QTimer(self, singleShot=True, interval=READINGS_REFRESH_MS)
         self._throttle.timeout.connect(self.readings_changed)

@@ -2,76 +2,62 @@
 
 ``DbTasks.submit(fn, on_done, on_error)`` runs ``fn(reader)`` (a
 :class:`energymon.store.reader.StoreReader`, one short read transaction per query)
-on the ``energymon-db-reader`` QThread and delivers the result to ``on_done``
-on the GUI thread through a queued signal. The GUI thread never touches
-SQLite. Results of a page that asked again before the answer came are
+on the ``energymon-db-reader`` thread (a one-thread :class:`ui.background.Worker`)
+and delivers the result to ``on_done`` on the GUI thread. The GUI thread never
+touches SQLite. The reader is opened on that thread and kept there for the
+next read. Results of a page that asked again before the answer came are
 still delivered; pages keep only the newest (see ``key``).
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread
 
 from energymon.store.reader import StoreReader
-from energymon.store.writer import StoreError
+from energymon.store.schema import StoreError
+from ui.background import Worker
 
 
-class _Worker(QObject):
-    done = Signal(int, object)
-    failed = Signal(int, str)
+class _ReaderSlot:
+    """The reader of the database last read; touched only on the reader thread."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self._reader: StoreReader | None = None
+        self.reader: StoreReader | None = None
 
-    @Slot(int, object, object)
-    def run(self, token: int, db_path: Path, fn: Callable[[StoreReader], Any]) -> None:
-        try:
-            if self._reader is None or self._reader.path != db_path:
-                self.close()
-                if not Path(db_path).exists():
-                    self.failed.emit(token, f"{db_path}: no database yet")
-                    return
-                self._reader = StoreReader(Path(db_path))
-            self.done.emit(token, fn(self._reader))
-        except StoreError as exc:
-            self.failed.emit(token, str(exc))
-        except Exception as exc:  # noqa: BLE001 - report, never kill the reader thread
-            self.failed.emit(token, f"{db_path}: read failed: {type(exc).__name__}: {exc}")
+    def open(self, db_path: Path) -> StoreReader:
+        if self.reader is None or self.reader.path != db_path:
+            self.close()
+            if not Path(db_path).exists():
+                raise StoreError(f"{db_path}: no database yet")
+            self.reader = StoreReader(Path(db_path))
+        return self.reader
 
-    @Slot()
     def close(self) -> None:
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
+        if self.reader is not None:
+            self.reader.close()
+            self.reader = None
 
 
-class DbTasks(QObject):
+def _message(db_path: Path, exc: Exception) -> str:
+    """What a page shows of a failed read: the store's own message, else the error's type and text."""
+    if isinstance(exc, StoreError):
+        return str(exc)
+    return f"{db_path}: read failed: {type(exc).__name__}: {exc}"
+
+
+class DbTasks:
     """The GUI's database reader thread and its request/answer plumbing."""
 
-    _request = Signal(int, object, object)
-    _close = Signal()
-
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
         self.db_path: Path | None = None
-        self._tokens = itertools.count(1)
-        self._pending: dict[int, tuple[Callable[[Any], None], Callable[[str], None] | None]] = {}
         self._latest: dict[str, int] = {}
-        self.thread = QThread(self)
-        self.thread.setObjectName("energymon-db-reader")
-        self._worker = _Worker()
-        self._worker.moveToThread(self.thread)
-        self._request.connect(self._worker.run, Qt.QueuedConnection)
-        self._close.connect(self._worker.close, Qt.BlockingQueuedConnection)
-        self._worker.done.connect(self._on_done, Qt.QueuedConnection)
-        self._worker.failed.connect(self._on_failed, Qt.QueuedConnection)
-        self.thread.start()
+        self._slot = _ReaderSlot()
+        self._worker = Worker("energymon-db-reader", parent=parent)
+        self.thread: QThread = self._worker.threads[0]
 
     def submit(
         self,
@@ -84,36 +70,26 @@ class DbTasks(QObject):
 
         With ``key``, only the newest request of that key is answered (older answers are dropped).
         """
-        if self.db_path is None:
+        db_path = self.db_path
+        if db_path is None:
             if on_error is not None:
                 on_error("no database")
             return
-        token = next(self._tokens)
-        self._pending[token] = (on_done, on_error)
-        if key is not None:
-            self._latest[key] = token
-            self._pending[token] = (self._only_latest(key, token, on_done), on_error)
-        self._request.emit(token, self.db_path, fn)
+        slot = self._slot
+        token = 0  # this request's token, known once submitted (answers come later, on this thread)
 
-    def _only_latest(self, key: str, token: int, on_done: Callable[[Any], None]) -> Callable[[Any], None]:
-        def deliver(result: Any) -> None:
-            if self._latest.get(key) == token:
+        def done(result: Any) -> None:
+            if key is None or self._latest.get(key) == token:
                 on_done(result)
 
-        return deliver
+        def failed(exc: Exception) -> None:
+            if on_error is not None:
+                on_error(_message(db_path, exc))
 
-    def _on_done(self, token: int, result: Any) -> None:
-        callbacks = self._pending.pop(token, None)
-        if callbacks is not None:
-            callbacks[0](result)
-
-    def _on_failed(self, token: int, message: str) -> None:
-        callbacks = self._pending.pop(token, None)
-        if callbacks is not None and callbacks[1] is not None:
-            callbacks[1](message)
+        token = self._worker.submit(lambda: fn(slot.open(db_path)), done, failed)
+        if key is not None:
+            self._latest[key] = token
 
     def shutdown(self) -> None:
-        if self.thread.isRunning():
-            self._close.emit()
-            self.thread.quit()
-            self.thread.wait(5000)
+        """Close the reader (on its thread, after the reads queued so far) and end the thread."""
+        self._worker.shutdown(last=self._slot.close)

@@ -4,21 +4,26 @@
 reading, poll latency, failed polls and key values. :class:`QuantityTableModel`:
 every quantity of one device's latest reading, with unit. :class:`PollCounter`
 counts the polls the GUI has seen per device (the failed-polls column).
+:func:`table_view` shows either table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
+from typing import Generic, TypeVar
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QObject
+from PySide6.QtWidgets import QHeaderView, QTableView
 
 from drivers.quantities import QUANTITIES, Kind, Role
-from energymon.views.live import Reading, is_fresh
+from energymon.collect.reading import Reading
+from energymon.views.live import is_fresh
 from energymon.views.site import DeviceInfo
 from ui import format as fmt
 from ui.format import fill
+from ui.i18n import QT_TRANSLATE_NOOP
 from ui.text_table import Cell, TextTableModel
 
 KEY_QUANTITY = {Role.PV: "yield_wh", Role.STORAGE: "soc_pct", Role.LOAD: "consumed_wh", Role.GRID: "imported_wh"}
@@ -76,8 +81,8 @@ class PollCounter:
 class Row:
     device: DeviceInfo
     reading: Reading | None
-    fresh: bool
-    tz: object
+    fresh: bool  # the reading is there, got values and is not stale (energymon.views.live.is_fresh)
+    tz: tzinfo  # the site's: times are shown in its local time
     polls: PollCount | None = None  # None: not counted (a viewer reading the database has no polls)
     live: bool = True  # readings come from a collector of this process (latency is measured)
 
@@ -126,7 +131,7 @@ def _connection(row: Row) -> str:
 
 
 def _key_value(row: Row) -> str:
-    if not row.fresh:
+    if not row.fresh or row.reading is None:
         return "—"
     quantity = KEY_QUANTITY[row.device.role]
     value = row.reading.values.get(quantity)
@@ -165,15 +170,20 @@ def _problems(row: Row) -> str:
     return "; ".join(row.reading.problems) or row.reading.error or ""
 
 
+R = TypeVar("R")
+
+
 @dataclass(frozen=True)
-class Column:
+class Column(Generic[R]):
+    """A column: its heading and heading tooltip (untranslated), its text for a row, its alignment."""
+
     title: str
-    text: Callable[[Row], str]
+    text: Callable[[R], str]
     align_right: bool = False
     tooltip: str = ""
 
 
-COLUMNS: tuple[Column, ...] = (
+COLUMNS: tuple[Column[Row], ...] = (
     Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Device"), lambda r: r.device.id),
     Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Name"), lambda r: r.device.name),
     Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Role"), _role),
@@ -181,7 +191,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Connection"), _connection),
     Column(
         QT_TRANSLATE_NOOP("DeviceTableModel", "Power kW"),
-        lambda r: fmt.kw(r.reading.values.get("power_w")) if r.fresh else "—",
+        lambda r: fmt.kw(r.reading.values.get("power_w")) if r.fresh and r.reading is not None else "—",
         True,
     ),
     Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Key value"), _key_value, True),
@@ -224,7 +234,7 @@ def _cells(row: Row) -> list[Cell]:
 class DeviceTableModel(TextTableModel):
     """One row per device (a :class:`Row`); the texts are computed when the readings change, not per paint."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(COLUMNS, _tr, _cells, parent)
 
     def set_rows(
@@ -232,7 +242,7 @@ class DeviceTableModel(TextTableModel):
         devices: tuple[DeviceInfo, ...],
         readings: Mapping[str, Reading],
         now_ms: int,
-        tz,
+        tz: tzinfo,
         polls: Mapping[str, PollCount] | None = None,
         live: bool = True,
     ) -> bool:
@@ -326,7 +336,7 @@ def _q_tr(text: str) -> str:
     return QCoreApplication.translate("QuantityTableModel", text)
 
 
-QUANTITY_COLUMNS: tuple[Column, ...] = (
+QUANTITY_COLUMNS: tuple[Column[QuantityRow], ...] = (
     Column(
         QT_TRANSLATE_NOOP("QuantityTableModel", "Quantity"),
         lambda r: _q_tr(QUANTITY_TEXT[r.quantity]) if r.quantity in QUANTITY_TEXT else r.quantity,
@@ -348,7 +358,7 @@ def _quantity_cells(row: QuantityRow) -> list[Cell]:
 class QuantityTableModel(TextTableModel):
     """The latest value of every quantity of one device; a missing value (or no fresh reading) is '—'."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(QUANTITY_COLUMNS, _q_tr, _quantity_cells, parent)
 
     def set_values(self, quantities: list[str], values: Mapping[str, float | None]) -> bool:
@@ -361,3 +371,28 @@ class QuantityTableModel(TextTableModel):
         replaced = names != [r.quantity for r in self._rows]
         self.show_rows([QuantityRow(q, values.get(q)) for q in names])
         return replaced
+
+
+# -- the views ----------------------------------------------------------------------------
+
+TABLE_STYLE = "background: #ffffff; font-size: 10pt;"
+
+
+def table_view(model: QAbstractItemModel) -> QTableView:
+    """A view of one of these tables, white, rows as high as their text; column widths fitted by the caller."""
+    view = QTableView()
+    view.setModel(model)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+    view.setAlternatingRowColors(True)
+    view.setStyleSheet(TABLE_STYLE)
+    # Column widths are fitted when the rows change (fit_columns), not on every value update:
+    # ResizeToContents re-measures every cell each time a value changes, on the GUI thread.
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+def fit_columns(view: QTableView) -> None:
+    """Fit the columns to their contents once (the user may resize them afterwards)."""
+    view.resizeColumnsToContents()

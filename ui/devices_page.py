@@ -3,11 +3,12 @@ the selected device's details (state, connection, identity, last error, every qu
 inspector for commissioning.
 
 Nothing here touches a device on the GUI thread: the identity and the
-inspector's reads run on :class:`ui.register_inspector.BackgroundCalls`.
+inspector's reads run on the page's :func:`ui.register_inspector.probe_worker`.
 """
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt
@@ -16,22 +17,23 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from drivers import probe as register_probe
+from drivers.link import LinkSettings
 from drivers.probe import IdentityResult
+from energymon.config import Device
 from energymon.views.live import is_fresh
 from energymon.views.site import DeviceInfo
 from ui.context import AppContext
+from ui.device_identity import identity_text
 from ui.device_table import (
     ROLE_TEXT,
     STATUS_COLOURS,
@@ -40,63 +42,43 @@ from ui.device_table import (
     PollCounter,
     QuantityTableModel,
     Row,
+    fit_columns,
     status_key,
+    table_view,
 )
 from ui.format import fill
 from ui.page import Page
-from ui.register_inspector import BackgroundCalls, RegisterInspector
-
-TABLE_STYLE = "background: #ffffff; font-size: 10pt;"
-
-
-def _table_view(model) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
-    view.setAlternatingRowColors(True)
-    view.setStyleSheet(TABLE_STYLE)
-    # Column widths are fitted when the rows change (fit_columns), not on every value update:
-    # ResizeToContents re-measures every cell each time a value changes, on the GUI thread.
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
-
-
-def fit_columns(view: QTableView) -> None:
-    """Fit the columns to their contents once (the user may resize them afterwards)."""
-    view.resizeColumnsToContents()
+from ui.register_inspector import PROBE_SHUTDOWN_WAIT_MS, RegisterInspector, probe_worker
 
 
 class DevicesPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.polls = PollCounter()
-        self.calls = BackgroundCalls(self)
-        self.calls.finished.connect(self._on_call_finished)
+        self.calls = probe_worker(self)
         self.selected_id: str | None = None
         self.identities: dict[str, IdentityResult | Exception] = {}
-        self._identity_pending: dict[int, str] = {}  # token -> device id
+        self._identity_pending: set[str] = set()  # device ids whose identity is being read
         self._identity_refused: str | None = None  # device id whose identity read was refused (serial port busy)
         self._fitted_to_readings = False  # columns fitted since every device has a reading
         self._quantities_fitted_to_values = False  # the quantity table's columns fitted to values, not "—"
 
         self.device_model = DeviceTableModel(self)
-        self.device_view = _table_view(self.device_model)
-        self.device_view.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.device_view.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.device_view = table_view(self.device_model)
+        self.device_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.device_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.device_view.selectionModel().currentRowChanged.connect(self._on_current_row)
 
         # Details of the selected device: a form and its quantities.
         self.detail_title = QLabel()
         self.detail_title.setStyleSheet("font-size: 13pt; font-weight: 600; color: #1a202c;")
         self.detail_form = QFormLayout()
-        self.detail_form.setLabelAlignment(Qt.AlignRight)
+        self.detail_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.detail_labels: dict[str, tuple[QLabel, QLabel]] = {}
         for key in ("state", "role", "connection", "profile", "reading", "latency", "polls", "error", "identity"):
             name, value = QLabel(), QLabel()
             value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setMinimumWidth(220)
             self.detail_labels[key] = (name, value)
             self.detail_form.addRow(name, value)
@@ -114,12 +96,12 @@ class DevicesPage(Page):
         form_box.addLayout(buttons)
         form_box.addStretch(1)
         self.quantity_model = QuantityTableModel(self)
-        self.quantity_view = _table_view(self.quantity_model)
+        self.quantity_view = table_view(self.quantity_model)
         form_widget = QWidget()
         form_widget.setLayout(form_box)
         form_scroll = QScrollArea()  # long texts (errors, identities) wrap and scroll, never clip
         form_scroll.setWidgetResizable(True)
-        form_scroll.setFrameShape(QFrame.NoFrame)
+        form_scroll.setFrameShape(QFrame.Shape.NoFrame)
         form_scroll.setWidget(form_widget)
         form_scroll.viewport().setAutoFillBackground(False)
         form_widget.setAutoFillBackground(False)
@@ -134,7 +116,7 @@ class DevicesPage(Page):
         self.tabs.addTab(details, "")
         self.tabs.addTab(self.inspector, "")
 
-        self.splitter = QSplitter(Qt.Vertical)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.device_view)
         self.splitter.addWidget(self.tabs)
         self.splitter.setStretchFactor(0, 2)
@@ -182,7 +164,7 @@ class DevicesPage(Page):
         self.refresh()
 
     def shutdown(self) -> None:
-        self.calls.shutdown()
+        self.calls.shutdown(PROBE_SHUTDOWN_WAIT_MS)
 
     # -- the table ------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -215,7 +197,8 @@ class DevicesPage(Page):
         if row < 0:
             return
         self.device_view.selectionModel().setCurrentIndex(
-            self.device_model.index(row, 0), QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
+            self.device_model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
         )
 
     def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -253,7 +236,7 @@ class DevicesPage(Page):
             return None
         return self.device_model.row(self.device_model.row_of(self.selected_id))
 
-    def _config_device(self, device_id: str):
+    def _config_device(self, device_id: str) -> Device | None:
         config = self.ctx.config
         if config is None:
             return None
@@ -261,6 +244,12 @@ class DevicesPage(Page):
             return config.device(device_id)
         except KeyError:
             return None
+
+    def _connection(self, configured: Device) -> LinkSettings:
+        """The connection settings of a device of the site config (which ``configured`` comes from)."""
+        config = self.ctx.config
+        assert config is not None  # a configured device comes from the config
+        return config.connections[configured.connection]
 
     def _set(self, key: str, text: str, colour: str | None = None) -> None:
         value = self.detail_labels[key][1]
@@ -271,13 +260,12 @@ class DevicesPage(Page):
 
     def _show_details(self) -> None:
         row = self._selected_row()
-        enabled = row is not None
         self.identity_button.setEnabled(
-            enabled
+            row is not None
             and self._config_device(row.device.id) is not None
-            and row.device.id not in self._identity_pending.values()
+            and row.device.id not in self._identity_pending
         )
-        self.inspect_button.setEnabled(enabled)
+        self.inspect_button.setEnabled(row is not None)
         if row is None:
             self.detail_title.setText(self.tr("Select a device in the table to see its details."))
             for key in self.detail_labels:
@@ -301,7 +289,7 @@ class DevicesPage(Page):
             ),
         )
         if configured is not None:
-            settings = self.ctx.config.connections[configured.connection]
+            settings = self._connection(configured)
             self._set(
                 "connection",
                 fill(
@@ -351,7 +339,7 @@ class DevicesPage(Page):
                     counts.incomplete,
                 ),
             )
-            if counts.last_error is None:
+            if counts.last_error is None or counts.last_error_ts_ms is None:  # both are set with each error
                 self._set("error", self.tr("None since this window opened"))
             else:
                 when = datetime.fromtimestamp(counts.last_error_ts_ms / 1000, row.tz).strftime("%H:%M:%S")
@@ -369,50 +357,31 @@ class DevicesPage(Page):
         return QCoreApplication.translate("DeviceTableModel", text)
 
     def _identity_text(self, device_id: str, configured: bool) -> str:
-        if device_id in self._identity_pending.values():
+        if device_id in self._identity_pending:
             return self.tr("Reading…")
         if self._identity_refused == device_id:
             return self.tr("Not read: the collector has this device's serial port open.")
-        result = self.identities.get(device_id)
-        if result is None:
-            return self.tr("Not read yet.") if configured else self.tr("Not known without the site config.")
-        if isinstance(result, Exception):
-            return fill(self.tr("Not read: %1"), str(result) or type(result).__name__)
-        if result.error is not None:
-            return fill(self.tr("Not read: %1"), result.error)
-        if not result.has_fields:
-            return self.tr("The device's profile names no identity registers.")
-        templates = {
-            "manufacturer": self.tr("manufacturer %1"),
-            "model": self.tr("model %1"),
-            "serial": self.tr("serial number %1"),
-            "version": self.tr("firmware %1"),
-        }
-        parts = [
-            fill(templates.get(k, k + " %1"), v if v is not None else self.tr("not set"))
-            for k, v in result.fields.items()
-        ]
-        return "; ".join(parts)
+        return identity_text(self.identities.get(device_id), configured)
 
     def read_identity(self) -> None:
         row = self._selected_row()
         configured = None if row is None else self._config_device(row.device.id)
-        if configured is None or row.device.id in self._identity_pending.values():
+        if row is None or configured is None or row.device.id in self._identity_pending:
             return
-        settings = self.ctx.config.connections[configured.connection]
+        settings = self._connection(configured)
         collecting = not self.ctx.viewer_only
         if register_probe.busy_reason(settings, collecting) is not None:
             self._identity_refused = row.device.id
             self._show_details()
             return
         self._identity_refused = None
-        token = self.calls.submit(register_probe.run_identify, settings, configured.unit, configured.profile)
-        self._identity_pending[token] = row.device.id
+        answer = functools.partial(self._on_identity, row.device.id)
+        read = functools.partial(register_probe.run_identify, settings, configured.unit, configured.profile)
+        self.calls.submit(read, answer, answer)
+        self._identity_pending.add(row.device.id)
         self._show_details()
 
-    def _on_call_finished(self, token: int, result: object) -> None:
-        device_id = self._identity_pending.pop(token, None)
-        if device_id is None:
-            return  # the inspector's read
+    def _on_identity(self, device_id: str, result: IdentityResult | Exception) -> None:
+        self._identity_pending.discard(device_id)
         self.identities[device_id] = result
         self._show_details()

@@ -6,10 +6,10 @@ active alarms (energymon.views.events.active_alarms: offline devices, storage
 SoC or temperature out of range, unacknowledged implausible values) are
 recomputed from the live readings on every ``ctx.readings_changed`` and listed
 at the top of the page; :attr:`EventsPage.alarms_changed` carries a one-line
-summary for the main window's header.
+summary for the main window's header. The table is ui.event_table.
 
 Acknowledging writes through the one writer of the database (docs/database.md):
-the page calls :func:`acknowledge` with ``ctx.ack_writer``, the running
+the page calls :func:`ui.event_ack.acknowledge` with ``ctx.ack_writer``, the running
 collection's :class:`energymon.store.writer.StoreWriter` (set by ui.app when this GUI
 collects). A viewer (``gui --no-collect``) has no writer (another process holds
 the writer lock), so the button is disabled and its tooltip says why.
@@ -17,32 +17,15 @@ the writer lock), so the button is disabled and its tooltip says why.
 
 from __future__ import annotations
 
-import getpass
-import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import datetime
-
-from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
-    QCoreApplication,
-    QEvent,
-    QItemSelection,
-    QItemSelectionModel,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QPushButton,
     QTableView,
@@ -50,282 +33,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from energymon.site_time import today_midnight_ms
-from energymon.store.writer import Ack, StoreError
+from energymon.events import ERROR, WARNING
+from energymon.site_time import DAY_MS, today_midnight_ms
+from energymon.store.schema import StoreError
+from energymon.store.writer import StoreWriter
 from energymon.views import events as event_log
-from energymon.views.events import COLLECTOR, IMPLAUSIBLE, IMPLAUSIBLE_WINDOW_MIN, Alarm, EventRow
+from energymon.views.events import COLLECTOR, Alarm, EventRow
+from ui.alarm_texts import alarm_summary, alarm_text
 from ui.context import AppContext
+from ui.event_ack import AckDialog, acknowledge, default_user
+from ui.event_query import EventQuery, EventsView, events_view
+from ui.event_table import COLUMNS, DETAIL_COLUMN, EventTableModel
 from ui.format import fill
 from ui.page import Page
-from ui.text_table import Cell, TextTableModel
 
 REFRESH_MS = 10_000  # events and alarms are read again this often
 AFTER_ACK_MS = 1_500  # the writer commits an acknowledgement within 1 s: read again after this
-DAY_MS = 86_400_000
 RANGE_DAYS = (0, 7, 30)  # time range presets: today (since local midnight), the last 7 and 30 days
-HEADER_ALARMS = 3  # the header names at most this many alarms
-
-
-# -- acknowledging (through the database's one writer) ----------------------------------------
-
-
-def default_user() -> str:
-    """The operating system's user name, the default for "acknowledged by"."""
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError, ImportError):  # no user name in the environment, no passwd entry
-        return ""
-
-
-def acknowledge(writer, event_ids: Iterable[int], by: str, note: str = "", now_ms: int | None = None) -> list[Ack]:
-    """Queue an acknowledgement of each event on ``writer`` (an :class:`energymon.store.writer.StoreWriter`).
-
-    The writer commits them with its next batch. Raises ``ValueError`` without a name, and
-    :class:`energymon.store.writer.StoreError` if the writer is closed or failed.
-    """
-    by = by.strip()
-    if not by:
-        raise ValueError("an acknowledgement needs a name")
-    stamp = int(time.time() * 1000) if now_ms is None else now_ms
-    acks = [Ack(int(event_id), by, stamp, note.strip()) for event_id in event_ids]
-    for ack in acks:
-        writer.put_ack(ack)
-    return acks
-
-
-# -- reading (on the reader thread) ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EventQuery:
-    since_ms: int
-    device: str | None  # None: all; event_log.COLLECTOR: the collector's own events
-    min_severity: str | None
-    unacknowledged_only: bool
-    now_ms: int
-    full: bool  # False: only what the alarms need (the page is hidden)
-    limit: int = event_log.DEFAULT_LIMIT
-
-
-@dataclass(frozen=True)
-class EventsView:
-    query: EventQuery
-    rows: list[EventRow] | None  # None: not read (query.full was False)
-    recent_implausible: list[EventRow]  # unacknowledged implausible_value events within the alarm window
-
-
-def events_view(reader, query: EventQuery) -> EventsView:
-    """What the page shows from the database (runs on the reader thread, see ui.db_tasks)."""
-    rows = None
-    if query.full:
-        rows = event_log.events(
-            reader,
-            query.since_ms,
-            None,
-            query.device,
-            query.min_severity,
-            query.limit,
-            unacknowledged_only=query.unacknowledged_only,
-        )
-    recent = event_log.events(
-        reader, query.now_ms - IMPLAUSIBLE_WINDOW_MIN * 60_000, None, kind=IMPLAUSIBLE, unacknowledged_only=True
-    )
-    return EventsView(query, rows, recent)
-
-
-# -- the table model -------------------------------------------------------------------------
-
-SEVERITY_LABELS = {
-    "info": QT_TRANSLATE_NOOP("EventTableModel", "info"),
-    "warning": QT_TRANSLATE_NOOP("EventTableModel", "warning"),
-    "error": QT_TRANSLATE_NOOP("EventTableModel", "error"),
-}
-COLLECTOR_LABEL = QT_TRANSLATE_NOOP("EventTableModel", "collector")  # events without a device
-SEVERITY_COLOURS = {"info": "#4a5568", "warning": "#c05621", "error": "#c53030"}
-KIND_LABELS = {
-    "collector_started": QT_TRANSLATE_NOOP("EventTableModel", "Collector started"),
-    "collector_stopped": QT_TRANSLATE_NOOP("EventTableModel", "Collector stopped"),
-    "device_offline": QT_TRANSLATE_NOOP("EventTableModel", "Device offline"),
-    "device_degraded": QT_TRANSLATE_NOOP("EventTableModel", "Device degraded"),
-    "device_recovered": QT_TRANSLATE_NOOP("EventTableModel", "Device recovered"),
-    "device_complete": QT_TRANSLATE_NOOP("EventTableModel", "Device complete again"),
-    "implausible_value": QT_TRANSLATE_NOOP("EventTableModel", "Implausible value"),
-    "sunspec_discovered": QT_TRANSLATE_NOOP("EventTableModel", "SunSpec discovered"),
-    "store_maintenance_failed": QT_TRANSLATE_NOOP("EventTableModel", "Store maintenance failed"),
-    "counter_wrap": QT_TRANSLATE_NOOP("EventTableModel", "Counter wrapped"),
-    "counter_reset": QT_TRANSLATE_NOOP("EventTableModel", "Counter reset"),
-    "meter_replaced": QT_TRANSLATE_NOOP("EventTableModel", "Meter replaced"),
-}
-
-
-def _translate(text: str) -> str:
-    return QCoreApplication.translate("EventTableModel", text)
-
-
-@dataclass(frozen=True)
-class Row:
-    event: EventRow
-    tz: object
-
-
-def _local(ts_ms: int | None, tz) -> str:
-    if ts_ms is None:
-        return ""
-    return datetime.fromtimestamp(ts_ms / 1000, tz).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _device(row: Row) -> str:
-    return row.event.device_id if row.event.device_id is not None else _translate(COLLECTOR_LABEL)
-
-
-def _severity(row: Row) -> str:
-    label = SEVERITY_LABELS.get(row.event.severity)
-    return _translate(label) if label else row.event.severity
-
-
-def _kind(row: Row) -> str:
-    label = KIND_LABELS.get(row.event.kind)
-    return _translate(label) if label else row.event.kind
-
-
-def _acknowledged(row: Row) -> str:
-    event = row.event
-    if not event.acknowledged:
-        return ""
-    return f"{event.acked_by} · {_local(event.acked_ms, row.tz)}" + (f" · {event.note}" if event.note else "")
-
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    text: Callable[[Row], str]
-    colour: Callable[[Row], str | None] | None = None
-    align_right: bool = False
-    tooltip: str = ""  # of the heading; each cell's tooltip is its whole text (the detail may be cut)
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column(QT_TRANSLATE_NOOP("EventTableModel", "Time"), lambda r: _local(r.event.ts_ms, r.tz)),
-    Column(QT_TRANSLATE_NOOP("EventTableModel", "Device"), _device),
-    Column(
-        QT_TRANSLATE_NOOP("EventTableModel", "Severity"), _severity, lambda r: SEVERITY_COLOURS.get(r.event.severity)
-    ),
-    Column(QT_TRANSLATE_NOOP("EventTableModel", "Event"), _kind),
-    Column(QT_TRANSLATE_NOOP("EventTableModel", "Detail"), lambda r: r.event.detail),
-    Column(QT_TRANSLATE_NOOP("EventTableModel", "Acknowledged"), _acknowledged, lambda r: "#2f855a"),
-)
-DETAIL_COLUMN = [c.title for c in COLUMNS].index("Detail")
-
-
-def _cells(row: Row) -> list[Cell]:
-    cells = []
-    for column in COLUMNS:
-        text = column.text(row)
-        cells.append(Cell(text, column.colour(row) if column.colour is not None else None, text or None))
-    return cells
-
-
-class EventTableModel(TextTableModel):
-    """The events shown (newest first); each row is an :class:`energymon.views.events.EventRow`.
-
-    Cells are held in C++ (ui.text_table): painting the table runs no Python.
-    """
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(COLUMNS, _translate, _cells, parent)
-
-    def set_rows(self, events: list[EventRow], tz) -> bool:
-        """Show ``events``; returns whether anything changed (an unchanged list keeps the view as it is).
-
-        The same events again (e.g. one acknowledged since) rewrite only the changed cells and keep the
-        selection; other events replace the rows (the caller selects again by event id).
-        """
-        rows = [Row(e, tz) for e in events]
-        if rows == self._rows:
-            return False
-        if [r.event.id for r in rows] != [r.event.id for r in self._rows]:
-            self.show_rows([])  # other events: their rows are replaced (and the selection with them)
-        self.show_rows(rows)
-        return True
-
-    def event_at(self, row: int) -> EventRow:
-        """The event shown in ``row``."""
-        return self._rows[row].event
-
-    def events(self) -> list[EventRow]:
-        return [r.event for r in self._rows]
-
-    def mark_acknowledged(self, acks: list[Ack]) -> None:
-        """Show acknowledgements just handed to the writer (the next read confirms them from the database)."""
-        by_id = {a.event_id: a for a in acks}
-        rows = []
-        for row in self._rows:
-            ack, event = by_id.get(row.event.id), row.event
-            if ack is not None and not event.acknowledged:
-                row = Row(
-                    EventRow(
-                        event.id,
-                        event.ts_ms,
-                        event.device_id,
-                        event.kind,
-                        event.severity,
-                        event.detail,
-                        ack.acked_by,
-                        ack.acked_ms,
-                        ack.note,
-                    ),
-                    row.tz,
-                )
-            rows.append(row)
-        self.show_rows(rows)
-
-
-# -- the acknowledge dialog ------------------------------------------------------------------
-
-
-class AckDialog(QDialog):
-    """Who acknowledges (the OS user name by default) and an optional note."""
-
-    def __init__(self, count: int, by: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.count = count
-        self.by_edit = QLineEdit(by)
-        self.note_edit = QLineEdit()
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.form = QFormLayout()
-        self.by_label, self.note_label = QLabel(), QLabel()
-        self.form.addRow(self.by_label, self.by_edit)
-        self.form.addRow(self.note_label, self.note_edit)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.by_edit.textChanged.connect(self._check)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.message)
-        layout.addLayout(self.form)
-        layout.addWidget(self.buttons)
-        self.retranslate()
-        self._check()
-
-    def retranslate(self) -> None:
-        self.setWindowTitle(self.tr("Acknowledge events"))
-        self.message.setText(
-            fill(
-                self.tr("Acknowledge %1 selected events? The name and the time are stored with each of them."),
-                str(self.count),
-            )
-        )
-        self.by_label.setText(self.tr("Acknowledged by:"))
-        self.note_label.setText(self.tr("Note (optional):"))
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
-    def _check(self) -> None:
-        self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(self.by_edit.text().strip()))
 
 
 # -- the page ----------------------------------------------------------------------------------
@@ -386,13 +110,13 @@ class EventsPage(Page):
         self.view.setModel(self.model)
         self.view.verticalHeader().setVisible(False)
         self.view.setAlternatingRowColors(True)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setStyleSheet("background: #ffffff; font-size: 10pt;")
         self.view.setWordWrap(False)
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.Interactive)  # fitted when rows arrive, not per repaint
-        header.setSectionResizeMode(DETAIL_COLUMN, QHeaderView.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # fitted when rows arrive, not per repaint
+        header.setSectionResizeMode(DETAIL_COLUMN, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.view, 1)
         self.status_label = QLabel()
         self.status_label.setStyleSheet("color: #4a5568;")
@@ -441,69 +165,6 @@ class EventsPage(Page):
         self._alarm_signal = None  # the texts changed: send the header its new summary
         self.update_alarms()
 
-    def alarm_text(self, alarm: Alarm) -> str:
-        """One alarm as a sentence (the alarm list, the header's tooltip)."""
-        device = alarm.device_id
-        if alarm.kind == event_log.OFFLINE:
-            if alarm.reason == "never":
-                return fill(self.tr("%1 is offline: no reading since the start."), device)
-            if alarm.reason == "stale":
-                return fill(self.tr("%1 is offline: no fresh reading since %2."), device, self._time(alarm.since_ms))
-            if alarm.detail:
-                return fill(
-                    self.tr("%1 is offline: the last poll at %2 failed (%3)."),
-                    device,
-                    self._time(alarm.since_ms),
-                    alarm.detail,
-                )
-            return fill(
-                self.tr("%1 is offline: the last poll at %2 got no answer."), device, self._time(alarm.since_ms)
-            )
-        texts = {
-            event_log.SOC_LOW: self.tr("%1: state of charge %2 % is below %3 %."),
-            event_log.SOC_HIGH: self.tr("%1: state of charge %2 % is above %3 %."),
-            event_log.TEMPERATURE_LOW: self.tr("%1: temperature %2 °C is below %3 °C."),
-            event_log.TEMPERATURE_HIGH: self.tr("%1: temperature %2 °C is above %3 °C."),
-        }
-        if alarm.kind in texts:
-            return fill(texts[alarm.kind], device, f"{alarm.value:.0f}", f"{alarm.limit:g}")
-        return fill(
-            self.tr("%1: implausible %2 rejected at %3 (%4 unacknowledged events)."),
-            device,
-            alarm.detail or "?",
-            self._time(alarm.since_ms),
-            str(len(alarm.event_ids)),
-        )
-
-    def alarm_short(self, alarm: Alarm) -> str:
-        """One alarm in a few words (the header line)."""
-        device = alarm.device_id
-        if alarm.kind == event_log.OFFLINE:
-            return fill(self.tr("%1 offline"), device)
-        if alarm.kind in (event_log.SOC_LOW, event_log.SOC_HIGH):
-            return fill(self.tr("%1 SoC %2 %"), device, f"{alarm.value:.0f}")
-        if alarm.kind in (event_log.TEMPERATURE_LOW, event_log.TEMPERATURE_HIGH):
-            return fill(self.tr("%1 %2 °C"), device, f"{alarm.value:.0f}")
-        return fill(self.tr("%1 implausible %2"), device, alarm.detail or "?")
-
-    def alarm_summary(self, alarms: list[Alarm]) -> str:
-        """The header line: "2 active alarms: inv-a1 offline, bess-1 SoC 99 %" ("" if there are none)."""
-        if not alarms:
-            return ""
-        names = self.tr(", ").join(self.alarm_short(a) for a in alarms[:HEADER_ALARMS])  # zh: "、"
-        if len(alarms) == 1:
-            return fill(self.tr("1 active alarm: %1"), names)
-        if len(alarms) > HEADER_ALARMS:
-            return fill(
-                self.tr("%1 active alarms: %2 and %3 more"), str(len(alarms)), names, str(len(alarms) - HEADER_ALARMS)
-            )
-        return fill(self.tr("%1 active alarms: %2"), str(len(alarms)), names)
-
-    def _time(self, ts_ms: int | None) -> str:
-        if ts_ms is None or self.ctx.site is None:
-            return "—"
-        return datetime.fromtimestamp(ts_ms / 1000, self.ctx.site.tz).strftime("%H:%M:%S")
-
     def _update_status(self) -> None:
         if self._error is not None:
             text = fill(self.tr("Reading the events failed: %1"), self._error)
@@ -523,6 +184,7 @@ class EventsPage(Page):
     # -- reading ------------------------------------------------------------------------------
     def _on_site(self) -> None:
         site = self.ctx.site
+        assert site is not None  # site_changed comes with the site
         self._started_ms = self.ctx.now_ms()
         current = self.device_combo.currentData()
         self.device_combo.blockSignals(True)
@@ -552,7 +214,7 @@ class EventsPage(Page):
         now_ms = self.ctx.now_ms()
         days = RANGE_DAYS[max(0, self.range_combo.currentIndex())]
         since_ms = today_midnight_ms(now_ms / 1000, site.tz) if days == 0 else now_ms - days * DAY_MS
-        severity = (None, "warning", "error")[max(0, self.severity_combo.currentIndex())]
+        severity = (None, WARNING, ERROR)[max(0, self.severity_combo.currentIndex())]
         return EventQuery(
             since_ms,
             self.device_combo.currentData(),
@@ -574,7 +236,9 @@ class EventsPage(Page):
         if view.rows is not None:
             self.last_view = view
             selected = self.selected_ids()
-            if self.model.set_rows(view.rows, self.ctx.site.tz):
+            site = self.ctx.site
+            assert site is not None  # a query needs the site
+            if self.model.set_rows(view.rows, site.tz):
                 self._select(selected)
                 for column in range(self.model.columnCount()):  # fit once per new rows, not per repaint
                     if column != DETAIL_COLUMN:
@@ -596,20 +260,20 @@ class EventsPage(Page):
             alarms = event_log.active_alarms(
                 self.ctx.readings, site, self.ctx.now_ms(), self.recent_implausible, self._started_ms
             )
-        texts = [self.alarm_text(a) for a in alarms]
+        texts = [alarm_text(a, site.tz if site is not None else None) for a in alarms]
         if texts != [self.alarm_list.item(i).text() for i in range(self.alarm_list.count())]:
             self.alarm_list.clear()
             self.alarm_list.addItems(texts)
         self.alarm_list.setVisible(bool(alarms))
         self.no_alarms.setVisible(not alarms)
         self.alarms = alarms
-        signal = (self.alarm_summary(alarms), "\n".join(texts))
+        signal = (alarm_summary(alarms), "\n".join(texts))
         if signal != self._alarm_signal:
             self._alarm_signal = signal
             self.alarms_changed.emit(*signal)
 
     # -- acknowledging ------------------------------------------------------------------------
-    def writer(self):
+    def writer(self) -> StoreWriter | None:
         """The database's writer in this process (``ctx.ack_writer``), or None (viewer, not started)."""
         return getattr(self.ctx, "ack_writer", None)
 
@@ -625,7 +289,7 @@ class EventsPage(Page):
         for r, event in enumerate(self.model.events()):
             if event.id in wanted:
                 selection.select(self.model.index(r, 0), self.model.index(r, len(COLUMNS) - 1))
-        self.view.selectionModel().select(selection, QItemSelectionModel.ClearAndSelect)
+        self.view.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     def _unacknowledged_selection(self) -> list[int]:
         by_id = {e.id: e for e in self.model.events()}
@@ -656,7 +320,7 @@ class EventsPage(Page):
         if not ids:
             return
         dialog = AckDialog(len(ids), default_user(), self)
-        if dialog.exec() == QDialog.Accepted:
+        if dialog.exec() == QDialog.DialogCode.Accepted:
             self.acknowledge_selected(dialog.by_edit.text(), dialog.note_edit.text())
 
     def acknowledge_selected(self, by: str | None = None, note: str = "") -> int:

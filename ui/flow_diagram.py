@@ -96,7 +96,7 @@ class FlowDiagram(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(380, 340)
         self.values: dict[str, float | None] = dict.fromkeys(NODES)
         self.soc_pct: float | None = None
@@ -165,7 +165,7 @@ class FlowDiagram(QWidget):
         self.states = states
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.LanguageChange:
+        if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
 
@@ -190,7 +190,7 @@ class FlowDiagram(QWidget):
     # -- painting -------------------------------------------------------------------------------
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), QColor("#ffffff"))
         painter.setPen(QPen(QColor("#d5dbe3"), 1))
         painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
@@ -201,7 +201,7 @@ class FlowDiagram(QWidget):
         for node, rect in rects.items():
             if not self.present[node]:
                 continue
-            painter.setPen(QPen(QColor("#e2e8f0"), 2, Qt.DashLine))
+            painter.setPen(QPen(QColor("#e2e8f0"), 2, Qt.PenStyle.DashLine))
             a, b = self._segment(rect, centre, bus_r)
             painter.drawLine(a, b)
         for arrow in self.arrows:
@@ -214,7 +214,9 @@ class FlowDiagram(QWidget):
                 self._draw_node(painter, node, rect)
         painter.setPen(QColor("#4a5568"))
         painter.setFont(self._font(10))
-        painter.drawText(QRectF(8, self.height() - 26, self.width() - 16, 22), Qt.AlignCenter, self.caption)
+        painter.drawText(
+            QRectF(8, self.height() - 26, self.width() - 16, 22), Qt.AlignmentFlag.AlignCenter, self.caption
+        )
         painter.end()
 
     @staticmethod
@@ -252,7 +254,7 @@ class FlowDiagram(QWidget):
         base = QPointF(end.x() - ux * head_len, end.y() - uy * head_len)
         colour = QColor(COLOURS[arrow.node])
         pen = QPen(colour, arrow.width_px)
-        pen.setCapStyle(Qt.FlatCap)
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
         painter.setPen(pen)
         painter.drawLine(start, base)
         head = QPolygonF(
@@ -262,10 +264,10 @@ class FlowDiagram(QWidget):
                 QPointF(base.x() + uy * head_half, base.y() - ux * head_half),
             ]
         )
-        painter.setPen(Qt.NoPen)
+        painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)
         painter.drawPolygon(head)
-        painter.setBrush(Qt.NoBrush)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
 
     def _draw_node(self, painter: QPainter, node: str, rect: QRectF) -> None:
         value = self.values[node]
@@ -284,13 +286,15 @@ class FlowDiagram(QWidget):
         painter.setPen(title_colour)
         painter.setFont(self._font(12, bold=True))
         painter.drawText(
-            QRectF(inner.left(), inner.top(), inner.width(), line_h), Qt.AlignLeft | Qt.AlignVCenter, self.names[node]
+            QRectF(inner.left(), inner.top(), inner.width(), line_h),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            self.names[node],
         )
         painter.setPen(value_colour)
         painter.setFont(self._fitting_font(format_power(value), inner.width(), 20, 12))
         painter.drawText(
             QRectF(inner.left(), inner.top() + line_h, inner.width(), line_h * 1.3),
-            Qt.AlignLeft | Qt.AlignVCenter,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
             format_power(value),
         )
         state = self.states.get(node, "")
@@ -299,7 +303,7 @@ class FlowDiagram(QWidget):
         painter.setPen(title_colour)
         painter.setFont(self._fitting_font(state, inner.width(), 10.5, 8))
         state_rect = QRectF(inner.left(), inner.top() + line_h * 2.3, inner.width(), line_h)
-        painter.drawText(state_rect, Qt.AlignLeft | Qt.AlignVCenter, state)
+        painter.drawText(state_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, state)
         if node == "storage" and self.soc_pct is not None:  # a state-of-charge bar along the bottom edge
             bar = QRectF(rect.left() + 14, rect.bottom() - 9, rect.width() - 24, 5)
             painter.fillRect(bar, QColor("#e2e8f0"))

@@ -1,7 +1,7 @@
 """Languages of the GUI: English (the source strings) and 简体中文 (ui/translations/energymon_zh_CN.ts).
 
 The strings are marked with ``self.tr()`` / ``QCoreApplication.translate()``
-and extracted with Qt's own tool::
+(or :func:`QT_TRANSLATE_NOOP` where a table holds them) and extracted with Qt's own tool::
 
     .venv/bin/pyside6-lupdate ui/*.py -ts ui/translations/energymon_zh_CN.ts
 
@@ -23,6 +23,14 @@ from PySide6.QtCore import QCoreApplication, QTranslator
 
 TRANSLATIONS_DIR = Path(__file__).with_name("translations")
 LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
+
+
+def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # noqa: N802 - the name pyside6-lupdate looks for
+    """Mark ``source`` for translation in ``context`` and return it unchanged (translated where it is shown).
+
+    The same as PySide6's own, which is typed as returning ``object``; this one returns the ``str``.
+    """
+    return source
 
 
 def ts_path(language: str) -> Path:
@@ -66,6 +74,8 @@ def set_language(language: str) -> None:
     """Switch the GUI's language ("en" or "zh_CN"); widgets get a LanguageChange event."""
     global _installed
     app = QCoreApplication.instance()
+    if app is None:
+        raise RuntimeError("set_language needs the QApplication")
     if _installed is not None:
         app.removeTranslator(_installed)
         _installed = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from energymon.collect.reading import Reading
 from energymon.config import Config
-from energymon.views.live import Reading
 from energymon.views.site import SiteInfo
 from ui.context import AppContext
 from ui.devices_page import DevicesPage
@@ -48,8 +48,17 @@ PAGES: tuple[tuple[str, type[Page]], ...] = (
 
 
 class MainWindow(QMainWindow):
+    # The pages, by their names in PAGES (set in _build).
+    overview: OverviewPage
+    trends: TrendsPage
+    devices: DevicesPage
+    events: EventsPage
+    reports: ReportsPage
+    settings: SettingsPage
+
     def __init__(self, viewer_only: bool = False) -> None:
         super().__init__()
+        self._bridge: QObject | None = None  # the collector's LiveBridge (ui.app), alive as long as the window
         self.ctx = AppContext(viewer_only, self)
         self.viewer_only = viewer_only
         self._status_text = ""
@@ -122,7 +131,7 @@ class MainWindow(QMainWindow):
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
         from PySide6.QtCore import QEvent
 
-        if event.type() == QEvent.LanguageChange:
+        if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
 
@@ -212,7 +221,7 @@ class MainWindow(QMainWindow):
         geometry = settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
-        row = int(settings.value("window/page", 0) or 0)
+        row = int(str(settings.value("window/page", 0) or 0))
         self.nav.setCurrentRow(row if 0 <= row < len(self.pages) else 0)
 
     def _save_layout(self) -> None:

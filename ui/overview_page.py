@@ -7,22 +7,20 @@ Three sources, none of them read on the GUI thread:
 - the energy tiles (today / this month / this year, self-sufficiency, CO2,
   coal) come from :func:`energymon.views.overview.overview_energy` on the
   reader thread every ``ENERGY_REFRESH_MS`` and when the page is shown;
-- the chart is read on the reader thread every ``CHART_REFRESH_MS``. A read
-  that arrives while the page is hidden is kept (its latest readings still go
-  to the context: a viewer window's pages live on them) and drawn when the
-  page is shown, before its first paint; the page asks for a new one on
-  showing only if that read is older than ``CHART_REFRESH_MS``. Redrawing the
-  curves re-generates pyqtgraph's paths and axes (Python, ~15-30 ms): done
-  for hidden reads too, each page switch to the overview painted the chart
-  twice.
+- the chart (ui.overview_chart) is read on the reader thread every
+  ``CHART_REFRESH_MS``. A read that arrives while the page is hidden is kept
+  (its latest readings still go to the context: a viewer window's pages live
+  on them) and drawn when the page is shown, before its first paint, so the
+  chart is painted once per switch; the page asks for a new read on showing
+  only if that one is older than ``CHART_REFRESH_MS``. Redrawing re-generates
+  pyqtgraph's paths and axes in Python, so hidden reads are not drawn.
 """
 
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-import pyqtgraph as pg
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
@@ -32,46 +30,16 @@ from energymon.views.overview import OverviewEnergy, PeriodEnergy, late_start_ms
 from ui.context import AppContext
 from ui.flow_diagram import ZERO_W, FlowDiagram
 from ui.format import fill
+from ui.overview_chart import OverviewChart
 from ui.page import Page
 from ui.tiles import Tile
-from ui.time_plot import time_plot
 from ui.workers import DbRequest, DbView, overview_view
 
 CHART_REFRESH_MS = 5000
 ENERGY_REFRESH_MS = 30_000
 CHART_POINTS = 720
 
-SERIES = (  # attribute of PowerSeries, colour; drawn in this order (last on top)
-    ("grid_w", "#718096"),
-    ("storage_w", "#2f855a"),
-    ("pv_w", "#dd8a00"),
-    ("consumption_w", "#2b6cb0"),
-)
 PV, LOAD, STORAGE, GRID, CARBON, COAL = "#dd8a00", "#2b6cb0", "#2f855a", "#718096", "#38a169", "#4a5568"
-
-
-def with_breaks(ts_ms: list[int]) -> tuple[list[float], list[int | None]]:
-    """x values [s] for bucket times, with a break (index None, drawn as NaN) wherever buckets are missing.
-
-    The bucket length is the smallest spacing in the series; a jump of more than
-    1.5 buckets means no data in between, which must not be drawn as a line.
-    """
-    if len(ts_ms) < 2:
-        return [t / 1000 for t in ts_ms], list(range(len(ts_ms)))
-    bucket = min(b - a for a, b in zip(ts_ms, ts_ms[1:]))
-    xs: list[float] = []
-    index: list[int | None] = []
-    for i, t in enumerate(ts_ms):
-        if i and t - ts_ms[i - 1] > 1.5 * bucket:
-            xs.append((ts_ms[i - 1] + bucket) / 1000)
-            index.append(None)
-        xs.append(t / 1000)
-        index.append(i)
-    return xs, index
-
-
-def _finite(value: float | None) -> float:
-    return float("nan") if value is None else value
 
 
 def number(value: float | None) -> str:
@@ -141,18 +109,8 @@ class OverviewPage(Page):
         lower.setSpacing(10)
         self.flow = FlowDiagram()
         lower.addWidget(self.flow, 2)
-        self.axis = pg.DateAxisItem(orientation="bottom")
-        self.plot = time_plot(self.axis)
-        self.plot.setMinimumWidth(420)
-        self.legend = self.plot.addLegend(
-            offset=(10, 10), brush=pg.mkBrush(255, 255, 255, 210), pen=pg.mkPen("#d5dbe3")
-        )
-        self.curves = {}
-        for attr, colour in SERIES:
-            curve = self.plot.plot([], [], name=attr, pen=pg.mkPen(colour, width=2.5))
-            curve.setDownsampling(auto=True, method="peak")
-            curve.setClipToView(True)
-            self.curves[attr] = curve
+        self.chart = OverviewChart()
+        self.axis, self.plot, self.curves = self.chart.axis, self.chart.plot, self.chart.curves
         lower.addWidget(self.plot, 3)
         layout.addLayout(lower, 1)
 
@@ -182,26 +140,21 @@ class OverviewPage(Page):
         self.tile_coal_year.set_title(self.tr("Coal saved this year"))
         self.tile_coal_year.unit = self.tr("tce")
         self.flow.retranslate()
-        self.plot.setLabel("left", self.tr("Power"), units="W")
-        self.plot.setTitle(self.tr("Generation and consumption today"))
         names = {
             "grid_w": self.tr("Grid (+ import)"),
             "storage_w": self.tr("Storage (+ discharge)"),
             "pv_w": self.tr("PV generation"),
             "consumption_w": self.tr("Site consumption"),
         }
-        for sample, label in self.legend.items:
-            for attr, curve in self.curves.items():
-                if sample.item is curve:
-                    label.setText(names[attr])
+        self.chart.set_texts(self.tr("Power"), self.tr("Generation and consumption today"), names)
         self.refresh_live()
         self.refresh_energy()
 
     # -- inputs ------------------------------------------------------------------------
     def _on_site(self) -> None:
         site = self.ctx.site
-        offset = datetime.now(site.tz).utcoffset() or timedelta(0)
-        self.axis.utcOffset = -int(offset.total_seconds())  # pyqtgraph: seconds west of UTC
+        assert site is not None  # site_changed comes with the site
+        self.chart.set_zone(site.tz)
         self.energy = None
         self.refresh_live()
         self.request_db()
@@ -261,16 +214,7 @@ class OverviewPage(Page):
 
     def _draw_chart(self, view: DbView) -> None:
         self.chart_pending = None
-        xs, breaks = with_breaks(view.series.ts_ms)
-        for attr, curve in self.curves.items():
-            # Gaps stay gaps: a bucket without the flow, or time without data, is drawn as a break.
-            ys = [float("nan") if i is None else _finite(getattr(view.series, attr)[i]) for i in breaks]
-            curve.setData(xs, ys, connect="finite")
-        # Always a time axis over what is shown, even before there are two points to draw.
-        self.plot.setXRange(view.start_ms / 1000, max(view.end_ms, view.start_ms + 60_000) / 1000, padding=0.02)
-        # Settle the y range now: left to the paint (pyqtgraph's prepareForPaint), the new range
-        # asks for a second paint of the whole chart.
-        self.plot.getViewBox().prepareForPaint()
+        self.chart.draw(view)
 
     def _on_energy(self, energy: OverviewEnergy) -> None:
         self.energy = energy
@@ -343,6 +287,7 @@ class OverviewPage(Page):
     def _since(self, period: PeriodEnergy, which: str) -> str:
         """Where a period's figure starts, as a sentence (which: today / month / year)."""
         site = self.ctx.site
+        assert site is not None  # energy is read for a known site
         late = late_start_ms(period)
         if period.first_ts_ms is None:
             return {
@@ -405,14 +350,14 @@ class OverviewPage(Page):
             )
 
         today = e.today
-        share = today.self_sufficiency_pct
-        if share is not None:
+        share, consumption_wh = today.self_sufficiency_pct, today.consumption_wh
+        if share is not None and consumption_wh is not None:  # a share is known only with the consumption
             detail = self.tr("(Consumption − import) ÷ consumption, since 00:00, from counters.")
             if late_start_ms(today) is not None:
                 detail = fill(self.tr("(Consumption − import) ÷ consumption. %1"), self._since(today, "today"))
             tooltip = fill(
                 self.tr("Today: consumption %1 kWh, grid import %2 kWh."),
-                number(today.consumption_wh / 1000),
+                number(consumption_wh / 1000),
                 number(today.flows.grid_import_wh / 1000),
             )
             guessed = sorted({d for ids in today.estimated.values() for d in ids})

@@ -29,6 +29,6 @@ class Page(QWidget):
         """The window closes: stop timers and threads of this page."""
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.LanguageChange:
+        if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)

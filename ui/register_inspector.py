@@ -2,28 +2,19 @@
 
 For commissioning. Read-only: the read goes through drivers.probe,
 which only calls drivers.link's read method (function codes 1-4, every answer
-checked). It runs off the GUI thread (:class:`BackgroundCalls`: a thread pool,
-each call on its own asyncio loop with its own short-lived link) and the
-result comes back by a queued signal. A failed read is shown as text (the
-exception code, the timeout, the refused connection), never as numbers.
+checked). It runs off the GUI thread (a :class:`ui.background.Worker`, shared
+with the devices page; each call on its own asyncio loop with its own
+short-lived link) and the result comes back to the GUI thread. A failed read
+is shown as text (the exception code, the timeout, the refused connection),
+never as numbers; the result table is ui.probe_table.
 """
 
 from __future__ import annotations
 
-import itertools
+import functools
 from collections.abc import Callable
 
-from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QObject,
-    Qt,
-    QThreadPool,
-    Signal,
-)
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -41,132 +32,22 @@ from PySide6.QtWidgets import (
 from drivers import probe as register_probe
 from drivers.dtypes import DTYPES, WORD_ORDERS
 from drivers.link import LinkSettings, ReadError
-from drivers.probe import MAX_ADDRESS, MAX_REGISTERS, TABLES, ProbeRequest, ProbeResult, ProbeRow
+from drivers.modbus_limits import BIT_TABLES, MAX_ADDRESS, MAX_REGISTERS
+from drivers.probe import TABLES, ProbeRequest, ProbeResult
+from ui.background import Worker
 from ui.context import AppContext
 from ui.format import fill
+from ui.probe_table import ProbeResultModel
 
+PROBE_THREADS = 2  # an identity read and an inspector read may run at the same time
+PROBE_SHUTDOWN_WAIT_MS = 10_000  # a closing window waits this long for reads (each bounded by its link's timeout)
 OTHER_ADDRESS = ""  # the connection combo's entry for an address typed by hand
 CUSTOM_TRANSPORTS = ("tcp", "rtu-over-tcp")
 
 
-class BackgroundCalls(QObject):
-    """Run blocking calls (a probe in its own asyncio loop) on a small thread pool, never the GUI thread.
-
-    ``finished(token, result)`` arrives on the GUI thread (queued); ``result`` is what
-    the call returned, or the exception it raised.
-    """
-
-    finished = Signal(int, object)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(2)
-        self._tokens = itertools.count(1)
-        self._closed = False
-
-    def submit(self, function: Callable, *args: object) -> int:
-        token = next(self._tokens)
-        self.pool.start(lambda: self._run(token, function, args))
-        return token
-
-    def _run(self, token: int, function: Callable, args: tuple) -> None:
-        try:
-            result = function(*args)
-        except Exception as exc:  # noqa: BLE001 - handed to the GUI as a message
-            result = exc
-        if not self._closed:
-            try:
-                self.finished.emit(token, result)
-            except RuntimeError:  # the receiver is gone (window closed)
-                pass
-
-    def shutdown(self, wait_ms: int = 10_000) -> None:
-        """Stop handing out results and wait for running calls (each is bounded by its link's timeout)."""
-        self._closed = True
-        self.pool.waitForDone(wait_ms)
-
-
-# -- the result table ---------------------------------------------------------------------------
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ProbeResultModel", text)
-
-
-NOTE_TEXT = {
-    "sentinel": QT_TRANSLATE_NOOP("ProbeResultModel", "not implemented (the dtype's sentinel value)"),
-    "nan": QT_TRANSLATE_NOOP("ProbeResultModel", "not a number (NaN or infinite)"),
-    "incomplete": QT_TRANSLATE_NOOP("ProbeResultModel", "incomplete: the read ends inside this value"),
-}
-
-
-def value_text(row: ProbeRow, dtype: str, bits: bool) -> str:
-    if bits:
-        return _tr(
-            QT_TRANSLATE_NOOP("ProbeResultModel", "on") if row.value else QT_TRANSLATE_NOOP("ProbeResultModel", "off")
-        )
-    if row.value is None:
-        return "—"
-    if isinstance(row.value, float):
-        return f"{row.value:.15g}" if DTYPES[dtype].registers == 4 else f"{row.value:.7g}"
-    return str(row.value)
-
-
-RESULT_COLUMNS: tuple[tuple[str, Callable[[ProbeRow, str, bool], str], bool], ...] = (
-    (QT_TRANSLATE_NOOP("ProbeResultModel", "Address"), lambda r, d, b: str(r.address), True),
-    (QT_TRANSLATE_NOOP("ProbeResultModel", "Hex address"), lambda r, d, b: f"0x{r.address:04X}", True),
-    (QT_TRANSLATE_NOOP("ProbeResultModel", "Raw"), lambda r, d, b: str(r.words[0]) if b else r.raw_hex, False),
-    (QT_TRANSLATE_NOOP("ProbeResultModel", "Decoded"), value_text, True),
-    (QT_TRANSLATE_NOOP("ProbeResultModel", "As text"), lambda r, d, b: "" if b else r.text, False),
-    (QT_TRANSLATE_NOOP("ProbeResultModel", "Note"), lambda r, d, b: _tr(NOTE_TEXT[r.note]) if r.note else "", False),
-)
-
-
-class ProbeResultModel(QAbstractTableModel):
-    """One row per dtype step (per bit for coils and discrete inputs) of the last successful read."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.result: ProbeResult | None = None
-        self._rows: tuple[ProbeRow, ...] = ()
-
-    def set_result(self, result: ProbeResult | None) -> None:
-        self.beginResetModel()
-        self.result = result
-        self._rows = result.rows if result is not None else ()
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(RESULT_COLUMNS)
-
-    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
-        if (
-            not index.isValid()
-            or not 0 <= index.row() < len(self._rows)
-            or not 0 <= index.column() < len(RESULT_COLUMNS)
-        ):
-            return None
-        row = self._rows[index.row()]
-        _title, text, right = RESULT_COLUMNS[index.column()]
-        if role == Qt.DisplayRole:
-            return text(row, self.result.request.dtype, self.result.request.is_bits)
-        if role == Qt.TextAlignmentRole:
-            return int((Qt.AlignRight if right else Qt.AlignLeft) | Qt.AlignVCenter)
-        if role == Qt.ForegroundRole and row.note:
-            return QColor("#c05621")
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal and 0 <= section < len(RESULT_COLUMNS):
-            return _tr(RESULT_COLUMNS[section][0])
-        return None
-
-
-# -- the inspector ----------------------------------------------------------------------------------
+def probe_worker(parent: QWidget) -> Worker:
+    """The worker that runs the device reads of the devices page and its inspector (never the GUI thread)."""
+    return Worker("energymon-probe", threads=PROBE_THREADS, parent=parent)
 
 
 class RegisterInspector(QWidget):
@@ -174,11 +55,10 @@ class RegisterInspector(QWidget):
 
     result_ready = Signal(object)  # ProbeResult, after the table shows it
 
-    def __init__(self, ctx: AppContext, calls: BackgroundCalls | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, calls: Worker | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.calls = calls or BackgroundCalls(self)
-        self.calls.finished.connect(self._on_finished)
+        self.calls = calls or probe_worker(self)
         self.run_probe: Callable[[ProbeRequest], ProbeResult] = register_probe.run_probe
         self.last_result: ProbeResult | Exception | None = None
         self._pending: int | None = None
@@ -218,7 +98,7 @@ class RegisterInspector(QWidget):
         self.hint_label.setWordWrap(True)
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
-        self.status_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.result_model = ProbeResultModel(self)
         self.result_view = QTableView()
@@ -227,10 +107,10 @@ class RegisterInspector(QWidget):
         self.result_view.verticalHeader().setDefaultSectionSize(self.result_view.fontMetrics().height() + 8)
         self.result_view.setAlternatingRowColors(True)
         self.result_view.setStyleSheet("background: #ffffff; font-family: monospace; font-size: 10pt;")
-        self.result_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.result_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.result_view.horizontalHeader().setStretchLastSection(True)
 
-        for widget, width in (
+        for field, width in (
             (self.connection_combo, 360),
             (self.host_edit, 200),
             (self.transport_combo, 240),
@@ -238,13 +118,14 @@ class RegisterInspector(QWidget):
             (self.dtype_combo, 240),
             (self.order_combo, 240),
         ):
-            widget.setMinimumWidth(width)
+            field.setMinimumWidth(width)
         for spin in (self.port_spin, self.unit_spin, self.address_spin, self.count_spin):
             spin.setMinimumWidth(90)
         form = QGridLayout()
         form.setHorizontalSpacing(8)
         form.setVerticalSpacing(4)
-        cells = (  # (label, field, column span); the columns keep their natural widths, the rest stretches
+        # (label, field, column span); the columns keep their natural widths, the rest stretches
+        cells: tuple[tuple[tuple[QLabel, QWidget, int], ...], ...] = (
             ((self.connection_label, self.connection_combo, 3), (self.unit_label, self.unit_spin, 1)),
             (
                 (self.host_label, self.host_edit, 1),
@@ -261,7 +142,7 @@ class RegisterInspector(QWidget):
         for r, line in enumerate(cells):
             c = 0
             for label, widget, span in line:
-                form.addWidget(label, r, c, Qt.AlignRight | Qt.AlignVCenter)
+                form.addWidget(label, r, c, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 form.addWidget(widget, r, c + 1, 1, span)
                 c += 1 + span
         form.setColumnStretch(6, 1)
@@ -316,7 +197,7 @@ class RegisterInspector(QWidget):
             )
         )
         self.connection_combo.setToolTip(self.tr("A connection of the site, or an address typed below."))
-        self.result_model.headerDataChanged.emit(Qt.Horizontal, 0, self.result_model.columnCount() - 1)
+        self.result_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.result_model.columnCount() - 1)
         self._show_status()
 
     def _label_connections(self) -> None:
@@ -376,7 +257,7 @@ class RegisterInspector(QWidget):
         other = self.connection_combo.currentData() == OTHER_ADDRESS
         for widget in (self.host_edit, self.port_spin, self.transport_combo):
             widget.setEnabled(other)
-        bits = self.table_combo.currentData() in register_probe.BIT_TABLES
+        bits = self.table_combo.currentData() in BIT_TABLES
         self.dtype_combo.setEnabled(not bits)
         self.order_combo.setEnabled(not bits)
 
@@ -454,11 +335,11 @@ class RegisterInspector(QWidget):
         self.read_button.setEnabled(False)
         where = request.settings.address
         self._set_status(lambda: fill(self.tr("Reading from %1, unit %2…"), where, request.unit))
-        self._pending = self.calls.submit(self.run_probe, request)
+        self._pending = self.calls.submit(
+            functools.partial(self.run_probe, request), self._on_finished, self._on_finished
+        )
 
-    def _on_finished(self, token: int, result: object) -> None:
-        if token != self._pending:
-            return
+    def _on_finished(self, result: ProbeResult | Exception) -> None:
         self._pending = None
         self.read_button.setEnabled(True)
         self.last_result = result
@@ -466,9 +347,10 @@ class RegisterInspector(QWidget):
             self.result_model.set_result(None)
             text = str(result) or type(result).__name__
             self._set_status(lambda: fill(self.tr("The read could not be made: %1"), text), "#c53030")
-        elif not result.ok:
+        elif result.error is not None:  # not result.ok
+            error = result.error
             self.result_model.set_result(None)
-            self._set_status(lambda: self._error_text(result.error), "#c53030")
+            self._set_status(lambda: self._error_text(error), "#c53030")
         else:
             self.result_model.set_result(result)
             self._set_status(lambda: self._success_text(result), "#2f855a")
@@ -500,4 +382,4 @@ class RegisterInspector(QWidget):
         return fill(texts.get(error.kind, self.tr("The read failed: %1.")), error.detail)
 
     def shutdown(self) -> None:
-        self.calls.shutdown()
+        self.calls.shutdown(PROBE_SHUTDOWN_WAIT_MS)

@@ -1,120 +1,54 @@
 """Reports: a month's report as PDF, XLSX or CSV, made in the background, then opened.
 
 The months offered are those with data (daily rollups, in the site's time
-zone), read on the reader thread (ui.db_tasks). Generating runs in a child
-process (:func:`energymon.report.job.generate_report_in_child`, exactly as
-``energymon report`` does), so its seconds of Python never hold the GIL the
-GUI thread needs; a QThread of the page waits for it and relays its stages
-by queued signals. The GUI thread shows the stage and the elapsed time, then
-the outcome, and opens the file or its folder. Seams for tests: ``open_url``,
-and ``run_job`` (how a job is run and waited for).
+zone), read on the reader thread (ui.db_tasks). The report is made in a
+child process and waited for off the GUI thread (ui.report_runner); the
+page shows the stage and the elapsed time, then the outcome, and opens the
+file or its folder. File names and folders: ui.report_files. Seams for
+tests: ``open_url``, and ``run_job`` (how a job is run and waited for).
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-import platformdirs
-from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt, QThread, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from energymon.report.job import ReportJob, failure_text, generate_report_in_child
+from energymon.report.job import ReportJob, generate_report_in_child
 from energymon.report.month import MonthReport, default_month, last_complete_month, months_with_data
 from ui import i18n
 from ui.context import AppContext
 from ui.format import fill
 from ui.page import Page
+from ui.report_files import FORMATS, default_directory, default_file_name, output_path, renamed_for_format
+from ui.report_runner import ReportRun, ReportRunner, RunJob
+from ui.report_status import StatusCard, card, status_texts
 
-FORMATS = ("pdf", "xlsx", "csv")
 REPORT_LANGUAGES = (("en", "English"), ("zh", "简体中文"))  # language names are shown in their own language
 ELAPSED_REFRESH_MS = 200
 SETTINGS_DIR = "reports/directory"
 SETTINGS_FORMAT = "reports/format"
 
-CARD_STYLE = (
-    "#card { background: #ffffff; border: 1px solid #d5dbe3; border-radius: 6px; }"
-    " QLabel { background: transparent; font-size: 11pt; }"
-    " QComboBox, QLineEdit, QPushButton { font-size: 11pt; }"
-)
 PRIMARY_BUTTON = (
     "QPushButton { background: #2b6cb0; color: white; font-weight: 700; padding: 8px 22px;"
     " border-radius: 4px; } QPushButton:disabled { background: #a0aec0; }"
 )
-
-
-# -- where report files go ------------------------------------------------------------------------
-
-
-def default_file_name(month: str, fmt: str, lang: str) -> str:
-    suffix = "-zh" if lang == "zh" and fmt != "csv" else ""
-    return f"energymon-report-{month}{suffix}.{fmt}"
-
-
-def default_directory() -> Path:
-    """The user's Documents folder, else the per-user data folder of energymon (``reports`` in it)."""
-    documents = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation)
-    if documents and Path(documents).is_dir():
-        return Path(documents)
-    return platformdirs.user_data_path("energymon", appauthor=False) / "reports"
-
-
-RunJob = Callable[..., MonthReport]  # (job, stage=..., started=...) -> the report; raises with a message
-
-
-class _ReportWorker(QObject):
-    """Runs one :class:`ReportJob` from its own QThread; the page hears about it through queued signals."""
-
-    stage = Signal(str)
-    done = Signal(object)  # MonthReport
-    failed = Signal(str)
-
-    def __init__(self, job: ReportJob, run_job: RunJob) -> None:
-        super().__init__()
-        self.job = job
-        self.run_job = run_job
-        self.thread_ident: int | None = None  # the Python thread that waited for the job (tests check it)
-        self.child_pid: int | None = None  # the process that made the report (tests check it)
-
-    @Slot()
-    def run(self) -> None:
-        self.thread_ident = threading.get_ident()
-        try:
-            self.done.emit(self.run_job(self.job, stage=self.stage.emit, started=self._started))
-        except Exception as exc:  # noqa: BLE001 - shown on the page, never a dead thread
-            self.failed.emit(failure_text(exc))
-        finally:
-            QThread.currentThread().quit()
-
-    def _started(self, pid: int) -> None:
-        self.child_pid = pid
-
-
-def _card() -> tuple[QFrame, QVBoxLayout]:
-    card = QFrame()
-    card.setObjectName("card")
-    card.setStyleSheet(CARD_STYLE)
-    layout = QVBoxLayout(card)
-    layout.setContentsMargins(18, 14, 18, 16)
-    layout.setSpacing(10)
-    return card, layout
 
 
 class ReportsPage(Page):
@@ -125,14 +59,16 @@ class ReportsPage(Page):
         self.months: list[str] | None = None  # with data, newest first (from the reader thread); None: not read yet
         self.months_error: str | None = None
         self._auto_name = ""  # the default file name last put in the path field
-        self._thread: QThread | None = None
-        self._worker: _ReportWorker | None = None
-        self.last_worker: _ReportWorker | None = None
+        self.runner = ReportRunner(self)
+        self.runner.stage.connect(self._on_stage, Qt.ConnectionType.QueuedConnection)
+        self.runner.done.connect(self._on_done)
+        self.runner.failed.connect(self._on_failed)
+        self.runner.finished.connect(self._on_finished)
+        self.last_worker: ReportRun | None = None  # the last report started: its job, thread and child process
         self.last_output: Path | None = None
         self._state: tuple = ("idle",)
         self._started = 0.0
         self._finished_s = 0.0
-        self._status_colour = ""
         self._build()
         self._elapsed_timer = QTimer(self, interval=ELAPSED_REFRESH_MS)
         self._elapsed_timer.timeout.connect(self._render_state)
@@ -154,9 +90,9 @@ class ReportsPage(Page):
         outer.addWidget(self.heading)
         outer.addWidget(self.intro)
 
-        form_card, form_box = _card()
+        form_card, form_box = card()
         self.form = QFormLayout()
-        self.form.setLabelAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.form.setHorizontalSpacing(14)
         self.form.setVerticalSpacing(10)
         self.month_label, self.format_label, self.language_label, self.path_label = (QLabel() for _ in range(4))
@@ -168,8 +104,8 @@ class ReportsPage(Page):
         for code, name in REPORT_LANGUAGES:
             self.language_combo.addItem(name, code)
         for combo in (self.month_combo, self.format_combo, self.language_combo):
-            combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)  # as wide as its longest entry
-            combo.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # as wide as its longest entry
+            combo.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.path_edit = QLineEdit()
         self.path_edit.setMinimumWidth(480)
         self.browse_button = QPushButton()
@@ -189,32 +125,13 @@ class ReportsPage(Page):
         form_box.addLayout(buttons)
         outer.addWidget(form_card)
 
-        status_card, status_box = _card()
-        self.status_title = QLabel()
-        self.status_title.setStyleSheet("font-size: 12pt; font-weight: 700; color: #1a202c;")
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)  # busy: the stages have no measurable share
-        self.progress.setTextVisible(False)
-        self.progress.setMaximumHeight(10)
-        self.progress.hide()
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
-        self.status_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.status_label.setStyleSheet("font-size: 11pt; color: #2d3748;")
-        self.open_file_button = QPushButton()
-        self.open_folder_button = QPushButton()
-        open_row = QHBoxLayout()
-        open_row.addWidget(self.open_file_button)
-        open_row.addWidget(self.open_folder_button)
-        open_row.addStretch(1)
-        status_box.addWidget(self.status_title)
-        status_box.addWidget(self.progress)
-        status_box.addWidget(self.status_label)
-        status_box.addLayout(open_row)
+        self.status_card = status_card = StatusCard()
+        self.status_title, self.status_label, self.progress = status_card.title, status_card.text, status_card.progress
+        self.open_file_button, self.open_folder_button = status_card.open_file_button, status_card.open_folder_button
         outer.addWidget(status_card)
         outer.addStretch(1)
-        for card in (form_card, status_card):
-            card.setMaximumWidth(1000)
+        for panel in (form_card, status_card):
+            panel.setMaximumWidth(1000)
 
         self.language_combo.setCurrentIndex(1 if i18n.current_language() == "zh_CN" else 0)  # as the GUI
         saved_format = str(QSettings().value(SETTINGS_FORMAT, "pdf") or "pdf")
@@ -330,10 +247,10 @@ class ReportsPage(Page):
 
     def _on_format(self) -> None:
         fmt = self.format_combo.currentData()
-        self.language_combo.setEnabled(fmt != "csv" and self._thread is None)
-        text = self.path_edit.text().strip()
-        if text and Path(text).name != self._auto_name and Path(text).suffix.lower().lstrip(".") in FORMATS:
-            self.path_edit.setText(str(Path(text).with_suffix("." + fmt)))  # the user's name, the format's suffix
+        self.language_combo.setEnabled(fmt != "csv" and not self.running)
+        renamed = renamed_for_format(self.path_edit.text().strip(), fmt, self._auto_name)
+        if renamed is not None:
+            self.path_edit.setText(renamed)  # the user's name, the format's suffix
         self._update_default_path()
 
     def _update_default_path(self) -> None:
@@ -354,20 +271,7 @@ class ReportsPage(Page):
 
     def output_path(self) -> Path | None:
         """The file to write: the path field, made absolute, with the format's suffix."""
-        text = self.path_edit.text().strip()
-        if not text:
-            return None
-        fmt = self.format_combo.currentData()
-        path = Path(text).expanduser()
-        if not path.is_absolute():
-            path = default_directory() / path
-        if path.suffix.lower() != "." + fmt:
-            path = (
-                path.with_suffix("." + fmt)
-                if path.suffix.lower().lstrip(".") in FORMATS
-                else path.with_name(path.name + "." + fmt)
-            )
-        return path
+        return output_path(self.path_edit.text().strip(), self.format_combo.currentData())
 
     def browse(self) -> None:
         fmt = self.format_combo.currentData()
@@ -384,7 +288,7 @@ class ReportsPage(Page):
     # -- generating ----------------------------------------------------------------------------
     @property
     def running(self) -> bool:
-        return self._thread is not None
+        return self.runner.running
 
     def generate(self) -> None:
         if self.running or self.ctx.db_path is None:
@@ -401,23 +305,13 @@ class ReportsPage(Page):
         if out.name == default_file_name(month, fmt, lang):
             self._auto_name = out.name
         job = ReportJob(Path(self.ctx.db_path), month, fmt, lang, out)
-        thread = QThread(self)
-        thread.setObjectName("energymon-report")
-        worker = _ReportWorker(job, self.run_job)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        worker.stage.connect(self._on_stage, Qt.QueuedConnection)
-        worker.done.connect(self._on_done, Qt.QueuedConnection)
-        worker.failed.connect(self._on_failed, Qt.QueuedConnection)
-        thread.finished.connect(self._on_thread_finished, Qt.QueuedConnection)
-        self._thread, self._worker, self.last_worker = thread, worker, worker
+        self.last_worker = self.runner.start(job, self.run_job)
         self._started = time.monotonic()
         self._state = ("running", "starting", job)
         self._set_inputs_enabled(False)
         self._elapsed_timer.start()
         self._render_state()
         QSettings().setValue(SETTINGS_FORMAT, fmt)
-        thread.start()
 
     def _on_stage(self, stage: str) -> None:
         if self._state[0] == "running":
@@ -425,6 +319,7 @@ class ReportsPage(Page):
             self._render_state()
 
     def _on_done(self, report: MonthReport) -> None:
+        assert self.last_worker is not None  # the run that is done
         job = self._state[2] if self._state[0] == "running" else self.last_worker.job
         self._finished_s = time.monotonic() - self._started
         self.last_output = job.out
@@ -437,28 +332,15 @@ class ReportsPage(Page):
         self._state = ("failed", message, self._finished_s)
         self._render_state()
 
-    def _on_thread_finished(self) -> None:
-        thread, worker = self._thread, self._worker
-        self._thread = self._worker = None
+    def _on_finished(self) -> None:
         self._elapsed_timer.stop()
         self._set_inputs_enabled(True)
         self._render_state()
-        if worker is not None:
-            worker.deleteLater()
-        if thread is not None:
-            thread.deleteLater()
 
     def _set_inputs_enabled(self, enabled: bool) -> None:
         for widget in (self.month_combo, self.format_combo, self.path_edit, self.browse_button):
             widget.setEnabled(enabled)
         self.language_combo.setEnabled(enabled and self.format_combo.currentData() != "csv")
-
-    def _stage_text(self, stage: str) -> str:
-        if stage == "reading":
-            return self.tr("Reading the month from the database…")
-        if stage == "writing":
-            return self.tr("Writing the file…")
-        return self.tr("Starting…")
 
     def _render_state(self) -> None:
         """Show the state (idle, running, done, failed) in the current language."""
@@ -469,47 +351,10 @@ class ReportsPage(Page):
         self.open_file_button.setVisible(done)
         self.open_folder_button.setVisible(done)
         self.progress.setVisible(kind == "running")
-        colour = "#2d3748"
-        if kind == "running":
-            elapsed = time.monotonic() - self._started
-            self.status_title.setText(self._stage_text(self._state[1]))
-            self.status_label.setText(
-                fill(self.tr("%1 s elapsed. The window stays usable meanwhile."), f"{elapsed:.0f}")
-            )
-        elif kind == "done":
-            report, job, seconds = self._state[1], self._state[2], self._state[3]
-            total = report.total
-            self.status_title.setText(self.tr("The report is ready."))
-            text = fill(self.tr("Report for %1 written to %2 in %3 s."), job.month, job.out, f"{seconds:.1f}")
-            text += "\n" + fill(
-                self.tr("PV %1 kWh, consumption %2 kWh, data coverage %3 %."),
-                f"{total.flows.pv_wh / 1000:,.1f}",
-                f"{total.flows.consumption_wh / 1000:,.1f}",
-                f"{total.coverage_pct:.1f}",
-            )
-            if total.coverage_pct == 0:
-                text += "\n" + fill(self.tr("The database has no data for %1: the report is empty."), job.month)
-                colour = "#b7791f"
-            self.status_label.setText(text)
-        elif kind == "failed":
-            self.status_title.setText(self.tr("The report could not be made."))
-            self.status_label.setText(self._state[1])
-            colour = "#c53030"
-        elif self.ctx.site is None:
-            self.status_title.setText(self.tr("Waiting for the site and its database…"))
-            self.status_label.setText("")
-        elif self.months_error:
-            self.status_title.setText(self.tr("The months with data could not be read."))
-            self.status_label.setText(self.months_error)
-            colour = "#c53030"
-        else:
-            self.status_title.setText(self.tr("No report made yet in this session."))
-            self.status_label.setText(
-                self.tr("Choose the month, the format and where to save it, then press Generate report.")
-            )
-        if colour != self._status_colour:  # re-styling costs a repolish: not on every tick of the elapsed time
-            self._status_colour = colour
-            self.status_label.setStyleSheet(f"font-size: 11pt; color: {colour};")
+        elapsed_s = time.monotonic() - self._started
+        self.status_card.show_status(
+            *status_texts(self._state, elapsed_s, self.ctx.site is not None, self.months_error)
+        )
 
     # -- opening -----------------------------------------------------------------------------------
     def open_file(self) -> None:
@@ -522,5 +367,4 @@ class ReportsPage(Page):
 
     def shutdown(self) -> None:
         self._elapsed_timer.stop()
-        if self._thread is not None:
-            self._thread.wait()  # a report being written is finished (or fails) before the window goes
+        self.runner.shutdown()  # a report being written is finished (or fails) before the window goes

@@ -39,9 +39,9 @@ def _value_label() -> QLabel:
     # A wrapped value must get the height of all its lines (a form row otherwise keeps one line's height).
     policy = label.sizePolicy()
     policy.setHeightForWidth(True)
-    policy.setVerticalPolicy(QSizePolicy.MinimumExpanding)
+    policy.setVerticalPolicy(QSizePolicy.Policy.MinimumExpanding)
     label.setSizePolicy(policy)
-    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setStyleSheet(VALUE_STYLE)
     return label
 
@@ -60,22 +60,23 @@ class _Card(QFrame):
         self.heading.setStyleSheet("font-size: 13pt; font-weight: 700; color: #1a202c;")
         self.box.addWidget(self.heading)
         self.form = QFormLayout()
-        self.form.setLabelAlignment(Qt.AlignRight | Qt.AlignTop)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.form.setHorizontalSpacing(14)
         self.form.setVerticalSpacing(8)
-        self.form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.box.addLayout(self.form)
         self.names: dict[str, QLabel] = {}
-        self.values: dict[str, QLabel] = {}
+        self.values: dict[str, QLabel] = {}  # the value labels of the rows without a widget of their own
 
-    def add_row(self, key: str, widget: QWidget | None = None) -> QLabel | QWidget:
+    def add_row(self, key: str, widget: QWidget | None = None) -> QWidget:
+        """A row named ``key``: ``widget``, or a value label (in :attr:`values`)."""
         name = QLabel()
         name.setStyleSheet("font-size: 11pt; color: #4a5568;")
-        value = widget or _value_label()
+        if widget is None:
+            widget = self.values[key] = _value_label()
         self.names[key] = name
-        self.values[key] = value
-        self.form.addRow(name, value)
-        return value
+        self.form.addRow(name, widget)
+        return widget
 
     def note(self) -> QLabel:
         label = QLabel()
@@ -109,12 +110,12 @@ class SettingsPage(Page):
         for code, name in i18n.LANGUAGES.items():  # names in their own language, never translated
             self.language_combo.addItem(name, code)
         self.language_combo.setMinimumWidth(220)
-        self.language_combo.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
+        self.language_combo.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.language_card.add_row("language", self.language_combo)
         self.language_note = self.language_card.note()
         self.language_error_label = self.language_card.note()
         self.language_error_label.setStyleSheet("font-size: 10pt; color: #c53030;")
-        self.language_error_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.language_error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.language_combo.activated.connect(self._on_language_chosen)
 
         self.site_card = _Card()
@@ -136,7 +137,7 @@ class SettingsPage(Page):
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setStyleSheet("QScrollArea { background: transparent; }")
         scroll.viewport().setAutoFillBackground(False)
         scroll.setWidget(inner)

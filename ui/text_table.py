@@ -3,9 +3,9 @@
 A table model written in Python is asked for a dozen roles per cell and
 repaint, each a call from C++ into Python that must take the GIL first. With the
 collector, the store writer and the database reader busy in other threads, each
-of those calls may wait for the GIL: a 17 x 11 table measured 12 ms per paint
-idle and 39 ms with one busy Python thread; the same texts in a
-QStandardItemModel (cells held in C++) 5 and 6 ms.
+of those calls may wait for the GIL, so painting such a table slows down with
+every busy Python thread; cells held in C++ (a QStandardItemModel) paint
+without the GIL.
 
 :class:`TextTableModel` therefore keeps the cells in C++ items. Python computes
 a table's texts when its data change (:meth:`show_rows`) and only cells whose
@@ -18,12 +18,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 
-_FLAGS = Qt.ItemIsSelectable | Qt.ItemIsEnabled | Qt.ItemNeverHasChildren  # read-only, like a table model's
-_RIGHT = Qt.AlignRight | Qt.AlignVCenter
-_LEFT = Qt.AlignLeft | Qt.AlignVCenter
+_FLAGS = (  # read-only, like a table model's
+    Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
+)
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
 @dataclass(frozen=True)
@@ -38,9 +40,14 @@ class Cell:
 class Heading(Protocol):
     """A column's title and tooltip (untranslated source texts; an empty tooltip: none) and its alignment."""
 
-    title: str
-    align_right: bool
-    tooltip: str
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def align_right(self) -> bool: ...
+
+    @property
+    def tooltip(self) -> str: ...
 
 
 class TextTableModel(QStandardItemModel):
@@ -52,7 +59,7 @@ class TextTableModel(QStandardItemModel):
         headings: Sequence[Heading],
         translate: Callable[[str], str],
         cells_of: Callable[[Any], list[Cell]],
-        parent=None,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(0, len(headings), parent)
         self._headings = tuple(headings)
@@ -105,6 +112,6 @@ class TextTableModel(QStandardItemModel):
     @staticmethod
     def _write(item: QStandardItem, cell: Cell) -> QStandardItem:
         item.setText(cell.text)
-        item.setData(None if cell.colour is None else QBrush(QColor(cell.colour)), Qt.ForegroundRole)
-        item.setData(cell.tooltip or None, Qt.ToolTipRole)
+        item.setData(None if cell.colour is None else QBrush(QColor(cell.colour)), Qt.ItemDataRole.ForegroundRole)
+        item.setData(cell.tooltip or None, Qt.ItemDataRole.ToolTipRole)
         return item

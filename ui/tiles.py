@@ -24,14 +24,14 @@ class ValueDisplay(QWidget):
         self.number = "—"
         self.unit = ""
         self.colour = QColor("#1a202c")
-        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(int(QFontMetricsF(self._fonts(VALUE_PT)[0]).height()) + 4)
 
     @staticmethod
     def _fonts(value_pt: float) -> tuple[QFont, QFont]:
         big = QFont()
         big.setPointSizeF(value_pt)
-        big.setWeight(QFont.DemiBold)
+        big.setWeight(QFont.Weight.DemiBold)
         small = QFont()
         small.setPointSizeF(value_pt * UNIT_PT / VALUE_PT)
         return big, small
@@ -64,7 +64,7 @@ class ValueDisplay(QWidget):
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.TextAntialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         big, small, number_w, unit_w = self.fitted_fonts()
         baseline = self.height() - QFontMetricsF(self._fonts(VALUE_PT)[0]).descent() - 2
         painter.setPen(self.colour)
@@ -83,30 +83,30 @@ class Tile(QFrame):
     def __init__(self, title: str, unit: str, accent: str, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("tile")
-        self.setFrameShape(QFrame.StyledPanel)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setStyleSheet(
             f"#tile {{ background: #ffffff; border: 1px solid #d5dbe3; border-left: 6px solid {accent};"
             " border-radius: 6px; } QLabel { background: transparent; }"
         )
-        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.title_label = QLabel(title)
         self.title_label.setStyleSheet("color: #4a5568; font-size: 12pt; font-weight: 600;")
         # Room for two lines in every tile, so a long title (or translation) wraps instead of being clipped
         # and the big numbers of a row stay on one line.
         self.title_label.setWordWrap(True)
-        self.title_label.setAlignment(Qt.AlignLeft | Qt.AlignBottom)
-        self.title_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        self.title_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
+        self.title_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         title_font = self.title_label.font()
         title_font.setPointSizeF(12)
-        title_font.setWeight(QFont.DemiBold)
+        title_font.setWeight(QFont.Weight.DemiBold)
         self.title_label.setFixedHeight(int(2 * QFontMetricsF(title_font).lineSpacing()) + 2)
         self.value_label = ValueDisplay()
         self.unit = unit
         self.detail_label = QLabel("")
         self.detail_label.setStyleSheet("color: #4a5568; font-size: 10pt;")
         self.detail_label.setWordWrap(True)
-        self.detail_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-        self.detail_label.setAlignment(Qt.AlignLeft | Qt.AlignTop)
+        self.detail_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.detail_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         # Two detail lines always fit, so tiles do not jump in height as texts change.
         self.detail_label.setMinimumHeight(int(2.2 * self.detail_label.fontMetrics().lineSpacing() * 10 / 9))
         layout = QVBoxLayout(self)

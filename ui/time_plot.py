@@ -4,11 +4,11 @@ One Qt behaviour is worked around here. A QGraphicsView that is hidden (its
 page is switched away) or shown sends its scene WindowDeactivate /
 WindowActivate; every pyqtgraph item then marks itself dirty, and the scene's
 queued processing of dirty items paints the whole top-level window at once
-(QGraphicsScene syncs the window's backing store). Each page switch away from
-a plot therefore painted the new page twice (measured: overview to devices
-70 ms instead of ~35 ms). The plots draw nothing differently when inactive, so
-their scenes ignore deactivation (:class:`_KeepSceneActive`): a scene,
-once activated on its first show, stays active.
+(QGraphicsScene syncs the window's backing store), so each page switch away
+from a plot would paint the new page twice. The plots draw nothing
+differently when inactive, so their scenes ignore deactivation
+(:class:`_KeepSceneActive`): a scene, once activated on its first show, stays
+active.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ GRID_ALPHA = 0.25
 
 class _KeepSceneActive(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        return event.type() == QEvent.WindowDeactivate
+        return event.type() == QEvent.Type.WindowDeactivate
 
 
 def time_plot(axis: pg.DateAxisItem) -> pg.PlotWidget:

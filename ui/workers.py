@@ -13,7 +13,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from energymon.store.reader import PowerSeries, StoreReader, latest_readings
+from energymon.store.reader import PowerSeries, StoreReader
+from energymon.views.live import latest_readings
 from energymon.views.site import SiteInfo
 
 

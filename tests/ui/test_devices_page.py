@@ -20,13 +20,14 @@ from drivers.dtypes import DTYPES, encode
 from drivers.probe import ProbeRequest, decode_rows, probe
 from drivers.profile_file import load_profile
 from drivers.quantities import Role
+from energymon.collect.reading import Reading
 from energymon.config import parse_config
 from energymon.sim.modbus_server import ILLEGAL_DATA_ADDRESS, ModbusTcpServer
-from energymon.views.live import Reading
 from energymon.views.site import DeviceInfo
 from ui.context import AppContext
 from ui.device_table import COLUMNS, STATUS_COLOURS, DeviceTableModel, PollCounter, QuantityTableModel
-from ui.register_inspector import OTHER_ADDRESS, ProbeResultModel, RegisterInspector
+from ui.probe_table import ProbeResultModel
+from ui.register_inspector import OTHER_ADDRESS, RegisterInspector
 
 from support import small_site_toml
 
@@ -133,6 +134,7 @@ def _shown(widget: RegisterInspector) -> list[list[str]]:
 # -- the register inspector over the wire -------------------------------------------------------
 
 
+@pytest.mark.wire
 def test_inspector_reads_raw_words_off_the_gui_thread(qtbot, inspector, pv_image):
     threads = []
     probe = inspector.run_probe
@@ -153,6 +155,7 @@ def test_inspector_reads_raw_words_off_the_gui_thread(qtbot, inspector, pv_image
     assert "17 registers" in inspector.status_text and "127.0.0.1" in inspector.status_text
 
 
+@pytest.mark.wire
 def test_inspector_decodes_each_dtype_step(qtbot, inspector, pv_image):
     _read(qtbot, inspector, 0, 4, "i32")  # power_w at 0, dc_power_w at 2 (i32, W)
     rows = _shown(inspector)
@@ -174,6 +177,7 @@ def test_inspector_decodes_each_dtype_step(qtbot, inspector, pv_image):
     assert rows[1][3] == "—" and "incomplete" in rows[1][5]
 
 
+@pytest.mark.wire
 def test_inspector_shows_an_exception_as_text_never_numbers(qtbot, inspector):
     result = _read(qtbot, inspector, 200, 4)  # nothing mapped there
     assert not result.ok and result.error.kind == "exception" and result.error.exception_code == 2
@@ -186,6 +190,7 @@ def test_inspector_shows_an_exception_as_text_never_numbers(qtbot, inspector):
     assert _read(qtbot, inspector, 9, 1).ok and _shown(inspector)[0][3] == "1"
 
 
+@pytest.mark.wire
 def test_inspector_reports_a_refused_connection(qtbot, inspector):
     from support import free_port
 
@@ -396,6 +401,7 @@ def test_table_cells_are_painted_without_calling_python(qtbot):
 # -- the page with the demo park running ----------------------------------------------------------
 
 
+@pytest.mark.wire
 def test_devices_page_with_the_demo_running(qtbot, demo_window):  # noqa: F811 - the fixture
     window = demo_window
     ctx, page = window.ctx, window.devices

@@ -14,12 +14,13 @@ import pytest
 import sqlite_utils
 
 from drivers.quantities import Role
+from energymon.collect.reading import Reading
 from energymon.events import Event
 from energymon.store.reader import StoreReader
-from energymon.store.writer import Ack, StoreError, StoreWriter, migrations, open_db
+from energymon.store.schema import StoreError, migrations, open_db
+from energymon.store.writer import Ack, StoreWriter
 from energymon.views import events as event_log
 from energymon.views.events import Alarm, EventRow, active_alarms, event_quantity
-from energymon.views.live import Reading
 from energymon.views.site import DeviceInfo, SiteInfo
 
 T0 = 1_700_000_000_000  # UTC epoch ms (2023-11-15 06:13:20 in Shanghai)
@@ -250,7 +251,7 @@ def test_the_quantity_of_an_implausible_value_event():
 def test_event_table_model_passes_qtmodeltester(qtmodeltester):
     from zoneinfo import ZoneInfo
 
-    from ui.events_page import COLUMNS, EventTableModel
+    from ui.event_table import COLUMNS, EventTableModel
 
     model = EventTableModel()
     rows = [EventRow(i + 1, *e) for i, e in enumerate(EVENTS)]
@@ -279,7 +280,7 @@ def test_event_table_acknowledging_keeps_rows_and_selection_and_paints_without_p
     from PySide6.QtCore import QItemSelectionModel, Qt
     from PySide6.QtWidgets import QAbstractItemView, QTableView
 
-    from ui.events_page import COLUMNS, SEVERITY_COLOURS, EventTableModel
+    from ui.event_table import COLUMNS, SEVERITY_COLOURS, EventTableModel
 
     zone = ZoneInfo("Asia/Shanghai")
     model = EventTableModel()
@@ -323,7 +324,7 @@ def test_event_table_acknowledging_keeps_rows_and_selection_and_paints_without_p
 
 
 def test_acknowledge_hands_acks_to_the_writer():
-    from ui.events_page import acknowledge
+    from ui.event_ack import acknowledge
 
     class Writer:
         def __init__(self):
@@ -420,6 +421,7 @@ def test_a_viewer_cannot_acknowledge_and_says_why(qtbot, tmp_path):
         window.shutdown()
 
 
+@pytest.mark.slow
 def test_the_events_page_with_the_demo_running(qtbot, tmp_path, monkeypatch):
     import ui.app
     from ui.app import start_demo_window

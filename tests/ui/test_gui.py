@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import QThread
 
 from drivers.quantities import Role
-from energymon.views.live import Reading
+from energymon.collect.reading import Reading
 from energymon.views.site import DeviceInfo
 from ui.app import start_demo_window, start_site_window
 from ui.device_table import COLUMNS, DeviceTableModel
@@ -32,6 +32,8 @@ def demo_window(qtbot, tmp_path):
         yield window
 
 
+@pytest.mark.slow
+@pytest.mark.wire
 def test_live_values_arrive_in_tiles_and_table(qtbot, demo_window):
     window = demo_window
     ctx, overview = window.ctx, window.overview
@@ -71,6 +73,7 @@ def test_live_values_arrive_in_tiles_and_table(qtbot, demo_window):
     assert xs[-1] == pending.series.ts_ms[-1] / 1000
 
 
+@pytest.mark.wire
 def test_database_reads_run_off_the_gui_thread(qtbot, demo_window):
     window = demo_window
     seen_threads = []
@@ -87,6 +90,7 @@ def test_database_reads_run_off_the_gui_thread(qtbot, demo_window):
     assert "energymon-collector" in names
 
 
+@pytest.mark.slow
 def test_viewer_mode_shows_live_data_written_by_another_collector(qtbot, tmp_path):
     writer_window, runner, _ = start_demo_window(tmp_path)
     qtbot.addWidget(writer_window)
@@ -144,7 +148,7 @@ def test_device_table_model_passes_qtmodeltester(qtmodeltester):
 
 
 def test_chart_breaks_where_there_is_no_data():
-    from ui.overview_page import with_breaks
+    from ui.overview_chart import with_breaks
 
     xs, index = with_breaks([0, 10_000, 20_000, 80_000, 90_000])
     assert index == [0, 1, 2, None, 3, 4]  # 20 s -> 80 s: no data, a break, not a line

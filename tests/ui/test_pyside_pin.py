@@ -10,6 +10,7 @@ import sys
 import tomllib
 from importlib.metadata import version
 
+import pytest
 from packaging.requirements import Requirement
 from packaging.version import Version
 
@@ -30,6 +31,7 @@ print("ok", after - before)
 """
 
 
+@pytest.mark.process
 def test_many_void_qt_calls_do_not_abort():
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     proc = subprocess.run([PYTHON, "-c", VOID_CALLS], capture_output=True, text=True, timeout=60, env=env)

@@ -21,7 +21,7 @@ import openpyxl
 import pytest
 from PySide6.QtCore import QSettings, QStandardPaths, QUrl
 
-import energymon.report.job
+import energymon.report.make
 import ui.app
 from energymon.accounting import carbon
 from energymon.report.csv_file import COLUMNS, report_rows
@@ -66,7 +66,9 @@ def site_db(tmp_path_factory) -> Path:
     writer = StoreWriter(path, max_delay_s=60)
     for i, t in enumerate(ts.tolist()):
         for device_id, _, _ in DEVICES:
-            values = {q: 1e6 + kwh * 1000.0 / 96 * i for (d, q), kwh in DAILY_KWH.items() if d == device_id}
+            values: dict[str, float | None] = {
+                q: 1e6 + kwh * 1000.0 / 96 * i for (d, q), kwh in DAILY_KWH.items() if d == device_id
+            }
             writer.put_samples(SampleBatch(device_id, t, values))
     writer.close()
     assert writer.error is None
@@ -168,7 +170,7 @@ def test_months_with_data_in_the_site_time_zone(site_db):
 # -- reports ------------------------------------------------------------------------------------------
 
 
-def test_csv_and_xlsx_through_the_page_equal_the_report(qtbot, reports, site_db, tmp_path, monkeypatch):
+def test_csv_and_xlsx_through_the_page_equal_the_report(qtbot, reports, site_db, tmp_path, monkeypatch) -> None:
     page = reports
     _choose(page, "2026-10", "csv")
     out = tmp_path / "out" / "october.csv"  # the folder does not exist yet
@@ -230,7 +232,7 @@ def test_the_gui_stays_responsive_and_shows_the_stages(qtbot, reports, tmp_path,
         return build_month_report(reader, month)
 
     # In this process, so the test can hold the job at its reading stage.
-    monkeypatch.setattr(energymon.report.job, "build_month_report", slow_build)
+    monkeypatch.setattr(energymon.report.make, "build_month_report", slow_build)
     page.run_job = _in_process
     _choose(page, "2026-10", "csv")
     page.path_edit.setText(str(tmp_path / "slow.csv"))
@@ -264,6 +266,7 @@ def test_a_missing_chinese_font_is_shown_as_text(qtbot, reports, tmp_path, monke
     assert not page.open_file_button.isVisible() and page.generate_button.isEnabled()
 
 
+@pytest.mark.process
 def test_a_report_child_tells_its_failure_and_leaves_no_file(site_db, tmp_path):
     """The child's errors come back as the message the page shows; nothing is left behind."""
     out = tmp_path / "none.csv"
@@ -276,7 +279,8 @@ def test_a_report_child_tells_its_failure_and_leaves_no_file(site_db, tmp_path):
     assert not out.exists() and not out.with_name(out.name + ".partial").exists()
 
 
-def test_a_report_child_that_dies_is_a_failure_not_a_hang(site_db, tmp_path):
+@pytest.mark.process
+def test_a_report_child_that_dies_is_a_failure_not_a_hang(site_db, tmp_path) -> None:
     """A child killed before it answers (here: it kills itself at the reading stage) is reported."""
     import signal
 

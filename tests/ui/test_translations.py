@@ -41,6 +41,7 @@ def extracted(tmp_path: Path) -> set[tuple[str, str]]:
     return found
 
 
+@pytest.mark.process
 @pytest.mark.timeout(180)
 def test_every_gui_string_has_a_chinese_translation(tmp_path):
     translated = read_ts(ts_path("zh_CN"))
@@ -50,6 +51,7 @@ def test_every_gui_string_has_a_chinese_translation(tmp_path):
     assert not missing, f"{len(missing)} untranslated (run pyside6-lupdate, translate in the .ts): {missing[:10]}"
 
 
+@pytest.mark.process
 @pytest.mark.timeout(180)
 def test_the_translation_file_compiles_with_lrelease(tmp_path):
     qm = tmp_path / "energymon_zh_CN.qm"

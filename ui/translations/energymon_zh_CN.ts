@@ -4,22 +4,22 @@
 <context>
     <name>AckDialog</name>
     <message>
-        <location filename="../events_page.py" line="282"/>
+        <location filename="../event_ack.py" line="73"/>
         <source>Acknowledge events</source>
         <translation>确认事件</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="283"/>
+        <location filename="../event_ack.py" line="76"/>
         <source>Acknowledge %1 selected events? The name and the time are stored with each of them.</source>
         <translation>确认所选的 %1 个事件？确认人和时间将随每个事件一起保存。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="285"/>
+        <location filename="../event_ack.py" line="80"/>
         <source>Acknowledged by:</source>
         <translation>确认人：</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="286"/>
+        <location filename="../event_ack.py" line="81"/>
         <source>Note (optional):</source>
         <translation>备注（可选）：</translation>
     </message>
@@ -27,147 +27,147 @@
 <context>
     <name>DeviceTableModel</name>
     <message>
-        <location filename="../device_table.py" line="84"/>
+        <location filename="../device_table.py" line="90"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="85"/>
+        <location filename="../device_table.py" line="91"/>
         <source>degraded</source>
         <translation>降级</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="86"/>
+        <location filename="../device_table.py" line="92"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="87"/>
+        <location filename="../device_table.py" line="93"/>
         <source>stale</source>
         <translation>数据过期</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="88"/>
+        <location filename="../device_table.py" line="94"/>
         <source>waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="93"/>
+        <location filename="../device_table.py" line="104"/>
         <source>PV inverter</source>
         <translation>光伏逆变器</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="94"/>
+        <location filename="../device_table.py" line="105"/>
         <source>storage</source>
         <translation>储能</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="95"/>
+        <location filename="../device_table.py" line="106"/>
         <source>load meter</source>
         <translation>负荷电表</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="96"/>
+        <location filename="../device_table.py" line="107"/>
         <source>grid meter</source>
         <translation>关口电表</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="118"/>
+        <location filename="../device_table.py" line="129"/>
         <source>%1, unit %2</source>
         <translation>%1，从站地址 %2</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="127"/>
+        <location filename="../device_table.py" line="138"/>
         <source>SoC %1 %</source>
         <translation>荷电状态 %1 %</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="128"/>
+        <location filename="../device_table.py" line="140"/>
         <source>%1 kWh generated</source>
         <translation>累计发电 %1 kWh</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="129"/>
+        <location filename="../device_table.py" line="141"/>
         <source>%1 kWh consumed</source>
         <translation>累计用电 %1 kWh</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="130"/>
+        <location filename="../device_table.py" line="142"/>
         <source>%1 kWh imported</source>
         <translation>累计下网 %1 kWh</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="143"/>
+        <location filename="../device_table.py" line="156"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="149"/>
+        <location filename="../device_table.py" line="162"/>
         <source>%1 of %2</source>
         <translation>%1 / %2</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="168"/>
+        <location filename="../device_table.py" line="186"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="169"/>
+        <location filename="../device_table.py" line="187"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="170"/>
+        <location filename="../device_table.py" line="188"/>
         <source>Role</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="171"/>
+        <location filename="../device_table.py" line="189"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="172"/>
+        <location filename="../device_table.py" line="190"/>
         <source>Connection</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="173"/>
+        <location filename="../device_table.py" line="192"/>
         <source>Power kW</source>
         <translation>功率 kW</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="175"/>
+        <location filename="../device_table.py" line="196"/>
         <source>Key value</source>
         <translation>关键读数</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="176"/>
+        <location filename="../device_table.py" line="197"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="177"/>
+        <location filename="../device_table.py" line="199"/>
         <source>Latency</source>
         <translation>响应时间</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="178"/>
+        <location filename="../device_table.py" line="202"/>
         <source>How long the last poll of the device took, including any wait for its connection.</source>
         <translation>最近一次轮询该设备所用的时间，包括等待连接的时间。</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="180"/>
+        <location filename="../device_table.py" line="207"/>
         <source>Failed polls</source>
         <translation>轮询失败</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="181"/>
+        <location filename="../device_table.py" line="210"/>
         <source>Polls that read nothing, of the polls this window has received since it opened. A device polled more often than four times a second has polls that are not counted.</source>
         <translation>本窗口打开以来收到的轮询中，未读到任何数据的次数 / 轮询总次数。轮询频率高于每秒四次的设备，有部分轮询不计入统计。</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="184"/>
+        <location filename="../device_table.py" line="217"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
@@ -175,219 +175,219 @@
 <context>
     <name>DevicesPage</name>
     <message>
-        <location filename="../devices_page.py" line="132"/>
+        <location filename="../devices_page.py" line="133"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="139"/>
+        <location filename="../devices_page.py" line="140"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="140"/>
+        <location filename="../devices_page.py" line="141"/>
         <source>Register inspector</source>
         <translation>寄存器检查</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="141"/>
+        <location filename="../devices_page.py" line="143"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="141"/>
+        <location filename="../devices_page.py" line="144"/>
         <source>Role</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="141"/>
+        <location filename="../devices_page.py" line="145"/>
         <source>Connection</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="142"/>
+        <location filename="../devices_page.py" line="146"/>
         <source>Profile</source>
         <translation>点表</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="142"/>
+        <location filename="../devices_page.py" line="147"/>
         <source>Last reading</source>
         <translation>最近读数</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="142"/>
+        <location filename="../devices_page.py" line="148"/>
         <source>Latency</source>
         <translation>响应时间</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="143"/>
+        <location filename="../devices_page.py" line="149"/>
         <source>Polls</source>
         <translation>轮询</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="143"/>
+        <location filename="../devices_page.py" line="150"/>
         <source>Last error</source>
         <translation>最近错误</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="143"/>
+        <location filename="../devices_page.py" line="151"/>
         <source>Identity</source>
         <translation>设备信息</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="146"/>
+        <location filename="../devices_page.py" line="155"/>
         <source>Read identity</source>
         <translation>读取设备信息</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="147"/>
+        <location filename="../devices_page.py" line="156"/>
         <source>Inspect its registers</source>
         <translation>查看其寄存器</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="148"/>
+        <location filename="../devices_page.py" line="158"/>
         <source>Reads the manufacturer, model, serial number and firmware version from the device (read-only).</source>
         <translation>从设备读取制造商、型号、序列号和固件版本（只读）。</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="243"/>
+        <location filename="../devices_page.py" line="270"/>
         <source>Select a device in the table to see its details.</source>
         <translation>在表格中选择一台设备以查看其详情。</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="250"/>
+        <location filename="../devices_page.py" line="277"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="254"/>
+        <location filename="../devices_page.py" line="281"/>
         <source>%1: no reading for more than three poll intervals</source>
         <translation>%1：超过三个轮询周期没有读数</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="256"/>
-        <location filename="../devices_page.py" line="294"/>
+        <location filename="../devices_page.py" line="283"/>
+        <location filename="../devices_page.py" line="346"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="258"/>
+        <location filename="../devices_page.py" line="288"/>
         <source>%1, rated %2 kW</source>
         <translation>%1，额定功率 %2 kW</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="262"/>
+        <location filename="../devices_page.py" line="296"/>
         <source>%1 — %2 (%3), unit %4</source>
         <translation>%1 — %2（%3），从站地址 %4</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="266"/>
+        <location filename="../devices_page.py" line="305"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="268"/>
+        <location filename="../devices_page.py" line="307"/>
         <source>%1 (register map found from the device&apos;s SunSpec models)</source>
         <translation>%1（点表根据设备的 SunSpec 模型自动识别）</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="269"/>
+        <location filename="../devices_page.py" line="308"/>
         <source>%1, polled every %2 s</source>
         <translation>%1，每 %2 s 轮询一次</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="271"/>
+        <location filename="../devices_page.py" line="310"/>
         <source>%1, unit %2</source>
         <translation>%1，从站地址 %2</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="272"/>
+        <location filename="../devices_page.py" line="313"/>
         <source>Not known without the site config; polled every %1 s</source>
         <translation>无站点配置，无法获知；每 %1 s 轮询一次</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="275"/>
+        <location filename="../devices_page.py" line="316"/>
         <source>None yet</source>
         <translation>暂无</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="280"/>
+        <location filename="../devices_page.py" line="321"/>
         <source>%1 (%2 s ago)</source>
         <translation>%1（%2 s 前）</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="281"/>
+        <location filename="../devices_page.py" line="324"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="282"/>
+        <location filename="../devices_page.py" line="326"/>
         <source>Not measured: this window reads the database another collector writes</source>
         <translation>未测量：本窗口读取的是另一个采集器写入的数据库</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="288"/>
+        <location filename="../devices_page.py" line="336"/>
         <source>%1 since this window opened: %2 read nothing, %3 incomplete</source>
         <translation>本窗口打开以来共 %1 次：%2 次未读到数据，%3 次数据不完整</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="291"/>
+        <location filename="../devices_page.py" line="343"/>
         <source>None since this window opened</source>
         <translation>本窗口打开以来无</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="307"/>
+        <location filename="../devices_page.py" line="361"/>
         <source>Reading…</source>
         <translation>正在读取…</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="309"/>
+        <location filename="../devices_page.py" line="363"/>
         <source>Not read: the collector has this device&apos;s serial port open.</source>
         <translation>未读取：采集器正占用该设备的串口。</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="312"/>
+        <location filename="../device_identity.py" line="23"/>
         <source>Not read yet.</source>
         <translation>尚未读取。</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="312"/>
+        <location filename="../device_identity.py" line="24"/>
         <source>Not known without the site config.</source>
         <translation>无站点配置，无法获知。</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="314"/>
-        <location filename="../devices_page.py" line="316"/>
+        <location filename="../device_identity.py" line="26"/>
+        <location filename="../device_identity.py" line="28"/>
         <source>Not read: %1</source>
         <translation>未读取：%1</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="318"/>
+        <location filename="../device_identity.py" line="30"/>
         <source>The device&apos;s profile names no identity registers.</source>
         <translation>该设备的点表未定义设备信息寄存器。</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="319"/>
+        <location filename="../device_identity.py" line="32"/>
         <source>manufacturer %1</source>
         <translation>制造商 %1</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="319"/>
+        <location filename="../device_identity.py" line="33"/>
         <source>model %1</source>
         <translation>型号 %1</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="320"/>
+        <location filename="../device_identity.py" line="34"/>
         <source>serial number %1</source>
         <translation>序列号 %1</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="320"/>
+        <location filename="../device_identity.py" line="35"/>
         <source>firmware %1</source>
         <translation>固件 %1</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="321"/>
+        <location filename="../device_identity.py" line="38"/>
         <source>not set</source>
         <translation>未设置</translation>
     </message>
@@ -395,112 +395,112 @@
 <context>
     <name>EventTableModel</name>
     <message>
-        <location filename="../events_page.py" line="111"/>
+        <location filename="../event_table.py" line="39"/>
         <source>info</source>
         <translation>信息</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="112"/>
+        <location filename="../event_table.py" line="40"/>
         <source>warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="113"/>
+        <location filename="../event_table.py" line="41"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="115"/>
+        <location filename="../event_table.py" line="43"/>
         <source>collector</source>
         <translation>采集器</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="118"/>
+        <location filename="../event_table.py" line="46"/>
         <source>Collector started</source>
         <translation>采集器已启动</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="119"/>
+        <location filename="../event_table.py" line="47"/>
         <source>Collector stopped</source>
         <translation>采集器已停止</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="120"/>
+        <location filename="../event_table.py" line="48"/>
         <source>Device offline</source>
         <translation>设备离线</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="121"/>
+        <location filename="../event_table.py" line="49"/>
         <source>Device degraded</source>
         <translation>设备降级</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="122"/>
+        <location filename="../event_table.py" line="50"/>
         <source>Device recovered</source>
         <translation>设备已恢复</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="123"/>
+        <location filename="../event_table.py" line="51"/>
         <source>Device complete again</source>
         <translation>设备数据恢复完整</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="124"/>
+        <location filename="../event_table.py" line="52"/>
         <source>Implausible value</source>
         <translation>不合理数值</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="125"/>
+        <location filename="../event_table.py" line="53"/>
         <source>SunSpec discovered</source>
         <translation>已识别 SunSpec</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="126"/>
+        <location filename="../event_table.py" line="54"/>
         <source>Store maintenance failed</source>
         <translation>数据库维护失败</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="127"/>
+        <location filename="../event_table.py" line="55"/>
         <source>Counter wrapped</source>
         <translation>计数器回绕</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="128"/>
+        <location filename="../event_table.py" line="56"/>
         <source>Counter reset</source>
         <translation>计数器复位</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="129"/>
+        <location filename="../event_table.py" line="57"/>
         <source>Meter replaced</source>
         <translation>电表已更换</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="178"/>
+        <location filename="../event_table.py" line="110"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="179"/>
+        <location filename="../event_table.py" line="111"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="180"/>
+        <location filename="../event_table.py" line="113"/>
         <source>Severity</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="182"/>
+        <location filename="../event_table.py" line="115"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="183"/>
+        <location filename="../event_table.py" line="116"/>
         <source>Detail</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="184"/>
+        <location filename="../event_table.py" line="117"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
@@ -508,212 +508,212 @@
 <context>
     <name>EventsPage</name>
     <message>
-        <location filename="../events_page.py" line="382"/>
+        <location filename="../events_page.py" line="145"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="385"/>
+        <location filename="../events_page.py" line="148"/>
         <source>Active alarms</source>
         <translation>当前告警</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="386"/>
+        <location filename="../events_page.py" line="149"/>
         <source>No active alarms.</source>
         <translation>当前无告警。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="387"/>
+        <location filename="../events_page.py" line="150"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="388"/>
+        <location filename="../events_page.py" line="151"/>
         <source>Severity:</source>
         <translation>级别：</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="389"/>
+        <location filename="../events_page.py" line="152"/>
         <source>Time:</source>
         <translation>时间：</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="390"/>
+        <location filename="../events_page.py" line="153"/>
         <source>Unacknowledged only</source>
         <translation>仅未确认</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="391"/>
+        <location filename="../events_page.py" line="154"/>
         <source>Acknowledge selected…</source>
         <translation>确认所选…</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="392"/>
+        <location filename="../events_page.py" line="155"/>
         <source>All devices</source>
         <translation>全部设备</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="393"/>
+        <location filename="../events_page.py" line="156"/>
         <source>Collector (no device)</source>
         <translation>采集器（无设备）</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="394"/>
+        <location filename="../events_page.py" line="157"/>
         <source>All severities</source>
         <translation>全部级别</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="394"/>
+        <location filename="../events_page.py" line="157"/>
         <source>Warnings and errors</source>
         <translation>警告和错误</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="395"/>
+        <location filename="../events_page.py" line="157"/>
         <source>Errors only</source>
         <translation>仅错误</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="397"/>
+        <location filename="../events_page.py" line="159"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="397"/>
+        <location filename="../events_page.py" line="159"/>
         <source>Last 7 days</source>
         <translation>最近 7 天</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="397"/>
+        <location filename="../events_page.py" line="159"/>
         <source>Last 30 days</source>
         <translation>最近 30 天</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="413"/>
+        <location filename="../alarm_texts.py" line="26"/>
         <source>%1 is offline: no reading since the start.</source>
         <translation>%1 离线：启动以来没有读数。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="415"/>
+        <location filename="../alarm_texts.py" line="29"/>
         <source>%1 is offline: no fresh reading since %2.</source>
         <translation>%1 离线：自 %2 起没有新读数。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="417"/>
+        <location filename="../alarm_texts.py" line="33"/>
         <source>%1 is offline: the last poll at %2 failed (%3).</source>
         <translation>%1 离线：%2 的最近一次轮询失败（%3）。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="419"/>
+        <location filename="../alarm_texts.py" line="39"/>
         <source>%1 is offline: the last poll at %2 got no answer.</source>
         <translation>%1 离线：%2 的最近一次轮询没有应答。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="422"/>
+        <location filename="../alarm_texts.py" line="44"/>
         <source>%1: state of charge %2 % is below %3 %.</source>
         <translation>%1：荷电状态 %2 % 低于 %3 %。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="423"/>
+        <location filename="../alarm_texts.py" line="45"/>
         <source>%1: state of charge %2 % is above %3 %.</source>
         <translation>%1：荷电状态 %2 % 高于 %3 %。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="424"/>
+        <location filename="../alarm_texts.py" line="46"/>
         <source>%1: temperature %2 °C is below %3 °C.</source>
         <translation>%1：温度 %2 °C 低于 %3 °C。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="425"/>
+        <location filename="../alarm_texts.py" line="47"/>
         <source>%1: temperature %2 °C is above %3 °C.</source>
         <translation>%1：温度 %2 °C 高于 %3 °C。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="429"/>
+        <location filename="../alarm_texts.py" line="52"/>
         <source>%1: implausible %2 rejected at %3 (%4 unacknowledged events).</source>
         <translation>%1：%3 时 %2 数值不合理，已拒收（%4 个未确认事件）。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="436"/>
+        <location filename="../alarm_texts.py" line="64"/>
         <source>%1 offline</source>
         <translation>%1 离线</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="438"/>
+        <location filename="../alarm_texts.py" line="66"/>
         <source>%1 SoC %2 %</source>
         <translation>%1 荷电状态 %2 %</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="440"/>
+        <location filename="../alarm_texts.py" line="68"/>
         <source>%1 %2 °C</source>
         <translation>%1 温度 %2 °C</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="441"/>
+        <location filename="../alarm_texts.py" line="69"/>
         <source>%1 implausible %2</source>
         <translation>%1 的 %2 不合理</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="447"/>
+        <location filename="../alarm_texts.py" line="76"/>
         <source>, </source>
         <translation>、</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="449"/>
+        <location filename="../alarm_texts.py" line="78"/>
         <source>1 active alarm: %1</source>
         <translation>1 条当前告警：%1</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="451"/>
+        <location filename="../alarm_texts.py" line="81"/>
         <source>%1 active alarms: %2 and %3 more</source>
         <translation>%1 条当前告警：%2 等（另有 %3 条）</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="453"/>
+        <location filename="../alarm_texts.py" line="86"/>
         <source>%1 active alarms: %2</source>
         <translation>%1 条当前告警：%2</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="462"/>
+        <location filename="../events_page.py" line="169"/>
         <source>Reading the events failed: %1</source>
         <translation>读取事件失败：%1</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="464"/>
+        <location filename="../events_page.py" line="171"/>
         <source>Reading the events…</source>
         <translation>正在读取事件…</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="464"/>
+        <location filename="../events_page.py" line="171"/>
         <source>Waiting for the site…</source>
         <translation>正在等待站点…</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="466"/>
+        <location filename="../events_page.py" line="174"/>
         <source>Showing the newest %1 events; narrow the filters to see older ones.</source>
         <translation>显示最新的 %1 个事件；缩小筛选范围可查看更早的事件。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="469"/>
+        <location filename="../events_page.py" line="178"/>
         <source>%1 events.</source>
         <translation>%1 个事件。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="471"/>
+        <location filename="../events_page.py" line="180"/>
         <source>Acknowledging failed: %1</source>
         <translation>确认失败：%1</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="582"/>
+        <location filename="../events_page.py" line="302"/>
         <source>This window only views the database: another energymon process (the collector) writes it. Acknowledge events in that process&apos;s window.</source>
         <translation>此窗口仅查看数据库：由另一个 energymon 进程（采集器）写入。请在该进程的窗口中确认事件。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="586"/>
+        <location filename="../events_page.py" line="309"/>
         <source>Acknowledging is possible once this window collects (its collector has not started yet).</source>
         <translation>此窗口开始采集后即可确认（其采集器尚未启动）。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="590"/>
+        <location filename="../events_page.py" line="314"/>
         <source>Select unacknowledged events in the table, then acknowledge them with your name.</source>
         <translation>在表格中选择未确认的事件，然后以您的名字确认。</translation>
     </message>
@@ -721,82 +721,82 @@
 <context>
     <name>FlowDiagram</name>
     <message>
-        <location filename="../flow_diagram.py" line="117"/>
+        <location filename="../flow_diagram.py" line="132"/>
         <source>PV</source>
         <translation>光伏</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="117"/>
+        <location filename="../flow_diagram.py" line="133"/>
         <source>Storage</source>
         <translation>储能</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="117"/>
+        <location filename="../flow_diagram.py" line="134"/>
         <source>Grid</source>
         <translation>电网</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="118"/>
+        <location filename="../flow_diagram.py" line="135"/>
         <source>Loads</source>
         <translation>负荷</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="119"/>
+        <location filename="../flow_diagram.py" line="137"/>
         <source>Live power flows. Arrow width grows with power.</source>
         <translation>实时功率流向。箭头越粗，功率越大。</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="125"/>
+        <location filename="../flow_diagram.py" line="143"/>
         <source>no fresh reading</source>
         <translation>无最新读数</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="128"/>
+        <location filename="../flow_diagram.py" line="146"/>
         <source>generating</source>
         <translation>发电中</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="128"/>
+        <location filename="../flow_diagram.py" line="146"/>
         <source>not generating</source>
         <translation>未发电</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="130"/>
+        <location filename="../flow_diagram.py" line="149"/>
         <source>discharging</source>
         <translation>放电中</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="131"/>
+        <location filename="../flow_diagram.py" line="151"/>
         <source>charging</source>
         <translation>充电中</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="131"/>
+        <location filename="../flow_diagram.py" line="153"/>
         <source>idle</source>
         <translation>待机</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="133"/>
+        <location filename="../flow_diagram.py" line="157"/>
         <source>importing</source>
         <translation>下网（购电）</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="134"/>
+        <location filename="../flow_diagram.py" line="159"/>
         <source>exporting</source>
         <translation>上网（售电）</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="134"/>
+        <location filename="../flow_diagram.py" line="161"/>
         <source>no exchange</source>
         <translation>与电网无交换</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="136"/>
+        <location filename="../flow_diagram.py" line="164"/>
         <source>site consumption</source>
         <translation>园区用电</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="261"/>
+        <location filename="../flow_diagram.py" line="302"/>
         <source>%1 · SoC %2 %</source>
         <translation>%1 · 荷电状态 %2 %</translation>
     </message>
@@ -804,47 +804,47 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="108"/>
+        <location filename="../main_window.py" line="124"/>
         <source>energymon</source>
         <translation>energymon</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="112"/>
+        <location filename="../main_window.py" line="128"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="142"/>
+        <location filename="../main_window.py" line="158"/>
         <source>Collector stopped: </source>
         <translation>采集器已停止：</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="165"/>
+        <location filename="../main_window.py" line="181"/>
         <source>viewing database</source>
         <translation>仅查看数据库</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="165"/>
+        <location filename="../main_window.py" line="181"/>
         <source>collecting</source>
         <translation>采集中</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="166"/>
+        <location filename="../main_window.py" line="184"/>
         <source>CO₂ factor</source>
         <translation>CO₂ 排放因子</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="183"/>
+        <location filename="../main_window.py" line="202"/>
         <source>History: %1</source>
         <translation>历史数据：%1</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="185"/>
+        <location filename="../main_window.py" line="205"/>
         <source>History: %1 % (%2 of %3 days), %4 samples written so far</source>
         <translation>历史数据：%1 %（%3 天中的 %2 天），已写入 %4 个采样</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="188"/>
+        <location filename="../main_window.py" line="212"/>
         <source>History: %1 days, %2 samples, written in %3 s</source>
         <translation>历史数据：%1 天，%2 个采样，用时 %3 秒写入</translation>
     </message>
@@ -852,148 +852,148 @@
 <context>
     <name>OverviewPage</name>
     <message>
-        <location filename="../overview_page.py" line="144"/>
+        <location filename="../overview_page.py" line="126"/>
         <source>Overview</source>
         <translation>概览</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="147"/>
+        <location filename="../overview_page.py" line="129"/>
         <source>PV power</source>
         <translation>光伏功率</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="148"/>
-        <location filename="../overview_page.py" line="164"/>
+        <location filename="../overview_page.py" line="130"/>
+        <location filename="../overview_page.py" line="147"/>
         <source>Site consumption</source>
         <translation>园区用电</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="149"/>
+        <location filename="../overview_page.py" line="131"/>
         <source>Storage</source>
         <translation>储能</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="150"/>
+        <location filename="../overview_page.py" line="132"/>
         <source>Grid</source>
         <translation>电网</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="151"/>
+        <location filename="../overview_page.py" line="133"/>
         <source>PV energy today</source>
         <translation>今日光伏发电量</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="152"/>
+        <location filename="../overview_page.py" line="134"/>
         <source>Self-sufficiency</source>
         <translation>自给率</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="153"/>
+        <location filename="../overview_page.py" line="135"/>
         <source>PV energy this month</source>
         <translation>本月光伏发电量</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="154"/>
+        <location filename="../overview_page.py" line="136"/>
         <source>PV energy this year</source>
         <translation>今年光伏发电量</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="155"/>
+        <location filename="../overview_page.py" line="137"/>
         <source>Avoided CO₂ today</source>
         <translation>今日二氧化碳减排量</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="156"/>
+        <location filename="../overview_page.py" line="138"/>
         <source>Avoided CO₂ this month</source>
         <translation>本月二氧化碳减排量</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="157"/>
+        <location filename="../overview_page.py" line="139"/>
         <source>Avoided CO₂ this year</source>
         <translation>今年二氧化碳减排量</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="158"/>
+        <location filename="../overview_page.py" line="140"/>
         <source>Coal saved this year</source>
         <translation>今年节约标准煤</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="159"/>
+        <location filename="../overview_page.py" line="141"/>
         <source>tce</source>
         <translation>tce</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="161"/>
+        <location filename="../overview_page.py" line="149"/>
         <source>Power</source>
         <translation>功率</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="162"/>
+        <location filename="../overview_page.py" line="149"/>
         <source>Generation and consumption today</source>
         <translation>今日发电与用电</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="163"/>
+        <location filename="../overview_page.py" line="144"/>
         <source>Grid (+ import)</source>
         <translation>电网（+ 下网）</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="163"/>
+        <location filename="../overview_page.py" line="145"/>
         <source>Storage (+ discharge)</source>
         <translation>储能（+ 放电）</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="164"/>
+        <location filename="../overview_page.py" line="146"/>
         <source>PV generation</source>
         <translation>光伏发电</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="242"/>
+        <location filename="../overview_page.py" line="237"/>
         <source>%1 of %2 inverters reporting</source>
         <translation>%2 台逆变器中 %1 台上报数据</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="246"/>
+        <location filename="../overview_page.py" line="241"/>
         <source>Balance of PV, storage and grid. Metered loads: %1 kW.</source>
         <translation>由光伏、储能和电网功率平衡得出。计量负荷：%1 kW。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="248"/>
+        <location filename="../overview_page.py" line="243"/>
         <source>Balance of PV, storage and grid. Metered loads: incomplete.</source>
         <translation>由光伏、储能和电网功率平衡得出。计量负荷：数据不完整。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="250"/>
+        <location filename="../overview_page.py" line="245"/>
         <source>Balance of PV, storage and grid.</source>
         <translation>由光伏、储能和电网功率平衡得出。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="252"/>
+        <location filename="../overview_page.py" line="247"/>
         <source>Needs fresh PV, storage and grid readings.</source>
         <translation>需要光伏、储能和电网的最新读数。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="255"/>
+        <location filename="../overview_page.py" line="251"/>
         <source>PV + storage discharge + grid import − export − storage charge</source>
         <translation>光伏 + 储能放电 + 下网 − 上网 − 储能充电</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="261"/>
+        <location filename="../overview_page.py" line="258"/>
         <source>No storage at this site.</source>
         <translation>本站点无储能。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="263"/>
+        <location filename="../overview_page.py" line="260"/>
         <source>No fresh storage reading.</source>
         <translation>无储能最新读数。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="265"/>
+        <location filename="../overview_page.py" line="263"/>
         <source>Charging.</source>
         <translation>充电中。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="266"/>
+        <location filename="../overview_page.py" line="263"/>
         <source>Charging. SoC %1 %</source>
         <translation>充电中。荷电状态 %1 %</translation>
     </message>
@@ -1003,12 +1003,12 @@
         <translation>放电中。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="269"/>
+        <location filename="../overview_page.py" line="268"/>
         <source>Discharging. SoC %1 %</source>
         <translation>放电中。荷电状态 %1 %</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="271"/>
+        <location filename="../overview_page.py" line="272"/>
         <source>Idle.</source>
         <translation>待机。</translation>
     </message>
@@ -1018,137 +1018,137 @@
         <translation>待机。荷电状态 %1 %</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="276"/>
+        <location filename="../overview_page.py" line="277"/>
         <source>No fresh grid reading.</source>
         <translation>无电网最新读数。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="278"/>
+        <location filename="../overview_page.py" line="279"/>
         <source>Importing from the grid.</source>
         <translation>正在从电网下网（购电）。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="280"/>
+        <location filename="../overview_page.py" line="281"/>
         <source>Exporting to the grid.</source>
         <translation>正在向电网上网（售电）。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="282"/>
+        <location filename="../overview_page.py" line="283"/>
         <source>No exchange with the grid.</source>
         <translation>与电网无交换。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="291"/>
+        <location filename="../overview_page.py" line="294"/>
         <source>No counter data today yet.</source>
         <translation>今日尚无计数器数据。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="292"/>
+        <location filename="../overview_page.py" line="295"/>
         <source>No counter data this month yet.</source>
         <translation>本月尚无计数器数据。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="293"/>
+        <location filename="../overview_page.py" line="296"/>
         <source>No counter data this year yet.</source>
         <translation>今年尚无计数器数据。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="297"/>
+        <location filename="../overview_page.py" line="301"/>
         <source>Since %1 (first data), from counters.</source>
         <translation>自 %1（首条数据）起，按计数器计算。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="298"/>
+        <location filename="../overview_page.py" line="303"/>
         <source>Since 00:00 local time, from counters.</source>
         <translation>自当地时间 00:00 起，按计数器计算。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="299"/>
+        <location filename="../overview_page.py" line="304"/>
         <source>Since the 1st, 00:00 local time, from counters.</source>
         <translation>自本月 1 日当地时间 00:00 起，按计数器计算。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="300"/>
+        <location filename="../overview_page.py" line="305"/>
         <source>Since 1 January, 00:00 local time, from counters.</source>
         <translation>自 1 月 1 日当地时间 00:00 起，按计数器计算。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="308"/>
+        <location filename="../overview_page.py" line="314"/>
         <source>%1 of %2 inverters have data.</source>
         <translation>%2 台逆变器中 %1 台有数据。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="316"/>
+        <location filename="../overview_page.py" line="330"/>
         <source>Reading the database…</source>
         <translation>正在读取数据库…</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="318"/>
+        <location filename="../overview_page.py" line="332"/>
         <source>Waiting for the first data.</source>
         <translation>正在等待首条数据。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="320"/>
+        <location filename="../overview_page.py" line="334"/>
         <source>The database could not be read.</source>
         <translation>无法读取数据库。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="337"/>
+        <location filename="../overview_page.py" line="355"/>
         <source>(Consumption − import) ÷ consumption, since 00:00, from counters.</source>
         <translation>（用电量 − 下网电量）÷ 用电量，自 00:00 起，按计数器计算。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="339"/>
+        <location filename="../overview_page.py" line="357"/>
         <source>(Consumption − import) ÷ consumption. %1</source>
         <translation>（用电量 − 下网电量）÷ 用电量。%1</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="340"/>
+        <location filename="../overview_page.py" line="359"/>
         <source>Today: consumption %1 kWh, grid import %2 kWh.</source>
         <translation>今日：用电量 %1 kWh，下网电量 %2 kWh。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="344"/>
+        <location filename="../overview_page.py" line="365"/>
         <source>Estimated from power (no energy counters): %1.</source>
         <translation>按功率估算（无电能计数器）：%1。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="348"/>
+        <location filename="../overview_page.py" line="369"/>
         <source>Needs counter data of every PV, storage and grid meter today.</source>
         <translation>需要今日每台光伏逆变器、储能和关口电表的计数器数据。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="353"/>
+        <location filename="../overview_page.py" line="374"/>
         <source>Grid emission factor %1 kg CO₂/kWh: %2</source>
         <translation>电网排放因子 %1 kg CO₂/kWh：%2</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="354"/>
+        <location filename="../overview_page.py" line="376"/>
         <source>Today&apos;s PV energy × %1 kg/kWh.</source>
         <translation>今日光伏发电量 × %1 kg/kWh。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="355"/>
+        <location filename="../overview_page.py" line="377"/>
         <source>This month&apos;s PV energy × %1 kg/kWh.</source>
         <translation>本月光伏发电量 × %1 kg/kWh。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="356"/>
+        <location filename="../overview_page.py" line="378"/>
         <source>This year&apos;s PV energy × %1 kg/kWh.</source>
         <translation>今年光伏发电量 × %1 kg/kWh。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="362"/>
+        <location filename="../overview_page.py" line="385"/>
         <source>No coal factor available.</source>
         <translation>无可用的标准煤折算系数。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="365"/>
+        <location filename="../overview_page.py" line="389"/>
         <source>This year&apos;s PV energy × %1 kgce/kWh. This month: %2 tce.</source>
         <translation>今年光伏发电量 × %1 kgce/kWh。本月：%2 tce。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="369"/>
+        <location filename="../overview_page.py" line="395"/>
         <source>Coal factor: %1</source>
         <translation>标准煤折算系数：%1</translation>
     </message>
@@ -1156,57 +1156,57 @@
 <context>
     <name>ProbeResultModel</name>
     <message>
-        <location filename="../register_inspector.py" line="81"/>
+        <location filename="../probe_table.py" line="25"/>
         <source>not implemented (the dtype&apos;s sentinel value)</source>
         <translation>未实现（该数据类型的无效标记值）</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="82"/>
+        <location filename="../probe_table.py" line="26"/>
         <source>not a number (NaN or infinite)</source>
         <translation>非数值（NaN 或无穷大）</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="83"/>
+        <location filename="../probe_table.py" line="27"/>
         <source>incomplete: the read ends inside this value</source>
         <translation>不完整：读取范围在此数值中间结束</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="89"/>
+        <location filename="../probe_table.py" line="35"/>
         <source>on</source>
         <translation>开</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="90"/>
+        <location filename="../probe_table.py" line="35"/>
         <source>off</source>
         <translation>关</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="99"/>
+        <location filename="../probe_table.py" line="45"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="100"/>
+        <location filename="../probe_table.py" line="46"/>
         <source>Hex address</source>
         <translation>十六进制地址</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="101"/>
+        <location filename="../probe_table.py" line="47"/>
         <source>Raw</source>
         <translation>原始值</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="102"/>
+        <location filename="../probe_table.py" line="48"/>
         <source>Decoded</source>
         <translation>解码值</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="103"/>
+        <location filename="../probe_table.py" line="49"/>
         <source>As text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="104"/>
+        <location filename="../probe_table.py" line="50"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
@@ -1214,142 +1214,142 @@
 <context>
     <name>QuantityTableModel</name>
     <message>
-        <location filename="../device_table.py" line="263"/>
+        <location filename="../device_table.py" line="277"/>
         <source>Active power</source>
         <translation>有功功率</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="264"/>
+        <location filename="../device_table.py" line="278"/>
         <source>PV energy generated</source>
         <translation>光伏发电量</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="265"/>
+        <location filename="../device_table.py" line="279"/>
         <source>PV DC input power</source>
         <translation>光伏直流输入功率</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="266"/>
+        <location filename="../device_table.py" line="280"/>
         <source>Internal temperature</source>
         <translation>内部温度</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="267"/>
+        <location filename="../device_table.py" line="281"/>
         <source>Operating state code (vendor)</source>
         <translation>运行状态码（厂家定义）</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="268"/>
+        <location filename="../device_table.py" line="282"/>
         <source>State of charge</source>
         <translation>荷电状态</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="269"/>
+        <location filename="../device_table.py" line="283"/>
         <source>State of health</source>
         <translation>健康状态</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="270"/>
+        <location filename="../device_table.py" line="284"/>
         <source>Energy charged</source>
         <translation>充电量</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="271"/>
+        <location filename="../device_table.py" line="285"/>
         <source>Energy discharged</source>
         <translation>放电量</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="272"/>
+        <location filename="../device_table.py" line="286"/>
         <source>Energy consumed</source>
         <translation>用电量</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="273"/>
+        <location filename="../device_table.py" line="287"/>
         <source>Energy imported from the grid</source>
         <translation>下网电量（从电网购电）</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="274"/>
+        <location filename="../device_table.py" line="288"/>
         <source>Energy exported to the grid</source>
         <translation>上网电量（向电网售电）</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="275"/>
+        <location filename="../device_table.py" line="289"/>
         <source>Voltage L1</source>
         <translation>L1 相电压</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="276"/>
+        <location filename="../device_table.py" line="290"/>
         <source>Voltage L2</source>
         <translation>L2 相电压</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="277"/>
+        <location filename="../device_table.py" line="291"/>
         <source>Voltage L3</source>
         <translation>L3 相电压</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="278"/>
+        <location filename="../device_table.py" line="292"/>
         <source>Current L1</source>
         <translation>L1 相电流</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="279"/>
+        <location filename="../device_table.py" line="293"/>
         <source>Current L2</source>
         <translation>L2 相电流</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="280"/>
+        <location filename="../device_table.py" line="294"/>
         <source>Current L3</source>
         <translation>L3 相电流</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="281"/>
+        <location filename="../device_table.py" line="295"/>
         <source>Frequency</source>
         <translation>频率</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="282"/>
+        <location filename="../device_table.py" line="296"/>
         <source>Power factor</source>
         <translation>功率因数</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="283"/>
+        <location filename="../device_table.py" line="297"/>
         <source>Reactive power</source>
         <translation>无功功率</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="285"/>
+        <location filename="../device_table.py" line="300"/>
         <source>measurement</source>
         <translation>测量值</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="286"/>
+        <location filename="../device_table.py" line="301"/>
         <source>counter</source>
         <translation>计数器</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="315"/>
+        <location filename="../device_table.py" line="340"/>
         <source>Quantity</source>
         <translation>测量项</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="317"/>
+        <location filename="../device_table.py" line="343"/>
         <source>Value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="318"/>
+        <location filename="../device_table.py" line="344"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="319"/>
+        <location filename="../device_table.py" line="346"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="321"/>
+        <location filename="../device_table.py" line="349"/>
         <source>Name</source>
         <translation>标识名</translation>
     </message>
@@ -1357,187 +1357,187 @@
 <context>
     <name>RegisterInspector</name>
     <message>
-        <location filename="../register_inspector.py" line="252"/>
+        <location filename="../register_inspector.py" line="166"/>
         <source>Connection</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="253"/>
+        <location filename="../register_inspector.py" line="167"/>
         <source>Host</source>
         <translation>主机</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="254"/>
+        <location filename="../register_inspector.py" line="168"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="255"/>
+        <location filename="../register_inspector.py" line="169"/>
         <source>Transport</source>
         <translation>传输方式</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="256"/>
+        <location filename="../register_inspector.py" line="170"/>
         <source>Unit id</source>
         <translation>从站地址</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="257"/>
+        <location filename="../register_inspector.py" line="171"/>
         <source>Table</source>
         <translation>寄存器类型</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="258"/>
+        <location filename="../register_inspector.py" line="172"/>
         <source>Start address</source>
         <translation>起始地址</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="259"/>
+        <location filename="../register_inspector.py" line="173"/>
         <source>Count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="260"/>
+        <location filename="../register_inspector.py" line="174"/>
         <source>Data type</source>
         <translation>数据类型</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="261"/>
+        <location filename="../register_inspector.py" line="175"/>
         <source>Word order</source>
         <translation>字序</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="262"/>
+        <location filename="../register_inspector.py" line="176"/>
         <source>Read</source>
         <translation>读取</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="263"/>
+        <location filename="../register_inspector.py" line="177"/>
         <source>Modbus TCP</source>
         <translation>Modbus TCP</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="263"/>
+        <location filename="../register_inspector.py" line="177"/>
         <source>RTU over TCP (serial gateway)</source>
         <translation>RTU over TCP（串口网关）</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="266"/>
+        <location filename="../register_inspector.py" line="181"/>
         <source>Holding registers (function 3)</source>
         <translation>保持寄存器（功能码 3）</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="267"/>
+        <location filename="../register_inspector.py" line="182"/>
         <source>Input registers (function 4)</source>
         <translation>输入寄存器（功能码 4）</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="268"/>
+        <location filename="../register_inspector.py" line="183"/>
         <source>Coils (function 1)</source>
         <translation>线圈（功能码 1）</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="269"/>
+        <location filename="../register_inspector.py" line="184"/>
         <source>Discrete inputs (function 2)</source>
         <translation>离散输入（功能码 2）</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="272"/>
+        <location filename="../register_inspector.py" line="188"/>
         <source>High word first (big-endian)</source>
         <translation>高字在前（大端）</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="272"/>
+        <location filename="../register_inspector.py" line="188"/>
         <source>Low word first (little-endian)</source>
         <translation>低字在前（小端）</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="277"/>
+        <location filename="../register_inspector.py" line="194"/>
         <source>Addresses are zero-based, as sent on the wire (register 40001 of a manual is often address 0). The inspector only reads: it sends function codes 1 to 4 and nothing else.</source>
         <translation>地址从 0 开始，与总线上实际发送的地址一致（手册中的寄存器 40001 通常对应地址 0）。本检查工具只读：仅发送功能码 1 至 4，不发送任何其他报文。</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="279"/>
+        <location filename="../register_inspector.py" line="198"/>
         <source>A connection of the site, or an address typed below.</source>
         <translation>选择站点的某个连接，或在下方输入地址。</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="288"/>
+        <location filename="../register_inspector.py" line="207"/>
         <source>Other address (typed below)</source>
         <translation>其他地址（在下方输入）</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="291"/>
+        <location filename="../register_inspector.py" line="211"/>
         <source>%1 — %2 (%3)</source>
         <translation>%1 — %2（%3）</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="378"/>
+        <location filename="../register_inspector.py" line="303"/>
         <source>Type the host name or IP address of the device.</source>
         <translation>请输入设备的主机名或 IP 地址。</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="382"/>
+        <location filename="../register_inspector.py" line="310"/>
         <source>The read would end at address %1, beyond the last address %2. Lower the start address or the count.</source>
         <translation>读取将结束于地址 %1，超出最大地址 %2。请减小起始地址或数量。</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="388"/>
+        <location filename="../register_inspector.py" line="324"/>
         <source>The collector is polling the serial port %1, which only one program can open at a time. Read its registers with the collector stopped (energymon gui --no-collect).</source>
         <translation>采集器正在轮询串口 %1，该串口同一时间只能被一个程序打开。请在采集器停止时读取其寄存器（energymon gui --no-collect）。</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="396"/>
+        <location filename="../register_inspector.py" line="336"/>
         <source>Reading from %1, unit %2…</source>
         <translation>正在从 %1（从站地址 %2）读取…</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="408"/>
+        <location filename="../register_inspector.py" line="348"/>
         <source>The read could not be made: %1</source>
         <translation>无法执行读取：%1</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="419"/>
+        <location filename="../register_inspector.py" line="360"/>
         <source>%1 bits</source>
         <translation>%1 位</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="419"/>
+        <location filename="../register_inspector.py" line="360"/>
         <source>%1 registers</source>
         <translation>%1 个寄存器</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="420"/>
+        <location filename="../register_inspector.py" line="362"/>
         <source>Read %1 from %2, unit %3, in %4 ms.</source>
         <translation>已从 %2（从站地址 %3）读取 %1，耗时 %4 ms。</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="423"/>
+        <location filename="../register_inspector.py" line="370"/>
         <source>The collector polls this RTU gateway too; a poll that met this read on the bus may have failed.</source>
         <translation>采集器也在轮询此 RTU 网关；与本次读取在总线上冲突的轮询可能已失败。</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="429"/>
+        <location filename="../register_inspector.py" line="376"/>
         <source>The device refused the read: %1.</source>
         <translation>设备拒绝了读取：%1。</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="430"/>
+        <location filename="../register_inspector.py" line="377"/>
         <source>No answer: %1.</source>
         <translation>无应答：%1。</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="431"/>
+        <location filename="../register_inspector.py" line="378"/>
         <source>No connection: %1.</source>
         <translation>无法连接：%1。</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="432"/>
+        <location filename="../register_inspector.py" line="379"/>
         <source>The answer was rejected: %1.</source>
         <translation>应答无效，已丢弃：%1。</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="434"/>
+        <location filename="../register_inspector.py" line="381"/>
         <source>The read failed: %1.</source>
         <translation>读取失败：%1。</translation>
     </message>
@@ -1545,177 +1545,177 @@
 <context>
     <name>ReportsPage</name>
     <message>
-        <location filename="../reports_page.py" line="260"/>
+        <location filename="../reports_page.py" line="149"/>
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="263"/>
+        <location filename="../reports_page.py" line="152"/>
         <source>Monthly report</source>
         <translation>月度报表</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="265"/>
+        <location filename="../reports_page.py" line="155"/>
         <source>One row per day and a total: PV generation, consumption, grid import and export, storage, self-consumption and self-sufficiency, avoided CO₂, coal saved and data coverage. Energy comes from the devices&apos; counters. The PDF adds charts, the energy flows and a data-quality section.</source>
         <translation>每天一行并附合计行：光伏发电量、用电量、下网与上网电量、储能、自发自用率与自给率、二氧化碳减排量、节约标准煤以及数据覆盖率。电量取自设备的电能计数器。PDF 另含图表、能量流和数据质量章节。</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="268"/>
+        <location filename="../reports_page.py" line="160"/>
         <source>Month:</source>
         <translation>月份：</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="269"/>
+        <location filename="../reports_page.py" line="161"/>
         <source>Format:</source>
         <translation>格式：</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="270"/>
+        <location filename="../reports_page.py" line="162"/>
         <source>Language of the report:</source>
         <translation>报表语言：</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="271"/>
+        <location filename="../reports_page.py" line="163"/>
         <source>Save as:</source>
         <translation>保存为：</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="272"/>
+        <location filename="../reports_page.py" line="165"/>
         <source>PDF: for management (charts, data quality)</source>
         <translation>PDF：供管理层阅览（图表、数据质量）</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="273"/>
+        <location filename="../reports_page.py" line="166"/>
         <source>XLSX: spreadsheet (daily table, summary, charts)</source>
         <translation>XLSX：电子表格（每日数据、汇总、图表）</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="274"/>
+        <location filename="../reports_page.py" line="167"/>
         <source>CSV: the daily table only</source>
         <translation>CSV：仅每日数据表</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="277"/>
+        <location filename="../reports_page.py" line="171"/>
         <source>A CSV file has column names only; it has no language.</source>
         <translation>CSV 文件只含列名，不区分语言。</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="278"/>
+        <location filename="../reports_page.py" line="172"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="279"/>
+        <location filename="../reports_page.py" line="173"/>
         <source>Generate report</source>
         <translation>生成报表</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="280"/>
+        <location filename="../reports_page.py" line="174"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="281"/>
+        <location filename="../reports_page.py" line="175"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="336"/>
+        <location filename="../reports_page.py" line="230"/>
         <source>%1 (no data yet)</source>
         <translation>%1（尚无数据）</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="338"/>
+        <location filename="../reports_page.py" line="232"/>
         <source>%1 (month to date)</source>
         <translation>%1（本月至今）</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="394"/>
+        <location filename="../reports_page.py" line="279"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="394"/>
+        <location filename="../reports_page.py" line="280"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="395"/>
+        <location filename="../reports_page.py" line="281"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="396"/>
+        <location filename="../reports_page.py" line="283"/>
         <source>Save the report as</source>
         <translation>报表另存为</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="415"/>
+        <location filename="../reports_page.py" line="301"/>
         <source>Choose where to save the report.</source>
         <translation>请选择报表的保存位置。</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="476"/>
+        <location filename="../report_status.py" line="80"/>
         <source>Reading the month from the database…</source>
         <translation>正在从数据库读取该月数据…</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="478"/>
+        <location filename="../report_status.py" line="82"/>
         <source>Writing the file…</source>
         <translation>正在写入文件…</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="479"/>
+        <location filename="../report_status.py" line="83"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="494"/>
+        <location filename="../report_status.py" line="96"/>
         <source>%1 s elapsed. The window stays usable meanwhile.</source>
         <translation>已用时 %1 s。在此期间窗口仍可正常使用。</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="499"/>
+        <location filename="../report_status.py" line="117"/>
         <source>The report is ready.</source>
         <translation>报表已生成。</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="500"/>
+        <location filename="../report_status.py" line="103"/>
         <source>Report for %1 written to %2 in %3 s.</source>
         <translation>%1 的报表已写入 %2，用时 %3 s。</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="501"/>
+        <location filename="../report_status.py" line="106"/>
         <source>PV %1 kWh, consumption %2 kWh, data coverage %3 %.</source>
         <translation>光伏发电量 %1 kWh，用电量 %2 kWh，数据覆盖率 %3 %。</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="505"/>
+        <location filename="../report_status.py" line="114"/>
         <source>The database has no data for %1: the report is empty.</source>
         <translation>数据库中没有 %1 的数据：报表为空。</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="509"/>
+        <location filename="../report_status.py" line="119"/>
         <source>The report could not be made.</source>
         <translation>无法生成报表。</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="513"/>
+        <location filename="../report_status.py" line="121"/>
         <source>Waiting for the site and its database…</source>
         <translation>正在等待站点及其数据库…</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="516"/>
+        <location filename="../report_status.py" line="123"/>
         <source>The months with data could not be read.</source>
         <translation>无法读取有数据的月份。</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="520"/>
+        <location filename="../report_status.py" line="125"/>
         <source>No report made yet in this session.</source>
         <translation>本次运行尚未生成报表。</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="521"/>
+        <location filename="../report_status.py" line="126"/>
         <source>Choose the month, the format and where to save it, then press Generate report.</source>
         <translation>请选择月份、格式和保存位置，然后点击“生成报表”。</translation>
     </message>
@@ -1723,165 +1723,165 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../settings_page.py" line="146"/>
+        <location filename="../settings_page.py" line="149"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="197"/>
+        <location filename="../settings_page.py" line="200"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="198"/>
+        <location filename="../settings_page.py" line="201"/>
         <source>Language of the window:</source>
         <translation>界面语言：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="200"/>
+        <location filename="../settings_page.py" line="204"/>
         <source>The window switches at once; open pages keep what they show. The choice is remembered for the next start. Reports choose their own language on the Reports page.</source>
         <translation>界面立即切换语言，已打开的页面保留当前显示的内容。所选语言会在下次启动时沿用。报表语言在“报表”页面单独选择。</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="204"/>
+        <location filename="../settings_page.py" line="211"/>
         <source>The translation could not be loaded: %1</source>
         <translation>无法加载翻译：%1</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="207"/>
+        <location filename="../settings_page.py" line="214"/>
         <source>Site</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="208"/>
+        <location filename="../settings_page.py" line="216"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="208"/>
+        <location filename="../settings_page.py" line="217"/>
         <source>Time zone:</source>
         <translation>时区：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="209"/>
+        <location filename="../settings_page.py" line="218"/>
         <source>Position:</source>
         <translation>位置：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="209"/>
+        <location filename="../settings_page.py" line="219"/>
         <source>Devices:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="210"/>
+        <location filename="../settings_page.py" line="220"/>
         <source>Database:</source>
         <translation>数据库：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="210"/>
+        <location filename="../settings_page.py" line="221"/>
         <source>Mode:</source>
         <translation>模式：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="213"/>
+        <location filename="../settings_page.py" line="225"/>
         <source>Carbon factors</source>
         <translation>碳排放因子</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="214"/>
+        <location filename="../settings_page.py" line="227"/>
         <source>Grid emission factor:</source>
         <translation>电网排放因子：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="214"/>
-        <location filename="../settings_page.py" line="215"/>
+        <location filename="../settings_page.py" line="228"/>
+        <location filename="../settings_page.py" line="230"/>
         <source>Source:</source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="215"/>
+        <location filename="../settings_page.py" line="229"/>
         <source>Coal factor:</source>
         <translation>标准煤折算系数：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="218"/>
+        <location filename="../settings_page.py" line="235"/>
         <source>Avoided CO₂ = PV energy × grid emission factor; coal saved = PV energy × coal factor. The grid factor is chosen in the [carbon] table of the site config; the monthly report states both factors and their sources.</source>
         <translation>二氧化碳减排量 = 光伏发电量 × 电网排放因子；节约标准煤 = 光伏发电量 × 标准煤折算系数。电网排放因子在站点配置的 [carbon] 表中选择；月度报告会注明这两个因子及其来源。</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="222"/>
+        <location filename="../settings_page.py" line="241"/>
         <source>Window</source>
         <translation>窗口</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="223"/>
+        <location filename="../settings_page.py" line="242"/>
         <source>Remembered:</source>
         <translation>记忆内容：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="225"/>
+        <location filename="../settings_page.py" line="244"/>
         <source>The window&apos;s size and position and the page last shown are restored at the next start.</source>
         <translation>窗口的大小、位置以及上次显示的页面会在下次启动时恢复。</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="226"/>
+        <location filename="../settings_page.py" line="246"/>
         <source>Stored in:</source>
         <translation>保存位置：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="236"/>
+        <location filename="../settings_page.py" line="256"/>
         <source>none built in</source>
         <translation>无内置值</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="239"/>
+        <location filename="../settings_page.py" line="260"/>
         <source>%1 kgce/kWh (data year %2)</source>
         <translation>%1 kgce/kWh（数据年份 %2）</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="244"/>
-        <location filename="../settings_page.py" line="259"/>
+        <location filename="../settings_page.py" line="265"/>
+        <location filename="../settings_page.py" line="288"/>
         <source>not known yet</source>
         <translation>尚未获知</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="248"/>
+        <location filename="../settings_page.py" line="269"/>
         <source>%1 (now UTC%2)</source>
         <translation>%1（当前 UTC%2）</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="251"/>
         <location filename="../settings_page.py" line="272"/>
+        <location filename="../settings_page.py" line="303"/>
         <source>not recorded</source>
         <translation>未记录</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="253"/>
+        <location filename="../settings_page.py" line="275"/>
         <source>latitude %1°, longitude %2°</source>
         <translation>纬度 %1°，经度 %2°</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="257"/>
+        <location filename="../settings_page.py" line="280"/>
         <source>%1 in total (PV inverters: %2, storage units: %3, load meters: %4, grid meters: %5)</source>
         <translation>共 %1 台（光伏逆变器：%2，储能：%3，负荷电表：%4，关口电表：%5）</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="261"/>
+        <location filename="../settings_page.py" line="291"/>
         <source>Viewing: another program collects and writes the database; this window only reads it.</source>
         <translation>查看模式：由另一个程序采集并写入数据库，本窗口只读取。</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="264"/>
+        <location filename="../settings_page.py" line="294"/>
         <source>Collecting: this program polls the devices and writes the database.</source>
         <translation>采集模式：本程序轮询设备并写入数据库。</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="267"/>
+        <location filename="../settings_page.py" line="297"/>
         <source>%1 kgCO₂/kWh</source>
         <translation>%1 kgCO₂/kWh</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="269"/>
+        <location filename="../settings_page.py" line="300"/>
         <source>%1 kgCO₂/kWh (grid %2, data year %3)</source>
         <translation>%1 kgCO₂/kWh（电网 %2，数据年份 %3）</translation>
     </message>
@@ -1889,370 +1889,370 @@
 <context>
     <name>TrendsPage</name>
     <message>
-        <location filename="../trends_page.py" line="247"/>
+        <location filename="../trends_page.py" line="124"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="252"/>
+        <location filename="../trend_texts.py" line="25"/>
         <source>Active power</source>
         <translation>有功功率</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="252"/>
+        <location filename="../trend_texts.py" line="26"/>
         <source>PV energy (counter)</source>
         <translation>光伏发电量（计数器）</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="253"/>
+        <location filename="../trend_texts.py" line="27"/>
         <source>DC power</source>
         <translation>直流功率</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="253"/>
+        <location filename="../trend_texts.py" line="28"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="254"/>
+        <location filename="../trend_texts.py" line="29"/>
         <source>Status code</source>
         <translation>状态码</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="254"/>
+        <location filename="../trend_texts.py" line="30"/>
         <source>State of charge</source>
         <translation>荷电状态</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="255"/>
+        <location filename="../trend_texts.py" line="31"/>
         <source>State of health</source>
         <translation>健康状态</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="255"/>
+        <location filename="../trend_texts.py" line="32"/>
         <source>Energy charged (counter)</source>
         <translation>充电量（计数器）</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="256"/>
+        <location filename="../trend_texts.py" line="33"/>
         <source>Energy discharged (counter)</source>
         <translation>放电量（计数器）</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="257"/>
+        <location filename="../trend_texts.py" line="34"/>
         <source>Energy consumed (counter)</source>
         <translation>用电量（计数器）</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="258"/>
+        <location filename="../trend_texts.py" line="35"/>
         <source>Energy imported (counter)</source>
         <translation>下网电量（计数器）</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="258"/>
+        <location filename="../trend_texts.py" line="36"/>
         <source>Energy exported (counter)</source>
         <translation>上网电量（计数器）</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="259"/>
+        <location filename="../trend_texts.py" line="37"/>
         <source>Voltage L1</source>
         <translation>L1 相电压</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="259"/>
+        <location filename="../trend_texts.py" line="38"/>
         <source>Voltage L2</source>
         <translation>L2 相电压</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="260"/>
+        <location filename="../trend_texts.py" line="39"/>
         <source>Voltage L3</source>
         <translation>L3 相电压</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="260"/>
+        <location filename="../trend_texts.py" line="40"/>
         <source>Current L1</source>
         <translation>L1 相电流</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="261"/>
+        <location filename="../trend_texts.py" line="41"/>
         <source>Current L2</source>
         <translation>L2 相电流</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="261"/>
+        <location filename="../trend_texts.py" line="42"/>
         <source>Current L3</source>
         <translation>L3 相电流</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="262"/>
+        <location filename="../trend_texts.py" line="43"/>
         <source>Frequency</source>
         <translation>频率</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="262"/>
+        <location filename="../trend_texts.py" line="44"/>
         <source>Power factor</source>
         <translation>功率因数</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="263"/>
+        <location filename="../trend_texts.py" line="45"/>
         <source>Reactive power</source>
         <translation>无功功率</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="267"/>
+        <location filename="../trend_pickers.py" line="58"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="268"/>
+        <location filename="../trend_pickers.py" line="59"/>
         <source>Quantity</source>
         <translation>测量项</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="269"/>
+        <location filename="../trend_pickers.py" line="60"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="270"/>
+        <location filename="../trend_pickers.py" line="61"/>
         <source>Counter reading</source>
         <translation>计数器读数</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="271"/>
-        <location filename="../trends_page.py" line="544"/>
+        <location filename="../trend_pickers.py" line="62"/>
+        <location filename="../trends_page.py" line="318"/>
         <source>Energy per interval</source>
         <translation>区间电量</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="272"/>
+        <location filename="../trends_page.py" line="129"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="272"/>
+        <location filename="../trends_page.py" line="130"/>
         <source>Yesterday</source>
         <translation>昨天</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="272"/>
+        <location filename="../trends_page.py" line="131"/>
         <source>7 days</source>
         <translation>7 天</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="273"/>
+        <location filename="../trends_page.py" line="132"/>
         <source>30 days</source>
         <translation>30 天</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="273"/>
+        <location filename="../trends_page.py" line="133"/>
         <source>12 months</source>
         <translation>12 个月</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="276"/>
+        <location filename="../trends_page.py" line="137"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="277"/>
+        <location filename="../trends_page.py" line="138"/>
         <source>Save the points shown as a CSV file (local time with UTC offset).</source>
         <translation>将当前显示的数据点保存为 CSV 文件（当地时间，含 UTC 偏移）。</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="278"/>
+        <location filename="../trends_page.py" line="139"/>
         <source>Export PNG…</source>
         <translation>导出 PNG…</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="279"/>
+        <location filename="../trends_page.py" line="140"/>
         <source>Save the chart as shown as a PNG image.</source>
         <translation>将当前显示的图表保存为 PNG 图片。</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="484"/>
+        <location filename="../trend_texts.py" line="55"/>
         <source>raw counter readings</source>
         <translation>计数器原始读数</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="484"/>
+        <location filename="../trend_texts.py" line="56"/>
         <source>raw samples</source>
         <translation>原始采样值</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="487"/>
+        <location filename="../trend_texts.py" line="59"/>
         <source>energy counted per %1 days</source>
         <translation>每 %1 天的计量电量</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="488"/>
+        <location filename="../trend_texts.py" line="61"/>
         <source>energy counted per minute</source>
         <translation>每分钟的计量电量</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="488"/>
+        <location filename="../trend_texts.py" line="62"/>
         <source>energy counted per 15 minutes</source>
         <translation>每 15 分钟的计量电量</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="489"/>
+        <location filename="../trend_texts.py" line="63"/>
         <source>energy counted per hour</source>
         <translation>每小时的计量电量</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="489"/>
+        <location filename="../trend_texts.py" line="64"/>
         <source>energy counted per day</source>
         <translation>每天的计量电量</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="492"/>
+        <location filename="../trend_texts.py" line="68"/>
         <source>counter readings, the last of every %1 days</source>
         <translation>计数器读数，取每 %1 天的最后一个值</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="493"/>
+        <location filename="../trend_texts.py" line="70"/>
         <source>counter readings, the last of each minute</source>
         <translation>计数器读数，取每分钟的最后一个值</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="494"/>
+        <location filename="../trend_texts.py" line="71"/>
         <source>counter readings, the last of each 15 minutes</source>
         <translation>计数器读数，取每 15 分钟的最后一个值</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="495"/>
+        <location filename="../trend_texts.py" line="72"/>
         <source>counter readings, the last of each hour</source>
         <translation>计数器读数，取每小时的最后一个值</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="496"/>
+        <location filename="../trend_texts.py" line="73"/>
         <source>counter readings, the last of each day</source>
         <translation>计数器读数，取每天的最后一个值</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="498"/>
+        <location filename="../trend_texts.py" line="76"/>
         <source>averages over %1 days with their minimum and maximum</source>
         <translation>%1 天平均值及其最小值、最大值</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="499"/>
+        <location filename="../trend_texts.py" line="78"/>
         <source>1-minute averages with their minimum and maximum</source>
         <translation>1 分钟平均值及其最小值、最大值</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="500"/>
+        <location filename="../trend_texts.py" line="79"/>
         <source>15-minute averages with their minimum and maximum</source>
         <translation>15 分钟平均值及其最小值、最大值</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="501"/>
+        <location filename="../trend_texts.py" line="80"/>
         <source>hourly averages with their minimum and maximum</source>
         <translation>小时平均值及其最小值、最大值</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="502"/>
+        <location filename="../trend_texts.py" line="81"/>
         <source>daily averages with their minimum and maximum</source>
         <translation>日平均值及其最小值、最大值</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="506"/>
+        <location filename="../trends_page.py" line="281"/>
         <source>Waiting for the site…</source>
         <translation>正在等待站点…</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="508"/>
+        <location filename="../trends_page.py" line="283"/>
         <source>Could not read the database: %1</source>
         <translation>无法读取数据库：%1</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="510"/>
+        <location filename="../trends_page.py" line="285"/>
         <source>No data stored yet.</source>
         <translation>尚未存储任何数据。</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="512"/>
-        <location filename="../trends_page.py" line="524"/>
+        <location filename="../trends_page.py" line="287"/>
+        <location filename="../trends_page.py" line="299"/>
         <source>Reading…</source>
         <translation>正在读取…</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="514"/>
+        <location filename="../trends_page.py" line="289"/>
         <source>Choose a device, a quantity and a time range.</source>
         <translation>请选择设备、测量项和时间范围。</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="518"/>
+        <location filename="../trends_page.py" line="293"/>
         <source>No data of this quantity in the time shown.</source>
         <translation>当前时间范围内没有该测量项的数据。</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="520"/>
+        <location filename="../trends_page.py" line="295"/>
         <source>Showing %1: %2 points in view.</source>
         <translation>显示：%1；视图中共 %2 个数据点。</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="522"/>
+        <location filename="../trends_page.py" line="297"/>
         <source>Zoom in for finer detail.</source>
         <translation>放大可查看更多细节。</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="527"/>
+        <location filename="../trends_page.py" line="303"/>
         <source>Saved %1.</source>
         <translation>已保存 %1。</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="528"/>
+        <location filename="../trends_page.py" line="303"/>
         <source>Could not save %1: %2</source>
         <translation>无法保存 %1：%2</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="537"/>
+        <location filename="../trends_page.py" line="312"/>
         <source>Local time (%1, UTC%2)</source>
         <translation>当地时间（%1，UTC%2）</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="598"/>
+        <location filename="../trend_texts.py" line="102"/>
         <source>%1: no data</source>
         <translation>%1：无数据</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="603"/>
+        <location filename="../trend_texts.py" line="108"/>
         <source>%1
 mean %2, min %3, max %4</source>
         <translation>%1
 平均 %2，最小 %3，最大 %4</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="606"/>
+        <location filename="../trend_texts.py" line="115"/>
         <source>%1
 %2 counted in this interval</source>
         <translation>%1
 本区间计量 %2</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="608"/>
+        <location filename="../trend_texts.py" line="117"/>
         <source>%1
 counter reading %2</source>
         <translation>%1
 计数器读数 %2</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="633"/>
+        <location filename="../trends_page.py" line="353"/>
         <source>Export the points shown as CSV</source>
         <translation>将显示的数据点导出为 CSV</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="634"/>
+        <location filename="../trends_page.py" line="353"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="639"/>
+        <location filename="../trends_page.py" line="360"/>
         <source>Export the chart as PNG</source>
         <translation>将图表导出为 PNG</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="640"/>
+        <location filename="../trends_page.py" line="360"/>
         <source>PNG images (*.png)</source>
         <translation>PNG 图片 (*.png)</translation>
     </message>

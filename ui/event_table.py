@@ -1,0 +1,182 @@
+"""The events page's table: one row per stored event, newest first, with its acknowledgement.
+
+Kinds and severities are shown by their labels (keyed by the vocabulary of
+energymon.events; a kind without a label is shown as stored). Cells are
+held in C++ (ui.text_table): painting the table runs no Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from PySide6.QtCore import QCoreApplication, QObject
+
+from energymon.events import (
+    COLLECTOR_STARTED,
+    COLLECTOR_STOPPED,
+    COUNTER_RESET,
+    COUNTER_WRAP,
+    DEVICE_COMPLETE,
+    DEVICE_DEGRADED,
+    DEVICE_OFFLINE,
+    DEVICE_RECOVERED,
+    ERROR,
+    IMPLAUSIBLE_VALUE,
+    INFO,
+    METER_REPLACED,
+    STORE_MAINTENANCE_FAILED,
+    SUNSPEC_DISCOVERED,
+    WARNING,
+)
+from energymon.store.writer import Ack
+from energymon.views.events import EventRow
+from ui.i18n import QT_TRANSLATE_NOOP
+from ui.text_table import Cell, TextTableModel
+
+SEVERITY_LABELS = {
+    INFO: QT_TRANSLATE_NOOP("EventTableModel", "info"),
+    WARNING: QT_TRANSLATE_NOOP("EventTableModel", "warning"),
+    ERROR: QT_TRANSLATE_NOOP("EventTableModel", "error"),
+}
+COLLECTOR_LABEL = QT_TRANSLATE_NOOP("EventTableModel", "collector")  # events without a device
+SEVERITY_COLOURS = {INFO: "#4a5568", WARNING: "#c05621", ERROR: "#c53030"}
+KIND_LABELS = {
+    COLLECTOR_STARTED: QT_TRANSLATE_NOOP("EventTableModel", "Collector started"),
+    COLLECTOR_STOPPED: QT_TRANSLATE_NOOP("EventTableModel", "Collector stopped"),
+    DEVICE_OFFLINE: QT_TRANSLATE_NOOP("EventTableModel", "Device offline"),
+    DEVICE_DEGRADED: QT_TRANSLATE_NOOP("EventTableModel", "Device degraded"),
+    DEVICE_RECOVERED: QT_TRANSLATE_NOOP("EventTableModel", "Device recovered"),
+    DEVICE_COMPLETE: QT_TRANSLATE_NOOP("EventTableModel", "Device complete again"),
+    IMPLAUSIBLE_VALUE: QT_TRANSLATE_NOOP("EventTableModel", "Implausible value"),
+    SUNSPEC_DISCOVERED: QT_TRANSLATE_NOOP("EventTableModel", "SunSpec discovered"),
+    STORE_MAINTENANCE_FAILED: QT_TRANSLATE_NOOP("EventTableModel", "Store maintenance failed"),
+    COUNTER_WRAP: QT_TRANSLATE_NOOP("EventTableModel", "Counter wrapped"),
+    COUNTER_RESET: QT_TRANSLATE_NOOP("EventTableModel", "Counter reset"),
+    METER_REPLACED: QT_TRANSLATE_NOOP("EventTableModel", "Meter replaced"),
+}
+
+
+def _translate(text: str) -> str:
+    return QCoreApplication.translate("EventTableModel", text)
+
+
+@dataclass(frozen=True)
+class Row:
+    event: EventRow
+    tz: tzinfo  # the site's: times are shown in its local time
+
+
+def _local(ts_ms: int | None, tz: tzinfo) -> str:
+    if ts_ms is None:
+        return ""
+    return datetime.fromtimestamp(ts_ms / 1000, tz).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _device(row: Row) -> str:
+    return row.event.device_id if row.event.device_id is not None else _translate(COLLECTOR_LABEL)
+
+
+def _severity(row: Row) -> str:
+    label = SEVERITY_LABELS.get(row.event.severity)
+    return _translate(label) if label else row.event.severity
+
+
+def _kind(row: Row) -> str:
+    label = KIND_LABELS.get(row.event.kind)
+    return _translate(label) if label else row.event.kind
+
+
+def _acknowledged(row: Row) -> str:
+    event = row.event
+    if not event.acknowledged:
+        return ""
+    return f"{event.acked_by} · {_local(event.acked_ms, row.tz)}" + (f" · {event.note}" if event.note else "")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: its heading (untranslated), its text and text colour for a row, its alignment."""
+
+    title: str
+    text: Callable[[Row], str]
+    colour: Callable[[Row], str | None] | None = None
+    align_right: bool = False
+    tooltip: str = ""  # of the heading; each cell's tooltip is its whole text (the detail may be cut)
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column(QT_TRANSLATE_NOOP("EventTableModel", "Time"), lambda r: _local(r.event.ts_ms, r.tz)),
+    Column(QT_TRANSLATE_NOOP("EventTableModel", "Device"), _device),
+    Column(
+        QT_TRANSLATE_NOOP("EventTableModel", "Severity"), _severity, lambda r: SEVERITY_COLOURS.get(r.event.severity)
+    ),
+    Column(QT_TRANSLATE_NOOP("EventTableModel", "Event"), _kind),
+    Column(QT_TRANSLATE_NOOP("EventTableModel", "Detail"), lambda r: r.event.detail),
+    Column(QT_TRANSLATE_NOOP("EventTableModel", "Acknowledged"), _acknowledged, lambda r: "#2f855a"),
+)
+DETAIL_COLUMN = [c.title for c in COLUMNS].index("Detail")
+
+
+def _cells(row: Row) -> list[Cell]:
+    cells = []
+    for column in COLUMNS:
+        text = column.text(row)
+        cells.append(Cell(text, column.colour(row) if column.colour is not None else None, text or None))
+    return cells
+
+
+class EventTableModel(TextTableModel):
+    """The events shown (newest first); each row is an :class:`energymon.views.events.EventRow`.
+
+    Cells are held in C++ (ui.text_table): painting the table runs no Python.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(COLUMNS, _translate, _cells, parent)
+
+    def set_rows(self, events: list[EventRow], tz: tzinfo) -> bool:
+        """Show ``events``; returns whether anything changed (an unchanged list keeps the view as it is).
+
+        The same events again (e.g. one acknowledged since) rewrite only the changed cells and keep the
+        selection; other events replace the rows (the caller selects again by event id).
+        """
+        rows = [Row(e, tz) for e in events]
+        if rows == self._rows:
+            return False
+        if [r.event.id for r in rows] != [r.event.id for r in self._rows]:
+            self.show_rows([])  # other events: their rows are replaced (and the selection with them)
+        self.show_rows(rows)
+        return True
+
+    def event_at(self, row: int) -> EventRow:
+        """The event shown in ``row``."""
+        return self._rows[row].event
+
+    def events(self) -> list[EventRow]:
+        return [r.event for r in self._rows]
+
+    def mark_acknowledged(self, acks: list[Ack]) -> None:
+        """Show acknowledgements just handed to the writer (the next read confirms them from the database)."""
+        by_id = {a.event_id: a for a in acks}
+        rows = []
+        for row in self._rows:
+            ack, event = by_id.get(row.event.id), row.event
+            if ack is not None and not event.acknowledged:
+                row = Row(
+                    EventRow(
+                        event.id,
+                        event.ts_ms,
+                        event.device_id,
+                        event.kind,
+                        event.severity,
+                        event.detail,
+                        ack.acked_by,
+                        ack.acked_ms,
+                        ack.note,
+                    ),
+                    row.tz,
+                )
+            rows.append(row)
+        self.show_rows(rows)

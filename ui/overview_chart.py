@@ -1,0 +1,93 @@
+"""The overview's chart: today's PV generation, consumption, storage and grid power against site-local time.
+
+The curves are drawn from an :class:`ui.workers.DbView` (bucketed power read on
+the reader thread). Gaps stay gaps: a bucket without a flow, or time without
+data, is drawn as a break in the line, never bridged.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pyqtgraph as pg
+
+from energymon.site_time import MINUTE_MS
+from ui.time_plot import time_plot
+from ui.workers import DbView
+
+SERIES = (  # attribute of PowerSeries, colour; drawn in this order (last on top)
+    ("grid_w", "#718096"),
+    ("storage_w", "#2f855a"),
+    ("pv_w", "#dd8a00"),
+    ("consumption_w", "#2b6cb0"),
+)
+MIN_SPAN_MS = MINUTE_MS  # the time axis spans at least this, even before there are two points
+
+
+def with_breaks(ts_ms: list[int]) -> tuple[list[float], list[int | None]]:
+    """x values [s] for bucket times, with a break (index None, drawn as NaN) wherever buckets are missing.
+
+    The bucket length is the smallest spacing in the series; a jump of more than
+    1.5 buckets means no data in between, which must not be drawn as a line.
+    """
+    if len(ts_ms) < 2:
+        return [t / 1000 for t in ts_ms], list(range(len(ts_ms)))
+    bucket = min(b - a for a, b in zip(ts_ms, ts_ms[1:]))
+    xs: list[float] = []
+    index: list[int | None] = []
+    for i, t in enumerate(ts_ms):
+        if i and t - ts_ms[i - 1] > 1.5 * bucket:
+            xs.append((ts_ms[i - 1] + bucket) / 1000)
+            index.append(None)
+        xs.append(t / 1000)
+        index.append(i)
+    return xs, index
+
+
+def _finite(value: float | None) -> float:
+    return float("nan") if value is None else value
+
+
+class OverviewChart:
+    """The plot widget (:attr:`plot`), its legend and one curve per flow (:attr:`curves`, by SERIES attribute)."""
+
+    def __init__(self) -> None:
+        self.axis = pg.DateAxisItem(orientation="bottom")
+        self.plot = time_plot(self.axis)
+        self.plot.setMinimumWidth(420)
+        self.legend = self.plot.addLegend(
+            offset=(10, 10), brush=pg.mkBrush(255, 255, 255, 210), pen=pg.mkPen("#d5dbe3")
+        )
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        for attr, colour in SERIES:
+            curve = self.plot.plot([], [], name=attr, pen=pg.mkPen(colour, width=2.5))
+            curve.setDownsampling(auto=True, method="peak")
+            curve.setClipToView(True)
+            self.curves[attr] = curve
+
+    def set_zone(self, tz: ZoneInfo) -> None:
+        """The time axis shows local time in ``tz`` (its UTC offset now)."""
+        offset = datetime.now(tz).utcoffset() or timedelta(0)
+        self.axis.utcOffset = -int(offset.total_seconds())  # pyqtgraph: seconds west of UTC
+
+    def set_texts(self, value_label: str, title: str, names: dict[str, str]) -> None:
+        """The value axis's label, the chart's title and each curve's name in the legend (by SERIES attribute)."""
+        self.plot.setLabel("left", value_label, units="W")
+        self.plot.setTitle(title)
+        for sample, label in self.legend.items:
+            for attr, curve in self.curves.items():
+                if sample.item is curve:
+                    label.setText(names[attr])
+
+    def draw(self, view: DbView) -> None:
+        xs, breaks = with_breaks(view.series.ts_ms)
+        for attr, curve in self.curves.items():
+            # Gaps stay gaps: a bucket without the flow, or time without data, is drawn as a break.
+            ys = [float("nan") if i is None else _finite(getattr(view.series, attr)[i]) for i in breaks]
+            curve.setData(xs, ys, connect="finite")
+        # Always a time axis over what is shown, even before there are two points to draw.
+        self.plot.setXRange(view.start_ms / 1000, max(view.end_ms, view.start_ms + MIN_SPAN_MS) / 1000, padding=0.02)
+        # Settle the y range now: left to the paint (pyqtgraph's prepareForPaint), the new range
+        # asks for a second paint of the whole chart.
+        self.plot.getViewBox().prepareForPaint()

@@ -1,0 +1,68 @@
+"""Exporting what the trends chart shows: its points as CSV, the chart as PNG, each file written off the GUI thread.
+
+The CSV is energymon.views.trends.write_csv (local time with its UTC offset);
+the PNG is drawn on the GUI thread and saved on the ``energymon-export``
+worker thread (ui.background). :attr:`TrendExport.done` tells how each went.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QObject, QStandardPaths, Signal
+from PySide6.QtGui import QImage
+
+from energymon.views.trends import Series, write_csv
+from ui.background import Worker
+
+EXPORT_WAIT_MS = 5_000  # a closing window waits this long for an export file being written
+
+
+def default_name(device: str | None, quantity: str | None, suffix: str, tz: ZoneInfo | None) -> str:
+    """``trend-<device>-<quantity>-<local time>.<suffix>`` in the user's Documents folder (else home)."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+    stamp = datetime.now(tz).strftime("%Y%m%d-%H%M")
+    return str(Path(folder) / f"trend-{device}-{quantity}-{stamp}.{suffix}")
+
+
+class TrendExport(QObject):
+    """Writes export files one after the other on its worker thread."""
+
+    done = Signal(str, str)  # path, error ("" when written); on the GUI thread
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._worker = Worker("energymon-export", parent=self)
+
+    def csv(self, shown: Series, zone: ZoneInfo, path: Path) -> None:
+        """Write the points ``shown`` to ``path``, times in ``zone``."""
+
+        def write(target: Path) -> None:
+            with open(target, "w", encoding="utf-8", newline="") as out:
+                write_csv(shown, out, zone)
+
+        self._write(path, write)
+
+    def png(self, image: QImage, path: Path) -> None:
+        """Save ``image`` (drawn on the GUI thread) to ``path`` as PNG."""
+
+        def write(target: Path) -> None:
+            # PySide6's stubs type the format as bytes; the binding itself only takes a str.
+            if not image.save(str(target), "PNG"):  # type: ignore[call-overload]
+                raise OSError(f"could not write {target}")
+
+        self._write(path, write)
+
+    def _write(self, path: Path, write: Callable[[Path], None]) -> None:
+        self._worker.submit(
+            functools.partial(write, path),
+            lambda _none: self.done.emit(str(path), ""),
+            lambda exc: self.done.emit(str(path), f"{type(exc).__name__}: {exc}"),
+        )
+
+    def shutdown(self) -> None:
+        self._worker.shutdown(EXPORT_WAIT_MS)

@@ -1,0 +1,118 @@
+"""The trends page's texts that follow from the data: quantity names, what the points are, the cursor read-out.
+
+The texts belong to the trends page, which shows them: they are translated in
+its context ("TrendsPage" in ui/translations). Times are in the site's zone.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QCoreApplication
+
+from energymon.site_time import DAY_MS
+from energymon.views.trends import Series
+from ui.format import fill
+from ui.trend_plot import format_value
+
+translate = QCoreApplication.translate
+
+
+def quantity_names() -> dict[str, str]:
+    """A readable name for each canonical quantity (the picker shows it with the canonical name)."""
+    return {
+        "power_w": translate("TrendsPage", "Active power"),
+        "yield_wh": translate("TrendsPage", "PV energy (counter)"),
+        "dc_power_w": translate("TrendsPage", "DC power"),
+        "temperature_c": translate("TrendsPage", "Temperature"),
+        "status_code": translate("TrendsPage", "Status code"),
+        "soc_pct": translate("TrendsPage", "State of charge"),
+        "soh_pct": translate("TrendsPage", "State of health"),
+        "charged_wh": translate("TrendsPage", "Energy charged (counter)"),
+        "discharged_wh": translate("TrendsPage", "Energy discharged (counter)"),
+        "consumed_wh": translate("TrendsPage", "Energy consumed (counter)"),
+        "imported_wh": translate("TrendsPage", "Energy imported (counter)"),
+        "exported_wh": translate("TrendsPage", "Energy exported (counter)"),
+        "voltage_l1_v": translate("TrendsPage", "Voltage L1"),
+        "voltage_l2_v": translate("TrendsPage", "Voltage L2"),
+        "voltage_l3_v": translate("TrendsPage", "Voltage L3"),
+        "current_l1_a": translate("TrendsPage", "Current L1"),
+        "current_l2_a": translate("TrendsPage", "Current L2"),
+        "current_l3_a": translate("TrendsPage", "Current L3"),
+        "frequency_hz": translate("TrendsPage", "Frequency"),
+        "power_factor": translate("TrendsPage", "Power factor"),
+        "reactive_power_var": translate("TrendsPage", "Reactive power"),
+    }
+
+
+def source_text(s: Series) -> str:
+    """What the points are, e.g. "15-minute averages with their minimum and maximum"."""
+    days = s.bucket_ms // DAY_MS if s.bucket_ms else 0
+    merged = s.source == "1d" and days > 1
+    if s.source == "raw":
+        if s.kind == "counter":
+            return translate("TrendsPage", "raw counter readings")
+        return translate("TrendsPage", "raw samples")
+    if s.statistic == "delta":
+        if merged:
+            return fill(translate("TrendsPage", "energy counted per %1 days"), str(days))
+        return {
+            "1min": translate("TrendsPage", "energy counted per minute"),
+            "15min": translate("TrendsPage", "energy counted per 15 minutes"),
+            "1h": translate("TrendsPage", "energy counted per hour"),
+            "1d": translate("TrendsPage", "energy counted per day"),
+        }[s.source]
+    if s.statistic == "last":
+        if merged:
+            return fill(translate("TrendsPage", "counter readings, the last of every %1 days"), str(days))
+        return {
+            "1min": translate("TrendsPage", "counter readings, the last of each minute"),
+            "15min": translate("TrendsPage", "counter readings, the last of each 15 minutes"),
+            "1h": translate("TrendsPage", "counter readings, the last of each hour"),
+            "1d": translate("TrendsPage", "counter readings, the last of each day"),
+        }[s.source]
+    if merged:
+        return fill(translate("TrendsPage", "averages over %1 days with their minimum and maximum"), str(days))
+    return {
+        "1min": translate("TrendsPage", "1-minute averages with their minimum and maximum"),
+        "15min": translate("TrendsPage", "15-minute averages with their minimum and maximum"),
+        "1h": translate("TrendsPage", "hourly averages with their minimum and maximum"),
+        "1d": translate("TrendsPage", "daily averages with their minimum and maximum"),
+    }[s.source]
+
+
+def time_text(ts_ms: int, bucket_ms: int, tz: ZoneInfo) -> str:
+    """When a point is: a sample's time, or a bucket's span (days for daily buckets)."""
+    start = datetime.fromtimestamp(ts_ms / 1000, UTC).astimezone(tz)
+    if bucket_ms == 0:
+        return start.strftime("%Y-%m-%d %H:%M:%S")
+    end = datetime.fromtimestamp((ts_ms + bucket_ms) / 1000, UTC).astimezone(tz)
+    if bucket_ms >= DAY_MS:
+        if bucket_ms == DAY_MS:
+            return start.strftime("%Y-%m-%d")
+        return f"{start:%Y-%m-%d} – {end - timedelta(days=1):%Y-%m-%d}"
+    return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+
+
+def cursor_text(s: Series, index: int | None, x_ms: int, tz: ZoneInfo) -> str:
+    """The read-out of the point ``index`` of ``s`` (None: no point under the cursor at ``x_ms``)."""
+    if index is None:
+        moment = datetime.fromtimestamp(x_ms / 1000, UTC).astimezone(tz)
+        return fill(translate("TrendsPage", "%1: no data"), moment.strftime("%Y-%m-%d %H:%M"))
+    unit = s.unit
+    when = time_text(int(s.ts_ms[index]), s.bucket_ms, tz)
+    value = format_value(float(s.mean[index]), "Wh" if s.statistic == "delta" else unit)
+    if s.statistic == "mean":
+        return fill(
+            translate("TrendsPage", "%1\nmean %2, min %3, max %4"),
+            when,
+            value,
+            format_value(float(s.min[index]), unit),
+            format_value(float(s.max[index]), unit),
+        )
+    if s.statistic == "delta":
+        return fill(translate("TrendsPage", "%1\n%2 counted in this interval"), when, value)
+    if s.statistic == "last":
+        return fill(translate("TrendsPage", "%1\ncounter reading %2"), when, value)
+    return f"{when}\n{value}"  # a raw sample: its time and value, nothing to translate
