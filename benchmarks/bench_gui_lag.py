@@ -57,7 +57,7 @@ class LagProbe:
         self._clock = QElapsedTimer()
         self._timer = QTimer(interval=TICK_MS)
         self._timer.timeout.connect(self._tick)
-        self._last = None
+        self._last = 0  # QElapsedTimer ns of the last tick
         self.last_tick_s = 0.0  # time.perf_counter() of the last tick, read by StallSampler
 
     def start(self) -> None:
@@ -188,6 +188,7 @@ def measure(
     run_for(app, seconds)
     lags, phases = probe.stop()
     if sampler is not None:
+        assert stall_report_ms is not None
         sampler.report(stall_report_ms)
     return lags, phases
 
@@ -258,6 +259,7 @@ def run_demo_measurement(app: QApplication, args: argparse.Namespace, directory:
     started: list[float] = []
 
     def trend_query() -> None:
+        assert ctx.site is not None
         device = next(d.id for d in ctx.site.devices if d.role.value == "grid")
         now_ms = int(time.time() * 1000)
         started.append(time.perf_counter())
@@ -265,6 +267,8 @@ def run_demo_measurement(app: QApplication, args: argparse.Namespace, directory:
             lambda reader: reader.raw(device, "power_w", now_ms - 30 * 86_400_000, now_ms)[0].size,
             lambda n: answers.append(n),
         )
+
+    timers: list[QTimer] = []
 
     def setup() -> None:
         pages = QTimer(window, interval=2000)
@@ -279,7 +283,7 @@ def run_demo_measurement(app: QApplication, args: argparse.Namespace, directory:
         reports.timeout.connect(make_report)
         if args.reports:
             reports.start()
-        window._bench_timers = (pages, trends, reports)
+        timers.extend((pages, trends, reports))  # their Python wrappers live as long as the run
 
     made: list[float] = []
 

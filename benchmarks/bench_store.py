@@ -109,7 +109,8 @@ def run_baseline(path: Path, days: float, devices: int) -> dict:
     conn.execute("CREATE TABLE samples (device TEXT, quantity TEXT, ts INTEGER, value REAL)")
     conn.execute("CREATE INDEX samples_key ON samples (device, quantity, ts)")
     started = time.perf_counter()
-    rows, count = [], 0
+    rows: list[tuple[str, str, int, float]] = []
+    count = 0
     for name, ts, values in polls(days, devices):
         rows.extend((name, q, ts, v) for q, v in values.items())
         if len(rows) >= 20_000:

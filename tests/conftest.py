@@ -1,4 +1,9 @@
-"""Shared fixtures for the non-GUI suite (helpers live in support.py)."""
+"""Shared fixtures (helpers live in support.py), and the ``gui`` marker for every test that uses Qt widgets.
+
+Markers (pyproject.toml): ``wire`` and ``process`` are written on the tests that open loopback Modbus sockets
+or start child processes; ``slow`` on tests over about 5 s; ``gui`` is set here, on every test that asks for
+pytest-qt's ``qtbot``, ``qapp`` or ``qtmodeltester``.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,14 @@ import pytest
 from energymon.config import Config, load_config
 
 from support import NOON_S, FrozenClock, demo_config_path, small_site_toml, write_config
+
+GUI_FIXTURES = frozenset(("qtbot", "qapp", "qtmodeltester"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if GUI_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.gui)
 
 
 @pytest.fixture(scope="session")

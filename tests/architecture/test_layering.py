@@ -1,10 +1,14 @@
-"""The dependency direction ui -> energymon -> drivers, enforced with import-linter (pyproject.toml)."""
+"""The import contracts of pyproject.toml ([tool.importlinter]), enforced with import-linter.
+
+ui -> energymon -> drivers; layers inside energymon; no cycles among its subpackages; a pure accounting
+package; a simulator that knows nothing of collection, storage, reports or views; no SQLite or Modbus in ui.
+"""
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -29,10 +33,29 @@ def _needs_import_linter():
         pytest.fail(f"{LINT_IMPORTS} not found: install the 'test' extra (import-linter)")
 
 
-def test_the_repository_keeps_its_layers():
+@pytest.mark.process
+def test_the_repository_keeps_its_contracts():
     proc = lint_imports(REPO)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "KEPT" in proc.stdout and "0 broken" in proc.stdout
+    contracts = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    assert len(contracts["contracts"]) >= 7
+    assert proc.stdout.count("KEPT") == len(contracts["contracts"])
+
+
+def top_level_contract() -> str:
+    """The repository's own ui -> energymon -> drivers contract, as a pyproject.toml of its own."""
+    linter = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    (contract,) = [c for c in linter["contracts"] if c["name"] == "Layers: ui -> energymon -> drivers"]
+    lines = [
+        "[tool.importlinter]",
+        f"root_packages = {linter['root_packages']!r}".replace("'", '"'),
+        "",
+        "[[tool.importlinter.contracts]]",
+    ]
+    for key, value in contract.items():
+        lines.append(f"{key} = " + (f'"{value}"' if isinstance(value, str) else repr(value).replace("'", '"')))
+    return "\n".join(lines) + "\n"
 
 
 def make_tree(root: Path, files: dict[str, str]) -> None:
@@ -54,6 +77,7 @@ CLEAN = {
 }
 
 
+@pytest.mark.process
 @pytest.mark.parametrize(
     "change, expected",
     [
@@ -65,7 +89,7 @@ CLEAN = {
 )
 def test_the_contract_catches_an_upward_import(tmp_path, change, expected):
     """The repository's own [tool.importlinter] contract, applied to a miniature of the layout."""
-    shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
+    (tmp_path / "pyproject.toml").write_text(top_level_contract(), encoding="utf-8")
     make_tree(tmp_path, {**CLEAN, **change})
     proc = lint_imports(tmp_path, pythonpath=tmp_path)
     if expected is None:
