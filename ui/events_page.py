@@ -38,11 +38,10 @@ from energymon.site_time import DAY_MS, today_midnight_ms
 from energymon.store.schema import StoreError
 from energymon.store.writer import StoreWriter
 from energymon.views import events as event_log
-from energymon.views.events import COLLECTOR, Alarm, EventRow
+from energymon.views.events import COLLECTOR, Alarm, EventQuery, EventRow, EventsView, events_view
 from ui.alarm_texts import alarm_summary, alarm_text
 from ui.context import AppContext
 from ui.event_ack import AckDialog, acknowledge, default_user
-from ui.event_query import EventQuery, EventsView, events_view
 from ui.event_table import COLUMNS, DETAIL_COLUMN, EventTableModel
 from ui.format import fill
 from ui.page import Page

@@ -1,6 +1,6 @@
 """The overview's chart: today's PV generation, consumption, storage and grid power against site-local time.
 
-The curves are drawn from an :class:`ui.workers.DbView` (bucketed power read on
+The curves are drawn from an :class:`energymon.views.power_chart.ChartView` (bucketed power read on
 the reader thread). Gaps stay gaps: a bucket without a flow, or time without
 data, is drawn as a break in the line, never bridged.
 """
@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 import pyqtgraph as pg
 
 from energymon.site_time import MINUTE_MS
+from energymon.views.power_chart import ChartView
 from ui.time_plot import time_plot
-from ui.workers import DbView
 
 SERIES = (  # attribute of PowerSeries, colour; drawn in this order (last on top)
     ("grid_w", "#718096"),
@@ -80,7 +80,7 @@ class OverviewChart:
                 if sample.item is curve:
                     label.setText(names[attr])
 
-    def draw(self, view: DbView) -> None:
+    def draw(self, view: ChartView) -> None:
         xs, breaks = with_breaks(view.series.ts_ms)
         for attr, curve in self.curves.items():
             # Gaps stay gaps: a bucket without the flow, or time without data, is drawn as a break.

@@ -27,13 +27,13 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 from energymon.site_time import today_midnight_ms
 from energymon.views.live import site_totals
 from energymon.views.overview import OverviewEnergy, PeriodEnergy, late_start_ms, overview_energy
+from energymon.views.power_chart import ChartRequest, ChartView, chart_view
 from ui.context import AppContext
 from ui.flow_diagram import ZERO_W, FlowDiagram
 from ui.format import fill
 from ui.overview_chart import OverviewChart
 from ui.page import Page
 from ui.tiles import Tile
-from ui.workers import DbRequest, DbView, overview_view
 
 CHART_REFRESH_MS = 5000
 ENERGY_REFRESH_MS = 30_000
@@ -56,8 +56,8 @@ def kw(power_w: float | None) -> str:
 class OverviewPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.last_view: DbView | None = None
-        self.chart_pending: DbView | None = None  # read while the page was hidden, not drawn yet
+        self.last_view: ChartView | None = None
+        self.chart_pending: ChartView | None = None  # read while the page was hidden, not drawn yet
         self._chart_read_s = 0.0  # time.monotonic() of the last chart read's arrival
         self.energy: OverviewEnergy | None = None
         self.energy_error: str | None = None
@@ -187,8 +187,8 @@ class OverviewPage(Page):
             return
         now = time.time()
         midnight = today_midnight_ms(now, ctx.site.tz)
-        request = DbRequest(ctx.db_path, ctx.site, midnight, int(now * 1000), CHART_POINTS, ctx.viewer_only)
-        ctx.db.submit(lambda reader: overview_view(reader, request), self._on_db_view, key="overview")
+        request = ChartRequest(ctx.db_path, ctx.site, midnight, int(now * 1000), CHART_POINTS, ctx.viewer_only)
+        ctx.db.submit(lambda reader: chart_view(reader, request), self._on_db_view, key="overview")
 
     def request_energy(self) -> None:
         ctx = self.ctx
@@ -202,7 +202,7 @@ class OverviewPage(Page):
             key="overview-energy",
         )
 
-    def _on_db_view(self, view: DbView) -> None:
+    def _on_db_view(self, view: ChartView) -> None:
         self.last_view = view
         self._chart_read_s = time.monotonic()
         if view.latest is not None:
@@ -212,7 +212,7 @@ class OverviewPage(Page):
         else:
             self.chart_pending = view
 
-    def _draw_chart(self, view: DbView) -> None:
+    def _draw_chart(self, view: ChartView) -> None:
         self.chart_pending = None
         self.chart.draw(view)
 

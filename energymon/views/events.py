@@ -21,6 +21,10 @@ Alarms (one :class:`Alarm` each, thresholds below):
 
 An alarm is a state, not a record: it ends when its cause does (or, for
 implausible values, when its events are acknowledged or age out of the window).
+
+:func:`events_view` is what the GUI's events page reads for an
+:class:`EventQuery` (its filters): the selected events and the recent
+unacknowledged implausible values the alarms need.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from dataclasses import dataclass
 from drivers.quantities import Role
 from energymon.collect.reading import Reading
 from energymon.events import IMPLAUSIBLE_VALUE, at_least
+from energymon.site_time import MINUTE_MS
 from energymon.store.reader import StoreReader
 from energymon.views.live import STALE_AFTER_POLLS, is_fresh
 from energymon.views.site import SiteInfo
@@ -218,3 +223,47 @@ def active_alarms(
                     )
                 )
     return alarms
+
+
+# -- the events page's read ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventQuery:
+    """The page's filters (times UTC epoch ms)."""
+
+    since_ms: int
+    device: str | None  # None: all; COLLECTOR: the collector's own events
+    min_severity: str | None
+    unacknowledged_only: bool
+    now_ms: int
+    full: bool  # False: only what the alarms need (the page is hidden)
+    limit: int = DEFAULT_LIMIT
+
+
+@dataclass(frozen=True)
+class EventsView:
+    """The answer to an :class:`EventQuery`."""
+
+    query: EventQuery
+    rows: list[EventRow] | None  # None: not read (query.full was False)
+    recent_implausible: list[EventRow]  # unacknowledged implausible_value events within the alarm window
+
+
+def events_view(reader: StoreReader, query: EventQuery) -> EventsView:
+    """What the events page shows from the database (runs on the GUI's reader thread)."""
+    rows = None
+    if query.full:
+        rows = events(
+            reader,
+            query.since_ms,
+            None,
+            query.device,
+            query.min_severity,
+            query.limit,
+            unacknowledged_only=query.unacknowledged_only,
+        )
+    recent = events(
+        reader, query.now_ms - IMPLAUSIBLE_WINDOW_MIN * MINUTE_MS, None, kind=IMPLAUSIBLE, unacknowledged_only=True
+    )
+    return EventsView(query, rows, recent)
