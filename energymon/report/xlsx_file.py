@@ -32,7 +32,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from energymon.report.daily import COLUMNS, DailyTable, daily_table
 from energymon.report.figures import MonthReport
-from energymon.report.text import kind_label, labels, local_datetime, method_label, role_label, severity_label
+from energymon.report.formats import local_datetime
+from energymon.report.text import kind_label, labels, method_label, role_label, severity_label
 from energymon.report.xlsx_cells import (
     BOLD,
     DATE_FORMAT,

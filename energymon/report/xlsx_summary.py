@@ -11,7 +11,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from energymon.report.daily import COLUMNS, DailyTable
 from energymon.report.figures import Costs, MonthReport
-from energymon.report.text import local_datetime
+from energymon.report.formats import local_datetime
+from energymon.report.text import FORMULA_KEYS
 from energymon.report.xlsx_cells import (
     BOLD,
     DATETIME_FORMAT,
@@ -126,18 +127,7 @@ def summary_sheet(ws: Worksheet, report: MonthReport, table: DailyTable, text: d
     r += 1
     put(ws, r, 1, text["formulas"], font=TITLE)
     r += 1
-    for key in (
-        "f_consumption",
-        "f_unmetered",
-        "f_self_consumption",
-        "f_self_sufficiency",
-        "f_co2",
-        "f_coal",
-        "f_peak",
-        "f_energy",
-        "f_coverage",
-        "f_rounding",
-    ):
+    for key in FORMULA_KEYS:
         put(ws, r, 1, text[key])
         r += 1
 

@@ -22,9 +22,10 @@ from pypdf import PdfReader
 
 from energymon.report import pdf as report_pdf
 from energymon.report.csv_file import COLUMNS, report_rows
+from energymon.report.formats import fmt_energy_kwh, fmt_mass_kg, fmt_num, fmt_pct
 from energymon.report.month import MonthReport
 from energymon.report.pdf import FontNotFoundError, find_cjk_font, write_report_pdf
-from energymon.report.text import _TEXT, LANGUAGES, fmt_energy_kwh, fmt_mass_kg, fmt_num, fmt_pct, labels
+from energymon.report.text import _TEXT, LANGUAGES, labels
 from energymon.report.xlsx_file import write_report_xlsx
 
 from report_sample import INJECTION_DETAIL, INJECTION_NAME, make_report

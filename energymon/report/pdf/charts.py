@@ -12,6 +12,7 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, Group, Line, Polygon, Rect, String
 from reportlab.lib import colors
 
+from energymon.report.formats import fmt_energy_kwh, fmt_num
 from energymon.report.pdf.fonts import Fonts
 from energymon.report.pdf.styles import (
     EXPORT_COLOR,
@@ -24,7 +25,6 @@ from energymon.report.pdf.styles import (
     STORAGE_COLOR,
     UNMETERED_COLOR,
 )
-from energymon.report.text import fmt_energy_kwh, fmt_num
 
 
 def bar_chart(

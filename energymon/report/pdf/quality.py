@@ -14,8 +14,9 @@ from reportlab.platypus import Flowable, PageBreak, Spacer
 from energymon.events import ERROR, INFO, WARNING
 from energymon.report.daily import DailyTable
 from energymon.report.figures import MonthReport
+from energymon.report.formats import fmt_local, fmt_num, fmt_pct
 from energymon.report.pdf.styles import Styles, para, ruled_table
-from energymon.report.text import fmt_local, fmt_num, fmt_pct, kind_label, severity_label
+from energymon.report.text import kind_label, severity_label
 
 MAX_OFFLINE_ROWS = 25
 MAX_NOTABLE_EVENTS = 15

@@ -14,8 +14,9 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table
 
 from energymon.report.daily import COLUMNS, DailyTable
 from energymon.report.figures import Costs, MonthReport
+from energymon.report.formats import fmt_num
 from energymon.report.pdf.styles import Styles, para, ruled_table
-from energymon.report.text import fmt_num, method_label, role_label
+from energymon.report.text import FORMULA_KEYS, method_label, role_label
 
 
 def devices_section(report: MonthReport, text: dict[str, str], st: Styles, width: float) -> list[Flowable]:
@@ -139,18 +140,7 @@ def methodology_section(report: MonthReport, text: dict[str, str], st: Styles, w
         ruled_table(factors, [0.22 * width, 0.20 * width, 0.58 * width], right={1}),
         para(text["formulas"], st.h2),
     ]
-    for key in (
-        "f_consumption",
-        "f_unmetered",
-        "f_self_consumption",
-        "f_self_sufficiency",
-        "f_co2",
-        "f_coal",
-        "f_peak",
-        "f_energy",
-        "f_coverage",
-        "f_rounding",
-    ):
+    for key in FORMULA_KEYS:
         story.append(Paragraph(escape(text[key]), st.bullet, bulletText="\u2022"))
     return story
 

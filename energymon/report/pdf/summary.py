@@ -1,6 +1,6 @@
 """The first pages of the PDF report: the headline figures with the daily charts, and the month's energy flows.
 
-Energies in kWh (MWh from 10,000 kWh, see energymon.report.text), taken from
+Energies in kWh (MWh from 10,000 kWh, see energymon.report.formats), taken from
 the daily table's total row (:mod:`energymon.report.daily`).
 """
 
@@ -13,6 +13,7 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from energymon.report.daily import DailyTable
 from energymon.report.figures import MonthReport
+from energymon.report.formats import fmt_co2, fmt_coal, fmt_energy_kwh, fmt_kw, fmt_local, fmt_num, fmt_pct
 from energymon.report.pdf.charts import bar_chart, flow_diagram
 from energymon.report.pdf.fonts import Fonts
 from energymon.report.pdf.styles import (
@@ -24,15 +25,6 @@ from energymon.report.pdf.styles import (
     Styles,
     para,
     ruled_table,
-)
-from energymon.report.text import (
-    fmt_co2,
-    fmt_coal,
-    fmt_energy_kwh,
-    fmt_kw,
-    fmt_local,
-    fmt_num,
-    fmt_pct,
 )
 
 
