@@ -218,4 +218,4 @@ def _schedule(parser: FieldReader, rows: Any, prices: dict[str, float], where: s
             span = f"{_clock(start)}-{_clock(end)}"
             when = f"{span} in every month" if len(months) == 12 else f"{_month_list(months)} {span}"
             raise parser.error(at_rows, f"{when} has no period (every 15 minutes of every month needs exactly one)")
-    return tuple(tuple(slot[1] for slot in month) for month in who)  # type: ignore[index]
+    return tuple(tuple(slot[1] for slot in month) for month in who)  # type: ignore[index]  # no slot is None: the loop above raised on a gap
