@@ -3,9 +3,11 @@ with every response checked.
 
 The public API can only *read*: function codes 1-4 are the only requests this
 module can build (``READ_FUNCTIONS``); there is no write or diagnostic call.
-Every response is checked for exception code, function code, unit id and
-register count; any failure comes back as a :class:`ReadError` value, never
-as a number and never as an exception.
+Every response is checked against its request: transaction id (TCP), exception
+code, function code, unit id, the byte count against the registers or bits
+asked for, and the PDU's length against its byte count (drivers.framing keeps
+the raw PDU of each answer); any failure comes back as a :class:`ReadError`
+value, never as a number and never as an exception.
 
 Requests on one link are serialised. On RTU (serial or over TCP) frames are
 separated by the inter-frame gap the baud rate needs (3.5 characters, at
@@ -29,8 +31,10 @@ from typing import Protocol
 from pymodbus import FramerType
 from pymodbus.client import AsyncModbusSerialClient, AsyncModbusTcpClient
 from pymodbus.exceptions import ModbusException
+from pymodbus.framer import FRAMER_NAME_TO_CLASS
 from pymodbus.pdu import ModbusPDU
 
+from drivers.framing import CheckedDecoder, UndecodableAnswer, guarded_framer, pdu_shape_error
 from drivers.modbus_limits import READ_FUNCTION_CODES
 
 # Read function code -> pymodbus client method name. Read-only by construction.
@@ -147,20 +151,28 @@ class ModbusLink:
                 retries=0,
                 reconnect_delay=0,
                 name=settings.address,
+                trace_pdu=self._trace_pdu,
             )
+            framer_type = FramerType.RTU
         else:
             if settings.host is None or settings.port is None:
                 raise ValueError(f"transport {settings.transport} needs a host and a port")
-            framer = FramerType.RTU if settings.transport == "rtu-over-tcp" else FramerType.SOCKET
+            framer_type = FramerType.RTU if settings.transport == "rtu-over-tcp" else FramerType.SOCKET
             self._client = AsyncModbusTcpClient(
                 settings.host,
                 port=settings.port,
-                framer=framer,
+                framer=framer_type,
                 timeout=settings.timeout_s,
                 retries=0,
                 reconnect_delay=0,
                 name=settings.address,
+                trace_pdu=self._trace_pdu,
             )
+        # Our decoder keeps each answer's raw PDU for the checks; the framer never raises into asyncio.
+        self._decoder = CheckedDecoder()
+        self._client.ctx.framer = guarded_framer(FRAMER_NAME_TO_CLASS[framer_type](self._decoder), self._decoder)
+        self._has_transaction_ids = framer_type == FramerType.SOCKET
+        self._sent_transaction_id = 0
         self._lock = asyncio.Lock()
         self._quiet_until = 0.0
         self._next_connect_at = 0.0
@@ -206,7 +218,15 @@ class ModbusLink:
                 self._quiet_until = self._monotonic() + self.settings.quiet_after_timeout_s
                 return ReadError("invalid", f"unit {unit}: {type(exc).__name__}: {exc}")
             self._quiet_until = self._monotonic() + self.settings.inter_frame_gap_s
-        return check_response(response, function_code, unit, count)
+        return check_response(
+            response,
+            function_code,
+            unit,
+            count,
+            self._decoder.raw_pdu(response),
+            self._sent_transaction_id if self._has_transaction_ids else None,
+            self._decoder.trailing_bytes(response),
+        )
 
     def close(self) -> None:
         self._client.close()
@@ -220,6 +240,12 @@ class ModbusLink:
         self._next_connect_at = 0.0
 
     # -- internals ---------------------------------------------------------------
+    def _trace_pdu(self, sending: bool, pdu: ModbusPDU) -> ModbusPDU:
+        """pymodbus's PDU hook: remember the transaction id of the request sent (its own check skips id 0)."""
+        if sending:
+            self._sent_transaction_id = pdu.transaction_id
+        return pdu
+
     async def _ensure_connected(self) -> ReadError | None:
         if self._client.connected:
             return None
@@ -266,14 +292,33 @@ class ModbusTcpLink(ModbusLink):
         self.timeout_s = timeout_s
 
 
-def check_response(response: ModbusPDU | None, function_code: int, unit: int, count: int) -> list[int] | ReadError:
+def check_response(
+    response: ModbusPDU | None,
+    function_code: int,
+    unit: int,
+    count: int,
+    raw_pdu: bytes | None = None,
+    transaction_id: int | None = None,
+    trailing_bytes: int = 0,
+) -> list[int] | ReadError:
     """Validate a pymodbus response PDU against the request; return its values or an error.
 
-    Every attribute is read defensively (``getattr``): whatever pymodbus hands
-    back, even an object that is no PDU, becomes a value or a ReadError.
+    ``raw_pdu``: the bytes the answer was decoded from (function code first),
+    checked for its byte count and length (drivers.framing.pdu_shape_error).
+    ``transaction_id``: the request's (Modbus TCP); an answer with another one,
+    0 included, is a late or stray answer. ``trailing_bytes``: bytes that
+    followed the answer in the same receive (a stray byte its length field
+    did not count shifts its data). Every attribute is read defensively
+    (``getattr``): whatever pymodbus hands back, even an object that is no PDU,
+    becomes a value or a ReadError.
     """
     if response is None:
         return ReadError("invalid", "empty response")
+    if isinstance(response, UndecodableAnswer):
+        return ReadError("invalid", f"unit {unit}: answer could not be decoded")
+    if transaction_id is not None and getattr(response, "transaction_id", None) != transaction_id:
+        answered = getattr(response, "transaction_id", None)
+        return ReadError("invalid", f"unit {unit}: answer to transaction {answered}, expected {transaction_id}")
     fc = getattr(response, "function_code", None)
     if not isinstance(fc, int):
         return ReadError("invalid", f"response without function code: {type(response).__name__}")
@@ -286,6 +331,10 @@ def check_response(response: ModbusPDU | None, function_code: int, unit: int, co
     dev_id = getattr(response, "dev_id", None)
     if dev_id != unit:
         return ReadError("invalid", f"answer from unit {dev_id}, expected {unit}")
+    if raw_pdu is not None and (problem := pdu_shape_error(raw_pdu, function_code, count)) is not None:
+        return ReadError("invalid", f"unit {unit}: {problem}")
+    if trailing_bytes:
+        return ReadError("invalid", f"unit {unit}: {trailing_bytes} stray bytes after the answer")
     if function_code in (1, 2):
         bits = list(getattr(response, "bits", []) or [])
         # Bits come padded to whole bytes: more than count is normal, more than a byte's worth is not.
