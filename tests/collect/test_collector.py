@@ -32,6 +32,7 @@ from energymon.collect.schedule import BACKOFF_MAX_S, ConnectionSchedule, attemp
 from energymon.config import Config, load_config
 from energymon.events import Event
 from energymon.sim.serve import SimulatedPark
+from energymon.sim.sunspec_image import sunspec_register_image
 
 from support import write_config
 
@@ -155,6 +156,7 @@ class VirtualLoop(asyncio.SelectorEventLoop):
         return self._now
 
 
+SUNSPEC_IDENTITY = {"manufacturer": "energymon", "model": "virtual", "serial": "V-1", "version": "1"}
 GOOD = {Role.LOAD: {"power_w": 40_000.0, "consumed_wh": 1e6}, Role.PV: {"power_w": 30_000.0, "yield_wh": 1e6}}
 ANSWER_S = 0.01  # line time of one answered request on the fake line
 
@@ -179,7 +181,11 @@ class FakeLine:
                 values = {}
             elif mode == "implausible":
                 values["power_w"] = device.rated_power_kw * 1000 * 3
-            self._images[key] = device.profile.encode_values(values)[table]
+            if device.profile is None:  # profile = "sunspec": the device's SunSpec image, found by discovery
+                image = sunspec_register_image(device.role, values, SUNSPEC_IDENTITY)
+                self._images[key] = dict(image.get(table, {}))
+            else:
+                self._images[key] = device.profile.encode_values(values)[table]
         return self._images[key]
 
     def link(self, settings):
@@ -229,8 +235,11 @@ def phases(*spans: tuple[float, str]) -> Callable[[float], str]:
     return mode
 
 
-def virtual_config(tmp_path: Path, devices: list[tuple[str, str, str, int, float]], timeout_s: float) -> Config:
-    """``devices``: (id, role, connection, unit, poll interval). Connections named ``bus*`` are RTU over TCP."""
+def virtual_config(
+    tmp_path: Path, devices: list[tuple[str, str, str, int, float]], timeout_s: float, sunspec: bool = False
+) -> Config:
+    """``devices``: (id, role, connection, unit, poll interval). Connections named ``bus*`` are RTU over TCP.
+    ``sunspec``: every device has ``profile = "sunspec"`` (its map found by discovery)."""
     parts = ['[site]\nname = "virtual"\ntimezone = "Asia/Shanghai"\nlatitude = 34.3\nlongitude = 109.06\n']
     for i, name in enumerate(dict.fromkeys(d[2] for d in devices)):
         transport = "rtu-over-tcp" if name.startswith("bus") else "tcp"
@@ -240,7 +249,8 @@ def virtual_config(tmp_path: Path, devices: list[tuple[str, str, str, int, float
         )
     for dev_id, role, conn, unit, poll in devices:
         parts.append(
-            f'[[devices]]\nid = "{dev_id}"\nrole = "{role}"\nprofile = "energymon-{role}"\n'
+            f'[[devices]]\nid = "{dev_id}"\nrole = "{role}"\n'
+            f'profile = "{"sunspec" if sunspec else f"energymon-{role}"}"\n'
             f'connection = "{conn}"\nunit = {unit}\npoll_interval_s = {poll}\nrated_power_kw = 100\n'
         )
     return load_config(write_config(tmp_path, "\n".join(parts), "virtual.toml"))
@@ -420,6 +430,39 @@ def test_a_dead_unit_behind_a_gateway_costs_its_siblings_little_virtual(tmp_path
         # Not thousands: ten at the floor, then about ten per e-fold of the outage, then one per 300 s.
         assert f.attempts["mute"] <= 10 + 10.5 * math.log(3000 / 15) + 600 / 300 + 2
     print(f"\nvirtual outage {outage_s:g} s: {f}")
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(
+    "line, timeout, poll",
+    [("gw", 0.5, 1.0), ("gw", 1.0, 2.0), ("bus", 0.5, 1.0)],
+    ids=["tcp-0.5s-1s", "tcp-1s-2s", "rtu-over-tcp-0.5s-1s"],
+)
+def test_a_dead_sunspec_unit_behind_a_gateway_costs_its_siblings_little_virtual(
+    tmp_path, monkeypatch, line, timeout, poll
+):
+    """Five SunSpec inverters behind one gateway (their maps found by discovery); one goes silent for good.
+    Each attempt at it - a poll, and after three failures a new discovery - costs one timeout, so its
+    four siblings keep at least 95 % of their polls on time."""
+    devices = [(f"s{i}", "pv", line, i, poll) for i in range(1, 5)] + [("dead", "pv", line, 5, poll)]
+    config = virtual_config(tmp_path, devices, timeout, sunspec=True)
+    start, end = 20.0, 140.0
+    run = run_virtual(monkeypatch, config, {"dead": phases((0, "answer"), (start, "silence"))}, end)
+    ratios = {}
+    for sibling in ("s1", "s2", "s3", "s4"):
+        during = [r for r in run.mine(sibling) if run.at(r) >= start + 2 * poll]
+        done, scheduled = polls_done_and_scheduled(during, poll)
+        ratios[sibling] = done / scheduled
+    silent = [t for t, device_id, mode in run.line.requests if device_id == "dead" and mode == "silence"]
+    attempts = run.attempts("dead", start, end)
+    print(
+        f"\nSunSpec behind {line} (timeout {timeout:g} s, poll {poll:g} s): siblings {ratios}, "
+        f"dead unit {attempts} attempts, {len(silent)} unanswered requests"
+    )
+    assert min(ratios.values()) >= 0.95, ratios
+    assert len(silent) <= attempts + 1  # one unanswered request per attempt, rediscoveries included
+    rediscoveries = [r for r in run.mine("dead") if r.error and "holding register 40000" in r.error]
+    assert rediscoveries  # after three failures it was discovered again, at the cost of one timeout each
 
 
 @pytest.mark.wire

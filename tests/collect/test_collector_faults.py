@@ -327,6 +327,42 @@ def test_a_black_hole_behind_a_gateway_silences_only_that_unit(tmp_path, devices
     assert swallowed >= 2 and r.collector.links[devices[0].conn].timeouts in (swallowed, swallowed - 1)
 
 
+SUNSPEC_GATEWAY = [Dev(f"inv-{i}", "pv", "gw", i, 100, profile="sunspec") for i in range(1, 4)]
+SUNSPEC_BUS = [Dev(f"inv-{i}", "pv", "bus", i, 100, profile="sunspec") for i in range(1, 4)]
+
+
+@pytest.mark.wire
+@pytest.mark.parametrize("devices", [SUNSPEC_GATEWAY, SUNSPEC_BUS], ids=["tcp-gateway", "rtu-bus"])
+def test_a_dead_sunspec_unit_costs_one_timeout_per_attempt(tmp_path, devices):
+    """Three SunSpec inverters behind one gateway, one swallowed by it after discovery. Every attempt at the
+    dead unit - polls with its discovered map, and the new discoveries after three failures - is one
+    request that times out: discovery gives up at the first silent base address instead of waiting the
+    timeout at 40000, 0 and 50000 in turn. Its siblings never fail."""
+    clock = FrozenClock(EVENING_S)
+    dead = devices[-1].id
+
+    async def body():
+        async with running(tmp_path, devices, clock, faults={dead: [Fault("black-hole", start_after_s=10)]}) as r:
+            await r.wait(lambda: all(r.ok_polls(d.id) >= 3 for d in devices))  # discovered, read
+            clock.advance(10)  # the gateway swallows the dead unit's requests from now on
+            health = r.collector.health[dead]
+            await r.wait(lambda: health.failures >= 5, limit_s=30)  # past a rediscovery (after 3 failures)
+            return r
+
+    r = run(body, 60)
+    data = check_invariants(r)
+    health = r.collector.health[dead]
+    assert health.state == "offline" and "timeout" in health.last_error
+    assert any("holding register 40000" in (x.error or "") for x in r.mine(dead))  # it was rediscovered
+    for d in devices[:-1]:
+        assert r.collector.health[d.id].failures == 0
+    swallowed = r.sim.servers[devices[0].conn].faulted["silence"]
+    timeouts = r.collector.links[devices[0].conn].timeouts
+    # One unanswered request per failed attempt (the last may still be waiting when the run ends).
+    assert health.failures <= swallowed <= health.failures + 1 and timeouts in (swallowed, swallowed - 1)
+    assert dead not in data or all(ts < r.collector.health[dead].since_ms for ts, _ in data[dead]["power_w"])
+
+
 # -- slow -----------------------------------------------------------------------------------
 
 
