@@ -63,6 +63,7 @@ def small_site_toml(
     extra: str = "",
     database: str = "site.db",
     extra_devices: str = "",
+    device_lines: dict[str, str] | None = None,
 ) -> str:
     """A small park: every role, several devices behind two TCP gateways on 127.0.0.1.
 
@@ -70,6 +71,7 @@ def small_site_toml(
     ``c2``: pv-3 (unit 1), bess-2 (2), load-2 (3), load-3 (4)
     Devices named in ``invert`` are installed the other way round. ``extra`` is inserted after the
     connections (more ``[connections.X]`` tables), ``extra_devices`` after the devices.
+    ``device_lines``: more keys of a device's table, by device id (e.g. ``ct_ratio = 40``).
     """
     devices = [
         # id, role, connection, unit, rated kW, [devices.sim] table
@@ -98,7 +100,8 @@ def small_site_toml(
         parts.append(
             f'[[devices]]\nid = "{dev_id}"\nrole = "{role}"\nprofile = "energymon-{role}"\n'
             f'connection = "{conn}"\nunit = {unit}\npoll_interval_s = {poll_interval_s}\n'
-            f"rated_power_kw = {rated}\ninvert = {'true' if dev_id in invert else 'false'}\n{sim}"
+            f"rated_power_kw = {rated}\ninvert = {'true' if dev_id in invert else 'false'}\n"
+            f"{(device_lines or {}).get(dev_id, '')}{sim}"
         )
     parts.append(extra_devices)
     return "\n".join(parts)

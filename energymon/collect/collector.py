@@ -33,8 +33,9 @@ from drivers.device import DeviceRead, read_device
 from drivers.link import ModbusLink, ReadError
 from drivers.profile import Profile
 from drivers.quantities import QUANTITIES, Kind
-from drivers.signs import invert_values
+from drivers.signs import oriented
 from drivers.sunspec import SunSpecError, missing_required, sunspec_profile
+from drivers.transformer_ratios import to_primary
 from energymon.accounting.counters import CounterWatch
 from energymon.collect.health import OFFLINE, DeviceHealth, assess, transition_events
 from energymon.collect.reading import Reading
@@ -174,7 +175,8 @@ class Collector:
         rejected: list[str] = []
         error = "; ".join(str(e) for e in result.errors) or None
         if result.ok:
-            values = invert_values(device.role, result.values) if device.invert else dict(result.values)
+            primary = to_primary(result.values, device.ct_ratio, device.pt_ratio)
+            values = oriented(device.role, primary, device.flips_power, device.swaps_counters)
             values, rejected = plausible(device, values)
             for quantity in sorted(set(rejected) - health.rejected):
                 self._emit_event(

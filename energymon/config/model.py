@@ -65,8 +65,22 @@ class Device:
     unit: int
     poll_interval_s: float
     rated_power_kw: float
-    invert: bool = False
+    invert: bool = False  # installed the other way round: power flipped and the counter pair swapped
     sim: SimParams = field(default_factory=SimParams)
+    invert_power: bool = False  # only power has the wrong sign (the counters are right)
+    swap_counters: bool = False  # only the counter pair is swapped (power is right)
+    ct_ratio: float = 1.0  # current transformer: primary = secondary x ratio (drivers.transformer_ratios)
+    pt_ratio: float = 1.0  # voltage transformer
+
+    @property
+    def flips_power(self) -> bool:
+        """Whether the collector changes the sign of this device's power (``invert`` or ``invert_power``)."""
+        return self.invert or self.invert_power
+
+    @property
+    def swaps_counters(self) -> bool:
+        """Whether the collector exchanges this device's direction counters (``invert`` or ``swap_counters``)."""
+        return self.invert or self.swap_counters
 
 
 @dataclass(frozen=True)

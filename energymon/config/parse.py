@@ -214,6 +214,10 @@ class _SiteParser(FieldReader):
             "poll_interval_s",
             "rated_power_kw",
             "invert",
+            "invert_power",
+            "swap_counters",
+            "ct_ratio",
+            "pt_ratio",
             "sim",
         }
         self.no_unknown(t, where, allowed)
@@ -246,13 +250,27 @@ class _SiteParser(FieldReader):
         seen_units[(conn, unit, role)] = dev_id
         poll = self.number(t, "poll_interval_s", where, 0.1, 3600, default=5)
         rated = self.number(t, "rated_power_kw", where, 0.001, 1_000_000)
-        invert = t.get("invert", False)
-        if not isinstance(invert, bool):
-            raise self.error(f"{where}.invert", "expected true or false")
+        invert, invert_power, swap_counters = (
+            self.flag(t, key, where) for key in ("invert", "invert_power", "swap_counters")
+        )
+        if invert and (invert_power or swap_counters):
+            which = "invert_power" if invert_power else "swap_counters"
+            raise self.error(
+                f"{where}.{which}",
+                "invert = true already flips power and swaps the counters: set invert, or the two alone",
+            )
+        ratios: dict[str, Any] = {
+            "invert_power": invert_power,
+            "swap_counters": swap_counters,
+            "ct_ratio": float(self.number(t, "ct_ratio", where, 0.001, 100_000, default=1.0)),
+            "pt_ratio": float(self.number(t, "pt_ratio", where, 0.001, 100_000, default=1.0)),
+        }
         profile_name = self.text(t, "profile", where)
         if profile_name == SUNSPEC:
             sim = self.sim(t.get("sim"), f"{where}.sim", role)
-            return Device(dev_id, name, role, profile_name, None, conn, unit, float(poll), float(rated), invert, sim)
+            return Device(
+                dev_id, name, role, profile_name, None, conn, unit, float(poll), float(rated), invert, sim, **ratios
+            )
         try:
             profile = load_profile(profile_name, self.base_dir)
         except ProfileError as exc:
@@ -265,7 +283,15 @@ class _SiteParser(FieldReader):
                 f"profile '{profile.name}' is for role {profile.role.value}, but the device's role is {role.value}",
             )
         sim = self.sim(t.get("sim"), f"{where}.sim", role)
-        return Device(dev_id, name, role, profile_name, profile, conn, unit, float(poll), float(rated), invert, sim)
+        return Device(
+            dev_id, name, role, profile_name, profile, conn, unit, float(poll), float(rated), invert, sim, **ratios
+        )
+
+    def flag(self, t: dict[str, Any], key: str, where: str) -> bool:
+        value = t.get(key, False)
+        if not isinstance(value, bool):
+            raise self.error(f"{where}.{key}", "expected true or false")
+        return value
 
     def sim(self, t: Any, where: str, role: Role) -> SimParams:
         return parse_sim(self, t, where, role)

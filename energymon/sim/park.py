@@ -8,7 +8,9 @@ balance: ``d(pv yield) + d(import) - d(export) + d(discharged) - d(charged) = d(
 
 Sign conventions are those of drivers.quantities (storage + = discharge,
 grid + = import). Values are canonical (as installed correctly); a device with
-``invert = true`` is served with its direction flipped by :meth:`Park.device_view`.
+``invert = true`` (or ``invert_power`` / ``swap_counters``) is served with its
+direction flipped, and a transformer-connected meter its secondary readings, by
+:meth:`Park.device_view`.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from drivers.quantities import Role, allowed_for
-from drivers.signs import invert_values
+from drivers.signs import oriented
+from drivers.transformer_ratios import to_secondary
 from energymon.config import Config, Device
 from energymon.sim.model import (
     DeviceState,
@@ -197,12 +200,12 @@ class Park:
         return {q: v for q, v in out.items() if q in wanted}
 
     def device_view(self, device_id: str) -> dict[str, float]:
-        """What the physical device reports: canonical values, flipped if installed inverted."""
-        values = self.values(device_id)
+        """What the physical device reports: canonical values, flipped as it is installed (``invert``,
+        ``invert_power``, ``swap_counters``), on the secondary side of its transformers (``ct_ratio``,
+        ``pt_ratio``)."""
         device = self.devices[device_id].device
-        if device.invert:
-            values = invert_values(device.role, values)
-        return values
+        values = oriented(device.role, self.values(device_id), device.flips_power, device.swaps_counters)
+        return to_secondary(values, device.ct_ratio, device.pt_ratio)
 
 
 def save_park_state(path: Path, state: dict) -> None:

@@ -427,3 +427,38 @@ def test_parse_config_never_crashes(tmp_path_factory, doc):
         assert message.startswith("fuzz.toml: ") and "\n" not in message, message
     else:
         assert config.devices and all(d.connection in config.connections for d in config.devices)
+
+
+def test_transformer_ratios_and_one_sided_inversions(tmp_path):
+    """ct_ratio / pt_ratio (default 1), invert_power and swap_counters alone, invert for both."""
+    lines = {
+        "grid-1": "ct_ratio = 40\npt_ratio = 100\n",
+        "bess-1": "invert_power = true\n",
+        "bess-2": "swap_counters = true\n",
+    }
+    config = load_config(write_config(tmp_path, small_site_toml({"c1": 1502, "c2": 1503}, device_lines=lines)))
+    grid, bess1, bess2, load = (config.device(d) for d in ("grid-1", "bess-1", "bess-2", "load-1"))
+    assert (grid.ct_ratio, grid.pt_ratio) == (40.0, 100.0) and (load.ct_ratio, load.pt_ratio) == (1.0, 1.0)
+    assert bess1.flips_power and not bess1.swaps_counters
+    assert bess2.swaps_counters and not bess2.flips_power
+    inverted = load_config(
+        write_config(tmp_path, small_site_toml({"c1": 1502, "c2": 1503}, invert=frozenset({"grid-1"})), "inv.toml")
+    ).device("grid-1")
+    assert inverted.flips_power and inverted.swaps_counters
+
+
+@pytest.mark.parametrize(
+    "lines, message",
+    [
+        ("ct_ratio = 0\n", r"devices\[4\]\.ct_ratio: expected a number in 0\.001\.\.100000, got 0"),
+        ('pt_ratio = "100"\n', r"devices\[4\]\.pt_ratio: expected a number"),
+        ("invert_power = 1\n", r"devices\[4\]\.invert_power: expected true or false"),
+        ("invert = true\nswap_counters = true\n", r"devices\[4\]\.swap_counters: invert = true already flips"),
+    ],
+)
+def test_bad_ratios_and_orientation_name_the_field(tmp_path, lines, message):
+    text = small_site_toml({"c1": 1502, "c2": 1503}, device_lines={"grid-1": lines})
+    if "invert = true" in lines:
+        text = text.replace("invert = false\ninvert = true", "invert = true", 1)
+    with pytest.raises(ConfigError, match=message):
+        load_config(write_config(tmp_path, text))

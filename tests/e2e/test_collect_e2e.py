@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from drivers.transformer_ratios import factor as ratio_factor
 from energymon.collect.collector import Collector
 from energymon.collect.reading import Reading
 from energymon.collect.schedule import backoff_s
@@ -34,19 +35,27 @@ def evening_clock() -> FrozenClock:
 
 
 async def start_small_park(
-    directory: Path, clock: FrozenClock, invert: frozenset[str] = frozenset(), **collector_toml_args
+    directory: Path,
+    clock: FrozenClock,
+    invert: frozenset[str] = frozenset(),
+    device_lines: dict[str, str] | None = None,
+    **collector_toml_args,
 ) -> tuple[SimulatedPark, Config]:
     """Serve the small park on free loopback ports; return it and the collector's config for those ports.
 
     ``collector_toml_args`` (extra connections and devices) go into the collector's config only.
     """
-    template = load_config(write_config(directory, small_site_toml({"c1": 1, "c2": 2}, invert=invert), "template.toml"))
+    template_toml = small_site_toml({"c1": 1, "c2": 2}, invert=invert, device_lines=device_lines)
+    template = load_config(write_config(directory, template_toml, "template.toml"))
     sim = SimulatedPark(template, clock=clock, host="127.0.0.1", ports={"c1": 0, "c2": 0})
     await sim.start()
     assert all(port > 0 for port in sim.ports.values())
     config = load_config(
         write_config(
-            directory, small_site_toml(sim.ports, poll_interval_s=POLL_S, invert=invert, **collector_toml_args)
+            directory,
+            small_site_toml(
+                sim.ports, poll_interval_s=POLL_S, invert=invert, device_lines=device_lines, **collector_toml_args
+            ),
         )
     )
     return sim, config
@@ -150,6 +159,54 @@ def test_every_stored_value_is_the_simulators_value(tmp_path, evening_clock):
     kinds = [kind for _, kind in events(config.storage.database)]
     assert kinds[0] == "collector_started" and kinds[-1] == "collector_stopped"
     assert "device_offline" not in kinds
+
+
+# A grid meter behind 200/5 A current and 10 kV/100 V voltage transformers that also has its counters
+# the wrong way round; a storage meter whose power alone has the wrong sign.
+TRANSFORMED = {
+    "grid-1": "ct_ratio = 40\npt_ratio = 100\nswap_counters = true\n",
+    "bess-2": "invert_power = true\n",
+}
+
+
+@pytest.mark.wire
+def test_ratios_and_one_sided_inversions_store_primary_values_the_right_way_round(tmp_path, evening_clock):
+    """The simulated meters report secondary values and their own wrong signs on the wire; the collector
+    stores primary values, the right way round, to the resolution of the meter's registers x its ratios."""
+
+    async def body():
+        sim, config = await start_small_park(tmp_path, evening_clock, device_lines=TRANSFORMED)
+        try:
+            collection = Collection(config, config.storage.database)
+            await collect_until(
+                collection, lambda: all(ok_polls(collection.collector, d.id) >= 3 for d in config.devices)
+            )
+        finally:
+            await sim.stop()
+        return sim, config, collection
+
+    sim, config, collection = run(body)
+    park, data = sim.park, stored(config.storage.database)
+    grid_wire, grid = park.device_view("grid-1"), park.values("grid-1")
+    assert grid_wire["power_w"] == pytest.approx(grid["power_w"] / 4000)  # secondary power: CT x PT
+    assert grid_wire["current_l1_a"] == pytest.approx(grid["current_l1_a"] / 40)
+    assert grid_wire["voltage_l1_v"] == pytest.approx(grid["voltage_l1_v"] / 100)
+    assert grid_wire["imported_wh"] == pytest.approx(grid["exported_wh"] / 4000)  # and the pair swapped
+    assert abs(grid["imported_wh"] - grid["exported_wh"]) > 1e5  # a swap would show
+    bess_wire, bess = park.device_view("bess-2"), park.values("bess-2")
+    assert bess_wire["power_w"] == -bess["power_w"] != 0 and bess_wire["charged_wh"] == bess["charged_wh"]
+    for device_id in ("grid-1", "bess-2"):
+        device = config.device(device_id)
+        assert device.profile is not None
+        assert collection.collector.health[device_id].failures == 0
+        scale = {p.quantity: p.scale for p in device.profile.points}
+        expected = park.values(device_id)
+        for quantity, samples in data[device_id].items():
+            # The register's resolution on the secondary side, seen on the primary side.
+            step = scale[quantity] * ratio_factor(quantity, device.ct_ratio, device.pt_ratio)
+            value = samples[-1][1]
+            tolerance = 0.5 * step * (1 + 1e-9) + 1e-9 * abs(expected[quantity])
+            assert abs(value - expected[quantity]) <= tolerance, (device_id, quantity, value, expected[quantity])
 
 
 @pytest.mark.slow

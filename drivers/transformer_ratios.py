@@ -1,0 +1,62 @@
+"""Transformer-connected meters: secondary readings to primary values, with the CT and PT ratios (pure).
+
+A meter behind current transformers (CT, e.g. 200/5 A: ratio 40) and voltage
+transformers (PT, e.g. 10 kV/100 V: ratio 100) measures the secondary side.
+Primary values are: currents x CT ratio, voltages x PT ratio, active and
+reactive power and every energy counter x CT x PT. Frequency, power factor,
+temperatures, percentages and status codes do not change. An inverter's DC
+power is not measured through the transformers and does not change either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TypeVar
+
+Value = TypeVar("Value", float, float | None)
+
+CURRENTS = frozenset({"current_l1_a", "current_l2_a", "current_l3_a"})
+VOLTAGES = frozenset({"voltage_l1_v", "voltage_l2_v", "voltage_l3_v"})
+POWERS_AND_ENERGIES = frozenset(
+    {
+        "power_w",
+        "reactive_power_var",
+        "yield_wh",
+        "charged_wh",
+        "discharged_wh",
+        "consumed_wh",
+        "imported_wh",
+        "exported_wh",
+    }
+)
+
+
+def factor(quantity: str, ct_ratio: float, pt_ratio: float) -> float:
+    """What a secondary reading of ``quantity`` is multiplied by to give its primary value."""
+    if quantity in CURRENTS:
+        return ct_ratio
+    if quantity in VOLTAGES:
+        return pt_ratio
+    if quantity in POWERS_AND_ENERGIES:
+        return ct_ratio * pt_ratio
+    return 1.0
+
+
+def to_primary(values: Mapping[str, Value], ct_ratio: float, pt_ratio: float) -> dict[str, Value]:
+    """Secondary readings (as the meter reports them) -> primary values (as the site sees them)."""
+    if ct_ratio == 1.0 and pt_ratio == 1.0:
+        return dict(values)
+    out: dict[str, Value] = {}
+    for quantity, value in values.items():
+        out[quantity] = value if value is None else value * factor(quantity, ct_ratio, pt_ratio)
+    return out
+
+
+def to_secondary(values: Mapping[str, Value], ct_ratio: float, pt_ratio: float) -> dict[str, Value]:
+    """Primary values -> what a transformer-connected meter reports (the simulator serves these)."""
+    if ct_ratio == 1.0 and pt_ratio == 1.0:
+        return dict(values)
+    out: dict[str, Value] = {}
+    for quantity, value in values.items():
+        out[quantity] = value if value is None else value / factor(quantity, ct_ratio, pt_ratio)
+    return out
