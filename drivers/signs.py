@@ -39,11 +39,6 @@ def swap_counters(role: Role, values: Mapping[str, Value]) -> dict[str, Value]:
     return out
 
 
-def invert_values(role: Role, values: Mapping[str, Value]) -> dict[str, Value]:
-    """Flip the direction of a device installed the other way round: power's sign and the counter pair."""
-    return swap_counters(role, flip_power(values))
-
-
 def oriented(role: Role, values: Mapping[str, Value], power: bool, counters: bool) -> dict[str, Value]:
     """``values`` with power flipped if ``power`` and the counter pair swapped if ``counters``."""
     out = flip_power(values) if power else dict(values)

@@ -44,19 +44,19 @@ def factor(quantity: str, ct_ratio: float, pt_ratio: float) -> float:
 
 def to_primary(values: Mapping[str, Value], ct_ratio: float, pt_ratio: float) -> dict[str, Value]:
     """Secondary readings (as the meter reports them) -> primary values (as the site sees them)."""
-    if ct_ratio == 1.0 and pt_ratio == 1.0:
-        return dict(values)
-    out: dict[str, Value] = {}
-    for quantity, value in values.items():
-        out[quantity] = value if value is None else value * factor(quantity, ct_ratio, pt_ratio)
-    return out
+    return _scaled(values, ct_ratio, pt_ratio, inverse=False)
 
 
 def to_secondary(values: Mapping[str, Value], ct_ratio: float, pt_ratio: float) -> dict[str, Value]:
     """Primary values -> what a transformer-connected meter reports (the simulator serves these)."""
+    return _scaled(values, ct_ratio, pt_ratio, inverse=True)
+
+
+def _scaled(values: Mapping[str, Value], ct_ratio: float, pt_ratio: float, inverse: bool) -> dict[str, Value]:
     if ct_ratio == 1.0 and pt_ratio == 1.0:
         return dict(values)
     out: dict[str, Value] = {}
     for quantity, value in values.items():
-        out[quantity] = value if value is None else value / factor(quantity, ct_ratio, pt_ratio)
+        f = factor(quantity, ct_ratio, pt_ratio)
+        out[quantity] = value if value is None else (value / f if inverse else value * f)
     return out

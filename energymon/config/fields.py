@@ -68,6 +68,13 @@ class FieldReader:
             raise self.error(f"{where}.{key}", "expected non-empty text")
         return value
 
+    def flag(self, data: dict[str, Any], key: str, where: str) -> bool:
+        """``data[key]`` as true or false, False if absent."""
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            raise self.error(f"{where}.{key}", "expected true or false")
+        return value
+
     def number(
         self,
         data: dict,

@@ -287,11 +287,5 @@ class _SiteParser(FieldReader):
             dev_id, name, role, profile_name, profile, conn, unit, float(poll), float(rated), invert, sim, **ratios
         )
 
-    def flag(self, t: dict[str, Any], key: str, where: str) -> bool:
-        value = t.get(key, False)
-        if not isinstance(value, bool):
-            raise self.error(f"{where}.{key}", "expected true or false")
-        return value
-
     def sim(self, t: Any, where: str, role: Role) -> SimParams:
         return parse_sim(self, t, where, role)

@@ -166,9 +166,7 @@ def _schedule(parser: FieldReader, rows: Any, prices: dict[str, float], where: s
             raise parser.error(at, "expected a table")
         parser.no_unknown(row, at, {"months", "hours", "override"})
         months = _months(parser, row, at)
-        override = row.get("override", False)
-        if not isinstance(override, bool):
-            raise parser.error(f"{at}.override", "expected true or false")
+        override = parser.flag(row, "override", at)
         hours = row.get("hours")
         if not isinstance(hours, dict) or not hours:
             raise parser.error(

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from drivers.quantities import QUANTITIES, Role
-from drivers.signs import flip_power, invert_values, oriented, swap_counters
+from drivers.signs import flip_power, oriented, swap_counters
 from drivers.transformer_ratios import factor, to_primary, to_secondary
 
 # A grid meter's secondary readings: 200/5 A CTs (40), 10 kV/100 V PTs (100).
@@ -65,7 +65,7 @@ def test_flip_power_swap_counters_and_both():
     grid = {"power_w": -500.0, "reactive_power_var": 20.0, "imported_wh": 1.0, "exported_wh": 9.0, "frequency_hz": 50}
     assert flip_power(grid) == {**grid, "power_w": 500.0, "reactive_power_var": -20.0}
     assert swap_counters(Role.GRID, grid) == {**grid, "imported_wh": 9.0, "exported_wh": 1.0}
-    assert invert_values(Role.GRID, grid) == swap_counters(Role.GRID, flip_power(grid))
+    assert oriented(Role.GRID, grid, power=True, counters=True) == swap_counters(Role.GRID, flip_power(grid))
     assert oriented(Role.GRID, grid, power=True, counters=False) == flip_power(grid)
     assert oriented(Role.GRID, grid, power=False, counters=True) == swap_counters(Role.GRID, grid)
     assert oriented(Role.GRID, grid, power=False, counters=False) == grid

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from drivers.quantities import DIRECTION_PAIRS, Role
-from drivers.signs import invert_values
+from drivers.signs import oriented
 from energymon.config import load_config
 from energymon.sim.modbus_server import ModbusTcpServer
 from energymon.sim.park import Park
@@ -277,9 +277,9 @@ maybe_number = st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=Fa
         maybe_number,
     ),
 )
-def test_invert_values_flips_power_swaps_pairs_and_is_its_own_inverse(role, values):
-    out = invert_values(role, values)
-    assert invert_values(role, out) == values
+def test_inverting_flips_power_swaps_pairs_and_is_its_own_inverse(role, values):
+    out = oriented(role, values, power=True, counters=True)
+    assert oriented(role, out, power=True, counters=True) == values
     assert set(out) == set(values)
     for key in ("power_w", "reactive_power_var"):
         if key in values:
@@ -295,7 +295,7 @@ def test_invert_values_flips_power_swaps_pairs_and_is_its_own_inverse(role, valu
 
 def test_invert_example():
     values = {"power_w": 1500.0, "imported_wh": 10.0, "exported_wh": 3.0, "voltage_l1_v": 230.0}
-    assert invert_values(Role.GRID, values) == {
+    assert oriented(Role.GRID, values, power=True, counters=True) == {
         "power_w": -1500.0,
         "imported_wh": 3.0,
         "exported_wh": 10.0,
@@ -310,7 +310,7 @@ def test_device_view_is_the_inverted_canonical_view(tmp_path):
     )
     park = Park(config, NOON_S, seed=1)
     for d in ("grid-1", "bess-1"):
-        assert park.device_view(d) == invert_values(config.device(d).role, park.values(d))
+        assert park.device_view(d) == oriented(config.device(d).role, park.values(d), power=True, counters=True)
     assert park.device_view("pv-1") == park.values("pv-1")
 
 
