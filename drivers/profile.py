@@ -9,18 +9,29 @@ Value of a point: ``raw x scale x 10**sf`` where ``sf`` is the signed 16-bit
 scale-factor register named by ``scale_factor`` (SunSpec style), or 0 if none.
 A raw value equal to one of the point's sentinels, or a scale factor that is
 itself "not implemented" (0x8000) or outside -10..10, gives ``None``.
+
+A profile that maps ``ct_ratio``/``pt_ratio`` reads a transformer-connected
+meter that reports secondary values and holds its ratios: every other point is
+multiplied by the ratios it depends on (drivers.transformer_ratios), unless the
+point is marked ``primary``; a ratio that is missing, 0 or not finite makes
+the values that depend on it missing.
+
+A point may name a rule of drivers.value_rules (e.g. a power factor that
+devices give as a ratio or in percent), applied after the scaling.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from drivers.dtypes import DTYPES, DType, decode, decode_string, encode, encode_string
 from drivers.modbus_limits import READ_FUNCTION_CODES, REGISTER_TABLES
-from drivers.quantities import QUANTITIES, Kind, Role
+from drivers.quantities import QUANTITIES, RATIOS, Kind, Role
+from drivers.transformer_ratios import ratios_needed, valid_ratio
+from drivers.value_rules import RULES
 
 SF_DTYPE = DTYPES["i16"]
 SF_NOT_IMPLEMENTED = 0x8000
@@ -41,6 +52,8 @@ class Point:
     word_order: str
     sentinels: tuple[int, ...] | None = None  # None: the dtype's own sentinel
     scale_factor: int | None = None  # address of an i16 scale-factor register in the same table
+    primary: bool = False  # reported on the primary side although the profile reads ratio registers
+    rule: str | None = None  # a drivers.value_rules rule applied to the scaled value
 
     @property
     def end(self) -> int:
@@ -126,16 +139,43 @@ class Profile:
         for block, words in zip(self.blocks, words_by_block, strict=True):
             for point in block.points:
                 values[point.quantity] = None if words is None else decode_point(point, block, words)
-        return values
+        return self._held_ratios_applied(values, to_primary=True)
+
+    @property
+    def held_ratios(self) -> frozenset[str]:
+        """The transformer ratios this profile reads from the device (``ct_ratio``, ``pt_ratio``)."""
+        return RATIOS & set(self.quantities)
+
+    def _held_ratios_applied(self, values: dict[str, float | None], to_primary: bool) -> dict[str, float | None]:
+        """Secondary values -> primary with the ratios read alongside them (or back, for the simulator)."""
+        held = self.held_ratios
+        if not held:
+            return values
+        out = dict(values)
+        for point in self.points:
+            value = values.get(point.quantity)
+            if point.primary or point.quantity in RATIOS or value is None:
+                continue
+            f: float | None = 1.0
+            for name in ratios_needed(point.quantity):
+                if name in held:
+                    ratio = values.get(name) if to_primary else values.get(name, 1.0)
+                    f = f * ratio if f is not None and ratio is not None and valid_ratio(ratio) else None
+            out[point.quantity] = None if f is None else (value * f if to_primary else value / f)
+        return out
 
     def encode_values(self, values: Mapping[str, float | None]) -> dict[str, dict[int, int]]:
         """Register image for the simulator: ``{table: {address: word}}``.
 
         Quantities absent from ``values`` or ``None`` encode the point's first
         sentinel. A scale-factor register gets the smallest exponent (from -2
-        up) at which every value that uses it fits its register.
+        up) at which every value that uses it fits its register. Values are
+        primary; a profile that reads ratio registers encodes them divided by
+        the ``ct_ratio``/``pt_ratio`` in ``values`` (1 where absent), as such a
+        meter reports them.
         """
         image: dict[str, dict[int, int]] = {t: {} for t in REGISTER_TABLES}
+        values = self._held_ratios_applied(dict(values), to_primary=False)
         exponents = _choose_exponents(self.points, values)
         for (table, address), exponent in exponents.items():
             image[table][address] = encode(SF_DTYPE, exponent)[0]
@@ -195,16 +235,7 @@ def as_load_meter(profile: Profile) -> Profile:
     rename = {"imported_wh": "consumed_wh"}
     allowed = allowed_for(Role.LOAD)
     points = tuple(
-        Point(
-            rename.get(p.quantity, p.quantity),
-            p.table,
-            p.address,
-            p.dtype,
-            p.scale,
-            p.word_order,
-            p.sentinels,
-            p.scale_factor,
-        )
+        replace(p, quantity=rename.get(p.quantity, p.quantity))
         for p in profile.points
         if rename.get(p.quantity, p.quantity) in allowed
     )
@@ -242,7 +273,8 @@ def decode_point(point: Point, block: Block, words: list[int]) -> float | None:
         if sf is None or not -10 <= sf <= 10:
             return None
         exponent = int(sf)  # already an int: i16 decodes to one
-    return raw * point.scale * 10.0**exponent
+    value = raw * point.scale * 10.0**exponent
+    return value if point.rule is None else RULES[point.rule](value)
 
 
 def _sentinel_words(point: Point) -> list[int]:

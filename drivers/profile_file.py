@@ -9,7 +9,7 @@ Format::
     source = "..."                 # the public document(s) the map was taken from
     word_order = "big"             # default for all points: big | little
     max_gap = 16                   # unmapped registers one read may span (some devices reject that: 0)
-    max_block = 125                # registers per read, at most 125 (Modbus limit)
+    max_registers_per_read = 125   # the device's limit per request, at most 125 (Modbus); old name: max_block
 
     [[points]]
     quantity = "power_w"           # canonical quantity (drivers.quantities)
@@ -20,6 +20,8 @@ Format::
     scale_factor = 12              # optional: address of an i16 scale-factor register (same table)
     sentinels = [0x7FFFFFFF]       # optional: raw patterns meaning "missing" (replaces the dtype's)
     word_order = "big"             # optional per-point override
+    primary = true                 # optional: already primary-side, though the profile maps ct_ratio/pt_ratio
+    rule = "ratio-or-percent"      # optional: a drivers.value_rules rule applied after scaling
 
     [[identity]]
     field = "serial"               # manufacturer | model | serial | version
@@ -49,7 +51,8 @@ from drivers.profile import (
     ProfileError,
     plan_blocks,
 )
-from drivers.quantities import QUANTITIES, REQUIRED, Role, allowed_for
+from drivers.quantities import QUANTITIES, RATIOS, REQUIRED, Role, allowed_for
+from drivers.value_rules import RULES
 
 BUILTIN_DIR = Path(__file__).with_name("profiles")
 
@@ -110,7 +113,7 @@ def parse_profile(data: dict[str, Any], path: Path) -> Profile:
     head = data.get("profile")
     if not isinstance(head, dict):
         raise fail("profile", "missing [profile] table")
-    allowed_head = {"name", "role", "title", "source", "word_order", "max_gap", "max_block"}
+    allowed_head = {"name", "role", "title", "source", "word_order", "max_gap", "max_registers_per_read", "max_block"}
     for key in head:
         if key not in allowed_head:
             raise fail(f"profile.{key}", f"unknown key (expected one of: {', '.join(sorted(allowed_head))})")
@@ -127,9 +130,12 @@ def parse_profile(data: dict[str, Any], path: Path) -> Profile:
     max_gap = head.get("max_gap", 16)
     if not _whole(max_gap, 0, MAX_REGISTERS):
         raise fail("profile.max_gap", f"expected a whole number of registers, 0..{MAX_REGISTERS}")
-    max_block = head.get("max_block", MAX_REGISTERS)
+    if "max_block" in head and "max_registers_per_read" in head:
+        raise fail("profile.max_block", "is the old name of max_registers_per_read: give one of them")
+    limit_key = "max_block" if "max_block" in head else "max_registers_per_read"
+    max_block = head.get(limit_key, MAX_REGISTERS)
     if not _whole(max_block, 1, MAX_REGISTERS):
-        raise fail("profile.max_block", f"expected a whole number of registers, 1..{MAX_REGISTERS}")
+        raise fail(f"profile.{limit_key}", f"expected a whole number of registers, 1..{MAX_REGISTERS}")
 
     rows = data.get("points")
     if not isinstance(rows, list) or not rows:
@@ -142,19 +148,34 @@ def parse_profile(data: dict[str, Any], path: Path) -> Profile:
     missing = REQUIRED[role] - set(seen)
     if missing:
         raise fail("points", f"role {role.value} requires {', '.join(sorted(missing))}")
+    if not RATIOS & set(seen):
+        for i, point in enumerate(points):
+            if point.primary:
+                raise fail(f"points[{i}].primary", "only applies to a profile that maps ct_ratio or pt_ratio")
     _check_overlaps(points, fail)
     identity = _identity(data.get("identity", []), fail)
     try:
         blocks = plan_blocks(points, max_gap, max_block)
     except ProfileError as exc:
-        raise fail("profile.max_block", str(exc)) from None
+        raise fail(f"profile.{limit_key}", str(exc)) from None
     return Profile(head["name"], role, head["title"], head["source"], tuple(points), blocks, path, identity)
 
 
 def _point(row: Any, field: str, role: Role, default_order: str, seen: dict[str, int], i: int, fail: Fail) -> Point:
     if not isinstance(row, dict):
         raise fail(field, "expected a [[points]] table")
-    allowed_row = {"quantity", "table", "address", "dtype", "scale", "word_order", "sentinels", "scale_factor"}
+    allowed_row = {
+        "quantity",
+        "table",
+        "address",
+        "dtype",
+        "scale",
+        "word_order",
+        "sentinels",
+        "scale_factor",
+        "primary",
+        "rule",
+    }
     for key in row:
         if key not in allowed_row:
             raise fail(f"{field}.{key}", f"unknown key (expected one of: {', '.join(sorted(allowed_row))})")
@@ -195,7 +216,13 @@ def _point(row: Any, field: str, role: Role, default_order: str, seen: dict[str,
     scale_factor = row.get("scale_factor")
     if scale_factor is not None and not _whole(scale_factor, 0, MAX_ADDRESS):
         raise fail(f"{field}.scale_factor", "expected the register address 0..65535 of an i16 scale factor")
-    return Point(quantity, table, address, dtype, float(scale), order, sentinels, scale_factor)
+    primary = row.get("primary", False)
+    if not isinstance(primary, bool):
+        raise fail(f"{field}.primary", "expected true or false")
+    rule = row.get("rule")
+    if rule is not None and rule not in RULES:
+        raise fail(f"{field}.rule", f"unknown rule '{rule}' (expected one of: {', '.join(RULES)})")
+    return Point(quantity, table, address, dtype, float(scale), order, sentinels, scale_factor, primary, rule)
 
 
 def _check_overlaps(points: list[Point], fail: Fail) -> None:

@@ -64,12 +64,17 @@ QUANTITIES: dict[str, Quantity] = {
         _Q("voltage_l1_v", "V", _M, "phase L1 voltage"),
         _Q("voltage_l2_v", "V", _M, "phase L2 voltage"),
         _Q("voltage_l3_v", "V", _M, "phase L3 voltage"),
+        _Q("voltage_l1_l2_v", "V", _M, "line-to-line voltage L1-L2"),
+        _Q("voltage_l2_l3_v", "V", _M, "line-to-line voltage L2-L3"),
+        _Q("voltage_l3_l1_v", "V", _M, "line-to-line voltage L3-L1"),
         _Q("current_l1_a", "A", _M, "phase L1 current"),
         _Q("current_l2_a", "A", _M, "phase L2 current"),
         _Q("current_l3_a", "A", _M, "phase L3 current"),
         _Q("frequency_hz", "Hz", _M, "grid frequency"),
         _Q("power_factor", "", _M, "power factor, -1..1"),
         _Q("reactive_power_var", "var", _M, "reactive power"),
+        _Q("ct_ratio", "", _M, "current transformer ratio the device holds (primary / secondary)"),
+        _Q("pt_ratio", "", _M, "voltage transformer ratio the device holds (primary / secondary)"),
     )
 }
 
@@ -78,14 +83,23 @@ _ELECTRICAL = frozenset(
         "voltage_l1_v",
         "voltage_l2_v",
         "voltage_l3_v",
+        "voltage_l1_l2_v",
+        "voltage_l2_l3_v",
+        "voltage_l3_l1_v",
         "current_l1_a",
         "current_l2_a",
         "current_l3_a",
         "frequency_hz",
         "power_factor",
         "reactive_power_var",
+        "ct_ratio",
+        "pt_ratio",
     }
 )
+
+# Settings a transformer-connected meter holds: a profile that maps them reads secondary values and
+# multiplies them (drivers.transformer_ratios); they are stored like measurements so a change shows.
+RATIOS = frozenset({"ct_ratio", "pt_ratio"})
 
 REQUIRED: dict[Role, frozenset[str]] = {
     Role.PV: frozenset({"power_w", "yield_wh"}),

@@ -44,7 +44,7 @@ from drivers.sunspec_discovery import (
     SunSpecDevice,
     discover,
 )
-from drivers.sunspec_map import COMMON, NOT_IN_SUNSPEC, ROLE_MAP, UNIT_FACTORS, role_models
+from drivers.sunspec_map import COMMON, NOT_IN_SUNSPEC, ROLE_MAP, UNIT_FACTORS, VALUE_RULES, role_models
 from drivers.sunspec_models import (
     END_MODEL_ID,
     MODELS_PACKAGE,
@@ -124,9 +124,9 @@ class ResolvedPoint:
         sf_address = self.model.address + self.sf_point.offset if self.sf_point is not None else None
         t = self.point_def_type
         assert t.dtype is not None, "resolved points have a numeric type (see _resolve)"
-        return Point(
-            self.quantity, TABLE, self.model.address + self.point.offset, t.dtype, scale, "big", t.sentinels, sf_address
-        )
+        address = self.model.address + self.point.offset
+        rule = VALUE_RULES.get((self.quantity, self.point.units))
+        return Point(self.quantity, TABLE, address, t.dtype, scale, "big", t.sentinels, sf_address, rule=rule)
 
 
 def _resolve(device: SunSpecDevice, quantity: str, model_id: int, name: str) -> ResolvedPoint | None:

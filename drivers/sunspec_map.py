@@ -70,8 +70,14 @@ UNIT_FACTORS: dict[str, dict[str | None, float]] = {
     "degC": {"C": 1.0},
     "var": {"var": 1.0, "Var": 1.0, "VAr": 1.0},
     "%": {"Pct": 1.0, "%": 1.0, "%WHRtg": 1.0, "% AhrRtg": 1.0},
-    # power_factor is -1..1; "Pct" points count it in percent, "PF" and unit-less points as a ratio.
-    "": {"Pct": 0.01, "PF": 1.0, None: 1.0},
+    # power_factor is -1..1. "PF" and unit-less points are a ratio; "Pct" points are filled as a ratio by some
+    # devices and in percent by others, so they are taken as they are and VALUE_RULES decides.
+    "": {"Pct": 1.0, "PF": 1.0, None: 1.0},
+}
+
+# (quantity, SunSpec units) -> the drivers.value_rules rule applied to such a point's scaled value.
+VALUE_RULES: dict[tuple[str, str | None], str] = {
+    ("power_factor", "Pct"): "ratio-or-percent",
 }
 
 

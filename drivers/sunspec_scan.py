@@ -33,6 +33,7 @@ def _role_report(profile: Profile, read: DeviceRead) -> dict[str, Any]:
         },
         "errors": [str(e) for e in read.errors],
         "reads": {"planned": read.blocks_planned, "ok": read.blocks_read},
+        "ratios": {q: read.values.get(q) for q in sorted(profile.held_ratios)},
     }
 
 
@@ -50,7 +51,10 @@ async def scan(link: RegisterReader, unit: int, profile: Profile | None = None) 
          "identity": {"manufacturer": ..., "model": ..., "serial": ..., "version": ...},
          "roles": {"pv": {"profile", "title", "source", "values": {quantity: float | None},
                           "units": {quantity: unit}, "missing": {quantity: reason}, "errors": [...],
-                          "reads": {"planned": n, "ok": m}}}}
+                          "reads": {"planned": n, "ok": m},
+                          "ratios": {"ct_ratio": 40.0, ...}}}}   # the CT/PT ratios the meter holds, if read
+
+    Values of a profile that reads the meter's ratios are primary (secondary x ratio).
 
     Returns a :class:`DiscoveryFailure` when the device cannot be reached
     (kind connection/timeout) or, without a profile, has no SunSpec marker.

@@ -6,17 +6,25 @@ Primary values are: currents x CT ratio, voltages x PT ratio, active and
 reactive power and every energy counter x CT x PT. Frequency, power factor,
 temperatures, percentages and status codes do not change. An inverter's DC
 power is not measured through the transformers and does not change either.
+
+The ratios come from the site config (``ct_ratio``/``pt_ratio`` of a device,
+for meters that report secondary values and do not know the ratio) or from the
+meter's own registers (a profile that maps the ``ct_ratio``/``pt_ratio``
+quantities, applied by drivers.profile when the values are decoded).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import TypeVar
 
 Value = TypeVar("Value", float, float | None)
 
 CURRENTS = frozenset({"current_l1_a", "current_l2_a", "current_l3_a"})
-VOLTAGES = frozenset({"voltage_l1_v", "voltage_l2_v", "voltage_l3_v"})
+VOLTAGES = frozenset(
+    {"voltage_l1_v", "voltage_l2_v", "voltage_l3_v", "voltage_l1_l2_v", "voltage_l2_l3_v", "voltage_l3_l1_v"}
+)
 POWERS_AND_ENERGIES = frozenset(
     {
         "power_w",
@@ -29,6 +37,22 @@ POWERS_AND_ENERGIES = frozenset(
         "exported_wh",
     }
 )
+
+
+def ratios_needed(quantity: str) -> tuple[str, ...]:
+    """Which ratios (``ct_ratio``, ``pt_ratio``) a secondary reading of ``quantity`` is multiplied by."""
+    if quantity in CURRENTS:
+        return ("ct_ratio",)
+    if quantity in VOLTAGES:
+        return ("pt_ratio",)
+    if quantity in POWERS_AND_ENERGIES:
+        return ("ct_ratio", "pt_ratio")
+    return ()
+
+
+def valid_ratio(value: float | None) -> bool:
+    """A ratio read from a device is usable if it is a finite number > 0 (0 or garbage: values are missing)."""
+    return value is not None and math.isfinite(value) and value > 0.0
 
 
 def factor(quantity: str, ct_ratio: float, pt_ratio: float) -> float:

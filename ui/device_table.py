@@ -296,6 +296,11 @@ QUANTITY_TEXT = {
     "frequency_hz": QT_TRANSLATE_NOOP("QuantityTableModel", "Frequency"),
     "power_factor": QT_TRANSLATE_NOOP("QuantityTableModel", "Power factor"),
     "reactive_power_var": QT_TRANSLATE_NOOP("QuantityTableModel", "Reactive power"),
+    "voltage_l1_l2_v": QT_TRANSLATE_NOOP("QuantityTableModel", "Voltage L1-L2"),
+    "voltage_l2_l3_v": QT_TRANSLATE_NOOP("QuantityTableModel", "Voltage L2-L3"),
+    "voltage_l3_l1_v": QT_TRANSLATE_NOOP("QuantityTableModel", "Voltage L3-L1"),
+    "ct_ratio": QT_TRANSLATE_NOOP("QuantityTableModel", "CT ratio (in the meter)"),
+    "pt_ratio": QT_TRANSLATE_NOOP("QuantityTableModel", "PT ratio (in the meter)"),
 }
 KIND_TEXT = {
     Kind.MEASUREMENT: QT_TRANSLATE_NOOP("QuantityTableModel", "measurement"),

@@ -216,13 +216,14 @@ class DevicesPage(Page):
 
     def _preset_inspector(self, device: DeviceInfo) -> None:
         config = self.ctx.config
-        connection = None
+        connection, configured = None, None
         if config is not None:
             try:
-                connection = config.device(device.id).connection
+                configured = config.device(device.id)
+                connection = configured.connection
             except KeyError:
                 pass
-        self.inspector.set_target(connection, device.unit, device.address)
+        self.inspector.set_target(connection, device.unit, device.address, configured)
 
     def inspect_selected(self) -> None:
         row = self._selected_row()

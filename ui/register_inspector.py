@@ -34,10 +34,12 @@ from drivers.dtypes import DTYPES, WORD_ORDERS
 from drivers.link import LinkSettings, ReadError
 from drivers.modbus_limits import BIT_TABLES, MAX_ADDRESS, MAX_REGISTERS
 from drivers.probe import TABLES, ProbeRequest, ProbeResult
+from energymon.config import Device
 from ui.background import Worker
 from ui.context import AppContext
 from ui.format import fill
 from ui.probe_table import ProbeResultModel
+from ui.transformer_text import ratio_label, ratio_text
 
 PROBE_THREADS = 2  # an identity read and an inspector read may run at the same time
 PROBE_SHUTDOWN_WAIT_MS = 10_000  # a closing window waits this long for reads (each bounded by its link's timeout)
@@ -96,6 +98,8 @@ class RegisterInspector(QWidget):
         self.hint_label = QLabel()
         self.hint_label.setStyleSheet("color: #4a5568;")
         self.hint_label.setWordWrap(True)
+        self.ratio_label = ratio_label()  # the selected device's transformer ratios
+        self._ratio_device: Device | None = None
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -153,6 +157,7 @@ class RegisterInspector(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(form)
         layout.addWidget(self.hint_label)
+        layout.addWidget(self.ratio_label)
         layout.addLayout(buttons)
         layout.addWidget(self.result_view, 1)
 
@@ -196,6 +201,7 @@ class RegisterInspector(QWidget):
                 "The inspector only reads: it sends function codes 1 to 4 and nothing else."
             )
         )
+        self._show_ratios()
         self.connection_combo.setToolTip(self.tr("A connection of the site, or an address typed below."))
         self.result_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.result_model.columnCount() - 1)
         self._show_status()
@@ -241,8 +247,12 @@ class RegisterInspector(QWidget):
         self._label_connections()
         self._update_enabled()
 
-    def set_target(self, connection: str | None, unit: int, address: str | None = None) -> None:
-        """Preset the form for a device: its configured connection, or its "host:port" typed in."""
+    def set_target(
+        self, connection: str | None, unit: int, address: str | None = None, device: Device | None = None
+    ) -> None:
+        """Preset the form for a device: its connection or "host:port"; with its config, its CT/PT ratios."""
+        self._ratio_device = device
+        self._show_ratios()
         if connection is not None and self.connection_combo.findData(connection) >= 0:
             self.connection_combo.setCurrentIndex(self.connection_combo.findData(connection))
         elif address and ":" in address:
@@ -252,6 +262,11 @@ class RegisterInspector(QWidget):
             if port.isdigit() and 1 <= int(port) <= 65535:
                 self.port_spin.setValue(int(port))
         self.unit_spin.setValue(unit)
+
+    def _show_ratios(self) -> None:
+        text = ratio_text(self._ratio_device) if self._ratio_device is not None else ""
+        self.ratio_label.setText(text)
+        self.ratio_label.setVisible(bool(text))
 
     def _update_enabled(self) -> None:
         other = self.connection_combo.currentData() == OTHER_ADDRESS

@@ -43,6 +43,11 @@ def quantity_names() -> dict[str, str]:
         "frequency_hz": translate("TrendsPage", "Frequency"),
         "power_factor": translate("TrendsPage", "Power factor"),
         "reactive_power_var": translate("TrendsPage", "Reactive power"),
+        "voltage_l1_l2_v": translate("TrendsPage", "Voltage L1-L2"),
+        "voltage_l2_l3_v": translate("TrendsPage", "Voltage L2-L3"),
+        "voltage_l3_l1_v": translate("TrendsPage", "Voltage L3-L1"),
+        "ct_ratio": translate("TrendsPage", "CT ratio (in the meter)"),
+        "pt_ratio": translate("TrendsPage", "PT ratio (in the meter)"),
     }
 
 

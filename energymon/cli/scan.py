@@ -111,6 +111,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
         lines.append("no model of a pv inverter, storage or meter that energymon reads")
     for role, info in report["roles"].items():
         lines.append(f"{role}: {info['source']}")
+        if info["ratios"]:
+            held = ", ".join(f"{q.split('_')[0].upper()} {number(v, '')}" for q, v in info["ratios"].items())
+            lines.append(f"  transformer ratios held by the meter: {held}; the values below are primary")
         for quantity, value in info["values"].items():
             lines.append(f"  {quantity:<20} {number(value, info['units'][quantity])}")
         for quantity, why in info["missing"].items():

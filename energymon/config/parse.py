@@ -275,6 +275,13 @@ class _SiteParser(FieldReader):
             profile = load_profile(profile_name, self.base_dir)
         except ProfileError as exc:
             raise self.error(f"{where}.profile", str(exc)) from None
+        for held in sorted(profile.held_ratios):
+            if t.get(held, 1.0) != 1.0:
+                raise self.error(
+                    f"{where}.{held}",
+                    f"profile '{profile.name}' reads the {held} from the meter's registers: set the ratio in the "
+                    "meter, not here (a simulated meter takes it from [devices.sim])",
+                )
         if role is Role.LOAD and profile.role is Role.GRID:
             profile = as_load_meter(profile)  # a meter profile serves load meters too
         if profile.role != role:

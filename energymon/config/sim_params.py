@@ -15,6 +15,8 @@
     discharge_window = "17:00-22:00"   # storage: discharge into the evening peak (local time)
     load_shape = "warehouse"           # load: warehouse | office | ev-fleet
     base_load_kw = 380                 # load: mean load the shape is scaled to
+    ct_ratio = 40                      # meter: the ratios it holds, for profiles that read them (default 1)
+    pt_ratio = 100
 
     [[devices.sim.faults]]             # injected faults, for testers (see FAULT_KINDS)
     kind = "black-hole"
@@ -79,6 +81,8 @@ class SimParams:
     load_shape: str | None = None
     base_load_kw: float | None = None
     faults: tuple[Fault, ...] = field(default=())
+    ct_ratio: float = 1.0  # ratios a simulated meter holds in its registers (profiles that map ct_ratio/pt_ratio)
+    pt_ratio: float = 1.0
 
 
 def parse_window(text: Any) -> tuple[float, float] | None:
@@ -136,6 +140,8 @@ def parse_sim(parser: FieldReader, t: Any, where: str, role: Role) -> SimParams:
             "load_shape",
             "base_load_kw",
             "faults",
+            "ct_ratio",
+            "pt_ratio",
         },
     )
     values: dict[str, Any] = {
@@ -147,6 +153,8 @@ def parse_sim(parser: FieldReader, t: Any, where: str, role: Role) -> SimParams:
         "max_discharge_kw": parser.number(t, "max_discharge_kw", where, 0, 1e6, required=False),
         "round_trip_efficiency": parser.number(t, "round_trip_efficiency", where, 0.5, 1.0, default=0.90),
         "base_load_kw": parser.number(t, "base_load_kw", where, 0, 1e6, required=False),
+        "ct_ratio": parser.number(t, "ct_ratio", where, 0.001, 100_000, default=1.0),
+        "pt_ratio": parser.number(t, "pt_ratio", where, 0.001, 100_000, default=1.0),
     }
     if values["soc_min_pct"] >= values["soc_max_pct"]:
         raise parser.error(f"{where}.soc_min_pct", "must be below soc_max_pct")

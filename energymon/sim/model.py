@@ -335,9 +335,12 @@ def device_readings(
     pv_dc_w: np.ndarray | None,
     soh_pct: float,
 ) -> dict[str, np.ndarray]:
-    """The secondary readings of a device (inverter DC power and status, temperatures, electrical)."""
+    """The secondary readings of a device (inverter DC power and status, temperatures, electrical, and the
+    transformer ratios a meter holds, served only by profiles that read them)."""
     rated_w = device.rated_power_kw * 1000.0
     out = readings.electrical(device.role, power_w, t_s)
+    out["ct_ratio"] = np.full(np.shape(power_w), device.sim.ct_ratio)
+    out["pt_ratio"] = np.full(np.shape(power_w), device.sim.pt_ratio)
     if device.role is Role.PV:
         assert pv_dc_w is not None, "a PV device has a DC power"
         out["dc_power_w"] = pv_dc_w

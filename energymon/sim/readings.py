@@ -2,7 +2,8 @@
 
 From a device's active power [W] (our sign convention) and the time:
 phase voltages (230 V low voltage; 10 kV / sqrt(3) for the grid meter at the
-10 kV connection) with a slow +-1 % wobble and a small phase imbalance, phase
+10 kV connection) with a slow +-1 % wobble and a small phase imbalance, the
+line-to-line voltages between them (phasors 120 degrees apart), phase
 currents I = |P| / (3 U pf), grid frequency 50 Hz +- 0.03 Hz, power factor
 0.99 (PV) or 0.98, reactive power P tan(acos pf). PV inverters add the
 inverter temperature (ambient + 18 K at full load) and a status code
@@ -37,6 +38,9 @@ def electrical(role: Role, power_w: np.ndarray, t_s: np.ndarray) -> dict[str, np
     for i, skew in enumerate(PHASE_SKEW, start=1):
         out[f"voltage_l{i}_v"] = phase_v * skew
         out[f"current_l{i}_a"] = current / skew
+    for a, b in ((1, 2), (2, 3), (3, 1)):
+        ua, ub = out[f"voltage_l{a}_v"], out[f"voltage_l{b}_v"]
+        out[f"voltage_l{a}_l{b}_v"] = np.sqrt(ua * ua + ub * ub + ua * ub)  # |Ua - Ub| at 120 degrees
     out["frequency_hz"] = 50.0 + 0.03 * np.sin(t_s / 23.0)
     out["power_factor"] = np.full(power_w.shape, pf)
     out["reactive_power_var"] = power_w * math.tan(math.acos(pf))

@@ -462,3 +462,22 @@ def test_bad_ratios_and_orientation_name_the_field(tmp_path, lines, message):
         text = text.replace("invert = false\ninvert = true", "invert = true", 1)
     with pytest.raises(ConfigError, match=message):
         load_config(write_config(tmp_path, text))
+
+
+def test_a_ratio_the_meter_holds_cannot_also_be_set_in_the_config(tmp_path):
+    (tmp_path / "held.toml").write_text(
+        '[profile]\nname = "held"\nrole = "grid"\ntitle = "t"\nsource = "t"\n'
+        '[[points]]\nquantity = "ct_ratio"\naddress = 0\ndtype = "u16"\n'
+        '[[points]]\nquantity = "power_w"\naddress = 1\ndtype = "i16"\n'
+        '[[points]]\nquantity = "imported_wh"\naddress = 2\ndtype = "u32"\n'
+        '[[points]]\nquantity = "exported_wh"\naddress = 4\ndtype = "u32"\n',
+        encoding="utf-8",
+    )
+    text = small_site_toml({"c1": 1502, "c2": 1503}, device_lines={"grid-1": "ct_ratio = 40\n"})
+    text = text.replace('profile = "energymon-grid"', 'profile = "held.toml"', 1)
+    with pytest.raises(ConfigError, match=r"devices\[4\]\.ct_ratio: profile 'held' reads the ct_ratio from the meter"):
+        load_config(write_config(tmp_path, text))
+    held = load_config(write_config(tmp_path, text.replace("ct_ratio = 40\n", "pt_ratio = 100\n"), "ok.toml"))
+    assert held.device("grid-1").pt_ratio == 100.0  # a ratio the profile does not read is still the config's
+    simulated = text.replace("ct_ratio = 40\n", "[devices.sim]\nct_ratio = 40\n")
+    assert load_config(write_config(tmp_path, simulated, "sim.toml")).device("grid-1").sim.ct_ratio == 40.0

@@ -49,7 +49,7 @@ def test_scale_factor_far_away_is_still_in_the_same_read():
 
 
 def test_scale_factor_beyond_one_read_is_rejected():
-    with pytest.raises(ProfileError, match=r"t.toml: profile.max_block: .*power_w"):
+    with pytest.raises(ProfileError, match=r"t.toml: profile.max_registers_per_read: .*power_w"):
         grid_profile([{"quantity": "power_w", "address": 10, "dtype": "i16", "scale_factor": 200}])
 
 

@@ -219,7 +219,11 @@ def test_encode_values_is_the_inverse_of_decode_for_builtin_profiles(name):
     image = profile.encode_values(values)
     registers = {(table, a): w for table, words in image.items() for a, w in words.items()}
     decoded = profile.decode_blocks(words_for_blocks(profile, registers))
-    assert_values(decoded, values)
+    if profile.held_ratios:  # served divided by the ratios: a float register rounds the secondary value
+        assert set(decoded) == set(values)
+        assert all(math.isclose(decoded[q], v, rel_tol=1e-6) for q, v in values.items()), (decoded, values)
+    else:
+        assert_values(decoded, values)
     # Absent quantities encode the "not implemented" sentinel and come back as None.
     image = profile.encode_values({})
     registers = {(table, a): w for table, words in image.items() for a, w in words.items()}

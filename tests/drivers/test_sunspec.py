@@ -35,7 +35,7 @@ from drivers.sunspec import (
     read_identity,
     unit_factor,
 )
-from drivers.sunspec_map import ROLE_MAP
+from drivers.sunspec_map import ROLE_MAP, VALUE_RULES
 from energymon.sim.modbus_server import ILLEGAL_DATA_ADDRESS
 from energymon.sim.sunspec_image import sunspec_register_image
 
@@ -212,8 +212,9 @@ def test_every_mapping_names_a_real_point_with_fitting_units():
                     assert span <= MAX_REGISTERS
 
 
-def test_unit_factors_convert_percent_power_factor_and_reject_mismatches():
-    assert unit_factor("power_factor", "Pct") == 0.01
+def test_unit_factors_leave_percent_power_factor_to_its_rule_and_reject_mismatches():
+    assert unit_factor("power_factor", "Pct") == 1.0  # drivers.value_rules "ratio-or-percent" decides
+    assert VALUE_RULES[("power_factor", "Pct")] == "ratio-or-percent"
     assert unit_factor("power_factor", None) == 1.0
     assert unit_factor("soc_pct", "%WHRtg") == 1.0
     assert unit_factor("temperature_c", "C") == 1.0
@@ -288,6 +289,39 @@ def test_model_103_integer_words_with_scale_factors():
     assert values["temperature_c"] == pytest.approx(41.5)
     assert values["status_code"] == 4
     assert len(profile.blocks) == 1  # the whole model in one read
+
+
+@pytest.mark.parametrize(
+    ("pf_word", "pf_sf_word", "expected"),
+    [
+        (0xD907, 0xFFFE, -0.9977),  # SolarEdge: PF -9977 x 10^-2 = -99.77 (percent) -> -0.9977
+        (100, 0, 1.0),  # Fronius: PF 100 x 10^0 = 100 (percent) -> 1.0
+        (100, 0xFFFE, 1.0),  # KOSTAL PLENTICORE: PF 100 x 10^-2 = 1.00, a ratio -> 1.0 (not 0.01)
+        (995, 0xFFFD, 0.995),  # SunSpec Alliance test image: PF 995 x 10^-3 = 0.995, a ratio -> 0.995
+        (0x8000, 0xFFFE, None),  # int16 not implemented -> missing
+        (12000, 0xFFFE, None),  # 120.00: neither a ratio nor a percentage -> missing, never 1.2
+    ],
+    ids=["solaredge-percent", "fronius-percent", "kostal-ratio", "sunspec-test-image-ratio", "unset", "garbage"],
+)
+def test_model_103_percent_power_factor_of_real_devices(pf_word, pf_sf_word, expected):
+    device = device_of((1, 66), (103, 50))
+    profile = build_profile(device, "pv")
+    words = at(INV, [103, 50] + [0] * 50)
+    words[INV + 22], words[INV + 23] = pf_word, pf_sf_word  # 22 PF (int16, "Pct"), 23 PF_SF
+    got = decode_words(profile, words)["power_factor"]
+    assert got == (None if expected is None else pytest.approx(expected))
+
+
+def test_model_203_meter_percent_power_factor_is_a_ratio_either_way():
+    device = device_of((1, 66), (203, 105))
+    profile = build_profile(device, "grid")
+    pf = next(p for p in profile.points if p.quantity == "power_factor")
+    assert pf.rule == "ratio-or-percent"
+    words = at(INV, [203, 105] + [0] * 105)
+    words[pf.address], words[pf.scale_factor] = 0xDAFC, 0xFFFE  # PF -9476 x 10^-2 = -94.76 % -> -0.9476
+    assert decode_words(profile, words)["power_factor"] == pytest.approx(-0.9476)
+    words[pf.address] = 0xFFA1  # -95 x 10^-2 = -0.95: already a ratio
+    assert decode_words(profile, words)["power_factor"] == pytest.approx(-0.95)
 
 
 def test_scale_factor_not_implemented_or_out_of_range_makes_the_value_missing():

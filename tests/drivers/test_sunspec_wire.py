@@ -293,6 +293,30 @@ registers = 16
     assert report["roles"]["pv"]["values"] == {"power_w": 12340.0, "yield_wh": 98_765_432.0}
 
 
+@pytest.mark.process
+def test_scan_with_a_profile_that_reads_the_meters_ratios_says_so(tmp_path):
+    path = tmp_path / "ct-meter.toml"
+    path.write_text(
+        '[profile]\nname = "ct-meter"\nrole = "grid"\ntitle = "t"\nsource = "t"\n'
+        '[[points]]\nquantity = "ct_ratio"\naddress = 0\ndtype = "u16"\n'  # CT 40 held by the meter
+        '[[points]]\nquantity = "power_w"\naddress = 1\ndtype = "i16"\n'  # secondary W
+        '[[points]]\nquantity = "imported_wh"\naddress = 2\ndtype = "u32"\n'
+        '[[points]]\nquantity = "exported_wh"\naddress = 4\ndtype = "u32"\n',
+        encoding="utf-8",
+    )
+    words = [40, 125, 0, 1000, 0, 20]  # CT 40; 125 W, 1000 Wh and 20 Wh on the secondary side
+    units = {1: ImageSource({"holding": dict(enumerate(words))})}
+    with ServerThread(units) as port:
+        proc = scan("--host", "127.0.0.1", "--port", str(port), "--profile", str(path))
+        as_json = scan("--host", "127.0.0.1", "--port", str(port), "--profile", str(path), "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert "  transformer ratios held by the meter: CT 40; the values below are primary" in proc.stdout
+    assert "power_w              5000 W" in proc.stdout  # 125 W x 40
+    report = json.loads(as_json.stdout)["roles"]["grid"]
+    assert report["ratios"] == {"ct_ratio": 40.0}
+    assert report["values"] == {"ct_ratio": 40.0, "power_w": 5000.0, "imported_wh": 40_000.0, "exported_wh": 800.0}
+
+
 @pytest.mark.wire
 @pytest.mark.process
 def test_scan_of_a_refused_port_is_one_line_and_exit_1():

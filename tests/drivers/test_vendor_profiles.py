@@ -92,7 +92,7 @@ EXPECTED_READS = {
     "sungrow-sh": [(I, 5007, 29), (I, 12999, 5)],
     "sungrow-sh-battery": [(I, 5213, 2), (I, 13000, 42)],
     # DTSU666: no read across the undocumented 0x2022-0x2029 and 0x2032-0x2043
-    "chint-dtsu666": [(H, 0x101E, 12), (H, 0x2006, 22), (H, 0x202A, 2), (H, 0x2044, 2)],
+    "chint-dtsu666": [(H, 0x0006, 2), (H, 0x2006, 22), (H, 0x202A, 2), (H, 0x2044, 2), (H, 0x401E, 12)],
     # SDM630: 38 parameters in one read, within Eastron's 40-parameter limit
     "eastron-sdm630": [(I, 0, 76)],
     "acrel-adw300": [(H, 20, 18), (H, 62, 4)],
@@ -131,6 +131,11 @@ PLAUSIBLE = {
     "frequency_hz": 49.9,
     "power_factor": 0.95,
     "reactive_power_var": -1_200,
+    "voltage_l1_l2_v": 399.1,
+    "voltage_l2_l3_v": 398.0,
+    "voltage_l3_l1_v": 400.3,
+    "ct_ratio": 40,  # 200/5 A
+    "pt_ratio": 100,  # 10 kV/100 V
 }
 PLAUSIBLE_POWER = {Role.PV: 45_600, Role.STORAGE: -2_500, Role.LOAD: 1_500, Role.GRID: -3_000}
 
@@ -449,10 +454,12 @@ def test_sungrow_sh_battery_uses_the_signed_register_and_never_the_unsigned_magn
 
 def test_chint_dtsu666_floats_carry_the_manuals_fixed_factors():
     regs = {
-        (H, 0x101E): 0x449A,
-        (H, 0x101F): 0x5000,  # ImpEp float kWh: 0x449A5000 = 1234.5 kWh = 1234500 Wh
-        (H, 0x1028): 0x437A,
-        (H, 0x1029): 0x4000,  # ExpEp float kWh: 0x437A4000 = 250.25 kWh = 250250 Wh
+        (H, 0x0006): 1,  # IrAt i16: CT ratio 1 (factory)
+        (H, 0x0007): 10,  # UrAt i16, x 0.1: PT ratio 1.0 (factory) -> every value as read
+        (H, 0x401E): 0x449A,
+        (H, 0x401F): 0x5000,  # ImpEp float kWh: 0x449A5000 = 1234.5 kWh = 1234500 Wh
+        (H, 0x4028): 0x437A,
+        (H, 0x4029): 0x4000,  # ExpEp float kWh: 0x437A4000 = 250.25 kWh = 250250 Wh
         (H, 0x2006): 0x4510,
         (H, 0x2007): 0x1000,  # Ua float 0.1 V: 0x45101000 = 2305.0 -> 230.5 V
         (H, 0x2008): 0x7FC0,
@@ -474,23 +481,34 @@ def test_chint_dtsu666_floats_carry_the_manuals_fixed_factors():
         (H, 0x2044): 0x459C,
         (H, 0x2045): 0x4800,  # Freq float 0.01 Hz: 0x459C4800 = 5001.0 -> 50.01 Hz
     }
-    assert_values(
-        decode("chint-dtsu666", regs),
-        {
-            "imported_wh": 1_234_500,
-            "exported_wh": 250_250,
-            "voltage_l1_v": 230.5,
-            "voltage_l2_v": None,
-            "voltage_l3_v": 231.0,
-            "current_l1_a": 12.5,
-            "current_l2_a": 0.0,
-            "current_l3_a": 12.5,
-            "power_w": -3000,
-            "reactive_power_var": 500,
-            "power_factor": -0.95,
-            "frequency_hz": 50.01,
-        },
-    )
+    expected = {
+        "ct_ratio": 1,
+        "pt_ratio": 1.0,
+        "imported_wh": 1_234_500,
+        "exported_wh": 250_250,
+        "voltage_l1_v": 230.5,
+        "voltage_l2_v": None,
+        "voltage_l3_v": 231.0,
+        "current_l1_a": 12.5,
+        "current_l2_a": 0.0,
+        "current_l3_a": 12.5,
+        "power_w": -3000,
+        "reactive_power_var": 500,
+        "power_factor": -0.95,
+        "frequency_hz": 50.01,
+    }
+    assert_values(decode("chint-dtsu666", regs), expected)
+    # The same secondary words with IrAt 40 (200/5 A) and UrAt 1000 (PT 100, 10 kV/100 V): primary values.
+    regs[(H, 0x0006)], regs[(H, 0x0007)] = 40, 1000
+    by = {"ct_ratio": 40, "pt_ratio": 100, "voltage_l1_v": 100, "voltage_l3_v": 100}
+    by.update({q: 40 for q in ("current_l1_a", "current_l2_a", "current_l3_a")})
+    by.update({q: 4000 for q in ("imported_wh", "exported_wh", "power_w", "reactive_power_var")})
+    primary = {
+        q: (v * by[q] if q in by and v is not None and q not in ("ct_ratio", "pt_ratio") else v)
+        for q, v in expected.items()
+    }
+    primary.update(ct_ratio=40, pt_ratio=100.0)
+    assert_values(decode("chint-dtsu666", regs), primary)
 
 
 def test_eastron_sdm630_input_registers_30001_based():

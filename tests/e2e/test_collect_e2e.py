@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import struct
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -39,13 +40,17 @@ async def start_small_park(
     clock: FrozenClock,
     invert: frozenset[str] = frozenset(),
     device_lines: dict[str, str] | None = None,
+    served_devices: str = "",
     **collector_toml_args,
 ) -> tuple[SimulatedPark, Config]:
     """Serve the small park on free loopback ports; return it and the collector's config for those ports.
 
-    ``collector_toml_args`` (extra connections and devices) go into the collector's config only.
+    ``collector_toml_args`` (extra connections and devices) go into the collector's config only;
+    ``served_devices`` (more ``[[devices]]``) into both.
     """
-    template_toml = small_site_toml({"c1": 1, "c2": 2}, invert=invert, device_lines=device_lines)
+    template_toml = small_site_toml(
+        {"c1": 1, "c2": 2}, invert=invert, device_lines=device_lines, extra_devices=served_devices
+    )
     template = load_config(write_config(directory, template_toml, "template.toml"))
     sim = SimulatedPark(template, clock=clock, host="127.0.0.1", ports={"c1": 0, "c2": 0})
     await sim.start()
@@ -54,7 +59,12 @@ async def start_small_park(
         write_config(
             directory,
             small_site_toml(
-                sim.ports, poll_interval_s=POLL_S, invert=invert, device_lines=device_lines, **collector_toml_args
+                sim.ports,
+                poll_interval_s=POLL_S,
+                invert=invert,
+                device_lines=device_lines,
+                extra_devices=served_devices + collector_toml_args.pop("extra_devices", ""),
+                **collector_toml_args,
             ),
         )
     )
@@ -207,6 +217,89 @@ def test_ratios_and_one_sided_inversions_store_primary_values_the_right_way_roun
             value = samples[-1][1]
             tolerance = 0.5 * step * (1 + 1e-9) + 1e-9 * abs(expected[quantity])
             assert abs(value - expected[quantity]) <= tolerance, (device_id, quantity, value, expected[quantity])
+
+
+# A meter that reports secondary values and holds its ratios in registers 0 and 1 (a profile file next to the
+# config); the simulated one is set to 200/5 A and 10 kV/100 V.
+HELD_RATIO_PROFILE = """
+[profile]
+name = "ratio-meter"
+role = "grid"
+title = "meter holding its CT and PT ratios"
+source = "test"
+[[points]]
+quantity = "ct_ratio"
+address = 0
+dtype = "u16"
+[[points]]
+quantity = "pt_ratio"
+address = 1
+dtype = "u16"
+[[points]]
+quantity = "power_w"
+address = 2
+dtype = "f32"
+[[points]]
+quantity = "current_l1_a"
+address = 4
+dtype = "f32"
+[[points]]
+quantity = "voltage_l1_v"
+address = 6
+dtype = "f32"
+[[points]]
+quantity = "imported_wh"
+address = 8
+dtype = "f32"
+[[points]]
+quantity = "exported_wh"
+address = 10
+dtype = "f32"
+primary = true
+"""
+HELD_RATIO_DEVICE = """
+[[devices]]
+id = "grid-2"
+role = "grid"
+profile = "ratio-meter.toml"
+connection = "c2"
+unit = 5
+poll_interval_s = 0.2
+rated_power_kw = 1000
+[devices.sim]
+ct_ratio = 40
+pt_ratio = 100
+"""
+
+
+@pytest.mark.wire
+def test_ratios_held_by_the_meter_are_read_and_applied(tmp_path, evening_clock):
+    """The wire carries secondary floats and the ratios; the store holds primary values and the ratios."""
+    (tmp_path / "ratio-meter.toml").write_text(HELD_RATIO_PROFILE, encoding="utf-8")
+
+    async def body():
+        sim, config = await start_small_park(tmp_path, evening_clock, served_devices=HELD_RATIO_DEVICE)
+        try:
+            collection = Collection(config, config.storage.database)
+            await collect_until(collection, lambda: ok_polls(collection.collector, "grid-2") >= 3)
+        finally:
+            await sim.stop()
+        return sim, config
+
+    sim, config = run(body)
+    park, data = sim.park, stored(config.storage.database)
+    truth = park.values("grid-2")
+    profile = config.device("grid-2").profile
+    assert profile is not None
+    wire = profile.encode_values(truth)["holding"]
+    assert (wire[0], wire[1]) == (40, 100)
+    secondary = {"power_w": (2, 4000), "current_l1_a": (4, 40), "voltage_l1_v": (6, 100), "imported_wh": (8, 4000)}
+    for quantity, (address, ratio) in secondary.items():
+        raw = struct.unpack(">f", struct.pack(">HH", wire[address], wire[address + 1]))[0]
+        assert raw == pytest.approx(truth[quantity] / ratio, rel=1e-6), quantity  # the wire is secondary ...
+        assert data["grid-2"][quantity][-1][1] == pytest.approx(truth[quantity], rel=1e-6), quantity  # ... stored
+    assert data["grid-2"]["ct_ratio"][-1][1] == 40 and data["grid-2"]["pt_ratio"][-1][1] == 100
+    assert data["grid-2"]["exported_wh"][-1][1] == pytest.approx(truth["exported_wh"], rel=1e-6)  # primary = true
 
 
 @pytest.mark.slow

@@ -219,6 +219,39 @@ def test_inspector_refuses_a_serial_port_the_collector_has_open(qtbot, tmp_path)
     ctx.shutdown()
 
 
+def test_inspector_says_which_transformer_ratios_turn_raw_registers_into_stored_values(qtbot, tmp_path):
+    (tmp_path / "held.toml").write_text(
+        '[profile]\nname = "held"\nrole = "grid"\ntitle = "t"\nsource = "t"\n'
+        '[[points]]\nquantity = "ct_ratio"\naddress = 6\ndtype = "u16"\n'
+        '[[points]]\nquantity = "power_w"\naddress = 10\ndtype = "i16"\n'
+        '[[points]]\nquantity = "imported_wh"\naddress = 12\ndtype = "u32"\n'
+        '[[points]]\nquantity = "exported_wh"\naddress = 14\ndtype = "u32"\n',
+        encoding="utf-8",
+    )
+    lines = {"grid-1": "ct_ratio = 40\npt_ratio = 100\n"}
+    text = small_site_toml({"c1": 1502, "c2": 1503}, device_lines=lines)
+    text = text.replace('profile = "energymon-load"', 'profile = "held.toml"', 1)  # load-1: a meter holding its CT
+    config = parse_config(text, tmp_path / "site.toml")
+    ctx = AppContext()
+    ctx.config = config
+    widget = RegisterInspector(ctx)
+    qtbot.addWidget(widget)
+    widget.set_target("c1", 5, None, config.device("grid-1"))
+    assert widget.ratio_label.text() == (
+        "grid-1: CT ratio 40 and PT ratio 100 from the site config. Raw registers are secondary values; "
+        "energymon stores currents x 40, voltages x 100, power and energy x 4000."
+    )
+    widget.set_target("c1", 4, None, config.device("load-1"))
+    assert widget.ratio_label.text() == (
+        "load-1: the meter holds its transformer ratios (CT at holding register 6). Its raw registers are "
+        "secondary values; energymon multiplies them by the ratios it reads there."
+    )
+    widget.set_target("c1", 1, None, config.device("pv-1"))
+    assert widget.ratio_label.text() == "" and widget.ratio_label.isHidden()
+    widget.shutdown()
+    ctx.shutdown()
+
+
 def test_decode_rows_marks_sentinels_and_bits():
     rows = decode_rows([0xFFFF, 0x0001], 10, "u16")
     assert rows[0].value is None and rows[0].note == "sentinel"

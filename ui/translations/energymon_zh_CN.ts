@@ -27,147 +27,147 @@
 <context>
     <name>DeviceTableModel</name>
     <message>
-        <location filename="../device_table.py" line="90"/>
+        <location filename="../device_table.py" line="91"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="91"/>
+        <location filename="../device_table.py" line="92"/>
         <source>degraded</source>
         <translation>降级</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="92"/>
+        <location filename="../device_table.py" line="93"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="93"/>
+        <location filename="../device_table.py" line="94"/>
         <source>stale</source>
         <translation>数据过期</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="94"/>
+        <location filename="../device_table.py" line="95"/>
         <source>waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="104"/>
+        <location filename="../device_table.py" line="105"/>
         <source>PV inverter</source>
         <translation>光伏逆变器</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="105"/>
+        <location filename="../device_table.py" line="106"/>
         <source>storage</source>
         <translation>储能</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="106"/>
+        <location filename="../device_table.py" line="107"/>
         <source>load meter</source>
         <translation>负荷电表</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="107"/>
+        <location filename="../device_table.py" line="108"/>
         <source>grid meter</source>
         <translation>关口电表</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="129"/>
+        <location filename="../device_table.py" line="130"/>
         <source>%1, unit %2</source>
         <translation>%1，从站地址 %2</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="138"/>
+        <location filename="../device_table.py" line="139"/>
         <source>SoC %1 %</source>
         <translation>荷电状态 %1 %</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="140"/>
+        <location filename="../device_table.py" line="141"/>
         <source>%1 kWh generated</source>
         <translation>累计发电 %1 kWh</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="141"/>
+        <location filename="../device_table.py" line="142"/>
         <source>%1 kWh consumed</source>
         <translation>累计用电 %1 kWh</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="142"/>
+        <location filename="../device_table.py" line="143"/>
         <source>%1 kWh imported</source>
         <translation>累计下网 %1 kWh</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="156"/>
+        <location filename="../device_table.py" line="157"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="162"/>
+        <location filename="../device_table.py" line="163"/>
         <source>%1 of %2</source>
         <translation>%1 / %2</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="186"/>
+        <location filename="../device_table.py" line="187"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="187"/>
+        <location filename="../device_table.py" line="188"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="188"/>
+        <location filename="../device_table.py" line="189"/>
         <source>Role</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="189"/>
+        <location filename="../device_table.py" line="190"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="190"/>
+        <location filename="../device_table.py" line="191"/>
         <source>Connection</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="192"/>
+        <location filename="../device_table.py" line="193"/>
         <source>Power kW</source>
         <translation>功率 kW</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="196"/>
+        <location filename="../device_table.py" line="197"/>
         <source>Key value</source>
         <translation>关键读数</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="197"/>
+        <location filename="../device_table.py" line="198"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="199"/>
+        <location filename="../device_table.py" line="200"/>
         <source>Latency</source>
         <translation>响应时间</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="202"/>
+        <location filename="../device_table.py" line="203"/>
         <source>How long the last poll of the device took, including any wait for its connection.</source>
         <translation>最近一次轮询该设备所用的时间，包括等待连接的时间。</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="207"/>
+        <location filename="../device_table.py" line="208"/>
         <source>Failed polls</source>
         <translation>轮询失败</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="210"/>
+        <location filename="../device_table.py" line="211"/>
         <source>Polls that read nothing, of the polls this window has received since it opened. A device polled more often than four times a second has polls that are not counted.</source>
         <translation>本窗口打开以来收到的轮询中，未读到任何数据的次数 / 轮询总次数。轮询频率高于每秒四次的设备，有部分轮询不计入统计。</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="217"/>
+        <location filename="../device_table.py" line="218"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
@@ -250,98 +250,98 @@
         <translation>从设备读取制造商、型号、序列号和固件版本（只读）。</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="270"/>
+        <location filename="../devices_page.py" line="271"/>
         <source>Select a device in the table to see its details.</source>
         <translation>在表格中选择一台设备以查看其详情。</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="277"/>
+        <location filename="../devices_page.py" line="278"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="281"/>
+        <location filename="../devices_page.py" line="282"/>
         <source>%1: no reading for more than three poll intervals</source>
         <translation>%1：超过三个轮询周期没有读数</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="283"/>
-        <location filename="../devices_page.py" line="346"/>
+        <location filename="../devices_page.py" line="284"/>
+        <location filename="../devices_page.py" line="347"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="288"/>
+        <location filename="../devices_page.py" line="289"/>
         <source>%1, rated %2 kW</source>
         <translation>%1，额定功率 %2 kW</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="296"/>
+        <location filename="../devices_page.py" line="297"/>
         <source>%1 — %2 (%3), unit %4</source>
         <translation>%1 — %2（%3），从站地址 %4</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="305"/>
+        <location filename="../devices_page.py" line="306"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="307"/>
+        <location filename="../devices_page.py" line="308"/>
         <source>%1 (register map found from the device&apos;s SunSpec models)</source>
         <translation>%1（点表根据设备的 SunSpec 模型自动识别）</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="308"/>
+        <location filename="../devices_page.py" line="309"/>
         <source>%1, polled every %2 s</source>
         <translation>%1，每 %2 s 轮询一次</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="310"/>
+        <location filename="../devices_page.py" line="311"/>
         <source>%1, unit %2</source>
         <translation>%1，从站地址 %2</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="313"/>
+        <location filename="../devices_page.py" line="314"/>
         <source>Not known without the site config; polled every %1 s</source>
         <translation>无站点配置，无法获知；每 %1 s 轮询一次</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="316"/>
+        <location filename="../devices_page.py" line="317"/>
         <source>None yet</source>
         <translation>暂无</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="321"/>
+        <location filename="../devices_page.py" line="322"/>
         <source>%1 (%2 s ago)</source>
         <translation>%1（%2 s 前）</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="324"/>
+        <location filename="../devices_page.py" line="325"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="326"/>
+        <location filename="../devices_page.py" line="327"/>
         <source>Not measured: this window reads the database another collector writes</source>
         <translation>未测量：本窗口读取的是另一个采集器写入的数据库</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="336"/>
+        <location filename="../devices_page.py" line="337"/>
         <source>%1 since this window opened: %2 read nothing, %3 incomplete</source>
         <translation>本窗口打开以来共 %1 次：%2 次未读到数据，%3 次数据不完整</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="343"/>
+        <location filename="../devices_page.py" line="344"/>
         <source>None since this window opened</source>
         <translation>本窗口打开以来无</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="361"/>
+        <location filename="../devices_page.py" line="362"/>
         <source>Reading…</source>
         <translation>正在读取…</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="363"/>
+        <location filename="../devices_page.py" line="364"/>
         <source>Not read: the collector has this device&apos;s serial port open.</source>
         <translation>未读取：采集器正占用该设备的串口。</translation>
     </message>
@@ -1214,142 +1214,167 @@
 <context>
     <name>QuantityTableModel</name>
     <message>
-        <location filename="../device_table.py" line="277"/>
+        <location filename="../device_table.py" line="278"/>
         <source>Active power</source>
         <translation>有功功率</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="278"/>
+        <location filename="../device_table.py" line="279"/>
         <source>PV energy generated</source>
         <translation>光伏发电量</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="279"/>
+        <location filename="../device_table.py" line="280"/>
         <source>PV DC input power</source>
         <translation>光伏直流输入功率</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="280"/>
+        <location filename="../device_table.py" line="281"/>
         <source>Internal temperature</source>
         <translation>内部温度</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="281"/>
+        <location filename="../device_table.py" line="282"/>
         <source>Operating state code (vendor)</source>
         <translation>运行状态码（厂家定义）</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="282"/>
+        <location filename="../device_table.py" line="283"/>
         <source>State of charge</source>
         <translation>荷电状态</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="283"/>
+        <location filename="../device_table.py" line="284"/>
         <source>State of health</source>
         <translation>健康状态</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="284"/>
+        <location filename="../device_table.py" line="285"/>
         <source>Energy charged</source>
         <translation>充电量</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="285"/>
+        <location filename="../device_table.py" line="286"/>
         <source>Energy discharged</source>
         <translation>放电量</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="286"/>
+        <location filename="../device_table.py" line="287"/>
         <source>Energy consumed</source>
         <translation>用电量</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="287"/>
+        <location filename="../device_table.py" line="288"/>
         <source>Energy imported from the grid</source>
         <translation>下网电量（从电网购电）</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="288"/>
+        <location filename="../device_table.py" line="289"/>
         <source>Energy exported to the grid</source>
         <translation>上网电量（向电网售电）</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="289"/>
+        <location filename="../device_table.py" line="290"/>
         <source>Voltage L1</source>
         <translation>L1 相电压</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="290"/>
+        <location filename="../device_table.py" line="291"/>
         <source>Voltage L2</source>
         <translation>L2 相电压</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="291"/>
+        <location filename="../device_table.py" line="292"/>
         <source>Voltage L3</source>
         <translation>L3 相电压</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="292"/>
+        <location filename="../device_table.py" line="293"/>
         <source>Current L1</source>
         <translation>L1 相电流</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="293"/>
+        <location filename="../device_table.py" line="294"/>
         <source>Current L2</source>
         <translation>L2 相电流</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="294"/>
+        <location filename="../device_table.py" line="295"/>
         <source>Current L3</source>
         <translation>L3 相电流</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="295"/>
+        <location filename="../device_table.py" line="296"/>
         <source>Frequency</source>
         <translation>频率</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="296"/>
+        <location filename="../device_table.py" line="297"/>
         <source>Power factor</source>
         <translation>功率因数</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="297"/>
+        <location filename="../device_table.py" line="298"/>
         <source>Reactive power</source>
         <translation>无功功率</translation>
     </message>
     <message>
+        <location filename="../device_table.py" line="299"/>
+        <source>Voltage L1-L2</source>
+        <translation>L1-L2 线电压</translation>
+    </message>
+    <message>
         <location filename="../device_table.py" line="300"/>
+        <source>Voltage L2-L3</source>
+        <translation>L2-L3 线电压</translation>
+    </message>
+    <message>
+        <location filename="../device_table.py" line="301"/>
+        <source>Voltage L3-L1</source>
+        <translation>L3-L1 线电压</translation>
+    </message>
+    <message>
+        <location filename="../device_table.py" line="302"/>
+        <source>CT ratio (in the meter)</source>
+        <translation>电流互感器变比（表内设置）</translation>
+    </message>
+    <message>
+        <location filename="../device_table.py" line="303"/>
+        <source>PT ratio (in the meter)</source>
+        <translation>电压互感器变比（表内设置）</translation>
+    </message>
+    <message>
+        <location filename="../device_table.py" line="306"/>
         <source>measurement</source>
         <translation>测量值</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="301"/>
+        <location filename="../device_table.py" line="307"/>
         <source>counter</source>
         <translation>计数器</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="340"/>
+        <location filename="../device_table.py" line="346"/>
         <source>Quantity</source>
         <translation>测量项</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="343"/>
+        <location filename="../device_table.py" line="349"/>
         <source>Value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="344"/>
+        <location filename="../device_table.py" line="350"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="346"/>
+        <location filename="../device_table.py" line="352"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="349"/>
+        <location filename="../device_table.py" line="355"/>
         <source>Name</source>
         <translation>标识名</translation>
     </message>
@@ -1357,189 +1382,209 @@
 <context>
     <name>RegisterInspector</name>
     <message>
-        <location filename="../register_inspector.py" line="166"/>
+        <location filename="../register_inspector.py" line="172"/>
         <source>Connection</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="167"/>
+        <location filename="../register_inspector.py" line="173"/>
         <source>Host</source>
         <translation>主机</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="168"/>
+        <location filename="../register_inspector.py" line="174"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="169"/>
+        <location filename="../register_inspector.py" line="175"/>
         <source>Transport</source>
         <translation>传输方式</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="170"/>
+        <location filename="../register_inspector.py" line="176"/>
         <source>Unit id</source>
         <translation>从站地址</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="171"/>
+        <location filename="../register_inspector.py" line="177"/>
         <source>Table</source>
         <translation>寄存器类型</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="172"/>
+        <location filename="../register_inspector.py" line="178"/>
         <source>Start address</source>
         <translation>起始地址</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="173"/>
+        <location filename="../register_inspector.py" line="179"/>
         <source>Count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="174"/>
+        <location filename="../register_inspector.py" line="180"/>
         <source>Data type</source>
         <translation>数据类型</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="175"/>
+        <location filename="../register_inspector.py" line="181"/>
         <source>Word order</source>
         <translation>字序</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="176"/>
+        <location filename="../register_inspector.py" line="182"/>
         <source>Read</source>
         <translation>读取</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="177"/>
+        <location filename="../register_inspector.py" line="183"/>
         <source>Modbus TCP</source>
         <translation>Modbus TCP</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="177"/>
+        <location filename="../register_inspector.py" line="183"/>
         <source>RTU over TCP (serial gateway)</source>
         <translation>RTU over TCP（串口网关）</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="181"/>
+        <location filename="../register_inspector.py" line="187"/>
         <source>Holding registers (function 3)</source>
         <translation>保持寄存器（功能码 3）</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="182"/>
+        <location filename="../register_inspector.py" line="188"/>
         <source>Input registers (function 4)</source>
         <translation>输入寄存器（功能码 4）</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="183"/>
+        <location filename="../register_inspector.py" line="189"/>
         <source>Coils (function 1)</source>
         <translation>线圈（功能码 1）</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="184"/>
+        <location filename="../register_inspector.py" line="190"/>
         <source>Discrete inputs (function 2)</source>
         <translation>离散输入（功能码 2）</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="188"/>
+        <location filename="../register_inspector.py" line="194"/>
         <source>High word first (big-endian)</source>
         <translation>高字在前（大端）</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="188"/>
+        <location filename="../register_inspector.py" line="194"/>
         <source>Low word first (little-endian)</source>
         <translation>低字在前（小端）</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="194"/>
+        <location filename="../register_inspector.py" line="200"/>
         <source>Addresses are zero-based, as sent on the wire (register 40001 of a manual is often address 0). The inspector only reads: it sends function codes 1 to 4 and nothing else.</source>
         <translation>地址从 0 开始，与总线上实际发送的地址一致（手册中的寄存器 40001 通常对应地址 0）。本检查工具只读：仅发送功能码 1 至 4，不发送任何其他报文。</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="198"/>
+        <location filename="../register_inspector.py" line="205"/>
         <source>A connection of the site, or an address typed below.</source>
         <translation>选择站点的某个连接，或在下方输入地址。</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="207"/>
+        <location filename="../register_inspector.py" line="214"/>
         <source>Other address (typed below)</source>
         <translation>其他地址（在下方输入）</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="211"/>
+        <location filename="../register_inspector.py" line="218"/>
         <source>%1 — %2 (%3)</source>
         <translation>%1 — %2（%3）</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="303"/>
+        <location filename="../register_inspector.py" line="319"/>
         <source>Type the host name or IP address of the device.</source>
         <translation>请输入设备的主机名或 IP 地址。</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="310"/>
+        <location filename="../register_inspector.py" line="326"/>
         <source>The read would end at address %1, beyond the last address %2. Lower the start address or the count.</source>
         <translation>读取将结束于地址 %1，超出最大地址 %2。请减小起始地址或数量。</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="324"/>
+        <location filename="../register_inspector.py" line="340"/>
         <source>The collector is polling the serial port %1, which only one program can open at a time. Read its registers with the collector stopped (energymon gui --no-collect).</source>
         <translation>采集器正在轮询串口 %1，该串口同一时间只能被一个程序打开。请在采集器停止时读取其寄存器（energymon gui --no-collect）。</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="336"/>
+        <location filename="../register_inspector.py" line="352"/>
         <source>Reading from %1, unit %2…</source>
         <translation>正在从 %1（从站地址 %2）读取…</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="348"/>
+        <location filename="../register_inspector.py" line="364"/>
         <source>The read could not be made: %1</source>
         <translation>无法执行读取：%1</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="360"/>
+        <location filename="../register_inspector.py" line="376"/>
         <source>%1 bits</source>
         <translation>%1 位</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="360"/>
+        <location filename="../register_inspector.py" line="376"/>
         <source>%1 registers</source>
         <translation>%1 个寄存器</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="362"/>
+        <location filename="../register_inspector.py" line="378"/>
         <source>Read %1 from %2, unit %3, in %4 ms.</source>
         <translation>已从 %2（从站地址 %3）读取 %1，耗时 %4 ms。</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="370"/>
+        <location filename="../register_inspector.py" line="386"/>
         <source>The collector polls this RTU gateway too; a poll that met this read on the bus may have failed.</source>
         <translation>采集器也在轮询此 RTU 网关；与本次读取在总线上冲突的轮询可能已失败。</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="376"/>
+        <location filename="../register_inspector.py" line="392"/>
         <source>The device refused the read: %1.</source>
         <translation>设备拒绝了读取：%1。</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="377"/>
+        <location filename="../register_inspector.py" line="393"/>
         <source>No answer: %1.</source>
         <translation>无应答：%1。</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="378"/>
+        <location filename="../register_inspector.py" line="394"/>
         <source>No connection: %1.</source>
         <translation>无法连接：%1。</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="379"/>
+        <location filename="../register_inspector.py" line="395"/>
         <source>The answer was rejected: %1.</source>
         <translation>应答无效，已丢弃：%1。</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="381"/>
+        <location filename="../register_inspector.py" line="397"/>
         <source>The read failed: %1.</source>
         <translation>读取失败：%1。</translation>
+    </message>
+    <message>
+        <location filename="../transformer_text.py" line="33"/>
+        <source>%1 at holding register %2</source>
+        <translation>%1 位于保持寄存器 %2</translation>
+    </message>
+    <message>
+        <location filename="../transformer_text.py" line="34"/>
+        <source>%1 at input register %2</source>
+        <translation>%1 位于输入寄存器 %2</translation>
+    </message>
+    <message>
+        <location filename="../transformer_text.py" line="43"/>
+        <source>%1: the meter holds its transformer ratios (%2). Its raw registers are secondary values; energymon multiplies them by the ratios it reads there.</source>
+        <translation>%1：电表内设有互感器变比（%2）。其原始寄存器为二次侧数值；energymon 按从中读出的变比换算为一次侧数值。</translation>
+    </message>
+    <message>
+        <location filename="../transformer_text.py" line="54"/>
+        <source>%1: CT ratio %2 and PT ratio %3 from the site config. Raw registers are secondary values; energymon stores currents x %2, voltages x %3, power and energy x %4.</source>
+        <translation>%1：站点配置中的电流互感器变比 %2、电压互感器变比 %3。原始寄存器为二次侧数值；energymon 存储时电流 ×%2，电压 ×%3，功率和电量 ×%4。</translation>
     </message>
 </context>
 <context>
@@ -1889,7 +1934,7 @@
 <context>
     <name>TrendsPage</name>
     <message>
-        <location filename="../trends_page.py" line="124"/>
+        <location filename="../trends_page.py" line="122"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
@@ -1999,6 +2044,31 @@
         <translation>无功功率</translation>
     </message>
     <message>
+        <location filename="../trend_texts.py" line="46"/>
+        <source>Voltage L1-L2</source>
+        <translation>L1-L2 线电压</translation>
+    </message>
+    <message>
+        <location filename="../trend_texts.py" line="47"/>
+        <source>Voltage L2-L3</source>
+        <translation>L2-L3 线电压</translation>
+    </message>
+    <message>
+        <location filename="../trend_texts.py" line="48"/>
+        <source>Voltage L3-L1</source>
+        <translation>L3-L1 线电压</translation>
+    </message>
+    <message>
+        <location filename="../trend_texts.py" line="49"/>
+        <source>CT ratio (in the meter)</source>
+        <translation>电流互感器变比（表内设置）</translation>
+    </message>
+    <message>
+        <location filename="../trend_texts.py" line="50"/>
+        <source>PT ratio (in the meter)</source>
+        <translation>电压互感器变比（表内设置）</translation>
+    </message>
+    <message>
         <location filename="../trend_pickers.py" line="58"/>
         <source>Device</source>
         <translation>设备</translation>
@@ -2020,239 +2090,239 @@
     </message>
     <message>
         <location filename="../trend_pickers.py" line="62"/>
-        <location filename="../trends_page.py" line="318"/>
+        <location filename="../trends_page.py" line="316"/>
         <source>Energy per interval</source>
         <translation>区间电量</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="129"/>
+        <location filename="../trends_page.py" line="127"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="130"/>
+        <location filename="../trends_page.py" line="128"/>
         <source>Yesterday</source>
         <translation>昨天</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="131"/>
+        <location filename="../trends_page.py" line="129"/>
         <source>7 days</source>
         <translation>7 天</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="132"/>
+        <location filename="../trends_page.py" line="130"/>
         <source>30 days</source>
         <translation>30 天</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="133"/>
+        <location filename="../trends_page.py" line="131"/>
         <source>12 months</source>
         <translation>12 个月</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="137"/>
+        <location filename="../trends_page.py" line="135"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="138"/>
+        <location filename="../trends_page.py" line="136"/>
         <source>Save the points shown as a CSV file (local time with UTC offset).</source>
         <translation>将当前显示的数据点保存为 CSV 文件（当地时间，含 UTC 偏移）。</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="139"/>
+        <location filename="../trends_page.py" line="137"/>
         <source>Export PNG…</source>
         <translation>导出 PNG…</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="140"/>
+        <location filename="../trends_page.py" line="138"/>
         <source>Save the chart as shown as a PNG image.</source>
         <translation>将当前显示的图表保存为 PNG 图片。</translation>
     </message>
     <message>
-        <location filename="../trend_texts.py" line="55"/>
+        <location filename="../trend_texts.py" line="60"/>
         <source>raw counter readings</source>
         <translation>计数器原始读数</translation>
     </message>
     <message>
-        <location filename="../trend_texts.py" line="56"/>
+        <location filename="../trend_texts.py" line="61"/>
         <source>raw samples</source>
         <translation>原始采样值</translation>
     </message>
     <message>
-        <location filename="../trend_texts.py" line="59"/>
+        <location filename="../trend_texts.py" line="64"/>
         <source>energy counted per %1 days</source>
         <translation>每 %1 天的计量电量</translation>
     </message>
     <message>
-        <location filename="../trend_texts.py" line="61"/>
+        <location filename="../trend_texts.py" line="66"/>
         <source>energy counted per minute</source>
         <translation>每分钟的计量电量</translation>
     </message>
     <message>
-        <location filename="../trend_texts.py" line="62"/>
+        <location filename="../trend_texts.py" line="67"/>
         <source>energy counted per 15 minutes</source>
         <translation>每 15 分钟的计量电量</translation>
     </message>
     <message>
-        <location filename="../trend_texts.py" line="63"/>
+        <location filename="../trend_texts.py" line="68"/>
         <source>energy counted per hour</source>
         <translation>每小时的计量电量</translation>
     </message>
     <message>
-        <location filename="../trend_texts.py" line="64"/>
+        <location filename="../trend_texts.py" line="69"/>
         <source>energy counted per day</source>
         <translation>每天的计量电量</translation>
     </message>
     <message>
-        <location filename="../trend_texts.py" line="68"/>
+        <location filename="../trend_texts.py" line="73"/>
         <source>counter readings, the last of every %1 days</source>
         <translation>计数器读数，取每 %1 天的最后一个值</translation>
     </message>
     <message>
-        <location filename="../trend_texts.py" line="70"/>
+        <location filename="../trend_texts.py" line="75"/>
         <source>counter readings, the last of each minute</source>
         <translation>计数器读数，取每分钟的最后一个值</translation>
     </message>
     <message>
-        <location filename="../trend_texts.py" line="71"/>
+        <location filename="../trend_texts.py" line="76"/>
         <source>counter readings, the last of each 15 minutes</source>
         <translation>计数器读数，取每 15 分钟的最后一个值</translation>
     </message>
     <message>
-        <location filename="../trend_texts.py" line="72"/>
+        <location filename="../trend_texts.py" line="77"/>
         <source>counter readings, the last of each hour</source>
         <translation>计数器读数，取每小时的最后一个值</translation>
     </message>
     <message>
-        <location filename="../trend_texts.py" line="73"/>
+        <location filename="../trend_texts.py" line="78"/>
         <source>counter readings, the last of each day</source>
         <translation>计数器读数，取每天的最后一个值</translation>
     </message>
     <message>
-        <location filename="../trend_texts.py" line="76"/>
+        <location filename="../trend_texts.py" line="81"/>
         <source>averages over %1 days with their minimum and maximum</source>
         <translation>%1 天平均值及其最小值、最大值</translation>
     </message>
     <message>
-        <location filename="../trend_texts.py" line="78"/>
+        <location filename="../trend_texts.py" line="83"/>
         <source>1-minute averages with their minimum and maximum</source>
         <translation>1 分钟平均值及其最小值、最大值</translation>
     </message>
     <message>
-        <location filename="../trend_texts.py" line="79"/>
+        <location filename="../trend_texts.py" line="84"/>
         <source>15-minute averages with their minimum and maximum</source>
         <translation>15 分钟平均值及其最小值、最大值</translation>
     </message>
     <message>
-        <location filename="../trend_texts.py" line="80"/>
+        <location filename="../trend_texts.py" line="85"/>
         <source>hourly averages with their minimum and maximum</source>
         <translation>小时平均值及其最小值、最大值</translation>
     </message>
     <message>
-        <location filename="../trend_texts.py" line="81"/>
+        <location filename="../trend_texts.py" line="86"/>
         <source>daily averages with their minimum and maximum</source>
         <translation>日平均值及其最小值、最大值</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="281"/>
+        <location filename="../trends_page.py" line="279"/>
         <source>Waiting for the site…</source>
         <translation>正在等待站点…</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="283"/>
+        <location filename="../trends_page.py" line="281"/>
         <source>Could not read the database: %1</source>
         <translation>无法读取数据库：%1</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="285"/>
+        <location filename="../trends_page.py" line="283"/>
         <source>No data stored yet.</source>
         <translation>尚未存储任何数据。</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="287"/>
-        <location filename="../trends_page.py" line="299"/>
+        <location filename="../trends_page.py" line="285"/>
+        <location filename="../trends_page.py" line="297"/>
         <source>Reading…</source>
         <translation>正在读取…</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="289"/>
+        <location filename="../trends_page.py" line="287"/>
         <source>Choose a device, a quantity and a time range.</source>
         <translation>请选择设备、测量项和时间范围。</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="293"/>
+        <location filename="../trends_page.py" line="291"/>
         <source>No data of this quantity in the time shown.</source>
         <translation>当前时间范围内没有该测量项的数据。</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="295"/>
+        <location filename="../trends_page.py" line="293"/>
         <source>Showing %1: %2 points in view.</source>
         <translation>显示：%1；视图中共 %2 个数据点。</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="297"/>
+        <location filename="../trends_page.py" line="295"/>
         <source>Zoom in for finer detail.</source>
         <translation>放大可查看更多细节。</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="303"/>
+        <location filename="../trends_page.py" line="301"/>
         <source>Saved %1.</source>
         <translation>已保存 %1。</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="303"/>
+        <location filename="../trends_page.py" line="301"/>
         <source>Could not save %1: %2</source>
         <translation>无法保存 %1：%2</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="312"/>
+        <location filename="../trends_page.py" line="310"/>
         <source>Local time (%1, UTC%2)</source>
         <translation>当地时间（%1，UTC%2）</translation>
     </message>
     <message>
-        <location filename="../trend_texts.py" line="102"/>
+        <location filename="../trend_texts.py" line="107"/>
         <source>%1: no data</source>
         <translation>%1：无数据</translation>
     </message>
     <message>
-        <location filename="../trend_texts.py" line="108"/>
+        <location filename="../trend_texts.py" line="113"/>
         <source>%1
 mean %2, min %3, max %4</source>
         <translation>%1
 平均 %2，最小 %3，最大 %4</translation>
     </message>
     <message>
-        <location filename="../trend_texts.py" line="115"/>
+        <location filename="../trend_texts.py" line="120"/>
         <source>%1
 %2 counted in this interval</source>
         <translation>%1
 本区间计量 %2</translation>
     </message>
     <message>
-        <location filename="../trend_texts.py" line="117"/>
+        <location filename="../trend_texts.py" line="122"/>
         <source>%1
 counter reading %2</source>
         <translation>%1
 计数器读数 %2</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="353"/>
+        <location filename="../trends_page.py" line="351"/>
         <source>Export the points shown as CSV</source>
         <translation>将显示的数据点导出为 CSV</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="353"/>
+        <location filename="../trends_page.py" line="351"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="360"/>
+        <location filename="../trends_page.py" line="358"/>
         <source>Export the chart as PNG</source>
         <translation>将图表导出为 PNG</translation>
     </message>
     <message>
-        <location filename="../trends_page.py" line="360"/>
+        <location filename="../trends_page.py" line="358"/>
         <source>PNG images (*.png)</source>
         <translation>PNG 图片 (*.png)</translation>
     </message>
