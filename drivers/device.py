@@ -38,18 +38,21 @@ async def read_device(link: RegisterReader, unit: int, profile: Profile) -> Devi
     """Read every planned block of ``profile`` from ``unit`` on ``link``.
 
     After the first connection-level failure the remaining blocks are not
-    tried (the device is unreachable); their values are ``None`` too.
+    tried (the device is unreachable); their values are ``None`` too. An
+    exception answer to a block whose every point has a fallback elsewhere
+    (registers only some models have) is not an error: the fallbacks hold.
     """
     started = time.perf_counter()
     words_by_block: list[list[int] | None] = []
     errors: list[ReadError] = []
-    for block in profile.blocks:
+    for i, block in enumerate(profile.blocks):
         if errors and errors[-1].kind in ("connection", "timeout"):
             words_by_block.append(None)
             continue
         result = await link.read_registers(unit, block.table, block.address, block.count)
         if isinstance(result, ReadError):
-            errors.append(result)
+            if not (result.kind == "exception" and profile.optional_block(i)):
+                errors.append(result)
             words_by_block.append(None)
         else:
             words_by_block.append(result)

@@ -10,14 +10,10 @@ scale-factor register named by ``scale_factor`` (SunSpec style), or 0 if none.
 A raw value equal to one of the point's sentinels, or a scale factor that is
 itself "not implemented" (0x8000) or outside -10..10, gives ``None``.
 
-A profile that maps ``ct_ratio``/``pt_ratio`` reads a transformer-connected
-meter that reports secondary values and holds its ratios: every other point is
-multiplied by the ratios it depends on (drivers.transformer_ratios), unless the
-point is marked ``primary``; a ratio that is missing, 0 or not finite makes
-the values that depend on it missing.
-
 A point may name a rule of drivers.value_rules (e.g. a power factor that
-devices give as a ratio or in percent), applied after the scaling.
+devices give as a ratio or in percent), applied after the scaling. How points
+combine into values (parts of a sum, fallbacks, conditions, ratios the meter
+holds) is drivers.point_values.
 """
 
 from __future__ import annotations
@@ -29,8 +25,8 @@ from pathlib import Path
 
 from drivers.dtypes import DTYPES, DType, decode, decode_string, encode, encode_string
 from drivers.modbus_limits import READ_FUNCTION_CODES, REGISTER_TABLES
+from drivers.point_values import active, combine, condition_words, held_ratios_applied, per_point
 from drivers.quantities import QUANTITIES, RATIOS, Kind, Role
-from drivers.transformer_ratios import ratios_needed, valid_ratio
 from drivers.value_rules import RULES
 
 SF_DTYPE = DTYPES["i16"]
@@ -54,6 +50,11 @@ class Point:
     scale_factor: int | None = None  # address of an i16 scale-factor register in the same table
     primary: bool = False  # reported on the primary side although the profile reads ratio registers
     rule: str | None = None  # a drivers.value_rules rule applied to the scaled value
+    part: bool = False  # one of several points whose values add up to the quantity (e.g. PV power per MPPT)
+    fallback: bool = False  # stands in when the earlier rows of its quantity are missing
+    absent_as_zero: bool = False  # a part whose register says "not implemented" (an MPPT not fitted) adds 0
+    when_address: int | None = None  # a u16 register (same table) whose word says whether this point applies
+    when_values: tuple[int, ...] = ()  # the words of that register for which it does
 
     @property
     def end(self) -> int:
@@ -62,10 +63,12 @@ class Point:
 
     @property
     def span(self) -> tuple[int, int]:
-        """Registers that must be read in one request: the value and its scale factor."""
-        if self.scale_factor is None:
-            return self.address, self.end
-        return min(self.address, self.scale_factor), max(self.end, self.scale_factor + 1)
+        """Registers that must be read in one request: the value, its scale factor and its condition."""
+        lo, hi = self.address, self.end
+        for extra in (self.scale_factor, self.when_address):
+            if extra is not None:
+                lo, hi = min(lo, extra), max(hi, extra + 1)
+        return lo, hi
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,8 @@ class Profile:
 
     @property
     def quantities(self) -> tuple[str, ...]:
-        return tuple(p.quantity for p in self.points)
+        """Each quantity once, in the order of its first point."""
+        return tuple(dict.fromkeys(p.quantity for p in self.points))
 
     def counter_wrap_at(self, quantity: str) -> float | None:
         """The value [base unit, e.g. Wh] at which a counter's register rolls over to zero, or None.
@@ -117,7 +121,7 @@ class Profile:
         """
         for point in self.points:
             if point.quantity == quantity:
-                if point.dtype.is_float or point.dtype.signed or point.scale_factor is not None:
+                if point.dtype.is_float or point.dtype.signed or point.scale_factor is not None or point.part:
                     return None
                 return float(2**point.dtype.bits) * point.scale
         return None
@@ -135,34 +139,30 @@ class Profile:
         ``words_by_block[i]`` are the registers read for ``self.blocks[i]``, or
         ``None`` if that read failed; the points of a failed block are ``None``.
         """
-        values: dict[str, float | None] = {}
+        decoded: dict[int, float | None] = {}
         for block, words in zip(self.blocks, words_by_block, strict=True):
             for point in block.points:
-                values[point.quantity] = None if words is None else decode_point(point, block, words)
-        return self._held_ratios_applied(values, to_primary=True)
+                value = None if words is None else decode_point(point, block, words)
+                if value is None and words is not None and point.absent_as_zero:
+                    value = 0.0  # read, and the device says it has no such part
+                decoded[id(point)] = value
+        values = combine(self.points, [decoded[id(p)] for p in self.points])
+        return held_ratios_applied(self.points, values, to_primary=True)
+
+    def optional_block(self, index: int) -> bool:
+        """Whether every point of block ``index`` has a fallback row in another block: a device that lacks
+        these registers (a model without the finer ones) answers with an exception, and that is no fault."""
+        block = self.blocks[index]
+        inside = {id(p) for p in block.points}
+        return all(
+            any(q.fallback and q.quantity == p.quantity and id(q) not in inside for q in self.points)
+            for p in block.points
+        )
 
     @property
     def held_ratios(self) -> frozenset[str]:
         """The transformer ratios this profile reads from the device (``ct_ratio``, ``pt_ratio``)."""
         return RATIOS & set(self.quantities)
-
-    def _held_ratios_applied(self, values: dict[str, float | None], to_primary: bool) -> dict[str, float | None]:
-        """Secondary values -> primary with the ratios read alongside them (or back, for the simulator)."""
-        held = self.held_ratios
-        if not held:
-            return values
-        out = dict(values)
-        for point in self.points:
-            value = values.get(point.quantity)
-            if point.primary or point.quantity in RATIOS or value is None:
-                continue
-            f: float | None = 1.0
-            for name in ratios_needed(point.quantity):
-                if name in held:
-                    ratio = values.get(name) if to_primary else values.get(name, 1.0)
-                    f = f * ratio if f is not None and ratio is not None and valid_ratio(ratio) else None
-            out[point.quantity] = None if f is None else (value * f if to_primary else value / f)
-        return out
 
     def encode_values(self, values: Mapping[str, float | None]) -> dict[str, dict[int, int]]:
         """Register image for the simulator: ``{table: {address: word}}``.
@@ -175,12 +175,16 @@ class Profile:
         meter reports them.
         """
         image: dict[str, dict[int, int]] = {t: {} for t in REGISTER_TABLES}
-        values = self._held_ratios_applied(dict(values), to_primary=False)
+        values = held_ratios_applied(self.points, dict(values), to_primary=False)
         exponents = _choose_exponents(self.points, values)
         for (table, address), exponent in exponents.items():
             image[table][address] = encode(SF_DTYPE, exponent)[0]
-        for point in self.points:
-            value = values.get(point.quantity)
+        conditions = condition_words(self.points)
+        for (table, address), word in conditions.items():
+            image[table][address] = word
+        for point, value in zip(self.points, per_point(self.points, values), strict=True):
+            if not active(point, conditions):
+                continue  # another point holds these registers while the condition reads this word
             exponent = exponents.get((point.table, point.scale_factor), 0) if point.scale_factor is not None else 0
             if value is None:
                 words = _sentinel_words(point)
@@ -260,6 +264,8 @@ def as_load_meter(profile: Profile) -> Profile:
 
 
 def decode_point(point: Point, block: Block, words: list[int]) -> float | None:
+    if point.when_address is not None and words[point.when_address - block.address] not in point.when_values:
+        return None  # the condition register says this point does not apply
     offset = point.address - block.address
     raw = decode(point.dtype, words[offset : offset + point.dtype.registers], point.word_order, point.sentinels)
     if raw is None:

@@ -22,6 +22,10 @@ Format::
     word_order = "big"             # optional per-point override
     primary = true                 # optional: already primary-side, though the profile maps ct_ratio/pt_ratio
     rule = "ratio-or-percent"      # optional: a drivers.value_rules rule applied after scaling
+    part = true                    # optional: one of several rows of the same quantity that add up to it
+    fallback = true                # optional: stands in when the earlier rows of its quantity are missing
+    absent_as_zero = true          # optional, parts only: "not implemented" (an MPPT not fitted) adds 0
+    when = {address = 5001, values = [2]}  # optional: applies while that u16 register reads one of the words
 
     [[identity]]
     field = "serial"               # manufacturer | model | serial | version
@@ -35,24 +39,22 @@ Errors read like ``pv.toml: points[2].dtype: unknown dtype 'u17' (expected one o
 
 from __future__ import annotations
 
-import math
 import tomllib
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any
 
-from drivers.dtypes import DTYPES, WORD_ORDERS
+from drivers.dtypes import WORD_ORDERS
 from drivers.modbus_limits import MAX_ADDRESS, MAX_REGISTERS, REGISTER_TABLES
 from drivers.profile import (
     IDENTITY_FIELDS,
     IdentityField,
-    Point,
     Profile,
     ProfileError,
     plan_blocks,
 )
-from drivers.quantities import QUANTITIES, RATIOS, REQUIRED, Role, allowed_for
-from drivers.value_rules import RULES
+from drivers.profile_rows import Fail, parse_rows
+from drivers.profile_rows import whole as _whole
+from drivers.quantities import RATIOS, REQUIRED, Role
 
 BUILTIN_DIR = Path(__file__).with_name("profiles")
 
@@ -91,13 +93,6 @@ def load_profile(name_or_path: str | Path, base_dir: Path | None = None) -> Prof
     except ValueError as exc:  # e.g. a NUL character in the path
         raise ProfileError(f"{str(path)!r}: invalid profile path: {exc}") from None
     return parse_profile(data, path)
-
-
-Fail = Callable[[str, str], ProfileError]  # (field path, message) -> the error naming file and field
-
-
-def _whole(value: Any, lo: int, hi: int) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool) and lo <= value <= hi
 
 
 def parse_profile(data: dict[str, Any], path: Path) -> Profile:
@@ -140,105 +135,22 @@ def parse_profile(data: dict[str, Any], path: Path) -> Profile:
     rows = data.get("points")
     if not isinstance(rows, list) or not rows:
         raise fail("points", "at least one [[points]] row is required")
-    points: list[Point] = []
-    seen: dict[str, int] = {}
-    for i, row in enumerate(rows):
-        points.append(_point(row, f"points[{i}]", role, default_order, seen, i, fail))
+    points = parse_rows(rows, role, default_order, fail)
+    seen = {p.quantity for p in points}
 
     missing = REQUIRED[role] - set(seen)
     if missing:
         raise fail("points", f"role {role.value} requires {', '.join(sorted(missing))}")
-    if not RATIOS & set(seen):
+    if not RATIOS & seen:
         for i, point in enumerate(points):
             if point.primary:
                 raise fail(f"points[{i}].primary", "only applies to a profile that maps ct_ratio or pt_ratio")
-    _check_overlaps(points, fail)
     identity = _identity(data.get("identity", []), fail)
     try:
         blocks = plan_blocks(points, max_gap, max_block)
     except ProfileError as exc:
         raise fail(f"profile.{limit_key}", str(exc)) from None
     return Profile(head["name"], role, head["title"], head["source"], tuple(points), blocks, path, identity)
-
-
-def _point(row: Any, field: str, role: Role, default_order: str, seen: dict[str, int], i: int, fail: Fail) -> Point:
-    if not isinstance(row, dict):
-        raise fail(field, "expected a [[points]] table")
-    allowed_row = {
-        "quantity",
-        "table",
-        "address",
-        "dtype",
-        "scale",
-        "word_order",
-        "sentinels",
-        "scale_factor",
-        "primary",
-        "rule",
-    }
-    for key in row:
-        if key not in allowed_row:
-            raise fail(f"{field}.{key}", f"unknown key (expected one of: {', '.join(sorted(allowed_row))})")
-    quantity = row.get("quantity")
-    if not isinstance(quantity, str) or quantity not in QUANTITIES:
-        raise fail(f"{field}.quantity", f"unknown quantity '{quantity}'")
-    if quantity not in allowed_for(role):
-        raise fail(f"{field}.quantity", f"'{quantity}' is not a quantity of role {role.value}")
-    if quantity in seen:
-        raise fail(f"{field}.quantity", f"'{quantity}' is already mapped by points[{seen[quantity]}]")
-    seen[quantity] = i
-    table = row.get("table", "holding")
-    if not isinstance(table, str) or table not in REGISTER_TABLES:
-        raise fail(f"{field}.table", f"'{table}' is not holding or input")
-    address = row.get("address")
-    if not _whole(address, 0, MAX_ADDRESS):
-        raise fail(f"{field}.address", "expected a register address 0..65535")
-    dtype_name = row.get("dtype")
-    if not isinstance(dtype_name, str) or dtype_name not in DTYPES:
-        raise fail(f"{field}.dtype", f"unknown dtype '{dtype_name}' (expected one of: {', '.join(DTYPES)})")
-    dtype = DTYPES[dtype_name]
-    if address + dtype.registers > MAX_ADDRESS + 1:
-        raise fail(f"{field}.address", "point runs past register 65535")
-    scale = row.get("scale", 1.0)
-    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not math.isfinite(scale) or scale == 0:
-        raise fail(f"{field}.scale", "expected a non-zero finite number")
-    order = row.get("word_order", default_order)
-    if order not in WORD_ORDERS:
-        raise fail(f"{field}.word_order", f"'{order}' is not big or little")
-    sentinels = row.get("sentinels")
-    if sentinels is not None:
-        width = 1 << dtype.bits
-        if not isinstance(sentinels, list) or not all(_whole(s, 0, width - 1) for s in sentinels):
-            raise fail(f"{field}.sentinels", f"expected a list of raw register patterns 0..{width - 1:#x}")
-        if dtype.is_float:
-            raise fail(f"{field}.sentinels", "float points already treat NaN as missing")
-        sentinels = tuple(sentinels)
-    scale_factor = row.get("scale_factor")
-    if scale_factor is not None and not _whole(scale_factor, 0, MAX_ADDRESS):
-        raise fail(f"{field}.scale_factor", "expected the register address 0..65535 of an i16 scale factor")
-    primary = row.get("primary", False)
-    if not isinstance(primary, bool):
-        raise fail(f"{field}.primary", "expected true or false")
-    rule = row.get("rule")
-    if rule is not None and rule not in RULES:
-        raise fail(f"{field}.rule", f"unknown rule '{rule}' (expected one of: {', '.join(RULES)})")
-    return Point(quantity, table, address, dtype, float(scale), order, sentinels, scale_factor, primary, rule)
-
-
-def _check_overlaps(points: list[Point], fail: Fail) -> None:
-    owners: dict[tuple[str, int], str] = {}
-    for p in points:
-        for address in range(p.address, p.end):
-            other = owners.setdefault((p.table, address), p.quantity)
-            if other != p.quantity:
-                raise fail("points", f"'{other}' and '{p.quantity}' overlap at {p.table} register {address}")
-    for p in points:
-        if p.scale_factor is not None and (p.table, p.scale_factor) in owners:
-            raise fail(
-                "points",
-                f"scale factor of '{p.quantity}' at {p.table} register {p.scale_factor} "
-                f"overlaps '{owners[(p.table, p.scale_factor)]}'",
-            )
 
 
 def _identity(rows: Any, fail: Fail) -> tuple[IdentityField, ...]:

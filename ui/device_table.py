@@ -17,13 +17,14 @@ from typing import Generic, TypeVar
 from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QObject
 from PySide6.QtWidgets import QHeaderView, QTableView
 
-from drivers.quantities import QUANTITIES, Kind, Role
+from drivers.quantities import QUANTITIES, Role
 from energymon.collect.reading import Reading
 from energymon.views.live import is_fresh
 from energymon.views.site import DeviceInfo
 from ui import format as fmt
 from ui.format import fill
 from ui.i18n import QT_TRANSLATE_NOOP
+from ui.quantity_labels import KIND_TEXT, QUANTITY_TEXT
 from ui.text_table import Cell, TextTableModel
 
 KEY_QUANTITY = {Role.PV: "yield_wh", Role.STORAGE: "soc_pct", Role.LOAD: "consumed_wh", Role.GRID: "imported_wh"}
@@ -274,38 +275,6 @@ class DeviceTableModel(TextTableModel):
 
 # -- the quantities of one device -------------------------------------------------------------
 
-QUANTITY_TEXT = {
-    "power_w": QT_TRANSLATE_NOOP("QuantityTableModel", "Active power"),
-    "yield_wh": QT_TRANSLATE_NOOP("QuantityTableModel", "PV energy generated"),
-    "dc_power_w": QT_TRANSLATE_NOOP("QuantityTableModel", "PV DC input power"),
-    "temperature_c": QT_TRANSLATE_NOOP("QuantityTableModel", "Internal temperature"),
-    "status_code": QT_TRANSLATE_NOOP("QuantityTableModel", "Operating state code (vendor)"),
-    "soc_pct": QT_TRANSLATE_NOOP("QuantityTableModel", "State of charge"),
-    "soh_pct": QT_TRANSLATE_NOOP("QuantityTableModel", "State of health"),
-    "charged_wh": QT_TRANSLATE_NOOP("QuantityTableModel", "Energy charged"),
-    "discharged_wh": QT_TRANSLATE_NOOP("QuantityTableModel", "Energy discharged"),
-    "consumed_wh": QT_TRANSLATE_NOOP("QuantityTableModel", "Energy consumed"),
-    "imported_wh": QT_TRANSLATE_NOOP("QuantityTableModel", "Energy imported from the grid"),
-    "exported_wh": QT_TRANSLATE_NOOP("QuantityTableModel", "Energy exported to the grid"),
-    "voltage_l1_v": QT_TRANSLATE_NOOP("QuantityTableModel", "Voltage L1"),
-    "voltage_l2_v": QT_TRANSLATE_NOOP("QuantityTableModel", "Voltage L2"),
-    "voltage_l3_v": QT_TRANSLATE_NOOP("QuantityTableModel", "Voltage L3"),
-    "current_l1_a": QT_TRANSLATE_NOOP("QuantityTableModel", "Current L1"),
-    "current_l2_a": QT_TRANSLATE_NOOP("QuantityTableModel", "Current L2"),
-    "current_l3_a": QT_TRANSLATE_NOOP("QuantityTableModel", "Current L3"),
-    "frequency_hz": QT_TRANSLATE_NOOP("QuantityTableModel", "Frequency"),
-    "power_factor": QT_TRANSLATE_NOOP("QuantityTableModel", "Power factor"),
-    "reactive_power_var": QT_TRANSLATE_NOOP("QuantityTableModel", "Reactive power"),
-    "voltage_l1_l2_v": QT_TRANSLATE_NOOP("QuantityTableModel", "Voltage L1-L2"),
-    "voltage_l2_l3_v": QT_TRANSLATE_NOOP("QuantityTableModel", "Voltage L2-L3"),
-    "voltage_l3_l1_v": QT_TRANSLATE_NOOP("QuantityTableModel", "Voltage L3-L1"),
-    "ct_ratio": QT_TRANSLATE_NOOP("QuantityTableModel", "CT ratio (in the meter)"),
-    "pt_ratio": QT_TRANSLATE_NOOP("QuantityTableModel", "PT ratio (in the meter)"),
-}
-KIND_TEXT = {
-    Kind.MEASUREMENT: QT_TRANSLATE_NOOP("QuantityTableModel", "measurement"),
-    Kind.COUNTER: QT_TRANSLATE_NOOP("QuantityTableModel", "counter"),
-}
 # Base unit -> (display unit, divisor, decimals). Stored values stay in base units.
 DISPLAY_UNITS = {
     "W": ("kW", 1000, 2),

@@ -39,13 +39,19 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 
 
 def cmd_profiles(args: argparse.Namespace) -> int:
-    print(f"{'name':<22} {'role':<8} {'values':>6} {'reads':>5}  source")
-    for name in builtin_names():
+    names = builtin_names()
+    width = max(len(n) for n in [*names, "sunspec"])  # the name column fits the longest name
+    print(f"{'name':<{width}} {'role':<8} {'values':>6} {'reads':>5}  source")
+    for name in names:
         profile = load_profile(name)
-        print(f"{name:<22} {profile.role.value:<8} {len(profile.points):>6} {len(profile.blocks):>5}  {profile.source}")
+        print(
+            f"{name:<{width}} {profile.role.value:<8} {len(profile.points):>6} {len(profile.blocks):>5}  "
+            f"{profile.source}"
+        )
     print(
-        f"{'sunspec':<22} {'any':<8} {'-':>6} {'-':>5}  discovered from the device: SunSpec models from pysunspec2's "
-        "definitions (pv 101-103, 111-113, 701; storage 124, 802; meters 201-204, 211-214)"
+        f"{'sunspec':<{width}} {'any':<8} {'-':>6} {'-':>5}  discovered from the device: SunSpec models from "
+        "pysunspec2's definitions (pv 101-103, 111-113, 701, and 160 on hybrids; storage 124, 802; meters 201-204, "
+        "211-214)"
     )
     return EXIT_OK
 

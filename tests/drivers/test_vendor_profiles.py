@@ -13,6 +13,7 @@ import pytest
 
 from drivers.dtypes import DTYPES
 from drivers.modbus_limits import MAX_REGISTERS
+from drivers.point_values import active, condition_words
 from drivers.profile import Profile, as_load_meter
 from drivers.profile_file import builtin_names, load_profile
 from drivers.quantities import REQUIRED, Role, allowed_for
@@ -29,6 +30,12 @@ VENDOR_PROFILES = {
     "eastron-sdm630": Role.GRID,
     "acrel-adw300": Role.GRID,
 }
+
+
+def served_quantities(profile: Profile) -> set[str]:
+    """What the simulator's image of ``profile`` holds: quantities of points whose condition it satisfies."""
+    words = condition_words(profile.points)
+    return {p.quantity for p in profile.points if active(p, words)}
 
 
 def words_for_blocks(profile: Profile, registers: dict[tuple[str, int], int]) -> list[list[int]]:
@@ -88,13 +95,13 @@ EXPECTED_READS = {
     "huawei-sun2000": [(H, 32064, 26), (H, 32106, 2)],
     "huawei-sun2000-battery": [(H, 37022, 1), (H, 37760, 24)],
     "huawei-sun2000-meter": [(H, 37101, 22)],
-    "sungrow-sg": [(I, 5003, 35)],
+    "sungrow-sg": [(I, 5001, 37), (I, 5143, 5)],
     "sungrow-sh": [(I, 5007, 29), (I, 12999, 5)],
     "sungrow-sh-battery": [(I, 5213, 2), (I, 13000, 42)],
     # DTSU666: no read across the undocumented 0x2022-0x2029 and 0x2032-0x2043
     "chint-dtsu666": [(H, 0x0006, 2), (H, 0x2006, 22), (H, 0x202A, 2), (H, 0x2044, 2), (H, 0x401E, 12)],
     # SDM630: 38 parameters in one read, within Eastron's 40-parameter limit
-    "eastron-sdm630": [(I, 0, 76)],
+    "eastron-sdm630": [(I, 0, 54), (I, 60, 16)],
     "acrel-adw300": [(H, 20, 18), (H, 62, 4)],
 }
 
@@ -106,7 +113,7 @@ def test_vendor_profile_reads_per_poll(name):
     if name.startswith("huawei"):
         assert all(b.count <= 64 for b in profile.blocks)
     if name == "eastron-sdm630":
-        assert all(b.count <= 80 for b in profile.blocks)  # 40 parameters x 2 registers
+        assert all(b.count <= 60 for b in profile.blocks)  # 30 parameters x 2 registers (SDM72D-M manual part 3)
 
 
 # Plausible site values; integer points get them quantised to their resolution (e.g. 1 V on energymon-grid).
@@ -151,7 +158,11 @@ def test_simulator_encoding_and_collector_decoding_agree(name):
     registers = {(table, a): w for table, words in image.items() for a, w in words.items()}
     decoded = profile.decode_blocks(words_for_blocks(profile, registers))
     assert set(decoded) == set(values)
+    served = served_quantities(profile)
     for q, want in values.items():
+        if q not in served:  # its condition register says another point holds these registers
+            assert decoded[q] is None, (q, decoded[q])
+            continue
         assert decoded[q] is not None and math.isclose(decoded[q], want, rel_tol=1e-6, abs_tol=1e-6), (q, decoded[q])
 
 
@@ -322,52 +333,90 @@ def test_huawei_meter_feed_in_is_negative_and_counters_follow_the_feed_in_conven
 # -- Sungrow (input registers, wire address = documented register - 1, 32-bit low word first) -----------
 
 
-def test_sungrow_sg_decodes_low_word_first_with_documented_register_minus_one():
-    regs = {
-        (I, 5003): 0xE240,
-        (I, 5004): 0x0001,  # reg 5004 Total power yields U32 kWh, low word first: 0x1E240
-        #                                       = 123456 kWh = 123456000 Wh
-        (I, 5007): 0x01C2,  # reg 5008 Internal temperature S16, 0.1 degC: 450 -> 45.0 degC
-        (I, 5016): 0xCB20,
-        (I, 5017): 0x0000,  # reg 5017 Total DC power U32 W, low word first: 0xCB20 = 52000 W
-        (I, 5018): 4005,
-        (I, 5019): 3998,
-        (I, 5020): 4010,  # reg 5019-5021 voltages U16, 0.1 V -> 400.5/399.8/401.0 V
-        (I, 5021): 725,
-        (I, 5022): 724,  # reg 5022-5023 phase currents, 0.1 A -> 72.5 / 72.4 A
-        (I, 5023): 0xFFFF,  # reg 5024 phase C current: documented U16, returned signed per SunGather: -1 -> -0.1 A
-        (I, 5024): 0xFFFF,
-        (I, 5025): 0xFFFF,  # reserved (read, not mapped)
-        (I, 5030): 0xC350,
-        (I, 5031): 0x0000,  # reg 5031 Total active power U32 W, low word first: 50000 W
-        #                                       (read high word first it would be 0xC3500000 = 3.3 GW)
-        (I, 5032): 0xFA24,
-        (I, 5033): 0xFFFF,  # reg 5033 Total reactive power S32 var: 0xFFFFFA24 = -1500 var
-        (I, 5034): 998,  # reg 5035 Power factor S16, 0.001 -> 0.998
-        (I, 5035): 500,  # reg 5036 Grid frequency U16, 0.1 Hz -> 50.0 Hz
-        (I, 5037): 0x8100,  # reg 5038 Work state 1: 0x8100 = 33024 "Derating Run"
-    }
+SG_RUNNING = {
+    (I, 5001): 2,  # reg 5002 Output type U16: 2 = 3P3L (three-wire, as park inverters run)
+    (I, 5003): 0xE240,
+    (I, 5004): 0x0001,  # reg 5004 Total power yields U32 kWh, low word first: 0x1E240 = 123456 kWh = 123456000 Wh
+    (I, 5007): 0x01C2,  # reg 5008 Internal temperature S16, 0.1 degC: 450 -> 45.0 degC
+    (I, 5016): 0xCB20,
+    (I, 5017): 0x0000,  # reg 5017 Total DC power U32 W, low word first: 0xCB20 = 52000 W
+    (I, 5018): 4005,
+    (I, 5019): 3998,
+    (I, 5020): 4010,  # reg 5019-5021 voltages U16, 0.1 V -> 400.5/399.8/401.0 V (line or phase by reg 5002)
+    (I, 5021): 725,
+    (I, 5022): 724,  # reg 5022-5023 phase currents, 0.1 A -> 72.5 / 72.4 A
+    (I, 5023): 0xFFFF,  # reg 5024 phase C current: documented U16, returned signed per SunGather: -1 -> -0.1 A
+    (I, 5024): 0xFFFF,
+    (I, 5025): 0xFFFF,  # reserved (read, not mapped)
+    (I, 5030): 0xC350,
+    (I, 5031): 0x0000,  # reg 5031 Total active power U32 W, low word first: 50000 W
+    #                                       (read high word first it would be 0xC3500000 = 3.3 GW)
+    (I, 5032): 0xFA24,
+    (I, 5033): 0xFFFF,  # reg 5033 Total reactive power S32 var: 0xFFFFFA24 = -1500 var
+    (I, 5034): 998,  # reg 5035 Power factor S16, 0.001 -> 0.998
+    (I, 5035): 500,  # reg 5036 Grid frequency U16, 0.1 Hz -> 50.0 Hz
+    (I, 5037): 0x8100,  # reg 5038 Work state 1: 0x8100 = 33024 "Derating Run"
+    (I, 5143): 0xE249,
+    (I, 5144): 0x0012,  # reg 5144-5145 Total power yields U32 0.1 kWh, low word first: 0x12E249 = 1237577
+    #                                       -> 123757.7 kWh = 123757700 Wh (finer than reg 5004)
+    (I, 5147): 5002,  # reg 5148 Grid frequency U16, 0.01 Hz -> 50.02 Hz
+}
+SG_COMMON = {
+    "temperature_c": 45.0,
+    "dc_power_w": 52_000,
+    "current_l1_a": 72.5,
+    "current_l2_a": 72.4,
+    "current_l3_a": -0.1,
+    "power_w": 50_000,
+    "reactive_power_var": -1500,
+    "power_factor": 0.998,
+    "status_code": 0x8100,
+}
+
+
+def test_sungrow_sg_three_wire_park_inverter_with_the_finer_registers():
     assert_values(
-        decode("sungrow-sg", regs),
+        decode("sungrow-sg", SG_RUNNING),
         {
-            "yield_wh": 123_456_000,
-            "temperature_c": 45.0,
-            "dc_power_w": 52_000,
-            "voltage_l1_v": 400.5,
-            "voltage_l2_v": 399.8,
-            "voltage_l3_v": 401.0,
-            "current_l1_a": 72.5,
-            "current_l2_a": 72.4,
-            "current_l3_a": -0.1,
-            "power_w": 50_000,
-            "reactive_power_var": -1500,
-            "power_factor": 0.998,
-            "frequency_hz": 50.0,
-            "status_code": 0x8100,
+            **SG_COMMON,
+            "yield_wh": 123_757_700,  # reg 5144, 0.1 kWh
+            "frequency_hz": 50.02,  # reg 5148, 0.01 Hz
+            "voltage_l1_l2_v": 400.5,  # 3P3L: reg 5019-5021 are the line voltages A-B, B-C, C-A
+            "voltage_l2_l3_v": 399.8,
+            "voltage_l3_l1_v": 401.0,
+            "voltage_l1_v": None,  # ... and never phase voltages
+            "voltage_l2_v": None,
+            "voltage_l3_v": None,
         },
     )
     # S16 0x7FFF is SunGather's "no value" for signed registers -> missing
     assert decode("sungrow-sg", {(I, 5007): 0x7FFF})["temperature_c"] is None
+
+
+def test_sungrow_sg_four_wire_model_without_the_finer_registers_falls_back():
+    profile = load_profile("sungrow-sg")
+    regs = dict(SG_RUNNING)
+    regs[(I, 5001)] = 1  # reg 5002 Output type 1 = 3P4L: reg 5019-5021 are phase voltages
+    words = words_for_blocks(profile, regs)
+    assert [(b.address, b.count) for b in profile.blocks] == [(5001, 37), (5143, 5)]
+    values = profile.decode_blocks([words[0], None])  # the model answers the reg 5144-5148 read with an exception
+    expected = {
+        **SG_COMMON,
+        "yield_wh": 123_456_000,  # reg 5004, 1 kWh
+        "frequency_hz": 50.0,  # reg 5036, 0.1 Hz
+        "voltage_l1_v": 400.5,
+        "voltage_l2_v": 399.8,
+        "voltage_l3_v": 401.0,
+        "voltage_l1_l2_v": None,
+        "voltage_l2_l3_v": None,
+        "voltage_l3_l1_v": None,
+    }
+    assert_values(values, expected)
+    assert profile.optional_block(1) and not profile.optional_block(0)
+    regs.update({(I, 5143): 0, (I, 5144): 0, (I, 5147): 0})  # ... or with zeros: taken as missing, same fallbacks
+    assert_values(decode("sungrow-sg", regs), expected)
+    regs[(I, 5001)] = 0  # 2P: neither phase nor line voltages are known
+    assert all(decode("sungrow-sg", regs)[q] is None for q in ("voltage_l1_v", "voltage_l1_l2_v"))
 
 
 def test_sungrow_sg_serial_number_identity():

@@ -27,147 +27,147 @@
 <context>
     <name>DeviceTableModel</name>
     <message>
-        <location filename="../device_table.py" line="91"/>
+        <location filename="../device_table.py" line="92"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="92"/>
+        <location filename="../device_table.py" line="93"/>
         <source>degraded</source>
         <translation>降级</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="93"/>
+        <location filename="../device_table.py" line="94"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="94"/>
+        <location filename="../device_table.py" line="95"/>
         <source>stale</source>
         <translation>数据过期</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="95"/>
+        <location filename="../device_table.py" line="96"/>
         <source>waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="105"/>
+        <location filename="../device_table.py" line="106"/>
         <source>PV inverter</source>
         <translation>光伏逆变器</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="106"/>
+        <location filename="../device_table.py" line="107"/>
         <source>storage</source>
         <translation>储能</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="107"/>
+        <location filename="../device_table.py" line="108"/>
         <source>load meter</source>
         <translation>负荷电表</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="108"/>
+        <location filename="../device_table.py" line="109"/>
         <source>grid meter</source>
         <translation>关口电表</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="130"/>
+        <location filename="../device_table.py" line="131"/>
         <source>%1, unit %2</source>
         <translation>%1，从站地址 %2</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="139"/>
+        <location filename="../device_table.py" line="140"/>
         <source>SoC %1 %</source>
         <translation>荷电状态 %1 %</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="141"/>
+        <location filename="../device_table.py" line="142"/>
         <source>%1 kWh generated</source>
         <translation>累计发电 %1 kWh</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="142"/>
+        <location filename="../device_table.py" line="143"/>
         <source>%1 kWh consumed</source>
         <translation>累计用电 %1 kWh</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="143"/>
+        <location filename="../device_table.py" line="144"/>
         <source>%1 kWh imported</source>
         <translation>累计下网 %1 kWh</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="157"/>
+        <location filename="../device_table.py" line="158"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="163"/>
+        <location filename="../device_table.py" line="164"/>
         <source>%1 of %2</source>
         <translation>%1 / %2</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="187"/>
+        <location filename="../device_table.py" line="188"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="188"/>
+        <location filename="../device_table.py" line="189"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="189"/>
+        <location filename="../device_table.py" line="190"/>
         <source>Role</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="190"/>
+        <location filename="../device_table.py" line="191"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="191"/>
+        <location filename="../device_table.py" line="192"/>
         <source>Connection</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="193"/>
+        <location filename="../device_table.py" line="194"/>
         <source>Power kW</source>
         <translation>功率 kW</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="197"/>
+        <location filename="../device_table.py" line="198"/>
         <source>Key value</source>
         <translation>关键读数</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="198"/>
+        <location filename="../device_table.py" line="199"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="200"/>
+        <location filename="../device_table.py" line="201"/>
         <source>Latency</source>
         <translation>响应时间</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="203"/>
+        <location filename="../device_table.py" line="204"/>
         <source>How long the last poll of the device took, including any wait for its connection.</source>
         <translation>最近一次轮询该设备所用的时间，包括等待连接的时间。</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="208"/>
+        <location filename="../device_table.py" line="209"/>
         <source>Failed polls</source>
         <translation>轮询失败</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="211"/>
+        <location filename="../device_table.py" line="212"/>
         <source>Polls that read nothing, of the polls this window has received since it opened. A device polled more often than four times a second has polls that are not counted.</source>
         <translation>本窗口打开以来收到的轮询中，未读到任何数据的次数 / 轮询总次数。轮询频率高于每秒四次的设备，有部分轮询不计入统计。</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="218"/>
+        <location filename="../device_table.py" line="219"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
@@ -1214,167 +1214,167 @@
 <context>
     <name>QuantityTableModel</name>
     <message>
-        <location filename="../device_table.py" line="278"/>
+        <location filename="../quantity_labels.py" line="13"/>
         <source>Active power</source>
         <translation>有功功率</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="279"/>
+        <location filename="../quantity_labels.py" line="14"/>
         <source>PV energy generated</source>
         <translation>光伏发电量</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="280"/>
+        <location filename="../quantity_labels.py" line="15"/>
         <source>PV DC input power</source>
         <translation>光伏直流输入功率</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="281"/>
+        <location filename="../quantity_labels.py" line="16"/>
         <source>Internal temperature</source>
         <translation>内部温度</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="282"/>
+        <location filename="../quantity_labels.py" line="17"/>
         <source>Operating state code (vendor)</source>
         <translation>运行状态码（厂家定义）</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="283"/>
+        <location filename="../quantity_labels.py" line="18"/>
         <source>State of charge</source>
         <translation>荷电状态</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="284"/>
+        <location filename="../quantity_labels.py" line="19"/>
         <source>State of health</source>
         <translation>健康状态</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="285"/>
+        <location filename="../quantity_labels.py" line="20"/>
         <source>Energy charged</source>
         <translation>充电量</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="286"/>
+        <location filename="../quantity_labels.py" line="21"/>
         <source>Energy discharged</source>
         <translation>放电量</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="287"/>
+        <location filename="../quantity_labels.py" line="22"/>
         <source>Energy consumed</source>
         <translation>用电量</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="288"/>
+        <location filename="../quantity_labels.py" line="23"/>
         <source>Energy imported from the grid</source>
         <translation>下网电量（从电网购电）</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="289"/>
+        <location filename="../quantity_labels.py" line="24"/>
         <source>Energy exported to the grid</source>
         <translation>上网电量（向电网售电）</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="290"/>
+        <location filename="../quantity_labels.py" line="25"/>
         <source>Voltage L1</source>
         <translation>L1 相电压</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="291"/>
+        <location filename="../quantity_labels.py" line="26"/>
         <source>Voltage L2</source>
         <translation>L2 相电压</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="292"/>
+        <location filename="../quantity_labels.py" line="27"/>
         <source>Voltage L3</source>
         <translation>L3 相电压</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="293"/>
+        <location filename="../quantity_labels.py" line="28"/>
         <source>Current L1</source>
         <translation>L1 相电流</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="294"/>
+        <location filename="../quantity_labels.py" line="29"/>
         <source>Current L2</source>
         <translation>L2 相电流</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="295"/>
+        <location filename="../quantity_labels.py" line="30"/>
         <source>Current L3</source>
         <translation>L3 相电流</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="296"/>
+        <location filename="../quantity_labels.py" line="31"/>
         <source>Frequency</source>
         <translation>频率</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="297"/>
+        <location filename="../quantity_labels.py" line="32"/>
         <source>Power factor</source>
         <translation>功率因数</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="298"/>
+        <location filename="../quantity_labels.py" line="33"/>
         <source>Reactive power</source>
         <translation>无功功率</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="299"/>
+        <location filename="../quantity_labels.py" line="34"/>
         <source>Voltage L1-L2</source>
         <translation>L1-L2 线电压</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="300"/>
+        <location filename="../quantity_labels.py" line="35"/>
         <source>Voltage L2-L3</source>
         <translation>L2-L3 线电压</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="301"/>
+        <location filename="../quantity_labels.py" line="36"/>
         <source>Voltage L3-L1</source>
         <translation>L3-L1 线电压</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="302"/>
+        <location filename="../quantity_labels.py" line="37"/>
         <source>CT ratio (in the meter)</source>
         <translation>电流互感器变比（表内设置）</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="303"/>
+        <location filename="../quantity_labels.py" line="38"/>
         <source>PT ratio (in the meter)</source>
         <translation>电压互感器变比（表内设置）</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="306"/>
+        <location filename="../quantity_labels.py" line="41"/>
         <source>measurement</source>
         <translation>测量值</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="307"/>
+        <location filename="../quantity_labels.py" line="42"/>
         <source>counter</source>
         <translation>计数器</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="346"/>
+        <location filename="../device_table.py" line="315"/>
         <source>Quantity</source>
         <translation>测量项</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="349"/>
+        <location filename="../device_table.py" line="318"/>
         <source>Value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="350"/>
+        <location filename="../device_table.py" line="319"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="352"/>
+        <location filename="../device_table.py" line="321"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="355"/>
+        <location filename="../device_table.py" line="324"/>
         <source>Name</source>
         <translation>标识名</translation>
     </message>
