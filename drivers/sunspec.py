@@ -38,6 +38,7 @@ from drivers.sunspec_discovery import (
     BASE_ADDRESSES,
     MARKER,
     MAX_MODELS,
+    MPPT_MODEL,
     TABLE,
     DiscoveryFailure,
     ModelInstance,
@@ -57,6 +58,7 @@ from drivers.sunspec_models import (
     load_model,
     model_label,
 )
+from drivers.sunspec_mppt import is_hybrid, pv_points
 
 __all__ = [
     # discovery (drivers.sunspec_discovery)
@@ -89,6 +91,10 @@ __all__ = [
     "sunspec_profile",
     "unit_factor",
 ]
+
+
+# Inverter-model quantities a hybrid's model 160 replaces (AC power/energy and total DC power include the battery).
+HYBRID_REPLACED = frozenset({"power_w", "yield_wh", "dc_power_w"})
 
 
 class SunSpecError(ProfileError):
@@ -198,18 +204,26 @@ def build_profile(device: SunSpecDevice, role: Role | str, require_complete: boo
             f"SunSpec device has no model for role {role.value}: found {device.describe()}; "
             f"role {role.value} needs one of models {wanted}"
         )
-    missing = sorted(REQUIRED[role] - set(chosen))
+    points = [resolved.to_point(sign) for resolved, sign in chosen.values()]
+    models = {resolved.model.address: resolved.model for resolved, _ in chosen.values()}
+    mppt = device.first(MPPT_MODEL)
+    hybrid = role is Role.PV and mppt is not None and is_hybrid(device)
+    hybrid_pv = pv_points(device) if hybrid else {}
+    if hybrid and mppt is not None:  # PV from model 160's PV modules, not the inverter model's AC or total DC values
+        kept = [p for p in points if p.quantity not in HYBRID_REPLACED]
+        points = kept + [p for rows in hybrid_pv.values() for p in rows]
+        models[mppt.address] = mppt
+    missing = sorted(REQUIRED[role] - {p.quantity for p in points})
     if missing and require_complete:
         why = [NOT_IN_SUNSPEC.get(role, {}).get(q) for q in missing]
+        if hybrid:
+            why.append("a hybrid's model 160 gives PV power and energy only for the modules that report them")
         reasons = "; ".join(dict.fromkeys(w for w in why if w))
         raise SunSpecError(
             f"SunSpec device ({device.describe()}) gives no {', '.join(missing)} for role "
             f"{role.value}" + (f": {reasons}" if reasons else "")
         )
-    points = [resolved.to_point(sign) for resolved, sign in chosen.values()]
-    used = sorted(
-        {resolved.model.address: resolved.model for resolved, _ in chosen.values()}.values(), key=lambda m: m.address
-    )
+    used = sorted(models.values(), key=lambda m: m.address)
     identity, common = _identity(device, used[0].address)
     ids = sorted({m.id for m in used} | ({common.id} if common is not None and identity else set()))
     blocks = plan_blocks(points, MAX_REGISTERS, MAX_REGISTERS)

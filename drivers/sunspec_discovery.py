@@ -15,9 +15,11 @@ makes discovery raise or loop. Profiles built from what it finds:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from drivers.dtypes import decode_string
 from drivers.link import ReadError, RegisterReader
+from drivers.modbus_limits import MAX_REGISTERS
 from drivers.quantities import Role
 from drivers.sunspec_map import role_models
 from drivers.sunspec_models import END_MODEL_ID, ModelDef, PointDef, load_model, model_label
@@ -26,6 +28,7 @@ MARKER = (0x5375, 0x6E53)  # "SunS"
 BASE_ADDRESSES = (40000, 0, 50000)
 MAX_MODELS = 64  # a model chain longer than this is treated as garbage
 TABLE = "holding"
+MPPT_MODEL = 160  # Multiple MPPT Inverter Extension: its modules' ID strings are read at discovery
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class ModelInstance:
     id: int
     address: int
     length: int  # L as the device gives it
+    modules: tuple[str, ...] = ()  # model 160: the ID string of each module (drivers.sunspec_mppt)
 
     @property
     def data_address(self) -> int:
@@ -116,6 +120,8 @@ async def discover(
     The walk ends at the end marker, after ``max_models`` models, at a header
     that cannot be read, or at a length that runs past register 65535; what was
     found before that is kept and the reason is recorded in ``problems``.
+    The ID strings of a model 160's modules are read too (one more read), so
+    that a hybrid's PV inputs can be told from its battery inputs.
     Every read is a holding-register read (function code 3); nothing a device
     answers can make it raise or loop.
     """
@@ -136,6 +142,7 @@ async def discover(
             attempts.append((base, "no marker (registers read " + " ".join(f"0x{w:04X}" for w in words) + ")"))
             continue
         models, problems = await _walk_chain(link, unit, base + 2, max_models)
+        models = [await _with_modules(link, unit, m, problems) for m in models]
         return SunSpecDevice(base, tuple(models), tuple(problems))
     tried = "; ".join(f"{base}: {text}" for base, text in attempts)
     looked = ", ".join(str(b) for b in bases)
@@ -144,6 +151,49 @@ async def discover(
         f"{where} unit {unit}: no SunSpec marker 'SunS' at holding registers {looked} ({tried})",
         tuple(attempts),
     )
+
+
+async def _with_modules(link: RegisterReader, unit: int, model: ModelInstance, problems: list[str]) -> ModelInstance:
+    """A model 160 with its modules' ID strings read (which are PV and which battery inputs); others as they are."""
+    if model.id != MPPT_MODEL:
+        return model
+    labels, problem = await read_module_labels(link, unit, model)
+    if problem is not None:
+        problems.append(problem)
+    return replace(model, modules=labels)
+
+
+def module_count(instance: ModelInstance, definition: ModelDef) -> int:
+    """Modules the device's model 160 holds, from its length (the count point N may be stale or absent)."""
+    if not definition.group_size:
+        return 0
+    return max(0, (instance.length - definition.length) // definition.group_size)
+
+
+async def read_module_labels(
+    link: RegisterReader, unit: int, instance: ModelInstance
+) -> tuple[tuple[str, ...], str | None]:
+    """The ID string of each module of a model 160 (one read per 125 registers), or why it could not be read."""
+    definition = instance.definition
+    id_point = definition.group_point("IDStr") if definition is not None else None
+    if definition is None or id_point is None:
+        return (), None
+    count = module_count(instance, definition)
+    first = instance.data_address + definition.length
+    labels: list[str] = []
+    words: list[int] = []
+    address, end = first, first + count * definition.group_size
+    while address < end:
+        n = min(MAX_REGISTERS, end - address)
+        answer = await link.read_registers(unit, TABLE, address, n)
+        if isinstance(answer, ReadError):
+            return (), f"model 160 at {instance.address}: its modules could not be read ({answer})"
+        words.extend(answer)
+        address += n
+    for k in range(count):
+        start = k * definition.group_size + id_point.offset
+        labels.append(decode_string(words[start : start + id_point.size]) or "")
+    return tuple(labels), None
 
 
 async def _walk_chain(

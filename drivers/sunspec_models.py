@@ -90,7 +90,9 @@ class ModelDef:
     """A SunSpec model: its fixed points, in register order.
 
     Points of fixed groups are included (named ``group.point``); a repeating
-    group ends the fixed part and is not decoded (``repeating`` is then True).
+    group ends the fixed part (``repeating`` is then True) and its points are
+    in ``group``, with offsets counted from the start of one instance (so the
+    k-th instance's point is at ``2 + length + k x group_size + offset``).
     ``length`` is the model length L of the fixed part (registers after the header).
     """
 
@@ -101,6 +103,7 @@ class ModelDef:
     points: tuple[PointDef, ...]
     length: int
     repeating: bool = False
+    group: tuple[PointDef, ...] = ()  # the repeating group's points, offsets from the start of one instance
     _by_name: dict[str, PointDef] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -108,6 +111,14 @@ class ModelDef:
 
     def point(self, name: str) -> PointDef | None:
         return self._by_name.get(name)
+
+    @property
+    def group_size(self) -> int:
+        """Registers of one instance of the repeating group (0 without one)."""
+        return max((p.end for p in self.group), default=0)
+
+    def group_point(self, name: str) -> PointDef | None:
+        return next((p for p in self.group if p.name == name), None)
 
 
 class ModelDefinitionError(ValueError):
@@ -148,6 +159,11 @@ def _parse_model(data: dict[str, Any], model_id: int) -> ModelDef:
     group = data["group"]
     points: list[PointDef] = []
     offset, repeating = _walk_group(group, "", 0, points)
+    repeated: list[PointDef] = []
+    if repeating:
+        first = next((g for g in _repeating_groups(group)), None)
+        if first is not None and not first.get("groups"):  # a flat repeating group (e.g. model 160's modules)
+            _walk_group(first, "", 0, repeated)
     names = {p.name for p in points}
     if points[:2] and (points[0].name, points[1].name) != ("ID", "L"):
         raise ValueError("does not start with the ID and L points")
@@ -162,7 +178,13 @@ def _parse_model(data: dict[str, Any], model_id: int) -> ModelDef:
         points=tuple(points),
         length=offset - 2,
         repeating=repeating,
+        group=tuple(repeated),
     )
+
+
+def _repeating_groups(group: dict[str, Any]) -> list[dict[str, Any]]:
+    """The repeating subgroups of a group, in order (a ``count`` marks one)."""
+    return [sub for sub in group.get("groups", []) if sub.get("count") is not None]
 
 
 def _walk_group(group: dict[str, Any], prefix: str, offset: int, out: list[PointDef]) -> tuple[int, bool]:
