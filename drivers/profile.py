@@ -149,6 +149,13 @@ class Profile:
         values = combine(self.points, [decoded[id(p)] for p in self.points])
         return held_ratios_applied(self.points, values, to_primary=True)
 
+    @property
+    def simulated_quantities(self) -> tuple[str, ...]:
+        """The quantities the simulator's image of this profile holds: those of points whose condition
+        (``when``) the words it writes satisfy (drivers.point_values.condition_words)."""
+        words = condition_words(self.points)
+        return tuple(dict.fromkeys(p.quantity for p in self.points if active(p, words)))
+
     def optional_block(self, index: int) -> bool:
         """Whether every point of block ``index`` has a fallback row in another block: a device that lacks
         these registers (a model without the finer ones) answers with an exception, and that is no fault."""

@@ -124,7 +124,7 @@ def sampled_quantities(device: Device, full: bool = False) -> frozenset[str]:
         return allowed_for(device.role)
     if device.profile is None:
         return frozenset(ROLE_MAP[device.role])
-    return frozenset(device.profile.quantities)
+    return frozenset(device.profile.simulated_quantities)  # what the simulated device serves, as live
 
 
 def _start_state(model: SiteModel, state: dict | None) -> dict[str, DeviceState]:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from drivers.point_values import active, condition_words
 from drivers.profile import Point
 from energymon.config import Device
 from energymon.sim.sunspec_image import SF_EXPONENTS, sunspec_image_profile
@@ -45,7 +46,11 @@ def _required_exponent(values: np.ndarray, point: Point) -> np.ndarray:
 def quantize(device: Device, values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """``values`` (canonical, base units) rounded to the resolution of the device's registers."""
     profile = device.profile if device.profile is not None else sunspec_image_profile(device.role)
-    points = {p.quantity: p for p in profile.points}
+    words = condition_words(profile.points)
+    points: dict[str, Point] = {}
+    for point in profile.points:  # the row the collector decodes first: fallbacks and unmet conditions after
+        if active(point, words):
+            points.setdefault(point.quantity, point)
     out = {q: np.asarray(v, dtype=np.float64) for q, v in values.items()}
     groups: dict[int, list[Point]] = {}
     for quantity, point in points.items():

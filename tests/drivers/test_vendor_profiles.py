@@ -13,7 +13,6 @@ import pytest
 
 from drivers.dtypes import DTYPES
 from drivers.modbus_limits import MAX_REGISTERS
-from drivers.point_values import active, condition_words
 from drivers.profile import Profile, as_load_meter
 from drivers.profile_file import builtin_names, load_profile
 from drivers.quantities import REQUIRED, Role, allowed_for
@@ -30,12 +29,6 @@ VENDOR_PROFILES = {
     "eastron-sdm630": Role.GRID,
     "acrel-adw300": Role.GRID,
 }
-
-
-def served_quantities(profile: Profile) -> set[str]:
-    """What the simulator's image of ``profile`` holds: quantities of points whose condition it satisfies."""
-    words = condition_words(profile.points)
-    return {p.quantity for p in profile.points if active(p, words)}
 
 
 def words_for_blocks(profile: Profile, registers: dict[tuple[str, int], int]) -> list[list[int]]:
@@ -158,7 +151,7 @@ def test_simulator_encoding_and_collector_decoding_agree(name):
     registers = {(table, a): w for table, words in image.items() for a, w in words.items()}
     decoded = profile.decode_blocks(words_for_blocks(profile, registers))
     assert set(decoded) == set(values)
-    served = served_quantities(profile)
+    served = set(profile.simulated_quantities)
     for q, want in values.items():
         if q not in served:  # its condition register says another point holds these registers
             assert decoded[q] is None, (q, decoded[q])
