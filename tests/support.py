@@ -11,6 +11,7 @@ import contextlib
 import socket
 import sqlite3
 import sys
+import time
 from collections.abc import Callable
 from datetime import datetime
 from importlib import resources
@@ -230,3 +231,16 @@ def running_demo_window(qtbot, directory: Path, backfill_days: float = 0.0):
         window.shutdown()
         runner.stop()
         assert not runner.running
+
+
+def wait_until_listening(port: int, timeout_s: float = 10.0) -> None:
+    """Block until something accepts TCP connections on 127.0.0.1:``port`` (a server started in a thread)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)

@@ -8,16 +8,13 @@ count is not a multiple of 8. Its exception answers come back as exceptions.
 
 from __future__ import annotations
 
-import socket
-import time
-
 import pytest
 from modbus_tk import defines as cst  # part of the test extra: a missing install fails here, never skips
 from modbus_tk import modbus_tcp
 
 from drivers.link import LinkSettings, ModbusLink, ReadError
 
-from support import free_port, run
+from support import free_port, run, wait_until_listening
 
 pytestmark = pytest.mark.wire
 
@@ -42,15 +39,7 @@ def modbus_tk_server():
     slave.set_values("co", 0, [int(c) for c in COILS])
     slave.add_block("di", cst.DISCRETE_INPUTS, 0, len(DISCRETE))
     slave.set_values("di", 0, [int(d) for d in DISCRETE])
-    deadline = time.monotonic() + 10  # the server listens from its own thread: wait until it accepts
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
+    wait_until_listening(port)  # the server listens from its own thread
     try:
         yield port
     finally:

@@ -7,38 +7,11 @@ says how); the profiles cite their sources. Float words were written as IEEE-754
 
 from __future__ import annotations
 
-import math
+from register_words import H, assert_values, decode, spans, words_for_blocks
 
-from drivers.profile import Profile, as_load_meter
+from drivers.profile import as_load_meter
 from drivers.profile_file import builtin_names, load_profile
 from drivers.quantities import REQUIRED, Role
-
-H = "holding"
-
-
-def words_for_blocks(profile: Profile, registers: dict[tuple[str, int], int]) -> list[list[int]]:
-    """What a device with register image ``registers`` answers to each planned block read (unset registers: 0)."""
-    return [[registers.get((b.table, a), 0) for a in range(b.address, b.address + b.count)] for b in profile.blocks]
-
-
-def decode(name: str, registers: dict[tuple[str, int], int]) -> dict[str, float | None]:
-    profile = load_profile(name)
-    return profile.decode_blocks(words_for_blocks(profile, registers))
-
-
-def assert_values(values: dict, expected: dict) -> None:
-    assert set(values) == set(expected), sorted(set(values) ^ set(expected))
-    for quantity, want in expected.items():
-        got = values[quantity]
-        if want is None:
-            assert got is None, (quantity, got)
-        else:
-            assert got is not None and math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9), (quantity, got, want)
-
-
-def spans(profile: Profile) -> list[tuple[str, int, int]]:
-    return [(b.table, b.address, b.count) for b in profile.blocks]
-
 
 # -- contract --------------------------------------------------------------------------------------
 

@@ -8,15 +8,11 @@ pv + = generation, storage + = discharge / - = charge.
 
 from __future__ import annotations
 
-import math
-
 import pytest
+from register_words import H, I, assert_values, decode, spans
 
-from drivers.profile import Profile
-from drivers.profile_file import builtin_names, load_profile
-from drivers.quantities import REQUIRED, Role, allowed_for
-
-H, I = "holding", "input"  # noqa: E741 - the register tables, as the vendor maps write them
+from drivers.profile_file import load_profile
+from drivers.quantities import Role
 
 PROFILES = {
     # name (a contract: site configs use it) -> role
@@ -28,40 +24,7 @@ PROFILES = {
 }
 
 
-def words_for_blocks(profile: Profile, registers: dict[tuple[str, int], int]) -> list[list[int]]:
-    """What a device with register image ``registers`` answers to each planned block read (unset registers: 0)."""
-    return [[registers.get((b.table, a), 0) for a in range(b.address, b.address + b.count)] for b in profile.blocks]
-
-
-def decode(name: str, registers: dict[tuple[str, int], int]) -> dict[str, float | None]:
-    profile = load_profile(name)
-    return profile.decode_blocks(words_for_blocks(profile, registers))
-
-
-def assert_values(values: dict, expected: dict) -> None:
-    assert set(values) == set(expected), sorted(set(values) ^ set(expected))
-    for quantity, want in expected.items():
-        got = values[quantity]
-        if want is None:
-            assert got is None, (quantity, got)
-        else:
-            assert got is not None and math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9), (quantity, got, want)
-
-
-def spans(profile: Profile) -> list[tuple[str, int, int]]:
-    return [(b.table, b.address, b.count) for b in profile.blocks]
-
-
 # -- the contract: names, roles, reads ----------------------------------------------------------
-
-
-def test_profiles_are_shipped_with_their_role_and_quantities():
-    assert set(PROFILES) <= set(builtin_names())
-    for name, role in PROFILES.items():
-        profile = load_profile(name)
-        assert profile.name == name and profile.role is role
-        assert REQUIRED[role] <= set(profile.quantities) <= allowed_for(role)
-        assert profile.source.strip() and profile.title.strip()
 
 
 EXPECTED_READS = {

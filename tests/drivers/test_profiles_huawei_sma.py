@@ -8,15 +8,11 @@ contain no battery flow, so PV + the battery profile never count the battery twi
 
 from __future__ import annotations
 
-import math
-
 import pytest
+from register_words import H, assert_values, decode
 
-from drivers.profile import Profile
 from drivers.profile_file import load_profile
 from drivers.quantities import REQUIRED, Role, allowed_for
-
-H = "holding"
 
 PROFILES = {
     # name (a contract: site configs use it) -> role
@@ -44,26 +40,6 @@ EXPECTED_READS = {
     # SMA: undefined registers inside a read come back NaN (SMA TI), so reads span them; <= 125 registers
     "sma-modbus": [(H, 30201, 2), (H, 30513, 4), (H, 30775, 32), (H, 30949, 34)],
 }
-
-
-def words_for_blocks(profile: Profile, registers: dict[tuple[str, int], int]) -> list[list[int]]:
-    """What a device with register image ``registers`` answers to each planned block read (unset registers: 0)."""
-    return [[registers.get((b.table, a), 0) for a in range(b.address, b.address + b.count)] for b in profile.blocks]
-
-
-def decode(name: str, registers: dict[tuple[str, int], int]) -> dict[str, float | None]:
-    profile = load_profile(name)
-    return profile.decode_blocks(words_for_blocks(profile, registers))
-
-
-def assert_values(values: dict, expected: dict) -> None:
-    assert set(values) == set(expected), sorted(set(values) ^ set(expected))
-    for quantity, want in expected.items():
-        got = values[quantity]
-        if want is None:
-            assert got is None, (quantity, got)
-        else:
-            assert got is not None and math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9), (quantity, got, want)
 
 
 @pytest.mark.parametrize("name", sorted(PROFILES))

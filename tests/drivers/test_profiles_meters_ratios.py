@@ -8,31 +8,13 @@ by hand: the float's fixed factor (0.1 V, 0.001 A, 0.1 W, kWh) times the ratio(s
 
 from __future__ import annotations
 
-import math
 import tomllib
 
 import pytest
+from register_words import H, assert_values, words_for_blocks
 
 from drivers.profile import Profile, as_load_meter
 from drivers.profile_file import BUILTIN_DIR, load_profile, parse_profile
-
-H = "holding"
-
-
-def words_for_blocks(profile: Profile, registers: dict[tuple[str, int], int]) -> list[list[int]]:
-    """What a device with register image ``registers`` answers to each planned block read (unset registers: 0)."""
-    return [[registers.get((b.table, a), 0) for a in range(b.address, b.address + b.count)] for b in profile.blocks]
-
-
-def assert_values(values: dict, expected: dict) -> None:
-    assert set(values) == set(expected), sorted(set(values) ^ set(expected))
-    for quantity, want in expected.items():
-        got = values[quantity]
-        if want is None:
-            assert got is None, (quantity, got)
-        else:
-            assert got is not None and math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9), (quantity, got, want)
-
 
 # A DTSU666 behind 200/5 A CTs (IrAt 40) and 10 kV/100 V PTs (UrAt 1000 = 100.0), secondary floats as it reports:
 DTSU666_SECONDARY = {

@@ -8,20 +8,17 @@ unit per device; registers the images do not set read as 0, as a device's reserv
 
 from __future__ import annotations
 
-import socket
-import time
-
 import pytest
 from modbus_tk import defines as cst
 from modbus_tk import modbus_tcp
-from test_profiles_sofar_goodwe_et import H
-from test_vendor_profiles import SG_RUNNING, I
+from register_words import H, I
+from test_vendor_profiles import SG_RUNNING
 
 from drivers.device import read_device
 from drivers.link import LinkSettings, ModbusLink
 from drivers.profile_file import load_profile
 
-from support import free_port, run
+from support import free_port, run, wait_until_listening
 
 pytestmark = pytest.mark.wire
 
@@ -87,15 +84,7 @@ def vendor_server():
             name = f"{table}-{unit}"
             slave.add_block(name, kind, start, len(words))
             slave.set_values(name, start, words)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
+    wait_until_listening(port)
     try:
         yield port
     finally:
