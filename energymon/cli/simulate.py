@@ -38,7 +38,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         type=Path,
         metavar="FILE",
         help="simulator state (counters, SoC): resumed from and saved to FILE; --backfill-days saves "
-        "the state at the end of the history there (default: next to the database)",
+        "the state at the end of the history there (default: next to the database, "
+        "DB.sim-state.json). Without a state, serving continues the last counters the "
+        "database holds, so they never step back",
     )
     p.add_argument(
         "--fault",
@@ -76,13 +78,30 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     async def body() -> None:
         stop = asyncio.Event()
         install_stop_signals(stop)
-        park = SimulatedPark(config, seed=args.seed, faults=faults, state_path=args.state)
+        state_path = args.state or default_state_path(config.storage.database)
+        stored = None if state_path.exists() else last_stored_counters(config.storage.database)
+        park = SimulatedPark(config, seed=args.seed, faults=faults, state_path=state_path, stored=stored)
         if park.resumed:
-            print(f"resumed counters and SoC from {args.state}", flush=True)
+            print(f"resumed counters and SoC from {state_path}", flush=True)
+        elif park.continued:
+            print(
+                f"continued the counters of {len(park.continued)} of {len(config.devices)} devices from the last "
+                f"values in {config.storage.database}",
+                flush=True,
+            )
+        else:
+            print(f"starting from fresh counters (no state at {state_path}, no counters in the database)", flush=True)
         await park.start()
         for name, server in park.servers.items():
             units = ", ".join(f"{d.id}@{d.unit}" for d in config.devices if d.connection == name)
             print(f"serving {name} on {server.host}:{server.port}: {units}", flush=True)
+            if server.host in WILDCARD_HOSTS:
+                print(
+                    f"energymon: warning: connections.{name}: host {server.host!r} listens on every network "
+                    "interface: other machines can reach these simulated devices (use 127.0.0.1 for this PC only)",
+                    file=sys.stderr,
+                    flush=True,
+                )
         for line in park.faults.schedule():
             print(f"fault {line}", flush=True)
         try:
@@ -104,7 +123,7 @@ def _backfill(args: argparse.Namespace, config: Config) -> int:
         print("energymon: error: --fault applies to serving, not to --backfill-days", file=sys.stderr)
         return EXIT_USAGE
     db_path = args.db or config.storage.database
-    state_path = args.state or db_path.with_name(db_path.name + ".sim-state.json")
+    state_path = args.state or default_state_path(db_path)
     print(
         f"writing {args.backfill_days:g} days of simulated history for {len(config.devices)} devices "
         f"into {db_path} (seed {args.seed})",
@@ -125,6 +144,42 @@ def _backfill(args: argparse.Namespace, config: Config) -> int:
         flush=True,
     )
     return EXIT_OK
+
+
+WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})  # addresses that listen on every interface
+
+
+def default_state_path(db_path: Path) -> Path:
+    """Where the simulator keeps its state for a database unless told otherwise: ``DB.sim-state.json``."""
+    return db_path.with_name(db_path.name + ".sim-state.json")
+
+
+def last_stored_counters(db_path: Path) -> tuple[dict[str, dict[str, float]], float] | None:
+    """The newest stored counters per device, and the time [s] of the newest, or None (no database,
+    unreadable, or nothing stored): what a simulator serving on must continue from (SoC starts fresh)."""
+    import sqlite3
+
+    from drivers.quantities import QUANTITIES, Kind
+    from energymon.store.reader import StoreReader
+
+    if not db_path.is_file():
+        return None
+    try:
+        reader = StoreReader(db_path)
+        try:
+            rows = reader.last_counter_values()
+        finally:
+            reader.close()
+    except (sqlite3.Error, OSError):
+        return None
+    last: dict[str, dict[str, float]] = {}
+    newest_ms = 0
+    for device_id, quantity, ts_ms, value in rows:
+        q = QUANTITIES.get(quantity)
+        if value is not None and q is not None and (q.kind is Kind.COUNTER or quantity == "soc_pct"):
+            last.setdefault(device_id, {})[quantity] = float(value)
+            newest_ms = max(newest_ms, int(ts_ms))
+    return (last, newest_ms / 1000.0) if last else None
 
 
 COMMANDS = {

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -185,6 +186,30 @@ class Park:
         self._compute_powers(exogenous(self.model, np.array([self.t_s])))
         self.advance_to(target)
         return True
+
+    def continue_from(self, last: Mapping[str, Mapping[str, float]], t_s: float) -> list[str]:
+        """Continue the counters (and SoC) a site's database last stored at ``t_s``, so nothing steps back.
+
+        ``last`` maps device id -> {quantity: value} (counters in Wh, ``soc_pct``), as
+        the collector stored them (canonical). Devices or counters missing from it
+        keep their fresh values. The park integrates from ``t_s`` to its current
+        time (when ``t_s`` is not later), so the counters also count the gap.
+        Returns the ids of the devices that were continued.
+        """
+        continued = []
+        for device_id, sim in self.devices.items():
+            stored = last.get(device_id, {})
+            counters = {q: float(stored[q]) for q in sim.counters_wh if q in stored}
+            if counters:
+                sim.counters_wh = {**sim.counters_wh, **counters}
+                continued.append(device_id)
+            if "soc_pct" in stored and sim.device.role is Role.STORAGE:
+                sim.soc_pct = float(stored["soc_pct"])
+        if continued and t_s <= self.t_s:
+            target, self.t_s = self.t_s, float(t_s)
+            self._compute_powers(exogenous(self.model, np.array([self.t_s])))
+            self.advance_to(target)
+        return continued
 
     # -- views -----------------------------------------------------------------
     def values(self, device_id: str) -> dict[str, float]:

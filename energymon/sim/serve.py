@@ -134,7 +134,11 @@ class SimulatedPark:
     ``clock`` returns UTC epoch seconds and drives the physics. With
     ``state_path`` the park resumes the counters and SoC saved there by a
     previous run (advanced through the time it was off) and saves them on stop,
-    so a restarted simulator never looks like a replaced meter.
+    so a restarted simulator never looks like a replaced meter. Without such a
+    state, ``stored`` ((device id -> {quantity: value}), time [s]) - the last
+    counters and SoC a site's database holds - is continued instead
+    (:meth:`Park.continue_from`), so serving on after a history fill or after
+    another simulator's run does not step the counters back.
 
     Faults (energymon.sim.faults): each device's ``[[devices.sim.faults]]`` plus
     ``faults`` (device id -> more faults, e.g. from the command line), timed on
@@ -152,6 +156,7 @@ class SimulatedPark:
         ports: dict[str, int] | None = None,
         state_path: Path | None = None,
         faults: Mapping[str, Sequence[Fault]] | None = None,
+        stored: tuple[Mapping[str, Mapping[str, float]], float] | None = None,
     ) -> None:
         self.config = config
         self.clock = clock
@@ -160,6 +165,9 @@ class SimulatedPark:
         self.resumed = False
         if state_path is not None:
             self.resumed = self._load_state(state_path)
+        self.continued: list[str] = []  # devices whose counters went on from the database's last values
+        if not self.resumed and stored is not None:
+            self.continued = self.park.continue_from(*stored)
         known = {d.id for d in config.devices}
         for device_id in faults or {}:
             if device_id not in known:

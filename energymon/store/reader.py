@@ -186,6 +186,17 @@ class StoreReader:
             (since_ms,),
         ).fetchall()
 
+    def last_counter_values(self) -> list[tuple[str, str, int, float]]:
+        """(device_id, quantity, ts_ms, value) of each counter channel's newest sample, wherever it is stored
+        (recent rows or compacted history): taken from its newest 15-minute rollup, which every write updates
+        (the 1-minute rollups of history are compacted). Rollups keep first/last for counters only."""
+        return self.db.execute(
+            """SELECT c.device_id, c.quantity, r.bucket_ms + r.last_dt_ms, r.last
+               FROM channels c JOIN rollup_15min r ON r.channel_id = c.id
+               WHERE r.bucket_ms = (SELECT max(bucket_ms) FROM rollup_15min WHERE channel_id = c.id)
+                 AND r.last IS NOT NULL"""
+        ).fetchall()
+
     def events_between(self, from_ms: int, to_ms: int) -> list[Event]:
         """The stored events with ``from_ms <= ts_ms < to_ms``, oldest first (in order of storing on a tie)."""
         rows = self.db.execute(

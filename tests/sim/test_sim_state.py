@@ -102,3 +102,59 @@ def test_a_corrupt_state_file_starts_fresh(tmp_path, demo_config):
     assert not sim.resumed
     fresh = Park(demo_config, NIGHT_S)
     assert sim.park.state()["devices"] == fresh.state()["devices"]
+
+
+def test_continue_from_the_databases_last_counters_never_steps_back(demo_config):
+    """What a site's database last stored (e.g. after a history fill, state file lost) is continued: every
+    counter the database has goes on from its value, through the gap; what it lacks stays fresh."""
+    stored_at = NIGHT_S + 3600
+    first = Park(demo_config, NIGHT_S, seed=3)
+    first.advance_to(stored_at)
+    last = {d: {**s.counters_wh, "soc_pct": s.soc_pct} for d, s in first.devices.items()}
+    missing = next(iter(last))
+    del last[missing]  # a device the database has nothing of
+
+    fresh = Park(demo_config, NIGHT_S + 5 * 3600, seed=9)  # another seed: its own fresh counters
+    before = {d: dict(s.counters_wh) for d, s in fresh.devices.items()}
+    continued = fresh.continue_from(last, stored_at)
+    assert set(continued) == set(last)
+    for device_id, sim in fresh.devices.items():
+        for quantity, value in sim.counters_wh.items():
+            if device_id == missing:
+                assert value >= before[device_id][quantity]
+            else:
+                assert value >= last[device_id][quantity]  # never below what the database holds
+    assert fresh.t_s == NIGHT_S + 5 * 3600
+
+
+@pytest.mark.process
+def test_simulate_without_state_continues_the_database_and_resumes_its_own_state(tmp_path, demo_config):
+    """`energymon simulate` (no --state) after a history fill resumes the fill's state next to the database;
+    with no state file it continues the database's last counters; either way it says which."""
+    import shutil
+    import subprocess
+
+    from support import PYTHON, REPO, free_port, small_site_toml, write_config
+
+    config = write_config(tmp_path, small_site_toml({"c1": free_port(), "c2": free_port()}))
+
+    def simulate(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [PYTHON, "-m", "energymon.cli", "simulate", "--config", str(config), *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=REPO,
+        )
+
+    filled = simulate("--backfill-days", "0.05")
+    assert filled.returncode == 0, filled.stderr
+    state = tmp_path / "site.db.sim-state.json"
+    assert state.is_file()
+    served = simulate("--duration", "1")
+    assert served.returncode == 0, served.stderr
+    assert f"resumed counters and SoC from {state}" in served.stdout
+    shutil.move(state, tmp_path / "elsewhere.json")
+    served = simulate("--duration", "1")
+    assert served.returncode == 0, served.stderr
+    assert "continued the counters of 9 of 9 devices from the last values in" in served.stdout, served.stdout
