@@ -39,10 +39,10 @@ Errors read like ``pv.toml: points[2].dtype: unknown dtype 'u17' (expected one o
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
+from drivers import toml_file
 from drivers.dtypes import WORD_ORDERS
 from drivers.modbus_limits import MAX_ADDRESS, MAX_REGISTERS, REGISTER_TABLES
 from drivers.profile import (
@@ -57,6 +57,7 @@ from drivers.profile_rows import whole as _whole
 from drivers.quantities import RATIOS, REQUIRED, Role
 
 BUILTIN_DIR = Path(__file__).with_name("profiles")
+MAX_PROFILE_BYTES = toml_file.MIB  # a vendor's full map is tens of kB; more is not a profile
 
 
 def builtin_names() -> list[str]:
@@ -66,9 +67,14 @@ def builtin_names() -> list[str]:
 def load_profile(name_or_path: str | Path, base_dir: Path | None = None) -> Profile:
     """Load a built-in profile by name, or a profile file by path.
 
-    A relative path is resolved against ``base_dir`` (the config file's folder).
+    A relative path is resolved against ``base_dir`` (the config file's folder). The file is read
+    as drivers.toml_file reads it: a leading UTF-8 BOM is dropped; a path that is not a regular file
+    (a FIFO, ``/dev/zero``, a folder), a file over ``MAX_PROFILE_BYTES``, a NUL character in the path
+    and nesting deeper than the format has are refused with one line, the file never read.
     """
     text = str(name_or_path)
+    if "\x00" in text:
+        raise ProfileError(f"{text!r}: invalid profile path: it contains a NUL character")
     if text in builtin_names():
         path = BUILTIN_DIR / f"{text}.toml"
     else:
@@ -81,17 +87,9 @@ def load_profile(name_or_path: str | Path, base_dir: Path | None = None) -> Prof
                 " or give the path of a profile file)"
             )
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ProfileError(f"{path}: profile file not found") from None
-    except OSError as exc:
-        raise ProfileError(f"{path}: cannot read profile: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise ProfileError(f"{path}: not a UTF-8 text file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{path}: TOML syntax error: {exc}") from None
-    except ValueError as exc:  # e.g. a NUL character in the path
-        raise ProfileError(f"{str(path)!r}: invalid profile path: {exc}") from None
+        data = toml_file.parse(toml_file.read_text(path, MAX_PROFILE_BYTES, "profile file"), str(path))
+    except toml_file.TomlFileError as exc:
+        raise ProfileError(str(exc)) from None
     return parse_profile(data, path)
 
 

@@ -1,8 +1,12 @@
 """Exporting what the trends chart shows: its points as CSV, the chart as PNG, each file written off the GUI thread.
 
 The CSV is energymon.views.trends.write_csv (local time with its UTC offset);
-the PNG is drawn on the GUI thread and saved on the ``energymon-export``
-worker thread (ui.background). :attr:`TrendExport.done` tells how each went.
+the PNG is drawn on the GUI thread and encoded and saved on the
+``energymon-export`` worker thread (ui.background). Both files are written as
+every output file is (energymon.atomic_file): complete or not at all, through
+a temporary file created exclusively next to the target, and never over a link,
+FIFO or device the user picked by mistake. :attr:`TrendExport.done` tells how
+each went.
 """
 
 from __future__ import annotations
@@ -13,9 +17,10 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QObject, QStandardPaths, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QStandardPaths, Signal
 from PySide6.QtGui import QImage
 
+from energymon.atomic_file import OutputFileError, replaced_when_complete
 from energymon.views.trends import Series, write_csv
 from ui.background import Worker
 
@@ -42,7 +47,7 @@ class TrendExport(QObject):
         """Write the points ``shown`` to ``path``, times in ``zone``."""
 
         def write(target: Path) -> None:
-            with open(target, "w", encoding="utf-8", newline="") as out:
+            with replaced_when_complete(target) as out:
                 write_csv(shown, out, zone)
 
         self._write(path, write)
@@ -51,9 +56,16 @@ class TrendExport(QObject):
         """Save ``image`` (drawn on the GUI thread) to ``path`` as PNG."""
 
         def write(target: Path) -> None:
+            png = QByteArray()
+            buffer = QBuffer(png)
+            buffer.open(QIODevice.OpenModeFlag.WriteOnly)
             # PySide6's stubs type the format as bytes; the binding itself only takes a str.
-            if not image.save(str(target), "PNG"):  # type: ignore[call-overload]
-                raise OSError(f"could not write {target}")
+            encoded = image.save(buffer, "PNG")  # type: ignore[call-overload]
+            buffer.close()
+            if not encoded:
+                raise OutputFileError(f"{target}: the chart could not be encoded as PNG")
+            with replaced_when_complete(target, binary=True) as out:
+                out.write(png.data())
 
         self._write(path, write)
 
@@ -61,8 +73,13 @@ class TrendExport(QObject):
         self._worker.submit(
             functools.partial(write, path),
             lambda _none: self.done.emit(str(path), ""),
-            lambda exc: self.done.emit(str(path), f"{type(exc).__name__}: {exc}"),
+            lambda exc: self.done.emit(str(path), _message(exc)),
         )
 
     def shutdown(self) -> None:
         self._worker.shutdown(EXPORT_WAIT_MS)
+
+
+def _message(exc: BaseException) -> str:
+    """An export's failure in one line: an OutputFileError already names the file and the cause."""
+    return str(exc) if isinstance(exc, OutputFileError) else f"{type(exc).__name__}: {exc}"

@@ -6,9 +6,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
+import sys
 from pathlib import Path
 
-from energymon.config import Config, load_config
+from energymon.config import Config, parse_config
+from energymon.config.parse import read_config_text
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
 
@@ -31,10 +33,21 @@ def site_args(p: argparse.ArgumentParser, config_required: bool = True) -> None:
 
 
 def load_site(args: argparse.Namespace) -> tuple[Config, Path, str]:
-    """The config of ``--config``, the database (``--db`` or the config's), and the config's text."""
-    config = load_config(args.config)
+    """The config of ``--config`` (its warnings printed), the database (``--db`` or the config's), and its text.
+
+    The text is read once, so the config recorded in the database is the one validated.
+    """
+    text = read_config_text(args.config)
+    config = parse_config(text, args.config)
+    print_config_warnings(config)
     db_path = args.db if args.db else config.storage.database
-    return config, db_path, args.config.read_text(encoding="utf-8")
+    return config, db_path, text
+
+
+def print_config_warnings(config: Config) -> None:
+    """Each of the config's warnings (energymon.config.endpoints) as one line on stderr."""
+    for line in config.warnings:
+        print(f"energymon: warning: {line}", file=sys.stderr, flush=True)
 
 
 def install_stop_signals(stop: asyncio.Event) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from pathlib import Path
+from typing import IO
 
-from energymon.atomic_file import replaced_when_complete
+from energymon.atomic_file import OutputFileError, check_replaceable, replaced_when_complete
 from energymon.cli.common import EXIT_OK, EXIT_USAGE, site_args
 from energymon.config import load_config
 from energymon.report.month import ReportError
@@ -45,7 +47,12 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         default="raw",
         help="raw samples (default) or a rollup interval",
     )
-    p.add_argument("--out", type=Path, required=True, metavar="FILE.csv", help="output file ('-' for stdout)")
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE.csv",
+        help="output file ('-' for stdout; a file named '-' is ./-); an existing link, FIFO or device is refused",
+    )
 
     p = sub.add_parser(
         "report",
@@ -63,13 +70,38 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         help="output format (default: from the --out file's extension)",
     )
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the XLSX and PDF (default en)")
-    p.add_argument("--out", type=Path, required=True, metavar="FILE", help="output file ('-' for stdout, CSV only)")
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE",
+        help="output file ('-' for stdout: XLSX and PDF only when it is not a terminal); "
+        "an existing link, FIFO or device is refused",
+    )
+
+
+def out_path(text: str) -> Path | None:
+    """``--out``: None for ``-`` (stdout), else the file, checked at once (an existing target must be a regular
+    file: a link, a FIFO, a device node or a folder is refused before any work is done; energymon.atomic_file)."""
+    if text == "-":
+        return None
+    path = Path(text)
+    check_replaceable(path)
+    return path
+
+
+def binary_stdout(fmt: str) -> IO[bytes]:
+    """stdout for the bytes of ``fmt``; a PDF or XLSX is refused when stdout is a terminal."""
+    if fmt != "csv" and sys.stdout.isatty():
+        raise OutputFileError(f"--out -: stdout is a terminal; send the {fmt.upper()} to a file or a pipe")
+    sys.stdout.flush()
+    return sys.stdout.buffer
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     if args.config is None and args.db is None:
         print("energymon: error: export needs --db FILE or --config FILE", file=sys.stderr)
         return EXIT_USAGE
+    out_file = out_path(args.out)
     db_path = args.db if args.db else load_config(args.config).storage.database
     reader = StoreReader(db_path)
     try:
@@ -79,42 +111,45 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise ExportError(
                 f"--to {args.end} ends before --from {args.start} starts (--to is the last day, included)"
             )
-        if str(args.out) == "-":
+        if out_file is None:
             result = export_csv(reader, sys.stdout, start, end, args.interval, args.device)
         else:
-            with replaced_when_complete(args.out) as partial, partial.open("w", encoding="utf-8", newline="") as out:
+            with replaced_when_complete(out_file) as out:
                 result = export_csv(reader, out, start, end, args.interval, args.device)
     finally:
         reader.close()
-    where = "stdout" if str(args.out) == "-" else str(args.out)
+    where = "stdout" if out_file is None else str(out_file)
     print(f"exported {result.rows:,} rows ({args.interval}) of {result.channels} channels to {where}", file=sys.stderr)
     return EXIT_OK
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from energymon.report.csv_file import write_report_csv
     from energymon.report.make import read_month_report
-    from energymon.report.write import write_report
+    from energymon.report.write import write_report, write_report_to
 
     if args.config is None and args.db is None:
         print("energymon: error: report needs --db FILE or --config FILE", file=sys.stderr)
         return EXIT_USAGE
-    fmt = args.format or args.out.suffix.lower().lstrip(".")
+    out_file = out_path(args.out)
+    fmt = args.format or (out_file.suffix.lower().lstrip(".") if out_file else "")
     if fmt not in ("csv", "xlsx", "pdf"):
         raise ReportError(f"--out {args.out}: say --format csv, xlsx or pdf (the file name does not tell)")
-    if str(args.out) == "-" and fmt != "csv":
-        raise ReportError("--out -: only CSV can go to stdout")
+    stdout = binary_stdout(fmt) if out_file is None else None  # refused at once, before the month is read
     db_path = args.db if args.db else load_config(args.config).storage.database
     report = read_month_report(db_path, args.month)
-    if str(args.out) == "-":
-        write_report_csv(report, sys.stdout)
-        return EXIT_OK
-    write_report(report, args.out, fmt, args.lang)
+    if stdout is not None:
+        whole = io.BytesIO()  # made complete first: a failed report never leaves half a file in the pipe
+        write_report_to(report, whole, fmt, args.lang)
+        stdout.write(whole.getbuffer())
+        stdout.flush()
+    else:
+        assert out_file is not None
+        write_report(report, out_file, fmt, args.lang)
     total = report.total
     if total.coverage_pct == 0:
         print(f"energymon: warning: the database has no data for {args.month}; the report is empty", file=sys.stderr)
     print(
-        f"report {args.month} ({fmt}) written to {args.out}: PV {total.flows.pv_wh / 1000:,.1f} kWh, "
+        f"report {args.month} ({fmt}) written to {out_file or 'stdout'}: PV {total.flows.pv_wh / 1000:,.1f} kWh, "
         f"consumption {total.flows.consumption_wh / 1000:,.1f} kWh, coverage {total.coverage_pct:.1f} %",
         file=sys.stderr,
     )

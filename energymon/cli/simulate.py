@@ -9,6 +9,7 @@ from pathlib import Path
 
 from energymon.cli.common import EXIT_OK, EXIT_USAGE, install_stop_signals, seconds
 from energymon.config import Config, load_config
+from energymon.config.parse import read_config_text
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -50,7 +51,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         help="inject a fault into one device, START_S seconds after the start (default 0) for "
         "DURATION_S seconds (default: until stopped); repeatable. KIND: "
         "offline, black-hole, slow, exception, garbage, counter-wrap, counter-reset, frozen, "
-        "not-implemented (docs/configuration.md)",
+        "frozen-power, not-implemented (docs/configuration.md)",
     )
 
 
@@ -135,7 +136,7 @@ def _backfill(args: argparse.Namespace, config: Config) -> int:
         args.backfill_days,
         args.seed,
         state_path,
-        args.config.read_text(encoding="utf-8"),
+        read_config_text(args.config),
         lambda line: print(line, flush=True),
     )
     print(
@@ -160,6 +161,7 @@ def last_stored_counters(db_path: Path) -> tuple[dict[str, dict[str, float]], fl
     import sqlite3
 
     from drivers.quantities import QUANTITIES, Kind
+    from energymon.store.last_counters import last_counter_values
     from energymon.store.reader import StoreReader
 
     if not db_path.is_file():
@@ -167,7 +169,7 @@ def last_stored_counters(db_path: Path) -> tuple[dict[str, dict[str, float]], fl
     try:
         reader = StoreReader(db_path)
         try:
-            rows = reader.last_counter_values()
+            rows = last_counter_values(reader)
         finally:
             reader.close()
     except (sqlite3.Error, OSError):

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from drivers.profile_file import builtin_names, load_profile
-from energymon.cli.common import EXIT_OK
+from energymon.cli.common import EXIT_OK, print_config_warnings
 from energymon.config import load_config
 
 
@@ -27,6 +27,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 def cmd_check_config(args: argparse.Namespace) -> int:
     config = load_config(args.config)
+    print_config_warnings(config)
     roles: dict[str, int] = {}
     for d in config.devices:
         roles[d.role.value] = roles.get(d.role.value, 0) + 1

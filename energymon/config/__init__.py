@@ -4,7 +4,8 @@
 or raise :class:`ConfigError` naming the file and field. Modules:
 ``fields`` (the typed field reader), ``model`` (the dataclasses), ``parse`` (the
 site's sections), ``tariff`` (the ``[tariff]`` table), ``sim_params`` (the
-simulator's ``[devices.sim]`` table).
+simulator's ``[devices.sim]`` table), ``endpoints`` (the warning for two
+connections to one gateway or serial port, in ``Config.warnings``).
 """
 
 from energymon.config.fields import ConfigError

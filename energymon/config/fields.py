@@ -68,6 +68,16 @@ class FieldReader:
             raise self.error(f"{where}.{key}", "expected non-empty text")
         return value
 
+    def path_text(self, data: dict, key: str, where: str, default: str | None = None) -> str:
+        """Non-empty text that names a file, a port or a host: a NUL character (TOML's ``\\u0000``) is refused here,
+        at check-config, rather than when the file or port is first opened."""
+        value = self.text(data, key, where, default)
+        if "\x00" in value:
+            raise self.error(
+                f"{where}.{key}", "contains a NUL character (\\x00), which no file, port or host name may have"
+            )
+        return value
+
     def flag(self, data: dict[str, Any], key: str, where: str) -> bool:
         """``data[key]`` as true or false, False if absent."""
         value = data.get(key, False)

@@ -12,8 +12,10 @@ from zoneinfo import ZoneInfo
 
 from drivers.link import TRANSPORTS, LinkSettings
 from drivers.profile import Profile
-from drivers.quantities import Role
+from drivers.quantities import DIRECTION_PAIRS, Role
+from drivers.transformer_ratios import factor
 from energymon.accounting.tariffs import Tariff
+from energymon.config.quality_params import QualityParams
 from energymon.config.sim_params import SimParams
 
 DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -71,6 +73,7 @@ class Device:
     swap_counters: bool = False  # only the counter pair is swapped (power is right)
     ct_ratio: float = 1.0  # current transformer: primary = secondary x ratio (drivers.transformer_ratios)
     pt_ratio: float = 1.0  # voltage transformer
+    quality: QualityParams = field(default_factory=QualityParams)  # [devices.quality]: data-quality thresholds
 
     @property
     def flips_power(self) -> bool:
@@ -82,6 +85,23 @@ class Device:
         """Whether the collector exchanges this device's direction counters (``invert`` or ``swap_counters``)."""
         return self.invert or self.swap_counters
 
+    def counter_wrap_at_wh(self, quantity: str) -> float | None:
+        """Where the stored (primary, correctly oriented) counter ``quantity`` wraps to 0 [Wh], or None if unknown.
+
+        The register's modulus (drivers.profile.Profile.counter_wrap_at) of the point the value comes from
+        (the pair's other member when the counters are swapped), times the config's transformer ratios.
+        Unknown for SunSpec devices (their map is found at run time), for floats, signed and scale-factor
+        registers, and when the meter holds its own ratios (the modulus then depends on what it reads).
+        """
+        if self.profile is None or self.profile.held_ratios:
+            return None
+        source = quantity
+        pair = DIRECTION_PAIRS.get(self.role)
+        if self.swaps_counters and pair is not None and quantity in pair:
+            source = pair[1] if quantity == pair[0] else pair[0]
+        wrap = self.profile.counter_wrap_at(source)
+        return None if wrap is None else wrap * factor(quantity, self.ct_ratio, self.pt_ratio)
+
 
 @dataclass(frozen=True)
 class Config:
@@ -92,6 +112,7 @@ class Config:
     connections: dict[str, Connection]
     devices: tuple[Device, ...]
     tariff: Tariff | None = None  # optional [tariff]: time-of-use prices (energymon.accounting.tariffs)
+    warnings: tuple[str, ...] = ()  # one line each, naming the file and field: valid but probably not meant
 
     def device(self, device_id: str) -> Device:
         for d in self.devices:

@@ -2,20 +2,25 @@
 
 Every error is a :class:`ConfigError` whose message names the file, the field
 path (``devices[3].role``, counted from 0 in file order) and what was expected.
-Unknown keys are errors, so typos never pass silently.
+Unknown keys are errors, so typos never pass silently. The file is read as
+drivers.toml_file reads it (a UTF-8 BOM dropped; a FIFO, device or folder, a
+file over ``MAX_CONFIG_BYTES``, nesting deeper than the format has: one line);
+connections that reach one gateway or serial port are warnings
+(``Config.warnings``, energymon.config.endpoints), not errors.
 """
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from drivers import toml_file
 from drivers.profile import ProfileError, as_load_meter
 from drivers.profile_file import load_profile
 from drivers.quantities import Role
 from energymon.accounting.carbon import GRIDS, lookup_factor
+from energymon.config.endpoints import shared_line_warnings
 from energymon.config.fields import ConfigError, FieldReader
 from energymon.config.model import (
     DEVICE_ID,
@@ -28,32 +33,32 @@ from energymon.config.model import (
     Site,
     Storage,
 )
+from energymon.config.quality_params import parse_quality
 from energymon.config.sim_params import SimParams, parse_sim
 from energymon.config.tariff import parse_tariff
+
+MAX_CONFIG_BYTES = 4 * toml_file.MIB  # a park of a thousand devices is well under 1 MiB
+
+
+def read_config_text(path: str | Path) -> str:
+    """The text of a site config file (its BOM dropped), as :func:`load_config` reads it; raises ConfigError."""
+    try:
+        return toml_file.read_text(Path(path), MAX_CONFIG_BYTES, "config file")
+    except toml_file.TomlFileError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def load_config(path: str | Path) -> Config:
     """Read and validate a site config file; raises :class:`ConfigError`."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a directory, expected a .toml file") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not a UTF-8 text file") from None
-    return parse_config(text, path)
+    return parse_config(read_config_text(path), Path(path))
 
 
 def parse_config(text: str, path: Path) -> Config:
     """Validate config ``text``; ``path`` names the file in errors and anchors relative paths."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path.name}: TOML syntax error: {exc}") from None
+        data = toml_file.parse(text, path.name)
+    except toml_file.TomlFileError as exc:
+        raise ConfigError(str(exc)) from None
     return _SiteParser(path).parse(data)
 
 
@@ -80,7 +85,8 @@ class _SiteParser(FieldReader):
         connections = self.connections(data.get("connections"))
         devices = self.devices(data.get("devices"), connections)
         tariff = parse_tariff(self, data.get("tariff"), "tariff")
-        return Config(self.path, site, carbon, storage, connections, devices, tariff)
+        warnings = shared_line_warnings(self.source, connections)
+        return Config(self.path, site, carbon, storage, connections, devices, tariff, warnings=warnings)
 
     def site(self, t: dict) -> Site:
         name = self.text(t, "name", "site")
@@ -112,7 +118,7 @@ class _SiteParser(FieldReader):
         return Carbon(factor.kg_per_kwh, factor.source, grid, factor.year)
 
     def storage(self, t: dict) -> Storage:
-        db = self.text(t, "database", "storage", default="energymon.db")
+        db = self.path_text(t, "database", "storage", default="energymon.db")
         retention = self.number(t, "raw_retention_days", "storage", 1, 36500, default=35, integer=True)
         db_path = Path(db).expanduser()
         if not db_path.is_absolute():
@@ -154,7 +160,7 @@ class _SiteParser(FieldReader):
             return Connection(
                 name=name,
                 transport=transport,
-                host=self.text(t, "host", where),
+                host=self.path_text(t, "host", where),
                 port=self.number(t, "port", where, 1, 65535, integer=True),
                 **timing,
             )
@@ -164,7 +170,7 @@ class _SiteParser(FieldReader):
         return Connection(
             name=name,
             transport=transport,
-            serial_port=self.text(t, "serial_port", where),
+            serial_port=self.path_text(t, "serial_port", where),
             baudrate=self.number(t, "baudrate", where, 300, 921600, default=9600, integer=True),
             parity=parity,
             stopbits=self.number(t, "stopbits", where, 1, 2, default=1, integer=True),
@@ -219,6 +225,7 @@ class _SiteParser(FieldReader):
             "ct_ratio",
             "pt_ratio",
             "sim",
+            "quality",
         }
         self.no_unknown(t, where, allowed)
         dev_id = self.text(t, "id", where)
@@ -264,8 +271,9 @@ class _SiteParser(FieldReader):
             "swap_counters": swap_counters,
             "ct_ratio": float(self.number(t, "ct_ratio", where, 0.001, 100_000, default=1.0)),
             "pt_ratio": float(self.number(t, "pt_ratio", where, 0.001, 100_000, default=1.0)),
+            "quality": parse_quality(self, t.get("quality"), f"{where}.quality", role),
         }
-        profile_name = self.text(t, "profile", where)
+        profile_name = self.path_text(t, "profile", where)
         if profile_name == SUNSPEC:
             sim = self.sim(t.get("sim"), f"{where}.sim", role)
             return Device(

@@ -46,6 +46,7 @@ FAULT_KINDS = {
     "counter-wrap": "energy counters run in 32 bits and are about to wrap",
     "counter-reset": "energy counters restart from zero, as after a meter replacement",
     "frozen": "the device repeats the values it had when the fault began",
+    "frozen-power": "the device repeats its active power (power_w) from the fault's start; everything else moves on",
     "not-implemented": "every point reads its 'not implemented' value",
 }
 _WINDOW = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")

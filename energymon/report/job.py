@@ -2,8 +2,8 @@
 
 :func:`generate_report` does what ``energymon report`` does:
 :func:`energymon.report.make.read_month_report`, then
-:func:`energymon.report.write.write_report` into ``FILE.partial``, renamed to
-``FILE`` once complete (a complete report or none).
+:func:`energymon.report.write.write_report` through a temporary file that
+replaces ``FILE`` once complete (a complete report or none; energymon.atomic_file).
 
 :func:`generate_report_in_child` runs it in a child process and waits for it.
 The GUI uses it: a month's report is seconds of Python (counter energy,

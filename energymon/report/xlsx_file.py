@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference, Series
@@ -67,8 +68,8 @@ FLOW_COLUMN = {
 }
 
 
-def write_report_xlsx(report: MonthReport, path: Path, lang: str = "en") -> None:
-    """Write the monthly report as an XLSX workbook at ``path`` in ``lang`` ("en" or "zh")."""
+def write_report_xlsx(report: MonthReport, path: Path | IO[bytes], lang: str = "en") -> None:
+    """Write the monthly report as an XLSX workbook to ``path`` (a file name or a binary stream) in ``lang``."""
     text = labels(lang)
     table = daily_table(report)
     wb = Workbook()
@@ -90,7 +91,7 @@ def write_report_xlsx(report: MonthReport, path: Path, lang: str = "en") -> None
     created = datetime.combine(date.fromisoformat(report.month + "-01"), datetime.min.time())
     wb.properties.created = created  # no wall-clock time in the content
     wb.properties.modified = created
-    wb.save(Path(path))
+    wb.save(path if hasattr(path, "write") else Path(path))
 
 
 # ---- sheets -----------------------------------------------------------------------------------

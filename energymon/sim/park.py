@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ import numpy as np
 from drivers.quantities import Role, allowed_for
 from drivers.signs import oriented
 from drivers.transformer_ratios import to_secondary
+from energymon.atomic_file import replaced_when_complete
 from energymon.config import Config, Device
 from energymon.sim.model import (
     DeviceState,
@@ -234,7 +234,7 @@ class Park:
 
 
 def save_park_state(path: Path, state: dict) -> None:
-    """Write a :meth:`Park.state` to ``path`` atomically (a crash leaves the old file or the new one)."""
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(state), encoding="utf-8")
-    os.replace(tmp, path)
+    """Write a :meth:`Park.state` to ``path`` atomically (a crash leaves the old file or the new one), through an
+    exclusively created temporary file, never through a link planted at the target (energymon.atomic_file)."""
+    with replaced_when_complete(path) as out:
+        out.write(json.dumps(state))

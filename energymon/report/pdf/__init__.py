@@ -32,7 +32,7 @@ timestamps in the content).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -125,8 +125,8 @@ def _canvas_class(fonts: Fonts, left_text: str, page_text: str) -> type:
     return NumberedCanvas
 
 
-def write_report_pdf(report: MonthReport, path: Path, lang: str = "en") -> None:
-    """Write the monthly report as a PDF at ``path`` in ``lang`` ("en" or "zh").
+def write_report_pdf(report: MonthReport, path: Path | IO[bytes], lang: str = "en") -> None:
+    """Write the monthly report as a PDF to ``path`` (a file name or a binary stream) in ``lang`` ("en" or "zh").
 
     The cost section appears when the report has costs (a tariff recorded with the site).
     Raises :class:`FontNotFoundError` (a ReportError) when no usable Chinese font is installed and one is needed.
@@ -140,7 +140,7 @@ def write_report_pdf(report: MonthReport, path: Path, lang: str = "en") -> None:
     margin = 15 * mm
     portrait_size, landscape_size = A4, landscape(A4)
     doc = BaseDocTemplate(
-        str(path),
+        path if hasattr(path, "write") else str(path),
         pagesize=portrait_size,
         leftMargin=margin,
         rightMargin=margin,
