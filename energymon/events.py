@@ -30,8 +30,22 @@ IMPLAUSIBLE_VALUE = "implausible_value"
 COUNTER_WRAP = "counter_wrap"
 COUNTER_RESET = "counter_reset"
 METER_REPLACED = "meter_replaced"
+# Data quality (energymon.collect.quality): one event when an episode starts, naming each quantity and
+# its value, and one ``data_ok`` when it ends, with how long it lasted. Frozen: a measurement repeated
+# while the device's other values move, or a counter flat while its power says energy flows.
+DATA_FROZEN = "data_frozen"
+DATA_STALE = "data_stale"  # a quantity the device gave before keeps coming back missing
+DATA_OUT_OF_RANGE = "data_out_of_range"  # outside the physical bounds of its kind (e.g. 45..65 Hz)
+DATA_OK = "data_ok"
 # The store's maintenance (compaction, retention).
 STORE_MAINTENANCE_FAILED = "store_maintenance_failed"
+# Writing the database (energymon.store.writer): stopped (disk full, locked, read-only, damaged) and
+# resumed (with how many readings were held and written, and how many were dropped past the spool's
+# bound: warning if any were, info otherwise). Both are held with the readings and written on resume.
+STORAGE_FAILED = "storage_failed"
+STORAGE_RESUMED = "storage_resumed"
+# PRAGMA quick_check at start found damage (energymon.store.health_check); collection goes on.
+DATABASE_DAMAGED = "database_damaged"
 
 KINDS = (
     DEVICE_OFFLINE,
@@ -45,7 +59,14 @@ KINDS = (
     COUNTER_WRAP,
     COUNTER_RESET,
     METER_REPLACED,
+    DATA_FROZEN,
+    DATA_STALE,
+    DATA_OUT_OF_RANGE,
+    DATA_OK,
     STORE_MAINTENANCE_FAILED,
+    STORAGE_FAILED,
+    STORAGE_RESUMED,
+    DATABASE_DAMAGED,
 )
 
 SEVERITY = {  # the severity of each kind that always has the same one
@@ -59,7 +80,13 @@ SEVERITY = {  # the severity of each kind that always has the same one
     COUNTER_WRAP: INFO,
     COUNTER_RESET: WARNING,
     METER_REPLACED: WARNING,
+    DATA_FROZEN: WARNING,
+    DATA_STALE: WARNING,
+    DATA_OUT_OF_RANGE: WARNING,
+    DATA_OK: INFO,
     STORE_MAINTENANCE_FAILED: ERROR,
+    STORAGE_FAILED: ERROR,
+    DATABASE_DAMAGED: ERROR,
 }
 
 

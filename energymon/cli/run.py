@@ -215,9 +215,30 @@ def cmd_gui(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_USAGE
+        _check_viewable(args.db)
         return run_site_gui(None, args.db, collect=False)
     config, db_path, text = load_site(args)
+    if args.no_collect:
+        _check_viewable(db_path)
+    else:
+        from energymon.store.startup import check_writable
+
+        check_writable(db_path, config, text)  # before any window: one line naming the file, exit 2
     return run_site_gui(config, db_path, collect=not args.no_collect, config_text=text)
+
+
+def _check_viewable(db_path: Path) -> None:
+    """A database to view: StoreError (one line, exit 2) if it cannot be read; a warning if it is damaged."""
+    import logging
+
+    from energymon.store.health_check import quick_check
+    from energymon.store.reader import StoreReader
+
+    StoreReader(db_path).close()
+    health = quick_check(db_path)
+    for note in (health.cut_short(), health.warning()):
+        if note is not None:
+            logging.getLogger("energymon.cli").warning("%s", note)
 
 
 COMMANDS = {

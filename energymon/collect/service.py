@@ -1,6 +1,12 @@
 """Composition of the running parts: store writer + collector (+ simulator for the demo).
 
-:class:`Collection` wires collector readings and events into the store writer.
+:class:`Collection` wires collector readings and events into the store writer. It starts
+with the database's health: a file that cannot be written (full disk, read-only,
+locked, damaged) is a one-line StoreError before anything polls, and
+``PRAGMA quick_check`` (time-bounded) warns of a damaged file, which is then
+written on (the warning is logged and stored as a ``database_damaged`` event).
+Once running, a failed write never stops collection: the writer holds the
+readings and writes them when it can (energymon.store.writer).
 :class:`BackgroundRunner` runs an asyncio coroutine factory in its own thread
 (used by the GUI, whose thread must never do Modbus or SQLite work).
 """
@@ -8,33 +14,66 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import sqlite3
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from energymon.collect.collector import Collector
 from energymon.collect.reading import Reading
 from energymon.config import Config
+from energymon.events import DATABASE_DAMAGED, SEVERITY, Event
+from energymon.store.health_check import QUICK_CHECK_S, HealthCheck, quick_check
+from energymon.store.last_counters import last_counter_values
+from energymon.store.reader import StoreReader
 from energymon.store.schema import StoreError
-from energymon.store.site_record import record_site
-from energymon.store.writer import SampleBatch, StoreWriter
+from energymon.store.startup import start_writer
+from energymon.store.writer import SampleBatch
+
+log = logging.getLogger("energymon.collect")
 
 
 class Collection:
-    """A collector whose readings and events go into the database at ``db_path``."""
+    """A collector whose readings and events go into the database at ``db_path``.
 
-    def __init__(self, config: Config, db_path: Path, config_text: str | None = None) -> None:
+    ``quick_check_s`` bounds the start-up check (seconds); ``writer_options``
+    go to the store writer (busy timeout, spool limits, retry waits).
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        db_path: Path,
+        config_text: str | None = None,
+        quick_check_s: float = QUICK_CHECK_S,
+        **writer_options: Any,
+    ) -> None:
         self.config = config
         self.db_path = db_path
         self.collector = Collector(config)  # first: it refuses configs it cannot poll, before any file is made
-        self.writer = StoreWriter(db_path, raw_retention_days=config.storage.raw_retention_days)
-        record_site(self.writer.db, config, config_text)
+        self.writer = start_writer(db_path, config, config_text, **writer_options)
+        self.health: HealthCheck = quick_check(db_path, quick_check_s)
+        self._report_health(self.health)
+        self.collector.seed_counters(_last_counters(db_path))  # a counter that stepped back meanwhile: an event
         self.collector.reading_subscribers.append(self._store_reading)
         self.collector.event_subscribers.append(self.writer.put_event)
 
+    def _report_health(self, health: HealthCheck) -> None:
+        if (note := health.cut_short()) is not None:
+            log.info("%s", note)
+        if (warning := health.warning()) is not None:
+            log.warning("%s", warning)
+            self.writer.put_event(
+                Event(int(time.time() * 1000), None, DATABASE_DAMAGED, SEVERITY[DATABASE_DAMAGED], warning)
+            )
+
     def _store_reading(self, reading: Reading) -> None:
         if self.writer.error is not None:
-            # Never poll on while nothing can be stored: stop, and run() reports why.
+            # The writer stopped on an error that is not the storage's (a bug): stop, and run() reports it.
+            # (A full disk, a lock or a read-only file does not get here: the writer holds and retries.)
             self.collector.stop()
             return
         if reading.ok:
@@ -102,3 +141,17 @@ async def run_until_stopped(collection: Collection, stop: asyncio.Event, duratio
     else:
         stopper.cancel()
     await task
+
+
+def _last_counters(db_path: Path) -> list[tuple[str, str, int, float]]:
+    """The newest stored value of each counter channel (empty if the file cannot be read: a damaged one)."""
+    try:
+        reader = StoreReader(db_path)
+    except StoreError:
+        return []
+    try:
+        return last_counter_values(reader)
+    except sqlite3.Error:
+        return []
+    finally:
+        reader.close()

@@ -111,7 +111,9 @@ def _device_flows(
             ts, values, from_rollups = _series(reader, channel, from_ms, to_ms)
         if ts.size >= 2:
             gap_ms = GAP_POLLS * poll_ms + (QUARTER_MS if from_rollups else 0)
-            results[flow] = counter_intervals(ts, values, max_power_w=rated_w, gap_ms=gap_ms)
+            assert channel is not None, "a series was read from it"
+            wrap_at = reader.wrap_at(channel)  # a wrap keeps its energy; without the modulus it is a reset
+            results[flow] = counter_intervals(ts, values, wrap_at_wh=wrap_at, max_power_w=rated_w, gap_ms=gap_ms)
             methods.add("counter (rollups)" if from_rollups else "counter")
             continue
         if power is None:  # no counter: integrate power (estimated)

@@ -10,6 +10,7 @@ WAL checkpoints of the writer are never starved.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -123,6 +124,14 @@ class StoreReader:
             "SELECT id, unit, kind FROM channels WHERE device_id = ? AND quantity = ?", (device_id, quantity)
         ).fetchone()
 
+    def wrap_at(self, channel_id: int) -> float | None:
+        """Where the counter channel's register wraps to 0 [base unit], or None if unknown (or an older file)."""
+        try:
+            row = self.db.execute("SELECT wrap_at FROM channels WHERE id = ?", (channel_id,)).fetchone()
+        except sqlite3.OperationalError:  # a file from before migration 4, opened read-only
+            return None
+        return None if row is None or row[0] is None else float(row[0])
+
     def read_raw(self, channel_id: int, from_ms: int, to_ms: int) -> tuple[np.ndarray, np.ndarray]:
         """Raw samples ``from_ms <= ts_ms < to_ms`` of a channel: (ts_ms, values), by time."""
         return raw_store.read_raw(self.db, channel_id, from_ms, to_ms)
@@ -184,17 +193,6 @@ class StoreReader:
                FROM channels c JOIN samples s ON s.channel_id = c.id
                WHERE s.ts_ms = (SELECT max(ts_ms) FROM samples WHERE channel_id = c.id) AND s.ts_ms >= ?""",
             (since_ms,),
-        ).fetchall()
-
-    def last_counter_values(self) -> list[tuple[str, str, int, float]]:
-        """(device_id, quantity, ts_ms, value) of each counter channel's newest sample, wherever it is stored
-        (recent rows or compacted history): taken from its newest 15-minute rollup, which every write updates
-        (the 1-minute rollups of history are compacted). Rollups keep first/last for counters only."""
-        return self.db.execute(
-            """SELECT c.device_id, c.quantity, r.bucket_ms + r.last_dt_ms, r.last
-               FROM channels c JOIN rollup_15min r ON r.channel_id = c.id
-               WHERE r.bucket_ms = (SELECT max(bucket_ms) FROM rollup_15min WHERE channel_id = c.id)
-                 AND r.last IS NOT NULL"""
         ).fetchall()
 
     def events_between(self, from_ms: int, to_ms: int) -> list[Event]:

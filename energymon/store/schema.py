@@ -117,12 +117,24 @@ def m003_event_acks(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m004_counter_modulus(db: sqlite_utils.Database) -> None:
+    # Where a counter channel's register wraps to 0 (base unit, primary side), NULL where unknown: the report
+    # and the events tell a wrap (energy kept) from a reset or a replaced meter only with it.
+    db.execute("ALTER TABLE channels ADD COLUMN wrap_at REAL")
+
+
 class StoreError(RuntimeError):
     """The database cannot be opened or written; the message names the file."""
 
 
 def open_db(path: Path, readonly: bool = False) -> sqlite_utils.Database:
-    """Open the database; the writer side creates it and applies migrations, readers only SELECT."""
+    """Open the database; the writer side creates it and applies migrations, readers only SELECT.
+
+    A connection that fails to open is closed at once (left to the garbage collector it would hold the file,
+    and a small file system it sits on, busy).
+    """
+    conn: sqlite3.Connection | None = None
     try:
         if readonly:
             if not path.exists():
@@ -143,7 +155,11 @@ def open_db(path: Path, readonly: bool = False) -> sqlite_utils.Database:
             db.execute("PRAGMA synchronous=FULL")
             migrations.apply(db)
         return db
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: {exc}") from None
-    except OSError as exc:
+    except (sqlite3.DatabaseError, OSError, StoreError) as exc:
+        if conn is not None:
+            conn.close()
+        if isinstance(exc, StoreError):
+            raise
+        if isinstance(exc, sqlite3.DatabaseError):
+            raise StoreError(f"{path}: {exc}") from None
         raise StoreError(f"{path}: cannot open database: {exc.strerror or exc}") from None

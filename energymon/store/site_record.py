@@ -2,7 +2,8 @@
 
 The ``site`` table holds key/value facts (JSON values; with ``config_toml``
 the full config text), the ``devices`` table one row per device as last
-configured. Readers (energymon.store.reader) and the monthly report take the
+configured, and each configured counter's channel its register modulus
+(``wrap_at``, so a wrap is told from a reset). Readers (energymon.store.reader) and the monthly report take the
 site's name, time zone and emission factor from here, not from a config file.
 """
 
@@ -13,7 +14,9 @@ import time
 
 import sqlite_utils
 
+from drivers.quantities import QUANTITIES, Kind
 from energymon.config import Config
+from energymon.store.channels import channel_ids
 
 
 def record_site(db: sqlite_utils.Database, config: Config, config_text: str | None = None) -> None:
@@ -52,3 +55,17 @@ def record_site(db: sqlite_utils.Database, config: Config, config_text: str | No
             ),
             pk="id",
         )
+        _record_counter_moduli(db, config)
+
+
+def _record_counter_moduli(db: sqlite_utils.Database, config: Config) -> None:
+    """Each configured counter's register modulus (primary side) on its channel, created if new; a counter
+    whose modulus is unknown (SunSpec, floats, ratios held by the meter) is left NULL."""
+    for device in config.devices:
+        if device.profile is None:
+            continue
+        counters = [q for q in device.profile.quantities if QUANTITIES[q].kind is Kind.COUNTER]
+        for quantity, channel in channel_ids(db, device.id, counters).items():
+            db.conn.execute(
+                "UPDATE channels SET wrap_at = ? WHERE id = ?", (device.counter_wrap_at_wh(quantity), channel)
+            )

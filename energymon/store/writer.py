@@ -6,6 +6,14 @@ between live batches (energymon.store.history). One process writes a database
 at a time (:func:`acquire_writer_lock`). The database is opened with WAL mode and
 ``synchronous=FULL`` (energymon.store.schema): a committed batch is on disk
 before the commit returns.
+
+A write that fails for the database's or the disk's sake (full, locked,
+read-only, damaged: energymon.store.faults) does not stop the writer: it opens
+an outage (energymon.store.outage), holds what it is handed in its spool
+(energymon.store.spool, bounded), retries with a doubling wait, and writes the
+held items in order once it can; one ``storage_failed`` event and log line
+when writing stops, one ``storage_resumed`` when it is back. Any other error
+ends the writer with :attr:`StoreWriter.error` set.
 """
 
 from __future__ import annotations
@@ -15,13 +23,12 @@ import queue
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from filelock import FileLock, Timeout
 
 from drivers.quantities import QUANTITIES, Kind
 from energymon.events import SEVERITY, STORE_MAINTENANCE_FAILED, Event
@@ -29,13 +36,20 @@ from energymon.site_time import site_zone
 from energymon.store import rollups
 from energymon.store import samples as raw_store
 from energymon.store.channels import channel_ids
+from energymon.store.faults import storage_cause
 from energymon.store.history import DeviceHistory, PreparedHistory, write_history, write_prepared
+from energymon.store.holding import WAKE, HoldingMixin, WriterFailedError, describe
+from energymon.store.outage import Outage
 from energymon.store.schema import StoreError, open_db
+from energymon.store.spool import Spool, SpoolLimits, spill_dir_for
+from energymon.store.write_items import Ack, SampleBatch
+from energymon.store.writer_lock import acquire_writer_lock
 
 __all__ = [
     "MAINTENANCE_SLICE_S",
     "Ack",
     "SampleBatch",
+    "SpoolLimits",
     "StoreWriter",
     "acquire_writer_lock",
 ]
@@ -43,54 +57,10 @@ __all__ = [
 log = logging.getLogger("energymon.store")
 
 
-def _describe(exc: Exception) -> str:
-    return str(exc) if isinstance(exc, sqlite3.Error) else f"{type(exc).__name__}: {exc}"
-
-
-@dataclass(frozen=True)
-class SampleBatch:
-    """Values read from one device at one time (UTC epoch ms); ``None`` values are not stored."""
-
-    device_id: str
-    ts_ms: int
-    values: dict[str, float | None]
-
-
-@dataclass(frozen=True)
-class Ack:
-    """An operator's acknowledgement of the event ``event_id``: by whom, when (UTC epoch ms), a note."""
-
-    event_id: int
-    acked_by: str
-    acked_ms: int
-    note: str = ""
-
-
-def acquire_writer_lock(db_path: Path) -> FileLock:
-    """The database's writer lock (``<db>.lock``): one writing process per database.
-
-    The operating system releases it when the process ends, even by ``kill -9``.
-    Raises :class:`StoreError` naming the database if another process holds it.
-    """
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(db_path) + ".lock", timeout=0, thread_local=False)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise StoreError(
-            f"{db_path}: another energymon process (collector, demo or backfill) is writing this "
-            "database; stop it first, or view the database with 'energymon gui --no-collect'"
-        ) from None
-    except OSError as exc:
-        raise StoreError(f"{db_path}: cannot create the writer lock: {exc.strerror or exc}") from None
-    return lock
-
-
 MAINTENANCE_SLICE_S = 0.5  # compaction work between two live commits, at most (about)
-_WAKE = object()  # queued with each history item so a writer waiting for live rows looks at the history
 
 
-class StoreWriter:
+class StoreWriter(HoldingMixin):
     """The one writer: a thread that drains a queue into batched transactions.
 
     A batch is committed when ``max_rows`` rows are pending or ``max_delay_s``
@@ -105,22 +75,32 @@ class StoreWriter:
         max_delay_s: float = 1.0,
         raw_retention_days: int | None = None,
         compact_every_s: float = 60.0,
+        busy_timeout_s: float = 10.0,
+        spool_limits: SpoolLimits | None = None,
+        retry_first_s: float = 1.0,
+        retry_max_s: float = 30.0,
     ) -> None:
         self.db_path = db_path
         self._lock = acquire_writer_lock(db_path)
         try:
             self.db = open_db(db_path)
-        except StoreError:
+            self.db.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+            channels = list(self.db["channels"].rows)
+        except (StoreError, sqlite3.Error, OSError) as exc:
+            if hasattr(self, "db"):
+                self.db.close()
             self._lock.release()
-            raise
+            cause = exc.__context__ if isinstance(exc, StoreError) else exc  # open_db's StoreError: its SQLite error
+            if not isinstance(cause, sqlite3.Error | OSError):
+                raise
+            raise StoreError(f"{db_path}: cannot open the database: {storage_cause(cause, db_path)}") from None
         self.max_rows = max_rows
         self.max_delay_s = max_delay_s
         self._queue: queue.Queue = queue.Queue()
         self._history: queue.Queue = queue.Queue()  # bulk history: written only while no live rows wait
-        self._channels: dict[tuple[str, str], int] = {
-            (r["device_id"], r["quantity"]): r["id"] for r in self.db["channels"].rows
-        }
-        self._counter_channels = {r["id"] for r in self.db["channels"].rows if r["kind"] == Kind.COUNTER.value}
+        self._history_again: tuple | None = None  # a history item whose write failed: first after the outage
+        self._channels: dict[tuple[str, str], int] = {(r["device_id"], r["quantity"]): r["id"] for r in channels}
+        self._counter_channels = {r["id"] for r in channels if r["kind"] == Kind.COUNTER.value}
         self._newest_ms: dict[int, int] = {}  # channel -> newest stored ts_ms, learnt lazily
         self._zone: ZoneInfo | None = None
         self.raw_retention_days = raw_retention_days
@@ -129,7 +109,14 @@ class StoreWriter:
         self.maintenance_error: str | None = None
         self.rows_committed = 0
         self.batches_committed = 0
-        self.error: str | None = None
+        self.error: str | None = None  # the writer stopped (a bug, or held items not stored at close)
+        self.outage: Outage | None = None  # set while the database cannot be written
+        self.last_resumed: str | None = None  # the detail of the last storage_resumed event
+        self.spool = Spool(spill_dir_for(db_path), spool_limits)
+        self.spool.close()  # spill files of an earlier process that was killed during an outage: not ours
+        self.retry_first_s, self.retry_max_s = retry_first_s, retry_max_s
+        self._stopping = False
+        self._stop_deadline = 0.0
         self._closed = False
         self._closing = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="energymon-store-writer", daemon=True)
@@ -147,7 +134,7 @@ class StoreWriter:
         Thread-safe (the GUI thread calls it). An event already acknowledged keeps
         its first acknowledgement; one for an event that does not exist is dropped.
         Raises :class:`StoreError` once the writer is closed or has failed, so an
-        acknowledgement is never silently lost.
+        acknowledgement is never silently lost. During an outage it is held.
         """
         with self._closing:  # never behind the stop marker of close()
             if self._closed or self.error is not None:
@@ -162,12 +149,13 @@ class StoreWriter:
 
         History goes through this one writer too, so a backfill and live collection
         never write the database at the same time; it is written in its own large
-        transactions between live batches.
+        transactions between live batches (and not during an outage: it waits).
         """
         self._history.put((history, done))
-        self._queue.put(_WAKE)  # the writer may be waiting on the live queue
+        self._queue.put(WAKE)  # the writer may be waiting on the live queue
 
-    def close(self, timeout_s: float = 10.0) -> None:
+    def close(self, timeout_s: float = 30.0) -> None:
+        """Write what is queued (and, during an outage, try once more what is held), then stop."""
         with self._closing:
             self._closed = True
             self._queue.put(None)
@@ -175,75 +163,109 @@ class StoreWriter:
         self.db.close()
         self._lock.release()
 
+    # -- the writer thread -----------------------------------------------------------------------
     def _run(self) -> None:
+        try:
+            self._loop()
+            while self._history_waiting() and self.outage is None:  # history handed over before close()
+                self._write_history_item(self._next_history())
+        except WriterFailedError as exc:
+            self.error = str(exc)
+            log.error("%s", exc)
+            return
+        if self.spool:
+            held = self.spool.samples
+            self.error = (
+                f"{self.db_path}: stopped while the database could not be written"
+                f" ({self.outage.cause if self.outage else 'no retry left'}): {held:,} held samples were not stored"
+            )
+            log.error("%s", self.error)
+        self.spool.close()
+
+    def _loop(self) -> None:
         pending: list[SampleBatch | Event | Ack] = []
         pending_rows = 0
         first_at = 0.0
-        stopping = False
-        while not stopping:
-            if self._queue.empty() and not self._history.empty():
+        while not self._stopping:
+            if self.outage is not None or self.spool:
+                self._outage_step()
+                continue
+            if self._queue.empty() and self._history_waiting():
                 # Live rows first: commit what is pending, then one device-day of history at a time.
-                try:
-                    if pending:
-                        self._commit(pending)
-                        pending, pending_rows = [], 0
-                except Exception as exc:  # noqa: BLE001 - the writer reports, it never dies silently
-                    self.error = f"{self.db_path}: write failed: {_describe(exc)}"
-                    return
-                if not self._write_history_item(self._history.get()):
-                    return
+                if pending:
+                    self._write(pending)
+                    pending, pending_rows = [], 0
+                if self.outage is None:
+                    self._write_history_item(self._next_history())
                 continue
             wait = None if not pending else max(0.0, first_at + self.max_delay_s - time.monotonic())
-            if not self._history.empty():
+            if self._history_waiting():
                 wait = 0.0 if wait is None else min(wait, 0.05)
             try:
                 item = self._queue.get(timeout=wait)
             except queue.Empty:
                 item = ...
             if item is None:
-                stopping = True
-            elif item is not ... and item is not _WAKE:
+                self._stop_seen()
+            elif item is not ... and item is not WAKE:
                 if not pending:
                     first_at = time.monotonic()
                 pending.append(item)
                 pending_rows += len(item.values) if isinstance(item, SampleBatch) else 1
             due = pending and (
-                stopping or pending_rows >= self.max_rows or time.monotonic() >= first_at + self.max_delay_s
+                self._stopping or pending_rows >= self.max_rows or time.monotonic() >= first_at + self.max_delay_s
             )
             if due:
-                try:
-                    self._commit(pending)
-                except Exception as exc:  # noqa: BLE001 - the writer reports, it never dies silently
-                    self.error = f"{self.db_path}: write failed: {_describe(exc)}"
-                    return
+                self._write(pending)
                 pending, pending_rows = [], 0
-        while not self._history.empty():  # history handed over before close() is still written
-            if not self._write_history_item(self._history.get()):
-                return
 
-    def _write_history_item(self, item: tuple) -> bool:
+    def _history_waiting(self) -> bool:
+        return self._history_again is not None or not self._history.empty()
+
+    def _next_history(self) -> tuple:
+        item, self._history_again = self._history_again, None
+        return item if item is not None else self._history.get()
+
+    def _write_history_item(self, item: tuple) -> None:
         history, done = item
         try:
             if isinstance(history, PreparedHistory):
                 written, channels = write_prepared(self.db, history, self._site_zone())
             else:
                 written, channels = write_history(self.db, [history], self._site_zone())
-            self.rows_committed += written
-            for channel_id in channels:
-                self._newest_ms.pop(channel_id, None)  # learnt again from the database when next needed
-            return True
-        except Exception as exc:  # noqa: BLE001 - the writer reports, it never dies silently
-            self.error = f"{self.db_path}: write failed: {_describe(exc)}"
-            return False
-        finally:
-            if done is not None:
-                done.release()
+        except Exception as exc:  # noqa: BLE001 - see _write; the item is written after the outage
+            try:
+                self._fault(exc)
+            except WriterFailedError:
+                if done is not None:
+                    done.release()
+                raise
+            self._history_again = item
+            self._begin_outage(exc)
+            return
+        self.rows_committed += written
+        for channel_id in channels:
+            self._newest_ms.pop(channel_id, None)  # learnt again from the database when next needed
+        if done is not None:
+            done.release()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction; ``BEGIN IMMEDIATE`` so another program's lock is waited for (busy timeout)."""
+        self.db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if self.db.conn.in_transaction:
+                self.db.conn.rollback()
+            raise
+        self.db.conn.commit()
 
     def _commit(self, items: Iterable[SampleBatch | Event | Ack]) -> None:
         by_channel: dict[int, list[tuple[int, float]]] = {}
         events: list[dict] = []
         acks: list[Ack] = []
-        with self.db.atomic():
+        with self._transaction():
             for item in items:
                 if isinstance(item, Event):
                     events.append(
@@ -344,7 +366,7 @@ class StoreWriter:
             if done and self.raw_retention_days is not None:
                 raw_store.apply_retention(self.db, self.raw_retention_days)
         except Exception as exc:  # noqa: BLE001 - see above
-            message = _describe(exc)
+            message = describe(exc)
             if message != self.maintenance_error:
                 self.maintenance_error = message
                 log.error("%s: compaction failed: %s", self.db_path, message)

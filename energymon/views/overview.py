@@ -203,7 +203,7 @@ def overview_energy(
             rated_w = float(device.rated_power_kw) * 1000 if device.rated_power_kw else None
             per_bucket = None
             if ts.size >= 2:
-                result = counter_intervals(ts, values, max_power_w=rated_w)
+                result = counter_intervals(ts, values, wrap_at_wh=reader.wrap_at(channel), max_power_w=rated_w)
                 if len(result):
                     per_bucket = energy_per_bucket(result, edges).energy_wh
                     starts_i, ends_i = result.start_ms, result.end_ms
