@@ -13,6 +13,12 @@ Each poll decides the device's health (energymon.collect.health: online,
 degraded, offline); each change of state is logged and stored once, as events.
 An offline device is retried with a backoff (energymon.collect.schedule).
 
+Each poll's values are also judged for data quality (energymon.collect.quality:
+frozen values, counters flat while power flows, stale and out-of-range
+quantities): one event when an episode starts and one when it ends; while it
+lasts the reading names the quantity in ``problems`` and ``suspect`` (the
+values themselves are published and stored as read).
+
 The link's own reconnect wait (drivers.link: 1 s after a failed connect,
 doubling to 60 s) is lifted before each attempt: the collector paces its
 attempts itself, and that wait would only delay noticing a device that is back.
@@ -26,7 +32,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from types import MappingProxyType
 
 from drivers.device import DeviceRead, read_device
@@ -35,9 +41,10 @@ from drivers.profile import Profile
 from drivers.quantities import QUANTITIES, Kind
 from drivers.signs import oriented
 from drivers.sunspec import SunSpecError, missing_required, sunspec_profile
-from drivers.transformer_ratios import to_primary
+from drivers.transformer_ratios import factor, to_primary
 from energymon.accounting.counters import CounterWatch
 from energymon.collect.health import OFFLINE, DeviceHealth, assess, transition_events
+from energymon.collect.quality import DeviceQuality, QualityCheck
 from energymon.collect.reading import Reading
 from energymon.collect.schedule import ConnectionSchedule, attempt_cost_s
 from energymon.collect.validate import plausible
@@ -87,6 +94,9 @@ class Collector:
         self.schedules: dict[str, ConnectionSchedule] = {}
         self._discovered: dict[str, Profile] = {}
         self._counters: dict[tuple[str, str], CounterWatch] = {}  # (device, counter quantity) -> its watch
+        self.quality = {  # frozen, flat, stale and out-of-range data (energymon.collect.quality)
+            d.id: DeviceQuality(d.role, d.rated_power_kw, d.quality, d.ct_ratio, d.pt_ratio) for d in config.devices
+        }
 
     # -- public ----------------------------------------------------------------
     def stop(self) -> None:
@@ -189,6 +199,9 @@ class Collector:
         if not isinstance(profile, str):
             self._watch_counters(device, profile, ts_ms, values)
         state, problems = assess(device.role, quantities, result, values, rejected)
+        quality = self._check_quality(
+            device, None if isinstance(profile, str) else profile, ts_ms, result.ok, values, rejected
+        )
         reading = Reading(
             device.id,
             device.role,
@@ -198,7 +211,8 @@ class Collector:
             error,
             result.latency_s,
             device.poll_interval_s,
-            problems,
+            problems + quality.problems,  # the health below is the answer's; data quality has its own events
+            quality.suspect,
         )
         self._record(device.id, health, state, problems, error, ts_ms)
         self.latest[device.id] = reading
@@ -248,15 +262,51 @@ class Collector:
             key = (device.id, quantity)
             watch = self._counters.get(key)
             if watch is None:
-                watch = self._counters[key] = CounterWatch(
-                    wrap_at_wh=profile.counter_wrap_at(quantity),
-                    max_power_w=device.rated_power_kw * 1000,
-                    resolution_wh=profile.resolution(quantity),
-                )
+                watch = self._counters[key] = self._counter_watch(device, profile, quantity)
             for event in watch.update(ts_ms, value):
                 self._emit_event(
                     device.id, event.kind, event.severity, f"{quantity}: {event.detail}", ts_ms=event.ts_ms
                 )
+
+    @staticmethod
+    def _counter_watch(device: Device, profile: Profile | None, quantity: str) -> CounterWatch:
+        """The monitor of one counter: its register modulus and step on the primary side (x CT x PT)."""
+        ratio = factor(quantity, device.ct_ratio, device.pt_ratio)
+        return CounterWatch(
+            wrap_at_wh=device.counter_wrap_at_wh(quantity) if profile is device.profile else None,
+            max_power_w=device.rated_power_kw * 1000,
+            resolution_wh=profile.resolution(quantity) * ratio if profile is not None else 0.0,
+        )
+
+    def seed_counters(self, last: Iterable[tuple[str, str, int, float]]) -> None:
+        """Start each counter's monitor from the value the store last holds, ``(device_id, quantity, ts_ms, wh)``,
+        so that the first reading of this run is judged against it: a counter that stepped back while energymon
+        was not running (a replaced meter, a simulator started afresh) is an event, never silent."""
+        devices = {d.id: d for d in self.config.devices}
+        for device_id, quantity, ts_ms, value in last:
+            device = devices.get(device_id)
+            q = QUANTITIES.get(quantity)
+            if device is None or q is None or q.kind is not Kind.COUNTER or value is None:
+                continue
+            watch = self._counters[(device_id, quantity)] = self._counter_watch(device, device.profile, quantity)
+            watch.update(int(ts_ms), float(value))  # the base: a first value raises no event
+
+    def _check_quality(
+        self,
+        device: Device,
+        profile: Profile | None,
+        ts_ms: int,
+        ok: bool,
+        values: dict[str, float | None],
+        rejected: list[str],
+    ) -> QualityCheck:
+        """Frozen, flat, stale and out-of-range data: one event per episode's start and end, as they happen."""
+        check = self.quality[device.id].update(ts_ms, values if ok else None, rejected, profile)
+        for event in check.events:
+            self._emit_event(device.id, event.kind, SEVERITY[event.kind], event.detail, ts_ms=ts_ms)
+            level = logging.INFO if SEVERITY[event.kind] == INFO else logging.WARNING
+            log.log(level, "%s: %s: %s", device.id, event.kind, event.detail)
+        return check
 
     def _emit_event(
         self, device_id: str | None, kind: str, severity: str, detail: str, ts_ms: int | None = None

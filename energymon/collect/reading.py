@@ -20,12 +20,17 @@ class Reading:
     error: str | None
     latency_s: float
     poll_interval_s: float
-    problems: tuple[str, ...] = ()  # why an answered poll was incomplete (failed blocks, missing or rejected values)
+    # Why an answered poll was incomplete (failed blocks, missing or rejected values) or its data is doubtful
+    # (energymon.collect.quality: "frozen: power_w", "stale: temperature_c", "out of range: frequency_hz").
+    problems: tuple[str, ...] = ()
+    # Quantities whose value in ``values`` is there as the device gave it (and stored so) but is not a good
+    # live value: frozen, a counter flat while power flows, or outside physical bounds. Views flag them.
+    suspect: frozenset[str] = frozenset()
 
     @property
     def state(self) -> str:
         """The device's health as of this poll (energymon.collect.health): ``offline`` (nothing read),
-        ``degraded`` (answered, but not completely: see ``problems``) or ``online``."""
+        ``degraded`` (answered, but not completely or with doubtful data: see ``problems``) or ``online``."""
         if not self.ok:
             return "offline"
         return "degraded" if self.problems else "online"

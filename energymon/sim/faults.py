@@ -28,6 +28,9 @@ the state is taken, see :meth:`FaultPlan.sync`):
   64-bit counters are cut to 32 bits the same way; a signed 32-bit counter
   wraps at ``2**31`` (it cannot hold more);
 - ``frozen``: the device keeps serving the values it had when the fault began;
+- ``frozen-power``: only its active power (``power_w``) stays at its value at
+  the fault's start, everything else moves on (a stuck register, or a meter
+  whose power register stopped updating: voltages, currents and counters move);
 - ``not-implemented``: every point reads its "not implemented" sentinel
   (SunSpec devices: the SunSpec sentinels).
 
@@ -52,7 +55,7 @@ from energymon.sim.modbus_server import GATEWAY_TARGET_FAILED
 from energymon.sim.sunspec_image import sunspec_image_profile
 
 WIRE_KINDS = ("offline", "black-hole", "slow", "exception", "garbage")
-VALUE_KINDS = ("counter-reset", "counter-wrap", "frozen", "not-implemented")  # applied in this order
+VALUE_KINDS = ("counter-reset", "counter-wrap", "frozen", "frozen-power", "not-implemented")  # applied in this order
 WRAP_LEAD_S = 60.0  # counter-wrap: seconds at rated power from the fault's start to the wrap
 
 
@@ -224,6 +227,10 @@ class DeviceFaults:
                 if state is None:
                     state = self._state[i] = dict(out)
                 out = dict(state)
+            elif fault.kind == "frozen-power":
+                if state is None:
+                    state = self._state[i] = {q: v for q, v in out.items() if q == "power_w"}
+                out.update(state)
             elif fault.kind == "not-implemented":
                 out = {}
         return out

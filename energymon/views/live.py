@@ -3,7 +3,10 @@
 Site balance with the sign conventions of drivers.quantities:
 ``consumption_w = pv_w + storage_w + grid_w`` (storage + = discharge, grid + = import).
 A total is only given when every device it needs has a fresh value; otherwise
-it is ``None`` and the number of devices reporting says why.
+it is ``None`` and the number of devices reporting says why. A value the
+collector marks suspect (frozen, out of range: energymon.collect.quality)
+does not count as reporting, so a frozen grid meter does not keep the Grid
+tile saying "importing".
 
 :func:`latest_readings` makes the same readings from what the store holds, for
 a viewer without its own collector. :class:`Reading` is the collector's record
@@ -80,7 +83,7 @@ def role_total(
     values: list[float] = []
     for device_id in ids:
         reading = readings.get(device_id)
-        if is_fresh(reading, now_ms):
+        if is_fresh(reading, now_ms) and quantity not in reading.suspect:  # frozen / out of range: not live
             value = reading.values.get(quantity)
             if value is not None:
                 values.append(value)

@@ -252,6 +252,9 @@ def virtual_config(
             f'[[devices]]\nid = "{dev_id}"\nrole = "{role}"\n'
             f'profile = "{"sunspec" if sunspec else f"energymon-{role}"}"\n'
             f'connection = "{conn}"\nunit = {unit}\npoll_interval_s = {poll}\nrated_power_kw = 100\n'
+            # The fake line's values never move: judged for data quality they would be frozen (and their
+            # readings degraded). Data quality has its own tests (test_data_quality.py).
+            "[devices.quality]\nchecks = []\n"
         )
     return load_config(write_config(tmp_path, "\n".join(parts), "virtual.toml"))
 

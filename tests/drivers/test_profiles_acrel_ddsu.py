@@ -7,11 +7,11 @@ says how); the profiles cite their sources. Float words were written as IEEE-754
 
 from __future__ import annotations
 
-from register_words import H, assert_values, decode, spans, words_for_blocks
-
 from drivers.profile import as_load_meter
 from drivers.profile_file import builtin_names, load_profile
 from drivers.quantities import REQUIRED, Role
+
+from register_words import H, assert_values, decode, spans, words_for_blocks
 
 # -- contract --------------------------------------------------------------------------------------
 

@@ -9,10 +9,11 @@ pv + = generation, storage + = discharge / - = charge.
 from __future__ import annotations
 
 import pytest
-from register_words import H, I, assert_values, decode, spans
 
 from drivers.profile_file import load_profile
 from drivers.quantities import Role
+
+from register_words import H, I, assert_values, decode, spans
 
 PROFILES = {
     # name (a contract: site configs use it) -> role

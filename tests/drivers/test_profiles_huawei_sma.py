@@ -9,10 +9,11 @@ contain no battery flow, so PV + the battery profile never count the battery twi
 from __future__ import annotations
 
 import pytest
-from register_words import H, assert_values, decode
 
 from drivers.profile_file import load_profile
 from drivers.quantities import REQUIRED, Role, allowed_for
+
+from register_words import H, assert_values, decode
 
 PROFILES = {
     # name (a contract: site configs use it) -> role

@@ -11,10 +11,11 @@ from __future__ import annotations
 import tomllib
 
 import pytest
-from register_words import H, assert_values, words_for_blocks
 
 from drivers.profile import Profile, as_load_meter
 from drivers.profile_file import BUILTIN_DIR, load_profile, parse_profile
+
+from register_words import H, assert_values, words_for_blocks
 
 # A DTSU666 behind 200/5 A CTs (IrAt 40) and 10 kV/100 V PTs (UrAt 1000 = 100.0), secondary floats as it reports:
 DTSU666_SECONDARY = {

@@ -11,13 +11,13 @@ from __future__ import annotations
 import pytest
 from modbus_tk import defines as cst
 from modbus_tk import modbus_tcp
-from register_words import H, I
 from test_vendor_profiles import SG_RUNNING
 
 from drivers.device import read_device
 from drivers.link import LinkSettings, ModbusLink
 from drivers.profile_file import load_profile
 
+from register_words import H, I
 from support import free_port, run, wait_until_listening
 
 pytestmark = pytest.mark.wire

@@ -11,10 +11,11 @@ Sign conventions under test: pv + = generation, storage + = discharge / - = char
 from __future__ import annotations
 
 import pytest
-from register_words import H, assert_values, decode, spans, words_for_blocks
 
 from drivers.profile_file import builtin_names, load_profile
 from drivers.quantities import Role
+
+from register_words import H, assert_values, decode, spans, words_for_blocks
 
 PROFILES = {
     # name (a contract: site configs use it) -> role

@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 
 import pytest
-from register_words import H, I, assert_values, decode, spans, words_for_blocks
 
 from drivers.dtypes import DTYPES
 from drivers.modbus_limits import MAX_REGISTERS
 from drivers.profile import as_load_meter
 from drivers.profile_file import builtin_names, load_profile
 from drivers.quantities import REQUIRED, Role, allowed_for
+
+from register_words import H, I, assert_values, decode, spans, words_for_blocks
 
 VENDOR_PROFILES = {
     # name (a contract: site configs use it) -> role

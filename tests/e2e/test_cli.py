@@ -271,6 +271,7 @@ def test_simulate_and_collect_as_separate_processes(tmp_path):
         env=child_env(),
     )
     try:
+        assert simulate.stdout.readline().startswith(("resumed", "continued", "starting from fresh"))  # which counters
         serving = [simulate.stdout.readline() for _ in ports]  # one line per connection once listening
         for name, port in ports.items():
             assert any(line.startswith(f"serving {name} on 127.0.0.1:{port}") for line in serving), serving

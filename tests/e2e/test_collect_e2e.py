@@ -472,3 +472,41 @@ def test_an_implausible_value_is_dropped_and_reported_once(tmp_path, evening_clo
     assert data["pv-1"]["yield_wh"]  # the rest of the reading is kept
     log = events(tmp_path / "implausible.db")
     assert log.count(("pv-1", "implausible_value")) == 1
+
+
+@pytest.mark.wire
+def test_a_counter_that_stepped_back_while_collection_was_stopped_is_an_event(tmp_path, evening_clock):
+    """Run 1 stores pv-1's counter; before run 2 the device's counter restarts from 0 (a replaced meter, or a
+    simulator started afresh). Run 2's first reading is judged against what the store holds: an event, not a
+    silent new base."""
+    from energymon.config.sim_params import Fault
+
+    async def first_run():
+        sim, config = await start_small_park(tmp_path, evening_clock)
+        try:
+            collection = Collection(config, config.storage.database)
+            await collect_until(collection, lambda: ok_polls(collection.collector, "pv-1") >= 3)
+        finally:
+            await sim.stop()
+        return config
+
+    config = run(first_run)
+    before = [k for d, k in events(config.storage.database) if d == "pv-1"]
+    assert not {"counter_reset", "meter_replaced"} & set(before)
+
+    async def second_run():
+        template = load_config(write_config(tmp_path, small_site_toml({"c1": 1, "c2": 2}), "template.toml"))
+        ports = {name: c.port for name, c in config.connections.items()}
+        sim = SimulatedPark(
+            template, clock=evening_clock, host="127.0.0.1", ports=ports, faults={"pv-1": [Fault("counter-reset")]}
+        )
+        await sim.start()
+        try:
+            collection = Collection(config, config.storage.database)
+            await collect_until(collection, lambda: ok_polls(collection.collector, "pv-1") >= 3)
+        finally:
+            await sim.stop()
+
+    run(second_run)
+    after = [k for d, k in events(config.storage.database) if d == "pv-1"][len(before) :]
+    assert {"counter_reset", "meter_replaced"} & set(after), after

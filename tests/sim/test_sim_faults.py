@@ -368,6 +368,7 @@ def test_fault_spec_parsing():
         "counter-wrap",
         "counter-reset",
         "frozen",
+        "frozen-power",
         "not-implemented",
     }
 

@@ -112,3 +112,26 @@ def test_soc_is_the_mean_of_the_fresh_units():
         "b3": reading("b3", Role.STORAGE, age_ms=10**9, power_w=0.0, soc_pct=0.0),
     }
     assert site_totals(devices, readings, NOW).soc_pct == pytest.approx(60.0)
+
+
+def test_a_frozen_grid_meter_does_not_count_as_reporting():
+    """The collector marks a value it found frozen or out of range (energymon.collect.quality): the site totals
+    treat it as not reporting, so the Grid tile shows no import, rather than the frozen 2 MW."""
+    readings = all_fresh()
+    grid = readings["grid"]
+    readings["grid"] = Reading(
+        grid.device_id,
+        grid.role,
+        grid.ts_ms,
+        MappingProxyType({"power_w": 2_010_700.0}),
+        True,
+        None,
+        0.01,
+        POLL_S,
+        ("frozen: power_w",),
+        frozenset({"power_w"}),
+    )
+    totals = site_totals(DEVICES, readings, NOW)
+    assert totals.grid_w.value is None and (totals.grid_w.reporting, totals.grid_w.expected) == (0, 1)
+    assert totals.grid_import_w is None and totals.consumption_w is None
+    assert totals.pv_w.value == 200_000.0  # the others are unaffected

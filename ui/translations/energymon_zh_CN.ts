@@ -395,112 +395,147 @@
 <context>
     <name>EventTableModel</name>
     <message>
-        <location filename="../event_table.py" line="39"/>
+        <location filename="../event_table.py" line="46"/>
         <source>info</source>
         <translation>信息</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="40"/>
+        <location filename="../event_table.py" line="47"/>
         <source>warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="41"/>
+        <location filename="../event_table.py" line="48"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="43"/>
+        <location filename="../event_table.py" line="50"/>
         <source>collector</source>
         <translation>采集器</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="46"/>
+        <location filename="../event_table.py" line="53"/>
         <source>Collector started</source>
         <translation>采集器已启动</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="47"/>
+        <location filename="../event_table.py" line="54"/>
         <source>Collector stopped</source>
         <translation>采集器已停止</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="48"/>
+        <location filename="../event_table.py" line="55"/>
         <source>Device offline</source>
         <translation>设备离线</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="49"/>
+        <location filename="../event_table.py" line="56"/>
         <source>Device degraded</source>
         <translation>设备降级</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="50"/>
+        <location filename="../event_table.py" line="57"/>
         <source>Device recovered</source>
         <translation>设备已恢复</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="51"/>
+        <location filename="../event_table.py" line="58"/>
         <source>Device complete again</source>
         <translation>设备数据恢复完整</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="52"/>
+        <location filename="../event_table.py" line="59"/>
         <source>Implausible value</source>
         <translation>不合理数值</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="53"/>
+        <location filename="../event_table.py" line="60"/>
         <source>SunSpec discovered</source>
         <translation>已识别 SunSpec</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="54"/>
+        <location filename="../event_table.py" line="61"/>
         <source>Store maintenance failed</source>
         <translation>数据库维护失败</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="55"/>
+        <location filename="../event_table.py" line="62"/>
         <source>Counter wrapped</source>
         <translation>计数器回绕</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="56"/>
+        <location filename="../event_table.py" line="63"/>
         <source>Counter reset</source>
         <translation>计数器复位</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="57"/>
+        <location filename="../event_table.py" line="64"/>
         <source>Meter replaced</source>
         <translation>电表已更换</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="110"/>
+        <location filename="../event_table.py" line="65"/>
+        <source>Data frozen</source>
+        <translation>数据冻结</translation>
+    </message>
+    <message>
+        <location filename="../event_table.py" line="66"/>
+        <source>Data stale</source>
+        <translation>数据未更新</translation>
+    </message>
+    <message>
+        <location filename="../event_table.py" line="67"/>
+        <source>Value out of range</source>
+        <translation>数值超出物理范围</translation>
+    </message>
+    <message>
+        <location filename="../event_table.py" line="68"/>
+        <source>Data normal again</source>
+        <translation>数据恢复正常</translation>
+    </message>
+    <message>
+        <location filename="../event_table.py" line="69"/>
+        <source>Database writing stopped</source>
+        <translation>数据库写入中断</translation>
+    </message>
+    <message>
+        <location filename="../event_table.py" line="70"/>
+        <source>Database writing resumed</source>
+        <translation>数据库写入恢复</translation>
+    </message>
+    <message>
+        <location filename="../event_table.py" line="71"/>
+        <source>Database file damaged</source>
+        <translation>数据库文件损坏</translation>
+    </message>
+    <message>
+        <location filename="../event_table.py" line="124"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="111"/>
+        <location filename="../event_table.py" line="125"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="113"/>
+        <location filename="../event_table.py" line="127"/>
         <source>Severity</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="115"/>
+        <location filename="../event_table.py" line="129"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="116"/>
+        <location filename="../event_table.py" line="130"/>
         <source>Detail</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="117"/>
+        <location filename="../event_table.py" line="131"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
