@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Severities, in rising order.
-INFO, WARNING, ERROR = "info", "warning", "error"
-SEVERITIES = (INFO, WARNING, ERROR)
+# Severities, in rising order. Only a configured alarm (ALARM_RAISED, its rule's severity) is critical.
+INFO, WARNING, ERROR, CRITICAL = "info", "warning", "error", "critical"
+SEVERITIES = (INFO, WARNING, ERROR, CRITICAL)
 
 # Device health transitions (energymon.collect.health).
 DEVICE_OFFLINE = "device_offline"
@@ -46,6 +46,11 @@ STORAGE_FAILED = "storage_failed"
 STORAGE_RESUMED = "storage_resumed"
 # PRAGMA quick_check at start found damage (energymon.store.health_check); collection goes on.
 DATABASE_DAMAGED = "database_damaged"
+# The alarms the engineer configures ([[alarms]], energymon.collect.alarms): raised with its rule's severity
+# when the condition has held for the rule's for_s, cleared (info) when the value is back by the clear margin.
+# Each detail starts "RULE_ID [SUBJECT] " (alarm_key below) so a reader pairs a clear with its raise.
+ALARM_RAISED = "alarm_raised"
+ALARM_CLEARED = "alarm_cleared"
 
 KINDS = (
     DEVICE_OFFLINE,
@@ -67,6 +72,8 @@ KINDS = (
     STORAGE_FAILED,
     STORAGE_RESUMED,
     DATABASE_DAMAGED,
+    ALARM_RAISED,
+    ALARM_CLEARED,
 )
 
 SEVERITY = {  # the severity of each kind that always has the same one
@@ -87,7 +94,17 @@ SEVERITY = {  # the severity of each kind that always has the same one
     STORE_MAINTENANCE_FAILED: ERROR,
     STORAGE_FAILED: ERROR,
     DATABASE_DAMAGED: ERROR,
+    ALARM_CLEARED: INFO,
 }
+
+
+def alarm_key(detail: str) -> tuple[str, str] | None:
+    """The (rule id, subject) an ALARM_RAISED or ALARM_CLEARED detail starts with, or None."""
+    head, sep, _rest = (detail or "").partition("] ")
+    rule_id, bracket, subject = head.partition(" [")
+    if not sep or not bracket or not rule_id or " " in rule_id:
+        return None
+    return rule_id, subject
 
 
 def at_least(min_severity: str) -> tuple[str, ...]:

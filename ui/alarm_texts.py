@@ -2,6 +2,8 @@
 
 The texts belong to the events page, which shows them: they are translated in
 its context ("EventsPage" in ui/translations). Times are the site's local time.
+A configured alarm (``[[alarms]]``) says how long it has been active at
+``now_ms``: "… active for 12 min (since 13:05:10)".
 """
 
 from __future__ import annotations
@@ -18,9 +20,44 @@ HEADER_ALARMS = 3  # the header names at most this many alarms
 translate = QCoreApplication.translate
 
 
-def alarm_text(alarm: Alarm, tz: tzinfo | None) -> str:
-    """One alarm as a sentence (the alarm list, the header's tooltip)."""
+def active_for(since_ms: int | None, now_ms: int | None) -> str:
+    """How long an alarm has been active: "45 s", "12 min", "3 h 05 min" ("—" if unknown)."""
+    if since_ms is None or now_ms is None:
+        return "—"
+    seconds = max(0, (now_ms - since_ms) // 1000)
+    if seconds < 60:
+        return fill(translate("EventsPage", "%1 s"), str(seconds))
+    minutes = seconds // 60
+    if minutes < 60:
+        return fill(translate("EventsPage", "%1 min"), str(minutes))
+    return fill(translate("EventsPage", "%1 h %2 min"), str(minutes // 60), f"{minutes % 60:02d}")
+
+
+def _rule_name(alarm: Alarm) -> str:
+    """The rule's name, from its event's detail ("PV producing: pv_power_w 6.2 kW above …")."""
+    name, sep, _what = alarm.detail.rpartition(": ")
+    return name if sep else alarm.rule_id
+
+
+def _configured_text(alarm: Alarm, tz: tzinfo | None, now_ms: int | None) -> str:
+    text = fill(
+        translate("EventsPage", "%1 [%2]: active for %3 (since %4); raised: %5"),
+        _rule_name(alarm),
+        alarm.device_id,
+        active_for(alarm.since_ms, now_ms),
+        _time(alarm.since_ms, tz),
+        alarm.detail.rpartition(": ")[2],
+    )
+    if alarm.acked_by is not None:
+        text += " " + fill(translate("EventsPage", "(acknowledged by %1)"), alarm.acked_by)
+    return text
+
+
+def alarm_text(alarm: Alarm, tz: tzinfo | None, now_ms: int | None = None) -> str:
+    """One alarm as a sentence (the alarm list, the header's tooltip); ``now_ms``: for how long it is active."""
     device = alarm.device_id
+    if alarm.kind == event_log.CONFIGURED:
+        return _configured_text(alarm, tz, now_ms)
     if alarm.kind == event_log.OFFLINE:
         if alarm.reason == "never":
             return fill(translate("EventsPage", "%1 is offline: no reading since the start."), device)
@@ -57,9 +94,11 @@ def alarm_text(alarm: Alarm, tz: tzinfo | None) -> str:
     )
 
 
-def alarm_short(alarm: Alarm) -> str:
+def alarm_short(alarm: Alarm, now_ms: int | None = None) -> str:
     """One alarm in a few words (the header line)."""
     device = alarm.device_id
+    if alarm.kind == event_log.CONFIGURED:
+        return fill(translate("EventsPage", "%1 for %2"), _rule_name(alarm), active_for(alarm.since_ms, now_ms))
     if alarm.kind == event_log.OFFLINE:
         return fill(translate("EventsPage", "%1 offline"), device)
     if alarm.kind in (event_log.SOC_LOW, event_log.SOC_HIGH):
@@ -69,11 +108,11 @@ def alarm_short(alarm: Alarm) -> str:
     return fill(translate("EventsPage", "%1 implausible %2"), device, alarm.detail or "?")
 
 
-def alarm_summary(alarms: list[Alarm]) -> str:
+def alarm_summary(alarms: list[Alarm], now_ms: int | None = None) -> str:
     """The header line: "2 active alarms: inv-a1 offline, bess-1 SoC 99 %" ("" if there are none)."""
     if not alarms:
         return ""
-    names = translate("EventsPage", ", ").join(alarm_short(a) for a in alarms[:HEADER_ALARMS])  # zh: "、"
+    names = translate("EventsPage", ", ").join(alarm_short(a, now_ms) for a in alarms[:HEADER_ALARMS])  # zh: "、"
     if len(alarms) == 1:
         return fill(translate("EventsPage", "1 active alarm: %1"), names)
     if len(alarms) > HEADER_ALARMS:

@@ -14,10 +14,13 @@ from datetime import datetime, tzinfo
 from PySide6.QtCore import QCoreApplication, QObject
 
 from energymon.events import (
+    ALARM_CLEARED,
+    ALARM_RAISED,
     COLLECTOR_STARTED,
     COLLECTOR_STOPPED,
     COUNTER_RESET,
     COUNTER_WRAP,
+    CRITICAL,
     DATA_FROZEN,
     DATA_OK,
     DATA_OUT_OF_RANGE,
@@ -36,6 +39,7 @@ from energymon.events import (
     STORE_MAINTENANCE_FAILED,
     SUNSPEC_DISCOVERED,
     WARNING,
+    alarm_key,
 )
 from energymon.store.writer import Ack
 from energymon.views.events import EventRow
@@ -46,9 +50,10 @@ SEVERITY_LABELS = {
     INFO: QT_TRANSLATE_NOOP("EventTableModel", "info"),
     WARNING: QT_TRANSLATE_NOOP("EventTableModel", "warning"),
     ERROR: QT_TRANSLATE_NOOP("EventTableModel", "error"),
+    CRITICAL: QT_TRANSLATE_NOOP("EventTableModel", "critical"),
 }
 COLLECTOR_LABEL = QT_TRANSLATE_NOOP("EventTableModel", "collector")  # events without a device
-SEVERITY_COLOURS = {INFO: "#4a5568", WARNING: "#c05621", ERROR: "#c53030"}
+SEVERITY_COLOURS = {INFO: "#4a5568", WARNING: "#c05621", ERROR: "#c53030", CRITICAL: "#822727"}
 KIND_LABELS = {
     COLLECTOR_STARTED: QT_TRANSLATE_NOOP("EventTableModel", "Collector started"),
     COLLECTOR_STOPPED: QT_TRANSLATE_NOOP("EventTableModel", "Collector stopped"),
@@ -69,6 +74,8 @@ KIND_LABELS = {
     STORAGE_FAILED: QT_TRANSLATE_NOOP("EventTableModel", "Database writing stopped"),
     STORAGE_RESUMED: QT_TRANSLATE_NOOP("EventTableModel", "Database writing resumed"),
     DATABASE_DAMAGED: QT_TRANSLATE_NOOP("EventTableModel", "Database file damaged"),
+    ALARM_RAISED: QT_TRANSLATE_NOOP("EventTableModel", "Alarm raised"),
+    ALARM_CLEARED: QT_TRANSLATE_NOOP("EventTableModel", "Alarm cleared"),
 }
 
 
@@ -89,7 +96,12 @@ def _local(ts_ms: int | None, tz: tzinfo) -> str:
 
 
 def _device(row: Row) -> str:
-    return row.event.device_id if row.event.device_id is not None else _translate(COLLECTOR_LABEL)
+    """The device; for a configured alarm of the site or a role total its subject ("site", "role pv")."""
+    event = row.event
+    if event.device_id is not None:
+        return event.device_id
+    key = alarm_key(event.detail) if event.kind in (ALARM_RAISED, ALARM_CLEARED) else None
+    return key[1] if key is not None else _translate(COLLECTOR_LABEL)
 
 
 def _severity(row: Row) -> str:

@@ -3,10 +3,12 @@
 The events are read on the reader thread (``ctx.db.submit(..., key="events")``)
 when the page is shown, when a filter changes and every ``REFRESH_MS``. The
 active alarms (energymon.views.events.active_alarms: offline devices, storage
-SoC or temperature out of range, unacknowledged implausible values) are
-recomputed from the live readings on every ``ctx.readings_changed`` and listed
-at the top of the page; :attr:`EventsPage.alarms_changed` carries a one-line
-summary for the main window's header. The table is ui.event_table.
+SoC or temperature out of range, unacknowledged implausible values, and the
+configured ``[[alarms]]`` the collector raised and has not cleared, with how
+long each has been active) are recomputed from the live readings and the stored
+alarm events on every ``ctx.readings_changed`` and listed at the top of the
+page; :attr:`EventsPage.alarms_changed` carries a one-line summary for the main
+window's header. The table is ui.event_table.
 
 Acknowledging writes through the one writer of the database (docs/database.md):
 the page calls :func:`ui.event_ack.acknowledge` with ``ctx.ack_writer``, the running
@@ -16,6 +18,8 @@ the writer lock), so the button is disabled and its tooltip says why.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -61,6 +65,7 @@ class EventsPage(Page):
         super().__init__(ctx, parent)
         self.alarms: list[Alarm] = []
         self.recent_implausible: list[EventRow] = []
+        self.alarm_events: list[EventRow] = []  # configured alarms' raises and clears (events_view)
         self.last_view: EventsView | None = None
         self._error: str | None = None
         self._ack_error: str | None = None
@@ -232,6 +237,7 @@ class EventsPage(Page):
     def _on_view(self, view: EventsView) -> None:
         self._error = None
         self.recent_implausible = view.recent_implausible
+        self.alarm_events = view.alarm_events
         if view.rows is not None:
             self.last_view = view
             selected = self.selected_ids()
@@ -253,20 +259,21 @@ class EventsPage(Page):
     # -- alarms -------------------------------------------------------------------------------
     def update_alarms(self) -> None:
         site = self.ctx.site
+        now_ms = self.ctx.now_ms()
         if site is None:
             alarms: list[Alarm] = []
         else:
             alarms = event_log.active_alarms(
-                self.ctx.readings, site, self.ctx.now_ms(), self.recent_implausible, self._started_ms
+                self.ctx.readings, site, now_ms, self.recent_implausible, self._started_ms, self.alarm_events
             )
-        texts = [alarm_text(a, site.tz if site is not None else None) for a in alarms]
+        texts = [alarm_text(a, site.tz if site is not None else None, now_ms) for a in alarms]
         if texts != [self.alarm_list.item(i).text() for i in range(self.alarm_list.count())]:
             self.alarm_list.clear()
             self.alarm_list.addItems(texts)
         self.alarm_list.setVisible(bool(alarms))
         self.no_alarms.setVisible(not alarms)
         self.alarms = alarms
-        signal = (alarm_summary(alarms), "\n".join(texts))
+        signal = (alarm_summary(alarms, now_ms), "\n".join(texts))
         if signal != self._alarm_signal:
             self._alarm_signal = signal
             self.alarms_changed.emit(*signal)
@@ -338,6 +345,13 @@ class EventsPage(Page):
         self.model.mark_acknowledged(acks)
         acked = {a.event_id for a in acks}
         self.recent_implausible = [e for e in self.recent_implausible if e.id not in acked]
+        by_id = {a.event_id: a for a in acks}
+        self.alarm_events = [  # an acknowledged alarm stays active, and says who acknowledged it
+            replace(e, acked_by=by_id[e.id].acked_by, acked_ms=by_id[e.id].acked_ms, note=by_id[e.id].note)
+            if e.id in by_id
+            else e
+            for e in self.alarm_events
+        ]
         self.update_alarms()
         self._update_ack_button()
         QTimer.singleShot(AFTER_ACK_MS, self, self.request)  # read back what the writer committed

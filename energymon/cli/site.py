@@ -35,6 +35,7 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     print(
         f"{args.config}: valid: site '{config.site.name}', {len(config.devices)} devices ({summary}) "
         f"on {len(config.connections)} connections; database {config.storage.database}"
+        + (f"; {len(config.alarms)} alarms" if config.alarms else "")
     )
     return EXIT_OK
 

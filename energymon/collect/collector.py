@@ -19,6 +19,11 @@ quantities): one event when an episode starts and one when it ends; while it
 lasts the reading names the quantity in ``problems`` and ``suspect`` (the
 values themselves are published and stored as read).
 
+Each published reading is judged against the site's ``[[alarms]]`` rules
+(energymon.collect.alarms): one ``alarm_raised`` event (the rule's severity)
+when an alarm starts and one ``alarm_cleared`` when it ends or the collector
+stops watching.
+
 The link's own reconnect wait (drivers.link: 1 s after a failed connect,
 doubling to 60 s) is lifted before each attempt: the collector paces its
 attempts itself, and that wait would only delay noticing a device that is back.
@@ -43,6 +48,7 @@ from drivers.signs import oriented
 from drivers.sunspec import SunSpecError, missing_required, sunspec_profile
 from drivers.transformer_ratios import factor, to_primary
 from energymon.accounting.counters import CounterWatch
+from energymon.collect.alarms import AlarmWatch, Transition
 from energymon.collect.health import OFFLINE, DeviceHealth, assess, transition_events
 from energymon.collect.quality import DeviceQuality, QualityCheck
 from energymon.collect.reading import Reading
@@ -50,6 +56,8 @@ from energymon.collect.schedule import ConnectionSchedule, attempt_cost_s
 from energymon.collect.validate import plausible
 from energymon.config import Config, Connection, Device
 from energymon.events import (
+    ALARM_CLEARED,
+    ALARM_RAISED,
     COLLECTOR_STARTED,
     COLLECTOR_STOPPED,
     DEVICE_DEGRADED,
@@ -97,6 +105,7 @@ class Collector:
         self.quality = {  # frozen, flat, stale and out-of-range data (energymon.collect.quality)
             d.id: DeviceQuality(d.role, d.rated_power_kw, d.quality, d.ct_ratio, d.pt_ratio) for d in config.devices
         }
+        self.alarms = AlarmWatch(config)  # the [[alarms]] rules (energymon.collect.alarms)
 
     # -- public ----------------------------------------------------------------
     def stop(self) -> None:
@@ -126,6 +135,7 @@ class Collector:
             await asyncio.gather(*workers, return_exceptions=True)
             for link in self.links.values():
                 link.close()
+            self._alarm_events(self.alarms.stop(int(self.wall_clock() * 1000)))
             self._emit_event(None, COLLECTOR_STOPPED, INFO, "")
 
     # -- polling -----------------------------------------------------------------
@@ -218,6 +228,7 @@ class Collector:
         self.latest[device.id] = reading
         for subscriber in self.reading_subscribers:
             subscriber(reading)
+        self._alarm_events(self.alarms.update(reading, self.latest))
         return state
 
     def _record(
@@ -307,6 +318,13 @@ class Collector:
             level = logging.INFO if SEVERITY[event.kind] == INFO else logging.WARNING
             log.log(level, "%s: %s: %s", device.id, event.kind, event.detail)
         return check
+
+    def _alarm_events(self, transitions: Iterable[Transition]) -> None:
+        """One ``alarm_raised`` (the rule's severity) or ``alarm_cleared`` event and log line per transition."""
+        for t in transitions:
+            kind, severity = (ALARM_RAISED, t.rule.severity) if t.started else (ALARM_CLEARED, SEVERITY[ALARM_CLEARED])
+            self._emit_event(t.device_id, kind, severity, t.detail, ts_ms=t.ts_ms)
+            log.log(logging.WARNING if t.started else logging.INFO, "%s: %s", kind, t.detail)
 
     def _emit_event(
         self, device_id: str | None, kind: str, severity: str, detail: str, ts_ms: int | None = None

@@ -15,6 +15,7 @@ from drivers.profile import Profile
 from drivers.quantities import DIRECTION_PAIRS, Role
 from drivers.transformer_ratios import factor
 from energymon.accounting.tariffs import Tariff
+from energymon.config.alarms import AlarmRule
 from energymon.config.quality_params import QualityParams
 from energymon.config.sim_params import SimParams
 
@@ -113,6 +114,7 @@ class Config:
     devices: tuple[Device, ...]
     tariff: Tariff | None = None  # optional [tariff]: time-of-use prices (energymon.accounting.tariffs)
     warnings: tuple[str, ...] = ()  # one line each, naming the file and field: valid but probably not meant
+    alarms: tuple[AlarmRule, ...] = ()  # [[alarms]]: the engineer's alarm rules (energymon.config.alarms)
 
     def device(self, device_id: str) -> Device:
         for d in self.devices:

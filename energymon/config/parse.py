@@ -20,6 +20,7 @@ from drivers.profile import ProfileError, as_load_meter
 from drivers.profile_file import load_profile
 from drivers.quantities import Role
 from energymon.accounting.carbon import GRIDS, lookup_factor
+from energymon.config.alarms import parse_alarms
 from energymon.config.endpoints import shared_line_warnings
 from energymon.config.fields import ConfigError, FieldReader
 from energymon.config.model import (
@@ -73,8 +74,10 @@ class _SiteParser(FieldReader):
     # -- sections --------------------------------------------------------
     def parse(self, data: dict) -> Config:
         for key in data:
-            if key not in {"site", "carbon", "storage", "connections", "devices", "tariff"}:
-                raise self.error(key, "unknown section (expected site, carbon, storage, connections, devices, tariff)")
+            if key not in {"site", "carbon", "storage", "connections", "devices", "tariff", "alarms"}:
+                raise self.error(
+                    key, "unknown section (expected site, carbon, storage, connections, devices, tariff, alarms)"
+                )
         site = self.site(self.table(data, "site", "site", {"name", "timezone", "latitude", "longitude"}))
         carbon = self.carbon(
             self.table(data, "carbon", "carbon", {"grid", "year", "emission_factor_kg_per_kwh"}, required=False)
@@ -85,8 +88,9 @@ class _SiteParser(FieldReader):
         connections = self.connections(data.get("connections"))
         devices = self.devices(data.get("devices"), connections)
         tariff = parse_tariff(self, data.get("tariff"), "tariff")
+        alarms = parse_alarms(self, data.get("alarms"), devices)
         warnings = shared_line_warnings(self.source, connections)
-        return Config(self.path, site, carbon, storage, connections, devices, tariff, warnings=warnings)
+        return Config(self.path, site, carbon, storage, connections, devices, tariff, warnings=warnings, alarms=alarms)
 
     def site(self, t: dict) -> Site:
         name = self.text(t, "name", "site")

@@ -90,12 +90,15 @@ _EVENT_KINDS = {  # energymon.events kind -> (en, zh)
     events.COUNTER_RESET: ("Counter reset", "计数器复位"),
     events.METER_REPLACED: ("Meter replaced", "电表更换"),
     events.STORE_MAINTENANCE_FAILED: ("Database maintenance failed", "数据库维护失败"),
+    events.ALARM_RAISED: ("Alarm raised", "告警触发"),
+    events.ALARM_CLEARED: ("Alarm cleared", "告警解除"),
 }
 
 _SEVERITIES = {  # energymon.events severity -> (en, zh)
     events.INFO: ("info", "信息"),
     events.WARNING: ("warning", "警告"),
     events.ERROR: ("error", "错误"),
+    events.CRITICAL: ("critical", "严重"),
 }
 
 # The definitions every report file states, in this order (their texts are in _TEXT).

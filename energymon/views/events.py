@@ -19,6 +19,14 @@ Alarms (one :class:`Alarm` each, thresholds below):
   ``IMPLAUSIBLE_WINDOW_MIN`` minutes that nobody has acknowledged; one alarm per
   device and quantity, naming every such event.
 
+- ``alarm_raised``: a configured alarm (``[[alarms]]``, energymon.collect.alarms)
+  whose ``alarm_raised`` event has no later ``alarm_cleared`` for the same rule
+  and subject, nor a later ``collector_started`` (a collector that ended without
+  clearing it, killed say, watches afresh); read from the stored events of the
+  last ``CONFIGURED_WINDOW_DAYS`` days, so a viewer sees what the collector
+  raised. ``since_ms`` is when it was raised: the GUI shows how long it has been
+  active. Acknowledging its event does not end it (its condition does).
+
 An alarm is a state, not a record: it ends when its cause does (or, for
 implausible values, when its events are acknowledged or age out of the window).
 
@@ -31,12 +39,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from drivers.quantities import Role
 from energymon.collect.reading import Reading
-from energymon.events import IMPLAUSIBLE_VALUE, at_least
-from energymon.site_time import MINUTE_MS
+from energymon.events import (
+    ALARM_CLEARED,
+    ALARM_RAISED,
+    COLLECTOR_STARTED,
+    IMPLAUSIBLE_VALUE,
+    SEVERITIES,
+    alarm_key,
+    at_least,
+)
+from energymon.site_time import DAY_MS, MINUTE_MS
 from energymon.store.reader import StoreReader
 from energymon.views.live import STALE_AFTER_POLLS, is_fresh
 from energymon.views.site import SiteInfo
@@ -46,11 +62,13 @@ SOC_LOW_PCT = 5.0  # below: the unit is (nearly) empty; its BMS will soon refuse
 SOC_HIGH_PCT = 98.0  # above: (nearly) full; charging at this SoC stresses the cells
 STORAGE_TEMPERATURE_C = (0.0, 45.0)  # lithium cells: no charging below 0 degC; ageing and derating above 45 degC
 IMPLAUSIBLE_WINDOW_MIN = 60  # an unacknowledged implausible_value event stays an alarm this long
+CONFIGURED_WINDOW_DAYS = 30  # configured alarms raised longer ago than this are not looked for
 
 DEFAULT_LIMIT = 5000  # events read at most (the newest)
 
 OFFLINE, SOC_LOW, SOC_HIGH = "offline", "soc_low", "soc_high"
 TEMPERATURE_LOW, TEMPERATURE_HIGH, IMPLAUSIBLE = "temperature_low", "temperature_high", IMPLAUSIBLE_VALUE
+CONFIGURED = ALARM_RAISED  # the kind of an Alarm from a configured rule
 
 COLLECTOR = ""  # the ``device`` filter value for events of the collector itself (device_id NULL)
 
@@ -86,7 +104,10 @@ class Alarm:
     since_ms: int | None = None
     detail: str = ""  # offline: the read error (reason "failed"); implausible_value: the quantity
     reason: str = ""  # offline: "never" (no reading since start), "failed" (last poll got nothing), "stale"
-    event_ids: tuple[int, ...] = ()  # implausible_value: the unacknowledged events behind it
+    event_ids: tuple[int, ...] = ()  # implausible_value: the unacknowledged events behind it; configured: its raise
+    severity: str = ""  # configured: its rule's severity
+    rule_id: str = ""  # configured: the rule's id (``device_id`` holds its subject: a device, "site", "role pv")
+    acked_by: str | None = None  # configured: who acknowledged its alarm_raised event
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -147,18 +168,56 @@ def _out_of_range(value: float | None, low: float, high: float) -> int:
     return -1 if value < low else 1 if value > high else 0
 
 
+def configured_alarms(events: Iterable[EventRow], now_ms: int) -> list[Alarm]:
+    """The configured alarms active at ``now_ms``: each ``alarm_raised`` event not followed by an
+    ``alarm_cleared`` of the same rule and subject or by a ``collector_started``; most severe first,
+    then oldest first. ``events``: the stored raises, clears and collector starts, in any order."""
+    open_: dict[tuple[str, str], EventRow] = {}
+    for event in sorted(events, key=lambda e: (e.ts_ms, e.id)):
+        if event.ts_ms > now_ms:
+            continue
+        if event.kind == COLLECTOR_STARTED:
+            open_.clear()
+            continue
+        key = alarm_key(event.detail) if event.kind in (ALARM_RAISED, ALARM_CLEARED) else None
+        if key is None:
+            continue
+        if event.kind == ALARM_RAISED:
+            open_[key] = event
+        else:
+            open_.pop(key, None)
+    rank = {s: i for i, s in enumerate(SEVERITIES)}
+    rows = sorted(open_.items(), key=lambda kv: (-rank.get(kv[1].severity, 0), kv[1].ts_ms, kv[1].id))
+    return [
+        Alarm(
+            CONFIGURED,
+            subject,
+            since_ms=row.ts_ms,
+            detail=row.detail.partition("] ")[2],
+            event_ids=(row.id,),
+            severity=row.severity,
+            rule_id=rule_id,
+            acked_by=row.acked_by,
+        )
+        for (rule_id, subject), row in rows
+    ]
+
+
 def active_alarms(
     readings: Mapping[str, Reading],
     site: SiteInfo,
     now_ms: int,
     events: Iterable[EventRow],
     started_ms: int | None = None,
+    configured: Iterable[EventRow] = (),
 ) -> list[Alarm]:
     """The alarms in force at ``now_ms`` [UTC epoch ms], in the site's device order (see the module doc).
 
     ``readings``: the latest reading per device id; ``events``: recent stored events (only unacknowledged
     ``implausible_value`` ones of configured devices within the window count); ``started_ms``: since when
     readings have been expected (None: a device never heard from is not reported, e.g. right at start).
+    ``configured``: the stored alarm raises, clears and collector starts (:func:`configured_alarms`): the
+    active configured alarms come first.
     """
     window_start = now_ms - IMPLAUSIBLE_WINDOW_MIN * 60_000
     implausible: dict[tuple[str, str], list[EventRow]] = {}
@@ -171,7 +230,7 @@ def active_alarms(
         ):
             implausible.setdefault((event.device_id, event_quantity(event.detail)), []).append(event)
 
-    alarms: list[Alarm] = []
+    alarms: list[Alarm] = configured_alarms(configured, now_ms)
     for device in site.devices:
         reading = readings.get(device.id)
         stale_ms = STALE_AFTER_POLLS * device.poll_interval_s * 1000
@@ -248,6 +307,7 @@ class EventsView:
     query: EventQuery
     rows: list[EventRow] | None  # None: not read (query.full was False)
     recent_implausible: list[EventRow]  # unacknowledged implausible_value events within the alarm window
+    alarm_events: list[EventRow] = field(default_factory=list)  # raises, clears, starts (configured_alarms)
 
 
 def events_view(reader: StoreReader, query: EventQuery) -> EventsView:
@@ -266,4 +326,8 @@ def events_view(reader: StoreReader, query: EventQuery) -> EventsView:
     recent = events(
         reader, query.now_ms - IMPLAUSIBLE_WINDOW_MIN * MINUTE_MS, None, kind=IMPLAUSIBLE, unacknowledged_only=True
     )
-    return EventsView(query, rows, recent)
+    since = query.now_ms - CONFIGURED_WINDOW_DAYS * DAY_MS
+    configured = [
+        row for kind in (ALARM_RAISED, ALARM_CLEARED, COLLECTOR_STARTED) for row in events(reader, since, kind=kind)
+    ]
+    return EventsView(query, rows, recent, configured)

@@ -395,147 +395,162 @@
 <context>
     <name>EventTableModel</name>
     <message>
-        <location filename="../event_table.py" line="46"/>
+        <location filename="../event_table.py" line="50"/>
         <source>info</source>
         <translation>信息</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="47"/>
+        <location filename="../event_table.py" line="51"/>
         <source>warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="48"/>
+        <location filename="../event_table.py" line="52"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="50"/>
+        <location filename="../event_table.py" line="53"/>
+        <source>critical</source>
+        <translation>严重</translation>
+    </message>
+    <message>
+        <location filename="../event_table.py" line="55"/>
         <source>collector</source>
         <translation>采集器</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="53"/>
+        <location filename="../event_table.py" line="58"/>
         <source>Collector started</source>
         <translation>采集器已启动</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="54"/>
+        <location filename="../event_table.py" line="59"/>
         <source>Collector stopped</source>
         <translation>采集器已停止</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="55"/>
+        <location filename="../event_table.py" line="60"/>
         <source>Device offline</source>
         <translation>设备离线</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="56"/>
+        <location filename="../event_table.py" line="61"/>
         <source>Device degraded</source>
         <translation>设备降级</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="57"/>
+        <location filename="../event_table.py" line="62"/>
         <source>Device recovered</source>
         <translation>设备已恢复</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="58"/>
+        <location filename="../event_table.py" line="63"/>
         <source>Device complete again</source>
         <translation>设备数据恢复完整</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="59"/>
+        <location filename="../event_table.py" line="64"/>
         <source>Implausible value</source>
         <translation>不合理数值</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="60"/>
+        <location filename="../event_table.py" line="65"/>
         <source>SunSpec discovered</source>
         <translation>已识别 SunSpec</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="61"/>
+        <location filename="../event_table.py" line="66"/>
         <source>Store maintenance failed</source>
         <translation>数据库维护失败</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="62"/>
+        <location filename="../event_table.py" line="67"/>
         <source>Counter wrapped</source>
         <translation>计数器回绕</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="63"/>
+        <location filename="../event_table.py" line="68"/>
         <source>Counter reset</source>
         <translation>计数器复位</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="64"/>
+        <location filename="../event_table.py" line="69"/>
         <source>Meter replaced</source>
         <translation>电表已更换</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="65"/>
+        <location filename="../event_table.py" line="70"/>
         <source>Data frozen</source>
         <translation>数据冻结</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="66"/>
+        <location filename="../event_table.py" line="71"/>
         <source>Data stale</source>
         <translation>数据未更新</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="67"/>
+        <location filename="../event_table.py" line="72"/>
         <source>Value out of range</source>
         <translation>数值超出物理范围</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="68"/>
+        <location filename="../event_table.py" line="73"/>
         <source>Data normal again</source>
         <translation>数据恢复正常</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="69"/>
+        <location filename="../event_table.py" line="74"/>
         <source>Database writing stopped</source>
         <translation>数据库写入中断</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="70"/>
+        <location filename="../event_table.py" line="75"/>
         <source>Database writing resumed</source>
         <translation>数据库写入恢复</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="71"/>
+        <location filename="../event_table.py" line="76"/>
         <source>Database file damaged</source>
         <translation>数据库文件损坏</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="124"/>
+        <location filename="../event_table.py" line="77"/>
+        <source>Alarm raised</source>
+        <translation>告警触发</translation>
+    </message>
+    <message>
+        <location filename="../event_table.py" line="78"/>
+        <source>Alarm cleared</source>
+        <translation>告警解除</translation>
+    </message>
+    <message>
+        <location filename="../event_table.py" line="136"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="125"/>
+        <location filename="../event_table.py" line="137"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="127"/>
+        <location filename="../event_table.py" line="139"/>
         <source>Severity</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="129"/>
+        <location filename="../event_table.py" line="141"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="130"/>
+        <location filename="../event_table.py" line="142"/>
         <source>Detail</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="131"/>
+        <location filename="../event_table.py" line="143"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
@@ -543,212 +558,242 @@
 <context>
     <name>EventsPage</name>
     <message>
-        <location filename="../events_page.py" line="145"/>
+        <location filename="../events_page.py" line="150"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="148"/>
+        <location filename="../events_page.py" line="153"/>
         <source>Active alarms</source>
         <translation>当前告警</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="149"/>
+        <location filename="../events_page.py" line="154"/>
         <source>No active alarms.</source>
         <translation>当前无告警。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="150"/>
+        <location filename="../events_page.py" line="155"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="151"/>
+        <location filename="../events_page.py" line="156"/>
         <source>Severity:</source>
         <translation>级别：</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="152"/>
+        <location filename="../events_page.py" line="157"/>
         <source>Time:</source>
         <translation>时间：</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="153"/>
+        <location filename="../events_page.py" line="158"/>
         <source>Unacknowledged only</source>
         <translation>仅未确认</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="154"/>
+        <location filename="../events_page.py" line="159"/>
         <source>Acknowledge selected…</source>
         <translation>确认所选…</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="155"/>
+        <location filename="../events_page.py" line="160"/>
         <source>All devices</source>
         <translation>全部设备</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="156"/>
+        <location filename="../events_page.py" line="161"/>
         <source>Collector (no device)</source>
         <translation>采集器（无设备）</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="157"/>
+        <location filename="../events_page.py" line="162"/>
         <source>All severities</source>
         <translation>全部级别</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="157"/>
+        <location filename="../events_page.py" line="162"/>
         <source>Warnings and errors</source>
         <translation>警告和错误</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="157"/>
+        <location filename="../events_page.py" line="162"/>
         <source>Errors only</source>
         <translation>仅错误</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="159"/>
+        <location filename="../events_page.py" line="164"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="159"/>
+        <location filename="../events_page.py" line="164"/>
         <source>Last 7 days</source>
         <translation>最近 7 天</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="159"/>
+        <location filename="../events_page.py" line="164"/>
         <source>Last 30 days</source>
         <translation>最近 30 天</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="26"/>
+        <location filename="../alarm_texts.py" line="29"/>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <location filename="../alarm_texts.py" line="32"/>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../alarm_texts.py" line="33"/>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分钟</translation>
+    </message>
+    <message>
+        <location filename="../alarm_texts.py" line="44"/>
+        <source>%1 [%2]: active for %3 (since %4); raised: %5</source>
+        <translation>%1 [%2]：已持续 %3（自 %4 起）；触发时：%5</translation>
+    </message>
+    <message>
+        <location filename="../alarm_texts.py" line="52"/>
+        <source>(acknowledged by %1)</source>
+        <translation>（已由 %1 确认）</translation>
+    </message>
+    <message>
+        <location filename="../alarm_texts.py" line="63"/>
         <source>%1 is offline: no reading since the start.</source>
         <translation>%1 离线：启动以来没有读数。</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="29"/>
+        <location filename="../alarm_texts.py" line="66"/>
         <source>%1 is offline: no fresh reading since %2.</source>
         <translation>%1 离线：自 %2 起没有新读数。</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="33"/>
+        <location filename="../alarm_texts.py" line="70"/>
         <source>%1 is offline: the last poll at %2 failed (%3).</source>
         <translation>%1 离线：%2 的最近一次轮询失败（%3）。</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="39"/>
+        <location filename="../alarm_texts.py" line="76"/>
         <source>%1 is offline: the last poll at %2 got no answer.</source>
         <translation>%1 离线：%2 的最近一次轮询没有应答。</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="44"/>
+        <location filename="../alarm_texts.py" line="81"/>
         <source>%1: state of charge %2 % is below %3 %.</source>
         <translation>%1：荷电状态 %2 % 低于 %3 %。</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="45"/>
+        <location filename="../alarm_texts.py" line="82"/>
         <source>%1: state of charge %2 % is above %3 %.</source>
         <translation>%1：荷电状态 %2 % 高于 %3 %。</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="46"/>
+        <location filename="../alarm_texts.py" line="83"/>
         <source>%1: temperature %2 °C is below %3 °C.</source>
         <translation>%1：温度 %2 °C 低于 %3 °C。</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="47"/>
+        <location filename="../alarm_texts.py" line="84"/>
         <source>%1: temperature %2 °C is above %3 °C.</source>
         <translation>%1：温度 %2 °C 高于 %3 °C。</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="52"/>
+        <location filename="../alarm_texts.py" line="89"/>
         <source>%1: implausible %2 rejected at %3 (%4 unacknowledged events).</source>
         <translation>%1：%3 时 %2 数值不合理，已拒收（%4 个未确认事件）。</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="64"/>
+        <location filename="../alarm_texts.py" line="101"/>
+        <source>%1 for %2</source>
+        <translation>%1 已持续 %2</translation>
+    </message>
+    <message>
+        <location filename="../alarm_texts.py" line="103"/>
         <source>%1 offline</source>
         <translation>%1 离线</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="66"/>
+        <location filename="../alarm_texts.py" line="105"/>
         <source>%1 SoC %2 %</source>
         <translation>%1 荷电状态 %2 %</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="68"/>
+        <location filename="../alarm_texts.py" line="107"/>
         <source>%1 %2 °C</source>
         <translation>%1 温度 %2 °C</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="69"/>
+        <location filename="../alarm_texts.py" line="108"/>
         <source>%1 implausible %2</source>
         <translation>%1 的 %2 不合理</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="76"/>
+        <location filename="../alarm_texts.py" line="115"/>
         <source>, </source>
         <translation>、</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="78"/>
+        <location filename="../alarm_texts.py" line="117"/>
         <source>1 active alarm: %1</source>
         <translation>1 条当前告警：%1</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="81"/>
+        <location filename="../alarm_texts.py" line="120"/>
         <source>%1 active alarms: %2 and %3 more</source>
         <translation>%1 条当前告警：%2 等（另有 %3 条）</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="86"/>
+        <location filename="../alarm_texts.py" line="125"/>
         <source>%1 active alarms: %2</source>
         <translation>%1 条当前告警：%2</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="169"/>
+        <location filename="../events_page.py" line="174"/>
         <source>Reading the events failed: %1</source>
         <translation>读取事件失败：%1</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="171"/>
+        <location filename="../events_page.py" line="176"/>
         <source>Reading the events…</source>
         <translation>正在读取事件…</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="171"/>
+        <location filename="../events_page.py" line="176"/>
         <source>Waiting for the site…</source>
         <translation>正在等待站点…</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="174"/>
+        <location filename="../events_page.py" line="179"/>
         <source>Showing the newest %1 events; narrow the filters to see older ones.</source>
         <translation>显示最新的 %1 个事件；缩小筛选范围可查看更早的事件。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="178"/>
+        <location filename="../events_page.py" line="183"/>
         <source>%1 events.</source>
         <translation>%1 个事件。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="180"/>
+        <location filename="../events_page.py" line="185"/>
         <source>Acknowledging failed: %1</source>
         <translation>确认失败：%1</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="302"/>
+        <location filename="../events_page.py" line="309"/>
         <source>This window only views the database: another energymon process (the collector) writes it. Acknowledge events in that process&apos;s window.</source>
         <translation>此窗口仅查看数据库：由另一个 energymon 进程（采集器）写入。请在该进程的窗口中确认事件。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="309"/>
+        <location filename="../events_page.py" line="316"/>
         <source>Acknowledging is possible once this window collects (its collector has not started yet).</source>
         <translation>此窗口开始采集后即可确认（其采集器尚未启动）。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="314"/>
+        <location filename="../events_page.py" line="321"/>
         <source>Select unacknowledged events in the table, then acknowledge them with your name.</source>
         <translation>在表格中选择未确认的事件，然后以您的名字确认。</translation>
     </message>

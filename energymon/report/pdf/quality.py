@@ -11,7 +11,7 @@ from collections import Counter
 
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
-from energymon.events import ERROR, INFO, WARNING
+from energymon.events import CRITICAL, ERROR, INFO, WARNING
 from energymon.report.daily import DailyTable
 from energymon.report.figures import MonthReport
 from energymon.report.formats import fmt_local, fmt_num, fmt_pct
@@ -118,7 +118,7 @@ def quality_section(
         story.append(para(text["events_none"], st.body))
     else:
         counts = Counter((e.kind, e.severity) for e in report.events)
-        order = {ERROR: 0, WARNING: 1, INFO: 2}
+        order = {CRITICAL: -1, ERROR: 0, WARNING: 1, INFO: 2}
         summary = [
             [
                 para(text["kind"], st.cell_head),
@@ -138,7 +138,7 @@ def quality_section(
             para(text["events_summary"], st.body),
             ruled_table(summary, [0.45 * width, 0.25 * width, 0.30 * width], right={2}),
         ]
-        notable = [e for e in report.events if e.severity in (WARNING, ERROR)]
+        notable = [e for e in report.events if e.severity in (WARNING, ERROR, CRITICAL)]
         if notable:
             listed = [
                 [
