@@ -34,7 +34,10 @@ class TomlFileError(ValueError):
     """A TOML file cannot be used; the message is one line naming the file."""
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular one is, in words, from its ``st_mode`` (also used for output files)."""
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
     if stat.S_ISDIR(mode):
         return "a directory"
     if stat.S_ISFIFO(mode):
@@ -49,7 +52,9 @@ def _kind(mode: int) -> str:
 
 
 def _refuse_status(path: Path, mode: int, what: str) -> TomlFileError:
-    return TomlFileError(f"{path}: is {_kind(mode)}, not a regular file; a {what} must be a TOML text file (not read)")
+    return TomlFileError(
+        f"{path}: is {file_kind(mode)}, not a regular file; a {what} must be a TOML text file (not read)"
+    )
 
 
 def read_text(path: Path, max_bytes: int, what: str) -> str:

@@ -31,29 +31,14 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import IO, BinaryIO, Literal, TextIO, overload
 
+from drivers.toml_file import file_kind
+
 TEMP_SUFFIX = ".tmp"
 _NAME_IN_TEMP = 40  # characters of the target's name kept in the temporary name (stays under NAME_MAX)
 
 
 class OutputFileError(RuntimeError):
     """An output file (export, report) cannot be written; the message names the file."""
-
-
-def _kind(mode: int) -> str:
-    """What a non-regular file is, in words."""
-    if stat.S_ISLNK(mode):
-        return "a symbolic link"
-    if stat.S_ISDIR(mode):
-        return "a directory"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISCHR(mode):
-        return "a character device"
-    if stat.S_ISBLK(mode):
-        return "a block device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
 
 
 def check_replaceable(path: Path) -> os.stat_result | None:
@@ -69,7 +54,7 @@ def check_replaceable(path: Path) -> os.stat_result | None:
         raise OutputFileError(f"{path}: cannot write: {getattr(exc, 'strerror', None) or exc}") from None
     if not stat.S_ISREG(status.st_mode):
         raise OutputFileError(
-            f"{path}: is {_kind(status.st_mode)}, not a regular file; refusing to replace it (give a file name)"
+            f"{path}: is {file_kind(status.st_mode)}, not a regular file; refusing to replace it (give a file name)"
         )
     return status
 
