@@ -246,13 +246,7 @@ def _threshold(
             owner = f"of a {device.role.value} device"
             subject["device"] = device.id
         else:
-            role_text = parser.text(t, "role", where)
-            try:
-                role = Role(role_text)
-            except ValueError:
-                raise parser.error(
-                    f"{where}.role", f"unknown role '{role_text}' (expected pv, storage, load or grid)"
-                ) from None
+            role = parser.role(t, "role", where)
             if not any(d.role is role for d in devices):
                 raise parser.error(f"{where}.role", f"the site has no {role.value} device")
             known = sorted(q for q in allowed_for(role) if QUANTITIES[q].unit == "W")  # a total is of a power

@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from typing import Any, Literal, overload
 
+from drivers.quantities import Role
+
 
 class ConfigError(ValueError):
     """The site configuration is invalid. The message is one line for the user."""
@@ -77,6 +79,14 @@ class FieldReader:
                 f"{where}.{key}", "contains a NUL character (\\x00), which no file, port or host name may have"
             )
         return value
+
+    def role(self, data: dict[str, Any], key: str, where: str) -> Role:
+        """A required device role (pv, storage, load, grid); the error names the field."""
+        text = self.text(data, key, where)
+        try:
+            return Role(text)
+        except ValueError:
+            raise self.error(f"{where}.{key}", f"unknown role '{text}' (expected pv, storage, load or grid)") from None
 
     def flag(self, data: dict[str, Any], key: str, where: str) -> bool:
         """``data[key]`` as true or false, False if absent."""

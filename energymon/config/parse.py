@@ -239,13 +239,7 @@ class _SiteParser(FieldReader):
             raise self.error(f"{where}.id", f"duplicate device id '{dev_id}' (also devices[{seen[dev_id]}])")
         seen[dev_id] = i
         name = self.text(t, "name", where, default=dev_id)
-        role_text = self.text(t, "role", where)
-        try:
-            role = Role(role_text)
-        except ValueError:
-            raise self.error(
-                f"{where}.role", f"unknown role '{role_text}' (expected pv, storage, load or grid)"
-            ) from None
+        role = self.role(t, "role", where)
         conn = self.text(t, "connection", where)
         if conn not in connections:
             known = ", ".join(sorted(connections))
