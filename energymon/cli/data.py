@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
+import sqlite3
 import sys
+from collections.abc import Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import IO
+from zoneinfo import ZoneInfo
 
 from energymon.atomic_file import OutputFileError, check_replaceable, replaced_when_complete
 from energymon.cli.common import EXIT_OK, EXIT_USAGE, site_args
 from energymon.config import load_config
 from energymon.report.month import ReportError
+from energymon.store.damage import DamagedSpan
 from energymon.store.export import ExportError, export_csv, parse_when
+from energymon.store.faults import storage_cause
 from energymon.store.reader import StoreReader
+from energymon.store.schema import StoreError
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -97,6 +105,30 @@ def binary_stdout(fmt: str) -> IO[bytes]:
     return sys.stdout.buffer
 
 
+@contextlib.contextmanager
+def reading(db_path: Path) -> Iterator[None]:
+    """An SQLite error while reading (a page damaged past reading around it, an I/O error) as one line naming
+    the file."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{db_path}: {storage_cause(exc, db_path)}") from None
+
+
+def warn_damaged(db_path: Path, spans: Sequence[DamagedSpan], zone: ZoneInfo) -> None:
+    """One warning line per span of stored data that could not be read and was left out, in the site's time."""
+
+    def local(ms: int) -> str:
+        return datetime.fromtimestamp(ms / 1000, zone).strftime("%Y-%m-%d %H:%M")
+
+    for span in spans:
+        print(
+            f"energymon: warning: {db_path}: {span.device_id} {span.quantity}: {span.what} from {local(span.from_ms)}"
+            f" to {local(span.to_ms)} ({zone}) cannot be read and are left out ({span.cause})",
+            file=sys.stderr,
+        )
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     if args.config is None and args.db is None:
         print("energymon: error: export needs --db FILE or --config FILE", file=sys.stderr)
@@ -105,21 +137,27 @@ def cmd_export(args: argparse.Namespace) -> int:
     db_path = args.db if args.db else load_config(args.config).storage.database
     reader = StoreReader(db_path)
     try:
-        zone = reader.zone()
-        start, end = parse_when(args.start, zone, end=False), parse_when(args.end, zone, end=True)
-        if end <= start:
-            raise ExportError(
-                f"--to {args.end} ends before --from {args.start} starts (--to is the last day, included)"
-            )
-        if out_file is None:
-            result = export_csv(reader, sys.stdout, start, end, args.interval, args.device)
-        else:
-            with replaced_when_complete(out_file) as out:
-                result = export_csv(reader, out, start, end, args.interval, args.device)
+        with reading(db_path):
+            zone = reader.zone()
+            start, end = parse_when(args.start, zone, end=False), parse_when(args.end, zone, end=True)
+            if end <= start:
+                raise ExportError(
+                    f"--to {args.end} ends before --from {args.start} starts (--to is the last day, included)"
+                )
+            if out_file is None:
+                result = export_csv(reader, sys.stdout, start, end, args.interval, args.device)
+            else:
+                with replaced_when_complete(out_file) as out:
+                    result = export_csv(reader, out, start, end, args.interval, args.device)
     finally:
         reader.close()
+    warn_damaged(db_path, result.damaged, zone)
     where = "stdout" if out_file is None else str(out_file)
-    print(f"exported {result.rows:,} rows ({args.interval}) of {result.channels} channels to {where}", file=sys.stderr)
+    damaged = f"; {len(result.damaged)} damaged spans left out (see the warnings)" if result.damaged else ""
+    print(
+        f"exported {result.rows:,} rows ({args.interval}) of {result.channels} channels to {where}{damaged}",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -136,7 +174,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise ReportError(f"--out {args.out}: say --format csv, xlsx or pdf (the file name does not tell)")
     stdout = binary_stdout(fmt) if out_file is None else None  # refused at once, before the month is read
     db_path = args.db if args.db else load_config(args.config).storage.database
-    report = read_month_report(db_path, args.month)
+    with reading(db_path):
+        report = read_month_report(db_path, args.month)
     if stdout is not None:
         whole = io.BytesIO()  # made complete first: a failed report never leaves half a file in the pipe
         write_report_to(report, whole, fmt, args.lang)
@@ -146,6 +185,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         assert out_file is not None
         write_report(report, out_file, fmt, args.lang)
     total = report.total
+    warn_damaged(db_path, report.damaged, ZoneInfo(report.timezone))
     if total.coverage_pct == 0:
         print(f"energymon: warning: the database has no data for {args.month}; the report is empty", file=sys.stderr)
     print(

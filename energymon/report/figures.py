@@ -14,6 +14,8 @@ from drivers.quantities import Role
 from energymon.accounting import tariffs
 from energymon.accounting.flows import Flows, self_consumption_pct, self_sufficiency_pct
 from energymon.events import Event
+from energymon.report.quality_periods import QualityPeriod
+from energymon.store.damage import DamagedSpan
 
 
 class ReportError(ValueError):
@@ -103,3 +105,5 @@ class MonthReport:
     quarter_consumption_wh: tuple[float, ...] = field(default=())
     quarter_export_wh: tuple[float, ...] = field(default=())
     costs: Costs | None = None  # without a [tariff] in the recorded config
+    quality_periods: tuple[QualityPeriod, ...] = field(default=())  # values frozen, stale or out of range
+    damaged: tuple[DamagedSpan, ...] = field(default=())  # stored data that could not be read, left out (missing)

@@ -13,6 +13,11 @@ to its overlap with them, in the site's time zone: a day's energy is the
 counter's value interpolated at the next local midnight minus that at this
 local midnight.
 
+Stored data that cannot be read (a damaged block or page) is left out, so its
+intervals count as missing (a counter delta across them is spread, not
+covered), and the report lists it (``damaged``), with the data-quality
+periods paired from the month's events (``quality_periods``).
+
 Coverage: the share of device-intervals (15 minutes x devices) that have
 data: counter samples, or power samples where energy is estimated from power
 (those are also counted as estimated). Intervals bridged by a counter delta
@@ -51,6 +56,7 @@ from energymon.report.figures import (
     OfflinePeriod,
     ReportError,
 )
+from energymon.report.quality_periods import quality_periods
 from energymon.site_time import QUARTER_MS, midnight_ms
 from energymon.store.reader import StoreReader
 
@@ -278,6 +284,8 @@ def build_month_report(reader: StoreReader, month: str, coal: carbon.CoalFactor 
         tuple(consumption_q.tolist()),
         tuple(quarter["grid_export_wh"].tolist()),
         _costs(site, zone, quarter_edges[:-1], quarter, peak_kw),
+        quality_periods(events),
+        tuple(reader.damaged_spans(start_ms, end_ms)),
     )
 
 

@@ -94,6 +94,14 @@ _EVENT_KINDS = {  # energymon.events kind -> (en, zh)
     events.ALARM_CLEARED: ("Alarm cleared", "告警解除"),
 }
 
+_STORED = {  # energymon.store.damage kinds of stored data -> (en, zh)
+    "raw samples": ("raw samples", "原始数据"),
+    "one-minute rollups": ("one-minute rollups", "1 分钟汇总"),
+    "rollups 15min": ("15-minute rollups", "15 分钟汇总"),
+    "rollups 1h": ("hourly rollups", "小时汇总"),
+    "rollups 1d": ("daily rollups", "日汇总"),
+}
+
 _SEVERITIES = {  # energymon.events severity -> (en, zh)
     events.INFO: ("info", "信息"),
     events.WARNING: ("warning", "警告"),
@@ -312,13 +320,32 @@ _TEXT: dict[str, tuple[str, str]] = {
     "severity": ("Severity", "级别"),
     "detail": ("Detail", "详情"),
     "site_wide": ("(site)", "（全站）"),
+    "quantity": ("Quantity", "测量量"),
+    "quality_periods": ("Values frozen, stale or out of range", "数据冻结、未更新或超出范围的时段"),
+    "quality_periods_none": (
+        "No value was frozen, stale or out of range this month.",
+        "本月无数据冻结、未更新或超出范围。",
+    ),
+    "quality_periods_count": ("Data-quality periods", "数据质量问题时段"),
+    "quality_periods_note": ("values frozen, stale or out of range", "数据冻结、未更新或超出范围"),
+    "still_open": ("not normal by month end", "月末仍未恢复"),
+    "damaged": ("Stored data that could not be read", "无法读取的存储数据"),
+    "damaged_intro": (
+        "These spans of the database file are damaged: their data is left out of this report and counts as "
+        "missing. Restore the file from a backup to report them.",
+        "数据库文件中以下时段已损坏：其数据未计入本报告，按缺失处理。如需统计，请从备份恢复数据库文件。",
+    ),
+    "damaged_count": ("Damaged stored data", "损坏的存储数据"),
+    "damaged_note": ("spans left out, counted as missing", "未计入的时段，按缺失处理"),
+    "what": ("Data", "数据"),
     "methodology": ("Methodology and sources", "计算方法与数据来源"),
 }
 
 
 def labels(lang: str) -> dict[str, str]:
     """All labels of ``lang`` ("en" or "zh"), plus ``col.<csv column>``, ``colshort.<csv column>``,
-    ``role.<role>``, ``method.<method>``, ``flow.<Flows field>``, ``kind.<event kind>``, ``severity.<severity>``."""
+    ``role.<role>``, ``method.<method>``, ``flow.<Flows field>``, ``kind.<event kind>``, ``severity.<severity>``,
+    ``stored.<kind of stored data>``."""
     if lang not in LANGUAGES:
         raise ValueError(f"language {lang!r}: expected one of {', '.join(LANGUAGES)}")
     i = LANGUAGES.index(lang)
@@ -331,6 +358,7 @@ def labels(lang: str) -> dict[str, str]:
         ("flow", _FLOWS),
         ("kind", _EVENT_KINDS),
         ("severity", _SEVERITIES),
+        ("stored", _STORED),
     ):
         out.update({f"{prefix}.{key}": pair[i] for key, pair in table.items()})
     out["lang"] = lang
@@ -352,3 +380,8 @@ def kind_label(text: dict[str, str], kind: str) -> str:
 
 def severity_label(text: dict[str, str], severity: str) -> str:
     return text.get(f"severity.{severity}", severity)
+
+
+def stored_label(text: dict[str, str], what: str) -> str:
+    """A kind of stored data (energymon.store.damage: "raw samples", "rollups 15min", ...) in the language."""
+    return text.get(f"stored.{what}", what)

@@ -1,4 +1,5 @@
-"""The monthly report as an Excel workbook (openpyxl): Summary, Daily, Devices, Events and Charts sheets.
+"""The monthly report as an Excel workbook (openpyxl): Summary, Daily, Devices, Events, Data quality and Charts
+sheets.
 
 - **Summary**: site, month, time zone, the headline figures as numbers with
   units, the emission and coal factors with their sources, the definitions in
@@ -12,6 +13,8 @@
 - **Devices**: per device its id, name, role, rated power, the energy of each
   of its flows, the method, coverage and the estimated / gap-spread intervals.
 - **Events**: the month's events in local time; the offline periods beside them.
+- **Data quality**: every period a value was frozen, stale or out of range;
+  beside it the stored data that could not be read (left out, missing).
 - **Charts**: native Excel charts on the Daily sheet's data (PV vs consumption,
   grid import vs export).
 
@@ -34,7 +37,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from energymon.report.daily import COLUMNS, DailyTable, daily_table
 from energymon.report.figures import MonthReport
 from energymon.report.formats import local_datetime
-from energymon.report.text import kind_label, labels, method_label, role_label, severity_label
+from energymon.report.text import kind_label, labels, method_label, role_label, severity_label, stored_label
 from energymon.report.xlsx_cells import (
     BOLD,
     DATE_FORMAT,
@@ -78,11 +81,13 @@ def write_report_xlsx(report: MonthReport, path: Path | IO[bytes], lang: str = "
     daily = wb.create_sheet(text["sheet_daily"])
     devices = wb.create_sheet(text["sheet_devices"])
     events = wb.create_sheet(text["sheet_events"])
+    quality = wb.create_sheet(text["quality"])
     charts = wb.create_sheet(text["sheet_charts"])
     _daily_sheet(daily, table, text)
     summary_sheet(summary, report, table, text)
     _devices_sheet(devices, report, text)
     _events_sheet(events, report, text)
+    _quality_sheet(quality, report, text)
     _charts_sheet(charts, daily, len(report.days), text)
     if report.costs is not None:
         costs_sheet(wb.create_sheet(text["sheet_costs"]), report.costs, text)
@@ -176,6 +181,39 @@ def _events_sheet(ws: Worksheet, report: MonthReport, text: dict[str, str]) -> N
         put(ws, r, 10, round(max(0, end_ms - period.start_ms) / 3_600_000, 3), "#,##0.00")
     ws.freeze_panes = "A2"
     set_widths(ws, {1: 22, 2: 14, 3: 22, 4: 10, 5: 60, 6: 3, 7: 14, 8: 22, 9: 22, 10: 12})
+
+
+def _quality_sheet(ws: Worksheet, report: MonthReport, text: dict[str, str]) -> None:
+    tz = report.timezone
+    put(ws, 1, 1, text["quality_periods"], font=BOLD)
+    heads = [text["device"], text["quantity"], text["kind"], f"{text['from']} ({tz})", f"{text['to']} ({tz})"]
+    header_row(ws, 2, 1, heads + [text["duration_h"]])
+    if not report.quality_periods:
+        put(ws, 3, 1, text["quality_periods_none"])
+    for r, period in enumerate(report.quality_periods, start=3):
+        put(ws, r, 1, period.device_id)
+        put(ws, r, 2, period.quantity)
+        put(ws, r, 3, kind_label(text, period.kind))
+        put(ws, r, 4, local_datetime(period.start_ms, tz), DATETIME_S_FORMAT)
+        if period.end_ms is None:
+            put(ws, r, 5, text["still_open"])
+        else:
+            put(ws, r, 5, local_datetime(period.end_ms, tz), DATETIME_S_FORMAT)
+        put(ws, r, 6, round(period.hours(report.end_ms), 3), "#,##0.00")
+    # damaged stored data beside them
+    put(ws, 1, 8, text["damaged"], font=BOLD)
+    header_row(ws, 2, 8, [text["device"], text["quantity"], text["what"], heads[3], heads[4], text["detail"]])
+    if not report.damaged:
+        put(ws, 3, 8, "-")
+    for r, span in enumerate(report.damaged, start=3):
+        put(ws, r, 8, span.device_id)
+        put(ws, r, 9, span.quantity)
+        put(ws, r, 10, stored_label(text, span.what))
+        put(ws, r, 11, local_datetime(span.from_ms, tz), DATETIME_S_FORMAT)
+        put(ws, r, 12, local_datetime(span.to_ms, tz), DATETIME_S_FORMAT)
+        put(ws, r, 13, span.cause)
+    ws.freeze_panes = "A3"
+    set_widths(ws, {1: 14, 2: 20, 3: 20, 4: 22, 5: 22, 6: 12, 7: 3, 8: 14, 9: 20, 10: 18, 11: 22, 12: 22, 13: 50})
 
 
 def _bar_chart(

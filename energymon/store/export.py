@@ -11,7 +11,10 @@ are empty. Timestamps are ISO 8601 in the site's time zone with its UTC offset
 degC, var), written with the shortest text that reads back as the same float.
 
 Rows go out one local day at a time, sorted by time, device, quantity, so an
-export of years streams in bounded memory.
+export of years streams in bounded memory. Stored data that cannot be read (a
+damaged block or page, energymon.store.damage) is left out and the rest
+exported; :attr:`ExportResult.damaged` names each such span by device,
+quantity and time for the command to report.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import numpy as np
 
 from energymon.site_time import local_offsets_ms
 from energymon.store import rollups
-from energymon.store import samples as raw_store
+from energymon.store.damage import DamagedSpan
 from energymon.store.reader import StoreReader
 
 INTERVALS = ("raw",) + rollups.INTERVALS
@@ -43,6 +46,7 @@ class ExportError(ValueError):
 class ExportResult:
     rows: int
     channels: int
+    damaged: tuple[DamagedSpan, ...] = ()  # stored data of the range that could not be read and was left out
 
 
 def parse_when(text: str, zone: ZoneInfo, end: bool) -> datetime:
@@ -125,13 +129,15 @@ def export_csv(
             rows += _write_raw_day(reader, writer, channels, day_from, day_to, zone)
         else:
             rows += _write_rollup_day(reader, writer, channels, interval, day_from, day_to, zone)
-    return ExportResult(rows, len(channels))
+    return ExportResult(
+        rows, len(channels), tuple(reader.damaged_spans(int(start.timestamp() * 1000), int(end.timestamp() * 1000)))
+    )
 
 
 def _write_raw_day(reader, writer, channels, day_from: int, day_to: int, zone: ZoneInfo) -> int:
     parts = []
     for index, (channel, _, _, _) in enumerate(channels):
-        ts, values = raw_store.read_raw(reader.db, channel, day_from, day_to)
+        ts, values = reader.read_raw(channel, day_from, day_to)
         if ts.size:
             parts.append((ts, values, np.full(ts.size, index)))
     if not parts:
@@ -149,11 +155,10 @@ def _write_raw_day(reader, writer, channels, day_from: int, day_to: int, zone: Z
 
 
 def _write_rollup_day(reader, writer, channels, interval: str, day_from: int, day_to: int, zone: ZoneInfo) -> int:
-    table = rollups.TABLES[interval]
     out = []
     for channel, device_id, quantity, counter in channels:
         if interval == "1min":
-            minutes = raw_store.read_minutes(reader.db, channel, day_from, day_to)
+            minutes = reader.read_minutes(channel, day_from, day_to)
             stats = zip(
                 minutes.bucket_ms.tolist(),
                 minutes.n.tolist(),
@@ -164,11 +169,9 @@ def _write_rollup_day(reader, writer, channels, interval: str, day_from: int, da
                 minutes.last.tolist(),
             )
         else:
-            stats = reader.db.execute(
-                f"SELECT bucket_ms, n, sum, min, max, first, last FROM {table}"
-                " WHERE channel_id = ? AND bucket_ms >= ? AND bucket_ms < ? ORDER BY bucket_ms",
-                (channel, day_from, day_to),
-            ).fetchall()
+            stats = reader.rollup_rows(
+                channel, interval, ("bucket_ms", "n", "sum", "min", "max", "first", "last"), day_from, day_to
+            )
         for bucket_ms, n, total, low, high, first, last in stats:
             if counter:
                 row = (repr(float(last)), "", "", repr(float(first)), repr(float(last)), n)

@@ -5,6 +5,13 @@ The read side's SQL lives here: callers get plain rows, arrays or
 
 Each call is one short read transaction on the reader's own connection, so
 WAL checkpoints of the writer are never starved.
+
+Samples and rollups are read around damaged data (energymon.store.damage):
+what cannot be read is left out and noted in :attr:`StoreReader.damage`, and
+:meth:`StoreReader.damaged_spans` names it by device and quantity.
+
+Over 400 lines on purpose: every read-side query is here, in one class, so
+each one's transaction, index use and damage handling is reviewed in one place.
 """
 
 from __future__ import annotations
@@ -23,6 +30,8 @@ from drivers.quantities import Role
 from energymon.events import Event
 from energymon.site_time import MINUTE_MS, QUARTER_MS
 from energymon.store import samples as raw_store
+from energymon.store.damage import ROLLUPS, DamagedSpan, DamageLog, by_day
+from energymon.store.damage import spans as damaged_spans
 from energymon.store.minute_blocks import Minutes
 from energymon.store.rollups import TABLES
 from energymon.store.schema import open_db
@@ -69,6 +78,12 @@ class StoreReader:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.db = open_db(path, readonly=True)
+        self.damage = DamageLog()  # what the reads so far had to leave out
+
+    def damaged_spans(self, from_ms: int = ALL_TIME[0], to_ms: int = ALL_TIME[1]) -> list[DamagedSpan]:
+        """The damaged data met by this reader's reads within [from_ms, to_ms) (energymon.store.damage.spans)."""
+        names = {c: (d, q) for c, d, q in self.db.execute("SELECT id, device_id, quantity FROM channels").fetchall()}
+        return damaged_spans(self.damage.items(), names, from_ms, to_ms)
 
     def close(self) -> None:
         self.db.close()
@@ -94,7 +109,7 @@ class StoreReader:
         channel = self.channel_id(device_id, quantity)
         if channel is None:
             return np.array([], dtype=np.int64), np.array([], dtype=np.float64)
-        return raw_store.read_raw(self.db, channel, from_ms, to_ms)
+        return raw_store.read_raw(self.db, channel, from_ms, to_ms, self.damage)
 
     def sample_count(self, device_id: str | None = None) -> int:
         """Raw samples stored (recent rows and compacted blocks)."""
@@ -107,7 +122,7 @@ class StoreReader:
         """Every stored raw sample as (device_id, quantity, ts_ms): for checks that nothing committed was lost."""
         keys: set[tuple[str, str, int]] = set()
         for channel, device_id, quantity in self.db.execute("SELECT id, device_id, quantity FROM channels").fetchall():
-            ts, _ = raw_store.read_raw(self.db, channel, ALL_TIME[0], ALL_TIME[1])
+            ts, _ = raw_store.read_raw(self.db, channel, ALL_TIME[0], ALL_TIME[1])  # damage raises here
             keys.update((device_id, quantity, t) for t in ts.tolist())
         return keys
 
@@ -134,11 +149,11 @@ class StoreReader:
 
     def read_raw(self, channel_id: int, from_ms: int, to_ms: int) -> tuple[np.ndarray, np.ndarray]:
         """Raw samples ``from_ms <= ts_ms < to_ms`` of a channel: (ts_ms, values), by time."""
-        return raw_store.read_raw(self.db, channel_id, from_ms, to_ms)
+        return raw_store.read_raw(self.db, channel_id, from_ms, to_ms, self.damage)
 
     def read_minutes(self, channel_id: int, from_ms: int, to_ms: int) -> Minutes:
         """One-minute aggregates of a channel with ``from_ms <= bucket_ms < to_ms``, by time."""
-        return raw_store.read_minutes(self.db, channel_id, from_ms, to_ms)
+        return raw_store.read_minutes(self.db, channel_id, from_ms, to_ms, self.damage)
 
     def rollup_rows(
         self,
@@ -158,17 +173,19 @@ class StoreReader:
         ``to_included``; no upper bound when ``to_ms`` is None) and, with ``last_before_ms``, whose last reading
         is before it. NULL stays None.
         """
-        where, params = ["channel_id = ?", "bucket_ms >= ?"], [channel_id, from_ms]
-        if to_ms is not None:
-            where.append("bucket_ms <= ?" if to_included else "bucket_ms < ?")
-            params.append(to_ms)
-        if last_before_ms is not None:
-            where.append("bucket_ms + last_dt_ms < ?")
-            params.append(last_before_ms)
-        return self.db.execute(
-            f"SELECT {_select(columns)} FROM {TABLES[interval]} WHERE {' AND '.join(where)} ORDER BY bucket_ms",
-            params,
-        ).fetchall()
+        upper = ALL_TIME[1] if to_ms is None else to_ms + (1 if to_included else 0)
+
+        def query(lo: int, hi: int) -> list[tuple]:
+            where, params = ["channel_id = ?", "bucket_ms >= ?", "bucket_ms < ?"], [channel_id, lo, hi]
+            if last_before_ms is not None:
+                where.append("bucket_ms + last_dt_ms < ?")
+                params.append(last_before_ms)
+            return self.db.execute(
+                f"SELECT {_select(columns)} FROM {TABLES[interval]} WHERE {' AND '.join(where)} ORDER BY bucket_ms",
+                params,
+            ).fetchall()
+
+        return by_day(query, channel_id, from_ms, upper, f"{ROLLUPS} {interval}", self.damage)
 
     def last_rollup_row(
         self, channel_id: int, interval: str, columns: Sequence[str], before_ms: int | None = None
@@ -259,7 +276,7 @@ class StoreReader:
         """(ts_ms, value) of the channel's first counter sample at or after ``since_ms``."""
         since_bucket = since_ms - since_ms % QUARTER_MS
         if since_bucket < since_ms:  # inside a quarter hour: that quarter's samples from the raw store
-            ts, values = raw_store.read_raw(self.db, channel, since_ms, since_bucket + QUARTER_MS)
+            ts, values = raw_store.read_raw(self.db, channel, since_ms, since_bucket + QUARTER_MS, self.damage)
             if ts.size:
                 return int(ts[0]), float(values[0])
             since_bucket += QUARTER_MS
@@ -312,9 +329,11 @@ class StoreReader:
             ).fetchone()
             if row is None:
                 continue
-            minutes = raw_store.read_minutes(self.db, channel, max(since_minute, row[0]), row[0] + QUARTER_MS)
+            minutes = raw_store.read_minutes(
+                self.db, channel, max(since_minute, row[0]), row[0] + QUARTER_MS, self.damage
+            )
             if not len(minutes) and row[0] < since_minute:  # that quarter's data was before since_ms
-                minutes = raw_store.read_minutes(self.db, channel, row[0] + QUARTER_MS, ALL_TIME[1])
+                minutes = raw_store.read_minutes(self.db, channel, row[0] + QUARTER_MS, ALL_TIME[1], self.damage)
             if len(minutes) and (first is None or minutes.bucket_ms[0] < first):
                 first = int(minutes.bucket_ms[0])
         return first
@@ -328,7 +347,9 @@ class StoreReader:
                 channel = self.channel_id(device_id, "power_w")
                 if channel is None:
                     continue
-                minutes = raw_store.read_minutes(self.db, channel, since_ms - since_ms % MINUTE_MS, ALL_TIME[1])
+                minutes = raw_store.read_minutes(
+                    self.db, channel, since_ms - since_ms % MINUTE_MS, ALL_TIME[1], self.damage
+                )
                 ts, sums, counts = minutes.bucket_ms, minutes.sum, minutes.n
             else:
                 ts, values = self.raw(device_id, "power_w", since_ms, ALL_TIME[1])

@@ -13,6 +13,10 @@ already stored, in either table. Readers see the union of both tables
 (:func:`read_raw`). All functions take an open sqlite_utils database and run
 inside the caller's transaction, except :func:`compact`, which commits one
 transaction per channel.
+
+Readers given a :class:`~energymon.store.damage.DamageLog` read around damaged
+data (a block that fails the codec's checks, a malformed page): they leave its
+samples out and note the span; without a log they raise.
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ import sqlite_utils
 
 from energymon.site_time import DAY_MS
 from energymon.store import minute_blocks
-from energymon.store.codec import decode_timestamps, decode_values, encode_timestamps, encode_values
+from energymon.store.codec import CodecError, decode_timestamps, decode_values, encode_timestamps, encode_values
+from energymon.store.damage import MINUTES, RAW, Damaged, DamageLog, by_day, note
 from energymon.store.minute_blocks import Minutes
 
 BLOCK_MS = DAY_MS  # one block per channel and UTC day
@@ -56,18 +61,39 @@ def _decode(block: tuple) -> tuple[np.ndarray, np.ndarray]:
     return decode_timestamps(ts_blob, count), decode_values(value_blob, count)
 
 
-def read_raw(db: sqlite_utils.Database, channel_id: int, from_ms: int, to_ms: int) -> tuple[np.ndarray, np.ndarray]:
-    """Raw samples of a channel with ``from_ms <= ts_ms < to_ms``: (ts_ms int64, values float64), by time."""
+def _block_damage(channel_id: int, block_ms: int, what: str, exc: CodecError) -> Damaged:
+    return Damaged(channel_id, block_ms, block_ms + BLOCK_MS, what, f"damaged block: {exc}")
+
+
+def read_raw(
+    db: sqlite_utils.Database, channel_id: int, from_ms: int, to_ms: int, damage: DamageLog | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Raw samples of a channel with ``from_ms <= ts_ms < to_ms``: (ts_ms int64, values float64), by time.
+
+    Damaged data is left out and noted in ``damage`` (raises without one).
+    """
     parts_ts, parts_v = [], []
-    for block in _blocks(db, channel_id, from_ms, to_ms):
-        ts, values = _decode(block)
+    blocks = by_day(lambda lo, hi: _blocks(db, channel_id, lo, hi), channel_id, from_ms, to_ms, RAW, damage)
+    for block in blocks:
+        try:
+            ts, values = _decode(block)
+        except CodecError as exc:
+            note(damage, _block_damage(channel_id, block[0], RAW, exc))
+            continue
         keep = (ts >= from_ms) & (ts < to_ms)
         parts_ts.append(ts[keep])
         parts_v.append(values[keep])
-    rows = db.conn.execute(
-        "SELECT ts_ms, value FROM samples WHERE channel_id = ? AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms",
-        (channel_id, from_ms, to_ms),
-    ).fetchall()
+    rows = by_day(
+        lambda lo, hi: db.conn.execute(
+            "SELECT ts_ms, value FROM samples WHERE channel_id = ? AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms",
+            (channel_id, lo, hi),
+        ).fetchall(),
+        channel_id,
+        from_ms,
+        to_ms,
+        RAW,
+        damage,
+    )
     if rows:
         array = np.array(rows, dtype=np.float64)
         parts_ts.append(array[:, 0].astype(np.int64))
@@ -145,25 +171,46 @@ def write_blocks(db: sqlite_utils.Database, channel_id: int, ts_ms: np.ndarray, 
     db.conn.executemany(INSERT_BLOCK_SQL, rows)
 
 
-def read_minutes(db: sqlite_utils.Database, channel_id: int, from_ms: int, to_ms: int) -> Minutes:
-    """One-minute aggregates of a channel with ``from_ms <= bucket_ms < to_ms``: blocks and recent rows merged."""
+def read_minutes(
+    db: sqlite_utils.Database, channel_id: int, from_ms: int, to_ms: int, damage: DamageLog | None = None
+) -> Minutes:
+    """One-minute aggregates of a channel with ``from_ms <= bucket_ms < to_ms``: blocks and recent rows merged.
+
+    Damaged data is left out and noted in ``damage`` (raises without one).
+    """
     parts = []
-    for _, count, data in db.conn.execute(
-        "SELECT block_ms, count, data FROM rollup_1min_blocks WHERE channel_id = ? AND block_ms >= ?"
-        " AND block_ms < ? ORDER BY block_ms",
-        (channel_id, block_start(from_ms), to_ms),
-    ).fetchall():
-        minutes = minute_blocks.decode(data, count)
-        parts.append(minutes.select((minutes.bucket_ms >= from_ms) & (minutes.bucket_ms < to_ms)))
-    parts.append(
-        minute_blocks.from_rows(
-            db.conn.execute(
-                "SELECT bucket_ms, n, sum, min, max, first_dt_ms, first, last_dt_ms, last FROM rollup_1min"
-                " WHERE channel_id = ? AND bucket_ms >= ? AND bucket_ms < ? ORDER BY bucket_ms",
-                (channel_id, from_ms, to_ms),
-            ).fetchall()
-        )
+    blocks = by_day(
+        lambda lo, hi: db.conn.execute(
+            "SELECT block_ms, count, data FROM rollup_1min_blocks WHERE channel_id = ? AND block_ms >= ?"
+            " AND block_ms < ? ORDER BY block_ms",
+            (channel_id, block_start(lo), hi),
+        ).fetchall(),
+        channel_id,
+        from_ms,
+        to_ms,
+        MINUTES,
+        damage,
     )
+    for block_ms, count, data in blocks:
+        try:
+            minutes = minute_blocks.decode(data, count)
+        except CodecError as exc:
+            note(damage, _block_damage(channel_id, block_ms, MINUTES, exc))
+            continue
+        parts.append(minutes.select((minutes.bucket_ms >= from_ms) & (minutes.bucket_ms < to_ms)))
+    rows = by_day(
+        lambda lo, hi: db.conn.execute(
+            "SELECT bucket_ms, n, sum, min, max, first_dt_ms, first, last_dt_ms, last FROM rollup_1min"
+            " WHERE channel_id = ? AND bucket_ms >= ? AND bucket_ms < ? ORDER BY bucket_ms",
+            (channel_id, lo, hi),
+        ).fetchall(),
+        channel_id,
+        from_ms,
+        to_ms,
+        MINUTES,
+        damage,
+    )
+    parts.append(minute_blocks.from_rows(rows))
     return minute_blocks.merge(*parts)
 
 

@@ -108,6 +108,7 @@ def test_xlsx_daily_sheet_equals_the_csv_cell_by_cell(xlsx: tuple[str, Path], re
         text["sheet_daily"],
         text["sheet_devices"],
         text["sheet_events"],
+        text["quality"],
         text["sheet_charts"],
     ]
     ws = wb[text["sheet_daily"]]

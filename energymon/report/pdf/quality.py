@@ -1,8 +1,10 @@
-"""The data-quality section of the PDF report: coverage, estimated intervals, offline periods and events.
+"""The data-quality section of the PDF report: coverage, estimated intervals, offline periods, values frozen,
+stale or out of range, stored data that could not be read, and events.
 
-Long lists are cut (the XLSX's Events sheet has them all): at most
-``MAX_OFFLINE_ROWS`` offline periods and ``MAX_NOTABLE_EVENTS`` warnings and
-errors, each detail at most ``MAX_DETAIL_CHARS`` characters.
+Long lists are cut (the XLSX's Events and Data quality sheets have them all):
+at most ``MAX_OFFLINE_ROWS`` offline periods and data-quality periods, and
+``MAX_NOTABLE_EVENTS`` warnings and errors, each detail at most
+``MAX_DETAIL_CHARS`` characters. Damaged stored data is always listed whole.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from energymon.report.daily import DailyTable
 from energymon.report.figures import MonthReport
 from energymon.report.formats import fmt_local, fmt_num, fmt_pct
 from energymon.report.pdf.styles import Styles, para, ruled_table
-from energymon.report.text import kind_label, severity_label
+from energymon.report.text import kind_label, severity_label, stored_label
 
 MAX_OFFLINE_ROWS = 25
 MAX_NOTABLE_EVENTS = 15
@@ -50,6 +52,16 @@ def quality_section(
             para(text["spread_intervals"], st.cell_head),
             para(fmt_num(report.total.spread_intervals), st.cell_right),
             para("", st.cell),
+        ],
+        [
+            para(text["quality_periods_count"], st.cell_head),
+            para(fmt_num(len(report.quality_periods)), st.cell_right),
+            para(text["quality_periods_note"], st.cell),
+        ],
+        [
+            para(text["damaged_count"], st.cell_head),
+            para(fmt_num(len(report.damaged)), st.cell_right),
+            para(text["damaged_note"], st.cell),
         ],
     ]
     story += [
@@ -112,6 +124,8 @@ def quality_section(
                     st.small,
                 )
             )
+    story += _quality_periods(report, text, st, width)
+    story += _damaged(report, text, st, width)
     # events
     story.append(para(text["events"], st.h2))
     if not report.events:
@@ -174,3 +188,55 @@ def quality_section(
                     )
                 )
     return story
+
+
+def _quality_periods(report: MonthReport, text: dict[str, str], st: Styles, width: float) -> list[Flowable]:
+    """The periods a value of a device was frozen, stale or out of range (energymon.report.quality_periods)."""
+    tz = report.timezone
+    story: list[Flowable] = [para(text["quality_periods"], st.h2)]
+    if not report.quality_periods:
+        return story + [para(text["quality_periods_none"], st.body)]
+    heads = [text["device"], text["quantity"], text["kind"], f"{text['from']} ({tz})", text["to"], text["duration_h"]]
+    rows = [[para(h, st.cell_head_right if i == 5 else st.cell_head) for i, h in enumerate(heads)]]
+    for period in report.quality_periods[:MAX_OFFLINE_ROWS]:
+        end = fmt_local(period.end_ms, tz, True) if period.end_ms is not None else text["still_open"]
+        rows.append(
+            [
+                para(period.device_id, st.cell),
+                para(period.quantity, st.cell),
+                para(kind_label(text, period.kind), st.cell),
+                para(fmt_local(period.start_ms, tz, True), st.cell),
+                para(end, st.cell),
+                para(fmt_num(period.hours(report.end_ms), 2), st.cell_right),
+            ]
+        )
+    columns = [0.14, 0.18, 0.17, 0.2, 0.2, 0.11]
+    story.append(ruled_table(rows, [c * width for c in columns], right={5}))
+    if len(report.quality_periods) > MAX_OFFLINE_ROWS:
+        more = len(report.quality_periods) - MAX_OFFLINE_ROWS
+        story.append(para(text["events_more"].format(n=more), st.small))
+    return story
+
+
+def _damaged(report: MonthReport, text: dict[str, str], st: Styles, width: float) -> list[Flowable]:
+    """Stored data that could not be read (energymon.store.damage), left out of the figures; nothing if none."""
+    if not report.damaged:
+        return []
+    tz = report.timezone
+    heads = [text["device"], text["quantity"], text["what"], f"{text['from']} ({tz})", f"{text['to']} ({tz})"]
+    rows = [[para(h, st.cell_head) for h in heads]]
+    for span in report.damaged:
+        rows.append(
+            [
+                para(span.device_id, st.cell),
+                para(span.quantity, st.cell),
+                para(stored_label(text, span.what), st.cell),
+                para(fmt_local(span.from_ms, tz, True), st.cell),
+                para(fmt_local(span.to_ms, tz, True), st.cell),
+            ]
+        )
+    return [
+        para(text["damaged"], st.h2),
+        para(text["damaged_intro"], st.body),
+        ruled_table(rows, [c * width for c in (0.16, 0.2, 0.2, 0.22, 0.22)]),
+    ]
