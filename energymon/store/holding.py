@@ -9,6 +9,9 @@ and its items, and everything handed over after them, go into the spool
 most ``retry_max_s``); once one succeeds the held units are written oldest
 first (events first), one transaction each, then live writing goes on. Any
 other error is a bug: :class:`WriterFailedError`, and the writer stops.
+Stopped while still holding readings, it keeps them in spill files for the
+next start (:meth:`HoldingMixin._keep_held`), and a new writer writes what an
+earlier one kept before anything new (:meth:`HoldingMixin._adopt_kept`).
 """
 
 from __future__ import annotations
@@ -58,6 +61,8 @@ class HoldingMixin:
     _channels: dict[tuple[str, str], int]
     _counter_channels: set[int]
     _newest_ms: dict[int, int]
+    error: str | None
+    kept: str | None
 
     def _commit(self, items: Iterable[SampleBatch | Event | Ack]) -> None:  # the writer's
         raise NotImplementedError
@@ -152,3 +157,33 @@ class HoldingMixin:
             self.last_resumed = text
         self.outage = None
         self.spool.reset_counts()
+
+    def _adopt_kept(self) -> None:
+        """At start: take over what an earlier writer kept in spill files (energymon.store.spool); written first."""
+        adopted = self.spool.adopt()
+        if self.spool:
+            text = (
+                f"{self.db_path}: {adopted:,} samples held by an earlier run that stopped while the database could"
+                f" not be written are written first (from {self.spool.spill_dir})"
+            )
+            log.warning("%s", text)
+            self.spool.add(Event(int(time.time() * 1000), None, STORAGE_RESUMED, INFO, text))
+
+    def _keep_held(self) -> None:
+        """At stop with readings still held: keep them in spill files for the next start, or say they are lost."""
+        held = self.spool.samples
+        why = "stopped while the database could not be written"
+        why += f" ({self.outage.cause if self.outage else 'no retry left'})"
+        try:
+            self.spool.persist()
+        except OSError as exc:
+            self.error = (
+                f"{self.db_path}: {why}: {held:,} held samples were not stored"
+                f" (and could not be kept in {self.spool.spill_dir}: {exc.strerror or exc})"
+            )
+            log.error("%s", self.error)
+            return
+        self.kept = (
+            f"{self.db_path}: {why}: {held:,} held samples kept in {self.spool.spill_dir}; written at the next start"
+        )
+        log.warning("%s", self.kept)

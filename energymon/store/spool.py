@@ -16,13 +16,23 @@ that disk. Past the bound the oldest readings are dropped (a chunk or a spill
 file at a time), counted, and their time span kept for the resume report.
 Events and acknowledgements are held apart (up to 100 000; they are rare) and
 written first, so a chunk dropped never takes an event with it.
+
+Across a restart: a writer stopped while it still holds readings keeps them
+(:meth:`Spool.persist`: what is in memory goes into one more spill file), and
+the next writer of the database takes over the spill files it finds
+(:meth:`Spool.adopt`, oldest first) and writes them before anything new. A
+process killed during an outage loses only what was still in memory. Samples
+already stored are dropped by the writer (a sample exists at most once), so a
+file written twice stores nothing twice. A spill file that cannot be read is
+renamed ``*.unreadable`` and left for the engineer, never deleted.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
-import shutil
 import struct
 import time
 from collections import deque
@@ -32,6 +42,8 @@ from pathlib import Path
 from energymon.events import Event
 from energymon.store.faults import free_bytes
 from energymon.store.write_items import Ack, SampleBatch
+
+log = logging.getLogger(__name__)
 
 MiB = 1 << 20
 CHUNK_BYTES = 64 * 1024
@@ -94,6 +106,41 @@ def encode_event(item: Event | Ack) -> bytes:
     tag = b"E" if isinstance(item, Event) else b"A"
     body = json.dumps(item.__dict__).encode()
     return tag + _LEN.pack(len(body)) + body
+
+
+def read_spill(path: Path) -> tuple[list[str], bytes]:
+    """The names and the encoded items of a spill file; ValueError if it is not one."""
+    raw = path.read_bytes()
+    if raw[: len(MAGIC)] != MAGIC:
+        raise ValueError("not a spool file")
+    (length,) = _LEN.unpack_from(raw, len(MAGIC))
+    start = len(MAGIC) + _LEN.size
+    names = json.loads(raw[start : start + length])["names"]
+    if not isinstance(names, list):
+        raise ValueError("no names in the spool file's header")
+    return names, raw[start + length :]
+
+
+def _span(data: bytes) -> tuple[int, int, int]:
+    """(samples, oldest ts_ms, newest ts_ms) of encoded items, without decoding them; struct.error if cut short."""
+    samples, first, last = 0, 0, 0
+    pos = 0
+    while pos < len(data):
+        tag, pos = data[pos : pos + 1], pos + 1
+        if tag == b"S":
+            ts_ms, _, count = _HEAD.unpack_from(data, pos)
+            pos += _HEAD.size + 10 * count
+            first = ts_ms if not samples else min(first, ts_ms)
+            last = max(last, ts_ms)
+            samples += count
+        elif tag in (b"E", b"A"):
+            (length,) = _LEN.unpack_from(data, pos)
+            pos += _LEN.size + length
+        else:
+            raise ValueError(f"unknown item tag {tag!r}")
+    if pos != len(data):
+        raise struct.error("spool file cut short")
+    return samples, first, last
 
 
 def decode(data: bytes, names: list[str]) -> list[SampleBatch | Event | Ack]:
@@ -179,13 +226,8 @@ class Spool:
             part = self._files[0]
             assert part.path is not None
             try:
-                raw = part.path.read_bytes()
-                if raw[: len(MAGIC)] != MAGIC:
-                    raise ValueError("not a spool file")
-                (length,) = _LEN.unpack_from(raw, len(MAGIC))
-                start = len(MAGIC) + _LEN.size
-                names = json.loads(raw[start : start + length])["names"]
-                return Held(decode(raw[start + length :], names), part.samples, part)
+                names, body = read_spill(part.path)
+                return Held(decode(body, names), part.samples, part)
             except (OSError, ValueError, KeyError, struct.error):
                 self._drop(self._files.popleft())
         if self._open and not self._memory:
@@ -195,6 +237,57 @@ class Spool:
             assert part.data is not None
             return Held(decode(part.data, self._names), part.samples, part)
         return None
+
+    def persist(self) -> int:
+        """Keep everything held for the next writer of the database: the events and the memory chunks go into
+        one more spill file after the others, and the spill files stay. Returns the samples kept; raises
+        OSError when the file cannot be written (nothing is changed then)."""
+        if self.spill_dir is None:
+            raise OSError("no folder for spill files")
+        self._close_open()
+        body = b"".join(encode_event(e) for e in self._events) + b"".join(p.data or b"" for p in self._memory)
+        if body:
+            self.spill_dir.mkdir(exist_ok=True)
+            path = self.spill_dir / f"{self._seq + 1:08d}.spool"
+            header = json.dumps({"names": self._names}).encode()
+            try:
+                with path.open("xb") as out:
+                    out.write(MAGIC + _LEN.pack(len(header)) + header + body)
+                    out.flush()
+                    os.fsync(out.fileno())
+            except OSError:
+                path.unlink(missing_ok=True)
+                raise
+            self._seq += 1
+        kept = self.samples
+        self._events.clear()
+        self._memory.clear()
+        self._files.clear()  # left on disk for the next start
+        self.memory_bytes = self.spill_bytes = self.samples = 0
+        return kept
+
+    def adopt(self) -> int:
+        """Take over the spill files an earlier writer left beside the database (stopped, or killed, while it
+        could not write), oldest first, before anything new; returns their samples."""
+        if self.spill_dir is None or not self.spill_dir.is_dir():
+            return 0
+        adopted = 0
+        for path in sorted(self.spill_dir.glob("*.spool")):
+            try:
+                _, body = read_spill(path)
+                samples, first_ms, last_ms = _span(body)
+            except (OSError, ValueError, KeyError, struct.error) as exc:
+                log.warning("%s: spill file cannot be read (%s); left as %s.unreadable", path, exc, path.name)
+                with contextlib.suppress(OSError):
+                    path.rename(path.with_name(path.name + ".unreadable"))
+                continue
+            self._files.append(_Part(path.stat().st_size, samples, first_ms, last_ms, path=path))
+            self.spill_bytes += path.stat().st_size
+            self.samples += samples
+            adopted += samples
+            if path.stem.isdigit():
+                self._seq = max(self._seq, int(path.stem))
+        return adopted
 
     def release(self, held: Held) -> None:
         """``held`` is stored: forget it."""
@@ -209,7 +302,7 @@ class Spool:
         self.written_samples += held.samples
 
     def close(self) -> None:
-        """Forget everything and remove the spill files."""
+        """Forget everything and remove the spill files held (a folder left empty goes too)."""
         self._events.clear()
         self._memory.clear()
         self._open.clear()
@@ -218,7 +311,8 @@ class Spool:
         self.memory_bytes = self.samples = 0
         self._open_span = [0, 0, 0]
         if self.spill_dir is not None:
-            shutil.rmtree(self.spill_dir, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                self.spill_dir.rmdir()  # only if empty: files kept for the next start, or unreadable, stay
 
     # -- inside -------------------------------------------------------------------------------
     def _key(self, name: str) -> int:

@@ -113,7 +113,8 @@ class StoreWriter(HoldingMixin):
         self.outage: Outage | None = None  # set while the database cannot be written
         self.last_resumed: str | None = None  # the detail of the last storage_resumed event
         self.spool = Spool(spill_dir_for(db_path), spool_limits)
-        self.spool.close()  # spill files of an earlier process that was killed during an outage: not ours
+        self.kept: str | None = None  # what was kept for the next start when stopped during an outage
+        self._adopt_kept()
         self.retry_first_s, self.retry_max_s = retry_first_s, retry_max_s
         self._stopping = False
         self._stop_deadline = 0.0
@@ -174,12 +175,7 @@ class StoreWriter(HoldingMixin):
             log.error("%s", exc)
             return
         if self.spool:
-            held = self.spool.samples
-            self.error = (
-                f"{self.db_path}: stopped while the database could not be written"
-                f" ({self.outage.cause if self.outage else 'no retry left'}): {held:,} held samples were not stored"
-            )
-            log.error("%s", self.error)
+            self._keep_held()
         self.spool.close()
 
     def _loop(self) -> None:
