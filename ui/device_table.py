@@ -131,19 +131,32 @@ def _connection(row: Row) -> str:
     return fill(_tr(QT_TRANSLATE_NOOP("DeviceTableModel", "%1, unit %2")), row.device.address, row.device.unit)
 
 
+def _doubtful(row: Row, quantity: str, text: str) -> str:
+    """``text`` marked when the collector found the quantity's value frozen or out of range (Reading.suspect)."""
+    if row.reading is not None and quantity in row.reading.suspect:
+        return fill(_tr(QT_TRANSLATE_NOOP("DeviceTableModel", "%1 (doubtful)")), text)
+    return text
+
+
+def _power(row: Row) -> str:
+    if not row.fresh or row.reading is None:
+        return "—"
+    return _doubtful(row, "power_w", fmt.kw(row.reading.values.get("power_w")))
+
+
 def _key_value(row: Row) -> str:
     if not row.fresh or row.reading is None:
         return "—"
     quantity = KEY_QUANTITY[row.device.role]
     value = row.reading.values.get(quantity)
     if quantity == "soc_pct":
-        return fill(_tr(QT_TRANSLATE_NOOP("DeviceTableModel", "SoC %1 %")), fmt.pct(value))
+        return _doubtful(row, quantity, fill(_tr(QT_TRANSLATE_NOOP("DeviceTableModel", "SoC %1 %")), fmt.pct(value)))
     text = {
         "yield_wh": QT_TRANSLATE_NOOP("DeviceTableModel", "%1 kWh generated"),
         "consumed_wh": QT_TRANSLATE_NOOP("DeviceTableModel", "%1 kWh consumed"),
         "imported_wh": QT_TRANSLATE_NOOP("DeviceTableModel", "%1 kWh imported"),
     }[quantity]
-    return fill(_tr(text), fmt.kwh(value, 0))
+    return _doubtful(row, quantity, fill(_tr(text), fmt.kwh(value, 0)))
 
 
 def _updated(row: Row) -> str:
@@ -190,11 +203,7 @@ COLUMNS: tuple[Column[Row], ...] = (
     Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Role"), _role),
     Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Status"), _status),
     Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Connection"), _connection),
-    Column(
-        QT_TRANSLATE_NOOP("DeviceTableModel", "Power kW"),
-        lambda r: fmt.kw(r.reading.values.get("power_w")) if r.fresh and r.reading is not None else "—",
-        True,
-    ),
+    Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Power kW"), _power, True),
     Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Key value"), _key_value, True),
     Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Updated"), _updated),
     Column(

@@ -4,6 +4,7 @@ inspector reading a simulated device over real loopback Modbus TCP, off the GUI 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import re
 import threading
@@ -332,6 +333,20 @@ def test_device_model_columns_and_qtmodeltester(qtmodeltester):
     model.set_rows(DEVICES, readings, NOW_MS, SHANGHAI, None, live=False)
     assert model.index(0, _column("Latency")).data() == "—"
     assert model.index(0, _column("Failed polls")).data() == "—"
+
+
+def test_a_frozen_value_is_shown_doubtful_in_the_devices_row():
+    frozen = dataclasses.replace(
+        _reading("grid", Role.GRID, NOW_MS - 1000, values={"power_w": 2_010_700.0, "imported_wh": 5e6}),
+        problems=("frozen: power_w",),
+        suspect=frozenset({"power_w"}),
+    )
+    model = DeviceTableModel()
+    model.set_rows(DEVICES, {"grid": frozen}, NOW_MS, SHANGHAI, None)
+    assert model.index(2, _column("Power kW")).data() == "2,010.7 (doubtful)"
+    assert model.index(2, _column("Key value")).data() == "5,000 kWh imported"  # the counter is not in doubt
+    assert model.index(2, _column("Status")).data() == "degraded"
+    assert model.index(2, _column("Error")).data() == "frozen: power_w"
 
 
 def test_quantity_model_passes_qtmodeltester(qtmodeltester):

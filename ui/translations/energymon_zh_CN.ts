@@ -77,97 +77,102 @@
         <translation>%1，从站地址 %2</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="140"/>
+        <location filename="../device_table.py" line="137"/>
+        <source>%1 (doubtful)</source>
+        <translation>%1（存疑）</translation>
+    </message>
+    <message>
+        <location filename="../device_table.py" line="153"/>
         <source>SoC %1 %</source>
         <translation>荷电状态 %1 %</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="142"/>
+        <location filename="../device_table.py" line="155"/>
         <source>%1 kWh generated</source>
         <translation>累计发电 %1 kWh</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="143"/>
+        <location filename="../device_table.py" line="156"/>
         <source>%1 kWh consumed</source>
         <translation>累计用电 %1 kWh</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="144"/>
+        <location filename="../device_table.py" line="157"/>
         <source>%1 kWh imported</source>
         <translation>累计下网 %1 kWh</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="158"/>
+        <location filename="../device_table.py" line="171"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="164"/>
+        <location filename="../device_table.py" line="177"/>
         <source>%1 of %2</source>
         <translation>%1 / %2</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="188"/>
+        <location filename="../device_table.py" line="201"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="189"/>
+        <location filename="../device_table.py" line="202"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="190"/>
+        <location filename="../device_table.py" line="203"/>
         <source>Role</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="191"/>
+        <location filename="../device_table.py" line="204"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="192"/>
+        <location filename="../device_table.py" line="205"/>
         <source>Connection</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="194"/>
+        <location filename="../device_table.py" line="206"/>
         <source>Power kW</source>
         <translation>功率 kW</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="198"/>
+        <location filename="../device_table.py" line="207"/>
         <source>Key value</source>
         <translation>关键读数</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="199"/>
+        <location filename="../device_table.py" line="208"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="201"/>
+        <location filename="../device_table.py" line="210"/>
         <source>Latency</source>
         <translation>响应时间</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="204"/>
+        <location filename="../device_table.py" line="213"/>
         <source>How long the last poll of the device took, including any wait for its connection.</source>
         <translation>最近一次轮询该设备所用的时间，包括等待连接的时间。</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="209"/>
+        <location filename="../device_table.py" line="218"/>
         <source>Failed polls</source>
         <translation>轮询失败</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="212"/>
+        <location filename="../device_table.py" line="221"/>
         <source>Polls that read nothing, of the polls this window has received since it opened. A device polled more often than four times a second has polls that are not counted.</source>
         <translation>本窗口打开以来收到的轮询中，未读到任何数据的次数 / 轮询总次数。轮询频率高于每秒四次的设备，有部分轮询不计入统计。</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="219"/>
+        <location filename="../device_table.py" line="228"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
@@ -1434,27 +1439,27 @@
         <translation>计数器</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="315"/>
+        <location filename="../device_table.py" line="324"/>
         <source>Quantity</source>
         <translation>测量项</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="318"/>
+        <location filename="../device_table.py" line="327"/>
         <source>Value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="319"/>
+        <location filename="../device_table.py" line="328"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="321"/>
+        <location filename="../device_table.py" line="330"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="324"/>
+        <location filename="../device_table.py" line="333"/>
         <source>Name</source>
         <translation>标识名</translation>
     </message>
