@@ -24,7 +24,7 @@ from energymon.report import pdf as report_pdf
 from energymon.report.csv_file import COLUMNS, report_rows
 from energymon.report.formats import fmt_energy_kwh, fmt_mass_kg, fmt_num, fmt_pct
 from energymon.report.month import MonthReport
-from energymon.report.pdf import FontNotFoundError, find_cjk_font, write_report_pdf
+from energymon.report.pdf import write_report_pdf
 from energymon.report.text import _TEXT, LANGUAGES, labels
 from energymon.report.xlsx_file import write_report_xlsx
 
@@ -213,8 +213,6 @@ def test_xlsx_injection_of_every_leading_character(tmp_path: Path) -> None:
 
 # ---- PDF --------------------------------------------------------------------------------------
 
-needs_cjk = pytest.mark.skipif(find_cjk_font() is None, reason="no CJK TrueType font installed")
-
 
 def _pdf_text(path: Path) -> str:
     if shutil.which("pdftotext"):
@@ -224,7 +222,7 @@ def _pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
 
 
-@pytest.fixture(scope="module", params=[pytest.param("en"), pytest.param("zh", marks=needs_cjk)])
+@pytest.fixture(scope="module", params=["en", "zh"])
 def pdf(request, report: MonthReport, tmp_path_factory) -> tuple[str, Path]:
     path = tmp_path_factory.mktemp("pdf") / f"report-{request.param}.pdf"
     write_report_pdf(report, path, lang=request.param)
@@ -253,8 +251,7 @@ def test_pdf_file_text_and_pages(pdf: tuple[str, Path], report: MonthReport) -> 
 
 
 def test_pdf_is_deterministic(report: MonthReport, tmp_path: Path) -> None:
-    langs = ["en", "zh"] if find_cjk_font() else ["en"]
-    for lang in langs:
+    for lang in ("en", "zh"):
         a, b = tmp_path / f"a-{lang}.pdf", tmp_path / f"b-{lang}.pdf"
         write_report_pdf(report, a, lang=lang)
         write_report_pdf(report, b, lang=lang)
@@ -262,8 +259,8 @@ def test_pdf_is_deterministic(report: MonthReport, tmp_path: Path) -> None:
         assert b"CreationDate" not in a.read_bytes() or b"D:2000" in a.read_bytes()
 
 
-def test_pdf_english_latin_report_needs_no_cjk_font(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(report_pdf, "find_cjk_font", lambda: None)
+def test_pdf_fonts_helvetica_for_latin_english_the_bundled_font_otherwise(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(report_pdf, "cjk_font_candidates", lambda: [])  # a machine without any CJK font
     latin = make_report(site="Xi'an logistics park")
     latin = latin.__class__(
         **{
@@ -274,12 +271,12 @@ def test_pdf_english_latin_report_needs_no_cjk_font(tmp_path: Path, monkeypatch)
             ),
         }
     )
-    write_report_pdf(latin, tmp_path / "en.pdf", lang="en")
-    assert (tmp_path / "en.pdf").read_bytes().startswith(b"%PDF")
-    with pytest.raises(FontNotFoundError, match="fonts-wqy-zenhei"):
-        write_report_pdf(latin, tmp_path / "zh.pdf", lang="zh")
-    with pytest.raises(FontNotFoundError, match="non-Latin"):
-        write_report_pdf(make_report(), tmp_path / "en2.pdf", lang="en")
+    english = write_report_pdf(latin, tmp_path / "en.pdf", lang="en")
+    assert (english.regular, english.cjk) == ("Helvetica", False)
+    chinese = write_report_pdf(latin, tmp_path / "zh.pdf", lang="zh")
+    assert chinese.path == report_pdf.BUNDLED_REGULAR and not chinese.missing
+    mixed = write_report_pdf(make_report(), tmp_path / "en2.pdf", lang="en")  # Chinese device names
+    assert mixed.cjk and mixed.bold.startswith("EnergymonSC-Bold-")
 
 
 def test_font_search_honours_the_environment(tmp_path: Path, monkeypatch) -> None:
@@ -346,8 +343,7 @@ def test_pdf_pages_render(pdf: tuple[str, Path], tmp_path: Path) -> None:
 
 def test_month_of_31_days_fits_the_layout(tmp_path: Path) -> None:
     big = make_report(days=31, scale=3.0)
-    langs = ["en", "zh"] if find_cjk_font() else []
-    for lang in langs:
+    for lang in ("en", "zh"):
         path = tmp_path / f"m-{lang}.pdf"
         write_report_pdf(big, path, lang=lang)
         assert len(PdfReader(str(path)).pages) == 4

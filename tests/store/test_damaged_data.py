@@ -19,7 +19,6 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from energymon.report.make import read_month_report
-from energymon.report.pdf import find_cjk_font
 from energymon.store import samples as raw_store
 from energymon.store.damage import DamagedDataError
 from energymon.store.reader import ALL_TIME, StoreReader
@@ -167,7 +166,7 @@ def test_the_report_lists_the_damaged_block_and_counts_it_missing(db, clean_db, 
     # the counter delta across the damaged day keeps the month's energy (spread over the gap, not covered)
     assert pv1.energy_wh["pv_wh"] == pytest.approx(pv1_clean.energy_wh["pv_wh"], rel=1e-9)
     assert report.total.spread_intervals > clean.total.spread_intervals
-    for lang in ["en", "zh"] if find_cjk_font() else ["en"]:  # until the report ships its own font
+    for lang in ("en", "zh"):
         pdf = tmp_path / f"r-{lang}.pdf"
         result = run("report", "--db", str(db), "--month", "2026-10", "--lang", lang, "--out", str(pdf))
         assert result.returncode == 0, result.stderr

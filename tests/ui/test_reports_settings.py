@@ -249,23 +249,6 @@ def test_the_gui_stays_responsive_and_shows_the_stages(qtbot, reports, tmp_path,
     assert page.generate_button.isEnabled() and not page.progress.isVisible()
 
 
-def test_a_missing_chinese_font_is_shown_as_text(qtbot, reports, tmp_path, monkeypatch):
-    import energymon.report.pdf
-
-    monkeypatch.setattr(energymon.report.pdf, "find_cjk_font", lambda: None)
-    page = reports
-    page.run_job = _in_process  # the patched font lookup holds in this process only
-    _choose(page, "2026-10", "pdf", "zh")
-    out = tmp_path / "october-zh.pdf"
-    page.path_edit.setText(str(out))
-    _generate(qtbot, page)
-    assert page._state[0] == "failed"
-    assert page.status_title.text() == "The report could not be made."
-    assert "no Chinese font found" in page.status_label.text()
-    assert not out.exists() and not out.with_name(out.name + ".partial").exists()
-    assert not page.open_file_button.isVisible() and page.generate_button.isEnabled()
-
-
 @pytest.mark.process
 def test_a_report_child_tells_its_failure_and_leaves_no_file(site_db, tmp_path):
     """The child's errors come back as the message the page shows; nothing is left behind."""

@@ -15,28 +15,31 @@ Pages (A4):
 
 Long tables flow onto further pages.
 
-This module assembles the document: it chooses the fonts (:func:`choose_fonts`,
-here so that the font lookup it calls, :func:`find_cjk_font`, can be replaced
-on this package), sets up the page templates and the page footer, and puts
-the sections in order. The parts live beside it: ``fonts`` (the CJK font
-search), ``styles`` (colours, paragraph styles, tables), ``charts`` (bar
-charts, the flow diagram), ``summary`` (pages 1 and 2: headline figures,
-energy flows), ``sections`` (devices, costs, methodology, daily table) and
+This module assembles the document: it chooses the fonts (:func:`choose_fonts`:
+the bundled Chinese font, or a system font only when the bundled one lacks a
+character the report drew; the system fonts it looks at, :func:`cjk_font_candidates`,
+can be replaced on this package), sets up the page templates and the page
+footer, and puts the sections in order. The parts live beside it: ``fonts``
+(the bundled font, the per-glyph check, the system font search), ``styles``
+(colours, paragraph styles, tables), ``charts`` (bar charts, the flow
+diagram), ``summary`` (pages 1 and 2: headline figures, energy flows),
+``sections`` (devices, costs, methodology, daily table) and
 ``quality`` (data quality: coverage, offline periods, events).
 
-The output is deterministic: the same report gives the same bytes (reportlab's
-invariant mode fixes the creation date and the document ID; there are no
-timestamps in the content).
+The output is deterministic: the same report gives the same bytes on every
+machine (reportlab's invariant mode fixes the creation date and the document
+ID; there are no timestamps in the content; the fonts ship with energymon).
 """
 
 from __future__ import annotations
 
+import io
+import logging
 from pathlib import Path
 from typing import IO, Any
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -50,15 +53,15 @@ from reportlab.platypus import (
 from energymon.report.daily import daily_table
 from energymon.report.figures import MonthReport
 from energymon.report.pdf.fonts import (
+    BUNDLED_BOLD,
+    BUNDLED_REGULAR,
     CJK_FONT_NAME,
     FONT_ENV,
-    INSTALL_HINT,
-    FontNotFoundError,
     Fonts,
     cjk_font_candidates,
-    find_cjk_font,
-    load_cjk_font,
+    find_font_with,
     needs_unicode_font,
+    report_font,
 )
 from energymon.report.pdf.quality import quality_section
 from energymon.report.pdf.sections import (
@@ -73,26 +76,26 @@ from energymon.report.text import labels
 
 __all__ = [
     "FONT_ENV",
-    "FontNotFoundError",
     "Fonts",
     "choose_fonts",
     "cjk_font_candidates",
-    "find_cjk_font",
+    "find_font_with",
     "write_report_pdf",
 ]
 
+log = logging.getLogger("energymon.report")
 
-def choose_fonts(report: MonthReport, lang: str) -> Fonts:
-    """Helvetica for English Latin text; an embedded CJK TrueType font for Chinese or non-Latin text."""
+
+def choose_fonts(report: MonthReport, lang: str, system: tuple[Path, int] | None = None) -> Fonts:
+    """Helvetica for English Latin text; else the bundled Chinese font (regular and bold), or the system font
+    ``system`` (path, .ttc member) when the bundled one lacked a character (see energymon.report.pdf.fonts)."""
+    if system is not None:
+        face = report_font(CJK_FONT_NAME, *system)
+        return Fonts(face.fontName, face.fontName, True, (face,))
     if lang != "zh" and not needs_unicode_font(report):
         return Fonts("Helvetica", "Helvetica-Bold", False)
-    found = find_cjk_font()
-    if found is None:
-        why = "Chinese report" if lang == "zh" else "the report's text has non-Latin characters"
-        raise FontNotFoundError(f"no Chinese font found for the PDF ({why}): {INSTALL_HINT}")
-    path, index = found
-    pdfmetrics.registerFont(load_cjk_font(str(path), index))
-    return Fonts(CJK_FONT_NAME, CJK_FONT_NAME, True, path)
+    regular, bold = report_font("EnergymonSC", BUNDLED_REGULAR), report_font("EnergymonSC-Bold", BUNDLED_BOLD)
+    return Fonts(regular.fontName, bold.fontName, True, (regular, bold))
 
 
 def _canvas_class(fonts: Fonts, left_text: str, page_text: str) -> type:
@@ -125,22 +128,46 @@ def _canvas_class(fonts: Fonts, left_text: str, page_text: str) -> type:
     return NumberedCanvas
 
 
-def write_report_pdf(report: MonthReport, path: Path | IO[bytes], lang: str = "en") -> None:
+def write_report_pdf(report: MonthReport, path: Path | IO[bytes], lang: str = "en") -> Fonts:
     """Write the monthly report as a PDF to ``path`` (a file name or a binary stream) in ``lang`` ("en" or "zh").
 
-    The cost section appears when the report has costs (a tariff recorded with the site).
-    Raises :class:`FontNotFoundError` (a ReportError) when no usable Chinese font is installed and one is needed.
+    The cost section appears when the report has costs (a tariff recorded with the site). Returns the fonts
+    used; characters no font had are in ``missing`` (and logged as a warning).
     """
-    text = labels(lang)
     fonts = choose_fonts(report, lang)
+    data = _build(report, lang, fonts)
+    lacking = fonts.lacking()
+    if lacking:
+        system = find_font_with(fonts.drawn(), cjk_font_candidates())
+        if system is not None:
+            fonts = choose_fonts(report, lang, system)
+            data = _build(report, lang, fonts)
+        else:
+            fonts.missing = lacking
+            log.warning(
+                "report PDF: no font has %s; they show as empty boxes (set %s to a TrueType font that has them)",
+                " ".join(sorted(chr(c) for c in lacking)),
+                FONT_ENV,
+            )
+    if hasattr(path, "write"):
+        path.write(data)
+    else:
+        Path(path).write_bytes(data)
+    return fonts
+
+
+def _build(report: MonthReport, lang: str, fonts: Fonts) -> bytes:
+    """The PDF's bytes, set in ``fonts`` (which note every character drawn)."""
+    text = labels(lang)
     st = Styles(fonts, lang)
     table = daily_table(report)
     title = text["title_with_site"].format(site=report.site_name, month=report.month)
 
     margin = 15 * mm
     portrait_size, landscape_size = A4, landscape(A4)
+    out = io.BytesIO()
     doc = BaseDocTemplate(
-        path if hasattr(path, "write") else str(path),
+        out,
         pagesize=portrait_size,
         leftMargin=margin,
         rightMargin=margin,
@@ -190,3 +217,4 @@ def write_report_pdf(report: MonthReport, path: Path | IO[bytes], lang: str = "e
     story += daily_section(table, text, st, landscape_size[0] - 2 * margin)
     footer = text["footer"].format(site=report.site_name, title=text["title"], month=report.month)
     doc.build(story, canvasmaker=_canvas_class(fonts, footer, text["page"]))
+    return out.getvalue()

@@ -1,39 +1,52 @@
-"""The fonts of the PDF report: the search for an embeddable CJK TrueType font, and the pair a report uses.
+"""The fonts of the PDF report: the bundled Chinese font, the check that a font has every glyph drawn, and the
+system fonts that stand in only when the bundled one lacks a character.
 
-English uses the PDF base font Helvetica, unless the report's own text
-(site, device names, event details, sources) needs characters beyond
-Windows-1252; Chinese always needs a CJK font. The CJK font is a TrueType font
-embedded (subset) in the file, searched in this order:
+English uses the PDF base font Helvetica, unless the report's own text (site,
+device names, event details, sources) needs characters beyond Windows-1252.
+Chinese, and such text, is set in the font that ships with energymon:
+subsets of Noto Sans SC Regular and Bold (SIL Open Font License 1.1;
+energymon/data/fonts, made by tools/make_report_font.py): Latin, digits,
+punctuation, symbols and all of GB 2312. So the same month gives the same PDF
+bytes on every machine, whatever fonts it has.
+
+Every character the PDF draws is noted as it is drawn (:class:`ReportFont`).
+If the bundled font lacks one (a rare character in a site or device name),
+the report is set again in the first system font that has *every* character
+drawn (so a CJK font without Latin letters or digits, such as Droid Sans
+Fallback, is never chosen), looked for in this order:
 
 1. the file named by the environment variable ``ENERGYMON_CJK_FONT``
    (``path`` or ``path#index`` for a member of a .ttc collection);
 2. Windows: ``%WINDIR%\\Fonts`` and ``%LOCALAPPDATA%\\Microsoft\\Windows\\Fonts``:
    msyh.ttc (Microsoft YaHei), simhei.ttf (SimHei), simsun.ttc (SimSun), Deng.ttf (DengXian);
-3. Linux: WenQuanYi Zen Hei / Micro Hei (Debian/Ubuntu ``fonts-wqy-zenhei``,
-   ``fonts-wqy-microhei``; Fedora, Arch paths), Droid Sans Fallback, AR PL UMing;
+3. Linux: WenQuanYi Zen Hei / Micro Hei, Droid Sans Fallback, AR PL UMing;
 4. macOS: STHeiti, Arial Unicode, Songti, PingFang.
 
-A candidate is used only if reportlab can embed it (TrueType outlines; OpenType
-CFF fonts such as Noto Sans CJK are refused by reportlab) and it has Chinese
-glyphs. If none is found, :class:`FontNotFoundError` says what to install.
-Adobe's non-embedded CID font STSong-Light is deliberately not a fallback: its
-rendering depends on the viewer having a substitute font.
+A candidate must be TrueType (reportlab embeds TrueType outlines only; the
+OpenType/CFF Noto Sans CJK is refused). When no font has every character,
+the bundled font is kept and :attr:`Fonts.missing` names the characters it
+shows as empty boxes (the command warns).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-from energymon.report.figures import MonthReport, ReportError
+from energymon.report.figures import MonthReport
 
 FONT_ENV = "ENERGYMON_CJK_FONT"
 CJK_FONT_NAME = "EnergymonCJK"
+FONTS_DIR = Path(__file__).resolve().parents[2] / "data" / "fonts"
+BUNDLED_REGULAR = FONTS_DIR / "NotoSansSC-energymon-Regular.ttf"
+BUNDLED_BOLD = FONTS_DIR / "NotoSansSC-energymon-Bold.ttf"
+NOT_DRAWN = frozenset({0x09, 0x0A, 0x0D})  # line breaks and tabs reach the font but are not glyphs
 
 # File names (Windows font folders) and absolute paths (Linux, macOS), each with the member index of a .ttc.
 WINDOWS_FONTS = (
@@ -72,15 +85,6 @@ UNIX_FONTS = (
     ("/System/Library/Fonts/Supplemental/Songti.ttc", 0),
     ("/System/Library/Fonts/PingFang.ttc", 0),
 )
-INSTALL_HINT = (
-    "install a TrueType Chinese font: on Debian/Ubuntu `apt install fonts-wqy-zenhei`, on Fedora "
-    "`dnf install wqy-zenhei-fonts`; or set ENERGYMON_CJK_FONT to a .ttf/.ttc file (e.g. msyh.ttc, "
-    "simhei.ttf)"
-)
-
-
-class FontNotFoundError(ReportError):
-    """No font that can render (and be embedded for) the report's text."""
 
 
 def cjk_font_candidates() -> list[tuple[Path, int]]:
@@ -100,34 +104,86 @@ def cjk_font_candidates() -> list[tuple[Path, int]]:
     return out
 
 
-@cache
-def load_cjk_font(path: str, index: int) -> TTFont | None:
-    """The font at ``path`` (member ``index`` of a .ttc) if reportlab can embed it and it has Chinese glyphs."""
+class ReportFont(TTFont):
+    """A TrueType font that notes every character it is asked to draw (:attr:`drawn`)."""
+
+    def __init__(self, name: str, path: Path, index: int = 0) -> None:
+        super().__init__(name, str(path), subfontIndex=index)
+        self.path = path
+        self.drawn: set[int] = set()
+
+    def splitString(self, text: str | bytes, doc: object, encoding: str = "utf-8") -> list:  # noqa: N802 - reportlab's
+        self.drawn.update(ord(ch) for ch in (text.decode(encoding) if isinstance(text, bytes) else text))
+        return super().splitString(text, doc, encoding)
+
+    def lacks(self, chars: set[int]) -> set[int]:
+        """Which of ``chars`` this font has no glyph for."""
+        return {c for c in chars - NOT_DRAWN if c not in self.face.charToGlyph}
+
+
+def report_font(base: str, path: Path, index: int = 0) -> ReportFont:
+    """The font at ``path`` registered with reportlab for a new report (its :attr:`~ReportFont.drawn` emptied).
+
+    reportlab keeps the first font registered under a name, and under a face (PostScript) name, so a font is
+    named after a digest of its file's bytes, its face name too (the PDF's font name, e.g.
+    ``NotoSansSC-Regular-<digest>``): two files never share a font object, and the bundled font has the same
+    name on every machine. Raises TTFError or OSError if it cannot be embedded.
+    """
+    digest = f"{hashlib.sha1(path.read_bytes()).hexdigest()[:10]}{index}"
+    name = f"{base}-{digest}"
     try:
-        font = TTFont(CJK_FONT_NAME, path, subfontIndex=index)
-    except (TTFError, OSError, ValueError, KeyError, IndexError):
-        return None  # missing, unreadable or CFF outlines (reportlab embeds TrueType only)
-    if not all(ord(ch) in font.face.charToGlyph for ch in "月度能源报告光伏"):
-        return None
+        font = pdfmetrics.getFont(name)
+    except KeyError:
+        font = ReportFont(name, path, index)
+        font.face.name += f"-{digest}".encode()
+        pdfmetrics.registerFont(font)
+    assert isinstance(font, ReportFont), name
+    font.drawn.clear()
     return font
 
 
-def find_cjk_font() -> tuple[Path, int] | None:
-    """The first usable CJK TrueType font (path, .ttc member index), or None."""
-    for path, index in cjk_font_candidates():
-        if path.is_file() and load_cjk_font(str(path), index) is not None:
-            return path, index
+def open_font(name: str, path: Path, index: int = 0) -> ReportFont | None:
+    """The TrueType font at ``path`` (member ``index`` of a .ttc) under ``name``, or None if reportlab cannot embed
+    it (missing, unreadable, CFF outlines)."""
+    try:
+        return ReportFont(name, path, index)
+    except (TTFError, OSError, ValueError, KeyError, IndexError):
+        return None
+
+
+def find_font_with(chars: set[int], candidates: list[tuple[Path, int]]) -> tuple[Path, int] | None:
+    """The first of ``candidates`` (system fonts, :func:`cjk_font_candidates`) that has a glyph for every one of
+    ``chars``, or None."""
+    for path, index in candidates:
+        if path.is_file():
+            font = open_font(CJK_FONT_NAME, path, index)
+            if font is not None and not font.lacks(chars):
+                return path, index
     return None
 
 
-@dataclass(frozen=True)
+@dataclass
 class Fonts:
-    """The regular and bold font a report is set in; ``cjk`` when that is the embedded CJK font."""
+    """The regular and bold font a report is set in; ``cjk`` when they are embedded TrueType fonts."""
 
     regular: str
     bold: str
     cjk: bool
-    path: Path | None = None  # the embedded TrueType file, if any
+    faces: tuple[ReportFont, ...] = ()  # the embedded fonts, which note what they draw
+    missing: set[int] = field(default_factory=set)  # characters drawn that no font had: shown as empty boxes
+
+    @property
+    def path(self) -> Path | None:
+        """The embedded TrueType file of the regular font, if any."""
+        return self.faces[0].path if self.faces else None
+
+    def drawn(self) -> set[int]:
+        """Every character drawn in the embedded fonts so far."""
+        return set().union(*(face.drawn for face in self.faces))
+
+    def lacking(self) -> set[int]:
+        """The characters drawn that these fonts have no glyph for."""
+        return set().union(*(face.lacks(face.drawn) for face in self.faces))
 
 
 def needs_unicode_font(report: MonthReport) -> bool:

@@ -58,12 +58,15 @@ def quality_section(
             para(fmt_num(len(report.quality_periods)), st.cell_right),
             para(text["quality_periods_note"], st.cell),
         ],
-        [
-            para(text["damaged_count"], st.cell_head),
-            para(fmt_num(len(report.damaged)), st.cell_right),
-            para(text["damaged_note"], st.cell),
-        ],
     ]
+    if report.damaged:  # rare: the row only when there is something to say
+        facts.append(
+            [
+                para(text["damaged_count"], st.cell_head),
+                para(fmt_num(len(report.damaged)), st.cell_right),
+                para(text["damaged_note"], st.cell),
+            ]
+        )
     story += [
         para(
             text["quality_intro"].format(n=len(report.devices), intervals=fmt_num(intervals)),
