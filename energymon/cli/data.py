@@ -8,7 +8,6 @@ import io
 import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import IO
 from zoneinfo import ZoneInfo
@@ -16,6 +15,7 @@ from zoneinfo import ZoneInfo
 from energymon.atomic_file import OutputFileError, check_replaceable, replaced_when_complete
 from energymon.cli.common import EXIT_OK, EXIT_USAGE, site_args
 from energymon.config import load_config
+from energymon.report.formats import fmt_local
 from energymon.report.month import ReportError
 from energymon.store.damage import DamagedSpan
 from energymon.store.export import ExportError, export_csv, parse_when
@@ -117,14 +117,12 @@ def reading(db_path: Path) -> Iterator[None]:
 
 def warn_damaged(db_path: Path, spans: Sequence[DamagedSpan], zone: ZoneInfo) -> None:
     """One warning line per span of stored data that could not be read and was left out, in the site's time."""
-
-    def local(ms: int) -> str:
-        return datetime.fromtimestamp(ms / 1000, zone).strftime("%Y-%m-%d %H:%M")
-
+    tz = str(zone)
     for span in spans:
         print(
-            f"energymon: warning: {db_path}: {span.device_id} {span.quantity}: {span.what} from {local(span.from_ms)}"
-            f" to {local(span.to_ms)} ({zone}) cannot be read and are left out ({span.cause})",
+            f"energymon: warning: {db_path}: {span.device_id} {span.quantity}: {span.what} from"
+            f" {fmt_local(span.from_ms, tz)} to {fmt_local(span.to_ms, tz)} ({zone}) cannot be read and are left"
+            f" out ({span.cause})",
             file=sys.stderr,
         )
 

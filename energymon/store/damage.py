@@ -60,9 +60,6 @@ class DamageLog:
         with self._lock:
             return sorted(self._seen.values())
 
-    def __len__(self) -> int:
-        return len(self._seen)
-
 
 class DamagedDataError(CodecError):
     """Stored data could not be read and no :class:`DamageLog` was given to note it and go on."""
@@ -102,26 +99,30 @@ def by_day(
 
     A span of more than ten years is not split (a range meaning "all time"): it is noted as damaged whole.
     """
-    try:
-        return query(from_ms, to_ms)
-    except sqlite3.DatabaseError as exc:
-        if not is_malformed(exc):
-            raise
-        failure = exc
-    if to_ms - from_ms > 3660 * DAY_MS:
-        note(log, Damaged(channel_id, from_ms, to_ms, what, f"damaged page: {failure}"))
-        return []
-    rows: list[T] = []
-    day = from_ms - from_ms % DAY_MS
-    while day < to_ms:
-        lo, hi = max(day, from_ms), min(day + DAY_MS, to_ms)
+
+    def attempt(lo: int, hi: int) -> list[T] | sqlite3.DatabaseError:
+        """The rows, or the malformed-page error that stopped them (any other error is raised)."""
         try:
-            rows += query(lo, hi)
+            return query(lo, hi)
         except sqlite3.DatabaseError as exc:
             if not is_malformed(exc):
                 raise
-            note(log, Damaged(channel_id, lo, hi, what, f"damaged page: {exc}"))
-        day += DAY_MS
+            return exc
+
+    first = attempt(from_ms, to_ms)
+    if not isinstance(first, sqlite3.DatabaseError):
+        return first
+    if to_ms - from_ms > 3660 * DAY_MS:
+        note(log, Damaged(channel_id, from_ms, to_ms, what, f"damaged page: {first}"))
+        return []
+    rows: list[T] = []
+    for day in range(from_ms - from_ms % DAY_MS, to_ms, DAY_MS):
+        lo, hi = max(day, from_ms), min(day + DAY_MS, to_ms)
+        part = attempt(lo, hi)
+        if isinstance(part, sqlite3.DatabaseError):
+            note(log, Damaged(channel_id, lo, hi, what, f"damaged page: {part}"))
+        else:
+            rows += part
     return rows
 
 

@@ -47,13 +47,46 @@ def block_start(ts_ms: np.ndarray | int) -> np.ndarray | int:
     return ts_ms - ts_ms % BLOCK_MS
 
 
+BLOCKS_SQL = (
+    "SELECT block_ms, count, ts, value FROM sample_blocks WHERE channel_id = ? AND block_ms >= ? AND block_ms < ?"
+    " ORDER BY block_ms"
+)
+RAW_ROWS_SQL = "SELECT ts_ms, value FROM samples WHERE channel_id = ? AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms"
+MINUTE_BLOCKS_SQL = (
+    "SELECT block_ms, count, data FROM rollup_1min_blocks WHERE channel_id = ? AND block_ms >= ? AND block_ms < ?"
+    " ORDER BY block_ms"
+)
+MINUTE_ROWS_SQL = (
+    "SELECT bucket_ms, n, sum, min, max, first_dt_ms, first, last_dt_ms, last FROM rollup_1min"
+    " WHERE channel_id = ? AND bucket_ms >= ? AND bucket_ms < ? ORDER BY bucket_ms"
+)
+
+
 def _blocks(db: sqlite_utils.Database, channel_id: int, from_ms: int, to_ms: int) -> list[tuple]:
     """(block_ms, count, ts_blob, value_blob) of the blocks that may hold samples in [from_ms, to_ms)."""
-    return db.conn.execute(
-        "SELECT block_ms, count, ts, value FROM sample_blocks WHERE channel_id = ? AND block_ms >= ? AND block_ms < ?"
-        " ORDER BY block_ms",
-        (channel_id, block_start(from_ms), to_ms),
-    ).fetchall()
+    return db.conn.execute(BLOCKS_SQL, (channel_id, block_start(from_ms), to_ms)).fetchall()
+
+
+def _rows(
+    db: sqlite_utils.Database,
+    sql: str,
+    channel_id: int,
+    from_ms: int,
+    to_ms: int,
+    what: str,
+    damage: DamageLog | None,
+    by_block: bool = False,
+) -> list[tuple]:
+    """The rows of ``sql`` (params: channel, lower bound, upper bound) for [from_ms, to_ms), read around damaged
+    pages (energymon.store.damage.by_day); ``by_block``: the lower bound is the start of its day's block."""
+    return by_day(
+        lambda lo, hi: db.conn.execute(sql, (channel_id, block_start(lo) if by_block else lo, hi)).fetchall(),
+        channel_id,
+        from_ms,
+        to_ms,
+        what,
+        damage,
+    )
 
 
 def _decode(block: tuple) -> tuple[np.ndarray, np.ndarray]:
@@ -73,7 +106,7 @@ def read_raw(
     Damaged data is left out and noted in ``damage`` (raises without one).
     """
     parts_ts, parts_v = [], []
-    blocks = by_day(lambda lo, hi: _blocks(db, channel_id, lo, hi), channel_id, from_ms, to_ms, RAW, damage)
+    blocks = _rows(db, BLOCKS_SQL, channel_id, from_ms, to_ms, RAW, damage, by_block=True)
     for block in blocks:
         try:
             ts, values = _decode(block)
@@ -83,17 +116,7 @@ def read_raw(
         keep = (ts >= from_ms) & (ts < to_ms)
         parts_ts.append(ts[keep])
         parts_v.append(values[keep])
-    rows = by_day(
-        lambda lo, hi: db.conn.execute(
-            "SELECT ts_ms, value FROM samples WHERE channel_id = ? AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms",
-            (channel_id, lo, hi),
-        ).fetchall(),
-        channel_id,
-        from_ms,
-        to_ms,
-        RAW,
-        damage,
-    )
+    rows = _rows(db, RAW_ROWS_SQL, channel_id, from_ms, to_ms, RAW, damage)
     if rows:
         array = np.array(rows, dtype=np.float64)
         parts_ts.append(array[:, 0].astype(np.int64))
@@ -179,18 +202,7 @@ def read_minutes(
     Damaged data is left out and noted in ``damage`` (raises without one).
     """
     parts = []
-    blocks = by_day(
-        lambda lo, hi: db.conn.execute(
-            "SELECT block_ms, count, data FROM rollup_1min_blocks WHERE channel_id = ? AND block_ms >= ?"
-            " AND block_ms < ? ORDER BY block_ms",
-            (channel_id, block_start(lo), hi),
-        ).fetchall(),
-        channel_id,
-        from_ms,
-        to_ms,
-        MINUTES,
-        damage,
-    )
+    blocks = _rows(db, MINUTE_BLOCKS_SQL, channel_id, from_ms, to_ms, MINUTES, damage, by_block=True)
     for block_ms, count, data in blocks:
         try:
             minutes = minute_blocks.decode(data, count)
@@ -198,19 +210,7 @@ def read_minutes(
             note(damage, _block_damage(channel_id, block_ms, MINUTES, exc))
             continue
         parts.append(minutes.select((minutes.bucket_ms >= from_ms) & (minutes.bucket_ms < to_ms)))
-    rows = by_day(
-        lambda lo, hi: db.conn.execute(
-            "SELECT bucket_ms, n, sum, min, max, first_dt_ms, first, last_dt_ms, last FROM rollup_1min"
-            " WHERE channel_id = ? AND bucket_ms >= ? AND bucket_ms < ? ORDER BY bucket_ms",
-            (channel_id, lo, hi),
-        ).fetchall(),
-        channel_id,
-        from_ms,
-        to_ms,
-        MINUTES,
-        damage,
-    )
-    parts.append(minute_blocks.from_rows(rows))
+    parts.append(minute_blocks.from_rows(_rows(db, MINUTE_ROWS_SQL, channel_id, from_ms, to_ms, MINUTES, damage)))
     return minute_blocks.merge(*parts)
 
 

@@ -281,8 +281,9 @@ class Spool:
                 with contextlib.suppress(OSError):
                     path.rename(path.with_name(path.name + ".unreadable"))
                 continue
-            self._files.append(_Part(path.stat().st_size, samples, first_ms, last_ms, path=path))
-            self.spill_bytes += path.stat().st_size
+            size = path.stat().st_size
+            self._files.append(_Part(size, samples, first_ms, last_ms, path=path))
+            self.spill_bytes += size
             self.samples += samples
             adopted += samples
             if path.stem.isdigit():
