@@ -6,11 +6,22 @@ counter that wrapped or was reset, a value rejected as implausible, the
 collector starting or stopping. ``kind`` and ``severity`` are stored as the
 text values below (the ``events`` table, docs/database.md); labels for the GUI
 and the reports are looked up by these keys.
+
+Each event holds its facts language-neutral in ``params`` (numbers in base
+units, durations in s, ids, quantity codes, counts; stored as a JSON object,
+:func:`params_json`), and ``detail``, their English sentence for whoever reads
+the table with SQL. The GUI and the reports make the reader's sentence from
+``kind`` and ``params`` (energymon.event_texts); an event stored before params
+existed has none (None) and is shown by its detail.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 # Severities, in rising order. Only a configured alarm (ALARM_RAISED, its rule's severity) is critical.
 INFO, WARNING, ERROR, CRITICAL = "info", "warning", "error", "critical"
@@ -48,7 +59,8 @@ STORAGE_RESUMED = "storage_resumed"
 DATABASE_DAMAGED = "database_damaged"
 # The alarms the engineer configures ([[alarms]], energymon.collect.alarms): raised with its rule's severity
 # when the condition has held for the rule's for_s, cleared (info) when the value is back by the clear margin.
-# Each detail starts "RULE_ID [SUBJECT] " (alarm_key below) so a reader pairs a clear with its raise.
+# Each detail starts "RULE_ID [SUBJECT] " (alarm_key below) so a reader pairs a clear with its raise; the
+# params hold them too (``rule_id``, ``subject``: alarm_key_of).
 ALARM_RAISED = "alarm_raised"
 ALARM_CLEARED = "alarm_cleared"
 
@@ -107,6 +119,46 @@ def alarm_key(detail: str) -> tuple[str, str] | None:
     return rule_id, subject
 
 
+def alarm_key_of(detail: str, params: Mapping[str, Any] | None) -> tuple[str, str] | None:
+    """The (rule id, subject) of an alarm event: from its params, or from the detail of an event without them."""
+    if params is not None and isinstance(params.get("rule_id"), str) and isinstance(params.get("subject"), str):
+        return params["rule_id"], params["subject"]
+    return alarm_key(detail)
+
+
+def _json_ready(value: Any) -> Any:
+    """``value`` with every float that is not finite as the text JSON lacks it for ("NaN", "Infinity")."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, Mapping):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_ready(v) for v in value]
+    return value
+
+
+def params_json(params: Mapping[str, Any] | None) -> str | None:
+    """An event's params as stored: a strict JSON object (SQLite's json functions read it), None for none.
+
+    A float that is not finite (a NaN read from a device) is stored as the text "NaN", "Infinity" or
+    "-Infinity", which ``float()`` reads back.
+    """
+    if params is None:
+        return None
+    return json.dumps(_json_ready(params), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def params_from_json(text: str | None) -> dict[str, Any] | None:
+    """The params of a stored event (None: stored before params existed, or not a JSON object)."""
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
 def at_least(min_severity: str) -> tuple[str, ...]:
     """The severities at or above ``min_severity``; ValueError names the known ones."""
     if min_severity not in SEVERITIES:
@@ -116,10 +168,12 @@ def at_least(min_severity: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Event:
-    """One event as stored: when (UTC epoch ms), which device (None: the collector itself), what, how bad."""
+    """One event as stored: when (UTC epoch ms), which device (None: the collector itself), what, how bad,
+    its English sentence and its facts (``params``, see the module docstring; None: an old event without)."""
 
     ts_ms: int
     device_id: str | None
     kind: str
     severity: str
     detail: str
+    params: dict[str, Any] | None = field(default=None, hash=False)

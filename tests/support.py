@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import socket
 import sqlite3
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -244,3 +245,21 @@ def wait_until_listening(port: int, timeout_s: float = 10.0) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+# Latin-letter words a Chinese event text may hold: units, and names of standards, tools and formats.
+EVENT_TEXT_SYMBOLS = frozenset(
+    "W kW Wh kWh V A Hz var degC KB GB MiB L1 L2 L3 UTC Modbus SunSpec PRAGMA quick_check sqlite3 recover CO2".split()
+)
+_LATIN_WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9_]*")
+_A_PATH = re.compile(r"(?:[A-Za-z]:\\|/)[^\s，。；：、（）()'\"]+")
+
+
+def english_words(text: str, names: Iterable[str] = ()) -> list[str]:
+    """The English words in a Chinese ``text``: Latin-letter words that are not a unit or symbol
+    (:data:`EVENT_TEXT_SYMBOLS`), not one of ``names`` (proper names: device ids, rule names and ids, quantity
+    codes without a Chinese name) and not in a file path; a single letter is a symbol (A, V), never a word."""
+    for name in sorted(set(names), key=len, reverse=True):
+        text = text.replace(name, " ")
+    text = _A_PATH.sub(" ", text)
+    return [w for w in _LATIN_WORD.findall(text) if len(w) > 1 and w not in EVENT_TEXT_SYMBOLS]

@@ -1,7 +1,9 @@
 """The active alarms in words: a sentence for the alarm list, a few words for the main window's header.
 
 The texts belong to the events page, which shows them: they are translated in
-its context ("EventsPage" in ui/translations). Times are the site's local time.
+its context ("EventsPage" in ui/translations); what comes from the data (a
+configured alarm's raise, a read error, a quantity) is worded in the GUI's
+language by energymon.event_texts. Times are the site's local time.
 A configured alarm (``[[alarms]]``) says how long it has been active at
 ``now_ms``: "… active for 12 min (since 13:05:10)".
 """
@@ -12,9 +14,13 @@ from datetime import datetime, tzinfo
 
 from PySide6.QtCore import QCoreApplication
 
+from energymon.event_texts import UNREADABLE, alarm_condition, read_errors_text, subject_text
+from energymon.events import ALARM_RAISED
+from energymon.quantity_names import quantity_name
 from energymon.views import events as event_log
 from energymon.views.events import Alarm
 from ui.format import fill
+from ui.i18n import text_language
 
 HEADER_ALARMS = 3  # the header names at most this many alarms
 translate = QCoreApplication.translate
@@ -34,19 +40,31 @@ def active_for(since_ms: int | None, now_ms: int | None) -> str:
 
 
 def _rule_name(alarm: Alarm) -> str:
-    """The rule's name, from its event's detail ("PV producing: pv_power_w 6.2 kW above …")."""
+    """The rule's name: from its event's params, or the detail of an old event ("PV producing: pv_power_w …")."""
+    if alarm.params is not None and isinstance(alarm.params.get("rule_name"), str):
+        return alarm.params["rule_name"]
     name, sep, _what = alarm.detail.rpartition(": ")
     return name if sep else alarm.rule_id
+
+
+def _raised(alarm: Alarm) -> str:
+    """What the alarm's raise said (value, limit, how long) in the GUI's language; an old event: its detail."""
+    if alarm.params is not None:
+        try:
+            return alarm_condition(ALARM_RAISED, alarm.params, text_language())
+        except UNREADABLE:
+            pass
+    return alarm.detail.rpartition(": ")[2]
 
 
 def _configured_text(alarm: Alarm, tz: tzinfo | None, now_ms: int | None) -> str:
     text = fill(
         translate("EventsPage", "%1 [%2]: active for %3 (since %4); raised: %5"),
         _rule_name(alarm),
-        alarm.device_id,
+        subject_text(alarm.device_id, text_language()),
         active_for(alarm.since_ms, now_ms),
         _time(alarm.since_ms, tz),
-        alarm.detail.rpartition(": ")[2],
+        _raised(alarm),
     )
     if alarm.acked_by is not None:
         text += " " + fill(translate("EventsPage", "(acknowledged by %1)"), alarm.acked_by)
@@ -70,7 +88,7 @@ def alarm_text(alarm: Alarm, tz: tzinfo | None, now_ms: int | None = None) -> st
                 translate("EventsPage", "%1 is offline: the last poll at %2 failed (%3)."),
                 device,
                 _time(alarm.since_ms, tz),
-                alarm.detail,
+                read_errors_text(alarm.detail, text_language()),
             )
         return fill(
             translate("EventsPage", "%1 is offline: the last poll at %2 got no answer."),
@@ -88,7 +106,7 @@ def alarm_text(alarm: Alarm, tz: tzinfo | None, now_ms: int | None = None) -> st
     return fill(
         translate("EventsPage", "%1: implausible %2 rejected at %3 (%4 unacknowledged events)."),
         device,
-        alarm.detail or "?",
+        _quantity(alarm),
         _time(alarm.since_ms, tz),
         str(len(alarm.event_ids)),
     )
@@ -105,7 +123,15 @@ def alarm_short(alarm: Alarm, now_ms: int | None = None) -> str:
         return fill(translate("EventsPage", "%1 SoC %2 %"), device, f"{alarm.value:.0f}")
     if alarm.kind in (event_log.TEMPERATURE_LOW, event_log.TEMPERATURE_HIGH):
         return fill(translate("EventsPage", "%1 %2 °C"), device, f"{alarm.value:.0f}")
-    return fill(translate("EventsPage", "%1 implausible %2"), device, alarm.detail or "?")
+    return fill(translate("EventsPage", "%1 implausible %2"), device, _quantity(alarm))
+
+
+def _quantity(alarm: Alarm) -> str:
+    """The quantity of an implausible-value alarm: its code in English, its name in Chinese."""
+    if not alarm.detail:
+        return "?"
+    language = text_language()
+    return quantity_name(alarm.detail, language) if language == "zh" else alarm.detail
 
 
 def alarm_summary(alarms: list[Alarm], now_ms: int | None = None) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from drivers.probe import IdentityResult
+from ui.connection_text import parse_read_error, read_failure
 from ui.format import fill
 
 translate = QCoreApplication.translate
@@ -24,8 +25,9 @@ def identity_text(result: IdentityResult | Exception | None, configured: bool) -
         return translate("DevicesPage", "Not known without the site config.")
     if isinstance(result, Exception):
         return fill(translate("DevicesPage", "Not read: %1"), str(result) or type(result).__name__)
-    if result.error is not None:
-        return fill(translate("DevicesPage", "Not read: %1"), result.error)
+    if result.error is not None:  # a failed read (str(ReadError)) in the GUI's language, else as the driver said
+        error = parse_read_error(result.error)
+        return fill(translate("DevicesPage", "Not read: %1"), result.error if error is None else read_failure(error))
     if not result.has_fields:
         return translate("DevicesPage", "The device's profile names no identity registers.")
     templates = {

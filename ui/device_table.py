@@ -24,6 +24,7 @@ from energymon.views.site import DeviceInfo
 from ui import format as fmt
 from ui.format import fill
 from ui.i18n import QT_TRANSLATE_NOOP
+from ui.poll_problems import error_text, problems_text
 from ui.quantity_labels import KIND_TEXT, QUANTITY_TEXT
 from ui.text_table import Cell, TextTableModel
 
@@ -45,8 +46,9 @@ class PollCount:
     failed: int = 0  # offline: nothing read
     incomplete: int = 0  # degraded: answered, not completely
     last_ts_ms: int | None = None
-    last_error: str | None = None  # why the latest failed or incomplete poll was so
+    last_error: str | None = None  # why the latest failed or incomplete poll was so (the collector's words)
     last_error_ts_ms: int | None = None
+    last_failed: bool = False  # the latest of those read nothing (its error) rather than incompletely (problems)
 
 
 class PollCounter:
@@ -70,9 +72,11 @@ class PollCounter:
             if not reading.ok:
                 count.failed += 1
                 count.last_error, count.last_error_ts_ms = reading.error or "", reading.ts_ms
+                count.last_failed = True
             elif reading.problems:
                 count.incomplete += 1
                 count.last_error, count.last_error_ts_ms = "; ".join(reading.problems), reading.ts_ms
+                count.last_failed = False
 
 
 # -- the device table -----------------------------------------------------------------------
@@ -178,10 +182,10 @@ def _failed_polls(row: Row) -> str:
 
 
 def _problems(row: Row) -> str:
-    """Why the last poll failed (offline) or was incomplete (degraded)."""
+    """Why the last poll failed (offline) or was incomplete (degraded), in the GUI's language (ui.poll_problems)."""
     if row.reading is None:
         return ""
-    return "; ".join(row.reading.problems) or row.reading.error or ""
+    return problems_text(row.reading.problems) or error_text(row.reading.error)
 
 
 R = TypeVar("R")

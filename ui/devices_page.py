@@ -32,6 +32,7 @@ from drivers.probe import IdentityResult
 from energymon.config import Device
 from energymon.views.live import is_fresh
 from energymon.views.site import DeviceInfo
+from ui.connection_text import transport_name
 from ui.context import AppContext
 from ui.device_identity import identity_text
 from ui.device_table import (
@@ -48,6 +49,7 @@ from ui.device_table import (
 )
 from ui.format import fill
 from ui.page import Page
+from ui.poll_problems import last_error_text, problems_text
 from ui.register_inspector import PROBE_SHUTDOWN_WAIT_MS, RegisterInspector, probe_worker
 
 
@@ -281,7 +283,7 @@ class DevicesPage(Page):
         if key == "stale":
             state = fill(self.tr("%1: no reading for more than three poll intervals"), state)
         elif key == "degraded" and reading is not None:
-            state = fill(self.tr("%1: %2"), state, "; ".join(reading.problems))
+            state = fill(self.tr("%1: %2"), state, problems_text(reading.problems))
         self._set("state", state, STATUS_COLOURS[key])
         self._set(
             "role",
@@ -297,7 +299,7 @@ class DevicesPage(Page):
                     self.tr("%1 — %2 (%3), unit %4"),
                     configured.connection,
                     settings.address,
-                    settings.transport,
+                    transport_name(settings.transport),
                     device.unit,
                 ),
             )
@@ -344,7 +346,8 @@ class DevicesPage(Page):
                 self._set("error", self.tr("None since this window opened"))
             else:
                 when = datetime.fromtimestamp(counts.last_error_ts_ms / 1000, row.tz).strftime("%H:%M:%S")
-                self._set("error", fill(self.tr("%1: %2"), when, counts.last_error), "#c53030")
+                error = last_error_text(counts.last_error, counts.last_failed)  # ui.poll_problems
+                self._set("error", fill(self.tr("%1: %2"), when, error), "#c53030")
         self._set("identity", self._identity_text(device.id, configured is not None))
         quantities = list(configured.profile.quantities) if configured is not None and configured.profile else []
         values = dict(reading.values) if reading is not None and is_fresh(reading, self.ctx.now_ms()) else {}

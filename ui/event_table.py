@@ -1,18 +1,21 @@
 """The events page's table: one row per stored event, newest first, with its acknowledgement.
 
 Kinds and severities are shown by their labels (keyed by the vocabulary of
-energymon.events; a kind without a label is shown as stored). Cells are
+energymon.events; a kind without a label is shown as stored), each event's
+detail in the GUI's language from its kind and params (energymon.event_texts),
+so a language switch re-words the table (``retranslated``). Cells are
 held in C++ (ui.text_table): painting the table runs no Python.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 
 from PySide6.QtCore import QCoreApplication, QObject
 
+from energymon.event_texts import event_text, subject_text
 from energymon.events import (
     ALARM_CLEARED,
     ALARM_RAISED,
@@ -39,11 +42,11 @@ from energymon.events import (
     STORE_MAINTENANCE_FAILED,
     SUNSPEC_DISCOVERED,
     WARNING,
-    alarm_key,
+    alarm_key_of,
 )
 from energymon.store.writer import Ack
 from energymon.views.events import EventRow
-from ui.i18n import QT_TRANSLATE_NOOP
+from ui.i18n import QT_TRANSLATE_NOOP, text_language
 from ui.text_table import Cell, TextTableModel
 
 SEVERITY_LABELS = {
@@ -100,8 +103,14 @@ def _device(row: Row) -> str:
     event = row.event
     if event.device_id is not None:
         return event.device_id
-    key = alarm_key(event.detail) if event.kind in (ALARM_RAISED, ALARM_CLEARED) else None
-    return key[1] if key is not None else _translate(COLLECTOR_LABEL)
+    key = alarm_key_of(event.detail, event.params) if event.kind in (ALARM_RAISED, ALARM_CLEARED) else None
+    return subject_text(key[1], text_language()) if key is not None else _translate(COLLECTOR_LABEL)
+
+
+def _detail(row: Row) -> str:
+    """The event in words in the GUI's language (energymon.event_texts); an old event: its stored detail."""
+    event = row.event
+    return event_text(event.kind, event.params, text_language(), event.detail)
 
 
 def _severity(row: Row) -> str:
@@ -139,7 +148,7 @@ COLUMNS: tuple[Column, ...] = (
         QT_TRANSLATE_NOOP("EventTableModel", "Severity"), _severity, lambda r: SEVERITY_COLOURS.get(r.event.severity)
     ),
     Column(QT_TRANSLATE_NOOP("EventTableModel", "Event"), _kind),
-    Column(QT_TRANSLATE_NOOP("EventTableModel", "Detail"), lambda r: r.event.detail),
+    Column(QT_TRANSLATE_NOOP("EventTableModel", "Detail"), _detail),
     Column(QT_TRANSLATE_NOOP("EventTableModel", "Acknowledged"), _acknowledged, lambda r: "#2f855a"),
 )
 DETAIL_COLUMN = [c.title for c in COLUMNS].index("Detail")
@@ -190,19 +199,6 @@ class EventTableModel(TextTableModel):
         for row in self._rows:
             ack, event = by_id.get(row.event.id), row.event
             if ack is not None and not event.acknowledged:
-                row = Row(
-                    EventRow(
-                        event.id,
-                        event.ts_ms,
-                        event.device_id,
-                        event.kind,
-                        event.severity,
-                        event.detail,
-                        ack.acked_by,
-                        ack.acked_ms,
-                        ack.note,
-                    ),
-                    row.tz,
-                )
+                row = Row(replace(event, acked_by=ack.acked_by, acked_ms=ack.acked_ms, note=ack.note), row.tz)
             rows.append(row)
         self.show_rows(rows)

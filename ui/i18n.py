@@ -12,6 +12,17 @@ finished translations), so no compiled .qm build output is needed;
 no string is left untranslated). Switching the language installs another
 translator; Qt then sends every widget a LanguageChange event and each page
 re-labels itself (:meth:`ui.page.Page.retranslate`) without losing state.
+
+Qt's own texts (the standard buttons of a QDialogButtonBox, Qt's file dialog,
+the context menu of a line edit) are translated by Qt's catalogue
+``qtbase_<language>.qm``, which PySide6 ships in its translations folder
+(``QLibraryInfo.path(QLibraryInfo.TranslationsPath)``; PyInstaller's PySide6
+hooks copy it into a frozen bundle and point that path at it). It is installed
+beside ours when the language is not English and removed when switching back, with
+our supplement ``ui/translations/qtbase_extra_<language>.ts`` for the few texts
+Qt's catalogue has not caught up with (Qt 6 renamed them).
+A missing catalogue does not stop the switch: our texts change, Qt's stay
+English, and :func:`qt_catalogue_missing` names the file.
 """
 
 from __future__ import annotations
@@ -19,7 +30,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
 
 TRANSLATIONS_DIR = Path(__file__).with_name("translations")
 LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
@@ -67,24 +78,61 @@ class TsTranslator(QTranslator):
         return not self.table
 
 
+def qt_extra_path(language: str) -> Path:
+    """Our supplement to Qt's catalogue: Qt's texts its catalogue of ``language`` does not translate yet."""
+    return TRANSLATIONS_DIR / f"qtbase_extra_{language}.ts"
+
+
+def qt_catalogue_path(language: str) -> Path:
+    """Qt's own catalogue of ``language`` (``qtbase_zh_CN.qm``) in the Qt installation PySide6 runs on."""
+    return Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)) / f"qtbase_{language}.qm"
+
+
 _installed: TsTranslator | None = None
+_installed_qt: list[QTranslator] = []  # Qt's catalogue and our supplement to it
+_qt_missing: str | None = None  # Qt's catalogue that did not load
 
 
 def set_language(language: str) -> None:
-    """Switch the GUI's language ("en" or "zh_CN"); widgets get a LanguageChange event."""
-    global _installed
+    """Switch the GUI's language ("en" or "zh_CN"); widgets get a LanguageChange event.
+
+    Our translation (the .ts file) must load, else nothing changes (OSError, ParseError, ValueError);
+    Qt's own catalogue is installed with it when it loads (see :func:`qt_catalogue_missing`).
+    """
+    global _installed, _installed_qt, _qt_missing
     app = QCoreApplication.instance()
     if app is None:
         raise RuntimeError("set_language needs the QApplication")
-    if _installed is not None:
-        app.removeTranslator(_installed)
-        _installed = None
-    if language != "en":
-        if language not in LANGUAGES:
-            raise ValueError(f"unknown language {language!r} (expected one of: {', '.join(LANGUAGES)})")
-        _installed = TsTranslator(ts_path(language), app)
-        app.installTranslator(_installed)
+    if language != "en" and language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r} (expected one of: {', '.join(LANGUAGES)})")
+    ours: TsTranslator | None = None
+    qt: list[QTranslator] = []  # Qt's catalogue and our supplement to it
+    missing: str | None = None
+    if language != "en":  # everything is read before anything changes (a broken .ts raises here)
+        ours = TsTranslator(ts_path(language), app)
+        catalogue, extra = qt_catalogue_path(language), qt_extra_path(language)
+        qt = [QTranslator(app)]
+        if not qt[0].load(str(catalogue)):
+            qt, missing = [], str(catalogue)
+        elif extra.exists():
+            qt.append(TsTranslator(extra, app))
+    for translator in (_installed, *_installed_qt):
+        if translator is not None:
+            app.removeTranslator(translator)
+    for translator in [*qt, ours] if ours is not None else []:  # the last installed is asked first: ours
+        app.installTranslator(translator)
+    _installed, _installed_qt, _qt_missing = ours, qt, missing
+
+
+def qt_catalogue_missing() -> str | None:
+    """The path of Qt's own catalogue of the current language if it did not load (Qt's texts stay English)."""
+    return _qt_missing
 
 
 def current_language() -> str:
     return "en" if _installed is None else "zh_CN"
+
+
+def text_language() -> str:
+    """The GUI's language as the texts made in energymon name it ("en" or "zh": energymon.event_texts)."""
+    return "en" if _installed is None else "zh"

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from energymon.collect.reading import Reading
 from energymon.config import Config
 from energymon.views.site import SiteInfo
+from ui.carbon_text import emission_source
 from ui.context import AppContext
 from ui.devices_page import DevicesPage
 from ui.elided_label import ElidedLabel
@@ -126,6 +127,8 @@ class MainWindow(QMainWindow):
             self.nav.item(row).setText(page.title())
         if self.ctx.site is None:
             self.site_label.setText(self.tr("Starting…"))
+        if self.ctx.backfill is not None:
+            self.history_label.setText(self._history_text(self.ctx.backfill))
         self._update_status()
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
@@ -182,7 +185,9 @@ class MainWindow(QMainWindow):
         self._status_text = (
             f"{mode}: {self.ctx.db_path}   ·   "
             + self.tr("CO₂ factor")
-            + f" {site.emission_factor_kg_per_kwh:g} kg/kWh ({site.emission_factor_source})"
+            + f" {site.emission_factor_kg_per_kwh:g} kg/kWh ("
+            + emission_source(site.emission_factor_source)
+            + ")"
         )
         self.status_label.setText(self._status_text)
 

@@ -28,6 +28,7 @@ from energymon.site_time import today_midnight_ms
 from energymon.views.live import site_totals
 from energymon.views.overview import OverviewEnergy, PeriodEnergy, late_start_ms, overview_energy
 from energymon.views.power_chart import ChartRequest, ChartView, chart_view
+from ui.carbon_text import coal_source, emission_source
 from ui.context import AppContext
 from ui.flow_diagram import ZERO_W, FlowDiagram
 from ui.format import fill
@@ -371,7 +372,8 @@ class OverviewPage(Page):
         self.tile_self_sufficiency.set_value(number(share), detail, tooltip)
 
         factor = f"{e.emission_factor_kg_per_kwh:g}"
-        source = fill(self.tr("Grid emission factor %1 kg CO₂/kWh: %2"), factor, site.emission_factor_source)
+        source = emission_source(site.emission_factor_source)  # in the GUI's language
+        source = fill(self.tr("Grid emission factor %1 kg CO₂/kWh: %2"), factor, source)
         co2_tiles = {
             "today": (self.tile_co2_today, 1.0, self.tr("Today's PV energy × %1 kg/kWh.")),
             "month": (self.tile_co2_month, 1000.0, self.tr("This month's PV energy × %1 kg/kWh.")),
@@ -390,10 +392,8 @@ class OverviewPage(Page):
                 f"{e.coal_kgce_per_kwh:g}",
                 number(None if month_coal is None else month_coal / 1000),
             )
-            coal = e.year.coal_saved_kgce
-            self.tile_coal_year.set_value(
-                number(None if coal is None else coal / 1000), detail, fill(self.tr("Coal factor: %1"), e.coal_source)
-            )
+            coal, source = e.year.coal_saved_kgce, fill(self.tr("Coal factor: %1"), coal_source(e.coal_source))
+            self.tile_coal_year.set_value(number(None if coal is None else coal / 1000), detail, source)
 
     def shutdown(self) -> None:
         self._chart_timer.stop()

@@ -31,11 +31,12 @@ from PySide6.QtWidgets import (
 
 from drivers import probe as register_probe
 from drivers.dtypes import DTYPES, WORD_ORDERS
-from drivers.link import LinkSettings, ReadError
+from drivers.link import LinkSettings
 from drivers.modbus_limits import BIT_TABLES, MAX_ADDRESS, MAX_REGISTERS
 from drivers.probe import TABLES, ProbeRequest, ProbeResult
 from energymon.config import Device
 from ui.background import Worker
+from ui.connection_text import read_error_text, transport_name
 from ui.context import AppContext
 from ui.format import fill
 from ui.probe_table import ProbeResultModel
@@ -180,9 +181,8 @@ class RegisterInspector(QWidget):
         self.dtype_label.setText(self.tr("Data type"))
         self.order_label.setText(self.tr("Word order"))
         self.read_button.setText(self.tr("Read"))
-        transports = {"tcp": self.tr("Modbus TCP"), "rtu-over-tcp": self.tr("RTU over TCP (serial gateway)")}
         for i in range(self.transport_combo.count()):
-            self.transport_combo.setItemText(i, transports[self.transport_combo.itemData(i)])
+            self.transport_combo.setItemText(i, transport_name(self.transport_combo.itemData(i)))
         tables = {
             "holding": self.tr("Holding registers (function 3)"),
             "input": self.tr("Input registers (function 4)"),
@@ -215,7 +215,7 @@ class RegisterInspector(QWidget):
             elif config is not None and name in config.connections:
                 settings = config.connections[name]
                 self.connection_combo.setItemText(
-                    i, fill(self.tr("%1 — %2 (%3)"), name, settings.address, settings.transport)
+                    i, fill(self.tr("%1 — %2 (%3)"), name, settings.address, transport_name(settings.transport))
                 )
 
     def _set_status(self, text: Callable[[], str], colour: str = "#4a5568") -> None:
@@ -365,7 +365,7 @@ class RegisterInspector(QWidget):
         elif result.error is not None:  # not result.ok
             error = result.error
             self.result_model.set_result(None)
-            self._set_status(lambda: self._error_text(error), "#c53030")
+            self._set_status(lambda: read_error_text(error), "#c53030")  # ui.connection_text
         else:
             self.result_model.set_result(result)
             self._set_status(lambda: self._success_text(result), "#2f855a")
@@ -386,15 +386,6 @@ class RegisterInspector(QWidget):
                 "The collector polls this RTU gateway too; a poll that met this read on the bus may have failed."
             )
         return text
-
-    def _error_text(self, error: ReadError) -> str:
-        texts = {
-            "exception": self.tr("The device refused the read: %1."),
-            "timeout": self.tr("No answer: %1."),
-            "connection": self.tr("No connection: %1."),
-            "invalid": self.tr("The answer was rejected: %1."),
-        }
-        return fill(texts.get(error.kind, self.tr("The read failed: %1.")), error.detail)
 
     def shutdown(self) -> None:
         self.calls.shutdown(PROBE_SHUTDOWN_WAIT_MS)

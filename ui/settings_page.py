@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QFrame, QLabel, QScrollAre
 from drivers.quantities import Role
 from energymon.accounting import carbon
 from ui import i18n
+from ui.carbon_text import coal_source, emission_source, grid_name
 from ui.context import AppContext
 from ui.format import fill
 from ui.page import Page
@@ -205,10 +206,18 @@ class SettingsPage(Page):
                 "next start. Reports choose their own language on the Reports page."
             )
         )
-        self.language_error_label.setVisible(self.language_error is not None)
+        qt_missing = i18n.qt_catalogue_missing()
+        self.language_error_label.setVisible(self.language_error is not None or qt_missing is not None)
         if self.language_error is not None:
             self.language_error_label.setText(
                 fill(self.tr("The translation could not be loaded: %1"), self.language_error)
+            )
+        elif qt_missing is not None:
+            self.language_error_label.setText(
+                fill(
+                    self.tr("Qt's own translation %1 could not be loaded: Qt's standard buttons stay English."),
+                    qt_missing,
+                )
             )
 
         self.site_card.heading.setText(self.tr("Site"))
@@ -259,7 +268,7 @@ class SettingsPage(Page):
             carbon_values["coal_factor"].setText(
                 fill(self.tr("%1 kgce/kWh (data year %2)"), f"{coal.kgce_per_kwh:.4f}", coal.year)
             )
-            carbon_values["coal_source"].setText(coal.source)
+            carbon_values["coal_source"].setText(coal_source(coal.source))
         if site is None:
             for label in list(values.values()) + [carbon_values["grid_factor"], carbon_values["grid_source"]]:
                 label.setText(self.tr("not known yet"))
@@ -292,12 +301,11 @@ class SettingsPage(Page):
             )
         else:
             values["mode"].setText(self.tr("Collecting: this program polls the devices and writes the database."))
-        config = self.ctx.config
         factor = f"{site.emission_factor_kg_per_kwh:.4f}"
         grid_text = fill(self.tr("%1 kgCO₂/kWh"), factor)
-        if config is not None and config.carbon.grid and config.carbon.year:
-            grid_text = fill(
-                self.tr("%1 kgCO₂/kWh (grid %2, data year %3)"), factor, config.carbon.grid, config.carbon.year
-            )
+        row = carbon.factor_for_source(site.emission_factor_source)  # the built-in row the site recorded, if any
+        if row is not None:
+            grid_text = fill(self.tr("%1 kgCO₂/kWh (%2, data year %3)"), factor, grid_name(row.grid), row.year)
         carbon_values["grid_factor"].setText(grid_text)
-        carbon_values["grid_source"].setText(site.emission_factor_source or self.tr("not recorded"))
+        source = emission_source(site.emission_factor_source)
+        carbon_values["grid_source"].setText(source or self.tr("not recorded"))

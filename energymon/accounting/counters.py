@@ -114,12 +114,16 @@ class Interval:
 class CounterEvent:
     """Something noteworthy about a counter sample at ``ts_ms`` [UTC epoch ms].
 
-    ``kind``: ``counter_wrap``, ``counter_reset``, ``meter_replaced`` or ``implausible_value``.
+    ``kind``: ``counter_wrap``, ``counter_reset``, ``meter_replaced`` or ``implausible_value``. ``params``:
+    its facts [Wh, ms] as an event's params without the quantity (energymon.event_texts words them):
+    ``from_wh`` (the baseline) and ``to_wh`` (the sample) always; a wrap ``wrap_at_wh`` and ``energy_wh``;
+    a reset or replaced meter ``confirmed_wh`` (the next sample, None: there was none); an implausible
+    step ``elapsed_ms``, ``limit_wh`` (None: a drop) and ``next_wh`` (None: it was the last sample).
     """
 
     ts_ms: int
     kind: str
-    detail: str
+    params: dict[str, float | int | None]
 
     @property
     def severity(self) -> str:
@@ -286,10 +290,6 @@ def classify_step(
     )
 
 
-def _fmt(wh: float) -> str:
-    return f"{wh:.3f} Wh"
-
-
 class _CounterState:
     """The state machine shared by :func:`counter_intervals` and :class:`CounterWatch`.
 
@@ -328,18 +328,14 @@ class _CounterState:
             after_base = _classify(self.base_wh, wh, ts - self.base_ts, self.p)
             if after_anomaly.kind in _CONTINUES and after_base.kind not in _CONTINUES:
                 kind = COUNTER_RESET if p_step.kind == RESET else METER_REPLACED
-                events.append(
-                    CounterEvent(
-                        p_ts, kind, f"{_fmt(self.base_wh)} -> {_fmt(p_wh)}, confirmed by {_fmt(wh)}; new baseline"
-                    )
-                )
+                events.append(CounterEvent(p_ts, kind, {"from_wh": self.base_wh, "to_wh": p_wh, "confirmed_wh": wh}))
                 self.set_base(p_ts, p_wh, p_idx)
             else:
                 events.append(
                     CounterEvent(
                         p_ts,
                         IMPLAUSIBLE_VALUE,
-                        self._outlier_detail(p_ts, p_wh, p_step) + f"; skipped, next {_fmt(wh)}",
+                        self._outlier_params(p_ts, p_wh, p_step) | {"next_wh": wh},
                     )
                 )
         step = _classify(self.base_wh, wh, ts - self.base_ts, self.p)
@@ -352,7 +348,7 @@ class _CounterState:
                     CounterEvent(
                         ts,
                         COUNTER_WRAP,
-                        f"{_fmt(self.base_wh)} -> {_fmt(wh)} across {_fmt(wrap_at_wh)}: {_fmt(step.energy_wh)}",
+                        {"from_wh": self.base_wh, "to_wh": wh, "wrap_at_wh": wrap_at_wh, "energy_wh": step.energy_wh},
                     )
                 )
             if step.kind == JITTER:
@@ -370,18 +366,16 @@ class _CounterState:
         self.pend = None
         if p_step.kind == JUMP:
             events.append(
-                CounterEvent(
-                    p_ts, IMPLAUSIBLE_VALUE, self._outlier_detail(p_ts, p_wh, p_step) + "; skipped, last sample"
-                )
+                CounterEvent(p_ts, IMPLAUSIBLE_VALUE, self._outlier_params(p_ts, p_wh, p_step) | {"next_wh": None})
             )
         else:
             kind = COUNTER_RESET if p_step.kind == RESET else METER_REPLACED
-            events.append(CounterEvent(p_ts, kind, f"{_fmt(self.base_wh)} -> {_fmt(p_wh)}, last sample"))
+            events.append(CounterEvent(p_ts, kind, {"from_wh": self.base_wh, "to_wh": p_wh, "confirmed_wh": None}))
             self.set_base(p_ts, p_wh, p_idx)
 
-    def _outlier_detail(self, p_ts: int, p_wh: float, p_step: Step) -> str:
-        text = f"{_fmt(self.base_wh)} -> {_fmt(p_wh)} in {p_ts - self.base_ts} ms"
-        return text + (f" (limit {_fmt(p_step.limit_wh)})" if p_step.kind == JUMP else " (drop)")
+    def _outlier_params(self, p_ts: int, p_wh: float, p_step: Step) -> dict[str, float | int | None]:
+        limit_wh = p_step.limit_wh if p_step.kind == JUMP else None
+        return {"from_wh": self.base_wh, "to_wh": p_wh, "elapsed_ms": p_ts - self.base_ts, "limit_wh": limit_wh}
 
 
 def _as_series(ts_ms: TimesMs, values: Series, name: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:

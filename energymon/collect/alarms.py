@@ -14,7 +14,8 @@ breaks the wait but does not end an active alarm.
 :class:`AlarmWatch` holds the states of a site's rules: the collector hands it
 each reading with the latest reading of every device, and emits one
 ``alarm_raised`` / ``alarm_cleared`` event per transition (energymon.events),
-whose detail is :attr:`Transition.detail`. The values come from
+whose params are :attr:`Transition.params` and detail (their English,
+energymon.event_texts) :attr:`Transition.detail`. The values come from
 energymon.collect.alarm_values.
 """
 
@@ -23,12 +24,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from drivers.quantities import Role
 from energymon.collect.alarm_values import SITE_ROLES, RollingMean, fresh_value, park_ratio, role_sum, site_value
 from energymon.collect.reading import Reading
 from energymon.config.alarms import (
-    ABOVE,
     DEMAND_15MIN,
     MIN_PEERS,
     PV_UNDERPERFORMING,
@@ -37,27 +38,10 @@ from energymon.config.alarms import (
     AlarmRule,
 )
 from energymon.config.model import Config
+from energymon.event_texts import event_text
+from energymon.events import ALARM_CLEARED, ALARM_RAISED
 
 SITE = "site"  # the subject of the site's quantities and of demand_15min
-
-
-def _amount(value: float, unit: str) -> str:
-    """A value for a detail: W shown in kW (3 significant decimals), a ratio as is."""
-    if unit == "W":
-        return f"{value / 1000:.3f} kW"
-    if unit == "":
-        return f"{value:.3f}"
-    return f"{value:.1f} {'°C' if unit == 'degC' else unit}"
-
-
-def _span(seconds: float) -> str:
-    """A duration for a detail: "45 s", "12 min", "3 h 05 min"."""
-    if seconds < 120:
-        return f"{seconds:.0f} s"
-    minutes = int(seconds // 60)
-    if minutes < 120:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 @dataclass(frozen=True)
@@ -80,20 +64,27 @@ class Transition:
     reason: str = ""
 
     @property
+    def params(self) -> dict[str, Any]:
+        """The event's params: the rule (``rule_id``, ``rule_name``, ``quantity``, ``unit``, ``direction``,
+        ``limit``), the ``subject``, the ``value`` (None: not known), ``duration_s`` and ``reason``."""
+        rule = self.rule
+        return {
+            "rule_id": rule.id,
+            "subject": self.subject,
+            "rule_name": rule.name,
+            "quantity": rule.quantity,
+            "unit": rule.unit,
+            "direction": rule.direction,
+            "limit": self.limit,
+            "value": self.value,
+            "duration_s": self.duration_s,
+            "reason": self.reason,
+        }
+
+    @property
     def detail(self) -> str:
         """The event's detail: "RULE_ID [SUBJECT] name: what, value, limit, how long" (energymon.events.alarm_key)."""
-        rule = self.rule
-        head = f"{rule.id} [{self.subject}] {rule.name}: {rule.quantity}"
-        limit = _amount(self.limit, rule.unit)
-        if self.started:
-            value = _amount(self.value, rule.unit) if self.value is not None else "?"
-            return f"{head} {value} {rule.direction} {limit} for {_span(self.duration_s)}"
-        if self.reason:
-            return f"{head} no longer watched ({self.reason}) after {_span(self.duration_s)} active"
-        value = _amount(self.value, rule.unit) if self.value is not None else "?"
-        return f"{head} {value} back {'below' if rule.direction == ABOVE else 'above'} {limit}" + (
-            f" after {_span(self.duration_s)} active"
-        )
+        return event_text(ALARM_RAISED if self.started else ALARM_CLEARED, self.params, "en")
 
 
 class AlarmState:

@@ -36,9 +36,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable
 from types import MappingProxyType
+from typing import Any
 
 from drivers.device import DeviceRead, read_device
 from drivers.link import ModbusLink, ReadError
@@ -49,12 +51,20 @@ from drivers.sunspec import SunSpecError, missing_required, sunspec_profile
 from drivers.transformer_ratios import factor, to_primary
 from energymon.accounting.counters import CounterWatch
 from energymon.collect.alarms import AlarmWatch, Transition
-from energymon.collect.health import OFFLINE, DeviceHealth, assess, transition_events
+from energymon.collect.health import (
+    OFFLINE,
+    DeviceHealth,
+    assess,
+    degraded_params,
+    error_params,
+    transition_events,
+)
 from energymon.collect.quality import DeviceQuality, QualityCheck
 from energymon.collect.reading import Reading
 from energymon.collect.schedule import ConnectionSchedule, attempt_cost_s
 from energymon.collect.validate import plausible
 from energymon.config import Config, Connection, Device
+from energymon.event_texts import event_text
 from energymon.events import (
     ALARM_CLEARED,
     ALARM_RAISED,
@@ -114,7 +124,7 @@ class Collector:
 
     async def run(self, duration_s: float | None = None) -> None:
         """Poll until :meth:`stop` (also if it was called before) or for ``duration_s`` seconds."""
-        self._emit_event(None, COLLECTOR_STARTED, INFO, f"{len(self.config.devices)} devices")
+        self._emit_event(None, COLLECTOR_STARTED, INFO, {"devices": len(self.config.devices)})
         workers = [
             asyncio.create_task(
                 self._worker(conn, [d for d in self.config.devices if d.connection == name]), name=f"poll {name}"
@@ -136,7 +146,7 @@ class Collector:
             for link in self.links.values():
                 link.close()
             self._alarm_events(self.alarms.stop(int(self.wall_clock() * 1000)))
-            self._emit_event(None, COLLECTOR_STOPPED, INFO, "")
+            self._emit_event(None, COLLECTOR_STOPPED, INFO, {})
 
     # -- polling -----------------------------------------------------------------
     async def _worker(self, conn: Connection, devices: list[Device]) -> None:
@@ -170,12 +180,7 @@ class Collector:
                 return str(exc)
             self._discovered[device.id] = profile
             missing = missing_required(profile)
-            self._emit_event(
-                device.id,
-                SUNSPEC_DISCOVERED,
-                WARNING if missing else INFO,
-                f"{profile.source}" + (f"; no {', '.join(missing)} in these models" if missing else ""),
-            )
+            self._emit_event(device.id, SUNSPEC_DISCOVERED, WARNING if missing else INFO, _discovered(profile, missing))
         return self._discovered[device.id]
 
     async def _poll(self, link: ModbusLink, device: Device) -> str:
@@ -199,16 +204,13 @@ class Collector:
             values = oriented(device.role, primary, device.flips_power, device.swaps_counters)
             values, rejected = plausible(device, values)
             for quantity in sorted(set(rejected) - health.rejected):
-                self._emit_event(
-                    device.id,
-                    IMPLAUSIBLE_VALUE,
-                    SEVERITY[IMPLAUSIBLE_VALUE],
-                    f"{quantity} = {result.values.get(quantity)!r} rejected (outside plausible range)",
-                )
+                params = {"quantity": quantity, "value": result.values.get(quantity)}
+                self._emit_event(device.id, IMPLAUSIBLE_VALUE, SEVERITY[IMPLAUSIBLE_VALUE], params)
             health.rejected = frozenset(rejected)
         if not isinstance(profile, str):
             self._watch_counters(device, profile, ts_ms, values)
         state, problems = assess(device.role, quantities, result, values, rejected)
+        degraded = degraded_params(device.role, quantities, result, values, rejected) if problems else {}
         quality = self._check_quality(
             device, None if isinstance(profile, str) else profile, ts_ms, result.ok, values, rejected
         )
@@ -224,7 +226,8 @@ class Collector:
             problems + quality.problems,  # the health below is the answer's; data quality has its own events
             quality.suspect,
         )
-        self._record(device.id, health, state, problems, error, ts_ms)
+        errors = error_params(result.errors, discovery_failed=isinstance(profile, str))
+        self._record(device.id, health, state, problems, error, ts_ms, {"errors": errors}, degraded)
         self.latest[device.id] = reading
         for subscriber in self.reading_subscribers:
             subscriber(reading)
@@ -232,24 +235,35 @@ class Collector:
         return state
 
     def _record(
-        self, device_id: str, health: DeviceHealth, state: str, problems: tuple[str, ...], error: str | None, ts_ms: int
+        self,
+        device_id: str,
+        health: DeviceHealth,
+        state: str,
+        problems: tuple[str, ...],
+        error: str | None,
+        ts_ms: int,
+        offline: dict[str, Any],
+        degraded: dict[str, Any],
     ) -> None:
-        """Update ``health`` with one poll's outcome; record each state change once."""
+        """Update ``health`` with one poll's outcome; record each state change once (``offline``,
+        ``degraded``: the params of a ``device_offline`` / ``device_degraded`` event)."""
         if state == OFFLINE:
             health.failures += 1
             health.consecutive_failures += 1
         for kind in transition_events(health.state, state):
             if kind == DEVICE_OFFLINE:
-                detail = error or "no data"
+                params = offline
             elif kind == DEVICE_RECOVERED:
-                detail = f"answering again after {health.consecutive_failures} failed polls"
-                if health.since_ms is not None:
-                    detail += f" in {(ts_ms - health.since_ms) / 1000:.0f} s"
+                since_ms = health.since_ms
+                params = {
+                    "failed_polls": health.consecutive_failures,
+                    "offline_s": (ts_ms - since_ms) / 1000 if since_ms is not None else None,
+                }
             elif kind == DEVICE_DEGRADED:
-                detail = "; ".join(problems)
+                params = degraded
             else:
-                detail = "complete again"
-            self._emit_event(device_id, kind, SEVERITY[kind], detail)
+                params = {}
+            detail = self._emit_event(device_id, kind, SEVERITY[kind], params)
             log.warning("%s: %s: %s", device_id, kind.removeprefix("device_"), detail)
         if state != health.state:
             health.since_ms = ts_ms
@@ -275,9 +289,8 @@ class Collector:
             if watch is None:
                 watch = self._counters[key] = self._counter_watch(device, profile, quantity)
             for event in watch.update(ts_ms, value):
-                self._emit_event(
-                    device.id, event.kind, event.severity, f"{quantity}: {event.detail}", ts_ms=event.ts_ms
-                )
+                params = {"quantity": quantity, **event.params}
+                self._emit_event(device.id, event.kind, event.severity, params, ts_ms=event.ts_ms)
 
     @staticmethod
     def _counter_watch(device: Device, profile: Profile | None, quantity: str) -> CounterWatch:
@@ -314,21 +327,39 @@ class Collector:
         """Frozen, flat, stale and out-of-range data: one event per episode's start and end, as they happen."""
         check = self.quality[device.id].update(ts_ms, values if ok else None, rejected, profile)
         for event in check.events:
-            self._emit_event(device.id, event.kind, SEVERITY[event.kind], event.detail, ts_ms=ts_ms)
+            detail = self._emit_event(device.id, event.kind, SEVERITY[event.kind], event.params, ts_ms=ts_ms)
             level = logging.INFO if SEVERITY[event.kind] == INFO else logging.WARNING
-            log.log(level, "%s: %s: %s", device.id, event.kind, event.detail)
+            log.log(level, "%s: %s: %s", device.id, event.kind, detail)
         return check
 
     def _alarm_events(self, transitions: Iterable[Transition]) -> None:
         """One ``alarm_raised`` (the rule's severity) or ``alarm_cleared`` event and log line per transition."""
         for t in transitions:
             kind, severity = (ALARM_RAISED, t.rule.severity) if t.started else (ALARM_CLEARED, SEVERITY[ALARM_CLEARED])
-            self._emit_event(t.device_id, kind, severity, t.detail, ts_ms=t.ts_ms)
-            log.log(logging.WARNING if t.started else logging.INFO, "%s: %s", kind, t.detail)
+            detail = self._emit_event(t.device_id, kind, severity, t.params, ts_ms=t.ts_ms)
+            log.log(logging.WARNING if t.started else logging.INFO, "%s: %s", kind, detail)
 
     def _emit_event(
-        self, device_id: str | None, kind: str, severity: str, detail: str, ts_ms: int | None = None
-    ) -> None:
-        event = Event(int(self.wall_clock() * 1000) if ts_ms is None else ts_ms, device_id, kind, severity, detail)
+        self, device_id: str | None, kind: str, severity: str, params: dict[str, Any], ts_ms: int | None = None
+    ) -> str:
+        """Hand an event with ``params`` to the subscribers, its English text (energymon.event_texts) as its
+        detail; returns the detail (for the log line)."""
+        detail = event_text(kind, params, "en")
+        event = Event(
+            int(self.wall_clock() * 1000) if ts_ms is None else ts_ms, device_id, kind, severity, detail, params
+        )
         for subscriber in self.event_subscribers:
             subscriber(event)
+        return detail
+
+
+_SUNSPEC_SOURCE = re.compile(r"SunSpec models ([\d, ]+) \(discovered at (\d+)\)")
+
+
+def _discovered(profile: Profile, missing: Iterable[str]) -> dict[str, Any]:
+    """The params of a ``sunspec_discovered`` event: the profile's ``source`` (drivers.sunspec: "SunSpec
+    models 1, 103 (discovered at 40000)"), its model ids and base address, the required quantities missing."""
+    match = _SUNSPEC_SOURCE.fullmatch(profile.source)
+    models = [int(m) for m in match.group(1).split(", ")] if match else []
+    base = int(match.group(2)) if match else None
+    return {"source": profile.source, "models": models, "base": base, "missing": list(missing)}

@@ -22,9 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from drivers.device import DeviceRead
+from drivers.link import ReadError
 from drivers.quantities import REQUIRED, Role
+from energymon.event_texts import degraded_parts
 from energymon.events import DEVICE_COMPLETE, DEVICE_DEGRADED, DEVICE_OFFLINE, DEVICE_RECOVERED
 
 UNKNOWN, ONLINE, DEGRADED, OFFLINE = "unknown", "online", "degraded", "offline"
@@ -45,6 +48,35 @@ class DeviceHealth:
     since_ms: int | None = None  # UTC epoch ms when the current state began
 
 
+def error_params(errors: Iterable[ReadError], discovery_failed: bool = False) -> list[dict[str, Any]]:
+    """Failed reads as an event's params: ``kind`` (drivers.link.ReadError's; "sunspec" when SunSpec
+    discovery failed), ``code`` (a Modbus exception code, else None), ``text`` (the driver's message, English)."""
+    return [
+        {"kind": "sunspec" if discovery_failed else e.kind, "code": e.exception_code, "text": str(e)} for e in errors
+    ]
+
+
+def degraded_params(
+    role: Role,
+    quantities: Iterable[str],
+    result: DeviceRead,
+    values: Mapping[str, float | None],
+    rejected: Iterable[str],
+) -> dict[str, Any]:
+    """Why an answered poll is incomplete, as the params of a ``device_degraded`` event: ``errors`` (the
+    failed block reads, :func:`error_params`), ``implausible`` (rejected quantities), ``missing`` (required
+    quantities without a value because a read failed) or ``not_implemented`` (... although every read
+    succeeded: the device reads them as "not implemented"). Arguments as for :func:`assess`."""
+    rejected = sorted(rejected)
+    missing = sorted(q for q in REQUIRED[role] & set(quantities) if values.get(q) is None and q not in rejected)
+    return {
+        "errors": error_params(result.errors),
+        "implausible": rejected,
+        "missing": missing if result.errors else [],
+        "not_implemented": [] if result.errors else missing,
+    }
+
+
 def assess(
     role: Role,
     quantities: Iterable[str],
@@ -57,17 +89,12 @@ def assess(
 
     ``quantities``: what the profile maps (a required quantity the profile does not map at all, e.g. a
     SunSpec model without it, is a property of the device, reported at discovery, not a fault);
-    ``values``: after the plausibility check; ``rejected``: the quantities it rejected.
+    ``values``: after the plausibility check; ``rejected``: the quantities it rejected. The problems are
+    the English phrases of :func:`degraded_params` (energymon.event_texts.degraded_parts).
     """
     if not result.ok:
         return OFFLINE, ()
-    problems = [str(e) for e in result.errors]
-    rejected = sorted(rejected)
-    if rejected:
-        problems.append("implausible: " + ", ".join(rejected))
-    missing = sorted(q for q in REQUIRED[role] & set(quantities) if values.get(q) is None and q not in rejected)
-    if missing:
-        problems.append(("missing: " if result.errors else "not implemented: ") + ", ".join(missing))
+    problems = degraded_parts(degraded_params(role, quantities, result, values, rejected))
     return (DEGRADED if problems else ONLINE), tuple(problems)
 
 

@@ -28,9 +28,10 @@ and by which bounds: energymon.collect.quality_rules):
 
 Each episode is one event when it starts and one ``data_ok`` when it ends (with
 its duration), never one per poll. Quantities that start (or end) at the same
-poll share one event: the detail is one ``quantity: what`` part per quantity,
-joined by ``; ``. Polls that read nothing (offline) are not judged (they end a
-counter's run of flowing power) and their readings carry no quality problems. The values are never changed
+poll share one event: its params hold one part per quantity (its detail: one
+``quantity: what`` phrase each, joined by ``; ``). Polls that read nothing
+(offline) are not judged (they end a counter's run of flowing power) and their
+readings carry no quality problems. The values are never changed
 (they are stored as the device gave them); a frozen, flat or out-of-range one
 is named in ``suspect`` and in the problems (``frozen: power_w``); while a
 counter is flat, ``power_w`` is suspect too (the two disagree: one is wrong).
@@ -41,18 +42,29 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from drivers.profile import Profile
 from drivers.quantities import QUANTITIES, Role
 from energymon.collect import quality_rules as rules
 from energymon.config.quality_params import COUNTER_FLAT, FROZEN, RANGE, STALE, QualityParams
+from energymon.event_texts import event_text
 from energymon.events import DATA_FROZEN, DATA_OK, DATA_OUT_OF_RANGE, DATA_STALE
 
 
 @dataclass(frozen=True)
 class QualityEvent:
-    kind: str  # data_frozen | data_stale | data_out_of_range | data_ok (energymon.events)
-    detail: str  # "quantity: what" parts joined by "; "
+    """One event of a poll: ``kind`` data_frozen | data_stale | data_out_of_range | data_ok (energymon.events);
+    ``params``: ``{"parts": [...]}``, one part per quantity (:meth:`DeviceQuality.update`'s checks; keys in
+    docs/database.md), worded by energymon.event_texts.quality_part."""
+
+    kind: str
+    params: dict[str, list[dict[str, Any]]]
+
+    @property
+    def detail(self) -> str:
+        """The English text: "quantity: what" parts joined by "; "."""
+        return event_text(self.kind, self.params, "en")
 
 
 @dataclass(frozen=True)
@@ -105,14 +117,20 @@ class _Range:
 class _Found:
     """The parts of one poll's events, by kind."""
 
-    parts: dict[str, list[str]] = field(default_factory=dict)
+    parts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
-    def add(self, kind: str, part: str) -> None:
-        self.parts.setdefault(kind, []).append(part)
+    def add(self, kind: str, quantity: str, check: str, **facts: Any) -> None:
+        """One quantity's part: what ``check`` found (frozen, counter_flat, stale, out_of_range; "ok" with
+        ``ended`` and ``duration_s`` when an episode ends) and its facts in base units."""
+        self.parts.setdefault(kind, []).append({"quantity": quantity, "check": check, **facts})
+
+    def ended(self, quantity: str, check: str, duration_ms: int) -> None:
+        """The part of a ``data_ok`` event: ``quantity``'s episode of ``check`` ended after ``duration_ms``."""
+        self.add(DATA_OK, quantity, "ok", ended=check, duration_s=duration_ms / 1000)
 
     def events(self) -> tuple[QualityEvent, ...]:
         order = (DATA_FROZEN, DATA_STALE, DATA_OUT_OF_RANGE, DATA_OK)
-        return tuple(QualityEvent(k, "; ".join(self.parts[k])) for k in order if k in self.parts)
+        return tuple(QualityEvent(k, {"parts": self.parts[k]}) for k in order if k in self.parts)
 
 
 class DeviceQuality:
@@ -188,7 +206,7 @@ class DeviceQuality:
             run = self._same.get(q)
             if run is None or not _same(run.value, v):
                 if run is not None and run.frozen:
-                    found.add(DATA_OK, f"{q}: moving again after {rules.duration(ts_ms - run.since_ms)} frozen")
+                    found.ended(q, "frozen", ts_ms - run.since_ms)
                 self._same[q] = _Same(v, ts_ms)
                 continue
             run.polls += 1
@@ -202,11 +220,7 @@ class DeviceQuality:
                 and not rules.legitimately_constant(q, v, self.role, self.rated_w, self._steps.get(q, 0.0))
             ):
                 run.frozen = True
-                found.add(
-                    DATA_FROZEN,
-                    f"{q}: {rules.show(q, v)} unchanged in {run.polls} polls over "
-                    f"{rules.duration(ts_ms - run.since_ms)} while the device's other values moved",
-                )
+                found.add(DATA_FROZEN, q, "frozen", value=v, polls=run.polls, duration_s=(ts_ms - run.since_ms) / 1000)
 
     def _counter_flat(self, ts_ms: int, present: dict[str, float], found: _Found) -> None:
         power = present.get("power_w")
@@ -219,9 +233,7 @@ class DeviceQuality:
             run = self._counters.get(counter)
             if run is None or abs(value - run.anchor_wh) > step * (1 + rules.TOLERANCE):
                 if run is not None and run.flat:
-                    found.add(
-                        DATA_OK, f"{counter}: counting again after {rules.duration(ts_ms - run.flat_since_ms)} flat"
-                    )
+                    found.ended(counter, "counter_flat", ts_ms - run.flat_since_ms)
                 run = self._counters[counter] = _Counter(value, ts_ms)
             if run.flat:
                 continue
@@ -240,10 +252,13 @@ class DeviceQuality:
                 run.flat, run.flat_since_ms = True, run.anchor_ms
                 found.add(
                     DATA_FROZEN,
-                    f"{counter}: {rules.show(counter, value)} flat for {rules.duration(ts_ms - run.anchor_ms)} "
-                    f"while power_w says {rules.show('power_w', power or 0.0)} flows "
-                    f"(about {rules.show(counter, round(run.expected_wh))} expected; register step "
-                    f"{rules.show(counter, step)})",
+                    counter,
+                    "counter_flat",
+                    value=value,
+                    duration_s=(ts_ms - run.anchor_ms) / 1000,
+                    power_w=power or 0.0,
+                    expected_wh=run.expected_wh,
+                    step_wh=step,
                 )
 
     def _stale(self, ts_ms: int, values: Mapping[str, float | None], rejected: set[str], found: _Found) -> None:
@@ -252,17 +267,13 @@ class DeviceQuality:
             entry = self._missing.get(q)
             if v is not None:
                 if entry is not None and entry.stale:
-                    found.add(DATA_OK, f"{q}: fresh again after {rules.duration(ts_ms - entry.last_seen_ms)} stale")
+                    found.ended(q, "stale", ts_ms - entry.last_seen_ms)
                 self._missing[q] = _Missing(ts_ms)
             elif entry is not None and q not in rejected:
                 entry.polls += 1
                 if not entry.stale and entry.polls >= self.params.stale_polls:
                     entry.stale = True
-                    found.add(
-                        DATA_STALE,
-                        f"{q}: no value in {entry.polls} answered polls over "
-                        f"{rules.duration(ts_ms - entry.last_seen_ms)}",
-                    )
+                    found.add(DATA_STALE, q, "stale", polls=entry.polls, duration_s=(ts_ms - entry.last_seen_ms) / 1000)
 
     def _out_of_range(self, ts_ms: int, present: dict[str, float], found: _Found) -> set[str]:
         bad: set[str] = set()
@@ -273,14 +284,14 @@ class DeviceQuality:
                 bad.add(q)
                 if episode is None:
                     self._range[q] = _Range(ts_ms)
-                    found.add(DATA_OUT_OF_RANGE, f"{q}: {rules.show(q, v)} outside {rules.show_bounds(q, limits)}")
+                    found.add(DATA_OUT_OF_RANGE, q, "out_of_range", value=v, low=limits[0], high=limits[1])
                 else:
                     episode.good_polls = 0
             elif episode is not None:
                 episode.good_polls += 1
                 if episode.good_polls >= self.params.range_clear_polls:
                     del self._range[q]
-                    found.add(DATA_OK, f"{q}: back in range after {rules.duration(ts_ms - episode.since_ms)}")
+                    found.ended(q, "out_of_range", ts_ms - episode.since_ms)
         return bad
 
     # -- state -------------------------------------------------------------------------------------

@@ -124,38 +124,6 @@ def out_of_range(quantity: str, value: float, rated_w: float) -> tuple[float, fl
     return None if low - slack <= value <= high + slack else limits
 
 
-def show(quantity: str, value: float) -> str:
-    """A value with its unit as an event names it: ``2010700 W``, ``70.5 Hz``, ``0.98``."""
-    if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
-        text = str(int(value))
-    else:
-        text = f"{value:.6g}"
-    quantity_info = QUANTITIES.get(quantity)
-    unit = quantity_info.unit if quantity_info is not None else ""
-    return f"{text} {unit}" if unit else text
-
-
-def show_bounds(quantity: str, limits: tuple[float, float]) -> str:
-    """``45..65 Hz``, ``> 0``, ``any finite number``."""
-    low, high = limits
-    if math.isinf(low) and math.isinf(high):
-        return "any finite number"
-    if math.isinf(high):
-        return f"> {show(quantity, low)}"
-    unit = QUANTITIES[quantity].unit if quantity in QUANTITIES else ""
-    return f"{show('', low)}..{show('', high)}" + (f" {unit}" if unit else "")
-
-
-def duration(ms: int) -> str:
-    """``45 s``, ``11 min 5 s``, ``2 h 3 min``."""
-    s = max(0, round(ms / 1000))
-    if s < 60:
-        return f"{s} s"
-    if s < 3600:
-        return f"{s // 60} min {s % 60} s"
-    return f"{s // 3600} h {s % 3600 // 60} min"
-
-
 def is_counter(quantity: str) -> bool:
     q = QUANTITIES.get(quantity)
     return q is not None and q.kind is Kind.COUNTER

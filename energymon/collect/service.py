@@ -67,7 +67,14 @@ class Collection:
         if (warning := health.warning()) is not None:
             log.warning("%s", warning)
             self.writer.put_event(
-                Event(int(time.time() * 1000), None, DATABASE_DAMAGED, SEVERITY[DATABASE_DAMAGED], warning)
+                Event(
+                    int(time.time() * 1000),
+                    None,
+                    DATABASE_DAMAGED,
+                    SEVERITY[DATABASE_DAMAGED],
+                    warning,
+                    health.params(),
+                )
             )
 
     def _store_reading(self, reading: Reading) -> None:

@@ -19,7 +19,7 @@ from drivers import toml_file
 from drivers.profile import ProfileError, as_load_meter
 from drivers.profile_file import load_profile
 from drivers.quantities import Role
-from energymon.accounting.carbon import GRIDS, lookup_factor
+from energymon.accounting.carbon import EXPLICIT_SOURCE, GRIDS, lookup_factor
 from energymon.config.alarms import parse_alarms
 from energymon.config.endpoints import shared_line_warnings
 from energymon.config.fields import ConfigError, FieldReader
@@ -110,7 +110,7 @@ class _SiteParser(FieldReader):
         if grid is not None and grid not in GRIDS:
             raise self.error("carbon.grid", f"unknown grid '{grid}' (expected one of: {', '.join(GRIDS)})")
         if explicit is not None:
-            return Carbon(float(explicit), "explicit emission_factor_kg_per_kwh in the site config", grid, year)
+            return Carbon(float(explicit), EXPLICIT_SOURCE, grid, year)
         grid = grid or "national"
         factor = lookup_factor(grid, year)
         if factor is None:

@@ -2,10 +2,12 @@
 
 SQLite reports a full disk, a read-only file, another program's write lock or
 a damaged file as error codes (``sqlite_errorname``); the operating system as
-an ``errno``. :func:`storage_cause` turns either into one phrase ("the disk is
-full (12 KB free in /data)"), :func:`is_storage_fault` tells the faults the
-writer waits out (they can go away: space freed, lock released) from
-programming errors, which it does not retry.
+an ``errno``. :func:`cause_params` turns either into a cause code with the
+free space (an event's params), :func:`storage_cause` into one phrase ("the
+disk is full (12 KB free in /data)"; the words: energymon.event_texts_store),
+:func:`is_storage_fault` tells the faults the writer waits out (they can go
+away: space freed, lock released) from programming errors, which it does not
+retry.
 """
 
 from __future__ import annotations
@@ -14,27 +16,30 @@ import errno
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
+
+from energymon.event_texts_store import cause_text
 
 FULL_BELOW_BYTES = 1 << 20  # less free space than this (1 MiB) on the database's file system: "the disk is full"
 
-_BY_CODE = {  # SQLite primary result code name -> what it means for the site
-    "SQLITE_FULL": "the disk is full",
-    "SQLITE_READONLY": "the database file is read-only (or on a read-only file system)",
-    "SQLITE_BUSY": "another program holds a write lock on the database",
-    "SQLITE_LOCKED": "another program holds a write lock on the database",
-    "SQLITE_CORRUPT": "the database file is damaged",
-    "SQLITE_NOTADB": "the file is damaged or not a database",
-    "SQLITE_IOERR": "a disk input/output error",
-    "SQLITE_CANTOPEN": "the database file cannot be opened",
-    "SQLITE_PERM": "no permission to write the database",
+_BY_CODE = {  # SQLite primary result code name -> what it means for the site (energymon.event_texts_store.CAUSES)
+    "SQLITE_FULL": "disk_full",
+    "SQLITE_READONLY": "read_only",
+    "SQLITE_BUSY": "locked",
+    "SQLITE_LOCKED": "locked",
+    "SQLITE_CORRUPT": "damaged",
+    "SQLITE_NOTADB": "not_a_database",
+    "SQLITE_IOERR": "io_error",
+    "SQLITE_CANTOPEN": "cannot_open",
+    "SQLITE_PERM": "no_permission",
 }
 _BY_ERRNO = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EROFS: "the file system is read-only",
-    errno.EACCES: "no permission to write the database",
-    errno.EPERM: "no permission to write the database",
-    errno.EIO: "a disk input/output error",
+    errno.ENOSPC: "disk_full",
+    errno.EDQUOT: "quota",
+    errno.EROFS: "file_system_read_only",
+    errno.EACCES: "no_permission",
+    errno.EPERM: "no_permission",
+    errno.EIO: "io_error",
 }
 
 
@@ -48,33 +53,37 @@ def free_bytes(path: Path) -> int | None:
     return None
 
 
-def _free_text(free: int) -> str:
-    return f"{free // 1024} KB free" if free < 10 << 20 else f"{free / (1 << 30):.1f} GB free"
+def cause_code(exc: BaseException, free: int | None = None) -> str | None:
+    """The cause of a failed write as a code of energymon.event_texts_store.CAUSES, or None if unknown.
 
-
-def storage_cause(exc: BaseException, db_path: Path) -> str:
-    """One phrase for why writing ``db_path`` failed: full disk, read-only, locked, damaged, I/O error, ...
-
-    A full disk is recognised by the free space too: SQLite reports a WAL or
+    A full disk is recognised by the free space (``free`` bytes) too: SQLite reports a WAL or
     shared-memory file that cannot grow as a plain "disk I/O error".
     """
     cause = None
     if isinstance(exc, sqlite3.Error):
         name = getattr(exc, "sqlite_errorname", None) or ""
-        cause = next((text for code, text in _BY_CODE.items() if name == code or name.startswith(code + "_")), None)
+        cause = next((c for code, c in _BY_CODE.items() if name == code or name.startswith(code + "_")), None)
         if cause is None and "malformed" in str(exc):
             cause = _BY_CODE["SQLITE_CORRUPT"]
     elif isinstance(exc, OSError) and exc.errno in _BY_ERRNO:
         cause = _BY_ERRNO[exc.errno]
+    if free is not None and free < FULL_BELOW_BYTES and cause in (None, "io_error", "disk_full"):
+        cause = "disk_full"
+    return cause
+
+
+def cause_params(exc: BaseException, db_path: Path) -> dict[str, Any]:
+    """Why writing ``db_path`` failed, language-neutral (an event's params): ``cause`` (a code, None if
+    unknown), ``message`` (SQLite's or the system's), ``free_bytes`` (on its file system, None if unknown),
+    ``folder`` (the database's)."""
     free = free_bytes(db_path.parent)
-    if free is not None and free < FULL_BELOW_BYTES and cause in (None, _BY_CODE["SQLITE_IOERR"], "the disk is full"):
-        cause = "the disk is full"
     message = str(exc) if isinstance(exc, sqlite3.Error) else f"{type(exc).__name__}: {exc}"
-    if cause is None:
-        return message
-    if cause == "the disk is full" and free is not None:
-        cause += f" ({_free_text(free)} in {db_path.parent})"
-    return f"{cause} ({message})" if message and message not in cause else cause
+    return {"cause": cause_code(exc, free), "message": message, "free_bytes": free, "folder": str(db_path.parent)}
+
+
+def storage_cause(exc: BaseException, db_path: Path) -> str:
+    """One phrase for why writing ``db_path`` failed: full disk, read-only, locked, damaged, I/O error, ..."""
+    return cause_text(cause_params(exc, db_path))
 
 
 def is_storage_fault(exc: BaseException) -> bool:

@@ -15,6 +15,9 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from energymon.event_texts_store import database_damaged
 
 QUICK_CHECK_S = 3.0  # the default bound on the start-up check (seconds)
 MAX_PROBLEMS = 10  # quick_check stops after this many problems
@@ -35,16 +38,15 @@ class HealthCheck:
         """No damage found (in what was checked; see ``complete``)."""
         return not self.problems
 
+    def params(self) -> dict[str, Any]:
+        """The params of the ``database_damaged`` event: the file, the problems, ``first`` if the check
+        stopped at :data:`MAX_PROBLEMS` of them (else None)."""
+        first = MAX_PROBLEMS if len(self.problems) >= MAX_PROBLEMS else None
+        return {"path": str(self.path), "problems": list(self.problems), "first": first}
+
     def warning(self) -> str | None:
-        """The one-line warning to log when damage was found, else None."""
-        if self.ok:
-            return None
-        more = "" if len(self.problems) < MAX_PROBLEMS else f" (first {MAX_PROBLEMS})"
-        return (
-            f"{self.path}: the database file is damaged: PRAGMA quick_check found{more}: "
-            f"{'; '.join(self.problems)}. Collection goes on; copy the file and repair it "
-            f"(sqlite3 '{self.path}' '.recover') when convenient"
-        )
+        """The one-line warning to log (and the event's detail) when damage was found, else None."""
+        return None if self.ok else database_damaged(self.params(), False)
 
     def cut_short(self) -> str | None:
         """The note to log when the check did not reach the end in time, else None."""

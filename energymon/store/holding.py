@@ -25,9 +25,10 @@ from pathlib import Path
 
 import sqlite_utils
 
+from energymon.event_texts_store import cause_text, storage_failed, storage_resumed
 from energymon.events import INFO, SEVERITY, STORAGE_FAILED, STORAGE_RESUMED, WARNING, Event
-from energymon.store.faults import is_storage_fault, storage_cause
-from energymon.store.outage import Outage, failed_text, resumed_text
+from energymon.store.faults import cause_params, is_storage_fault
+from energymon.store.outage import Outage, failed_params, resumed_params
 from energymon.store.spool import Spool
 from energymon.store.write_items import Ack, SampleBatch
 
@@ -139,20 +140,25 @@ class HoldingMixin:
 
     def _begin_outage(self, exc: Exception) -> None:
         now_ms = int(time.time() * 1000)
-        cause = storage_cause(exc, self.db_path)
-        outage = Outage(cause, now_ms, time.monotonic(), self.retry_first_s, self.retry_max_s)
+        cause = cause_params(exc, self.db_path)
+        outage = Outage(
+            cause_text(cause), now_ms, time.monotonic(), self.retry_first_s, self.retry_max_s, cause_params=cause
+        )
         self.outage = outage
         self.spool.reset_counts()
-        text = failed_text(self.db_path, outage, self.spool)
-        self.spool.add(Event(now_ms, None, STORAGE_FAILED, SEVERITY[STORAGE_FAILED], text))
+        params = failed_params(self.db_path, outage, self.spool)
+        text = storage_failed(params, False)
+        self.spool.add(Event(now_ms, None, STORAGE_FAILED, SEVERITY[STORAGE_FAILED], text, params))
         log.error("%s", text)
 
     def _end_outage(self) -> None:
         """Everything held is stored: record the resume (its event, one log line) and write live again."""
         if self.outage is not None:
-            text = resumed_text(self.db_path, self.outage, self.spool, time.monotonic())
+            params = resumed_params(self.db_path, self.outage, self.spool, time.monotonic())
+            text = storage_resumed(params, False)
             dropped = self.spool.dropped_samples or self.spool.dropped_events
-            self._commit([Event(int(time.time() * 1000), None, STORAGE_RESUMED, WARNING if dropped else INFO, text)])
+            severity = WARNING if dropped else INFO
+            self._commit([Event(int(time.time() * 1000), None, STORAGE_RESUMED, severity, text, params)])
             (log.warning if dropped else log.info)("%s", text)
             self.last_resumed = text
         self.outage = None
@@ -162,12 +168,10 @@ class HoldingMixin:
         """At start: take over what an earlier writer kept in spill files (energymon.store.spool); written first."""
         adopted = self.spool.adopt()
         if self.spool:
-            text = (
-                f"{self.db_path}: {adopted:,} samples held by an earlier run that stopped while the database could"
-                f" not be written are written first (from {self.spool.spill_dir})"
-            )
+            params = {"path": str(self.db_path), "adopted_samples": adopted, "spill_dir": str(self.spool.spill_dir)}
+            text = storage_resumed(params, False)
             log.warning("%s", text)
-            self.spool.add(Event(int(time.time() * 1000), None, STORAGE_RESUMED, INFO, text))
+            self.spool.add(Event(int(time.time() * 1000), None, STORAGE_RESUMED, INFO, text, params))
 
     def _keep_held(self) -> None:
         """At stop with readings still held: keep them in spill files for the next start, or say they are lost."""

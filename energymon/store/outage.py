@@ -3,17 +3,18 @@
 The writer (energymon.store.writer) opens an :class:`Outage` on the first
 failed write, retries with a doubling wait (``first_retry_s``, 2x, 4x, ... at
 most ``max_retry_s``), and closes it once everything held in the spool is
-stored. Each end gives one event and one log line (:func:`failed_text`,
-:func:`resumed_text`), never one per failed attempt.
+stored. Each end gives one event and one log line (:func:`failed_params` and
+:func:`resumed_params`, worded by energymon.event_texts_store), never one per
+failed attempt.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from energymon.store.spool import Spool
+from energymon.store.spool import BYTES_PER_SAMPLE, Spool
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Outage:
     first_retry_s: float
     max_retry_s: float
     attempts: int = 0
+    cause_params: dict[str, Any] | None = None  # the cause, language-neutral (energymon.store.faults.cause_params)
     retry_at_s: float = field(init=False)  # monotonic
 
     def __post_init__(self) -> None:
@@ -37,41 +39,31 @@ class Outage:
         self.retry_at_s = now_s + min(self.max_retry_s, self.first_retry_s * 2.0**self.attempts)
 
 
-def duration_text(seconds: float) -> str:
-    """``73 s``, ``12 min 5 s``, ``3 h 4 min``."""
-    s = int(round(seconds))
-    if s < 60:
-        return f"{s} s"
-    if s < 3600:
-        return f"{s // 60} min {s % 60} s"
-    return f"{s // 3600} h {s % 3600 // 60} min"
+def failed_params(db_path: Path, outage: Outage, spool: Spool) -> dict[str, Any]:
+    """The params of the ``storage_failed`` event: the file, the cause, the spool's bound, the retry waits."""
+    limits = spool.limits
+    return {
+        "path": str(db_path),
+        "cause": outage.cause_params if outage.cause_params is not None else {"cause": None, "message": outage.cause},
+        "memory_samples": int(limits.memory_bytes / BYTES_PER_SAMPLE),
+        "memory_bytes": limits.memory_bytes,
+        "spill_samples": int(limits.spill_bytes / BYTES_PER_SAMPLE),
+        "spill_bytes": limits.spill_bytes,
+        "retry_first_s": outage.first_retry_s,
+        "retry_max_s": outage.max_retry_s,
+    }
 
 
-def _utc(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def failed_text(db_path: Path, outage: Outage, spool: Spool) -> str:
-    """The detail of the ``storage_failed`` event and its log line."""
-    return (
-        f"{db_path}: writing stopped: {outage.cause}; collection goes on, readings are held "
-        f"({spool.limits.describe()}) and writing is retried (every {outage.first_retry_s:g} s,"
-        f" doubling to {outage.max_retry_s:g} s)"
-    )
-
-
-def resumed_text(db_path: Path, outage: Outage, spool: Spool, now_s: float) -> str:
-    """The detail of the ``storage_resumed`` event and its log line: how long, how much held and written, dropped."""
-    text = (
-        f"{db_path}: writing again after {duration_text(now_s - outage.since_s)}; "
-        f"{spool.written_samples:,} samples held and written"
-    )
-    if spool.dropped_samples:
-        span = spool.dropped_span
-        when = f", read {_utc(span[0])} to {_utc(span[1])} UTC" if span else ""
-        text += f"; {spool.dropped_samples:,} oldest samples dropped past the spool's bound{when}"
-    if spool.dropped_events:
-        text += f"; {spool.dropped_events:,} oldest events dropped"
-    if spool.spill_problem:
-        text += f"; no spill file ({spool.spill_problem})"
-    return text
+def resumed_params(db_path: Path, outage: Outage, spool: Spool, now_s: float) -> dict[str, Any]:
+    """The params of the ``storage_resumed`` event: how long, how much held and written, what was dropped."""
+    span = spool.dropped_span
+    return {
+        "path": str(db_path),
+        "outage_s": now_s - outage.since_s,
+        "written_samples": spool.written_samples,
+        "dropped_samples": spool.dropped_samples,
+        "dropped_from_ms": span[0] if span else None,
+        "dropped_to_ms": span[1] if span else None,
+        "dropped_events": spool.dropped_events,
+        "spill_problem": spool.spill_problem,
+    }

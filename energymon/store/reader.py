@@ -27,14 +27,14 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from drivers.quantities import Role
-from energymon.events import Event
+from energymon.events import Event, params_from_json
 from energymon.site_time import MINUTE_MS, QUARTER_MS
 from energymon.store import samples as raw_store
 from energymon.store.damage import ROLLUPS, DamagedSpan, DamageLog, by_day
 from energymon.store.damage import spans as damaged_spans
 from energymon.store.minute_blocks import Minutes
 from energymon.store.rollups import TABLES
-from energymon.store.schema import open_db
+from energymon.store.schema import has_column, open_db
 
 ALL_TIME = (-(2**62), 2**62)  # UTC epoch ms bounds that hold every sample
 ROLLUP_COLUMNS = {  # name -> SQL expression over a rollup table (energymon.store.rollups)
@@ -213,13 +213,37 @@ class StoreReader:
         ).fetchall()
 
     def events_between(self, from_ms: int, to_ms: int) -> list[Event]:
-        """The stored events with ``from_ms <= ts_ms < to_ms``, oldest first (in order of storing on a tie)."""
+        """The stored events with ``from_ms <= ts_ms < to_ms``, oldest first (in order of storing on a tie).
+
+        Their params are None where none are stored (events, or a database, from before params existed)."""
         rows = self.db.execute(
-            "SELECT ts_ms, device_id, kind, severity, detail FROM events"
+            f"SELECT ts_ms, device_id, kind, severity, detail, {self._params_column()} FROM events"
             " WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms, id",
             (from_ms, to_ms),
         ).fetchall()
-        return [Event(*r) for r in rows]
+        return [Event(r[0], r[1], r[2], r[3], r[4], params_from_json(r[5])) for r in rows]
+
+    def last_events_before(self, kinds: Sequence[str], before_ms: int) -> list[Event]:
+        """Each device's last stored event of ``kinds`` with ``ts_ms < before_ms``, oldest first.
+
+        What the month's report starts from: a device whose last offline/recovered event before the month is
+        "offline" went into the month offline."""
+        if not kinds:
+            return []
+        marks = ", ".join("?" * len(kinds))
+        rows = self.db.execute(
+            f"SELECT ts_ms, device_id, kind, severity, detail, params FROM ("
+            f" SELECT ts_ms, device_id, kind, severity, detail, {self._params_column()} AS params, id,"
+            "  ROW_NUMBER() OVER (PARTITION BY device_id ORDER BY ts_ms DESC, id DESC) AS newest"
+            f" FROM events WHERE device_id IS NOT NULL AND kind IN ({marks}) AND ts_ms < ?"
+            ") WHERE newest = 1 ORDER BY ts_ms, id",
+            (*kinds, before_ms),
+        ).fetchall()
+        return [Event(r[0], r[1], r[2], r[3], r[4], params_from_json(r[5])) for r in rows]
+
+    def _params_column(self, alias: str = "") -> str:
+        """The SQL of the events' params column: NULL in a database written before it was added (m005)."""
+        return f"{alias}params" if has_column(self.db, "events", "params") else "NULL"
 
     def event_rows(
         self,
@@ -234,8 +258,9 @@ class StoreReader:
     ) -> list[tuple]:
         """Events with ``since_ms <= ts_ms < until_ms`` (None: no upper bound), newest first, at most ``limit``.
 
-        Each row: (id, ts_ms, device_id, kind, severity, detail, acked_by, acked_ms, note), the last three
-        from ``event_acks`` (None, None, None without an acknowledgement). ``collector_only``: the
+        Each row: (id, ts_ms, device_id, kind, severity, detail, acked_by, acked_ms, note, params), acked_by,
+        acked_ms and note from ``event_acks`` (None, None, None without an acknowledgement), params the stored
+        JSON text (None: stored before params existed). ``collector_only``: the
         collector's own events (device_id NULL); else ``device_id`` (None: every device).
         ``severities``: only these (None: all). A database written before acknowledgements existed (no
         ``event_acks`` yet) reads as unacknowledged (acked_by None, note ``''``).
@@ -267,7 +292,8 @@ class StoreReader:
         else:
             columns, join = "NULL, NULL, ''", ""
         sql = (
-            f"SELECT e.id, e.ts_ms, e.device_id, e.kind, e.severity, e.detail, {columns} FROM events e {join}"
+            f"SELECT e.id, e.ts_ms, e.device_id, e.kind, e.severity, e.detail, {columns}, {self._params_column('e.')}"
+            f" FROM events e {join}"
             f" WHERE {' AND '.join(where)} ORDER BY e.ts_ms DESC, e.id DESC LIMIT ?"
         )
         return self.db.execute(sql, (*params, int(limit))).fetchall()

@@ -12,7 +12,9 @@ Layout (see docs/database.md for the user-facing description):
   (energymon.store.samples, energymon.store.codec).
 - ``rollup_1min`` .. ``rollup_1d``: aggregates per bucket, updated with every
   committed batch (energymon.store.rollups).
-- ``events``: device offline/recovered, rejected values, collector start/stop.
+- ``events``: device offline/recovered, rejected values, collector start/stop,
+  data quality, alarms, the store's own faults; each with its English
+  ``detail`` and its language-neutral ``params`` (JSON, NULL before m005).
 - ``event_acks``: who acknowledged an event, when, with an optional note
   (at most one per event; the first stands).
 
@@ -122,6 +124,18 @@ def m004_counter_modulus(db: sqlite_utils.Database) -> None:
     # Where a counter channel's register wraps to 0 (base unit, primary side), NULL where unknown: the report
     # and the events tell a wrap (energy kept) from a reset or a replaced meter only with it.
     db.execute("ALTER TABLE channels ADD COLUMN wrap_at REAL")
+
+
+@migrations()
+def m005_event_params(db: sqlite_utils.Database) -> None:
+    # Each event's facts, language-neutral (a JSON object: energymon.events), from which the GUI and the reports
+    # word it in their language; NULL for the events stored before (they are shown by their English detail).
+    db.execute("ALTER TABLE events ADD COLUMN params TEXT")
+
+
+def has_column(db: sqlite_utils.Database, table: str, column: str) -> bool:
+    """Whether ``table`` has ``column`` (a reader may open a database written before a migration added it)."""
+    return any(row[1] == column for row in db.execute(f"PRAGMA table_info({table})").fetchall())
 
 
 class StoreError(RuntimeError):

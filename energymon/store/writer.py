@@ -31,12 +31,12 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from drivers.quantities import QUANTITIES, Kind
-from energymon.events import SEVERITY, STORE_MAINTENANCE_FAILED, Event
+from energymon.events import SEVERITY, STORE_MAINTENANCE_FAILED, Event, params_json
 from energymon.site_time import site_zone
 from energymon.store import rollups
 from energymon.store import samples as raw_store
 from energymon.store.channels import channel_ids
-from energymon.store.faults import storage_cause
+from energymon.store.faults import cause_code, storage_cause
 from energymon.store.history import DeviceHistory, PreparedHistory, write_history, write_prepared
 from energymon.store.holding import WAKE, HoldingMixin, WriterFailedError, describe
 from energymon.store.outage import Outage
@@ -271,6 +271,7 @@ class StoreWriter(HoldingMixin):
                             "kind": item.kind,
                             "severity": item.severity,
                             "detail": item.detail,
+                            "params": params_json(item.params),
                         }
                     )
                     continue
@@ -375,6 +376,7 @@ class StoreWriter(HoldingMixin):
                                 "kind": STORE_MAINTENANCE_FAILED,
                                 "severity": SEVERITY[STORE_MAINTENANCE_FAILED],
                                 "detail": message,
+                                "params": params_json({"message": message, "cause": cause_code(exc)}),
                             }
                         )
                 except sqlite3.Error:

@@ -40,6 +40,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from drivers.quantities import Role
 from energymon.collect.reading import Reading
@@ -49,8 +50,9 @@ from energymon.events import (
     COLLECTOR_STARTED,
     IMPLAUSIBLE_VALUE,
     SEVERITIES,
-    alarm_key,
+    alarm_key_of,
     at_least,
+    params_from_json,
 )
 from energymon.site_time import DAY_MS, MINUTE_MS
 from energymon.store.reader import StoreReader
@@ -86,6 +88,7 @@ class EventRow:
     acked_by: str | None = None
     acked_ms: int | None = None
     note: str = ""
+    params: dict[str, Any] | None = field(default=None, hash=False)  # None: stored before params existed
 
     @property
     def acknowledged(self) -> bool:
@@ -108,6 +111,7 @@ class Alarm:
     severity: str = ""  # configured: its rule's severity
     rule_id: str = ""  # configured: the rule's id (``device_id`` holds its subject: a device, "site", "role pv")
     acked_by: str | None = None  # configured: who acknowledged its alarm_raised event
+    params: dict[str, Any] | None = field(default=None, hash=False)  # configured: its alarm_raised event's
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -146,7 +150,9 @@ def events(
         unacknowledged_only=unacknowledged_only,
         limit=limit,
     )
-    return [EventRow(r[0], r[1], r[2], r[3], r[4], r[5] or "", r[6], r[7], r[8] or "") for r in rows]
+    return [
+        EventRow(r[0], r[1], r[2], r[3], r[4], r[5] or "", r[6], r[7], r[8] or "", params_from_json(r[9])) for r in rows
+    ]
 
 
 # -- alarms (pure) -------------------------------------------------------------------------
@@ -154,9 +160,11 @@ def events(
 _QUANTITY = re.compile(r"[a-z][a-z0-9_]*")
 
 
-def event_quantity(detail: str) -> str:
-    """The quantity an ``implausible_value`` event names first (``"soc_pct = 120.0 rejected ..."``,
-    ``"yield_wh: ..."``), or ``""``."""
+def event_quantity(detail: str, params: Mapping[str, Any] | None = None) -> str:
+    """The quantity an ``implausible_value`` event is about: its params' ``quantity``, or for an event without
+    params the one its detail names first (``"soc_pct = 120.0 rejected ..."``, ``"yield_wh: ..."``), or ``""``."""
+    if params is not None and isinstance(params.get("quantity"), str):
+        return params["quantity"]
     match = _QUANTITY.match(detail or "")
     return match.group(0) if match else ""
 
@@ -179,7 +187,7 @@ def configured_alarms(events: Iterable[EventRow], now_ms: int) -> list[Alarm]:
         if event.kind == COLLECTOR_STARTED:
             open_.clear()
             continue
-        key = alarm_key(event.detail) if event.kind in (ALARM_RAISED, ALARM_CLEARED) else None
+        key = alarm_key_of(event.detail, event.params) if event.kind in (ALARM_RAISED, ALARM_CLEARED) else None
         if key is None:
             continue
         if event.kind == ALARM_RAISED:
@@ -198,6 +206,7 @@ def configured_alarms(events: Iterable[EventRow], now_ms: int) -> list[Alarm]:
             severity=row.severity,
             rule_id=rule_id,
             acked_by=row.acked_by,
+            params=row.params,
         )
         for (rule_id, subject), row in rows
     ]
@@ -228,7 +237,7 @@ def active_alarms(
             and event.device_id is not None
             and window_start <= event.ts_ms <= now_ms
         ):
-            implausible.setdefault((event.device_id, event_quantity(event.detail)), []).append(event)
+            implausible.setdefault((event.device_id, event_quantity(event.detail, event.params)), []).append(event)
 
     alarms: list[Alarm] = configured_alarms(configured, now_ms)
     for device in site.devices:

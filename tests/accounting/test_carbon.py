@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 
 from energymon.accounting.carbon import (
+    EXPLICIT_SOURCE,
+    EXPLICIT_SOURCE_ZH,
+    GRID_NAMES,
     GRIDS,
     CoalFactor,
     EmissionFactor,
@@ -14,7 +18,12 @@ from energymon.accounting.carbon import (
     builtin_coal_factors,
     builtin_factors,
     coal_factor,
+    coal_for_source,
     coal_saved_kgce,
+    coal_source_text,
+    emission_source_text,
+    factor_for_source,
+    grid_name,
     lookup_factor,
 )
 
@@ -111,6 +120,55 @@ def test_coal_factor():
         assert "中国电力行业年度发展报告" in c.document and "Annual Development Report" in c.document
         assert c.read_from
         assert 0.25 < c.kgce_per_kwh < 0.40
+
+
+# MEE's names of the national and the regional grids.
+GRIDS_ZH = {
+    "national": "全国电网",
+    "north": "华北区域电网",
+    "northeast": "东北区域电网",
+    "east": "华东区域电网",
+    "central": "华中区域电网",
+    "northwest": "西北区域电网",
+    "south": "南方区域电网",
+    "southwest": "西南区域电网",
+}
+
+
+def test_each_grid_has_its_chinese_name():
+    assert list(GRID_NAMES) == list(GRIDS)
+    assert {g: grid_name(g, "zh") for g in GRIDS} == GRIDS_ZH
+    assert grid_name("northwest", "zh_CN") == "西北区域电网"  # the GUI's code for the language
+    assert grid_name("northwest", "en") == "Northwest China regional grid"
+    assert grid_name("atlantis", "zh") == "atlantis"
+
+
+def test_each_factor_is_cited_in_chinese_from_its_own_fields():
+    for f in builtin_factors():
+        publisher, document = f.publisher.split(" (")[0], f.document.split("/")[0].strip()
+        title, number = document.split("（", 1)
+        scope = f"{f.year}年{GRIDS_ZH[f.grid]}平均二氧化碳排放因子"
+        assert f.source_zh == f"{publisher}《{title}》（{number}，{f.published.isoformat()} 发布：{scope}"
+        assert not re.search("[A-Za-z]", f.source_zh)  # nothing English left
+    for c in builtin_coal_factors():
+        grams = f"{c.kgce_per_kwh * 1000:.1f}"
+        scope = f"{c.year}年全国火电平均供电标准煤耗 {grams} 克标准煤/千瓦时"
+        assert c.source_zh == f"中国电力企业联合会《中国电力行业年度发展报告2023》：{scope}"
+
+
+def test_a_recorded_source_is_found_again_and_told_in_the_language():
+    factor = lookup_factor("northwest", 2022)
+    assert factor_for_source(factor.source) == factor
+    assert emission_source_text(factor.source, "zh") == factor.source_zh
+    assert emission_source_text(factor.source, "en") == factor.source
+    assert emission_source_text(EXPLICIT_SOURCE, "zh") == EXPLICIT_SOURCE_ZH == "站点配置中指定的排放因子"
+    assert emission_source_text(EXPLICIT_SOURCE, "en") == EXPLICIT_SOURCE
+    assert factor_for_source("test factor") is None
+    assert emission_source_text("test factor", "zh") == "test factor"  # not ours: as recorded
+    coal = coal_factor()
+    assert coal_for_source(coal.source) == coal
+    assert coal_source_text(coal.source, "zh") == coal.source_zh and coal_source_text(coal.source, "en") == coal.source
+    assert coal_source_text("hand-written", "zh") == "hand-written"
 
 
 def test_factor_objects_are_immutable_and_lists_are_copies():

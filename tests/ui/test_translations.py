@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTranslator
 
 from ui.i18n import TRANSLATIONS_DIR, TsTranslator, read_ts, ts_path
 
@@ -53,13 +54,20 @@ def test_every_gui_string_has_a_chinese_translation(tmp_path):
 
 @pytest.mark.process
 @pytest.mark.timeout(180)
-def test_the_translation_file_compiles_with_lrelease(tmp_path):
-    qm = tmp_path / "energymon_zh_CN.qm"
-    done = subprocess.run(
-        [tool("lrelease"), str(ts_path("zh_CN")), "-qm", str(qm)], capture_output=True, text=True, timeout=120
-    )
+@pytest.mark.parametrize(("name", "least_bytes"), [("energymon_zh_CN", 1000), ("qtbase_extra_zh_CN", 100)])
+def test_the_translation_files_compile_with_lrelease(tmp_path, name, least_bytes):
+    """Ours and our supplement to Qt's catalogue: both are read at run time (ui.i18n.TsTranslator), both compile,
+    and neither has an unfinished message (it would be left out at run time)."""
+    ts = TRANSLATIONS_DIR / f"{name}.ts"
+    qm = tmp_path / f"{name}.qm"
+    done = subprocess.run([tool("lrelease"), str(ts), "-qm", str(qm)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert qm.stat().st_size > 1000
+    assert qm.stat().st_size > least_bytes
+    assert 'type="unfinished"' not in ts.read_text(encoding="utf-8")
+    compiled = QTranslator()
+    assert compiled.load(str(qm))  # the compiled file translates as the .ts read at run time does
+    for (context, source), translation in read_ts(ts).items():
+        assert compiled.translate(context, source) == translation, (context, source)
 
 
 def test_the_translator_translates(qtbot):
@@ -67,3 +75,67 @@ def test_the_translator_translates(qtbot):
     assert translator.translate("OverviewPage", "Overview") == "概览"
     assert translator.translate("OverviewPage", "no such string") is None  # Qt shows the source text
     assert (TRANSLATIONS_DIR / "energymon_zh_CN.ts").exists()
+
+
+def _button_texts(box) -> list[str]:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    return [box.button(b).text() for b in (QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Cancel)]
+
+
+def test_qts_own_texts_follow_the_language(qapp):
+    """Qt's standard buttons (and its file dialog) are in Chinese with the GUI, and in English again after."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from ui import i18n
+
+    assert i18n.qt_catalogue_path("zh_CN").is_file()  # PySide6's wheel ships Qt's own Chinese catalogue
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    try:
+        assert _button_texts(box) == ["OK", "Cancel"]
+        i18n.set_language("zh_CN")
+        qapp.processEvents()  # the LanguageChange event re-labels the existing buttons
+        assert _button_texts(box) == ["确定", "取消"]
+        assert i18n.qt_catalogue_missing() is None
+        assert QCoreApplication.translate("QFileDialog", "File &name:") == "文件名称(&N)："  # Qt's catalogue
+        assert QCoreApplication.translate("QFileDialog", "&Look in:") == "查找范围(&L)："  # our supplement
+        assert QCoreApplication.translate("OverviewPage", "Overview") == "概览"  # ours, asked first
+        i18n.set_language("en")
+        qapp.processEvents()
+        assert _button_texts(box) == ["OK", "Cancel"]
+        assert QCoreApplication.translate("QFileDialog", "&Look in:") == "&Look in:"
+    finally:
+        i18n.set_language("en")
+
+
+def test_without_qts_catalogue_our_texts_switch_and_qts_stay_english(qapp, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from ui import i18n
+
+    monkeypatch.setattr(i18n, "qt_catalogue_path", lambda language: tmp_path / "qtbase_zh_CN.qm")
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    try:
+        i18n.set_language("zh_CN")
+        qapp.processEvents()
+        assert i18n.current_language() == "zh_CN"
+        assert i18n.qt_catalogue_missing() == str(tmp_path / "qtbase_zh_CN.qm")
+        assert _button_texts(box) == ["OK", "Cancel"]
+    finally:
+        i18n.set_language("en")
+    assert i18n.qt_catalogue_missing() is None
+
+
+def test_the_supplement_holds_only_what_qts_catalogue_lacks(qapp):
+    """ui/translations/qtbase_extra_zh_CN.ts fills gaps of Qt's catalogue: once Qt translates one, delete it."""
+    from PySide6.QtCore import QTranslator
+
+    from ui import i18n
+
+    qt = QTranslator()
+    assert qt.load(str(i18n.qt_catalogue_path("zh_CN")))
+    extra = read_ts(i18n.qt_extra_path("zh_CN"))
+    assert ("QFileDialog", "&Look in:") in extra
+    for (context, source), translation in extra.items():
+        assert translation and not qt.translate(context, source), (context, source)

@@ -25,154 +25,317 @@
     </message>
 </context>
 <context>
+    <name>ConnectionText</name>
+    <message>
+        <location filename="../connection_text.py" line="31"/>
+        <source>Modbus TCP</source>
+        <translation>Modbus TCP</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="32"/>
+        <source>Modbus RTU (serial line)</source>
+        <translation>Modbus RTU（串行总线）</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="33"/>
+        <source>RTU over TCP (serial gateway)</source>
+        <translation>TCP 透传 RTU（串口网关）</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="36"/>
+        <source>illegal function</source>
+        <translation>非法功能码</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="37"/>
+        <source>illegal data address</source>
+        <translation>非法数据地址</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="38"/>
+        <source>illegal data value</source>
+        <translation>非法数据值</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="39"/>
+        <source>server device failure</source>
+        <translation>从站设备故障</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="40"/>
+        <source>acknowledge</source>
+        <translation>已受理，处理中</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="41"/>
+        <source>server device busy</source>
+        <translation>从站设备忙</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="42"/>
+        <source>memory parity error</source>
+        <translation>存储器奇偶校验错误</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="43"/>
+        <source>gateway path unavailable</source>
+        <translation>网关路径不可用</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="44"/>
+        <source>gateway target device failed to respond</source>
+        <translation>网关目标设备无应答</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="48"/>
+        <source>The device refused the read: %1.</source>
+        <translation>设备拒绝了读取：%1。</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="49"/>
+        <source>The device refused the read.</source>
+        <translation>设备拒绝了读取。</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="52"/>
+        <source>No answer: %1.</source>
+        <translation>无应答：%1。</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="53"/>
+        <source>No answer within the timeout.</source>
+        <translation>在超时时间内无应答。</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="56"/>
+        <source>No connection: %1.</source>
+        <translation>无法连接：%1。</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="57"/>
+        <source>No connection to the device.</source>
+        <translation>无法连接到设备。</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="60"/>
+        <source>The answer was rejected: %1.</source>
+        <translation>应答无效，已丢弃：%1。</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="61"/>
+        <source>The answer was rejected: it does not match the request.</source>
+        <translation>应答无效，已丢弃：与请求不符。</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="66"/>
+        <source>no answer within %1 s</source>
+        <translation>%1 秒内无应答</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="67"/>
+        <source>no answer</source>
+        <translation>无应答</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="70"/>
+        <source>no connection to %1</source>
+        <translation>无法连接到 %1</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="71"/>
+        <source>no connection</source>
+        <translation>无法连接</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="73"/>
+        <source>the device refused the read</source>
+        <translation>设备拒绝了读取</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="74"/>
+        <source>answer rejected</source>
+        <translation>应答无效，已丢弃</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="76"/>
+        <source>SunSpec discovery failed</source>
+        <translation>SunSpec 识别失败</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="77"/>
+        <source>read failed</source>
+        <translation>读取失败</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="78"/>
+        <source>unknown exception</source>
+        <translation>未知异常</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="89"/>
+        <source>The read failed: %1.</source>
+        <translation>读取失败：%1。</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="90"/>
+        <source>The read failed.</source>
+        <translation>读取失败。</translation>
+    </message>
+    <message>
+        <location filename="../connection_text.py" line="79"/>
+        <source>Modbus exception %1 (%2)</source>
+        <translation>Modbus 异常码 %1（%2）</translation>
+    </message>
+</context>
+<context>
     <name>DeviceTableModel</name>
     <message>
-        <location filename="../device_table.py" line="92"/>
+        <location filename="../device_table.py" line="96"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="93"/>
+        <location filename="../device_table.py" line="97"/>
         <source>degraded</source>
         <translation>降级</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="94"/>
+        <location filename="../device_table.py" line="98"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="95"/>
+        <location filename="../device_table.py" line="99"/>
         <source>stale</source>
         <translation>数据过期</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="96"/>
+        <location filename="../device_table.py" line="100"/>
         <source>waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="106"/>
+        <location filename="../device_table.py" line="110"/>
         <source>PV inverter</source>
         <translation>光伏逆变器</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="107"/>
+        <location filename="../device_table.py" line="111"/>
         <source>storage</source>
         <translation>储能</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="108"/>
+        <location filename="../device_table.py" line="112"/>
         <source>load meter</source>
         <translation>负荷电表</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="109"/>
+        <location filename="../device_table.py" line="113"/>
         <source>grid meter</source>
         <translation>关口电表</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="131"/>
+        <location filename="../device_table.py" line="135"/>
         <source>%1, unit %2</source>
         <translation>%1，从站地址 %2</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="137"/>
+        <location filename="../device_table.py" line="141"/>
         <source>%1 (doubtful)</source>
         <translation>%1（存疑）</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="153"/>
+        <location filename="../device_table.py" line="157"/>
         <source>SoC %1 %</source>
         <translation>荷电状态 %1 %</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="155"/>
+        <location filename="../device_table.py" line="159"/>
         <source>%1 kWh generated</source>
         <translation>累计发电 %1 kWh</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="156"/>
+        <location filename="../device_table.py" line="160"/>
         <source>%1 kWh consumed</source>
         <translation>累计用电 %1 kWh</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="157"/>
+        <location filename="../device_table.py" line="161"/>
         <source>%1 kWh imported</source>
         <translation>累计下网 %1 kWh</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="171"/>
+        <location filename="../device_table.py" line="175"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="177"/>
+        <location filename="../device_table.py" line="181"/>
         <source>%1 of %2</source>
         <translation>%1 / %2</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="201"/>
+        <location filename="../device_table.py" line="205"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="202"/>
+        <location filename="../device_table.py" line="206"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="203"/>
+        <location filename="../device_table.py" line="207"/>
         <source>Role</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="204"/>
+        <location filename="../device_table.py" line="208"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="205"/>
+        <location filename="../device_table.py" line="209"/>
         <source>Connection</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="206"/>
+        <location filename="../device_table.py" line="210"/>
         <source>Power kW</source>
         <translation>功率 kW</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="207"/>
+        <location filename="../device_table.py" line="211"/>
         <source>Key value</source>
         <translation>关键读数</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="208"/>
+        <location filename="../device_table.py" line="212"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="210"/>
+        <location filename="../device_table.py" line="214"/>
         <source>Latency</source>
         <translation>响应时间</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="213"/>
+        <location filename="../device_table.py" line="217"/>
         <source>How long the last poll of the device took, including any wait for its connection.</source>
         <translation>最近一次轮询该设备所用的时间，包括等待连接的时间。</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="218"/>
+        <location filename="../device_table.py" line="222"/>
         <source>Failed polls</source>
         <translation>轮询失败</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="221"/>
+        <location filename="../device_table.py" line="225"/>
         <source>Polls that read nothing, of the polls this window has received since it opened. A device polled more often than four times a second has polls that are not counted.</source>
         <translation>本窗口打开以来收到的轮询中，未读到任何数据的次数 / 轮询总次数。轮询频率高于每秒四次的设备，有部分轮询不计入统计。</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="228"/>
+        <location filename="../device_table.py" line="232"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
@@ -180,219 +343,219 @@
 <context>
     <name>DevicesPage</name>
     <message>
-        <location filename="../devices_page.py" line="133"/>
+        <location filename="../devices_page.py" line="135"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="140"/>
+        <location filename="../devices_page.py" line="142"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="141"/>
+        <location filename="../devices_page.py" line="143"/>
         <source>Register inspector</source>
         <translation>寄存器检查</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="143"/>
+        <location filename="../devices_page.py" line="145"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="144"/>
+        <location filename="../devices_page.py" line="146"/>
         <source>Role</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="145"/>
+        <location filename="../devices_page.py" line="147"/>
         <source>Connection</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="146"/>
+        <location filename="../devices_page.py" line="148"/>
         <source>Profile</source>
         <translation>点表</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="147"/>
+        <location filename="../devices_page.py" line="149"/>
         <source>Last reading</source>
         <translation>最近读数</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="148"/>
+        <location filename="../devices_page.py" line="150"/>
         <source>Latency</source>
         <translation>响应时间</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="149"/>
+        <location filename="../devices_page.py" line="151"/>
         <source>Polls</source>
         <translation>轮询</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="150"/>
+        <location filename="../devices_page.py" line="152"/>
         <source>Last error</source>
         <translation>最近错误</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="151"/>
+        <location filename="../devices_page.py" line="153"/>
         <source>Identity</source>
         <translation>设备信息</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="155"/>
+        <location filename="../devices_page.py" line="157"/>
         <source>Read identity</source>
         <translation>读取设备信息</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="156"/>
+        <location filename="../devices_page.py" line="158"/>
         <source>Inspect its registers</source>
         <translation>查看其寄存器</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="158"/>
+        <location filename="../devices_page.py" line="160"/>
         <source>Reads the manufacturer, model, serial number and firmware version from the device (read-only).</source>
         <translation>从设备读取制造商、型号、序列号和固件版本（只读）。</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="271"/>
+        <location filename="../devices_page.py" line="273"/>
         <source>Select a device in the table to see its details.</source>
         <translation>在表格中选择一台设备以查看其详情。</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="278"/>
+        <location filename="../devices_page.py" line="280"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="282"/>
+        <location filename="../devices_page.py" line="284"/>
         <source>%1: no reading for more than three poll intervals</source>
         <translation>%1：超过三个轮询周期没有读数</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="284"/>
-        <location filename="../devices_page.py" line="347"/>
+        <location filename="../devices_page.py" line="286"/>
+        <location filename="../devices_page.py" line="350"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="289"/>
+        <location filename="../devices_page.py" line="291"/>
         <source>%1, rated %2 kW</source>
         <translation>%1，额定功率 %2 kW</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="297"/>
+        <location filename="../devices_page.py" line="299"/>
         <source>%1 — %2 (%3), unit %4</source>
         <translation>%1 — %2（%3），从站地址 %4</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="306"/>
+        <location filename="../devices_page.py" line="308"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="308"/>
+        <location filename="../devices_page.py" line="310"/>
         <source>%1 (register map found from the device&apos;s SunSpec models)</source>
         <translation>%1（点表根据设备的 SunSpec 模型自动识别）</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="309"/>
+        <location filename="../devices_page.py" line="311"/>
         <source>%1, polled every %2 s</source>
         <translation>%1，每 %2 s 轮询一次</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="311"/>
+        <location filename="../devices_page.py" line="313"/>
         <source>%1, unit %2</source>
         <translation>%1，从站地址 %2</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="314"/>
+        <location filename="../devices_page.py" line="316"/>
         <source>Not known without the site config; polled every %1 s</source>
         <translation>无站点配置，无法获知；每 %1 s 轮询一次</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="317"/>
+        <location filename="../devices_page.py" line="319"/>
         <source>None yet</source>
         <translation>暂无</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="322"/>
+        <location filename="../devices_page.py" line="324"/>
         <source>%1 (%2 s ago)</source>
         <translation>%1（%2 s 前）</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="325"/>
+        <location filename="../devices_page.py" line="327"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="327"/>
+        <location filename="../devices_page.py" line="329"/>
         <source>Not measured: this window reads the database another collector writes</source>
         <translation>未测量：本窗口读取的是另一个采集器写入的数据库</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="337"/>
+        <location filename="../devices_page.py" line="339"/>
         <source>%1 since this window opened: %2 read nothing, %3 incomplete</source>
         <translation>本窗口打开以来共 %1 次：%2 次未读到数据，%3 次数据不完整</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="344"/>
+        <location filename="../devices_page.py" line="346"/>
         <source>None since this window opened</source>
         <translation>本窗口打开以来无</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="362"/>
+        <location filename="../devices_page.py" line="365"/>
         <source>Reading…</source>
         <translation>正在读取…</translation>
     </message>
     <message>
-        <location filename="../devices_page.py" line="364"/>
+        <location filename="../devices_page.py" line="367"/>
         <source>Not read: the collector has this device&apos;s serial port open.</source>
         <translation>未读取：采集器正占用该设备的串口。</translation>
     </message>
     <message>
-        <location filename="../device_identity.py" line="23"/>
+        <location filename="../device_identity.py" line="24"/>
         <source>Not read yet.</source>
         <translation>尚未读取。</translation>
     </message>
     <message>
-        <location filename="../device_identity.py" line="24"/>
+        <location filename="../device_identity.py" line="25"/>
         <source>Not known without the site config.</source>
         <translation>无站点配置，无法获知。</translation>
     </message>
     <message>
-        <location filename="../device_identity.py" line="26"/>
-        <location filename="../device_identity.py" line="28"/>
+        <location filename="../device_identity.py" line="27"/>
+        <location filename="../device_identity.py" line="30"/>
         <source>Not read: %1</source>
         <translation>未读取：%1</translation>
     </message>
     <message>
-        <location filename="../device_identity.py" line="30"/>
+        <location filename="../device_identity.py" line="32"/>
         <source>The device&apos;s profile names no identity registers.</source>
         <translation>该设备的点表未定义设备信息寄存器。</translation>
     </message>
     <message>
-        <location filename="../device_identity.py" line="32"/>
+        <location filename="../device_identity.py" line="34"/>
         <source>manufacturer %1</source>
         <translation>制造商 %1</translation>
     </message>
     <message>
-        <location filename="../device_identity.py" line="33"/>
+        <location filename="../device_identity.py" line="35"/>
         <source>model %1</source>
         <translation>型号 %1</translation>
     </message>
     <message>
-        <location filename="../device_identity.py" line="34"/>
+        <location filename="../device_identity.py" line="36"/>
         <source>serial number %1</source>
         <translation>序列号 %1</translation>
     </message>
     <message>
-        <location filename="../device_identity.py" line="35"/>
+        <location filename="../device_identity.py" line="37"/>
         <source>firmware %1</source>
         <translation>固件 %1</translation>
     </message>
     <message>
-        <location filename="../device_identity.py" line="38"/>
+        <location filename="../device_identity.py" line="40"/>
         <source>not set</source>
         <translation>未设置</translation>
     </message>
@@ -400,162 +563,162 @@
 <context>
     <name>EventTableModel</name>
     <message>
-        <location filename="../event_table.py" line="50"/>
+        <location filename="../event_table.py" line="53"/>
         <source>info</source>
         <translation>信息</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="51"/>
+        <location filename="../event_table.py" line="54"/>
         <source>warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="52"/>
+        <location filename="../event_table.py" line="55"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="53"/>
+        <location filename="../event_table.py" line="56"/>
         <source>critical</source>
         <translation>严重</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="55"/>
+        <location filename="../event_table.py" line="58"/>
         <source>collector</source>
         <translation>采集器</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="58"/>
+        <location filename="../event_table.py" line="61"/>
         <source>Collector started</source>
         <translation>采集器已启动</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="59"/>
+        <location filename="../event_table.py" line="62"/>
         <source>Collector stopped</source>
         <translation>采集器已停止</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="60"/>
+        <location filename="../event_table.py" line="63"/>
         <source>Device offline</source>
         <translation>设备离线</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="61"/>
+        <location filename="../event_table.py" line="64"/>
         <source>Device degraded</source>
         <translation>设备降级</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="62"/>
+        <location filename="../event_table.py" line="65"/>
         <source>Device recovered</source>
         <translation>设备已恢复</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="63"/>
+        <location filename="../event_table.py" line="66"/>
         <source>Device complete again</source>
         <translation>设备数据恢复完整</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="64"/>
+        <location filename="../event_table.py" line="67"/>
         <source>Implausible value</source>
         <translation>不合理数值</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="65"/>
+        <location filename="../event_table.py" line="68"/>
         <source>SunSpec discovered</source>
         <translation>已识别 SunSpec</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="66"/>
+        <location filename="../event_table.py" line="69"/>
         <source>Store maintenance failed</source>
         <translation>数据库维护失败</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="67"/>
+        <location filename="../event_table.py" line="70"/>
         <source>Counter wrapped</source>
         <translation>计数器回绕</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="68"/>
+        <location filename="../event_table.py" line="71"/>
         <source>Counter reset</source>
         <translation>计数器复位</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="69"/>
+        <location filename="../event_table.py" line="72"/>
         <source>Meter replaced</source>
         <translation>电表已更换</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="70"/>
+        <location filename="../event_table.py" line="73"/>
         <source>Data frozen</source>
         <translation>数据冻结</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="71"/>
+        <location filename="../event_table.py" line="74"/>
         <source>Data stale</source>
         <translation>数据未更新</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="72"/>
+        <location filename="../event_table.py" line="75"/>
         <source>Value out of range</source>
         <translation>数值超出物理范围</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="73"/>
+        <location filename="../event_table.py" line="76"/>
         <source>Data normal again</source>
         <translation>数据恢复正常</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="74"/>
+        <location filename="../event_table.py" line="77"/>
         <source>Database writing stopped</source>
         <translation>数据库写入中断</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="75"/>
+        <location filename="../event_table.py" line="78"/>
         <source>Database writing resumed</source>
         <translation>数据库写入恢复</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="76"/>
+        <location filename="../event_table.py" line="79"/>
         <source>Database file damaged</source>
         <translation>数据库文件损坏</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="77"/>
+        <location filename="../event_table.py" line="80"/>
         <source>Alarm raised</source>
         <translation>告警触发</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="78"/>
+        <location filename="../event_table.py" line="81"/>
         <source>Alarm cleared</source>
         <translation>告警解除</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="136"/>
+        <location filename="../event_table.py" line="145"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="137"/>
+        <location filename="../event_table.py" line="146"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="139"/>
+        <location filename="../event_table.py" line="148"/>
         <source>Severity</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="141"/>
+        <location filename="../event_table.py" line="150"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="142"/>
+        <location filename="../event_table.py" line="151"/>
         <source>Detail</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../event_table.py" line="143"/>
+        <location filename="../event_table.py" line="152"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
@@ -643,117 +806,117 @@
         <translation>最近 30 天</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="29"/>
+        <location filename="../alarm_texts.py" line="35"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="32"/>
+        <location filename="../alarm_texts.py" line="38"/>
         <source>%1 min</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="33"/>
+        <location filename="../alarm_texts.py" line="39"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分钟</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="44"/>
+        <location filename="../alarm_texts.py" line="62"/>
         <source>%1 [%2]: active for %3 (since %4); raised: %5</source>
         <translation>%1 [%2]：已持续 %3（自 %4 起）；触发时：%5</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="52"/>
+        <location filename="../alarm_texts.py" line="70"/>
         <source>(acknowledged by %1)</source>
         <translation>（已由 %1 确认）</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="63"/>
+        <location filename="../alarm_texts.py" line="81"/>
         <source>%1 is offline: no reading since the start.</source>
         <translation>%1 离线：启动以来没有读数。</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="66"/>
+        <location filename="../alarm_texts.py" line="84"/>
         <source>%1 is offline: no fresh reading since %2.</source>
         <translation>%1 离线：自 %2 起没有新读数。</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="70"/>
+        <location filename="../alarm_texts.py" line="88"/>
         <source>%1 is offline: the last poll at %2 failed (%3).</source>
         <translation>%1 离线：%2 的最近一次轮询失败（%3）。</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="76"/>
+        <location filename="../alarm_texts.py" line="94"/>
         <source>%1 is offline: the last poll at %2 got no answer.</source>
         <translation>%1 离线：%2 的最近一次轮询没有应答。</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="81"/>
+        <location filename="../alarm_texts.py" line="99"/>
         <source>%1: state of charge %2 % is below %3 %.</source>
         <translation>%1：荷电状态 %2 % 低于 %3 %。</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="82"/>
+        <location filename="../alarm_texts.py" line="100"/>
         <source>%1: state of charge %2 % is above %3 %.</source>
         <translation>%1：荷电状态 %2 % 高于 %3 %。</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="83"/>
+        <location filename="../alarm_texts.py" line="101"/>
         <source>%1: temperature %2 °C is below %3 °C.</source>
         <translation>%1：温度 %2 °C 低于 %3 °C。</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="84"/>
+        <location filename="../alarm_texts.py" line="102"/>
         <source>%1: temperature %2 °C is above %3 °C.</source>
         <translation>%1：温度 %2 °C 高于 %3 °C。</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="89"/>
+        <location filename="../alarm_texts.py" line="107"/>
         <source>%1: implausible %2 rejected at %3 (%4 unacknowledged events).</source>
         <translation>%1：%3 时 %2 数值不合理，已拒收（%4 个未确认事件）。</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="101"/>
+        <location filename="../alarm_texts.py" line="119"/>
         <source>%1 for %2</source>
         <translation>%1 已持续 %2</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="103"/>
+        <location filename="../alarm_texts.py" line="121"/>
         <source>%1 offline</source>
         <translation>%1 离线</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="105"/>
+        <location filename="../alarm_texts.py" line="123"/>
         <source>%1 SoC %2 %</source>
         <translation>%1 荷电状态 %2 %</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="107"/>
+        <location filename="../alarm_texts.py" line="125"/>
         <source>%1 %2 °C</source>
         <translation>%1 温度 %2 °C</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="108"/>
+        <location filename="../alarm_texts.py" line="126"/>
         <source>%1 implausible %2</source>
         <translation>%1 的 %2 不合理</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="115"/>
+        <location filename="../alarm_texts.py" line="141"/>
         <source>, </source>
         <translation>、</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="117"/>
+        <location filename="../alarm_texts.py" line="143"/>
         <source>1 active alarm: %1</source>
         <translation>1 条当前告警：%1</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="120"/>
+        <location filename="../alarm_texts.py" line="146"/>
         <source>%1 active alarms: %2 and %3 more</source>
         <translation>%1 条当前告警：%2 等（另有 %3 条）</translation>
     </message>
     <message>
-        <location filename="../alarm_texts.py" line="125"/>
+        <location filename="../alarm_texts.py" line="151"/>
         <source>%1 active alarms: %2</source>
         <translation>%1 条当前告警：%2</translation>
     </message>
@@ -889,47 +1052,47 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="124"/>
+        <location filename="../main_window.py" line="125"/>
         <source>energymon</source>
         <translation>energymon</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="128"/>
+        <location filename="../main_window.py" line="129"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="158"/>
+        <location filename="../main_window.py" line="161"/>
         <source>Collector stopped: </source>
         <translation>采集器已停止：</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="181"/>
+        <location filename="../main_window.py" line="184"/>
         <source>viewing database</source>
         <translation>仅查看数据库</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="181"/>
+        <location filename="../main_window.py" line="184"/>
         <source>collecting</source>
         <translation>采集中</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="184"/>
+        <location filename="../main_window.py" line="187"/>
         <source>CO₂ factor</source>
         <translation>CO₂ 排放因子</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="202"/>
+        <location filename="../main_window.py" line="207"/>
         <source>History: %1</source>
         <translation>历史数据：%1</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="205"/>
+        <location filename="../main_window.py" line="210"/>
         <source>History: %1 % (%2 of %3 days), %4 samples written so far</source>
         <translation>历史数据：%1 %（%3 天中的 %2 天），已写入 %4 个采样</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="212"/>
+        <location filename="../main_window.py" line="217"/>
         <source>History: %1 days, %2 samples, written in %3 s</source>
         <translation>历史数据：%1 天，%2 个采样，用时 %3 秒写入</translation>
     </message>
@@ -937,298 +1100,298 @@
 <context>
     <name>OverviewPage</name>
     <message>
-        <location filename="../overview_page.py" line="126"/>
+        <location filename="../overview_page.py" line="127"/>
         <source>Overview</source>
         <translation>概览</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="129"/>
+        <location filename="../overview_page.py" line="130"/>
         <source>PV power</source>
         <translation>光伏功率</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="130"/>
-        <location filename="../overview_page.py" line="147"/>
+        <location filename="../overview_page.py" line="131"/>
+        <location filename="../overview_page.py" line="148"/>
         <source>Site consumption</source>
         <translation>园区用电</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="131"/>
+        <location filename="../overview_page.py" line="132"/>
         <source>Storage</source>
         <translation>储能</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="132"/>
+        <location filename="../overview_page.py" line="133"/>
         <source>Grid</source>
         <translation>电网</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="133"/>
+        <location filename="../overview_page.py" line="134"/>
         <source>PV energy today</source>
         <translation>今日光伏发电量</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="134"/>
+        <location filename="../overview_page.py" line="135"/>
         <source>Self-sufficiency</source>
         <translation>自给率</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="135"/>
+        <location filename="../overview_page.py" line="136"/>
         <source>PV energy this month</source>
         <translation>本月光伏发电量</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="136"/>
+        <location filename="../overview_page.py" line="137"/>
         <source>PV energy this year</source>
         <translation>今年光伏发电量</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="137"/>
+        <location filename="../overview_page.py" line="138"/>
         <source>Avoided CO₂ today</source>
         <translation>今日二氧化碳减排量</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="138"/>
+        <location filename="../overview_page.py" line="139"/>
         <source>Avoided CO₂ this month</source>
         <translation>本月二氧化碳减排量</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="139"/>
+        <location filename="../overview_page.py" line="140"/>
         <source>Avoided CO₂ this year</source>
         <translation>今年二氧化碳减排量</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="140"/>
+        <location filename="../overview_page.py" line="141"/>
         <source>Coal saved this year</source>
         <translation>今年节约标准煤</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="141"/>
+        <location filename="../overview_page.py" line="142"/>
         <source>tce</source>
         <translation>tce</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="149"/>
+        <location filename="../overview_page.py" line="150"/>
         <source>Power</source>
         <translation>功率</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="149"/>
+        <location filename="../overview_page.py" line="150"/>
         <source>Generation and consumption today</source>
         <translation>今日发电与用电</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="144"/>
+        <location filename="../overview_page.py" line="145"/>
         <source>Grid (+ import)</source>
         <translation>电网（+ 下网）</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="145"/>
+        <location filename="../overview_page.py" line="146"/>
         <source>Storage (+ discharge)</source>
         <translation>储能（+ 放电）</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="146"/>
+        <location filename="../overview_page.py" line="147"/>
         <source>PV generation</source>
         <translation>光伏发电</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="237"/>
+        <location filename="../overview_page.py" line="238"/>
         <source>%1 of %2 inverters reporting</source>
         <translation>%2 台逆变器中 %1 台上报数据</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="241"/>
+        <location filename="../overview_page.py" line="242"/>
         <source>Balance of PV, storage and grid. Metered loads: %1 kW.</source>
         <translation>由光伏、储能和电网功率平衡得出。计量负荷：%1 kW。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="243"/>
+        <location filename="../overview_page.py" line="244"/>
         <source>Balance of PV, storage and grid. Metered loads: incomplete.</source>
         <translation>由光伏、储能和电网功率平衡得出。计量负荷：数据不完整。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="245"/>
+        <location filename="../overview_page.py" line="246"/>
         <source>Balance of PV, storage and grid.</source>
         <translation>由光伏、储能和电网功率平衡得出。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="247"/>
+        <location filename="../overview_page.py" line="248"/>
         <source>Needs fresh PV, storage and grid readings.</source>
         <translation>需要光伏、储能和电网的最新读数。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="251"/>
+        <location filename="../overview_page.py" line="252"/>
         <source>PV + storage discharge + grid import − export − storage charge</source>
         <translation>光伏 + 储能放电 + 下网 − 上网 − 储能充电</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="258"/>
+        <location filename="../overview_page.py" line="259"/>
         <source>No storage at this site.</source>
         <translation>本站点无储能。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="260"/>
+        <location filename="../overview_page.py" line="261"/>
         <source>No fresh storage reading.</source>
         <translation>无储能最新读数。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="263"/>
+        <location filename="../overview_page.py" line="264"/>
         <source>Charging.</source>
         <translation>充电中。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="263"/>
+        <location filename="../overview_page.py" line="264"/>
         <source>Charging. SoC %1 %</source>
         <translation>充电中。荷电状态 %1 %</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="268"/>
+        <location filename="../overview_page.py" line="269"/>
         <source>Discharging.</source>
         <translation>放电中。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="268"/>
+        <location filename="../overview_page.py" line="269"/>
         <source>Discharging. SoC %1 %</source>
         <translation>放电中。荷电状态 %1 %</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="272"/>
+        <location filename="../overview_page.py" line="273"/>
         <source>Idle.</source>
         <translation>待机。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="272"/>
+        <location filename="../overview_page.py" line="273"/>
         <source>Idle. SoC %1 %</source>
         <translation>待机。荷电状态 %1 %</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="277"/>
+        <location filename="../overview_page.py" line="278"/>
         <source>No fresh grid reading.</source>
         <translation>无电网最新读数。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="279"/>
+        <location filename="../overview_page.py" line="280"/>
         <source>Importing from the grid.</source>
         <translation>正在从电网下网（购电）。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="281"/>
+        <location filename="../overview_page.py" line="282"/>
         <source>Exporting to the grid.</source>
         <translation>正在向电网上网（售电）。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="283"/>
+        <location filename="../overview_page.py" line="284"/>
         <source>No exchange with the grid.</source>
         <translation>与电网无交换。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="294"/>
+        <location filename="../overview_page.py" line="295"/>
         <source>No counter data today yet.</source>
         <translation>今日尚无计数器数据。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="295"/>
+        <location filename="../overview_page.py" line="296"/>
         <source>No counter data this month yet.</source>
         <translation>本月尚无计数器数据。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="296"/>
+        <location filename="../overview_page.py" line="297"/>
         <source>No counter data this year yet.</source>
         <translation>今年尚无计数器数据。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="301"/>
+        <location filename="../overview_page.py" line="302"/>
         <source>Since %1 (first data), from counters.</source>
         <translation>自 %1（首条数据）起，按计数器计算。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="303"/>
+        <location filename="../overview_page.py" line="304"/>
         <source>Since 00:00 local time, from counters.</source>
         <translation>自当地时间 00:00 起，按计数器计算。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="304"/>
+        <location filename="../overview_page.py" line="305"/>
         <source>Since the 1st, 00:00 local time, from counters.</source>
         <translation>自本月 1 日当地时间 00:00 起，按计数器计算。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="305"/>
+        <location filename="../overview_page.py" line="306"/>
         <source>Since 1 January, 00:00 local time, from counters.</source>
         <translation>自 1 月 1 日当地时间 00:00 起，按计数器计算。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="314"/>
+        <location filename="../overview_page.py" line="315"/>
         <source>%1 of %2 inverters have data.</source>
         <translation>%2 台逆变器中 %1 台有数据。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="330"/>
+        <location filename="../overview_page.py" line="331"/>
         <source>Reading the database…</source>
         <translation>正在读取数据库…</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="332"/>
+        <location filename="../overview_page.py" line="333"/>
         <source>Waiting for the first data.</source>
         <translation>正在等待首条数据。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="334"/>
+        <location filename="../overview_page.py" line="335"/>
         <source>The database could not be read.</source>
         <translation>无法读取数据库。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="355"/>
+        <location filename="../overview_page.py" line="356"/>
         <source>(Consumption − import) ÷ consumption, since 00:00, from counters.</source>
         <translation>（用电量 − 下网电量）÷ 用电量，自 00:00 起，按计数器计算。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="357"/>
+        <location filename="../overview_page.py" line="358"/>
         <source>(Consumption − import) ÷ consumption. %1</source>
         <translation>（用电量 − 下网电量）÷ 用电量。%1</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="359"/>
+        <location filename="../overview_page.py" line="360"/>
         <source>Today: consumption %1 kWh, grid import %2 kWh.</source>
         <translation>今日：用电量 %1 kWh，下网电量 %2 kWh。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="365"/>
+        <location filename="../overview_page.py" line="366"/>
         <source>Estimated from power (no energy counters): %1.</source>
         <translation>按功率估算（无电能计数器）：%1。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="369"/>
+        <location filename="../overview_page.py" line="370"/>
         <source>Needs counter data of every PV, storage and grid meter today.</source>
         <translation>需要今日每台光伏逆变器、储能和关口电表的计数器数据。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="374"/>
+        <location filename="../overview_page.py" line="376"/>
         <source>Grid emission factor %1 kg CO₂/kWh: %2</source>
         <translation>电网排放因子 %1 kg CO₂/kWh：%2</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="376"/>
+        <location filename="../overview_page.py" line="378"/>
         <source>Today&apos;s PV energy × %1 kg/kWh.</source>
         <translation>今日光伏发电量 × %1 kg/kWh。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="377"/>
+        <location filename="../overview_page.py" line="379"/>
         <source>This month&apos;s PV energy × %1 kg/kWh.</source>
         <translation>本月光伏发电量 × %1 kg/kWh。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="378"/>
+        <location filename="../overview_page.py" line="380"/>
         <source>This year&apos;s PV energy × %1 kg/kWh.</source>
         <translation>今年光伏发电量 × %1 kg/kWh。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="385"/>
+        <location filename="../overview_page.py" line="387"/>
         <source>No coal factor available.</source>
         <translation>无可用的标准煤折算系数。</translation>
     </message>
     <message>
-        <location filename="../overview_page.py" line="389"/>
+        <location filename="../overview_page.py" line="391"/>
         <source>This year&apos;s PV energy × %1 kgce/kWh. This month: %2 tce.</source>
         <translation>今年光伏发电量 × %1 kgce/kWh。本月：%2 tce。</translation>
     </message>
@@ -1236,6 +1399,54 @@
         <location filename="../overview_page.py" line="395"/>
         <source>Coal factor: %1</source>
         <translation>标准煤折算系数：%1</translation>
+    </message>
+</context>
+<context>
+    <name>PollProblems</name>
+    <message>
+        <location filename="../poll_problems.py" line="37"/>
+        <source>implausible values rejected: %1</source>
+        <translation>数值不合理，已拒收：%1</translation>
+    </message>
+    <message>
+        <location filename="../poll_problems.py" line="38"/>
+        <source>no value (a read failed): %1</source>
+        <translation>缺少数值（读取失败）：%1</translation>
+    </message>
+    <message>
+        <location filename="../poll_problems.py" line="39"/>
+        <source>not provided by the device: %1</source>
+        <translation>设备未提供：%1</translation>
+    </message>
+    <message>
+        <location filename="../poll_problems.py" line="40"/>
+        <source>frozen: %1</source>
+        <translation>数值冻结：%1</translation>
+    </message>
+    <message>
+        <location filename="../poll_problems.py" line="41"/>
+        <source>no fresh value: %1</source>
+        <translation>数值未更新：%1</translation>
+    </message>
+    <message>
+        <location filename="../poll_problems.py" line="42"/>
+        <source>out of range: %1</source>
+        <translation>超出范围：%1</translation>
+    </message>
+    <message>
+        <location filename="../poll_problems.py" line="44"/>
+        <source>a read failed: %1</source>
+        <translation>部分读取失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../poll_problems.py" line="46"/>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <location filename="../poll_problems.py" line="47"/>
+        <source>, </source>
+        <translation>、</translation>
     </message>
 </context>
 <context>
@@ -1439,27 +1650,27 @@
         <translation>计数器</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="324"/>
+        <location filename="../device_table.py" line="328"/>
         <source>Quantity</source>
         <translation>测量项</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="327"/>
+        <location filename="../device_table.py" line="331"/>
         <source>Value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="328"/>
+        <location filename="../device_table.py" line="332"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="330"/>
+        <location filename="../device_table.py" line="334"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../device_table.py" line="333"/>
+        <location filename="../device_table.py" line="337"/>
         <source>Name</source>
         <translation>标识名</translation>
     </message>
@@ -1467,69 +1678,59 @@
 <context>
     <name>RegisterInspector</name>
     <message>
-        <location filename="../register_inspector.py" line="172"/>
+        <location filename="../register_inspector.py" line="173"/>
         <source>Connection</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="173"/>
+        <location filename="../register_inspector.py" line="174"/>
         <source>Host</source>
         <translation>主机</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="174"/>
+        <location filename="../register_inspector.py" line="175"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="175"/>
+        <location filename="../register_inspector.py" line="176"/>
         <source>Transport</source>
         <translation>传输方式</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="176"/>
+        <location filename="../register_inspector.py" line="177"/>
         <source>Unit id</source>
         <translation>从站地址</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="177"/>
+        <location filename="../register_inspector.py" line="178"/>
         <source>Table</source>
         <translation>寄存器类型</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="178"/>
+        <location filename="../register_inspector.py" line="179"/>
         <source>Start address</source>
         <translation>起始地址</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="179"/>
+        <location filename="../register_inspector.py" line="180"/>
         <source>Count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="180"/>
+        <location filename="../register_inspector.py" line="181"/>
         <source>Data type</source>
         <translation>数据类型</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="181"/>
+        <location filename="../register_inspector.py" line="182"/>
         <source>Word order</source>
         <translation>字序</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="182"/>
+        <location filename="../register_inspector.py" line="183"/>
         <source>Read</source>
         <translation>读取</translation>
-    </message>
-    <message>
-        <location filename="../register_inspector.py" line="183"/>
-        <source>Modbus TCP</source>
-        <translation>Modbus TCP</translation>
-    </message>
-    <message>
-        <location filename="../register_inspector.py" line="183"/>
-        <source>RTU over TCP (serial gateway)</source>
-        <translation>RTU over TCP（串口网关）</translation>
     </message>
     <message>
         <location filename="../register_inspector.py" line="187"/>
@@ -1627,31 +1828,6 @@
         <translation>采集器也在轮询此 RTU 网关；与本次读取在总线上冲突的轮询可能已失败。</translation>
     </message>
     <message>
-        <location filename="../register_inspector.py" line="392"/>
-        <source>The device refused the read: %1.</source>
-        <translation>设备拒绝了读取：%1。</translation>
-    </message>
-    <message>
-        <location filename="../register_inspector.py" line="393"/>
-        <source>No answer: %1.</source>
-        <translation>无应答：%1。</translation>
-    </message>
-    <message>
-        <location filename="../register_inspector.py" line="394"/>
-        <source>No connection: %1.</source>
-        <translation>无法连接：%1。</translation>
-    </message>
-    <message>
-        <location filename="../register_inspector.py" line="395"/>
-        <source>The answer was rejected: %1.</source>
-        <translation>应答无效，已丢弃：%1。</translation>
-    </message>
-    <message>
-        <location filename="../register_inspector.py" line="397"/>
-        <source>The read failed: %1.</source>
-        <translation>读取失败：%1。</translation>
-    </message>
-    <message>
         <location filename="../transformer_text.py" line="33"/>
         <source>%1 at holding register %2</source>
         <translation>%1 位于保持寄存器 %2</translation>
@@ -1675,345 +1851,392 @@
 <context>
     <name>ReportsPage</name>
     <message>
-        <location filename="../reports_page.py" line="149"/>
+        <location filename="../reports_page.py" line="159"/>
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="152"/>
+        <location filename="../reports_page.py" line="167"/>
+        <location filename="../reports_page.py" line="170"/>
         <source>Monthly report</source>
         <translation>月度报表</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="155"/>
+        <location filename="../reports_page.py" line="167"/>
+        <location filename="../reports_page.py" line="171"/>
+        <source>Annual report</source>
+        <translation>年度报表</translation>
+    </message>
+    <message>
+        <location filename="../report_status.py" line="80"/>
+        <source>One row per month and the year&apos;s total: PV generation, consumption, grid import and export, storage, self-consumption and self-sufficiency, avoided CO₂ (with the emission factor&apos;s data year and source), coal saved, peak 15-minute demand and data coverage. Each month is its monthly report&apos;s total. The PDF adds monthly charts, the carbon reduction of the year and data quality by month.</source>
+        <translation>每月一行并附全年合计行：光伏发电量、用电量、下网与上网电量、储能、自发自用率与自给率、二氧化碳减排量（注明排放因子的数据年份与来源）、节约标准煤、15 分钟最大需量以及数据覆盖率。每月数据即该月月度报表的合计。PDF 另含每月图表、年度碳减排和各月数据质量。</translation>
+    </message>
+    <message>
+        <location filename="../reports_page.py" line="169"/>
+        <source>Report:</source>
+        <translation>报表类型：</translation>
+    </message>
+    <message>
+        <location filename="../reports_page.py" line="172"/>
+        <source>Year:</source>
+        <translation>年份：</translation>
+    </message>
+    <message>
+        <location filename="../reports_page.py" line="179"/>
+        <source>XLSX: spreadsheet (monthly table, summary, factors, charts)</source>
+        <translation>XLSX：电子表格（每月数据、汇总、排放因子、图表）</translation>
+    </message>
+    <message>
+        <location filename="../reports_page.py" line="183"/>
+        <source>CSV: the monthly table only</source>
+        <translation>CSV：仅含每月数据表</translation>
+    </message>
+    <message>
+        <location filename="../report_periods.py" line="36"/>
+        <source>%1 (year to date)</source>
+        <translation>%1（本年至今）</translation>
+    </message>
+    <message>
+        <location filename="../report_status.py" line="100"/>
+        <source>Reading the year&apos;s months from the database…</source>
+        <translation>正在从数据库读取本年度各月数据…</translation>
+    </message>
+    <message>
+        <location filename="../report_status.py" line="88"/>
         <source>One row per day and a total: PV generation, consumption, grid import and export, storage, self-consumption and self-sufficiency, avoided CO₂, coal saved and data coverage. Energy comes from the devices&apos; counters. The PDF adds charts, the energy flows and a data-quality section.</source>
         <translation>每天一行并附合计行：光伏发电量、用电量、下网与上网电量、储能、自发自用率与自给率、二氧化碳减排量、节约标准煤以及数据覆盖率。电量取自设备的电能计数器。PDF 另含图表、能量流和数据质量章节。</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="160"/>
+        <location filename="../reports_page.py" line="172"/>
         <source>Month:</source>
         <translation>月份：</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="161"/>
+        <location filename="../reports_page.py" line="173"/>
         <source>Format:</source>
         <translation>格式：</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="162"/>
+        <location filename="../reports_page.py" line="174"/>
         <source>Language of the report:</source>
         <translation>报表语言：</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="163"/>
+        <location filename="../reports_page.py" line="175"/>
         <source>Save as:</source>
         <translation>保存为：</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="165"/>
+        <location filename="../reports_page.py" line="177"/>
         <source>PDF: for management (charts, data quality)</source>
         <translation>PDF：供管理层阅览（图表、数据质量）</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="166"/>
+        <location filename="../reports_page.py" line="181"/>
         <source>XLSX: spreadsheet (daily table, summary, charts)</source>
         <translation>XLSX：电子表格（每日数据、汇总、图表）</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="167"/>
+        <location filename="../reports_page.py" line="183"/>
         <source>CSV: the daily table only</source>
         <translation>CSV：仅每日数据表</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="171"/>
+        <location filename="../reports_page.py" line="187"/>
         <source>A CSV file has column names only; it has no language.</source>
         <translation>CSV 文件只含列名，不区分语言。</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="172"/>
+        <location filename="../reports_page.py" line="188"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="173"/>
+        <location filename="../reports_page.py" line="189"/>
         <source>Generate report</source>
         <translation>生成报表</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="174"/>
+        <location filename="../reports_page.py" line="190"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="175"/>
+        <location filename="../reports_page.py" line="191"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="230"/>
+        <location filename="../report_periods.py" line="43"/>
         <source>%1 (no data yet)</source>
         <translation>%1（尚无数据）</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="232"/>
+        <location filename="../report_periods.py" line="39"/>
         <source>%1 (month to date)</source>
         <translation>%1（本月至今）</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="279"/>
+        <location filename="../reports_page.py" line="293"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="280"/>
+        <location filename="../reports_page.py" line="294"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="281"/>
+        <location filename="../reports_page.py" line="295"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="283"/>
+        <location filename="../reports_page.py" line="297"/>
         <source>Save the report as</source>
         <translation>报表另存为</translation>
     </message>
     <message>
-        <location filename="../reports_page.py" line="301"/>
+        <location filename="../reports_page.py" line="315"/>
         <source>Choose where to save the report.</source>
         <translation>请选择报表的保存位置。</translation>
     </message>
     <message>
-        <location filename="../report_status.py" line="80"/>
+        <location filename="../report_status.py" line="102"/>
         <source>Reading the month from the database…</source>
         <translation>正在从数据库读取该月数据…</translation>
     </message>
     <message>
-        <location filename="../report_status.py" line="82"/>
+        <location filename="../report_status.py" line="104"/>
         <source>Writing the file…</source>
         <translation>正在写入文件…</translation>
     </message>
     <message>
-        <location filename="../report_status.py" line="83"/>
+        <location filename="../report_status.py" line="105"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../report_status.py" line="96"/>
+        <location filename="../report_status.py" line="118"/>
         <source>%1 s elapsed. The window stays usable meanwhile.</source>
         <translation>已用时 %1 s。在此期间窗口仍可正常使用。</translation>
     </message>
     <message>
-        <location filename="../report_status.py" line="117"/>
+        <location filename="../report_status.py" line="139"/>
         <source>The report is ready.</source>
         <translation>报表已生成。</translation>
     </message>
     <message>
-        <location filename="../report_status.py" line="103"/>
+        <location filename="../report_status.py" line="125"/>
         <source>Report for %1 written to %2 in %3 s.</source>
         <translation>%1 的报表已写入 %2，用时 %3 s。</translation>
     </message>
     <message>
-        <location filename="../report_status.py" line="106"/>
+        <location filename="../report_status.py" line="128"/>
         <source>PV %1 kWh, consumption %2 kWh, data coverage %3 %.</source>
         <translation>光伏发电量 %1 kWh，用电量 %2 kWh，数据覆盖率 %3 %。</translation>
     </message>
     <message>
-        <location filename="../report_status.py" line="114"/>
+        <location filename="../report_status.py" line="136"/>
         <source>The database has no data for %1: the report is empty.</source>
         <translation>数据库中没有 %1 的数据：报表为空。</translation>
     </message>
     <message>
-        <location filename="../report_status.py" line="119"/>
+        <location filename="../report_status.py" line="141"/>
         <source>The report could not be made.</source>
         <translation>无法生成报表。</translation>
     </message>
     <message>
-        <location filename="../report_status.py" line="121"/>
+        <location filename="../report_status.py" line="143"/>
         <source>Waiting for the site and its database…</source>
         <translation>正在等待站点及其数据库…</translation>
     </message>
     <message>
-        <location filename="../report_status.py" line="123"/>
+        <location filename="../report_status.py" line="145"/>
         <source>The months with data could not be read.</source>
         <translation>无法读取有数据的月份。</translation>
     </message>
     <message>
-        <location filename="../report_status.py" line="125"/>
+        <location filename="../report_status.py" line="147"/>
         <source>No report made yet in this session.</source>
         <translation>本次运行尚未生成报表。</translation>
     </message>
     <message>
-        <location filename="../report_status.py" line="126"/>
-        <source>Choose the month, the format and where to save it, then press Generate report.</source>
-        <translation>请选择月份、格式和保存位置，然后点击“生成报表”。</translation>
+        <location filename="../report_status.py" line="148"/>
+        <source>Choose the report, its month or year, the format and where to save it, then press Generate report.</source>
+        <translation>请选择报表类型、月份或年份、格式和保存位置，然后点击“生成报表”。</translation>
     </message>
 </context>
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../settings_page.py" line="149"/>
+        <location filename="../settings_page.py" line="150"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="200"/>
+        <location filename="../settings_page.py" line="201"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="201"/>
+        <location filename="../settings_page.py" line="202"/>
         <source>Language of the window:</source>
         <translation>界面语言：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="204"/>
+        <location filename="../settings_page.py" line="205"/>
         <source>The window switches at once; open pages keep what they show. The choice is remembered for the next start. Reports choose their own language on the Reports page.</source>
         <translation>界面立即切换语言，已打开的页面保留当前显示的内容。所选语言会在下次启动时沿用。报表语言在“报表”页面单独选择。</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="211"/>
+        <location filename="../settings_page.py" line="213"/>
         <source>The translation could not be loaded: %1</source>
         <translation>无法加载翻译：%1</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="214"/>
+        <location filename="../settings_page.py" line="223"/>
         <source>Site</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="216"/>
+        <location filename="../settings_page.py" line="225"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="217"/>
+        <location filename="../settings_page.py" line="226"/>
         <source>Time zone:</source>
         <translation>时区：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="218"/>
+        <location filename="../settings_page.py" line="227"/>
         <source>Position:</source>
         <translation>位置：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="219"/>
+        <location filename="../settings_page.py" line="228"/>
         <source>Devices:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="220"/>
+        <location filename="../settings_page.py" line="229"/>
         <source>Database:</source>
         <translation>数据库：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="221"/>
+        <location filename="../settings_page.py" line="230"/>
         <source>Mode:</source>
         <translation>模式：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="225"/>
+        <location filename="../settings_page.py" line="234"/>
         <source>Carbon factors</source>
         <translation>碳排放因子</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="227"/>
+        <location filename="../settings_page.py" line="236"/>
         <source>Grid emission factor:</source>
         <translation>电网排放因子：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="228"/>
-        <location filename="../settings_page.py" line="230"/>
+        <location filename="../settings_page.py" line="237"/>
+        <location filename="../settings_page.py" line="239"/>
         <source>Source:</source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="229"/>
+        <location filename="../settings_page.py" line="238"/>
         <source>Coal factor:</source>
         <translation>标准煤折算系数：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="235"/>
+        <location filename="../settings_page.py" line="244"/>
         <source>Avoided CO₂ = PV energy × grid emission factor; coal saved = PV energy × coal factor. The grid factor is chosen in the [carbon] table of the site config; the monthly report states both factors and their sources.</source>
         <translation>二氧化碳减排量 = 光伏发电量 × 电网排放因子；节约标准煤 = 光伏发电量 × 标准煤折算系数。电网排放因子在站点配置的 [carbon] 表中选择；月度报告会注明这两个因子及其来源。</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="241"/>
+        <location filename="../settings_page.py" line="250"/>
         <source>Window</source>
         <translation>窗口</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="242"/>
+        <location filename="../settings_page.py" line="251"/>
         <source>Remembered:</source>
         <translation>记忆内容：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="244"/>
+        <location filename="../settings_page.py" line="253"/>
         <source>The window&apos;s size and position and the page last shown are restored at the next start.</source>
         <translation>窗口的大小、位置以及上次显示的页面会在下次启动时恢复。</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="246"/>
+        <location filename="../settings_page.py" line="255"/>
         <source>Stored in:</source>
         <translation>保存位置：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="256"/>
+        <location filename="../settings_page.py" line="265"/>
         <source>none built in</source>
         <translation>无内置值</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="260"/>
+        <location filename="../settings_page.py" line="269"/>
         <source>%1 kgce/kWh (data year %2)</source>
         <translation>%1 kgce/kWh（数据年份 %2）</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="265"/>
-        <location filename="../settings_page.py" line="288"/>
+        <location filename="../settings_page.py" line="274"/>
+        <location filename="../settings_page.py" line="297"/>
         <source>not known yet</source>
         <translation>尚未获知</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="269"/>
+        <location filename="../settings_page.py" line="278"/>
         <source>%1 (now UTC%2)</source>
         <translation>%1（当前 UTC%2）</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="272"/>
-        <location filename="../settings_page.py" line="303"/>
+        <location filename="../settings_page.py" line="281"/>
+        <location filename="../settings_page.py" line="311"/>
         <source>not recorded</source>
         <translation>未记录</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="275"/>
+        <location filename="../settings_page.py" line="284"/>
         <source>latitude %1°, longitude %2°</source>
         <translation>纬度 %1°，经度 %2°</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="280"/>
+        <location filename="../settings_page.py" line="289"/>
         <source>%1 in total (PV inverters: %2, storage units: %3, load meters: %4, grid meters: %5)</source>
         <translation>共 %1 台（光伏逆变器：%2，储能：%3，负荷电表：%4，关口电表：%5）</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="291"/>
+        <location filename="../settings_page.py" line="300"/>
         <source>Viewing: another program collects and writes the database; this window only reads it.</source>
         <translation>查看模式：由另一个程序采集并写入数据库，本窗口只读取。</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="294"/>
+        <location filename="../settings_page.py" line="303"/>
         <source>Collecting: this program polls the devices and writes the database.</source>
         <translation>采集模式：本程序轮询设备并写入数据库。</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="297"/>
+        <location filename="../settings_page.py" line="305"/>
         <source>%1 kgCO₂/kWh</source>
         <translation>%1 kgCO₂/kWh</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="300"/>
-        <source>%1 kgCO₂/kWh (grid %2, data year %3)</source>
-        <translation>%1 kgCO₂/kWh（电网 %2，数据年份 %3）</translation>
+        <location filename="../settings_page.py" line="308"/>
+        <source>%1 kgCO₂/kWh (%2, data year %3)</source>
+        <translation>%1 kgCO₂/kWh（%2，数据年份 %3）</translation>
+    </message>
+    <message>
+        <location filename="../settings_page.py" line="218"/>
+        <source>Qt&apos;s own translation %1 could not be loaded: Qt&apos;s standard buttons stay English.</source>
+        <translation>Qt 自带的翻译 %1 无法加载：Qt 的标准按钮仍为英文。</translation>
     </message>
 </context>
 <context>
