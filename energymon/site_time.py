@@ -22,6 +22,10 @@ DAY_S = DAY_MS / 1000
 
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
+# The years energymon reports and exports: from the UTC epoch (stored times are epoch ms) to the last year
+# whose following year Python's calendar still has (a period's end is the start of the next one).
+FIRST_YEAR, LAST_YEAR = 1970, 9998
+
 
 def site_zone(timezone_json: str | None) -> ZoneInfo:
     """The site's time zone from its ``site`` row in the database (JSON text); UTC if there is none yet."""

@@ -1,8 +1,8 @@
 """Where a report file goes: its default name and folder, and the path made from what the user typed.
 
 Pure functions of the texts (and the user's Documents folder); the reports
-page calls them when the month, format or language change and before it
-generates.
+page calls them when the month or year, format or language change and before
+it generates.
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ from PySide6.QtCore import QStandardPaths
 FORMATS = ("pdf", "xlsx", "csv")
 
 
-def default_file_name(month: str, fmt: str, lang: str) -> str:
-    """``energymon-report-2026-10-zh.pdf``: a CSV has column names only, so no language suffix."""
+def default_file_name(period: str, fmt: str, lang: str) -> str:
+    """``energymon-report-2026-10-zh.pdf`` for a month, ``energymon-annual-report-2026-zh.pdf`` for a year
+    (``period`` YYYY): a CSV has column names only, so no language suffix."""
     suffix = "-zh" if lang == "zh" and fmt != "csv" else ""
-    return f"energymon-report-{month}{suffix}.{fmt}"
+    name = "annual-report" if len(period) == 4 else "report"
+    return f"energymon-{name}-{period}{suffix}.{fmt}"
 
 
 def default_directory() -> Path:

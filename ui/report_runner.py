@@ -19,9 +19,11 @@ from PySide6.QtCore import QObject, Signal
 
 from energymon.report.job import ReportJob, failure_text
 from energymon.report.month import MonthReport
+from energymon.report.year import YearReport
 from ui.background import Worker
 
-RunJob = Callable[..., MonthReport]  # (job, stage=..., started=...) -> the report; raises with a message
+Report = MonthReport | YearReport
+RunJob = Callable[..., Report]  # (job, stage=..., started=...) -> the report; raises with a message
 
 
 @dataclass
@@ -41,7 +43,7 @@ class ReportRunner(QObject):
     """Runs one :class:`ReportJob` at a time with ``run_job``, on its worker thread."""
 
     stage = Signal(str)  # "reading", "writing": emitted on the worker thread, received queued
-    done = Signal(object)  # MonthReport
+    done = Signal(object)  # MonthReport or YearReport
     failed = Signal(str)  # what the user is told (energymon.report.job.failure_text)
     finished = Signal()  # after done or failed: another report may start
 
@@ -61,11 +63,11 @@ class ReportRunner(QObject):
         self._worker.submit(functools.partial(self._wait, run, run_job), self._on_done, self._on_failed)
         return run
 
-    def _wait(self, run: ReportRun, run_job: RunJob) -> MonthReport:  # on the worker thread
+    def _wait(self, run: ReportRun, run_job: RunJob) -> Report:  # on the worker thread
         run.thread_ident = threading.get_ident()
         return run_job(run.job, stage=self.stage.emit, started=functools.partial(_started, run))
 
-    def _on_done(self, report: MonthReport) -> None:
+    def _on_done(self, report: Report) -> None:
         self.done.emit(report)
         self._end()
 

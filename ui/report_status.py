@@ -1,8 +1,8 @@
-"""The reports page's status card: the state of the report (idle, running, done, failed) in words.
+"""The reports page's status card: the state of the report (idle, running, done, failed) in words; and the
+introduction to each kind of report (monthly, annual).
 
-The texts belong to the reports page, which shows them: they are translated
-in its context ("ReportsPage" in ui/translations). :func:`card` is the white
-panel both cards of the page are drawn on.
+The texts belong to the reports page, which shows them: they are translated in its context ("ReportsPage" in
+ui/translations). :func:`card` is the white panel both cards of the page are drawn on.
 """
 
 from __future__ import annotations
@@ -74,8 +74,30 @@ class StatusCard(QFrame):
             self.text.setStyleSheet(f"font-size: 11pt; color: {colour};")
 
 
-def stage_text(stage: str) -> str:
-    """The heading while a report is made: its stage ("reading", "writing"; anything else: starting)."""
+def intro_text(kind: str) -> str:
+    """What the report of ``kind`` ("month" or "year") holds, in a few lines under the page's heading."""
+    if kind == "year":
+        return translate(
+            "ReportsPage",
+            "One row per month and the year's total: PV generation, consumption, grid import and export, "
+            "storage, self-consumption and self-sufficiency, avoided CO₂ (with the emission factor's data "
+            "year and source), coal saved, peak 15-minute demand and data coverage. Each month is its "
+            "monthly report's total. The PDF adds monthly charts, the carbon reduction of the year and data "
+            "quality by month.",
+        )
+    return translate(
+        "ReportsPage",
+        "One row per day and a total: PV generation, consumption, grid import and export, storage, "
+        "self-consumption and self-sufficiency, avoided CO₂, coal saved and data coverage. Energy comes "
+        "from the devices' counters. The PDF adds charts, the energy flows and a data-quality section.",
+    )
+
+
+def stage_text(stage: str, kind: str = "month") -> str:
+    """The heading while a report is made: its stage ("reading", "writing"; anything else: starting); ``kind``:
+    the report's, "month" or "year"."""
+    if stage == "reading" and kind == "year":
+        return translate("ReportsPage", "Reading the year's months from the database…")
     if stage == "reading":
         return translate("ReportsPage", "Reading the month from the database…")
     if stage == "writing":
@@ -92,7 +114,7 @@ def status_texts(state: tuple, elapsed_s: float, site_known: bool, months_error:
     kind = state[0]
     if kind == "running":
         return (
-            stage_text(state[1]),
+            stage_text(state[1], state[2].kind),
             fill(translate("ReportsPage", "%1 s elapsed. The window stays usable meanwhile."), f"{elapsed_s:.0f}"),
             TEXT_COLOUR,
         )
@@ -100,7 +122,7 @@ def status_texts(state: tuple, elapsed_s: float, site_known: bool, months_error:
         report, job, seconds = state[1], state[2], state[3]
         total = report.total
         text = fill(
-            translate("ReportsPage", "Report for %1 written to %2 in %3 s."), job.month, job.out, f"{seconds:.1f}"
+            translate("ReportsPage", "Report for %1 written to %2 in %3 s."), job.period, job.out, f"{seconds:.1f}"
         )
         text += "\n" + fill(
             translate("ReportsPage", "PV %1 kWh, consumption %2 kWh, data coverage %3 %."),
@@ -111,7 +133,7 @@ def status_texts(state: tuple, elapsed_s: float, site_known: bool, months_error:
         colour = TEXT_COLOUR
         if total.coverage_pct == 0:
             text += "\n" + fill(
-                translate("ReportsPage", "The database has no data for %1: the report is empty."), job.month
+                translate("ReportsPage", "The database has no data for %1: the report is empty."), job.period
             )
             colour = WARNING_COLOUR
         return translate("ReportsPage", "The report is ready."), text, colour
@@ -123,6 +145,9 @@ def status_texts(state: tuple, elapsed_s: float, site_known: bool, months_error:
         return translate("ReportsPage", "The months with data could not be read."), months_error, ERROR_COLOUR
     return (
         translate("ReportsPage", "No report made yet in this session."),
-        translate("ReportsPage", "Choose the month, the format and where to save it, then press Generate report."),
+        translate(
+            "ReportsPage",
+            "Choose the report, its month or year, the format and where to save it, then press Generate report.",
+        ),
         TEXT_COLOUR,
     )

@@ -1,11 +1,13 @@
-"""Reports: a month's report as PDF, XLSX or CSV, made in the background, then opened.
+"""Reports: a month's or a year's report as PDF, XLSX or CSV, made in the background, then opened.
 
-The months offered are those with data (daily rollups, in the site's time
-zone), read on the reader thread (ui.db_tasks). The report is made in a
-child process and waited for off the GUI thread (ui.report_runner); the
-page shows the stage and the elapsed time, then the outcome, and opens the
-file or its folder. File names and folders: ui.report_files. Seams for
-tests: ``open_url``, and ``run_job`` (how a job is run and waited for).
+The user chooses the kind of report (monthly or annual), then the period: the
+months offered are those with data (daily rollups, in the site's time zone),
+read on the reader thread (ui.db_tasks), the years those of these months
+(ui.report_periods). The report is made in a child process and waited for
+off the GUI thread (ui.report_runner); the page shows the stage and the
+elapsed time, then the outcome, and opens the file or its folder. File names
+and folders: ui.report_files. Seams for tests: ``open_url``, and ``run_job``
+(how a job is run and waited for).
 """
 
 from __future__ import annotations
@@ -31,14 +33,15 @@ from PySide6.QtWidgets import (
 )
 
 from energymon.report.job import ReportJob, generate_report_in_child
-from energymon.report.month import MonthReport, default_month, last_complete_month, months_with_data
+from energymon.report.month import MonthReport, months_with_data
+from energymon.report.year import YearReport
 from ui import i18n
 from ui.context import AppContext
-from ui.format import fill
 from ui.page import Page
 from ui.report_files import FORMATS, default_directory, default_file_name, output_path, renamed_for_format
+from ui.report_periods import KINDS, default_period, period_choices
 from ui.report_runner import ReportRun, ReportRunner, RunJob
-from ui.report_status import StatusCard, card, status_texts
+from ui.report_status import StatusCard, card, intro_text, status_texts
 
 REPORT_LANGUAGES = (("en", "English"), ("zh", "简体中文"))  # language names are shown in their own language
 ELAPSED_REFRESH_MS = 200
@@ -95,15 +98,20 @@ class ReportsPage(Page):
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.form.setHorizontalSpacing(14)
         self.form.setVerticalSpacing(10)
-        self.month_label, self.format_label, self.language_label, self.path_label = (QLabel() for _ in range(4))
-        self.month_combo = QComboBox()
+        self.kind_label, self.month_label, self.format_label, self.language_label, self.path_label = (
+            QLabel() for _ in range(5)
+        )
+        self.kind_combo = QComboBox()  # monthly or annual report
+        for kind in KINDS:
+            self.kind_combo.addItem("", kind)
+        self.month_combo = QComboBox()  # the period: a month (YYYY-MM) or a year (YYYY), as the kind says
         self.format_combo = QComboBox()
         for fmt in FORMATS:
             self.format_combo.addItem("", fmt)
         self.language_combo = QComboBox()
         for code, name in REPORT_LANGUAGES:
             self.language_combo.addItem(name, code)
-        for combo in (self.month_combo, self.format_combo, self.language_combo):
+        for combo in (self.kind_combo, self.month_combo, self.format_combo, self.language_combo):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # as wide as its longest entry
             combo.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.path_edit = QLineEdit()
@@ -112,6 +120,7 @@ class ReportsPage(Page):
         path_row = QHBoxLayout()
         path_row.addWidget(self.path_edit, 1)
         path_row.addWidget(self.browse_button)
+        self.form.addRow(self.kind_label, self.kind_combo)
         self.form.addRow(self.month_label, self.month_combo)
         self.form.addRow(self.format_label, self.format_combo)
         self.form.addRow(self.language_label, self.language_combo)
@@ -136,6 +145,7 @@ class ReportsPage(Page):
         self.language_combo.setCurrentIndex(1 if i18n.current_language() == "zh_CN" else 0)  # as the GUI
         saved_format = str(QSettings().value(SETTINGS_FORMAT, "pdf") or "pdf")
         self.format_combo.setCurrentIndex(max(0, self.format_combo.findData(saved_format)))
+        self.kind_combo.currentIndexChanged.connect(self._on_kind)
         self.month_combo.currentIndexChanged.connect(self._update_default_path)
         self.format_combo.currentIndexChanged.connect(self._on_format)
         self.language_combo.currentIndexChanged.connect(self._update_default_path)
@@ -148,23 +158,29 @@ class ReportsPage(Page):
     def title(self) -> str:
         return self.tr("Reports")
 
+    def kind(self) -> str:
+        """The kind of report chosen: "month" or "year"."""
+        return str(self.kind_combo.currentData())
+
     def retranslate(self) -> None:
-        self.heading.setText(self.tr("Monthly report"))
-        self.intro.setText(
-            self.tr(
-                "One row per day and a total: PV generation, consumption, grid import and export, storage, "
-                "self-consumption and self-sufficiency, avoided CO₂, coal saved and data coverage. Energy comes "
-                "from the devices' counters. The PDF adds charts, the energy flows and a data-quality section."
-            )
-        )
-        self.month_label.setText(self.tr("Month:"))
+        year = self.kind() == "year"
+        self.heading.setText(self.tr("Annual report") if year else self.tr("Monthly report"))
+        self.intro.setText(intro_text(self.kind()))
+        self.kind_label.setText(self.tr("Report:"))
+        self.kind_combo.setItemText(KINDS.index("month"), self.tr("Monthly report"))
+        self.kind_combo.setItemText(KINDS.index("year"), self.tr("Annual report"))
+        self.month_label.setText(self.tr("Year:") if year else self.tr("Month:"))
         self.format_label.setText(self.tr("Format:"))
         self.language_label.setText(self.tr("Language of the report:"))
         self.path_label.setText(self.tr("Save as:"))
         labels = {
             "pdf": self.tr("PDF: for management (charts, data quality)"),
-            "xlsx": self.tr("XLSX: spreadsheet (daily table, summary, charts)"),
-            "csv": self.tr("CSV: the daily table only"),
+            "xlsx": (
+                self.tr("XLSX: spreadsheet (monthly table, summary, factors, charts)")
+                if year
+                else self.tr("XLSX: spreadsheet (daily table, summary, charts)")
+            ),
+            "csv": self.tr("CSV: the monthly table only") if year else self.tr("CSV: the daily table only"),
         }
         for i in range(self.format_combo.count()):
             self.format_combo.setItemText(i, labels[self.format_combo.itemData(i)])
@@ -178,8 +194,8 @@ class ReportsPage(Page):
         self._render_state()
 
     def _align_combos(self) -> None:
-        """The three choices as wide as the widest of them (their texts change with the language)."""
-        combos = (self.month_combo, self.format_combo, self.language_combo)
+        """The choices as wide as the widest of them (their texts change with the language)."""
+        combos = (self.kind_combo, self.month_combo, self.format_combo, self.language_combo)
         for combo in combos:
             combo.setMinimumWidth(0)
             combo.setMaximumWidth(16777215)
@@ -215,26 +231,24 @@ class ReportsPage(Page):
     def _today(self) -> date:
         return datetime.now(self.ctx.site.tz).date() if self.ctx.site else date.today()
 
+    def _on_kind(self) -> None:
+        """Another kind of report: its periods, its default file name, its texts."""
+        self.retranslate()
+
     def _fill_months(self) -> None:
-        """The month list (labels translated); keeps the chosen month, else picks the default."""
+        """The months or the years, as the kind says (labels translated); keeps the chosen one, else the default."""
         if self.ctx.site is None:
             return
         today = self._today()
-        current = today.strftime("%Y-%m")
+        kind = self.kind()
+        choices = period_choices(kind, self.months, today)
         chosen = self.month_combo.currentData() if self.months else None  # the user's choice, once there is one
-        months = self.months or [last_complete_month(today)]
         self.month_combo.blockSignals(True)
         self.month_combo.clear()
-        for month in months:
-            if self.months == []:  # read, and the database has no data at all
-                label = fill(self.tr("%1 (no data yet)"), month)
-            elif month == current:
-                label = fill(self.tr("%1 (month to date)"), month)
-            else:
-                label = month
-            self.month_combo.addItem(label, month)
-        if chosen not in months:
-            chosen = default_month(self.months or [], today)
+        for period, label in choices:
+            self.month_combo.addItem(label, period)
+        if chosen not in [period for period, _ in choices]:
+            chosen = default_period(kind, self.months, today)
         self.month_combo.setCurrentIndex(max(0, self.month_combo.findData(chosen)))
         self.month_combo.blockSignals(False)
         self._update_default_path()
@@ -242,7 +256,7 @@ class ReportsPage(Page):
 
     # -- output path ---------------------------------------------------------------------------
     def selected(self) -> tuple[str | None, str, str]:
-        """(month, format, language) as chosen."""
+        """(period, format, language) as chosen: the period is a month (YYYY-MM) or a year (YYYY), as the kind."""
         return self.month_combo.currentData(), self.format_combo.currentData(), self.language_combo.currentData()
 
     def _on_format(self) -> None:
@@ -304,7 +318,7 @@ class ReportsPage(Page):
         self.path_edit.setText(str(out))
         if out.name == default_file_name(month, fmt, lang):
             self._auto_name = out.name
-        job = ReportJob(Path(self.ctx.db_path), month, fmt, lang, out)
+        job = ReportJob(Path(self.ctx.db_path), month, fmt, lang, out, self.kind())
         self.last_worker = self.runner.start(job, self.run_job)
         self._started = time.monotonic()
         self._state = ("running", "starting", job)
@@ -318,7 +332,7 @@ class ReportsPage(Page):
             self._state = ("running", stage, self._state[2])
             self._render_state()
 
-    def _on_done(self, report: MonthReport) -> None:
+    def _on_done(self, report: MonthReport | YearReport) -> None:
         assert self.last_worker is not None  # the run that is done
         job = self._state[2] if self._state[0] == "running" else self.last_worker.job
         self._finished_s = time.monotonic() - self._started
@@ -338,7 +352,7 @@ class ReportsPage(Page):
         self._render_state()
 
     def _set_inputs_enabled(self, enabled: bool) -> None:
-        for widget in (self.month_combo, self.format_combo, self.path_edit, self.browse_button):
+        for widget in (self.kind_combo, self.month_combo, self.format_combo, self.path_edit, self.browse_button):
             widget.setEnabled(enabled)
         self.language_combo.setEnabled(enabled and self.format_combo.currentData() != "csv")
 

@@ -9,7 +9,10 @@ percentages rounded to 0.01, all half to even. The additive columns of the
 total row are the sums of the rounded day values, so the table adds up
 exactly; its shares are computed from those totals (not summed), its coverage
 is the month's. ``None`` means "not defined" (self-consumption without PV,
-self-sufficiency without consumption): an empty cell in the CSV.
+self-sufficiency without consumption) or, for every value of a day without any
+data, "unknown": an empty cell in the CSV, never 0. Such a day keeps its
+coverage (0) and the total sums the days with data
+(:attr:`DailyTable.days_without_data` says how many it lacks).
 """
 
 from __future__ import annotations
@@ -56,24 +59,33 @@ class DailyRow:
     """One row of the daily table; the fields after ``day`` are the CSV columns after ``date``."""
 
     day: date | None  # None: the total row
-    pv_kwh: Decimal
-    consumption_kwh: Decimal
-    metered_load_kwh: Decimal
-    grid_import_kwh: Decimal
-    grid_export_kwh: Decimal
-    storage_charge_kwh: Decimal
-    storage_discharge_kwh: Decimal
+    pv_kwh: Decimal | None  # this and every value up to coal_saved_kgce: None on a day without data
+    consumption_kwh: Decimal | None
+    metered_load_kwh: Decimal | None
+    grid_import_kwh: Decimal | None
+    grid_export_kwh: Decimal | None
+    storage_charge_kwh: Decimal | None
+    storage_discharge_kwh: Decimal | None
     self_consumption_pct: Decimal | None  # None without PV
     self_sufficiency_pct: Decimal | None  # None without consumption
-    avoided_co2_kg: Decimal
-    coal_saved_kgce: Decimal
+    avoided_co2_kg: Decimal | None
+    coal_saved_kgce: Decimal | None
     coverage_pct: Decimal
+    has_data: bool = True  # False: a day without any data, its values unknown (None)
 
     def value(self, column: str) -> Decimal | None:
         """The value of a CSV column other than ``date``."""
         if column not in _VALUE_COLUMNS:
             raise KeyError(column)
         value: Decimal | None = getattr(self, column)
+        return value
+
+    def amount(self, column: str) -> Decimal:
+        """The value of a column that must be known: every additive column of the total row, or of a day with
+        data. A ValueError for an unknown one (a day without data)."""
+        value = self.value(column)
+        if value is None:
+            raise ValueError(f"{column} of {self.day or 'the total'} is not known")
         return value
 
 
@@ -86,6 +98,11 @@ class DailyTable:
 
     days: tuple[DailyRow, ...]
     total: DailyRow
+
+    @property
+    def days_without_data(self) -> int:
+        """Days whose values are unknown (empty): the total lacks them."""
+        return sum(1 for row in self.days if not row.has_data)
 
     @property
     def rows(self) -> tuple[DailyRow, ...]:
@@ -128,13 +145,15 @@ def _day_values(row: DayRow) -> dict[str, Decimal]:
     return out
 
 
-def _row(
+def daily_row(
     day: date | None,
-    additive: dict[str, Decimal],
+    additive: dict[str, Decimal | None],
     self_consumption: Decimal | None,
     self_sufficiency: Decimal | None,
     coverage: Decimal,
+    has_data: bool = True,
 ) -> DailyRow:
+    """A row of the table from its additive values (by column), shares and coverage."""
     return DailyRow(
         day=day,
         pv_kwh=additive["pv_kwh"],
@@ -149,6 +168,7 @@ def _row(
         avoided_co2_kg=additive["avoided_co2_kg"],
         coal_saved_kgce=additive["coal_saved_kgce"],
         coverage_pct=coverage,
+        has_data=has_data,
     )
 
 
@@ -157,24 +177,28 @@ def daily_table(report: MonthReport) -> DailyTable:
     days = []
     sums = {k: Decimal(0) for k in ADDITIVE}
     for day in report.days:
+        coverage = rounded(day.coverage_pct, CENTI)
+        if not day.has_data:
+            days.append(daily_row(day.day, dict.fromkeys(ADDITIVE), None, None, coverage, has_data=False))
+            continue
         values = _day_values(day)
         for k in ADDITIVE:
             sums[k] += values[k]
         days.append(
-            _row(
+            daily_row(
                 day.day,
-                values,
+                dict[str, Decimal | None](values),
                 _share(day.self_consumption_pct),
                 _share(day.self_sufficiency_pct),
-                rounded(day.coverage_pct, CENTI),
+                coverage,
             )
         )
     # totals of the rounded days; shares from the month's totals
     pv, export = float(sums["pv_kwh"]), float(sums["grid_export_kwh"])
     consumption, imported = float(sums["consumption_kwh"]), float(sums["grid_import_kwh"])
-    total = _row(
+    total = daily_row(
         None,
-        sums,
+        dict[str, Decimal | None](sums),
         _share(self_consumption_pct(pv, export)),
         _share(self_sufficiency_pct(consumption, imported)),
         rounded(report.total.coverage_pct, CENTI),

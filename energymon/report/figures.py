@@ -33,6 +33,7 @@ class DayRow:
     coverage_pct: float
     estimated_intervals: int  # device-intervals whose energy was integrated from power
     spread_intervals: int  # device-intervals bridged by a counter delta across a gap
+    has_data: bool = True  # False: no device had any energy interval that day; its values are unknown (empty)
 
     @property
     def self_consumption_pct(self) -> float | None:
@@ -63,7 +64,7 @@ EventRow = Event  # the report lists the stored events as they are (energymon.ev
 class OfflinePeriod:
     device_id: str
     start_ms: int
-    end_ms: int | None  # None: still offline at the end of the month (or of the data)
+    end_ms: int | None  # None: still offline at the end of the month (or at the cut of a month in progress)
 
 
 @dataclass(frozen=True)
@@ -107,3 +108,28 @@ class MonthReport:
     costs: Costs | None = None  # without a [tariff] in the recorded config
     quality_periods: tuple[QualityPeriod, ...] = field(default=())  # values frozen, stale or out of range
     damaged: tuple[DamagedSpan, ...] = field(default=())  # stored data that could not be read, left out (missing)
+    cut_ms: int | None = None  # a month in progress: reported up to here (end of the last complete 15 minutes)
+    generated_at_ms: int = 0  # when the report was made, UTC epoch ms
+    software_version: str = ""  # energymon's version that made it
+    database: str = ""  # the database file it was made from
+
+    @property
+    def in_progress(self) -> bool:
+        """The month had not ended when the report was made: it covers [start_ms, cut_ms)."""
+        return self.cut_ms is not None and self.cut_ms < self.end_ms
+
+    @property
+    def reported_end_ms(self) -> int:
+        """The end of what the report covers: the month's end, or ``cut_ms`` for a month in progress."""
+        return self.cut_ms if self.cut_ms is not None else self.end_ms
+
+    def offline_hours(self, period: OfflinePeriod) -> float:
+        """How long ``period`` lasted [h], from its start (before the month, if it began so) to its end, or to
+        the end of what the report covers while still open."""
+        end_ms = period.end_ms if period.end_ms is not None else self.reported_end_ms
+        return max(0, end_ms - period.start_ms) / 3_600_000
+
+    @property
+    def days_without_data(self) -> int:
+        """Days of the report with no data at all (empty in every file, not 0)."""
+        return sum(1 for day in self.days if not day.has_data)

@@ -29,12 +29,14 @@ energymon.report.figures.
 
 from __future__ import annotations
 
+import time
 import tomllib
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
+import energymon
 from drivers.quantities import Role
 from energymon.accounting import carbon, tariffs
 from energymon.accounting.counters import (
@@ -47,6 +49,7 @@ from energymon.accounting.counters import (
 )
 from energymon.accounting.flows import FLOWS_BY_ROLE, Flows, demand_kw
 from energymon.config.tariff import TariffError, tariff_from_dict
+from energymon.events import DEVICE_OFFLINE, DEVICE_RECOVERED
 from energymon.report.figures import (
     Costs,
     DayRow,
@@ -57,7 +60,7 @@ from energymon.report.figures import (
     ReportError,
 )
 from energymon.report.quality_periods import quality_periods
-from energymon.site_time import QUARTER_MS, midnight_ms
+from energymon.site_time import FIRST_YEAR, LAST_YEAR, QUARTER_MS, midnight_ms
 from energymon.store.reader import StoreReader
 
 GAP_POLLS = 3  # consecutive samples further apart than this many poll intervals bracket a gap
@@ -65,13 +68,23 @@ EDGE_MARGIN_MS = 3_600_000  # samples read beyond the month, so intervals across
 
 
 def month_bounds(month: str, zone: ZoneInfo) -> tuple[date, date]:
-    """First day of ``YYYY-MM`` and first day of the next month."""
+    """First day of ``YYYY-MM`` and first day of the next month; a ReportError outside the supported years."""
     try:
         first = datetime.strptime(month, "%Y-%m").date()
     except ValueError:
         raise ReportError(f"--month {month!r}: expected YYYY-MM, e.g. 2026-10") from None
+    if not FIRST_YEAR <= first.year <= LAST_YEAR:
+        raise ReportError(f"--month {month}: expected a month of the years {FIRST_YEAR} to {LAST_YEAR}")
     following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
     return first, following
+
+
+def report_cut_ms(start_ms: int, end_ms: int, now_ms: int) -> int | None:
+    """Where a month in progress is reported up to: the end of its last complete 15 minutes before ``now_ms``
+    (whole quarters from the month's local start), or None for a month that has ended. UTC epoch ms."""
+    if now_ms >= end_ms:
+        return None
+    return start_ms + (now_ms - start_ms) // QUARTER_MS * QUARTER_MS
 
 
 def _series(reader: StoreReader, channel: int, from_ms: int, to_ms: int) -> tuple[np.ndarray, np.ndarray, bool]:
@@ -163,15 +176,33 @@ def default_month(months: list[str], today: date) -> str:
     return last if last in months or not months else months[0]
 
 
-def build_month_report(reader: StoreReader, month: str, coal: carbon.CoalFactor | None = None) -> MonthReport:
-    """The report of ``YYYY-MM`` in the site's time zone, from the database behind ``reader``."""
+def build_month_report(
+    reader: StoreReader,
+    month: str,
+    coal: carbon.CoalFactor | None = None,
+    now_ms: int | None = None,
+    database: str = "",
+) -> MonthReport:
+    """The report of ``YYYY-MM`` in the site's time zone, from the database behind ``reader``, as of ``now_ms``
+    (UTC epoch ms; the clock if None). ``database``: the file's name as the report states it.
+
+    A month in progress is reported up to its last complete 15 minutes (``cut_ms``): only the days begun by
+    then, coverage over the elapsed time only, nothing after it (an offline period still open ends there).
+    A month that has not begun is a ReportError.
+    """
+    made_at_ms = int(time.time() * 1000) if now_ms is None else int(now_ms)
     site = reader.site()
     zone = ZoneInfo(site.get("timezone") or "UTC")
     first, following = month_bounds(month, zone)
-    days = [first + timedelta(days=i) for i in range((following - first).days)]
-    day_edges = np.array([midnight_ms(d, zone) for d in days + [following]], dtype=np.int64)
-    start_ms, end_ms = int(day_edges[0]), int(day_edges[-1])
-    quarter_edges = np.arange(start_ms, end_ms + 1, QUARTER_MS, dtype=np.int64)
+    start_ms, end_ms = midnight_ms(first, zone), midnight_ms(following, zone)
+    if made_at_ms < start_ms + QUARTER_MS:
+        raise ReportError(f"--month {month}: the month has no complete 15 minutes yet ({zone}); nothing to report")
+    cut_ms = report_cut_ms(start_ms, end_ms, made_at_ms)
+    until_ms = end_ms if cut_ms is None else cut_ms  # the end of what is reported
+    all_days = [first + timedelta(days=i) for i in range((following - first).days)]
+    days = [d for d in all_days if midnight_ms(d, zone) < until_ms]
+    day_edges = np.array([midnight_ms(d, zone) for d in days] + [until_ms], dtype=np.int64)
+    quarter_edges = np.arange(start_ms, until_ms + 1, QUARTER_MS, dtype=np.int64)
     quarters_per_day = np.diff(np.searchsorted(quarter_edges, day_edges))
 
     day_flows = {f: np.zeros(len(days)) for f in Flows.__dataclass_fields__}
@@ -181,14 +212,16 @@ def build_month_report(reader: StoreReader, month: str, coal: carbon.CoalFactor 
     possible = np.zeros(len(days))
     estimated = np.zeros(len(days), dtype=np.int64)
     spread = np.zeros(len(days), dtype=np.int64)
+    with_data = np.zeros(len(days), dtype=bool)  # any energy interval of any device overlaps the day
     devices_out = []
     for device in sorted(reader.devices(), key=lambda d: (d["role"], d["id"])):
         role = Role(device["role"])
-        results, method = _device_flows(reader, device, role, start_ms - EDGE_MARGIN_MS, end_ms + EDGE_MARGIN_MS)
+        results, method = _device_flows(reader, device, role, start_ms - EDGE_MARGIN_MS, until_ms + EDGE_MARGIN_MS)
         energy = {}
         device_cover = np.zeros(len(quarter_edges) - 1, dtype=bool)
         device_est = np.zeros(len(quarter_edges) - 1, dtype=bool)
         device_spread = np.zeros(len(quarter_edges) - 1, dtype=bool)
+        device_data = np.zeros(len(quarter_edges) - 1, dtype=bool)
         for flow, result in results.items():
             per_quarter = energy_per_bucket(result, quarter_edges) if len(result) else None
             if per_quarter is None:
@@ -208,6 +241,7 @@ def build_month_report(reader: StoreReader, month: str, coal: carbon.CoalFactor 
             }.get(flow, 0)
             consumption_q += sign * per_quarter.energy_wh
             device_cover |= _coverage(result, quarter_edges)
+            device_data |= per_quarter.has_data
             device_est |= per_quarter.estimated
             device_spread |= per_quarter.spread & ~per_quarter.estimated
         starts = np.searchsorted(quarter_edges, day_edges[:-1])
@@ -215,6 +249,7 @@ def build_month_report(reader: StoreReader, month: str, coal: carbon.CoalFactor 
         possible += quarters_per_day
         estimated += np.add.reduceat(device_est.astype(np.int64), starts)
         spread += np.add.reduceat(device_spread.astype(np.int64), starts)
+        with_data |= np.add.reduceat(device_data.astype(np.int64), starts) > 0
         n_quarters = len(quarter_edges) - 1
         devices_out.append(
             DeviceMonth(
@@ -246,6 +281,7 @@ def build_month_report(reader: StoreReader, month: str, coal: carbon.CoalFactor 
                 float(100.0 * covered[i] / possible[i]) if possible[i] else 0.0,
                 int(estimated[i]),
                 int(spread[i]),
+                bool(with_data[i]),
             )
         )
     total_flows = Flows(**{f: float(v.sum()) for f, v in day_flows.items()})
@@ -262,7 +298,8 @@ def build_month_report(reader: StoreReader, month: str, coal: carbon.CoalFactor 
     if any(d.role is Role.GRID for d in devices_out) and quarter["grid_import_wh"].size:
         k = int(np.argmax(quarter["grid_import_wh"]))
         peak_kw, peak_at = demand_kw(float(quarter["grid_import_wh"][k])), int(quarter_edges[k])
-    events = tuple(reader.events_between(start_ms, end_ms))
+    events = tuple(reader.events_between(start_ms, until_ms))
+    before = tuple(reader.last_events_before((DEVICE_OFFLINE, DEVICE_RECOVERED), start_ms))
     return MonthReport(
         site.get("name", ""),
         str(zone),
@@ -279,13 +316,17 @@ def build_month_report(reader: StoreReader, month: str, coal: carbon.CoalFactor 
         coal.kgce_per_kwh,
         coal.source,
         events,
-        offline_periods(events, end_ms),
+        offline_periods(before + events),
         tuple(quarter["grid_import_wh"].tolist()),
         tuple(consumption_q.tolist()),
         tuple(quarter["grid_export_wh"].tolist()),
         _costs(site, zone, quarter_edges[:-1], quarter, peak_kw),
         quality_periods(events),
-        tuple(reader.damaged_spans(start_ms, end_ms)),
+        tuple(reader.damaged_spans(start_ms, until_ms)),
+        cut_ms,
+        made_at_ms,
+        energymon.__version__,
+        database,
     )
 
 
@@ -328,16 +369,18 @@ def _costs(
     )
 
 
-def offline_periods(events: tuple[EventRow, ...], end_ms: int) -> tuple[OfflinePeriod, ...]:
-    """Pairs of device_offline -> device_recovered per device; one still open at the end has no end."""
+def offline_periods(events: tuple[EventRow, ...]) -> tuple[OfflinePeriod, ...]:
+    """Pairs of device_offline -> device_recovered per device, oldest first; one still open at the end of the
+    events has no end. ``events`` in time order: to list a period that began before the month, they start with
+    each device's last offline/recovered event before it."""
     open_since: dict[str, int] = {}
     periods = []
     for event in events:
         if event.device_id is None:
             continue
-        if event.kind == "device_offline" and event.device_id not in open_since:
+        if event.kind == DEVICE_OFFLINE and event.device_id not in open_since:
             open_since[event.device_id] = event.ts_ms
-        elif event.kind == "device_recovered" and event.device_id in open_since:
+        elif event.kind == DEVICE_RECOVERED and event.device_id in open_since:
             periods.append(OfflinePeriod(event.device_id, open_since.pop(event.device_id), event.ts_ms))
     periods += [OfflinePeriod(d, t, None) for d, t in open_since.items()]
     return tuple(sorted(periods, key=lambda p: (p.start_ms, p.device_id)))

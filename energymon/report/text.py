@@ -1,8 +1,8 @@
 """User-visible text of the monthly report files (XLSX, PDF): one dict per language.
 
 ``labels(lang)`` returns the dict of ``"en"`` or ``"zh"`` (简体中文); both have the
-same keys (a test checks it). Text that comes from data (site, device names,
-event details, the factors' one-line citations) is printed as stored.
+same keys (a test checks it). Text that comes from data (site, device names, the
+factors' one-line citations) is printed as stored; events: energymon.event_texts.
 
 Numbers and times are formatted by energymon.report.formats.
 """
@@ -10,6 +10,7 @@ Numbers and times are formatted by energymon.report.formats.
 from __future__ import annotations
 
 from energymon import events
+from energymon.report.trace_text import TRACE_TEXT  # what a report covers and how it was made
 
 LANGUAGES = ("en", "zh")
 
@@ -312,9 +313,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "demand_saved": ("Demand charge avoided by PV and storage", "光伏与储能降低的需量电费"),
     "costs_note": (
         "Prices of the tariff recorded with the site's configuration; savings compare the bill with "
-        "one where every kWh of the load is imported at the price of its quarter hour (see docs/reports.md).",
-        "电价取自站点配置中记录的分时电价；"
-        "节省额按“全部负荷均按其所在15分钟时段电价从电网购电”的电费对比计算（见 docs/reports.md）。",
+        "one where every kWh of the load is imported at the price of its quarter hour.",
+        "电价取自站点配置中记录的分时电价；节省额按“全部负荷均按其所在15分钟时段电价从电网购电”的电费对比计算。",
     ),
     "kind": ("Kind", "类型"),
     "severity": ("Severity", "级别"),
@@ -361,6 +361,7 @@ def labels(lang: str) -> dict[str, str]:
         ("stored", _STORED),
     ):
         out.update({f"{prefix}.{key}": pair[i] for key, pair in table.items()})
+    out.update({key: pair[i] for key, pair in TRACE_TEXT.items()})
     out["lang"] = lang
     return out
 

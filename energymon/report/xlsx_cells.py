@@ -39,6 +39,13 @@ def column_format(column: str) -> str | None:
     return None
 
 
+def no_data_format(column: str, text: dict[str, str]) -> str:
+    """The number format of a day's coverage cell when the day has no data: its 0 shown with the marker
+    ("0.00 no data"), the cell stays a number."""
+    marker = text["day_no_data"].replace('"', "")
+    return f'{column_format(column) or "General"} "{marker}"'
+
+
 def set_text(cell: Cell, value: str) -> Cell:
     """Put ``value`` into ``cell`` as text that can never become a formula."""
     value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))  # control characters openpyxl refuses

@@ -4,9 +4,9 @@ sheets.
 - **Summary**: site, month, time zone, the headline figures as numbers with
   units, the emission and coal factors with their sources, the definitions in
   words and a legend of the daily table's columns.
-- **Daily**: the CSV of PRODUCT.md cell for cell: header row with the CSV
-  column names (a comment on each gives its meaning in the report's language),
-  one row per day, then the total row. The numbers are those of the daily
+- **Daily**: the CSV's table cell for cell under headings in the report's
+  language with their units (a comment on each names the CSV's column), one
+  row per day, then the total row. The numbers are those of the daily
   table (:func:`energymon.report.daily.daily_table`, the CSV's rounding),
   written as numeric cells with number formats; dates are date cells; an
   undefined share is an empty cell, as in the CSV.
@@ -34,19 +34,22 @@ from openpyxl.chart import BarChart, Reference, Series
 from openpyxl.comments import Comment
 from openpyxl.worksheet.worksheet import Worksheet
 
+from energymon.event_texts import event_text
 from energymon.report.daily import COLUMNS, DailyTable, daily_table
 from energymon.report.figures import MonthReport
 from energymon.report.formats import local_datetime
+from energymon.report.sources import with_sources_in
 from energymon.report.text import kind_label, labels, method_label, role_label, severity_label, stored_label
+from energymon.report.trace_text import days_lacking_line, still_offline
 from energymon.report.xlsx_cells import (
     BOLD,
     DATE_FORMAT,
     DATETIME_S_FORMAT,
-    HEADER_FILL,
     KWH_FORMAT,
     PCT_FORMAT,
     column_format,
     header_row,
+    no_data_format,
     number,
     put,
     set_widths,
@@ -73,6 +76,7 @@ FLOW_COLUMN = {
 
 def write_report_xlsx(report: MonthReport, path: Path | IO[bytes], lang: str = "en") -> None:
     """Write the monthly report as an XLSX workbook to ``path`` (a file name or a binary stream) in ``lang``."""
+    report = with_sources_in(report, lang)  # the factors' sources in the report's language
     text = labels(lang)
     table = daily_table(report)
     wb = Workbook()
@@ -103,10 +107,10 @@ def write_report_xlsx(report: MonthReport, path: Path | IO[bytes], lang: str = "
 
 
 def _daily_sheet(ws: Worksheet, table: DailyTable, text: dict[str, str]) -> None:
+    header_row(ws, 1, 1, [text[f"col.{column}"] for column in COLUMNS])  # the report's language, with units
     for i, column in enumerate(COLUMNS, start=1):
-        cell = put(ws, 1, i, column, font=BOLD)
-        cell.fill = HEADER_FILL
-        cell.comment = Comment(text[f"col.{column}"], "energymon")
+        ws.cell(1, i).comment = Comment(f"CSV: {column}", "energymon")  # the column's name in the CSV
+    ws.row_dimensions[1].height = 32
     for r, row in enumerate(table.rows, start=2):
         day = row.day
         for i, column in enumerate(COLUMNS, start=1):
@@ -115,8 +119,14 @@ def _daily_sheet(ws: Worksheet, table: DailyTable, text: dict[str, str]) -> None
                     put(ws, r, i, text["total_row"], font=BOLD)
                 else:
                     put(ws, r, i, day, DATE_FORMAT)
+            elif column == "coverage_pct" and not row.has_data:  # the day's values are unknown: say so
+                put(ws, r, i, number(row.value(column)), no_data_format(column, text))
+                ws.cell(r, i).comment = Comment(text["day_no_data"], "energymon")
             else:
                 put(ws, r, i, number(row.value(column)), column_format(column), BOLD if day is None else None)
+    lacking = days_lacking_line(table, text)
+    if lacking is not None:  # under the total: the days it lacks
+        put(ws, len(table.rows) + 2, 1, lacking)
     ws.freeze_panes = "B2"
     set_widths(ws, {1: 12, **{i: 16 for i in range(2, len(COLUMNS) + 1)}})
 
@@ -152,7 +162,7 @@ def _events_sheet(ws: Worksheet, report: MonthReport, text: dict[str, str]) -> N
         put(ws, r, 2, event.device_id if event.device_id is not None else text["site_wide"])
         put(ws, r, 3, kind_label(text, event.kind))
         put(ws, r, 4, severity_label(text, event.severity))
-        put(ws, r, 5, event.detail)
+        put(ws, r, 5, event_text(event.kind, event.params, text["lang"], event.detail))
     if report.events:
         ws.auto_filter.ref = f"A1:E{len(report.events) + 1}"
     # offline periods beside the events
@@ -173,12 +183,13 @@ def _events_sheet(ws: Worksheet, report: MonthReport, text: dict[str, str]) -> N
     for r, period in enumerate(report.offline_periods, start=3):
         put(ws, r, 7, period.device_id)
         put(ws, r, 8, local_datetime(period.start_ms, report.timezone), DATETIME_S_FORMAT)
-        end_ms = period.end_ms if period.end_ms is not None else report.end_ms
+        if period.start_ms < report.start_ms:
+            ws.cell(r, 8).comment = Comment(text["offline_before"], "energymon")
         if period.end_ms is None:
-            put(ws, r, 9, text["still_offline"])
+            put(ws, r, 9, still_offline(report, text))
         else:
             put(ws, r, 9, local_datetime(period.end_ms, report.timezone), DATETIME_S_FORMAT)
-        put(ws, r, 10, round(max(0, end_ms - period.start_ms) / 3_600_000, 3), "#,##0.00")
+        put(ws, r, 10, round(report.offline_hours(period), 3), "#,##0.00")
     ws.freeze_panes = "A2"
     set_widths(ws, {1: 22, 2: 14, 3: 22, 4: 10, 5: 60, 6: 3, 7: 14, 8: 22, 9: 22, 10: 12})
 

@@ -7,12 +7,14 @@ Daily sheet and the CSV.
 
 from __future__ import annotations
 
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from energymon.report.daily import COLUMNS, DailyTable
 from energymon.report.figures import Costs, MonthReport
-from energymon.report.formats import local_datetime
+from energymon.report.formats import fmt_local, local_datetime
 from energymon.report.text import FORMULA_KEYS
+from energymon.report.trace_text import about_lines
 from energymon.report.xlsx_cells import (
     BOLD,
     DATETIME_FORMAT,
@@ -43,17 +45,28 @@ def summary_sheet(ws: Worksheet, report: MonthReport, table: DailyTable, text: d
             text["period_value"].format(start=first.isoformat(), end=last.isoformat(), tz=report.timezone),
         ),
         (text["days"], len(report.days)),
+        (text["days_without_data"], table.days_without_data),
+        *about_lines(report, text),
     ):
         put(ws, r, 1, label, font=BOLD)
         put(ws, r, 2, value)
         r += 1
+    if report.in_progress:
+        tz = report.timezone
+        put(ws, r, 1, text["in_progress"].format(time=fmt_local(report.reported_end_ms, tz), tz=tz), font=BOLD)
+        r += 1
+    put(ws, r, 1, text["method"], font=BOLD)
+    put(ws, r, 2, text["method_words"])
+    ws.cell(r, 2).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[r].height = 105
+    r += 1
 
     r += 1
     put(ws, r, 1, text["headline"], font=TITLE)
     r += 1
     header_row(ws, r, 1, [text["item"], text["value"], text["unit"], text["note"]])
     r += 1
-    unmetered = total.consumption_kwh - total.metered_load_kwh
+    unmetered = total.amount("consumption_kwh") - total.amount("metered_load_kwh")
     peak_at = (
         local_datetime(report.peak_demand_start_ms, report.timezone)
         if report.peak_demand_start_ms is not None
@@ -134,11 +147,11 @@ def summary_sheet(ws: Worksheet, report: MonthReport, table: DailyTable, text: d
     r += 1
     put(ws, r, 1, text["columns_legend"], font=TITLE)
     r += 1
-    header_row(ws, r, 1, [text["column"], text["meaning"]])
+    header_row(ws, r, 1, [text["column"], "CSV"])  # the Daily sheet's heading, the CSV's name of the column
     r += 1
     for column in COLUMNS:
-        put(ws, r, 1, column)
-        put(ws, r, 2, text[f"col.{column}"])
+        put(ws, r, 1, text[f"col.{column}"])
+        put(ws, r, 2, column)
         r += 1
     set_widths(ws, {1: 34, 2: 22, 3: 12, 4: 60})
 

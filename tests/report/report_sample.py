@@ -158,7 +158,7 @@ def make_report(
         coal_factor_kgce_per_kwh=coal,
         coal_factor_source="CEC, 2022 average net coal consumption of thermal power",
         events=events,
-        offline_periods=offline_periods(events, end_ms),
+        offline_periods=offline_periods(events),
         quarter_import_wh=tuple([100_000.0] * n_q),
         quarter_consumption_wh=tuple([300_000.0] * n_q),
         quarter_export_wh=tuple([0.0] * n_q),

@@ -21,7 +21,8 @@ from report_sample import make_report
 
 def test_the_row_fields_are_the_csv_columns() -> None:
     names = [f.name for f in dataclasses.fields(DailyRow)]
-    assert names[0] == "day" and tuple(["date", *names[1:]]) == COLUMNS
+    assert names[0] == "day" and names[-1] == "has_data"  # the row's date and whether the day has data at all
+    assert tuple(["date", *names[1:-1]]) == COLUMNS
     assert set(ADDITIVE) < set(COLUMNS)
 
 

@@ -179,8 +179,12 @@ def test_costs_on_the_recorded_tariff(report):
 def test_csv_total_row_is_the_sum_of_the_days(report):
     rows = report_rows(report)
     assert rows[-1]["date"] == "total" and len(rows) == 32
+    # the data ends at the midnight after 5 October: the other 26 days have none, their cells are empty (not 0)
+    assert all(r[c] != "" for r in rows[:5] for c in ADDITIVE)
+    assert all(r[c] == "" for r in rows[5:-1] for c in ADDITIVE) and {r["coverage_pct"] for r in rows[5:-1]} == {"0.00"}
+    assert report.days_without_data == 26
     for column in ADDITIVE:
-        assert Decimal(rows[-1][column]) == sum(Decimal(r[column]) for r in rows[:-1]), column
+        assert Decimal(rows[-1][column]) == sum(Decimal(r[column]) for r in rows[:5]), column
     assert rows[1]["self_consumption_pct"] == ""  # no PV on 2 October
     assert rows[0]["self_sufficiency_pct"] == "54.55"
     out = io.StringIO()

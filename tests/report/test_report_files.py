@@ -113,7 +113,8 @@ def test_xlsx_daily_sheet_equals_the_csv_cell_by_cell(xlsx: tuple[str, Path], re
     ]
     ws = wb[text["sheet_daily"]]
     grid = [list(r) for r in ws.iter_rows(values_only=True)]
-    assert grid[0] == list(COLUMNS)
+    assert grid[0] == [text[f"col.{column}"] for column in COLUMNS]  # in the report's language, with units
+    assert [ws.cell(1, c).comment.text for c in range(1, len(COLUMNS) + 1)] == [f"CSV: {c}" for c in COLUMNS]
     csv_rows = report_rows(report)
     assert len(grid) == 1 + len(csv_rows)
     for sheet_row, csv_row, r in zip(grid[1:], csv_rows, range(2, len(grid) + 1)):

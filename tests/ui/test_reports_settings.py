@@ -33,6 +33,7 @@ from energymon.report.month import (
     last_complete_month,
     months_with_data,
 )
+from energymon.report.text import labels
 from energymon.store.reader import StoreReader
 from energymon.store.writer import SampleBatch, StoreWriter
 from energymon.views.site import SiteInfo
@@ -204,10 +205,12 @@ def test_csv_and_xlsx_through_the_page_equal_the_report(qtbot, reports, site_db,
     _generate(qtbot, page)
     assert page._state[0] == "done", page.status_label.text()
     daily = openpyxl.load_workbook(out.with_suffix(".xlsx")).worksheets[1]
-    assert [daily.cell(1, c + 1).value for c in range(len(COLUMNS))] == list(COLUMNS)
-    for r, row in enumerate(expected[:-1], start=2):
-        assert daily.cell(r, 2).value == pytest.approx(float(row["pv_kwh"]))
-        assert daily.cell(r, 5).value == pytest.approx(float(row["grid_import_kwh"]))
+    assert [daily.cell(1, c + 1).value for c in range(len(COLUMNS))] == [labels("en")[f"col.{c}"] for c in COLUMNS]
+    for r, row in enumerate(expected[:-1], start=2):  # a day without data: an empty cell in both
+        for c, column in ((2, "pv_kwh"), (5, "grid_import_kwh")):
+            cell = daily.cell(r, c).value
+            assert (cell is None) if row[column] == "" else cell == pytest.approx(float(row[column]))
+    assert any(row["pv_kwh"] == "" for row in expected[:-1]) and expected[0]["pv_kwh"] != ""  # both kinds
     assert page.last_worker.child_pid not in (None, first_child, os.getpid())  # a new child per report
     assert QSettings().value("reports/directory") == str(out.parent)
 
@@ -227,9 +230,9 @@ def test_the_gui_stays_responsive_and_shows_the_stages(qtbot, reports, tmp_path,
     page = reports
     release = threading.Event()
 
-    def slow_build(reader, month):
+    def slow_build(reader, month, **options):
         assert release.wait(20), "the test never released the worker"
-        return build_month_report(reader, month)
+        return build_month_report(reader, month, **options)
 
     # In this process, so the test can hold the job at its reading stage.
     monkeypatch.setattr(energymon.report.make, "build_month_report", slow_build)
@@ -296,6 +299,40 @@ def test_settings_show_the_site_and_the_factors(qtbot, ctx, site_db):
     coal = carbon.coal_factor()
     assert factors["coal_factor"].text() == f"{coal.kgce_per_kwh:.4f} kgce/kWh (data year {coal.year})"
     assert factors["coal_source"].text() == coal.source
+
+
+def test_settings_show_the_factors_and_their_sources_in_chinese(qtbot, ctx, tmp_path):
+    """A built-in factor the site recorded: its grid and data year, its source in the GUI's language."""
+    factor, coal = carbon.lookup_factor("northwest", 2023), carbon.coal_factor()
+    db = tmp_path / "northwest.db"
+    record_hand_site(db, DEVICES, emission_factor_kg_per_kwh=factor.kg_per_kwh, emission_factor_source=factor.source)
+    page = SettingsPage(ctx)
+    qtbot.addWidget(page)
+    ctx.set_site(_site(db), db)
+    factors = page.carbon_card.values
+    assert factors["grid_factor"].text() == "0.5543 kgCO₂/kWh (Northwest China regional grid, data year 2023)"
+    assert factors["grid_source"].text() == factor.source
+    page.set_language("zh_CN")
+    assert factors["grid_factor"].text() == "0.5543 kgCO₂/kWh（西北区域电网，数据年份 2023）"
+    assert factors["grid_source"].text() == factor.source_zh
+    assert (
+        factors["grid_source"].text().startswith("生态环境部、国家统计局《关于发布2023年电力二氧化碳排放因子的公告》")
+    )
+    assert factors["coal_source"].text() == coal.source_zh
+    page.set_language("en")
+    assert factors["grid_source"].text() == factor.source
+
+
+def test_settings_say_when_qts_own_catalogue_is_missing(qtbot, ctx, tmp_path, monkeypatch):
+    monkeypatch.setattr(i18n, "qt_catalogue_path", lambda language: tmp_path / "qtbase_zh_CN.qm")
+    page = SettingsPage(ctx)
+    qtbot.addWidget(page)
+    page.set_language("zh_CN")
+    assert i18n.current_language() == "zh_CN"  # our texts switched all the same
+    assert not page.language_error_label.isHidden()
+    assert "qtbase_zh_CN.qm" in page.language_error_label.text() and "Qt 的标准按钮仍为英文" in (
+        page.language_error_label.text()
+    )
 
 
 TS = """<?xml version="1.0" encoding="utf-8"?>

@@ -24,7 +24,10 @@ footer, and puts the sections in order. The parts live beside it: ``fonts``
 (colours, paragraph styles, tables), ``charts`` (bar charts, the flow
 diagram), ``summary`` (pages 1 and 2: headline figures, energy flows),
 ``sections`` (devices, costs, methodology, daily table) and
-``quality`` (data quality: coverage, offline periods, events).
+``quality`` (data quality: coverage, offline periods, events). The annual
+PDF (``year``, ``year_sections``) is built in the same document
+(:func:`report_document`), footer (:func:`numbered_canvas`) and fonts
+(:func:`set_in_fonts`).
 
 The output is deterministic: the same report gives the same bytes on every
 machine (reportlab's invariant mode fixes the creation date and the document
@@ -33,8 +36,10 @@ ID; there are no timestamps in the content; the fonts ship with energymon).
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -72,6 +77,7 @@ from energymon.report.pdf.sections import (
 )
 from energymon.report.pdf.styles import MUTED, RULE, Styles
 from energymon.report.pdf.summary import flows_section, summary_page
+from energymon.report.sources import with_sources_in
 from energymon.report.text import labels
 
 __all__ = [
@@ -98,7 +104,7 @@ def choose_fonts(report: MonthReport, lang: str, system: tuple[Path, int] | None
     return Fonts(regular.fontName, bold.fontName, True, (regular, bold))
 
 
-def _canvas_class(fonts: Fonts, left_text: str, page_text: str) -> type:
+def numbered_canvas(fonts: Fonts, left_text: str, page_text: str) -> type:
     """A canvas that writes "page n of N" and the report's name at the foot of every page."""
 
     class NumberedCanvas(pdfcanvas.Canvas):
@@ -132,23 +138,11 @@ def write_report_pdf(report: MonthReport, path: Path | IO[bytes], lang: str = "e
     """Write the monthly report as a PDF to ``path`` (a file name or a binary stream) in ``lang`` ("en" or "zh").
 
     The cost section appears when the report has costs (a tariff recorded with the site). Returns the fonts
-    used; characters no font had are in ``missing`` (and logged as a warning).
+    used; characters no font had are in ``missing`` (and logged as a warning). The factors' sources are printed
+    in ``lang`` (energymon.report.sources).
     """
-    fonts = choose_fonts(report, lang)
-    data = _build(report, lang, fonts)
-    lacking = fonts.lacking()
-    if lacking:
-        system = find_font_with(fonts.drawn(), cjk_font_candidates())
-        if system is not None:
-            fonts = choose_fonts(report, lang, system)
-            data = _build(report, lang, fonts)
-        else:
-            fonts.missing = lacking
-            log.warning(
-                "report PDF: no font has %s; they show as empty boxes (set %s to a TrueType font that has them)",
-                " ".join(sorted(chr(c) for c in lacking)),
-                FONT_ENV,
-            )
+    report = with_sources_in(report, lang)
+    data, fonts = set_in_fonts(functools.partial(choose_fonts, report, lang), functools.partial(_build, report, lang))
     if hasattr(path, "write"):
         path.write(data)
     else:
@@ -156,26 +150,48 @@ def write_report_pdf(report: MonthReport, path: Path | IO[bytes], lang: str = "e
     return fonts
 
 
-def _build(report: MonthReport, lang: str, fonts: Fonts) -> bytes:
-    """The PDF's bytes, set in ``fonts`` (which note every character drawn)."""
-    text = labels(lang)
-    st = Styles(fonts, lang)
-    table = daily_table(report)
-    title = text["title_with_site"].format(site=report.site_name, month=report.month)
+def set_in_fonts(
+    choose: Callable[[tuple[Path, int] | None], Fonts], build: Callable[[Fonts], bytes]
+) -> tuple[bytes, Fonts]:
+    """A PDF's bytes ``build(fonts)`` in the fonts ``choose(None)`` gives; if they lack a character drawn, built
+    again in ``choose(system)``, the first system font with every character drawn. Without one the first
+    build is kept and the characters shown as empty boxes are logged and left in ``Fonts.missing``."""
+    fonts = choose(None)
+    data = build(fonts)
+    lacking = fonts.lacking()
+    if lacking:
+        system = find_font_with(fonts.drawn(), cjk_font_candidates())
+        if system is not None:
+            fonts = choose(system)
+            data = build(fonts)
+        else:
+            fonts.missing = lacking
+            log.warning(
+                "report PDF: no font has %s; they show as empty boxes (set %s to a TrueType font that has them)",
+                " ".join(sorted(chr(c) for c in lacking)),
+                FONT_ENV,
+            )
+    return data, fonts
 
-    margin = 15 * mm
-    portrait_size, landscape_size = A4, landscape(A4)
-    out = io.BytesIO()
+
+MARGIN = 15 * mm
+PORTRAIT, LANDSCAPE = A4, landscape(A4)
+PORTRAIT_WIDTH, LANDSCAPE_WIDTH = PORTRAIT[0] - 2 * MARGIN, LANDSCAPE[0] - 2 * MARGIN  # the frames' widths
+
+
+def report_document(out: IO[bytes], title: str, subject: str, lang: str) -> BaseDocTemplate:
+    """The document every report PDF is built in: A4 with the page templates "portrait" (the first) and
+    "landscape", 15 mm margins and room for the footer, deterministic (reportlab's invariant mode)."""
     doc = BaseDocTemplate(
         out,
-        pagesize=portrait_size,
-        leftMargin=margin,
-        rightMargin=margin,
-        topMargin=margin,
+        pagesize=PORTRAIT,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
         bottomMargin=18 * mm,
         title=title,
         author="energymon",
-        subject=text["title"],
+        subject=subject,
         creator="energymon",
         invariant=1,
         lang="zh-CN" if lang == "zh" else "en",
@@ -183,10 +199,10 @@ def _build(report: MonthReport, lang: str, fonts: Fonts) -> bytes:
 
     def frame(size: tuple[float, float], name: str) -> Frame:
         return Frame(
-            margin,
+            MARGIN,
             18 * mm,
-            size[0] - 2 * margin,
-            size[1] - margin - 18 * mm,
+            size[0] - 2 * MARGIN,
+            size[1] - MARGIN - 18 * mm,
             id=name,
             leftPadding=0,
             rightPadding=0,
@@ -196,15 +212,22 @@ def _build(report: MonthReport, lang: str, fonts: Fonts) -> bytes:
 
     doc.addPageTemplates(
         [
-            PageTemplate("portrait", frames=[frame(portrait_size, "p")], pagesize=portrait_size),
-            PageTemplate(
-                "landscape",
-                frames=[frame(landscape_size, "l")],
-                pagesize=landscape_size,
-            ),
+            PageTemplate("portrait", frames=[frame(PORTRAIT, "p")], pagesize=PORTRAIT),
+            PageTemplate("landscape", frames=[frame(LANDSCAPE, "l")], pagesize=LANDSCAPE),
         ]
     )
-    width = portrait_size[0] - 2 * margin
+    return doc
+
+
+def _build(report: MonthReport, lang: str, fonts: Fonts) -> bytes:
+    """The PDF's bytes, set in ``fonts`` (which note every character drawn)."""
+    text = labels(lang)
+    st = Styles(fonts, lang)
+    table = daily_table(report)
+    title = text["title_with_site"].format(site=report.site_name, month=report.month)
+    out = io.BytesIO()
+    doc = report_document(out, title, text["title"], lang)
+    width = PORTRAIT_WIDTH
     story: list[Flowable] = []
     story += summary_page(report, table, text, st, fonts, width)
     story.append(PageBreak())
@@ -214,7 +237,7 @@ def _build(report: MonthReport, lang: str, fonts: Fonts) -> bytes:
     story += quality_section(report, table, text, st, width)
     story += methodology_section(report, text, st, width)
     story += [NextPageTemplate("landscape"), PageBreak()]
-    story += daily_section(table, text, st, landscape_size[0] - 2 * margin)
+    story += daily_section(table, text, st, LANDSCAPE_WIDTH)
     footer = text["footer"].format(site=report.site_name, title=text["title"], month=report.month)
-    doc.build(story, canvasmaker=_canvas_class(fonts, footer, text["page"]))
+    doc.build(story, canvasmaker=numbered_canvas(fonts, footer, text["page"]))
     return out.getvalue()

@@ -35,8 +35,10 @@ def bar_chart(
     title: str,
     width: float,
     height: float,
+    axis_label: str | None = None,
 ) -> Drawing:
-    """Clustered daily bars; MWh on the axis when a day exceeds 10,000 kWh."""
+    """Clustered bars, one group per category (``days``: a month's days, or a year's months); MWh on the axis
+    when a bar exceeds 10,000 kWh. ``axis_label`` names the categories (default: the day of the month)."""
     peak = max((max(values, default=0.0) for _, values, _ in series), default=0.0)
     scale, unit = (1000.0, text["axis_mwh"]) if peak >= 10_000 else (1.0, text["axis_kwh"])
     drawing = Drawing(width, height)
@@ -82,7 +84,7 @@ def bar_chart(
         String(
             chart.x + chart.width / 2,
             6,
-            text["axis_day"],
+            text["axis_day"] if axis_label is None else axis_label,
             fontName=fonts.regular,
             fontSize=7.5,
             fillColor=MUTED,

@@ -13,12 +13,14 @@ from collections import Counter
 
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
+from energymon.event_texts import event_text
 from energymon.events import CRITICAL, ERROR, INFO, WARNING
 from energymon.report.daily import DailyTable
 from energymon.report.figures import MonthReport
 from energymon.report.formats import fmt_local, fmt_num, fmt_pct
 from energymon.report.pdf.styles import Styles, para, ruled_table
 from energymon.report.text import kind_label, severity_label, stored_label
+from energymon.report.trace_text import still_offline
 
 MAX_OFFLINE_ROWS = 25
 MAX_NOTABLE_EVENTS = 15
@@ -41,12 +43,12 @@ def quality_section(
         [
             para(text["coverage"], st.cell_head),
             para(fmt_pct(float(total.coverage_pct), 2), st.cell_right),
-            para(text["f_coverage"], st.cell),
+            para(text["q_coverage_note"], st.cell),
         ],
         [
             para(text["estimated_intervals"], st.cell_head),
             para(fmt_num(report.total.estimated_intervals), st.cell_right),
-            para(text["f_energy"], st.cell),
+            para(text["q_estimated_note"], st.cell),
         ],
         [
             para(text["spread_intervals"], st.cell_head),
@@ -104,19 +106,20 @@ def quality_section(
             ]
         ]
         for period in report.offline_periods[:MAX_OFFLINE_ROWS]:
-            end = period.end_ms if period.end_ms is not None else report.end_ms
+            since = fmt_local(period.start_ms, tz, True)
+            if period.start_ms < report.start_ms:
+                since += "\n" + text["offline_before"]
             off.append(
                 [
                     para(period.device_id, st.cell),
-                    para(fmt_local(period.start_ms, tz, True), st.cell),
+                    para(since, st.cell),
                     para(
-                        fmt_local(period.end_ms, tz, True) if period.end_ms is not None else text["still_offline"],
+                        fmt_local(period.end_ms, tz, True)
+                        if period.end_ms is not None
+                        else still_offline(report, text),
                         st.cell,
                     ),
-                    para(
-                        fmt_num(max(0, end - period.start_ms) / 3_600_000, 2),
-                        st.cell_right,
-                    ),
+                    para(fmt_num(report.offline_hours(period), 2), st.cell_right),
                 ]
             )
         story.append(ruled_table(off, [0.22 * width, 0.28 * width, 0.32 * width, 0.18 * width], right={3}))
@@ -169,7 +172,8 @@ def quality_section(
                 ]
             ]
             for e in notable[:MAX_NOTABLE_EVENTS]:
-                detail = e.detail if len(e.detail) <= MAX_DETAIL_CHARS else e.detail[: MAX_DETAIL_CHARS - 1] + "…"
+                words = event_text(e.kind, e.params, text["lang"], e.detail)
+                detail = words if len(words) <= MAX_DETAIL_CHARS else words[: MAX_DETAIL_CHARS - 1] + "…"
                 listed.append(
                     [
                         para(fmt_local(e.ts_ms, tz), st.cell),

@@ -16,6 +16,7 @@ from energymon.report.daily import COLUMNS, DailyTable
 from energymon.report.figures import Costs, MonthReport
 from energymon.report.formats import fmt_num
 from energymon.report.pdf.styles import Styles, para, ruled_table
+from energymon.report.pdf.trace import days_lacking_note, method_note
 from energymon.report.text import FORMULA_KEYS, method_label, role_label
 
 
@@ -115,7 +116,7 @@ def costs_section(costs: Costs | None, text: dict[str, str], st: Styles, width: 
 
 
 def methodology_section(report: MonthReport, text: dict[str, str], st: Styles, width: float) -> list[Flowable]:
-    """The carbon factors with their sources, and the definitions in words."""
+    """The method in a reader's words, the carbon factors with their sources, and the definitions in words."""
     factors = [
         [
             para(text["item"], st.cell_head),
@@ -136,6 +137,7 @@ def methodology_section(report: MonthReport, text: dict[str, str], st: Styles, w
     story: list[Flowable] = [
         CondPageBreak(50 * mm),
         para(text["methodology"], st.h1),
+        *method_note(text, st),
         para(text["factors"], st.h2),
         ruled_table(factors, [0.22 * width, 0.20 * width, 0.58 * width], right={1}),
         para(text["formulas"], st.h2),
@@ -146,7 +148,8 @@ def methodology_section(report: MonthReport, text: dict[str, str], st: Styles, w
 
 
 def daily_section(daily: DailyTable, text: dict[str, str], st: Styles, width: float) -> list[Flowable]:
-    """The daily table (landscape): the CSV's columns, values rounded to 0.1, undefined shares as "-"."""
+    """The daily table (landscape): the CSV's columns, values rounded to 0.1, undefined shares as "-", a day
+    without data empty ("no data" in its coverage cell), then the days the total lacks."""
     head = [para(text[f"colshort.{c}"], st.cell_head if c == "date" else st.cell_head_right) for c in COLUMNS]
     body = []
     for row in daily.rows:
@@ -159,7 +162,9 @@ def daily_section(daily: DailyTable, text: dict[str, str], st: Styles, width: fl
                     cells.append(para(row.day.isoformat(), st.cell))
                 continue
             value = row.value(c)
-            if value is None:
+            if not row.has_data:  # unknown, not 0: empty, the coverage cell says why
+                cells.append(para(text["day_no_data"] if c == "coverage_pct" else "", st.cell_right))
+            elif value is None:
                 cells.append(para("-", st.cell_right))
             else:
                 cells.append(para(fmt_num(float(value), 1), st.cell_right))
@@ -185,4 +190,5 @@ def daily_section(daily: DailyTable, text: dict[str, str], st: Styles, width: fl
         para(text["pdf_rounding"], st.small),
         Spacer(1, 4),
         table,
+        *days_lacking_note(daily, text, st),
     ]

@@ -26,22 +26,28 @@ from energymon.report.pdf.styles import (
     para,
     ruled_table,
 )
+from energymon.report.pdf.trace import in_progress_note, made_line
 
 
 def _kwh_totals(daily: DailyTable) -> dict[str, float]:
     """The month's energies in kWh, unmetered load as the difference of the rounded totals."""
     total = daily.total
     d: dict[str, Decimal] = {
-        "pv": total.pv_kwh,
-        "consumption": total.consumption_kwh,
-        "metered": total.metered_load_kwh,
-        "import": total.grid_import_kwh,
-        "export": total.grid_export_kwh,
-        "charge": total.storage_charge_kwh,
-        "discharge": total.storage_discharge_kwh,
+        "pv": total.amount("pv_kwh"),
+        "consumption": total.amount("consumption_kwh"),
+        "metered": total.amount("metered_load_kwh"),
+        "import": total.amount("grid_import_kwh"),
+        "export": total.amount("grid_export_kwh"),
+        "charge": total.amount("storage_charge_kwh"),
+        "discharge": total.amount("storage_discharge_kwh"),
     }
     d["unmetered"] = d["consumption"] - d["metered"]
     return {k: float(v) for k, v in d.items()}
+
+
+def _bars(daily: DailyTable, column: str) -> list[float]:
+    """A daily chart's bar heights: a day without data has no bar (its value is unknown, the table says so)."""
+    return [float(row.value(column) or 0) for row in daily.days]
 
 
 def _pct_of(part: float, whole: float) -> str:
@@ -71,6 +77,8 @@ def summary_page(
             text["period"] + text["colon"] + text["period_value"].format(start=first, end=last, tz=report.timezone),
             st.subtitle,
         ),
+        *made_line(report, text, st),
+        *in_progress_note(report, text, st, width),
     ]
 
     def pct(value: Decimal | None, none_key: str) -> tuple[str, str]:
@@ -90,8 +98,8 @@ def summary_page(
         (text["grid_export"], fmt_energy_kwh(kwh["export"]), ""),
         (text["self_consumption"], sc, sc_note),
         (text["self_sufficiency"], ss, ss_note),
-        (text["avoided_co2"], fmt_co2(float(total.avoided_co2_kg)), ""),
-        (text["coal_saved"], fmt_coal(float(total.coal_saved_kgce)), ""),
+        (text["avoided_co2"], fmt_co2(float(total.amount("avoided_co2_kg"))), ""),
+        (text["coal_saved"], fmt_coal(float(total.amount("coal_saved_kgce"))), ""),
         (text["storage_charge"], fmt_energy_kwh(kwh["charge"]), ""),
         (text["storage_discharge"], fmt_energy_kwh(kwh["discharge"]), ""),
         (text["peak_demand"], fmt_kw(report.peak_demand_kw), peak_note),
@@ -137,10 +145,10 @@ def summary_page(
             text,
             days,
             [
-                (text["pv"], [float(r.pv_kwh) for r in daily.days], PV_COLOR),
+                (text["pv"], _bars(daily, "pv_kwh"), PV_COLOR),
                 (
                     text["consumption"],
-                    [float(r.consumption_kwh) for r in daily.days],
+                    _bars(daily, "consumption_kwh"),
                     LOAD_COLOR,
                 ),
             ],
@@ -158,12 +166,12 @@ def summary_page(
             [
                 (
                     text["grid_import"],
-                    [float(r.grid_import_kwh) for r in daily.days],
+                    _bars(daily, "grid_import_kwh"),
                     IMPORT_COLOR,
                 ),
                 (
                     text["grid_export"],
-                    [float(r.grid_export_kwh) for r in daily.days],
+                    _bars(daily, "grid_export_kwh"),
                     EXPORT_COLOR,
                 ),
             ],
