@@ -1,4 +1,5 @@
-"""The commands that read a database into files: ``export`` (CSV of samples or rollups) and ``report`` (the month)."""
+"""The commands that read a database into files: ``export`` (CSV of samples or rollups) and ``report`` (the month
+or the year)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import io
 import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import IO
 from zoneinfo import ZoneInfo
@@ -22,6 +24,9 @@ from energymon.store.export import ExportError, export_csv, parse_when
 from energymon.store.faults import storage_cause
 from energymon.store.reader import StoreReader
 from energymon.store.schema import StoreError
+
+REPORT_FORMATS = ("csv", "xlsx", "pdf")
+FORMAT_NAMES = {"csv": "a CSV", "xlsx": "an XLSX", "pdf": "a PDF"}  # for "--out r.xlsx names an XLSX file"
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -64,34 +69,45 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
     p = sub.add_parser(
         "report",
-        help="the monthly energy and carbon report (CSV, XLSX or PDF)",
-        description="The monthly report of a site: one row per day and a total (energy from "
-        "counters, self-consumption, self-sufficiency, avoided CO2, coal saved, coverage). Made from "
-        "the database alone, so any past month can be reported at any time. Works with --db alone.",
+        help="the monthly or annual energy and carbon report (CSV, XLSX or PDF)",
+        description="The monthly or annual report of a site: for a month one row per day and a total, for a "
+        "year one row per month and a total (energy from counters, self-consumption, self-sufficiency, avoided "
+        "CO2, coal saved, coverage). Made from the database alone, so any past period can be reported at any "
+        "time. Works with --db alone.",
     )
     site_args(p, config_required=False)
-    p.add_argument("--month", required=True, metavar="YYYY-MM", help="the month, in the site's time zone")
+    period = p.add_mutually_exclusive_group(required=True)
+    period.add_argument("--month", metavar="YYYY-MM", help="the month, in the site's time zone")
+    period.add_argument("--year", metavar="YYYY", help="the year, in the site's time zone (the months begun so far)")
     p.add_argument(
         "--format",
-        choices=("csv", "xlsx", "pdf"),
+        choices=REPORT_FORMATS,
         default=None,
-        help="output format (default: from the --out file's extension)",
+        help="output format (default: from the --out file's extension .csv, .xlsx or .pdf)",
     )
-    p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the XLSX and PDF (default en)")
+    p.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default=None,
+        help="language of the XLSX and PDF (default en); the CSV is language-neutral and refuses it",
+    )
     p.add_argument(
         "--out",
         required=True,
         metavar="FILE",
-        help="output file ('-' for stdout: XLSX and PDF only when it is not a terminal); "
+        help="output file ('-' for stdout, with --format: XLSX and PDF only when it is not a terminal); "
         "an existing link, FIFO or device is refused",
     )
 
 
 def out_path(text: str) -> Path | None:
-    """``--out``: None for ``-`` (stdout), else the file, checked at once (an existing target must be a regular
-    file: a link, a FIFO, a device node or a folder is refused before any work is done; energymon.atomic_file)."""
+    """``--out``: None for ``-`` (stdout), else the file, checked at once: an empty name is refused, and an
+    existing target must be a regular file (a link, a FIFO, a device node or a folder is refused before any work
+    is done; energymon.atomic_file)."""
     if text == "-":
         return None
+    if not text.strip():
+        raise OutputFileError(f"--out {text!r}: give a file name (or '-' for stdout)")
     path = Path(text)
     check_replaceable(path)
     return path
@@ -127,6 +143,14 @@ def warn_damaged(db_path: Path, spans: Sequence[DamagedSpan], zone: ZoneInfo) ->
         )
 
 
+def when(flag: str, text: str, zone: ZoneInfo, end: bool) -> datetime:
+    """``--from`` / ``--to`` by :func:`energymon.store.export.parse_when`, its one-line error naming ``flag``."""
+    try:
+        return parse_when(text, zone, end)
+    except ExportError as exc:
+        raise ExportError(f"{flag} {exc}") from None
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     if args.config is None and args.db is None:
         print("energymon: error: export needs --db FILE or --config FILE", file=sys.stderr)
@@ -137,7 +161,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         with reading(db_path):
             zone = reader.zone()
-            start, end = parse_when(args.start, zone, end=False), parse_when(args.end, zone, end=True)
+            start, end = when("--from", args.start, zone, end=False), when("--to", args.end, zone, end=True)
             if end <= start:
                 raise ExportError(
                     f"--to {args.end} ends before --from {args.start} starts (--to is the last day, included)"
@@ -159,35 +183,78 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def report_format(fmt: str | None, out_text: str, out_file: Path | None) -> str:
+    """The report's format: ``--format``, else the ``--out`` file's extension (.csv, .xlsx, .pdf, any case).
+
+    A ReportError of one line when neither tells (stdout, no or an unknown extension), or when ``--format``
+    and a known report extension disagree; ``--format`` with an unknown extension (``r.dat``) is allowed.
+    """
+    suffix = out_file.suffix.lower().lstrip(".") if out_file is not None else ""
+    named = suffix if suffix in REPORT_FORMATS else None
+    if fmt is None:
+        if named is None:
+            where = "stdout" if out_file is None else "the file name does not tell"
+            raise ReportError(f"--out {out_text}: say --format csv, xlsx or pdf ({where})")
+        return named
+    if named is not None and named != fmt:
+        raise ReportError(f"--format {fmt} but --out {out_text} names {FORMAT_NAMES[named]} file")
+    return fmt
+
+
+def report_lang(lang: str | None, fmt: str) -> str:
+    """The language of the XLSX or PDF (``--lang``, en when absent); a ReportError for ``--lang zh`` with a CSV,
+    whose column names are the contract's and which has no texts (``--lang en`` changes nothing there, so
+    scripts that pass it keep working)."""
+    if fmt == "csv" and lang not in (None, "en"):
+        raise ReportError(
+            f"--lang {lang}: the CSV is language-neutral (contract column names, no texts); "
+            "--lang applies to XLSX and PDF"
+        )
+    return lang or "en"
+
+
 def cmd_report(args: argparse.Namespace) -> int:
-    from energymon.report.make import read_month_report
-    from energymon.report.write import write_report, write_report_to
+    from energymon.report.make import read_month_report, read_year_report
+    from energymon.report.write import write_report, write_report_to, write_year_report, write_year_report_to
+    from energymon.report.year import parse_year
 
     if args.config is None and args.db is None:
         print("energymon: error: report needs --db FILE or --config FILE", file=sys.stderr)
         return EXIT_USAGE
     out_file = out_path(args.out)
-    fmt = args.format or (out_file.suffix.lower().lstrip(".") if out_file else "")
-    if fmt not in ("csv", "xlsx", "pdf"):
-        raise ReportError(f"--out {args.out}: say --format csv, xlsx or pdf (the file name does not tell)")
-    stdout = binary_stdout(fmt) if out_file is None else None  # refused at once, before the month is read
+    fmt = report_format(args.format, args.out, out_file)
+    lang = report_lang(args.lang, fmt)
+    year = parse_year(args.year) if args.year is not None else None  # checked before the database is read
+    stdout = binary_stdout(fmt) if out_file is None else None  # refused at once, before the period is read
     db_path = args.db if args.db else load_config(args.config).storage.database
-    with reading(db_path):
-        report = read_month_report(db_path, args.month)
+    whole = io.BytesIO()  # for stdout, made complete first: a failed report never leaves half a file in the pipe
+    if year is None:
+        with reading(db_path):
+            month = read_month_report(db_path, args.month)
+        if out_file is None:
+            write_report_to(month, whole, fmt, lang)
+        else:
+            write_report(month, out_file, fmt, lang)
+        period, total, damaged, zone = args.month, month.total, month.damaged, month.timezone
+        empty = total.coverage_pct == 0
+    else:
+        with reading(db_path):
+            annual = read_year_report(db_path, year)
+        if out_file is None:
+            write_year_report_to(annual, whole, fmt, lang)
+        else:
+            write_year_report(annual, out_file, fmt, lang)
+        period, total, zone = str(year), annual.total, annual.timezone
+        damaged = tuple(span for m in annual.months for span in m.damaged)
+        empty = not total.has_data
     if stdout is not None:
-        whole = io.BytesIO()  # made complete first: a failed report never leaves half a file in the pipe
-        write_report_to(report, whole, fmt, args.lang)
         stdout.write(whole.getbuffer())
         stdout.flush()
-    else:
-        assert out_file is not None
-        write_report(report, out_file, fmt, args.lang)
-    total = report.total
-    warn_damaged(db_path, report.damaged, ZoneInfo(report.timezone))
-    if total.coverage_pct == 0:
-        print(f"energymon: warning: the database has no data for {args.month}; the report is empty", file=sys.stderr)
+    warn_damaged(db_path, damaged, ZoneInfo(zone))
+    if empty:
+        print(f"energymon: warning: the database has no data for {period}; the report is empty", file=sys.stderr)
     print(
-        f"report {args.month} ({fmt}) written to {out_file or 'stdout'}: PV {total.flows.pv_wh / 1000:,.1f} kWh, "
+        f"report {period} ({fmt}) written to {out_file or 'stdout'}: PV {total.flows.pv_wh / 1000:,.1f} kWh, "
         f"consumption {total.flows.consumption_wh / 1000:,.1f} kWh, coverage {total.coverage_pct:.1f} %",
         file=sys.stderr,
     )

@@ -74,7 +74,7 @@ def month_bounds(month: str, zone: ZoneInfo) -> tuple[date, date]:
     except ValueError:
         raise ReportError(f"--month {month!r}: expected YYYY-MM, e.g. 2026-10") from None
     if not FIRST_YEAR <= first.year <= LAST_YEAR:
-        raise ReportError(f"--month {month}: expected a month of the years {FIRST_YEAR} to {LAST_YEAR}")
+        raise ReportError(f"--month {month!r}: expected a month of the years {FIRST_YEAR} to {LAST_YEAR}")
     following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
     return first, following
 

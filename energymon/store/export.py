@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from energymon.site_time import local_offsets_ms
+from energymon.site_time import FIRST_YEAR, LAST_YEAR, local_offsets_ms
 from energymon.store import rollups
 from energymon.store.damage import DamagedSpan
 from energymon.store.reader import StoreReader
@@ -50,19 +50,33 @@ class ExportResult:
 
 
 def parse_when(text: str, zone: ZoneInfo, end: bool) -> datetime:
-    """``YYYY-MM-DD`` (a whole local day: its start, or for an end its end) or a local ``YYYY-MM-DDTHH:MM[:SS]``."""
+    """``YYYY-MM-DD`` (a whole local day: its start, or for an end its end) or a local ``YYYY-MM-DDTHH:MM[:SS]``.
+
+    The day or time must lie in the years energymon exports (site_time.FIRST_YEAR..LAST_YEAR, local): stored
+    times are UTC epoch ms from 1970, and a period's end must still be a date Python has. Anything else is an
+    :class:`ExportError` of one line quoting ``text``.
+    """
+    whole_day = len(text) == 10
     try:
-        if len(text) == 10:
-            day = date.fromisoformat(text)
-            if end:
-                day += timedelta(days=1)
-            return datetime.combine(day, time(0), zone)
-        moment = datetime.fromisoformat(text)
+        moment = datetime.combine(date.fromisoformat(text), time(0)) if whole_day else datetime.fromisoformat(text)
     except ValueError:
         raise ExportError(f"{text!r} is not a date (YYYY-MM-DD) or a local time (YYYY-MM-DDTHH:MM)") from None
+    _check_year(text, moment.year)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
+    if whole_day and end:
+        moment = datetime.combine(moment.date() + timedelta(days=1), time(0), zone)
+    try:
+        moment.timestamp()  # an explicit UTC offset can still carry it past what the platform's clock converts
+    except (OverflowError, ValueError, OSError):
+        raise ExportError(f"{text!r}: cannot be converted to a UTC time on this platform") from None
     return moment
+
+
+def _check_year(text: str, year: int) -> None:
+    """An :class:`ExportError` when ``year`` (of the argument ``text``) is outside the years energymon exports."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ExportError(f"{text!r}: expected a day or time in the years {FIRST_YEAR} to {LAST_YEAR} (site time)")
 
 
 def local_iso(ts_ms: np.ndarray, zone: ZoneInfo, unit: Literal["ms", "s"]) -> list[str]:
