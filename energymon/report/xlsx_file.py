@@ -25,6 +25,7 @@ never become a formula (:func:`energymon.report.xlsx_cells.set_text`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO
@@ -36,7 +37,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from energymon.event_texts import event_text
 from energymon.report.daily import COLUMNS, DailyTable, daily_table
-from energymon.report.figures import MonthReport
+from energymon.report.figures import DeviceMonth, MonthReport
 from energymon.report.formats import local_datetime
 from energymon.report.sources import with_sources_in
 from energymon.report.text import kind_label, labels, method_label, role_label, severity_label, stored_label
@@ -89,7 +90,7 @@ def write_report_xlsx(report: MonthReport, path: Path | IO[bytes], lang: str = "
     charts = wb.create_sheet(text["sheet_charts"])
     _daily_sheet(daily, table, text)
     summary_sheet(summary, report, table, text)
-    _devices_sheet(devices, report, text)
+    devices_sheet(devices, report.devices, text)
     _events_sheet(events, report, text)
     _quality_sheet(quality, report, text)
     _charts_sheet(charts, daily, len(report.days), text)
@@ -131,12 +132,14 @@ def _daily_sheet(ws: Worksheet, table: DailyTable, text: dict[str, str]) -> None
     set_widths(ws, {1: 12, **{i: 16 for i in range(2, len(COLUMNS) + 1)}})
 
 
-def _devices_sheet(ws: Worksheet, report: MonthReport, text: dict[str, str]) -> None:
+def devices_sheet(ws: Worksheet, devices: Sequence[DeviceMonth], text: dict[str, str]) -> None:
+    """The Devices sheet: per device its energy per flow [kWh], method, coverage, estimated and spread intervals
+    (the monthly and the annual workbook)."""
     titles = [text["device_id"], text["device_name"], text["role"], text["rated_kw"]]
     titles += [text[f"col.{FLOW_COLUMN[f]}"] for f in FLOW_ORDER]
     titles += [text["method"], text["coverage_pct"], text["estimated_col"], text["spread_col"]]
     header_row(ws, 1, 1, titles)
-    for r, device in enumerate(report.devices, start=2):
+    for r, device in enumerate(devices, start=2):
         put(ws, r, 1, device.device_id)
         put(ws, r, 2, device.name)
         put(ws, r, 3, role_label(text, device.role.value))

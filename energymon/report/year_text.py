@@ -69,7 +69,6 @@ _TEXT: dict[str, tuple[str, str]] = {
         "没有任何数据的月份或日期留空（未知），绝不按 0 计。",
     ),
     "peak_month": ("{kw} in {month} ({at})", "{kw}（{month}，{at}）"),
-    "days_without_data": ("Days without data", "无数据天数"),
     # sheets
     "sheet_monthly": ("Monthly", "每月"),
     "sheet_factors": ("Factors", "排放因子"),

@@ -27,7 +27,6 @@ from openpyxl.comments import Comment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from energymon.report.formats import fmt_local, local_datetime
-from energymon.report.text import method_label, role_label
 from energymon.report.trace_text import about_lines
 from energymon.report.xlsx_cells import (
     BOLD,
@@ -44,7 +43,7 @@ from energymon.report.xlsx_cells import (
     put,
     set_widths,
 )
-from energymon.report.xlsx_file import FLOW_COLUMN, FLOW_ORDER
+from energymon.report.xlsx_file import devices_sheet
 from energymon.report.year import YearReport, year_devices
 from energymon.report.year_table import COLUMNS, COST_COLUMNS, QUALITY_COLUMNS, YearTable, year_table
 from energymon.report.year_text import YEAR_FORMULA_KEYS, year_labels
@@ -63,7 +62,7 @@ def write_year_xlsx(report: YearReport, path: Path | IO[bytes], lang: str = "en"
     monthly = wb.create_sheet(text["sheet_monthly"])
     _monthly_sheet(monthly, table, text)
     _summary_sheet(summary, report, table, text)
-    _devices_sheet(wb.create_sheet(text["sheet_devices"]), report, text)
+    devices_sheet(wb.create_sheet(text["sheet_devices"]), year_devices(report), text)
     _factors_sheet(wb.create_sheet(text["sheet_factors"]), report, text)
     _method_sheet(wb.create_sheet(text["sheet_method"]), text)
     if table.costs:
@@ -215,29 +214,6 @@ def _carbon_rows(
     else:
         put(ws, row, 1, text["factor_year_note"].format(fyear=report.emission_factor_year, year=report.year))
     return row + 1
-
-
-def _devices_sheet(ws: Worksheet, report: YearReport, text: dict[str, str]) -> None:
-    titles = [text["device_id"], text["device_name"], text["role"], text["rated_kw"]]
-    titles += [text[f"col.{FLOW_COLUMN[f]}"] for f in FLOW_ORDER]
-    titles += [text["method"], text["coverage_pct"], text["estimated_col"], text["spread_col"]]
-    header_row(ws, 1, 1, titles)
-    for r, device in enumerate(year_devices(report), start=2):
-        put(ws, r, 1, device.device_id)
-        put(ws, r, 2, device.name)
-        put(ws, r, 3, role_label(text, device.role.value))
-        put(ws, r, 4, device.rated_power_kw, "#,##0.0")
-        for i, flow in enumerate(FLOW_ORDER, start=5):
-            wh = device.energy_wh.get(flow)
-            put(ws, r, i, None if wh is None else round(wh / 1000.0, 3), KWH_FORMAT)
-        col = 5 + len(FLOW_ORDER)
-        put(ws, r, col, method_label(text, device.method))
-        put(ws, r, col + 1, round(device.coverage_pct, 2), PCT_FORMAT)
-        put(ws, r, col + 2, device.estimated_intervals, "#,##0")
-        put(ws, r, col + 3, device.spread_intervals, "#,##0")
-    ws.freeze_panes = "C2"
-    set_widths(ws, {1: 14, 2: 26, 3: 14, 4: 11, **{i: 15 for i in range(5, 11)}, 11: 30, 12: 12, 13: 13, 14: 13})
-    ws.row_dimensions[1].height = 32
 
 
 def _factors_sheet(ws: Worksheet, report: YearReport, text: dict[str, str]) -> None:

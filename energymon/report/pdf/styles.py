@@ -102,3 +102,30 @@ def ruled_table(
         ]
     table.setStyle(TableStyle(style))
     return table
+
+
+def tiles(cards: list[tuple[str, str, str]], st: Styles, width: float, per_row: int = 4) -> Table:
+    """(label, value, note) tiles in rows of ``per_row``: the headline figures on the first page of the monthly and
+    the annual PDF."""
+    grid = []
+    for i in range(0, len(cards), per_row):
+        row = [
+            [para(label, st.card_label), para(value, st.card_value), para(note or " ", st.card_note)]
+            for label, value, note in cards[i : i + per_row]
+        ]
+        grid.append(row + [""] * (per_row - len(row)))
+    table = Table(grid, colWidths=[width / per_row] * per_row)
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), CARD_FILL),
+                ("LINEAFTER", (0, 0), (-2, -1), 3, colors.white),
+                ("LINEBELOW", (0, 0), (-1, -2), 3, colors.white),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("LEFTPADDING", (0, 0), (-1, -1), 7),
+            ]
+        )
+    )
+    return table

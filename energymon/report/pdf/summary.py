@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from reportlab.lib import colors
-from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer
 
 from energymon.report.daily import DailyTable
 from energymon.report.figures import MonthReport
@@ -17,7 +16,6 @@ from energymon.report.formats import fmt_co2, fmt_coal, fmt_energy_kwh, fmt_kw, 
 from energymon.report.pdf.charts import bar_chart, flow_diagram
 from energymon.report.pdf.fonts import Fonts
 from energymon.report.pdf.styles import (
-    CARD_FILL,
     EXPORT_COLOR,
     IMPORT_COLOR,
     LOAD_COLOR,
@@ -25,6 +23,7 @@ from energymon.report.pdf.styles import (
     Styles,
     para,
     ruled_table,
+    tiles,
 )
 from energymon.report.pdf.trace import in_progress_note, made_line
 
@@ -109,35 +108,7 @@ def summary_page(
             text["estimated_intervals"] + text["colon"] + fmt_num(report.total.estimated_intervals),
         ),
     ]
-    per_row = 4
-    cell_w = width / per_row
-    grid = []
-    for i in range(0, len(cards), per_row):
-        grid.append(
-            [
-                [
-                    para(label, st.card_label),
-                    para(value, st.card_value),
-                    para(note or " ", st.card_note),
-                ]
-                for label, value, note in cards[i : i + per_row]
-            ]
-        )
-    table = Table(grid, colWidths=[cell_w] * per_row)
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, -1), CARD_FILL),
-                ("LINEAFTER", (0, 0), (-2, -1), 3, colors.white),
-                ("LINEBELOW", (0, 0), (-1, -2), 3, colors.white),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                ("LEFTPADDING", (0, 0), (-1, -1), 7),
-            ]
-        )
-    )
-    story += [para(text["headline"], st.h2), table, Spacer(1, 10)]
+    story += [para(text["headline"], st.h2), tiles(cards, st, width), Spacer(1, 10)]
     days = [str(d.day) for d in dates]
     story.append(
         bar_chart(

@@ -23,8 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
-from reportlab.lib import colors
-from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Spacer
 
 from energymon.report.formats import fmt_co2, fmt_coal, fmt_energy_kwh, fmt_kw, fmt_local, fmt_num, fmt_pct
 from energymon.report.pdf import (
@@ -37,7 +36,7 @@ from energymon.report.pdf import (
 )
 from energymon.report.pdf.charts import bar_chart
 from energymon.report.pdf.fonts import Fonts, needs_unicode_font
-from energymon.report.pdf.styles import CARD_FILL, EXPORT_COLOR, IMPORT_COLOR, LOAD_COLOR, PV_COLOR, Styles, para
+from energymon.report.pdf.styles import EXPORT_COLOR, IMPORT_COLOR, LOAD_COLOR, PV_COLOR, Styles, para, tiles
 from energymon.report.pdf.trace import made_line
 from energymon.report.pdf.year_sections import (
     carbon_section,
@@ -96,32 +95,6 @@ def _build(report: YearReport, lang: str, fonts: Fonts) -> bytes:
     footer = text["year_footer"].format(site=report.site_name, year=report.year)
     doc.build(story, canvasmaker=numbered_canvas(fonts, footer, text["page"]))
     return out.getvalue()
-
-
-def tiles(cards: list[tuple[str, str, str]], st: Styles, width: float, per_row: int = 4) -> Table:
-    """(label, value, note) tiles in rows of ``per_row``, as on the monthly PDF's first page."""
-    grid = []
-    for i in range(0, len(cards), per_row):
-        row = [
-            [para(label, st.card_label), para(value, st.card_value), para(note or " ", st.card_note)]
-            for label, value, note in cards[i : i + per_row]
-        ]
-        grid.append(row + [""] * (per_row - len(row)))
-    table = Table(grid, colWidths=[width / per_row] * per_row)
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, -1), CARD_FILL),
-                ("LINEAFTER", (0, 0), (-2, -1), 3, colors.white),
-                ("LINEBELOW", (0, 0), (-1, -2), 3, colors.white),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                ("LEFTPADDING", (0, 0), (-1, -1), 7),
-            ]
-        )
-    )
-    return table
 
 
 def _f(value: Decimal | int | None) -> float | None:
