@@ -206,12 +206,26 @@ def widget_texts(widget, skip: SkipCell | None = None, max_rows: int = 2000) -> 
         yield from _scene_texts(widget, where)
 
 
+def _forget_axis_pictures(views: list) -> None:
+    """Make pyqtgraph's axes draw their tick labels again on the next paint: an axis keeps what it drew in a
+    cached picture and replays it (no drawText call to record) until its range or size changes."""
+    import pyqtgraph as pg
+
+    for view in views:
+        scene = view.scene()
+        for item in scene.items() if scene is not None else ():
+            if isinstance(item, pg.AxisItem):
+                item.picture = None
+                item.update()
+
+
 def gui_texts(root, skip: SkipCell | None = None, skip_widgets: Iterable[object] = ()) -> list[tuple[str, str]]:
     """Every text ``root`` and its visible descendants show, and every string painted while it is grabbed
     (painted first: a widget may set its texts as it paints, e.g. an elided label its tooltip).
     ``skip_widgets`` are not walked (their painted strings still are, unless ``skip`` is all they show)."""
-    from PySide6.QtWidgets import QWidget
+    from PySide6.QtWidgets import QGraphicsView, QWidget
 
+    _forget_axis_pictures([w for w in root.findChildren(QGraphicsView)])
     with painted_texts() as drawn:
         root.grab()
     texts = [(f"{type(root).__name__} painted", t) for t in drawn if t]
