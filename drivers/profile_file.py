@@ -116,7 +116,9 @@ def parse_profile(data: dict[str, Any], path: Path) -> Profile:
     try:
         role = Role(head["role"])
     except ValueError:
-        raise fail("profile.role", f"unknown role '{head['role']}' (expected pv, storage, load or grid)") from None
+        raise fail(
+            "profile.role", f"unknown role '{head['role']}' (expected pv, storage, load, grid or meteo)"
+        ) from None
     default_order = head.get("word_order", "big")
     if default_order not in WORD_ORDERS:
         raise fail("profile.word_order", f"'{default_order}' is not big or little")

@@ -10,6 +10,9 @@ Sign conventions (stated once, here):
   - = charge (power taken from the site).
 - ``load.power_w``: >= 0, power consumed by the load.
 - ``grid.power_w``: + = import from the grid, - = export to the grid.
+- ``meteo.irradiance_w_m2``: irradiance on the plane of the PV modules
+  (plane of array), >= 0; a meteo device (an irradiance sensor) has no power
+  and no energy flows: it never enters the site balance.
 
 With these conventions the instantaneous site balance is
 ``consumption_w = pv_w + storage_w + grid_w``.
@@ -33,6 +36,7 @@ class Role(str, Enum):
     STORAGE = "storage"
     LOAD = "load"
     GRID = "grid"
+    METEO = "meteo"  # a weather sensor (irradiance): measurements only, no energy flows
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ QUANTITIES: dict[str, Quantity] = {
         _Q("reactive_power_var", "var", _M, "reactive power"),
         _Q("ct_ratio", "", _M, "current transformer ratio the device holds (primary / secondary)"),
         _Q("pt_ratio", "", _M, "voltage transformer ratio the device holds (primary / secondary)"),
+        _Q("irradiance_w_m2", "W/m2", _M, "irradiance on the plane of the PV modules (plane of array)"),
     )
 }
 
@@ -106,6 +111,7 @@ REQUIRED: dict[Role, frozenset[str]] = {
     Role.STORAGE: frozenset({"power_w", "soc_pct", "charged_wh", "discharged_wh"}),
     Role.LOAD: frozenset({"power_w", "consumed_wh"}),
     Role.GRID: frozenset({"power_w", "imported_wh", "exported_wh"}),
+    Role.METEO: frozenset({"irradiance_w_m2"}),
 }
 
 OPTIONAL: dict[Role, frozenset[str]] = {
@@ -113,6 +119,7 @@ OPTIONAL: dict[Role, frozenset[str]] = {
     Role.STORAGE: frozenset({"soh_pct", "temperature_c", "status_code"}) | _ELECTRICAL,
     Role.LOAD: _ELECTRICAL,
     Role.GRID: _ELECTRICAL,
+    Role.METEO: frozenset({"temperature_c"}),  # the sensor's own (cell) temperature
 }
 
 # Counter pairs that swap when a meter is installed the other way round.

@@ -145,6 +145,7 @@ ROLE_MAP: dict[Role, dict[str, tuple[Candidate, ...]]] = {
         "consumed_wh": _meter("TotWhImp"),
         **_METER_ELECTRICAL,
     },
+    Role.METEO: {},  # no SunSpec map for weather sensors: they are read with a profile file
 }
 
 # Why a role's required quantity may be absent from every SunSpec model (for error messages).

@@ -40,6 +40,7 @@ NAMES: dict[str, tuple[str, str]] = {  # quantity -> (en, zh)
     "voltage_l3_l1_v": ("Voltage L3-L1", "L3-L1 线电压"),
     "ct_ratio": ("CT ratio (in the meter)", "电流互感器变比（表内设置）"),
     "pt_ratio": ("PT ratio (in the meter)", "电压互感器变比（表内设置）"),
+    "irradiance_w_m2": ("Irradiance (plane of array)", "辐照度（组件平面）"),
     # judged by the configured alarms only (energymon.config.alarms)
     "import_power_w": ("Site import power", "全站下网功率"),
     "export_power_w": ("Site export power", "全站上网功率"),

@@ -28,7 +28,13 @@ from ui.poll_problems import error_text, problems_text
 from ui.quantity_labels import KIND_TEXT, QUANTITY_TEXT
 from ui.text_table import Cell, TextTableModel
 
-KEY_QUANTITY = {Role.PV: "yield_wh", Role.STORAGE: "soc_pct", Role.LOAD: "consumed_wh", Role.GRID: "imported_wh"}
+KEY_QUANTITY = {
+    Role.PV: "yield_wh",
+    Role.STORAGE: "soc_pct",
+    Role.LOAD: "consumed_wh",
+    Role.GRID: "imported_wh",
+    Role.METEO: "irradiance_w_m2",
+}
 
 
 def _tr(text: str) -> str:
@@ -111,6 +117,7 @@ ROLE_TEXT = {
     Role.STORAGE: QT_TRANSLATE_NOOP("DeviceTableModel", "storage"),
     Role.LOAD: QT_TRANSLATE_NOOP("DeviceTableModel", "load meter"),
     Role.GRID: QT_TRANSLATE_NOOP("DeviceTableModel", "grid meter"),
+    Role.METEO: QT_TRANSLATE_NOOP("DeviceTableModel", "weather sensor"),
 }
 
 
@@ -155,6 +162,11 @@ def _key_value(row: Row) -> str:
     value = row.reading.values.get(quantity)
     if quantity == "soc_pct":
         return _doubtful(row, quantity, fill(_tr(QT_TRANSLATE_NOOP("DeviceTableModel", "SoC %1 %")), fmt.pct(value)))
+    if quantity == "irradiance_w_m2":
+        irradiance = "—" if value is None else f"{value:,.0f}"
+        return _doubtful(
+            row, quantity, fill(_tr(QT_TRANSLATE_NOOP("DeviceTableModel", "%1 W/m² irradiance")), irradiance)
+        )
     text = {
         "yield_wh": QT_TRANSLATE_NOOP("DeviceTableModel", "%1 kWh generated"),
         "consumed_wh": QT_TRANSLATE_NOOP("DeviceTableModel", "%1 kWh consumed"),

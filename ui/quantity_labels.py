@@ -36,6 +36,7 @@ QUANTITY_TEXT = {
     "voltage_l3_l1_v": QT_TRANSLATE_NOOP("QuantityTableModel", "Voltage L3-L1"),
     "ct_ratio": QT_TRANSLATE_NOOP("QuantityTableModel", "CT ratio (in the meter)"),
     "pt_ratio": QT_TRANSLATE_NOOP("QuantityTableModel", "PT ratio (in the meter)"),
+    "irradiance_w_m2": QT_TRANSLATE_NOOP("QuantityTableModel", "Irradiance (plane of array)"),
 }
 KIND_TEXT = {
     Kind.MEASUREMENT: QT_TRANSLATE_NOOP("QuantityTableModel", "measurement"),

@@ -30,6 +30,7 @@ FLOWS_BY_ROLE: dict[Role, tuple[tuple[str, str, int], ...]] = {
     Role.GRID: (("grid_import_wh", "imported_wh", +1), ("grid_export_wh", "exported_wh", -1)),
     Role.STORAGE: (("storage_discharge_wh", "discharged_wh", +1), ("storage_charge_wh", "charged_wh", -1)),
     Role.LOAD: (("metered_load_wh", "consumed_wh", +1),),
+    Role.METEO: (),  # a weather sensor feeds no flow: it never changes an energy figure
 }
 
 

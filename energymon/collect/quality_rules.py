@@ -42,6 +42,7 @@ FLOW_COUNTERS: dict[Role, tuple[str | None, str | None]] = {
     Role.LOAD: ("consumed_wh", None),
     Role.STORAGE: ("discharged_wh", "charged_wh"),
     Role.GRID: ("imported_wh", "exported_wh"),
+    Role.METEO: (None, None),  # a weather sensor has no counters
 }
 UNKNOWN_COUNTER_STEP_WH = 1000.0  # a counter's step when the profile does not fix it: 1 kWh, the coarsest in use
 FLOAT32_RELATIVE_STEP = 2.0**-23  # a float counter's step is at most this share of its value (float32)
@@ -51,6 +52,7 @@ COUNTER_MIN_STEPS = 3  # flat: power says at least this many register steps shou
 FREQUENCY_HZ = (45.0, 65.0)  # 50 and 60 Hz grids, with every tolerance an interconnected grid allows
 POWER_FACTOR = (-1.0, 1.0)  # |cos phi| <= 1
 TEMPERATURE_C = (-40.0, 120.0)  # electronics and cells: industrial range, and the hottest heat sink
+IRRADIANCE_W_M2 = (-50.0, 2000.0)  # a sensor's night offset; cloud-edge enhancement above the solar constant
 VOLTAGE_V = (0.0, 1_200_000.0)  # r.m.s., up to 1000 kV UHV lines with 20 % margin
 CURRENT_A = (-100_000.0, 100_000.0)  # some meters sign the current by its direction (Huawei's i32 currents)
 DC_POWER_PER_RATED = (-0.02, 4.0)  # an inverter's DC input: a little standby draw, arrays up to 3x the AC rating
@@ -97,6 +99,8 @@ def bounds(quantity: str, rated_w: float) -> tuple[float, float] | None:
         return POWER_FACTOR
     if quantity == "temperature_c":
         return TEMPERATURE_C
+    if quantity == "irradiance_w_m2":
+        return IRRADIANCE_W_M2
     if quantity in VOLTAGES:
         return VOLTAGE_V
     if quantity in CURRENTS:

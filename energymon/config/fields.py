@@ -81,12 +81,14 @@ class FieldReader:
         return value
 
     def role(self, data: dict[str, Any], key: str, where: str) -> Role:
-        """A required device role (pv, storage, load, grid); the error names the field."""
+        """A required device role (pv, storage, load, grid, meteo); the error names the field."""
         text = self.text(data, key, where)
         try:
             return Role(text)
         except ValueError:
-            raise self.error(f"{where}.{key}", f"unknown role '{text}' (expected pv, storage, load or grid)") from None
+            raise self.error(
+                f"{where}.{key}", f"unknown role '{text}' (expected pv, storage, load, grid or meteo)"
+            ) from None
 
     def flag(self, data: dict[str, Any], key: str, where: str) -> bool:
         """``data[key]`` as true or false, False if absent."""

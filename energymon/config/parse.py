@@ -35,7 +35,7 @@ from energymon.config.model import (
     Storage,
 )
 from energymon.config.quality_params import parse_quality
-from energymon.config.sim_params import SimParams, parse_sim
+from energymon.config.sim_params import SimParams, check_dispatch_tariffs, parse_sim
 from energymon.config.tariff import parse_tariff
 
 MAX_CONFIG_BYTES = 4 * toml_file.MIB  # a park of a thousand devices is well under 1 MiB
@@ -88,6 +88,7 @@ class _SiteParser(FieldReader):
         connections = self.connections(data.get("connections"))
         devices = self.devices(data.get("devices"), connections)
         tariff = parse_tariff(self, data.get("tariff"), "tariff")
+        check_dispatch_tariffs(self, [(d.id, d.sim) for d in devices], tariff)
         alarms = parse_alarms(self, data.get("alarms"), devices)
         warnings = shared_line_warnings(self.source, connections)
         return Config(self.path, site, carbon, storage, connections, devices, tariff, warnings=warnings, alarms=alarms)
@@ -254,7 +255,8 @@ class _SiteParser(FieldReader):
             )
         seen_units[(conn, unit, role)] = dev_id
         poll = self.number(t, "poll_interval_s", where, 0.1, 3600, default=5)
-        rated = self.number(t, "rated_power_kw", where, 0.001, 1_000_000)
+        # A weather sensor has no power: its rated power is not asked for (0: none).
+        rated = self.number(t, "rated_power_kw", where, 0.001, 1_000_000, required=role is not Role.METEO) or 0.0
         invert, invert_power, swap_counters = (
             self.flag(t, key, where) for key in ("invert", "invert_power", "swap_counters")
         )
@@ -273,6 +275,8 @@ class _SiteParser(FieldReader):
         }
         profile_name = self.path_text(t, "profile", where)
         if profile_name == SUNSPEC:
+            if role is Role.METEO:
+                raise self.error(f"{where}.profile", "a meteo device is read with a profile file, not SunSpec")
             sim = self.sim(t.get("sim"), f"{where}.sim", role)
             return Device(
                 dev_id, name, role, profile_name, None, conn, unit, float(poll), float(rated), invert, sim, **ratios

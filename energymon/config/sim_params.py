@@ -10,9 +10,11 @@
     max_charge_kw = 500                # storage: power limits (default rated power)
     max_discharge_kw = 500
     round_trip_efficiency = 0.90       # storage: AC to AC
-    dispatch = "pv-surplus"            # storage: pv-surplus | time-of-use
+    dispatch = "pv-surplus"            # storage: pv-surplus | time-of-use | peak-shaving
     charge_window = "00:00-06:00"      # storage, time-of-use: charge from the grid (local time)
     discharge_window = "17:00-22:00"   # storage: discharge into the evening peak (local time)
+    demand_limit_kw = 2600             # storage, peak-shaving (required): the site's grid import limit
+    shaving_reserve_pct = 10           # storage, peak-shaving: SoC above soc_min_pct kept for shaving
     load_shape = "warehouse"           # load: warehouse | office | ev-fleet
     base_load_kw = 380                 # load: mean load the shape is scaled to
     ct_ratio = 40                      # meter: the ratios it holds, for profiles that read them (default 1)
@@ -29,14 +31,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from drivers.quantities import Role
+from energymon.accounting.tariffs import Tariff
 from energymon.config.fields import FieldReader
 
 LOAD_SHAPES = ("warehouse", "office", "ev-fleet")
-DISPATCH_MODES = ("pv-surplus", "time-of-use")
+DISPATCH_MODES = ("pv-surplus", "time-of-use", "peak-shaving")
 FAULT_KINDS = {
     "offline": "connection refused (alone on its port) or gateway exception 0x0B (behind a gateway)",
     "black-hole": "requests are accepted and never answered",
@@ -79,6 +83,8 @@ class SimParams:
     dispatch: str = "pv-surplus"
     charge_window: tuple[float, float] = (0.0, 6.0)  # local hours [start, end)
     discharge_window: tuple[float, float] = (17.0, 22.0)
+    demand_limit_kw: float | None = None  # peak-shaving: the site's grid import limit (energymon.sim.dispatch)
+    shaving_reserve_pct: float = 10.0
     load_shape: str | None = None
     base_load_kw: float | None = None
     faults: tuple[Fault, ...] = field(default=())
@@ -138,6 +144,8 @@ def parse_sim(parser: FieldReader, t: Any, where: str, role: Role) -> SimParams:
             "dispatch",
             "charge_window",
             "discharge_window",
+            "demand_limit_kw",
+            "shaving_reserve_pct",
             "load_shape",
             "base_load_kw",
             "faults",
@@ -156,6 +164,8 @@ def parse_sim(parser: FieldReader, t: Any, where: str, role: Role) -> SimParams:
         "base_load_kw": parser.number(t, "base_load_kw", where, 0, 1e6, required=False),
         "ct_ratio": parser.number(t, "ct_ratio", where, 0.001, 100_000, default=1.0),
         "pt_ratio": parser.number(t, "pt_ratio", where, 0.001, 100_000, default=1.0),
+        "demand_limit_kw": parser.number(t, "demand_limit_kw", where, 0, 1e7, required=False),
+        "shaving_reserve_pct": parser.number(t, "shaving_reserve_pct", where, 0, 100, default=10.0),
     }
     if values["soc_min_pct"] >= values["soc_max_pct"]:
         raise parser.error(f"{where}.soc_min_pct", "must be below soc_max_pct")
@@ -163,6 +173,13 @@ def parse_sim(parser: FieldReader, t: Any, where: str, role: Role) -> SimParams:
     if dispatch not in DISPATCH_MODES:
         raise parser.error(f"{where}.dispatch", f"'{dispatch}' is not one of: {', '.join(DISPATCH_MODES)}")
     values["dispatch"] = dispatch
+    if dispatch == "peak-shaving":
+        if values["demand_limit_kw"] is None:
+            raise parser.error(f"{where}.demand_limit_kw", 'required with dispatch = "peak-shaving"')
+        if values["soc_min_pct"] + values["shaving_reserve_pct"] >= values["soc_max_pct"]:
+            raise parser.error(
+                f"{where}.shaving_reserve_pct", "soc_min_pct + shaving_reserve_pct must be below soc_max_pct"
+            )
     for key, default in (("charge_window", (0.0, 6.0)), ("discharge_window", (17.0, 22.0))):
         if key in t:
             window = parse_window(t[key])
@@ -201,3 +218,19 @@ def _faults(parser: FieldReader, rows: Any, where: str) -> tuple[Fault, ...]:
             )
         )
     return tuple(faults)
+
+
+def check_dispatch_tariffs(parser: FieldReader, sims: Sequence[tuple[str, SimParams]], tariff: Tariff | None) -> None:
+    """``dispatch = "peak-shaving"`` follows the site's ``[tariff]``: without one it is an error naming the device.
+
+    ``sims``: (device id, its parameters) of every device, in config order.
+    """
+    if tariff is not None:
+        return
+    for i, (device_id, sim) in enumerate(sims):
+        if sim.dispatch == "peak-shaving":
+            raise parser.error(
+                f"devices[{i}].sim.dispatch",
+                '"peak-shaving" discharges into the tariff\'s sharp and peak periods: add a [tariff] '
+                f"(docs/configuration.md) or choose time-of-use (device '{device_id}')",
+            )

@@ -216,6 +216,8 @@ def build_month_report(
     devices_out = []
     for device in sorted(reader.devices(), key=lambda d: (d["role"], d["id"])):
         role = Role(device["role"])
+        if not FLOWS_BY_ROLE[role]:
+            continue  # a weather sensor: no energy, so neither a row nor coverage of the report
         results, method = _device_flows(reader, device, role, start_ms - EDGE_MARGIN_MS, until_ms + EDGE_MARGIN_MS)
         energy = {}
         device_cover = np.zeros(len(quarter_edges) - 1, dtype=bool)

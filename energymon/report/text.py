@@ -53,6 +53,7 @@ _ROLES = {
     "storage": ("Storage", "储能"),
     "load": ("Load meter", "负荷电表"),
     "grid": ("Grid meter", "关口电表"),
+    "meteo": ("Weather sensor", "环境监测仪"),
 }
 
 _METHODS = {

@@ -187,6 +187,7 @@ def _sample_device(
     soh_pct: float,
     soc_end: float | None,
     pv_row: int | None,
+    sensor_row: int | None = None,
 ) -> DeviceSamples:
     t = ts_ms / 1000.0
     k = np.clip(np.searchsorted(result.t_s, t, side="right") - 1, 0, result.t_s.size - 1)
@@ -204,7 +205,8 @@ def _sample_device(
     if extras_wanted:
         exo = result.exo
         dc = exo.pv_dc_w[pv_row][k] if pv_row is not None else None
-        extras = device_readings(device, power, t, exo.ambient_c[k], dc, soh_pct)
+        poa = exo.sensor_poa_w_m2[sensor_row][k] if sensor_row is not None and exo.sensor_poa_w_m2 is not None else None
+        extras = device_readings(device, power, t, exo.ambient_c[k], dc, soh_pct, poa)
         values.update({q: v for q, v in extras.items() if q in extras_wanted})
     return DeviceSamples(ts_ms, {q: np.asarray(v, dtype=np.float64) for q, v in values.items() if q in wanted})
 
@@ -244,6 +246,7 @@ def generate_history(
     }
     wanted = {d.id: sampled_quantities(d, full) for d in config.devices}
     pv_row = {a.device_id: i for i, a in enumerate(model.pv)}
+    sensor_row = {s.device_id: i for i, s in enumerate(model.meteo)}
     for index, count, times, t0, t1 in _chunks(start_s, end_s, chunk_s, step_s):
         dt = np.append(times[1:], t1) - times
         result = simulate_steps(model, exogenous(model, times), dt, current)
@@ -259,6 +262,7 @@ def generate_history(
                 current[device.id].soh_pct,
                 current[device.id].soc_pct,
                 pv_row.get(device.id),
+                sensor_row.get(device.id),
             )
         final = _park_state(seed, t1, current) if index == count - 1 else None
         yield HistoryChunk(t0, t1, index, count, devices, final)

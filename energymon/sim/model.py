@@ -6,7 +6,8 @@ and a seed and advance it with :func:`simulate_steps` over a grid of steps.
 - :func:`exogenous`: everything that does not depend on the storage state, for
   many instants at once (vectorized): solar position, clear-sky irradiance
   times the seeded clear-sky index, plane-of-array irradiance, PV DC and AC
-  power of every inverter, ambient temperature, every load's power.
+  power of every inverter, the irradiance each weather sensor measures
+  (energymon.sim.meteo), ambient temperature, every load's power.
 - :func:`simulate_steps`: the steps in time order. Powers are those at the
   start of each step, held constant over it (piecewise constant); storage
   dispatch runs step by step (SoC is sequential); the grid meter closes the
@@ -30,8 +31,10 @@ import numpy as np
 from drivers.quantities import Role
 from energymon.config import Config, Device
 from energymon.sim import readings
+from energymon.sim.dispatch import TariffPlan, dispatch_unit, plan_at, tariff_plan
 from energymon.sim.irradiance import plane_of_array_w_m2
 from energymon.sim.loads import load_powers_w
+from energymon.sim.meteo import MeteoSensor, sensor_in_mean_plane
 from energymon.sim.pv import ac_power_w, cell_temperature_c, dc_power_w
 from energymon.sim.solar import clear_sky_ghi_w_m2, extraterrestrial_normal_w_m2, solar_position_deg
 from energymon.sim.storage import Battery, limited_power_w, requested_power_w, soc_after_pct
@@ -48,6 +51,7 @@ COUNTERS: dict[Role, tuple[str, ...]] = {
     Role.LOAD: ("consumed_wh",),
     Role.STORAGE: ("charged_wh", "discharged_wh"),
     Role.GRID: ("imported_wh", "exported_wh"),
+    Role.METEO: (),  # a weather sensor counts no energy
 }
 
 
@@ -75,6 +79,7 @@ class StorageUnit:
     rated_w: float
     share: float  # this unit's rated power over the site's storage rated power
     battery: Battery
+    plan: TariffPlan | None = None  # dispatch = "peak-shaving": the site's tariff, quarter by quarter
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,7 @@ class SiteModel:
     loads: tuple[LoadMeter, ...]
     storage: tuple[StorageUnit, ...]
     grids: tuple[str, ...]
+    meteo: tuple[MeteoSensor, ...] = ()  # plane-of-array irradiance sensors (energymon.sim.meteo)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -98,7 +104,7 @@ class SiteModel:
 
 def build_model(config: Config, seed: int) -> SiteModel:
     """The park of ``config`` with weather and loads seeded by ``seed``."""
-    pv, loads, storage, grids = [], [], [], []
+    pv, loads, storage, grids, meteo_ids = [], [], [], [], []
     storage_rated = sum(d.rated_power_kw for d in config.devices if d.role is Role.STORAGE) * 1000.0
     equator_deg = 180.0 if config.site.latitude >= 0 else 0.0
     for device in config.devices:
@@ -132,10 +138,19 @@ def build_model(config: Config, seed: int) -> SiteModel:
                 sim.dispatch,
                 sim.charge_window,
                 sim.discharge_window,
+                None if sim.demand_limit_kw is None else sim.demand_limit_kw * 1000.0,
+                sim.shaving_reserve_pct,
             )
-            storage.append(StorageUnit(device.id, rated_w, rated_w / storage_rated, battery))
+            plan = None
+            if sim.dispatch == "peak-shaving" and config.tariff is not None:  # the config demands a tariff for it
+                plan = tariff_plan(config.tariff, sim.round_trip_efficiency)
+            storage.append(StorageUnit(device.id, rated_w, rated_w / storage_rated, battery, plan))
+        elif device.role is Role.METEO:
+            meteo_ids.append(device.id)
         else:
             grids.append(device.id)
+    planes = [(a.tilt_deg, a.azimuth_deg) for a in pv]
+    meteo = tuple(sensor_in_mean_plane(device_id, planes, equator_deg) for device_id in meteo_ids)
     site = config.site
     return SiteModel(
         site.latitude,
@@ -147,6 +162,7 @@ def build_model(config: Config, seed: int) -> SiteModel:
         tuple(loads),
         tuple(storage),
         tuple(grids),
+        meteo,
     )
 
 
@@ -178,6 +194,8 @@ def initial_state(model: SiteModel) -> dict[str, DeviceState]:
             )
         elif device.role is Role.LOAD:
             states[device.id] = DeviceState({"consumed_wh": rated_w * rng.uniform(3000, 9000)})
+        elif device.role is Role.METEO:
+            states[device.id] = DeviceState({})  # no counters
         else:
             states[device.id] = DeviceState(
                 {"imported_wh": rated_w * rng.uniform(2000, 5000), "exported_wh": rated_w * rng.uniform(50, 300)}
@@ -195,17 +213,18 @@ class Exogenous:
     pv_ac_w: np.ndarray  # (n_pv, T)
     pv_dc_w: np.ndarray  # (n_pv, T)
     load_w: np.ndarray  # (n_loads, T)
+    sensor_poa_w_m2: np.ndarray | None = None  # (n_meteo, T): what each irradiance sensor measures
 
     def take(self, start: int, stop: int | None) -> Exogenous:
         """The instants ``start:stop`` alone (``stop`` None: to the end)."""
         s = slice(start, stop)
-        return Exogenous(
-            self.t_s[s], self.hour[s], self.ambient_c[s], self.pv_ac_w[:, s], self.pv_dc_w[:, s], self.load_w[:, s]
-        )
+        sensors = None if self.sensor_poa_w_m2 is None else self.sensor_poa_w_m2[:, s]
+        powers = (self.pv_ac_w[:, s], self.pv_dc_w[:, s], self.load_w[:, s])
+        return Exogenous(self.t_s[s], self.hour[s], self.ambient_c[s], *powers, sensors)
 
 
-def _column(arrays: tuple[PvArray, ...], name: str) -> np.ndarray:
-    """One parameter of every PV array as a column (n, 1), to broadcast against time."""
+def _column(arrays: tuple[PvArray, ...] | tuple[MeteoSensor, ...], name: str) -> np.ndarray:
+    """One parameter of every PV array (or sensor) as a column (n, 1), to broadcast against time."""
     return np.array([getattr(a, name) for a in arrays], dtype=np.float64)[:, None]
 
 
@@ -217,17 +236,17 @@ def exogenous(model: SiteModel, t_s: np.ndarray) -> Exogenous:
     n = t_s.shape[0]
     pv_ac = np.zeros((len(model.pv), n))
     pv_dc = np.zeros((len(model.pv), n))
-    if model.pv:
+    sensors = np.zeros((len(model.meteo), n))
+    if model.pv or model.meteo:
         elevation, azimuth = solar_position_deg(t_s, model.latitude_deg, model.longitude_deg)
         ghi = clear_sky_ghi_w_m2(elevation) * clear_sky_index(model.seed, lt)
-        poa = plane_of_array_w_m2(
-            ghi,
-            elevation,
-            azimuth,
-            extraterrestrial_normal_w_m2(t_s),
-            _column(model.pv, "tilt_deg"),
-            _column(model.pv, "azimuth_deg"),
-        )
+        extra = extraterrestrial_normal_w_m2(t_s)
+    if model.meteo:
+        tilts, azimuths = _column(model.meteo, "tilt_deg"), _column(model.meteo, "azimuth_deg")
+        sensors = plane_of_array_w_m2(ghi, elevation, azimuth, extra, tilts, azimuths)
+    if model.pv:
+        tilts, azimuths = _column(model.pv, "tilt_deg"), _column(model.pv, "azimuth_deg")
+        poa = plane_of_array_w_m2(ghi, elevation, azimuth, extra, tilts, azimuths)
         poa = poa * _column(model.pv, "derate")
         pv_dc = dc_power_w(poa, _column(model.pv, "dc_rated_w"), cell_temperature_c(poa, ambient))
         pv_ac = ac_power_w(pv_dc, _column(model.pv, "ac_rated_w"))
@@ -241,7 +260,7 @@ def exogenous(model: SiteModel, t_s: np.ndarray) -> Exogenous:
             model.tz_key,
             daily_mean_temperature_c(model.seed, lt),
         )
-    return Exogenous(t_s, lt.hour, ambient, pv_ac, pv_dc, load_w)
+    return Exogenous(t_s, lt.hour, ambient, pv_ac, pv_dc, load_w, sensors)
 
 
 @dataclass
@@ -262,6 +281,8 @@ def counter_flows(role: Role, power_w: np.ndarray) -> dict[str, np.ndarray]:
         return {"charged_wh": np.maximum(-power_w, 0.0), "discharged_wh": np.maximum(power_w, 0.0)}
     if role is Role.GRID:
         return {"imported_wh": np.maximum(power_w, 0.0), "exported_wh": np.maximum(-power_w, 0.0)}
+    if not COUNTERS[role]:
+        return {}  # a weather sensor
     return {COUNTERS[role][0]: power_w}
 
 
@@ -275,6 +296,13 @@ def dispatch_storage(
     socs: dict[str, np.ndarray] = {}
     for unit in model.storage:
         battery = unit.battery
+        if unit.plan is not None:  # peak-shaving (energymon.sim.dispatch)
+            steps = plan_at(unit.plan, exo.t_s, model.tz)
+            row, soc_row, soc_pct[unit.device_id] = dispatch_unit(
+                battery, unit.share, steps, -surplus, dt_s, soc_pct[unit.device_id]
+            )
+            powers[unit.device_id], socs[unit.device_id] = np.array(row), np.array(soc_row)
+            continue
         requests = requested_power_w(battery, unit.share, surplus, exo.hour).tolist()
         soc = soc_pct[unit.device_id]
         power_row = [0.0] * len(requests)
@@ -306,6 +334,8 @@ def simulate_steps(model: SiteModel, exo: Exogenous, dt_s: np.ndarray, state: di
     grid_w = grid_power_w(exo, storage_w, len(model.grids))
     for device_id in model.grids:
         result.power_w[device_id] = grid_w
+    for sensor in model.meteo:
+        result.power_w[sensor.device_id] = np.zeros(exo.t_s.shape)  # no power: never in the balance
     hours = dt_s / 3600.0
     for device in model.devices:
         st = state[device.id]
@@ -334,9 +364,15 @@ def device_readings(
     ambient_c: np.ndarray,
     pv_dc_w: np.ndarray | None,
     soh_pct: float,
+    sensor_poa_w_m2: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """The secondary readings of a device (inverter DC power and status, temperatures, electrical, and the
-    transformer ratios a meter holds, served only by profiles that read them)."""
+    transformer ratios a meter holds, served only by profiles that read them); a weather sensor's
+    plane-of-array irradiance [W/m2] (``sensor_poa_w_m2``)."""
+    if device.role is Role.METEO:
+        assert sensor_poa_w_m2 is not None, "a weather sensor measures an irradiance"
+        poa = np.asarray(sensor_poa_w_m2, dtype=np.float64)
+        return {"irradiance_w_m2": poa, "temperature_c": cell_temperature_c(poa, ambient_c)}  # a reference cell
     rated_w = device.rated_power_kw * 1000.0
     out = readings.electrical(device.role, power_w, t_s)
     out["ct_ratio"] = np.full(np.shape(power_w), device.sim.ct_ratio)

@@ -125,6 +125,8 @@ class Park:
             powers[array.device_id] = exo.pv_ac_w[i]
         for i, load in enumerate(model.loads):
             powers[load.device_id] = exo.load_w[i]
+        for sensor in model.meteo:
+            powers[sensor.device_id] = np.zeros(1)  # a weather sensor has no power
         soc = {u.device_id: self.devices[u.device_id].soc_pct for u in model.storage}
         storage_w, _ = dispatch_storage(model, exo, np.array([self.step_s]), soc)
         powers.update(storage_w)
@@ -140,7 +142,9 @@ class Park:
             pv_index = {a.device_id: i for i, a in enumerate(self.model.pv)}
             i = pv_index.get(sim.device.id)
             dc = exo.pv_dc_w[i] if i is not None else None
-            extras = device_readings(sim.device, np.array([sim.power_w]), exo.t_s, exo.ambient_c, dc, sim.soh_pct)
+            sensor = {s.device_id: j for j, s in enumerate(self.model.meteo)}.get(sim.device.id)
+            poa = exo.sensor_poa_w_m2[sensor] if sensor is not None and exo.sensor_poa_w_m2 is not None else None
+            extras = device_readings(sim.device, np.array([sim.power_w]), exo.t_s, exo.ambient_c, dc, sim.soh_pct, poa)
             sim.extra = {q: float(v[0]) for q, v in extras.items()}
         return sim.extra
 

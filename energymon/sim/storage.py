@@ -22,6 +22,8 @@ unit's share of the site's storage (its rated power over the sum):
   otherwise idle.
 - ``time-of-use``: the same, and in the ``charge_window`` (default
   00:00-06:00, the valley tariff) charge from the grid at full charge power.
+- ``peak-shaving``: under the site's demand limit, on the site's tariff:
+  energymon.sim.dispatch (step by step, it needs the SoC).
 
 The request is then limited to the unit's charge/discharge power limits and to
 the energy that fits between the SoC limits within the step, so the SoC never
@@ -46,9 +48,11 @@ class Battery:
     max_charge_w: float
     max_discharge_w: float
     round_trip_efficiency: float
-    dispatch: str  # pv-surplus | time-of-use
+    dispatch: str  # pv-surplus | time-of-use | peak-shaving
     charge_window: tuple[float, float]
     discharge_window: tuple[float, float]
+    demand_limit_w: float | None = None  # peak-shaving: the site's grid import limit [W]
+    shaving_reserve_pct: float = 0.0  # peak-shaving: SoC above soc_min_pct kept for peak shaving [%]
 
     @property
     def one_way_efficiency(self) -> float:

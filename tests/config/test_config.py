@@ -26,14 +26,15 @@ def good_text() -> str:
 
 def test_demo_config_is_valid_and_complete(demo_config):
     # The demo park of PRODUCT.md / demo-park.toml: 8 inverters, 2 storage units,
-    # 4 warehouses + office + EV fleet, 1 grid meter.
-    assert len(demo_config.devices) == 17
+    # 4 warehouses + office + EV fleet, 1 grid meter, 1 irradiance sensor.
+    assert len(demo_config.devices) == 18
     roles = [d.role for d in demo_config.devices]
     assert roles.count(Role.PV) == 8
     assert roles.count(Role.STORAGE) == 2
     assert roles.count(Role.LOAD) == 6
     assert roles.count(Role.GRID) == 1
-    assert len({d.id for d in demo_config.devices}) == 17
+    assert roles.count(Role.METEO) == 1
+    assert len({d.id for d in demo_config.devices}) == 18
     assert demo_config.site.timezone == "Asia/Shanghai"
     assert demo_config.carbon.grid == "northwest"
     # PRODUCT.md: 2023 Northwest grid factor 0.5543 kgCO2/kWh, with its source stated.
@@ -229,7 +230,7 @@ def test_valid_config_exits_0(tmp_path, good_text, capsys):
     out, err = capsys.readouterr()
     assert "valid" in out and "9 devices" in out and "2 connections" in out
     assert main(["check-config", "--config", str(demo_config_path())]) == 0
-    assert "17 devices" in capsys.readouterr().out
+    assert "18 devices" in capsys.readouterr().out
 
 
 @pytest.mark.process

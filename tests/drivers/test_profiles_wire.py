@@ -20,7 +20,7 @@ from energymon.sim.serve import SimulatedPark
 
 from support import EVENING_S, NOON_S, FrozenClock, run
 
-RATED_KW = {"pv": 100, "storage": 50, "grid": 1000, "load": 300}
+RATED_KW = {"pv": 100, "storage": 50, "grid": 1000, "load": 300, "meteo": 1}
 # Devices whose registers cannot hold the default rating's power: simulated at their own size.
 RATED_KW_OF_PROFILE = {"deye-sun-battery": 12}  # LV hybrid, battery power an i16 in W (at most 32.7 kW)
 

@@ -50,6 +50,7 @@ VENDOR_PROFILES = {
     "eastron-sdm630": Role.GRID,
     "acrel-adw300": Role.GRID,
     "acrel-adl400": Role.GRID,
+    "imt-si-rs485": Role.METEO,
 }
 
 
@@ -131,6 +132,7 @@ PLAUSIBLE = {
     "voltage_l3_l1_v": 400.3,
     "ct_ratio": 40,  # 200/5 A
     "pt_ratio": 100,  # 10 kV/100 V
+    "irradiance_w_m2": 812.3,
 }
 PLAUSIBLE_POWER = {Role.PV: 45_600, Role.STORAGE: -2_500, Role.LOAD: 1_500, Role.GRID: -3_000}
 

@@ -144,7 +144,7 @@ def test_headless_demo_runs_collects_and_balances(tmp_path):
     demo = load_config(demo_config_path())
     ids = [d.id for d in demo.devices]
     out = proc.stdout
-    assert "17 simulated devices" in out
+    assert "18 simulated devices" in out
     # The last summary shows every device online with a live power value.
     blocks = re.split(r"^\[\d\d:\d\d:\d\d\] ", out, flags=re.M)
     assert len(blocks) >= 3, out  # a header and at least two summaries in 8 s at one per 2 s
@@ -156,7 +156,8 @@ def test_headless_demo_runs_collects_and_balances(tmp_path):
     }
     assert set(rows) == set(ids)
     for line in rows.values():
-        assert "[online]" in line and " kW" in line, line
+        assert "[online]" in line, line
+        assert (" meteo " in line and "irradiance_w_m2=" in line) or " kW" in line, line  # a sensor has no power
 
     # The demo wrote its config (with the ports it really used) and database where told.
     written = load_config(tmp_path / "demo-park.toml")
@@ -175,15 +176,22 @@ def test_headless_demo_runs_collects_and_balances(tmp_path):
             d.id: {r[0] for r in reader.db.execute("SELECT quantity FROM channels WHERE device_id = ?", (d.id,))}
             for d in demo.devices
         }
-        with_counters = {d.id for d in demo.devices if {q for q, _ in NET_COUNTERS[d.role]} <= stored[d.id]}
+        with_counters = {
+            d.id
+            for d in demo.devices
+            if d.role in NET_COUNTERS and {q for q, _ in NET_COUNTERS[d.role]} <= stored[d.id]
+        }
         assert with_counters >= {
-            d.id for d in demo.devices if d.profile_name != "sunspec" or d.role is not Role.STORAGE
+            d.id
+            for d in demo.devices
+            if d.role is not Role.METEO and (d.profile_name != "sunspec" or d.role is not Role.STORAGE)
         }
         polls = {
             d.id: polls_of(
                 reader, d.id, ["power_w", *((q for q, _ in NET_COUNTERS[d.role]) if d.id in with_counters else ())]
             )
             for d in demo.devices
+            if d.role is not Role.METEO  # a sensor: no power in the balance
         }
     finally:
         reader.close()

@@ -190,6 +190,16 @@
 <context>
     <name>DeviceTableModel</name>
     <message>
+        <location filename="../device_table.py" line="119"/>
+        <source>weather sensor</source>
+        <translation>气象传感器</translation>
+    </message>
+    <message>
+        <location filename="../device_table.py" line="165"/>
+        <source>%1 W/m² irradiance</source>
+        <translation>辐照度 %1 W/m²</translation>
+    </message>
+    <message>
         <location filename="../device_table.py" line="96"/>
         <source>online</source>
         <translation>在线</translation>
@@ -1638,6 +1648,11 @@
         <location filename="../quantity_labels.py" line="38"/>
         <source>PT ratio (in the meter)</source>
         <translation>电压互感器变比（表内设置）</translation>
+    </message>
+    <message>
+        <location filename="../quantity_labels.py" line="39"/>
+        <source>Irradiance (plane of array)</source>
+        <translation>辐照度（组件平面）</translation>
     </message>
     <message>
         <location filename="../quantity_labels.py" line="41"/>
