@@ -4,12 +4,16 @@ The texts belong to the events page, which shows them: they are translated in
 its context ("EventsPage" in ui/translations); what comes from the data (a
 configured alarm's raise, a read error, a quantity) is worded in the GUI's
 language by energymon.event_texts. Times are the site's local time.
-A configured alarm (``[[alarms]]``) says how long it has been active at
-``now_ms``: "… active for 12 min (since 13:05:10)".
+Every alarm says how long it has been active at ``now_ms``, from its start
+(energymon.views.alarm_starts.AlarmStart; a configured alarm's is its raise):
+"… active for 12 min (since 13:05:10)", or "active for at least 3 min" when it
+was already active before the window saw it begin. The events page updates
+the texts every second while alarms are active.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
 from PySide6.QtCore import QCoreApplication
@@ -18,7 +22,9 @@ from energymon.event_texts import UNREADABLE, alarm_condition, read_errors_text,
 from energymon.events import ALARM_RAISED
 from energymon.quantity_names import quantity_name
 from energymon.views import events as event_log
+from energymon.views.alarm_starts import AlarmStart
 from energymon.views.events import Alarm
+from ui.data_age import clock
 from ui.format import fill
 from ui.i18n import text_language
 
@@ -39,6 +45,32 @@ def active_for(since_ms: int | None, now_ms: int | None) -> str:
     return fill(translate("EventsPage", "%1 h %2 min"), str(minutes // 60), f"{minutes % 60:02d}")
 
 
+def duration(start: AlarmStart | None, now_ms: int | None) -> str:
+    """How long since ``start``: "12 min", or "at least 12 min" when the true start is earlier."""
+    if start is None:
+        return "—"
+    text = active_for(start.start_ms, now_ms)
+    return fill(translate("EventsPage", "at least %1"), text) if start.at_least else text
+
+
+def _start_of(alarm: Alarm, start: AlarmStart | None) -> AlarmStart | None:
+    """The given start, or a configured alarm's raise."""
+    if start is None and alarm.kind == event_log.CONFIGURED and alarm.since_ms is not None:
+        return AlarmStart(alarm.since_ms)
+    return start
+
+
+def _for_how_long(text: str, start: AlarmStart | None, tz: tzinfo | None, now_ms: int | None) -> str:
+    """``text`` followed by how long the alarm has been active: "… Active for 12 min (since 13:05:10)."."""
+    if start is None or now_ms is None:
+        return text
+    if start.at_least:
+        template = translate("EventsPage", "%1 Active for %2 (since %3 or earlier).")
+    else:
+        template = translate("EventsPage", "%1 Active for %2 (since %3).")
+    return fill(template, text, active_for(start.start_ms, now_ms), _since(start.start_ms, tz, now_ms))
+
+
 def _rule_name(alarm: Alarm) -> str:
     """The rule's name: from its event's params, or the detail of an old event ("PV producing: pv_power_w …")."""
     if alarm.params is not None and isinstance(alarm.params.get("rule_name"), str):
@@ -57,13 +89,13 @@ def _raised(alarm: Alarm) -> str:
     return alarm.detail.rpartition(": ")[2]
 
 
-def _configured_text(alarm: Alarm, tz: tzinfo | None, now_ms: int | None) -> str:
+def _configured_text(alarm: Alarm, tz: tzinfo | None, now_ms: int | None, start: AlarmStart | None) -> str:
     text = fill(
         translate("EventsPage", "%1 [%2]: active for %3 (since %4); raised: %5"),
         _rule_name(alarm),
         subject_text(alarm.device_id, text_language()),
-        active_for(alarm.since_ms, now_ms),
-        _time(alarm.since_ms, tz),
+        duration(start, now_ms) if now_ms is not None else "—",
+        _since(alarm.since_ms, tz, now_ms),
         _raised(alarm),
     )
     if alarm.acked_by is not None:
@@ -71,11 +103,17 @@ def _configured_text(alarm: Alarm, tz: tzinfo | None, now_ms: int | None) -> str
     return text
 
 
-def alarm_text(alarm: Alarm, tz: tzinfo | None, now_ms: int | None = None) -> str:
-    """One alarm as a sentence (the alarm list, the header's tooltip); ``now_ms``: for how long it is active."""
-    device = alarm.device_id
+def alarm_text(alarm: Alarm, tz: tzinfo | None, now_ms: int | None = None, start: AlarmStart | None = None) -> str:
+    """One alarm as a sentence (the alarm list, the header's tooltip); with ``now_ms`` and its ``start``
+    (a configured alarm's defaults to its raise) it says for how long it has been active."""
+    start = _start_of(alarm, start)
     if alarm.kind == event_log.CONFIGURED:
-        return _configured_text(alarm, tz, now_ms)
+        return _configured_text(alarm, tz, now_ms, start)
+    return _for_how_long(_state_text(alarm, tz), start, tz, now_ms)
+
+
+def _state_text(alarm: Alarm, tz: tzinfo | None) -> str:
+    device = alarm.device_id
     if alarm.kind == event_log.OFFLINE:
         if alarm.reason == "never":
             return fill(translate("EventsPage", "%1 is offline: no reading since the start."), device)
@@ -112,11 +150,19 @@ def alarm_text(alarm: Alarm, tz: tzinfo | None, now_ms: int | None = None) -> st
     )
 
 
-def alarm_short(alarm: Alarm, now_ms: int | None = None) -> str:
-    """One alarm in a few words (the header line)."""
-    device = alarm.device_id
+def alarm_short(alarm: Alarm, now_ms: int | None = None, start: AlarmStart | None = None) -> str:
+    """One alarm in a few words (the header line), with for how long when its start is known."""
+    start = _start_of(alarm, start)
     if alarm.kind == event_log.CONFIGURED:
-        return fill(translate("EventsPage", "%1 for %2"), _rule_name(alarm), active_for(alarm.since_ms, now_ms))
+        return fill(translate("EventsPage", "%1 for %2"), _rule_name(alarm), duration(start, now_ms))
+    words = _short_words(alarm)
+    if start is None or now_ms is None:
+        return words
+    return fill(translate("EventsPage", "%1 for %2"), words, duration(start, now_ms))
+
+
+def _short_words(alarm: Alarm) -> str:
+    device = alarm.device_id
     if alarm.kind == event_log.OFFLINE:
         return fill(translate("EventsPage", "%1 offline"), device)
     if alarm.kind in (event_log.SOC_LOW, event_log.SOC_HIGH):
@@ -134,11 +180,18 @@ def _quantity(alarm: Alarm) -> str:
     return quantity_name(alarm.detail, language) if language == "zh" else alarm.detail
 
 
-def alarm_summary(alarms: list[Alarm], now_ms: int | None = None) -> str:
-    """The header line: "2 active alarms: inv-a1 offline, bess-1 SoC 99 %" ("" if there are none)."""
+def alarm_summary(
+    alarms: list[Alarm], now_ms: int | None = None, starts: Sequence[AlarmStart | None] | None = None
+) -> str:
+    """The header line: "2 active alarms: inv-a1 offline for 12 min, bess-1 SoC 99 % for 3 min" ("" if none).
+
+    ``starts``: each alarm's start, in the order of ``alarms`` (None: only configured alarms say how long)."""
     if not alarms:
         return ""
-    names = translate("EventsPage", ", ").join(alarm_short(a, now_ms) for a in alarms[:HEADER_ALARMS])  # zh: "、"
+    given = list(starts or ())
+    given += [None] * (len(alarms) - len(given))
+    shorts = (alarm_short(a, now_ms, start) for a, start in zip(alarms[:HEADER_ALARMS], given, strict=False))
+    names = translate("EventsPage", ", ").join(shorts)  # zh: "、"
     if len(alarms) == 1:
         return fill(translate("EventsPage", "1 active alarm: %1"), names)
     if len(alarms) > HEADER_ALARMS:
@@ -155,3 +208,10 @@ def _time(ts_ms: int | None, tz: tzinfo | None) -> str:
     if ts_ms is None or tz is None:
         return "—"
     return datetime.fromtimestamp(ts_ms / 1000, tz).strftime("%H:%M:%S")
+
+
+def _since(ts_ms: int | None, tz: tzinfo | None, now_ms: int | None) -> str:
+    """When an alarm began: "13:05:10", with the date if that is not today ("12-03 22:10")."""
+    if ts_ms is None or tz is None:
+        return "—"
+    return clock(ts_ms, tz, now_ms)

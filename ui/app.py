@@ -15,6 +15,7 @@ from energymon.collect.service import BackgroundRunner, Collection, run_until_st
 from energymon.config import Config
 from energymon.demo import demo_dir, run_demo
 from energymon.store.reader import StoreReader
+from energymon.store.schema import StoreError
 from energymon.views.site import SiteInfo
 from ui import i18n
 from ui.main_window import MainWindow
@@ -92,21 +93,49 @@ def start_demo_window(
     return window, runner, bridge
 
 
+def viewed_site(config: Config | None, db_path: Path) -> SiteInfo:
+    """The site a viewer shows: the config's, else the one the database records.
+
+    A StoreError (one line, exit 2 in the CLI) for a file that is no energymon database or records no
+    site yet; read before any window exists, so nothing has threads to stop when it fails.
+    """
+    reader = StoreReader(db_path)  # fails early with a clear StoreError for a wrong file
+    try:
+        if config is not None:
+            return SiteInfo.from_config(config)
+        try:
+            return SiteInfo.from_db(reader.site(), reader.devices())
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StoreError(
+                f"{db_path}: records no complete site yet (missing {exc}); view it with --config FILE, "
+                "or start a collector on it first"
+            ) from None
+    finally:
+        reader.close()
+
+
 def start_site_window(
     config: Config | None, db_path: Path, collect: bool, config_text: str | None = None
 ) -> tuple[MainWindow, BackgroundRunner | None, LiveBridge]:
+    site = viewed_site(config, db_path) if not collect else None
     window = MainWindow(viewer_only=not collect)
+    try:
+        return _wire_site_window(window, site, config, db_path, config_text)
+    except BaseException:
+        window.shutdown()  # its reader thread: a QThread still running when Python exits aborts the process
+        raise
+
+
+def _wire_site_window(
+    window: MainWindow, site: SiteInfo | None, config: Config | None, db_path: Path, config_text: str | None
+) -> tuple[MainWindow, BackgroundRunner | None, LiveBridge]:
+    """Connect a new window to its database (``site``: a viewer's) or to a collector started behind it."""
     bridge = LiveBridge()
     bridge.reading.connect(window.on_reading)
     bridge.failed.connect(window.show_failure)
     window._bridge = bridge
     freeze_startup_objects()
-    if not collect:
-        reader = StoreReader(db_path)  # fails early with a clear StoreError for a wrong file
-        try:
-            site = SiteInfo.from_config(config) if config else SiteInfo.from_db(reader.site(), reader.devices())
-        finally:
-            reader.close()
+    if site is not None:
         window.set_site(site, db_path, config)
         return window, None, bridge
     assert config is not None  # collecting needs the site config (the CLI passes it)
@@ -128,25 +157,49 @@ def start_site_window(
     return window, runner, bridge
 
 
-def _exec(window: MainWindow, runner: BackgroundRunner | None, duration_s: float | None) -> int:
-    app = _app()
-    window.show()
-    if duration_s:
-        QTimer.singleShot(int(duration_s * 1000), window.close)
-    app.exec()
-    window.shutdown()
-    if runner is not None:
-        runner.stop()
+def _exec(
+    window: MainWindow,
+    runner: BackgroundRunner | None,
+    duration_s: float | None,
+    fullscreen: bool = False,
+    cycle_s: float | None = None,
+) -> int:
+    """Show the window (full-screen and cycling its pages when asked: ui.wall_display), run until it closes.
+
+    Whatever ends the run, the window's threads and the collector are stopped before this returns: a
+    QThread still running when Python exits aborts the process.
+    """
+    try:
+        app = _app()
+        if cycle_s:
+            window.wall.set_cycle_s(cycle_s, remember=False)  # for this run; the settings page keeps a default
+        window.wall.show(fullscreen)
+        if duration_s:
+            QTimer.singleShot(int(duration_s * 1000), window.close)
+        app.exec()
+    finally:
+        window.shutdown()
+        if runner is not None:
+            runner.stop()
     return 0
 
 
-def run_demo_gui(duration_s: float | None = None, backfill_days: float = 0.0) -> int:
+def run_demo_gui(
+    duration_s: float | None = None, backfill_days: float = 0.0, fullscreen: bool = False, cycle_s: float | None = None
+) -> int:
     _app()
     window, runner, _ = start_demo_window(backfill_days=backfill_days)
-    return _exec(window, runner, duration_s)
+    return _exec(window, runner, duration_s, fullscreen, cycle_s)
 
 
-def run_site_gui(config: Config | None, db_path: Path, collect: bool, config_text: str | None = None) -> int:
+def run_site_gui(
+    config: Config | None,
+    db_path: Path,
+    collect: bool,
+    config_text: str | None = None,
+    fullscreen: bool = False,
+    cycle_s: float | None = None,
+) -> int:
     _app()
     window, runner, _ = start_site_window(config, db_path, collect, config_text)
-    return _exec(window, runner, None)
+    return _exec(window, runner, None, fullscreen, cycle_s)

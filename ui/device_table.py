@@ -1,10 +1,10 @@
 """Table models of the devices page; columns come from descriptor tables.
 
 :class:`DeviceTableModel`: one row per device, its status, connection, last
-reading, poll latency, failed polls and key values. :class:`QuantityTableModel`:
-every quantity of one device's latest reading, with unit. :class:`PollCounter`
-counts the polls the GUI has seen per device (the failed-polls column).
-:func:`table_view` shows either table.
+reading and its age, poll latency, failed polls and key values (the quantity
+table of one device is ui.quantity_table). :class:`PollCounter` counts the
+polls the GUI has seen per device (the failed-polls column). :func:`table_view`
+shows either table.
 """
 
 from __future__ import annotations
@@ -17,15 +17,15 @@ from typing import Generic, TypeVar
 from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QObject
 from PySide6.QtWidgets import QHeaderView, QTableView
 
-from drivers.quantities import QUANTITIES, Role
+from drivers.quantities import Role
 from energymon.collect.reading import Reading
 from energymon.views.live import is_fresh
 from energymon.views.site import DeviceInfo
 from ui import format as fmt
+from ui.data_age import STALE_COLOUR, age_text
 from ui.format import fill
 from ui.i18n import QT_TRANSLATE_NOOP
 from ui.poll_problems import error_text, problems_text
-from ui.quantity_labels import KIND_TEXT, QUANTITY_TEXT
 from ui.text_table import Cell, TextTableModel
 
 KEY_QUANTITY = {
@@ -55,6 +55,7 @@ class PollCount:
     last_error: str | None = None  # why the latest failed or incomplete poll was so (the collector's words)
     last_error_ts_ms: int | None = None
     last_failed: bool = False  # the latest of those read nothing (its error) rather than incompletely (problems)
+    last_ok_ts_ms: int | None = None  # the latest poll that read values: the age of the device's data
 
 
 class PollCounter:
@@ -75,6 +76,8 @@ class PollCounter:
                 continue
             count.last_ts_ms = reading.ts_ms
             count.seen += 1
+            if reading.ok:
+                count.last_ok_ts_ms = reading.ts_ms
             if not reading.ok:
                 count.failed += 1
                 count.last_error, count.last_error_ts_ms = reading.error or "", reading.ts_ms
@@ -96,6 +99,7 @@ class Row:
     tz: tzinfo  # the site's: times are shown in its local time
     polls: PollCount | None = None  # None: not counted (a viewer reading the database has no polls)
     live: bool = True  # readings come from a collector of this process (latency is measured)
+    now_ms: int | None = None  # when the row was made: the age of its reading (UTC epoch ms)
 
 
 STATUS_TEXT = {
@@ -163,10 +167,8 @@ def _key_value(row: Row) -> str:
     if quantity == "soc_pct":
         return _doubtful(row, quantity, fill(_tr(QT_TRANSLATE_NOOP("DeviceTableModel", "SoC %1 %")), fmt.pct(value)))
     if quantity == "irradiance_w_m2":
-        irradiance = "—" if value is None else f"{value:,.0f}"
-        return _doubtful(
-            row, quantity, fill(_tr(QT_TRANSLATE_NOOP("DeviceTableModel", "%1 W/m² irradiance")), irradiance)
-        )
+        text = fill(_tr(QT_TRANSLATE_NOOP("DeviceTableModel", "irradiance %1 W/m²")), fmt.number(value, 0))
+        return _doubtful(row, quantity, text)
     text = {
         "yield_wh": QT_TRANSLATE_NOOP("DeviceTableModel", "%1 kWh generated"),
         "consumed_wh": QT_TRANSLATE_NOOP("DeviceTableModel", "%1 kWh consumed"),
@@ -179,6 +181,17 @@ def _updated(row: Row) -> str:
     if row.reading is None:
         return "—"
     return datetime.fromtimestamp(row.reading.ts_ms / 1000, row.tz).strftime("%H:%M:%S")
+
+
+def _age(row: Row) -> str:
+    """How old the device's data is ("12 s ago"): its latest reading with values (after a failed poll, the one
+    before, if this window saw it); coloured as stale when it is no longer live (ui.data_age)."""
+    if row.reading is None or row.now_ms is None:
+        return "—"
+    if row.reading.ok:
+        return age_text(row.now_ms - row.reading.ts_ms)
+    last_ok = None if row.polls is None else row.polls.last_ok_ts_ms
+    return "—" if last_ok is None else age_text(row.now_ms - last_ok)
 
 
 def _latency(row: Row) -> str:
@@ -223,6 +236,16 @@ COLUMNS: tuple[Column[Row], ...] = (
     Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Key value"), _key_value, True),
     Column(QT_TRANSLATE_NOOP("DeviceTableModel", "Updated"), _updated),
     Column(
+        QT_TRANSLATE_NOOP("DeviceTableModel", "Age"),
+        _age,
+        True,
+        QT_TRANSLATE_NOOP(
+            "DeviceTableModel",
+            "How old the device's data is: its latest reading with values. Amber when it is no longer "
+            "live (older than three poll intervals, or the last poll read nothing).",
+        ),
+    ),
+    Column(
         QT_TRANSLATE_NOOP("DeviceTableModel", "Latency"),
         _latency,
         True,
@@ -245,12 +268,17 @@ COLUMNS: tuple[Column[Row], ...] = (
 )
 
 
+def _age_colour(row: Row) -> str | None:
+    """The age of a reading that is no longer live is marked (the colour of "stale")."""
+    return STALE_COLOUR if row.reading is not None and not row.fresh else None
+
+
 def _cells(row: Row) -> list[Cell]:
     key = status_key(row)
     return [
         Cell(
             column.text(row),
-            STATUS_COLOURS[key] if column.text is _status else None,
+            STATUS_COLOURS[key] if column.text is _status else _age_colour(row) if column.text is _age else None,
             (_problems(row) or None) if column.text is _problems else None,
         )
         for column in COLUMNS
@@ -281,6 +309,7 @@ class DeviceTableModel(TextTableModel):
                 tz,
                 None if polls is None else polls.get(d.id),
                 live,
+                now_ms,
             )
             for d in devices
         ]
@@ -298,93 +327,21 @@ class DeviceTableModel(TextTableModel):
         return next((i for i, r in enumerate(self._rows) if r.device.id == device_id), -1)
 
 
-# -- the quantities of one device -------------------------------------------------------------
-
-# Base unit -> (display unit, divisor, decimals). Stored values stay in base units.
-DISPLAY_UNITS = {
-    "W": ("kW", 1000, 2),
-    "var": ("kvar", 1000, 2),
-    "Wh": ("kWh", 1000, 1),
-    "V": ("V", 1, 1),
-    "A": ("A", 1, 1),
-    "Hz": ("Hz", 1, 2),
-    "%": ("%", 1, 1),
-    "degC": ("°C", 1, 1),
-}
-
-
-def display_value(quantity: str, value: float | None) -> tuple[str, str]:
-    """(value text, unit text) of a quantity in display units; a missing value is '—'."""
-    unit = QUANTITIES[quantity].unit if quantity in QUANTITIES else ""
-    if quantity == "power_factor":
-        shown, divisor, decimals = "", 1, 3
-    elif quantity == "status_code":
-        shown, divisor, decimals = "", 1, 0
-    else:
-        shown, divisor, decimals = DISPLAY_UNITS.get(unit, (unit, 1, 2))
-    return fmt.number(None if value is None else value / divisor, decimals), shown
-
-
-@dataclass(frozen=True)
-class QuantityRow:
-    quantity: str
-    value: float | None
-
-
-def _q_tr(text: str) -> str:
-    return QCoreApplication.translate("QuantityTableModel", text)
-
-
-QUANTITY_COLUMNS: tuple[Column[QuantityRow], ...] = (
-    Column(
-        QT_TRANSLATE_NOOP("QuantityTableModel", "Quantity"),
-        lambda r: _q_tr(QUANTITY_TEXT[r.quantity]) if r.quantity in QUANTITY_TEXT else r.quantity,
-    ),
-    Column(QT_TRANSLATE_NOOP("QuantityTableModel", "Value"), lambda r: display_value(r.quantity, r.value)[0], True),
-    Column(QT_TRANSLATE_NOOP("QuantityTableModel", "Unit"), lambda r: display_value(r.quantity, r.value)[1]),
-    Column(
-        QT_TRANSLATE_NOOP("QuantityTableModel", "Kind"),
-        lambda r: _q_tr(KIND_TEXT[QUANTITIES[r.quantity].kind]) if r.quantity in QUANTITIES else "",
-    ),
-    Column(QT_TRANSLATE_NOOP("QuantityTableModel", "Name"), lambda r: r.quantity),
-)
-
-
-def _quantity_cells(row: QuantityRow) -> list[Cell]:
-    return [Cell(column.text(row)) for column in QUANTITY_COLUMNS]
-
-
-class QuantityTableModel(TextTableModel):
-    """The latest value of every quantity of one device; a missing value (or no fresh reading) is '—'."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(QUANTITY_COLUMNS, _q_tr, _quantity_cells, parent)
-
-    def set_values(self, quantities: list[str], values: Mapping[str, float | None]) -> bool:
-        """``quantities``: what the device maps, in order; ``values``: its fresh reading's values (or empty).
-
-        Returns whether the rows are other quantities than before.
-        """
-        order = {name: i for i, name in enumerate(QUANTITIES)}  # the vocabulary's order: power first
-        names = sorted(set(quantities) | set(values), key=lambda q: (order.get(q, len(order)), q))
-        replaced = names != [r.quantity for r in self._rows]
-        self.show_rows([QuantityRow(q, values.get(q)) for q in names])
-        return replaced
-
-
 # -- the views ----------------------------------------------------------------------------
 
-TABLE_STYLE = "background: #ffffff; font-size: 10pt;"
+MIN_TABLE_PT = 11  # the smallest type of a table (readable on a wall display; ui.wall_display scales it up)
+TABLE_STYLE = f"background: #ffffff; font-size: {MIN_TABLE_PT}pt;"
 
 
-def table_view(model: QAbstractItemModel) -> QTableView:
+def table_view(model: QAbstractItemModel, extra_style: str = "") -> QTableView:
     """A view of one of these tables, white, rows as high as their text; column widths fitted by the caller."""
     view = QTableView()
     view.setModel(model)
     view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
     view.setAlternatingRowColors(True)
-    view.setStyleSheet(TABLE_STYLE)
+    view.setStyleSheet(f"{TABLE_STYLE} {extra_style}".strip())
+    view.ensurePolished()  # the style sheet's font, so that the rows fit it
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
     # Column widths are fitted when the rows change (fit_columns), not on every value update:
     # ResizeToContents re-measures every cell each time a value changes, on the GUI thread.
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

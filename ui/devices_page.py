@@ -41,7 +41,6 @@ from ui.device_table import (
     STATUS_TEXT,
     DeviceTableModel,
     PollCounter,
-    QuantityTableModel,
     Row,
     fit_columns,
     status_key,
@@ -50,7 +49,11 @@ from ui.device_table import (
 from ui.format import fill
 from ui.page import Page
 from ui.poll_problems import last_error_text, problems_text
+from ui.quantity_table import QuantityTableModel
 from ui.register_inspector import PROBE_SHUTDOWN_WAIT_MS, RegisterInspector, probe_worker
+from ui.table_fit import RowFitter
+
+DETAILS_MIN_HEIGHT_PX = 260  # what the details below the device table keep at least when it is fitted to its rows
 
 
 class DevicesPage(Page):
@@ -127,6 +130,8 @@ class DevicesPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter, 1)
+        # The device table as high as all its rows (the grid meter included), the details keeping their room.
+        self.row_fit = RowFitter(self, self.splitter, self.device_view, DETAILS_MIN_HEIGHT_PX, (self.quantity_view,))
         ctx.readings_changed.connect(self.refresh)
         ctx.site_changed.connect(self.refresh)
         self.retranslate()
@@ -164,6 +169,7 @@ class DevicesPage(Page):
 
     def activated(self) -> None:
         self.refresh()
+        self.row_fit.fit()
 
     def shutdown(self) -> None:
         self.calls.shutdown(PROBE_SHUTDOWN_WAIT_MS)
@@ -189,6 +195,7 @@ class DevicesPage(Page):
             fit_columns(self.device_view)
             self._fitted_to_readings = every_device_read
         if replaced:
+            self.row_fit.fit()
             self._reselect()
         if self.selected_id is None and self.device_model.rowCount():
             self.select_device(site.devices[0].id)

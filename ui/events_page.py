@@ -7,8 +7,10 @@ SoC or temperature out of range, unacknowledged implausible values, and the
 configured ``[[alarms]]`` the collector raised and has not cleared, with how
 long each has been active) are recomputed from the live readings and the stored
 alarm events on every ``ctx.readings_changed`` and listed at the top of the
-page; :attr:`EventsPage.alarms_changed` carries a one-line summary for the main
-window's header. The table is ui.event_table.
+page, each saying how long it has been active (energymon.views.alarm_starts:
+the stored offline episodes are read with the events; the durations move on
+every ``ALARM_CLOCK_MS`` while alarms are active); :attr:`EventsPage.alarms_changed`
+carries a one-line summary for the main window's header. The table is ui.event_table.
 
 Acknowledging writes through the one writer of the database (docs/database.md):
 the page calls :func:`ui.event_ack.acknowledge` with ``ctx.ack_writer``, the running
@@ -42,6 +44,7 @@ from energymon.site_time import DAY_MS, today_midnight_ms
 from energymon.store.schema import StoreError
 from energymon.store.writer import StoreWriter
 from energymon.views import events as event_log
+from energymon.views.alarm_starts import AlarmStart, alarm_key, alarm_start, read_offline_starts
 from energymon.views.events import COLLECTOR, Alarm, EventQuery, EventRow, EventsView, events_view
 from ui.alarm_texts import alarm_summary, alarm_text
 from ui.context import AppContext
@@ -51,6 +54,7 @@ from ui.format import fill
 from ui.page import Page
 
 REFRESH_MS = 10_000  # events and alarms are read again this often
+ALARM_CLOCK_MS = 1_000  # while alarms are active, their durations are updated this often
 AFTER_ACK_MS = 1_500  # the writer commits an acknowledgement within 1 s: read again after this
 RANGE_DAYS = (0, 7, 30)  # time range presets: today (since local midnight), the last 7 and 30 days
 
@@ -71,6 +75,9 @@ class EventsPage(Page):
         self._ack_error: str | None = None
         self._started_ms: int | None = None
         self._alarm_signal: tuple[str, str] | None = None
+        self.offline_starts: dict[str, int] = {}  # device -> start of its offline episode (stored events)
+        self._first_seen: dict[tuple[str, str, str, str], int] = {}  # alarm -> when this window first saw it
+        self.alarm_starts: list[AlarmStart | None] = []  # since when each of self.alarms is active
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -141,6 +148,8 @@ class EventsPage(Page):
 
         self._timer = QTimer(self, interval=REFRESH_MS)
         self._timer.timeout.connect(self._tick)
+        self._alarm_clock = QTimer(self, interval=ALARM_CLOCK_MS)  # runs while alarms are active
+        self._alarm_clock.timeout.connect(self.update_alarms)
         ctx.site_changed.connect(self._on_site)
         ctx.readings_changed.connect(self.update_alarms)
         self.retranslate()
@@ -233,6 +242,14 @@ class EventsPage(Page):
         if query is None:
             return
         self.ctx.db.submit(lambda reader: events_view(reader, query), self._on_view, self._on_error, key="events")
+        now_ms = query.now_ms
+        self.ctx.db.submit(
+            lambda reader: read_offline_starts(reader, now_ms), self._on_offline_starts, key="alarm-starts"
+        )
+
+    def _on_offline_starts(self, starts: dict[str, int]) -> None:
+        self.offline_starts = starts
+        self.update_alarms()
 
     def _on_view(self, view: EventsView) -> None:
         self._error = None
@@ -266,14 +283,24 @@ class EventsPage(Page):
             alarms = event_log.active_alarms(
                 self.ctx.readings, site, now_ms, self.recent_implausible, self._started_ms, self.alarm_events
             )
-        texts = [alarm_text(a, site.tz if site is not None else None, now_ms) for a in alarms]
+        keys = [alarm_key(a) for a in alarms]
+        self._first_seen = {k: self._first_seen.get(k, now_ms) for k in keys}
+        starts = [
+            alarm_start(a, self.offline_starts, self.recent_implausible, self._first_seen[k], self._started_ms)
+            for a, k in zip(alarms, keys, strict=True)
+        ]
+        texts = [alarm_text(a, site.tz if site is not None else None, now_ms, st) for a, st in zip(alarms, starts)]
         if texts != [self.alarm_list.item(i).text() for i in range(self.alarm_list.count())]:
             self.alarm_list.clear()
             self.alarm_list.addItems(texts)
         self.alarm_list.setVisible(bool(alarms))
         self.no_alarms.setVisible(not alarms)
-        self.alarms = alarms
-        signal = (alarm_summary(alarms, now_ms), "\n".join(texts))
+        self.alarms, self.alarm_starts = alarms, starts
+        if alarms and not self._alarm_clock.isActive():
+            self._alarm_clock.start()  # the durations move on every second
+        elif not alarms:
+            self._alarm_clock.stop()
+        signal = (alarm_summary(alarms, now_ms, starts), "\n".join(texts))
         if signal != self._alarm_signal:
             self._alarm_signal = signal
             self.alarms_changed.emit(*signal)
@@ -359,3 +386,4 @@ class EventsPage(Page):
 
     def shutdown(self) -> None:
         self._timer.stop()
+        self._alarm_clock.stop()

@@ -8,6 +8,9 @@ loads ``+`` consumption. An arrow points from where the power comes from to
 where it goes; its width grows with the square root of the power, relative to
 the largest flow shown. A flow of about zero gets no arrow; a missing value
 gets no arrow and a greyed node showing "—", never an old or invented number.
+A node whose value is a sum over some of its devices (one inverter of eight
+offline) shows that sum with a flag in its title line ("7 of 8"; the loads'
+balance "partial"), drawn in amber: it is greyed only when none reports.
 
 Painting only: the diagram is given values (:meth:`FlowDiagram.set_values`)
 and never reads a device or the database.
@@ -29,6 +32,7 @@ NODES = ("pv", "storage", "grid", "loads")
 # +1: positive power flows from the node into the bus; -1: from the bus into the node.
 INTO_BUS = {"pv": +1, "storage": +1, "grid": +1, "loads": -1}
 COLOURS = {"pv": "#dd8a00", "storage": "#2f855a", "grid": "#718096", "loads": "#2b6cb0"}
+FLAG_TEXT, FLAG_FILL, FLAG_BORDER = "#7b341e", "#feebc8", "#f6ad55"  # as the tiles' "7 of 8" badge
 ZERO_W = 50.0  # |power| below this is "about zero": shown as 0.0 kW, no arrow
 MIN_WIDTH_PX = 3.0
 MAX_WIDTH_PX = 18.0
@@ -101,6 +105,7 @@ class FlowDiagram(QWidget):
         self.values: dict[str, float | None] = dict.fromkeys(NODES)
         self.soc_pct: float | None = None
         self.present = dict.fromkeys(NODES, True)  # a site without storage shows no storage node
+        self.flags: dict[str, str] = {}  # node -> the mark of a partial sum, drawn beside its name
         self.arrows: list[Arrow] = []
         self.names: dict[str, str] = {}
         self.states: dict[str, str] = {}
@@ -119,7 +124,10 @@ class FlowDiagram(QWidget):
         consumption_w: float | None,
         soc_pct: float | None,
         has_storage: bool = True,
+        flags: dict[str, str] | None = None,
     ) -> None:
+        """Power [W] per node (signs above); ``flags``: node -> the mark of a partial sum ("7 of 8")."""
+        self.flags = dict(flags or {})
         self.values = dict(zip(NODES, (pv_w, storage_w if has_storage else None, grid_w, consumption_w)))
         self.soc_pct = soc_pct if has_storage else None
         self.present["storage"] = has_storage
@@ -285,11 +293,20 @@ class FlowDiagram(QWidget):
         line_h = inner.height() / 3.4
         painter.setPen(title_colour)
         painter.setFont(self._font(12, bold=True))
-        painter.drawText(
-            QRectF(inner.left(), inner.top(), inner.width(), line_h),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            self.names[node],
-        )
+        title_rect = QRectF(inner.left(), inner.top(), inner.width(), line_h)
+        painter.drawText(title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.names[node])
+        flag = self.flags.get(node, "") if not missing else ""
+        if flag:  # a partial sum: its mark, right-aligned in the title line
+            flag_font = self._font(9.5, bold=True)
+            flag_w = QFontMetricsF(flag_font).horizontalAdvance(flag) + 10
+            flag_rect = QRectF(title_rect.right() - flag_w, title_rect.top() + 1, flag_w, title_rect.height() - 2)
+            painter.setPen(QPen(QColor(FLAG_BORDER), 1))
+            painter.setBrush(QColor(FLAG_FILL))
+            painter.drawRoundedRect(flag_rect, 6, 6)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QColor(FLAG_TEXT))
+            painter.setFont(flag_font)
+            painter.drawText(flag_rect, Qt.AlignmentFlag.AlignCenter, flag)
         painter.setPen(value_colour)
         painter.setFont(self._fitting_font(format_power(value), inner.width(), 20, 12))
         painter.drawText(

@@ -33,14 +33,17 @@ from ui.events_page import EventsPage
 from ui.format import fill
 from ui.overview_page import OverviewPage
 from ui.page import Page
+from ui.pv_page import PvPage
 from ui.reports_page import ReportsPage
 from ui.settings_page import SettingsPage
 from ui.trends_page import TrendsPage
+from ui.wall_display import WallDisplay
 
 # The pages in navigation order: (attribute on the window, class). New pages add a line here.
 PAGES: tuple[tuple[str, type[Page]], ...] = (
     ("overview", OverviewPage),
     ("trends", TrendsPage),
+    ("pv", PvPage),
     ("devices", DevicesPage),
     ("events", EventsPage),
     ("reports", ReportsPage),
@@ -52,6 +55,7 @@ class MainWindow(QMainWindow):
     # The pages, by their names in PAGES (set in _build).
     overview: OverviewPage
     trends: TrendsPage
+    pv: PvPage
     devices: DevicesPage
     events: EventsPage
     reports: ReportsPage
@@ -66,6 +70,7 @@ class MainWindow(QMainWindow):
         self._failed = False
         self.resize(1500, 950)
         self._build()
+        self.wall = WallDisplay(self)  # full screen (F11), page shortcuts (Ctrl+1...) and cycling
         self.ctx.site_changed.connect(self._on_site)
         self.ctx.failure.connect(self.show_failure)
         self.events.alarms_changed.connect(self._show_alarms)
@@ -125,6 +130,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("energymon"))
         for row, page in enumerate(self.pages):
             self.nav.item(row).setText(page.title())
+            self.nav.item(row).setToolTip(self.wall.nav_tooltip(row, page.title()))
         if self.ctx.site is None:
             self.site_label.setText(self.tr("Starting…"))
         if self.ctx.backfill is not None:
@@ -231,7 +237,8 @@ class MainWindow(QMainWindow):
 
     def _save_layout(self) -> None:
         settings = QSettings()
-        settings.setValue("window/geometry", self.saveGeometry())
+        if not self.isFullScreen():  # a wall display's full screen is asked for each time (F11, --fullscreen)
+            settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/page", self.nav.currentRow())
 
     # -- shutdown ------------------------------------------------------------------
@@ -241,6 +248,7 @@ class MainWindow(QMainWindow):
         self._shut = True
         self._save_layout()
         self._clock_timer.stop()
+        self.wall.shutdown()
         for page in self.pages:
             page.shutdown()
         self.ctx.shutdown()

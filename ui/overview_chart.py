@@ -3,6 +3,12 @@
 The curves are drawn from an :class:`energymon.views.power_chart.ChartView` (bucketed power read on
 the reader thread). Gaps stay gaps: a bucket without a flow, or time without
 data, is drawn as a break in the line, never bridged.
+
+The time axis spans the whole local day, 00:00 to 24:00 (the view's
+``day_start_ms`` .. ``day_end_ms``), so the curves fill it from the left as
+the day goes on and the rest of the day is empty, not stretched. The legend
+is a row of Qt labels above the plot (:attr:`OverviewChart.widget` holds
+both): it never covers a curve, e.g. the batteries charging at night.
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from energymon.site_time import MINUTE_MS
 from energymon.views.power_chart import ChartView
@@ -50,21 +58,49 @@ def _finite(value: float | None) -> float:
 
 
 class OverviewChart:
-    """The plot widget (:attr:`plot`), its legend and one curve per flow (:attr:`curves`, by SERIES attribute)."""
+    """The chart (:attr:`widget`): its legend row (:attr:`legend`) above the plot (:attr:`plot`), one curve per
+    flow (:attr:`curves`, by SERIES attribute)."""
 
     def __init__(self) -> None:
         self.axis = pg.DateAxisItem(orientation="bottom")
         self.plot = time_plot(self.axis)
         self.plot.setMinimumWidth(420)
-        self.legend = self.plot.addLegend(
-            offset=(10, 10), brush=pg.mkBrush(255, 255, 255, 210), pen=pg.mkPen("#d5dbe3")
-        )
+        self.widget = QWidget()
+        self.widget.setObjectName("overviewChart")
+        self.widget.setStyleSheet("#overviewChart { background: #ffffff; }")
+        self.legend = QWidget()
+        row = QHBoxLayout(self.legend)
+        row.setContentsMargins(8, 4, 8, 0)
+        row.setSpacing(14)
+        row.addStretch(1)
+        self.legend_labels: dict[str, QLabel] = {}
         self.curves: dict[str, pg.PlotDataItem] = {}
+        for attr, colour in reversed(SERIES):  # the legend reads PV, consumption, storage, grid
+            swatch = QFrame()
+            swatch.setFixedSize(18, 4)
+            swatch.setStyleSheet(f"background: {colour}; border: none;")
+            label = QLabel(attr)
+            label.setStyleSheet("color: #2d3748; font-size: 10pt;")
+            row.addWidget(swatch, 0, Qt.AlignmentFlag.AlignVCenter)
+            row.addWidget(label)
+            self.legend_labels[attr] = label
+        row.addStretch(1)
         for attr, colour in SERIES:
-            curve = self.plot.plot([], [], name=attr, pen=pg.mkPen(colour, width=2.5))
-            curve.setDownsampling(auto=True, method="peak")
+            curve = self.plot.plot([], [], pen=pg.mkPen(colour, width=2.5))
+            # No downsampling: the view holds at most ~CHART_POINTS buckets, and pyqtgraph's automatic one
+            # works from the x range's density, so early in the day (a few 2 s buckets on a 24 h axis) it
+            # would thin the curve away entirely.
             curve.setClipToView(True)
             self.curves[attr] = curve
+        column = QVBoxLayout(self.widget)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.title = QLabel()
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setStyleSheet("color: #2d3748; font-size: 11pt; padding-top: 6px;")
+        column.addWidget(self.title)
+        column.addWidget(self.legend)
+        column.addWidget(self.plot, 1)
 
     def set_zone(self, tz: ZoneInfo) -> None:
         """The time axis shows local time in ``tz`` (its UTC offset now)."""
@@ -74,11 +110,9 @@ class OverviewChart:
     def set_texts(self, value_label: str, title: str, names: dict[str, str]) -> None:
         """The value axis's label, the chart's title and each curve's name in the legend (by SERIES attribute)."""
         self.plot.setLabel("left", value_label, units="W")
-        self.plot.setTitle(title)
-        for sample, label in self.legend.items:
-            for attr, curve in self.curves.items():
-                if sample.item is curve:
-                    label.setText(names[attr])
+        self.title.setText(title)
+        for attr, label in self.legend_labels.items():
+            label.setText(names[attr])
 
     def draw(self, view: ChartView) -> None:
         xs, breaks = with_breaks(view.series.ts_ms)
@@ -86,8 +120,9 @@ class OverviewChart:
             # Gaps stay gaps: a bucket without the flow, or time without data, is drawn as a break.
             ys = [float("nan") if i is None else _finite(getattr(view.series, attr)[i]) for i in breaks]
             curve.setData(xs, ys, connect="finite")
-        # Always a time axis over what is shown, even before there are two points to draw.
-        self.plot.setXRange(view.start_ms / 1000, max(view.end_ms, view.start_ms + MIN_SPAN_MS) / 1000, padding=0.02)
+        # The whole local day, whatever part of it has data (a view without day bounds: what it holds).
+        start_ms, end_ms = (view.day_start_ms, view.day_end_ms) if view.day_end_ms else (view.start_ms, view.end_ms)
+        self.plot.setXRange(start_ms / 1000, max(end_ms, start_ms + MIN_SPAN_MS) / 1000, padding=0)
         # Settle the y range now: left to the paint (pyqtgraph's prepareForPaint), the new range
         # asks for a second paint of the whole chart.
         self.plot.getViewBox().prepareForPaint()

@@ -3,7 +3,10 @@
 Three sources, none of them read on the GUI thread:
 
 - live tiles and the flow diagram follow the live readings (``ctx.readings``,
-  throttled by the context): painting only;
+  throttled by the context): painting only. Each shows the sum over the
+  devices that report, badged "7 of 8" with the missing ones named when some
+  do not (ui.overview_live); consumption, a balance, is then partial with the
+  range its true value lies in;
 - the energy tiles (today / this month / this year, self-sufficiency, CO2,
   coal) come from :func:`energymon.views.overview.overview_energy` on the
   reader thread every ``ENERGY_REFRESH_MS`` and when the page is shown;
@@ -14,44 +17,37 @@ Three sources, none of them read on the GUI thread:
   chart is painted once per switch; the page asks for a new read on showing
   only if that one is older than ``CHART_REFRESH_MS``. Redrawing re-generates
   pyqtgraph's paths and axes in Python, so hidden reads are not drawn.
+
+Every tile says how old its data is; while the page is shown the ages move on
+every ``AGE_REFRESH_MS`` (texts only, no reads), so a value that stops arriving
+turns stale on screen even when no reading comes at all.
 """
 
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from energymon.site_time import today_midnight_ms
 from energymon.views.live import site_totals
-from energymon.views.overview import OverviewEnergy, PeriodEnergy, late_start_ms, overview_energy
+from energymon.views.overview import OverviewEnergy, overview_energy
 from energymon.views.power_chart import ChartRequest, ChartView, chart_view
-from ui.carbon_text import coal_source, emission_source
 from ui.context import AppContext
-from ui.flow_diagram import ZERO_W, FlowDiagram
-from ui.format import fill
+from ui.flow_diagram import FlowDiagram
 from ui.overview_chart import OverviewChart
+from ui.overview_energy import energy_tiles, waiting_tiles
+from ui.overview_live import TileText, flow_flags, live_tiles
 from ui.page import Page
 from ui.tiles import Tile
 
 CHART_REFRESH_MS = 5000
 ENERGY_REFRESH_MS = 30_000
 CHART_POINTS = 720
+AGE_REFRESH_MS = 1000  # the tiles' data ages move on this often while the page is shown
 
 PV, LOAD, STORAGE, GRID, CARBON, COAL = "#dd8a00", "#2b6cb0", "#2f855a", "#718096", "#38a169", "#4a5568"
-
-
-def number(value: float | None) -> str:
-    """A figure for a tile: one decimal below 1,000, whole numbers above (they stay short); "—" if None."""
-    if value is None:
-        return "—"
-    return f"{value:,.0f}" if abs(value) >= 999.95 else f"{value:,.1f}"
-
-
-def kw(power_w: float | None) -> str:
-    return number(None if power_w is None else power_w / 1000)
 
 
 class OverviewPage(Page):
@@ -112,13 +108,31 @@ class OverviewPage(Page):
         lower.addWidget(self.flow, 2)
         self.chart = OverviewChart()
         self.axis, self.plot, self.curves = self.chart.axis, self.chart.plot, self.chart.curves
-        lower.addWidget(self.plot, 3)
+        lower.addWidget(self.chart.widget, 3)
         layout.addLayout(lower, 1)
 
         self._chart_timer = QTimer(self, interval=CHART_REFRESH_MS)
         self._chart_timer.timeout.connect(self._chart_tick)
         self._energy_timer = QTimer(self, interval=ENERGY_REFRESH_MS)
         self._energy_timer.timeout.connect(self.request_energy)
+        self._age_timer = QTimer(self, interval=AGE_REFRESH_MS)
+        self._age_timer.timeout.connect(self._age_tick)
+        self.live_tiles = {
+            "pv": self.tile_pv,
+            "consumption": self.tile_consumption,
+            "storage": self.tile_storage,
+            "grid": self.tile_grid,
+        }
+        self.energy_tiles = {
+            "pv_today": self.tile_pv_today,
+            "self_sufficiency": self.tile_self_sufficiency,
+            "pv_month": self.tile_pv_month,
+            "pv_year": self.tile_pv_year,
+            "co2_today": self.tile_co2_today,
+            "co2_month": self.tile_co2_month,
+            "co2_year": self.tile_co2_year,
+            "coal_year": self.tile_coal_year,
+        }
         ctx.site_changed.connect(self._on_site)
         ctx.readings_changed.connect(self.refresh_live)
         self.retranslate()
@@ -161,11 +175,19 @@ class OverviewPage(Page):
         self.request_db()
         self._chart_timer.start()
         self._energy_timer.start()
+        if self.isVisible():
+            self._age_timer.start()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         if self.chart_pending is not None:
             self._draw_chart(self.chart_pending)  # before the page's first paint, not in a second one
+        if self.ctx.site is not None:
+            self._age_timer.start()
         super().showEvent(event)
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self._age_timer.stop()
+        super().hideEvent(event)
 
     def activated(self) -> None:
         self.request_energy()
@@ -229,172 +251,47 @@ class OverviewPage(Page):
 
     # -- drawing -------------------------------------------------------------------------
     def refresh_live(self) -> None:
+        """The live tiles and the flow diagram from the latest readings (sums over the devices reporting)."""
         site = self.ctx.site
         if site is None:
             return
-        totals = site_totals(site.roles, self.ctx.readings, self.ctx.now_ms())
-        pv = totals.pv_w
-        self.tile_pv.set_value(
-            kw(pv.value), fill(self.tr("%1 of %2 inverters reporting"), str(pv.reporting), str(pv.expected))
+        now_ms, readings = self.ctx.now_ms(), self.ctx.readings
+        totals = site_totals(site.roles, readings, now_ms, site.rated_w)
+        texts = live_tiles(totals, readings, site, now_ms)
+        for name, tile in self.live_tiles.items():
+            show(tile, texts[name])
+        self.flow.set_values(
+            totals.pv_w.value,
+            totals.storage_w.value,
+            totals.grid_w.value,
+            totals.consumption_w,
+            totals.soc_pct,
+            totals.storage_w.expected > 0,
+            flow_flags(totals),
         )
-        load = totals.load_w
-        if load.expected and load.value is not None:
-            load_detail = fill(self.tr("Balance of PV, storage and grid. Metered loads: %1 kW."), kw(load.value))
-        elif load.expected:
-            load_detail = self.tr("Balance of PV, storage and grid. Metered loads: incomplete.")
-        else:
-            load_detail = self.tr("Balance of PV, storage and grid.")
-        if totals.consumption_w is None:
-            load_detail = self.tr("Needs fresh PV, storage and grid readings.")
-        self.tile_consumption.set_value(
-            kw(totals.consumption_w),
-            load_detail,
-            self.tr("PV + storage discharge + grid import − export − storage charge"),
-        )
-
-        storage = totals.storage_w
-        has_storage = storage.expected > 0
-        soc = None if totals.soc_pct is None else f"{totals.soc_pct:.1f}"
-        if not has_storage:
-            self.tile_storage.set_value("—", self.tr("No storage at this site."))
-        elif storage.value is None:
-            self.tile_storage.set_value("—", self.tr("No fresh storage reading."))
-        elif storage.value <= -ZERO_W:
-            self.tile_storage.set_value(
-                kw(-storage.value), self.tr("Charging.") if soc is None else fill(self.tr("Charging. SoC %1 %"), soc)
-            )
-        elif storage.value >= ZERO_W:
-            self.tile_storage.set_value(
-                kw(storage.value),
-                self.tr("Discharging.") if soc is None else fill(self.tr("Discharging. SoC %1 %"), soc),
-            )
-        else:
-            self.tile_storage.set_value(
-                kw(0.0), self.tr("Idle.") if soc is None else fill(self.tr("Idle. SoC %1 %"), soc)
-            )
-
-        grid = totals.grid_w.value
-        if grid is None:
-            self.tile_grid.set_value("—", self.tr("No fresh grid reading."))
-        elif grid >= ZERO_W:
-            self.tile_grid.set_value(kw(grid), self.tr("Importing from the grid."))
-        elif grid <= -ZERO_W:
-            self.tile_grid.set_value(kw(-grid), self.tr("Exporting to the grid."))
-        else:
-            self.tile_grid.set_value(kw(0.0), self.tr("No exchange with the grid."))
-
-        self.flow.set_values(pv.value, storage.value, grid, totals.consumption_w, totals.soc_pct, has_storage)
-
-    def _since(self, period: PeriodEnergy, which: str) -> str:
-        """Where a period's figure starts, as a sentence (which: today / month / year)."""
-        site = self.ctx.site
-        assert site is not None  # energy is read for a known site
-        late = late_start_ms(period)
-        if period.first_ts_ms is None:
-            return {
-                "today": self.tr("No counter data today yet."),
-                "month": self.tr("No counter data this month yet."),
-                "year": self.tr("No counter data this year yet."),
-            }[which]
-        if late is not None:
-            local = datetime.fromtimestamp(late / 1000, UTC).astimezone(site.tz)
-            stamp = local.strftime("%H:%M") if which == "today" else local.strftime("%m-%d %H:%M")
-            return fill(self.tr("Since %1 (first data), from counters."), stamp)
-        return {
-            "today": self.tr("Since 00:00 local time, from counters."),
-            "month": self.tr("Since the 1st, 00:00 local time, from counters."),
-            "year": self.tr("Since 1 January, 00:00 local time, from counters."),
-        }[which]
-
-    def _pv_note(self, period: PeriodEnergy) -> str:
-        """An extra sentence if some inverters have no counter data in the period; else ""."""
-        missing = len(period.missing.get("pv_wh", ()))
-        if not missing:
-            return ""
-        counted = period.counted.get("pv_wh", 0)
-        return " " + fill(self.tr("%1 of %2 inverters have data."), str(counted), str(counted + missing))
 
     def refresh_energy(self) -> None:
         site = self.ctx.site
-        energy_tiles = (
-            self.tile_pv_today,
-            self.tile_self_sufficiency,
-            self.tile_pv_month,
-            self.tile_pv_year,
-            self.tile_co2_today,
-            self.tile_co2_month,
-            self.tile_co2_year,
-            self.tile_coal_year,
-        )
         if site is None or self.energy is None:
-            if self.energy_error is None:
-                detail = self.tr("Reading the database…")
-            elif "no database yet" in self.energy_error:  # ui.db_tasks: the collector has not written yet
-                detail = self.tr("Waiting for the first data.")
-            else:
-                detail = self.tr("The database could not be read.")
-            for tile in energy_tiles:
-                tile.set_value("—", detail, self.energy_error or "")
-            return
-        e = self.energy
-        periods = {"today": e.today, "month": e.month, "year": e.year}
-        pv_tiles = {
-            "today": (self.tile_pv_today, 1e3),
-            "month": (self.tile_pv_month, 1e6),  # kWh, MWh
-            "year": (self.tile_pv_year, 1e6),
-        }
-        for which, (tile, wh_per_unit) in pv_tiles.items():
-            period = periods[which]
-            pv = period.pv_wh
-            tile.set_value(
-                number(None if pv is None else pv / wh_per_unit), self._since(period, which) + self._pv_note(period)
-            )
-
-        today = e.today
-        share, consumption_wh = today.self_sufficiency_pct, today.consumption_wh
-        if share is not None and consumption_wh is not None:  # a share is known only with the consumption
-            detail = self.tr("(Consumption − import) ÷ consumption, since 00:00, from counters.")
-            if late_start_ms(today) is not None:
-                detail = fill(self.tr("(Consumption − import) ÷ consumption. %1"), self._since(today, "today"))
-            tooltip = fill(
-                self.tr("Today: consumption %1 kWh, grid import %2 kWh."),
-                number(consumption_wh / 1000),
-                number(today.flows.grid_import_wh / 1000),
-            )
-            guessed = sorted({d for ids in today.estimated.values() for d in ids})
-            if guessed:
-                tooltip += "\n" + fill(self.tr("Estimated from power (no energy counters): %1."), ", ".join(guessed))
-        elif today.first_ts_ms is None:
-            detail, tooltip = self._since(today, "today"), ""
+            texts = waiting_tiles(self.energy_error)
         else:
-            detail = self.tr("Needs counter data of every PV, storage and grid meter today.")
-            tooltip = ", ".join(sorted({d for ids in today.missing.values() for d in ids}))
-        self.tile_self_sufficiency.set_value(number(share), detail, tooltip)
+            texts = energy_tiles(self.energy, site, self.ctx.now_ms(), ENERGY_REFRESH_MS)
+        for name, tile in self.energy_tiles.items():
+            show(tile, texts[name])
 
-        factor = f"{e.emission_factor_kg_per_kwh:g}"
-        source = emission_source(site.emission_factor_source)  # in the GUI's language
-        source = fill(self.tr("Grid emission factor %1 kg CO₂/kWh: %2"), factor, source)
-        co2_tiles = {
-            "today": (self.tile_co2_today, 1.0, self.tr("Today's PV energy × %1 kg/kWh.")),
-            "month": (self.tile_co2_month, 1000.0, self.tr("This month's PV energy × %1 kg/kWh.")),
-            "year": (self.tile_co2_year, 1000.0, self.tr("This year's PV energy × %1 kg/kWh.")),
-        }
-        for which, (tile, per_unit_kg, text) in co2_tiles.items():
-            co2 = periods[which].avoided_co2_kg
-            tile.set_value(number(None if co2 is None else co2 / per_unit_kg), fill(text, factor), source)
-
-        if e.coal_kgce_per_kwh is None:
-            self.tile_coal_year.set_value("—", self.tr("No coal factor available."))
-        else:
-            month_coal = e.month.coal_saved_kgce
-            detail = fill(
-                self.tr("This year's PV energy × %1 kgce/kWh. This month: %2 tce."),
-                f"{e.coal_kgce_per_kwh:g}",
-                number(None if month_coal is None else month_coal / 1000),
-            )
-            coal, source = e.year.coal_saved_kgce, fill(self.tr("Coal factor: %1"), coal_source(e.coal_source))
-            self.tile_coal_year.set_value(number(None if coal is None else coal / 1000), detail, source)
+    def _age_tick(self) -> None:
+        """Once a second while shown: the ages on the tiles move on, a value that stops arriving goes stale."""
+        self.refresh_live()
+        self.refresh_energy()
 
     def shutdown(self) -> None:
         self._chart_timer.stop()
         self._energy_timer.stop()
+        self._age_timer.stop()
+
+
+def show(tile: Tile, text: TileText) -> None:
+    """Put one tile's texts (ui.overview_live / ui.overview_energy) on it."""
+    tile.set_value(text.value, text.detail, text.tooltip)
+    tile.set_badge(text.badge, text.badge_tooltip)
+    tile.set_age(text.age, text.stale)

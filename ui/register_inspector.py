@@ -6,7 +6,10 @@ checked). It runs off the GUI thread (a :class:`ui.background.Worker`, shared
 with the devices page; each call on its own asyncio loop with its own
 short-lived link) and the result comes back to the GUI thread. A failed read
 is shown as text (the exception code, the timeout, the refused connection),
-never as numbers; the result table is ui.probe_table.
+never as numbers; the result table is ui.probe_table. The form is prefilled
+from the selected device: its connection (the disabled host and port fields
+show the connection's) and its profile's blocks, each decoded beside the raw
+words as the collector decodes it (ui.profile_points).
 """
 
 from __future__ import annotations
@@ -17,14 +20,12 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
-    QTableView,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -34,12 +35,16 @@ from drivers.dtypes import DTYPES, WORD_ORDERS
 from drivers.link import LinkSettings
 from drivers.modbus_limits import BIT_TABLES, MAX_ADDRESS, MAX_REGISTERS
 from drivers.probe import TABLES, ProbeRequest, ProbeResult
+from drivers.profile import Block
 from energymon.config import Device
 from ui.background import Worker
 from ui.connection_text import read_error_text, transport_name
 from ui.context import AppContext
+from ui.device_table import fit_columns, table_view
+from ui.form_grid import form_grid, spin_box
 from ui.format import fill
 from ui.probe_table import ProbeResultModel
+from ui.profile_points import BlockPicker, ProfilePointModel
 from ui.transformer_text import ratio_label, ratio_text
 
 PROBE_THREADS = 2  # an identity read and an inspector read may run at the same time
@@ -54,7 +59,8 @@ def probe_worker(parent: QWidget) -> Worker:
 
 
 class RegisterInspector(QWidget):
-    """Form (connection, unit, table, start, count, dtype, word order), Read button, result table."""
+    """Form (profile block, connection, unit, table, start, count, dtype, word order), Read button, the raw
+    result table and beside it the block's points as the profile decodes them (ui.profile_points)."""
 
     result_ready = Signal(object)  # ProbeResult, after the table shows it
 
@@ -68,25 +74,19 @@ class RegisterInspector(QWidget):
         self._status: Callable[[], str] = lambda: ""
         self._status_colour = "#4a5568"
 
+        self.block_label, self.block_combo = QLabel(), BlockPicker()  # the selected device's profile blocks
         self.connection_label, self.connection_combo = QLabel(), QComboBox()
         self.host_label, self.host_edit = QLabel(), QLineEdit("127.0.0.1")
-        self.port_label, self.port_spin = QLabel(), QSpinBox()
-        self.port_spin.setRange(1, 65535)
-        self.port_spin.setValue(502)
+        self.port_label, self.port_spin = QLabel(), spin_box(1, 65535, 502)
         self.transport_label, self.transport_combo = QLabel(), QComboBox()
         for transport in CUSTOM_TRANSPORTS:
             self.transport_combo.addItem("", transport)
-        self.unit_label, self.unit_spin = QLabel(), QSpinBox()
-        self.unit_spin.setRange(0, 255)
-        self.unit_spin.setValue(1)
+        self.unit_label, self.unit_spin = QLabel(), spin_box(0, 255, 1)
         self.table_label, self.table_combo = QLabel(), QComboBox()
         for table in TABLES:
             self.table_combo.addItem("", table)
-        self.address_label, self.address_spin = QLabel(), QSpinBox()
-        self.address_spin.setRange(0, MAX_ADDRESS)
-        self.count_label, self.count_spin = QLabel(), QSpinBox()
-        self.count_spin.setRange(1, MAX_REGISTERS)
-        self.count_spin.setValue(10)
+        self.address_label, self.address_spin = QLabel(), spin_box(0, MAX_ADDRESS, 0)
+        self.count_label, self.count_spin = QLabel(), spin_box(1, MAX_REGISTERS, 10)
         self.dtype_label, self.dtype_combo = QLabel(), QComboBox()
         for name in DTYPES:
             self.dtype_combo.addItem(name, name)
@@ -106,31 +106,17 @@ class RegisterInspector(QWidget):
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.result_model = ProbeResultModel(self)
-        self.result_view = QTableView()
-        self.result_view.setModel(self.result_model)
-        self.result_view.verticalHeader().setVisible(False)
-        self.result_view.verticalHeader().setDefaultSectionSize(self.result_view.fontMetrics().height() + 8)
-        self.result_view.setAlternatingRowColors(True)
-        self.result_view.setStyleSheet("background: #ffffff; font-family: monospace; font-size: 10pt;")
+        self.result_view = table_view(self.result_model, "font-family: monospace;")
         self.result_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.result_view.horizontalHeader().setStretchLastSection(True)
+        self.point_model = ProfilePointModel(self)  # the chosen block's points, decoded from the read: beside it
+        self.point_view = table_view(self.point_model)
+        self.results = QSplitter(Qt.Orientation.Horizontal)
+        self.results.addWidget(self.result_view)
+        self.results.addWidget(self.point_view)
 
-        for field, width in (
-            (self.connection_combo, 360),
-            (self.host_edit, 200),
-            (self.transport_combo, 240),
-            (self.table_combo, 240),
-            (self.dtype_combo, 240),
-            (self.order_combo, 240),
-        ):
-            field.setMinimumWidth(width)
-        for spin in (self.port_spin, self.unit_spin, self.address_spin, self.count_spin):
-            spin.setMinimumWidth(90)
-        form = QGridLayout()
-        form.setHorizontalSpacing(8)
-        form.setVerticalSpacing(4)
-        # (label, field, column span); the columns keep their natural widths, the rest stretches
+        # (label, field, column span): ui.form_grid
         cells: tuple[tuple[tuple[QLabel, QWidget, int], ...], ...] = (
+            ((self.block_label, self.block_combo, 5),),
             ((self.connection_label, self.connection_combo, 3), (self.unit_label, self.unit_spin, 1)),
             (
                 (self.host_label, self.host_edit, 1),
@@ -144,13 +130,7 @@ class RegisterInspector(QWidget):
             ),
             ((self.dtype_label, self.dtype_combo, 1), (self.order_label, self.order_combo, 3)),
         )
-        for r, line in enumerate(cells):
-            c = 0
-            for label, widget, span in line:
-                form.addWidget(label, r, c, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                form.addWidget(widget, r, c + 1, 1, span)
-                c += 1 + span
-        form.setColumnStretch(6, 1)
+        form = form_grid(cells)
         buttons = QHBoxLayout()
         buttons.addWidget(self.read_button)
         buttons.addWidget(self.status_label, 1)
@@ -160,8 +140,9 @@ class RegisterInspector(QWidget):
         layout.addWidget(self.hint_label)
         layout.addWidget(self.ratio_label)
         layout.addLayout(buttons)
-        layout.addWidget(self.result_view, 1)
+        layout.addWidget(self.results, 1)
 
+        self.block_combo.block_chosen.connect(self._use_block)
         self.connection_combo.currentIndexChanged.connect(self._update_enabled)
         self.table_combo.currentIndexChanged.connect(self._update_enabled)
         ctx.site_changed.connect(self.reload_connections)
@@ -170,6 +151,9 @@ class RegisterInspector(QWidget):
 
     # -- texts ---------------------------------------------------------------------------------
     def retranslate(self) -> None:
+        self.block_label.setText(self.tr("Profile block"))
+        self.block_combo.retranslate()
+        self.point_model.retranslated()
         self.connection_label.setText(self.tr("Connection"))
         self.host_label.setText(self.tr("Host"))
         self.port_label.setText(self.tr("Port"))
@@ -250,9 +234,11 @@ class RegisterInspector(QWidget):
     def set_target(
         self, connection: str | None, unit: int, address: str | None = None, device: Device | None = None
     ) -> None:
-        """Preset the form for a device: its connection or "host:port"; with its config, its CT/PT ratios."""
+        """Preset the form for a device: its connection or "host:port"; with its config, its CT/PT ratios and
+        its profile's blocks (the first one chosen: table, start and count)."""
         self._ratio_device = device
         self._show_ratios()
+        self.block_combo.set_profile(device.profile if device is not None else None)
         if connection is not None and self.connection_combo.findData(connection) >= 0:
             self.connection_combo.setCurrentIndex(self.connection_combo.findData(connection))
         elif address and ":" in address:
@@ -268,10 +254,30 @@ class RegisterInspector(QWidget):
         self.ratio_label.setText(text)
         self.ratio_label.setVisible(bool(text))
 
+    def _use_block_result(self) -> None:
+        self.point_model.show_block(self.block_combo.block(), self.last_result)  # an exception: no values
+        fit_columns(self.point_view)
+
+    def _use_block(self, block: Block | None) -> None:
+        """Set the read to ``block`` (as polled) and show its points, decoded when the last read covers it."""
+        if block is not None:
+            self.table_combo.setCurrentIndex(self.table_combo.findData(block.table))
+            self.address_spin.setValue(block.address)
+            self.count_spin.setValue(block.count)
+        self._use_block_result()
+
     def _update_enabled(self) -> None:
         other = self.connection_combo.currentData() == OTHER_ADDRESS
         for widget in (self.host_edit, self.port_spin, self.transport_combo):
             widget.setEnabled(other)
+        config, name = self.ctx.config, self.connection_combo.currentData()
+        if not other and config is not None and name in config.connections:  # the disabled fields show it
+            settings = config.connections[name]
+            self.host_edit.setText(settings.host or settings.serial_port or "")
+            if settings.port is not None:
+                self.port_spin.setValue(settings.port)
+            if self.transport_combo.findData(settings.transport) >= 0:
+                self.transport_combo.setCurrentIndex(self.transport_combo.findData(settings.transport))
         bits = self.table_combo.currentData() in BIT_TABLES
         self.dtype_combo.setEnabled(not bits)
         self.order_combo.setEnabled(not bits)
@@ -369,6 +375,7 @@ class RegisterInspector(QWidget):
         else:
             self.result_model.set_result(result)
             self._set_status(lambda: self._success_text(result), "#2f855a")
+        self._use_block_result()
         self.result_ready.emit(result)
 
     def _success_text(self, result: ProbeResult) -> str:

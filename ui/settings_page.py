@@ -24,6 +24,7 @@ from ui.carbon_text import coal_source, emission_source, grid_name
 from ui.context import AppContext
 from ui.format import fill
 from ui.page import Page
+from ui.wall_display import cycle_spin_box
 
 SETTINGS_LANGUAGE = "ui/language"
 CARD_STYLE = (
@@ -131,6 +132,10 @@ class SettingsPage(Page):
         self.window_card = _Card()
         self.window_card.add_row("remembered")
         self.window_card.add_row("settings_file")
+        self.cycle_spin = cycle_spin_box()  # ui.wall_display
+        self.window_card.add_row("cycle", self.cycle_spin)
+        self.cycle_spin.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.cycle_spin.valueChanged.connect(self._on_cycle_chosen)
 
         for card in (self.language_card, self.site_card, self.carbon_card, self.window_card):
             card.setMaximumWidth(1100)
@@ -170,6 +175,12 @@ class SettingsPage(Page):
             self.language_error = None
             QSettings().setValue(SETTINGS_LANGUAGE, language)
         self.retranslate()  # also when nothing changed: show the combo's real state and any error
+
+    def _on_cycle_chosen(self, cycle_s: int) -> None:
+        """The default cycling period, kept (QSettings) and applied to this window at once."""
+        wall = getattr(self.window(), "wall", None)  # ui.wall_display.WallDisplay of the main window
+        if wall is not None:
+            wall.set_cycle_s(cycle_s)
 
     # -- site --------------------------------------------------------------------------------------
     def _on_site(self) -> None:
@@ -254,6 +265,15 @@ class SettingsPage(Page):
         )
         self.window_card.names["settings_file"].setText(self.tr("Stored in:"))
         self.window_card.values["settings_file"].setText(QSettings().fileName())
+        self.window_card.names["cycle"].setText(self.tr("Wall display:"))
+        self.cycle_spin.setSpecialValueText(self.tr("pages stay"))
+        self.cycle_spin.setSuffix(self.tr(" s per page"))
+        self.cycle_spin.setToolTip(
+            self.tr(
+                "Shows the pages in turn, this many seconds each (0: the pages stay). F11 toggles full screen, "
+                "Esc leaves it, Ctrl+1, Ctrl+2, … show the pages."
+            )
+        )
         self._show_site()
 
     def _show_site(self) -> None:
@@ -284,16 +304,14 @@ class SettingsPage(Page):
                 fill(self.tr("latitude %1°, longitude %2°"), f"{position[0]:.4f}", f"{position[1]:.4f}")
             )
         roles = Counter(d.role for d in site.devices)
-        values["devices"].setText(
-            fill(
-                self.tr("%1 in total (PV inverters: %2, storage units: %3, load meters: %4, grid meters: %5)"),
-                len(site.devices),
-                roles[Role.PV],
-                roles[Role.STORAGE],
-                roles[Role.LOAD],
-                roles[Role.GRID],
+        template = self.tr("%1 in total (PV inverters: %2, storage units: %3, load meters: %4, grid meters: %5)")
+        if roles[Role.METEO]:
+            template = self.tr(
+                "%1 in total (PV inverters: %2, storage units: %3, load meters: %4, grid meters: %5, "
+                "weather sensors: %6)"
             )
-        )
+        counts = (roles[Role.PV], roles[Role.STORAGE], roles[Role.LOAD], roles[Role.GRID], roles[Role.METEO])
+        values["devices"].setText(fill(template, len(site.devices), *counts))
         values["database"].setText(str(self.ctx.db_path) if self.ctx.db_path else self.tr("not known yet"))
         if self.ctx.viewer_only:
             values["mode"].setText(

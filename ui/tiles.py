@@ -1,19 +1,31 @@
 """Large value tiles, readable from across a control room.
 
 A tile is a title, a big number with its unit (the unit smaller, the number
-shrinking only when the tile is too narrow for it, never clipped) and one or
-two detail lines saying what the number is.
+shrinking only when the tile is too narrow for it, never clipped), one or
+two detail lines saying what the number is, and a line saying how old the
+data is (:meth:`Tile.set_age`). A sum over some of its devices carries a
+badge ("7 of 8", :meth:`Tile.set_badge`) beside the number; a value that is
+no longer live is greyed with its age line saying since when (``stale``).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from ui.data_age import AGE_COLOUR, STALE_COLOUR
+from ui.elided_label import ElidedLabel
 
 VALUE_PT = 26.0
 UNIT_PT = 14.0
 SMALLEST_VALUE_PT = 14.0
+VALUE_COLOUR = "#1a202c"
+STALE_VALUE_COLOUR = "#a0aec0"  # a value no longer live, greyed (as the flow diagram's missing nodes)
+BADGE_STYLE = (
+    "color: #7b341e; background: #feebc8; border: 1px solid #f6ad55; border-radius: 8px;"
+    " padding: 0px 6px; font-size: 9.5pt; font-weight: 600;"
+)
 
 
 class ValueDisplay(QWidget):
@@ -23,7 +35,7 @@ class ValueDisplay(QWidget):
         super().__init__(parent)
         self.number = "—"
         self.unit = ""
-        self.colour = QColor("#1a202c")
+        self.colour = QColor(VALUE_COLOUR)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(int(QFontMetricsF(self._fonts(VALUE_PT)[0]).height()) + 4)
 
@@ -37,8 +49,14 @@ class ValueDisplay(QWidget):
         return big, small
 
     def set_text(self, number: str, unit: str) -> None:
-        self.number, self.unit = number, unit
-        self.update()
+        if (number, unit) != (self.number, self.unit):
+            self.number, self.unit = number, unit
+            self.update()
+
+    def set_colour(self, colour: str) -> None:
+        if QColor(colour) != self.colour:
+            self.colour = QColor(colour)
+            self.update()
 
     @property
     def text(self) -> str:
@@ -78,16 +96,15 @@ class ValueDisplay(QWidget):
 
 
 class Tile(QFrame):
-    """Title, big value with unit, and a detail line."""
+    """Title (with a badge for a partial sum), big value with unit, a detail line, the data's age."""
 
     def __init__(self, title: str, unit: str, accent: str, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("tile")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(
-            f"#tile {{ background: #ffffff; border: 1px solid #d5dbe3; border-left: 6px solid {accent};"
-            " border-radius: 6px; } QLabel { background: transparent; }"
-        )
+        self.accent = accent
+        self.stale = False
+        self._style(accent)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.title_label = QLabel(title)
         self.title_label.setStyleSheet("color: #4a5568; font-size: 12pt; font-weight: 600;")
@@ -109,17 +126,60 @@ class Tile(QFrame):
         self.detail_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         # Two detail lines always fit, so tiles do not jump in height as texts change.
         self.detail_label.setMinimumHeight(int(2.2 * self.detail_label.fontMetrics().lineSpacing() * 10 / 9))
+        self.badge_label = QLabel("")
+        self.badge_label.setStyleSheet(BADGE_STYLE)
+        self.badge_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.badge_label.hide()
+        self.age_label = ElidedLabel("")
+        self.age_label.setStyleSheet(f"color: {AGE_COLOUR}; font-size: 9pt;")
+        self.age_label.setFixedHeight(int(self.age_label.fontMetrics().lineSpacing() * 10 / 9) + 2)
+        value_row = QHBoxLayout()  # the badge beside the number: the title keeps the tile's whole width
+        value_row.setContentsMargins(0, 0, 0, 0)
+        value_row.setSpacing(6)
+        value_row.addWidget(self.value_label, 1)
+        value_row.addWidget(self.badge_label, 0, Qt.AlignmentFlag.AlignVCenter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 8, 10, 8)
         layout.setSpacing(2)
         layout.addWidget(self.title_label)
-        layout.addWidget(self.value_label)
+        layout.addLayout(value_row)
         layout.addWidget(self.detail_label)
         layout.addStretch(1)
+        layout.addWidget(self.age_label)
+
+    def _style(self, accent: str) -> None:
+        self.setStyleSheet(
+            f"#tile {{ background: #ffffff; border: 1px solid #d5dbe3; border-left: 6px solid {accent};"
+            " border-radius: 6px; } QLabel { background: transparent; }"
+        )
 
     def set_title(self, title: str) -> None:
         self.title_label.setText(title)
         self.title_label.setToolTip(title)
+
+    def set_badge(self, text: str, tooltip: str = "") -> None:
+        """A badge beside the number, e.g. "7 of 8" for a sum over some of its devices; "" hides it."""
+        self.badge_label.setText(text)
+        self.badge_label.setToolTip(tooltip)
+        self.badge_label.setVisible(bool(text))
+
+    def set_age(self, text: str, stale: bool = False) -> None:
+        """The data's age ("as of 13:05:10, 2 s ago"); ``stale``: the value is not live, the tile is greyed."""
+        self.age_label.setText(text)
+        if stale != self.stale:
+            self.stale = stale
+            colour = STALE_COLOUR if stale else AGE_COLOUR
+            self.age_label.setStyleSheet(f"color: {colour}; font-size: 9pt;")  # not bold: the line must fit
+            self.value_label.set_colour(STALE_VALUE_COLOUR if stale else VALUE_COLOUR)
+            self._style(STALE_VALUE_COLOUR if stale else self.accent)
+
+    @property
+    def badge_text(self) -> str:
+        return self.badge_label.text() if self.badge_label.isVisibleTo(self) else ""
+
+    @property
+    def age_text(self) -> str:
+        return self.age_label.text()
 
     def set_value(self, text: str, detail: str = "", tooltip: str = "", unit: str | None = None) -> None:
         """Show ``text`` (a formatted number, or "—" for none) with the tile's unit (or ``unit``)."""

@@ -1,4 +1,5 @@
-"""The GUI's time-series plot widget: pyqtgraph with a date axis, light theme and grid (overview and trends).
+"""The GUI's time-series plot widgets: pyqtgraph with a date axis, light theme and grid (overview), and the
+layout of stacked plots the trends chart fills (:func:`time_layout`).
 
 One Qt behaviour is worked around here. A QGraphicsView that is hidden (its
 page is switched away) or shown sends its scene WindowDeactivate /
@@ -31,7 +32,19 @@ def time_plot(axis: pg.DateAxisItem) -> pg.PlotWidget:
     pg.setConfigOptions(antialias=True, background=BACKGROUND, foreground=FOREGROUND)
     plot = pg.PlotWidget(axisItems={"bottom": axis})
     plot.showGrid(x=True, y=True, alpha=GRID_ALPHA)
-    keeper = _KeepSceneActive(plot)
-    plot.scene().installEventFilter(keeper)
-    plot._keep_scene_active = keeper  # the filter lives as long as the plot
+    _keep_active(plot)
     return plot
+
+
+def time_layout() -> pg.GraphicsLayoutWidget:
+    """An empty layout for plots stacked on one time axis (the caller adds them), light theme."""
+    pg.setConfigOptions(antialias=True, background=BACKGROUND, foreground=FOREGROUND)
+    layout = pg.GraphicsLayoutWidget()
+    _keep_active(layout)
+    return layout
+
+
+def _keep_active(widget: pg.GraphicsView) -> None:
+    keeper = _KeepSceneActive(widget)
+    widget.scene().installEventFilter(keeper)
+    widget._keep_scene_active = keeper  # the filter lives as long as the widget

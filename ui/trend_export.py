@@ -1,6 +1,7 @@
 """Exporting what the trends chart shows: its points as CSV, the chart as PNG, each file written off the GUI thread.
 
-The CSV is energymon.views.trends.write_csv (local time with its UTC offset);
+The CSV is energymon.views.trends.write_csv (every series shown, one after the
+other; local time with its UTC offset);
 the PNG is drawn on the GUI thread and encoded and saved on the
 ``energymon-export`` worker thread (ui.background). Both files are written as
 every output file is (energymon.atomic_file): complete or not at all, through
@@ -12,26 +13,46 @@ each went.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QStandardPaths, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QObject, QStandardPaths, Signal
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from energymon.atomic_file import OutputFileError, replaced_when_complete
+from energymon.views.trend_set import TrendSpec
 from energymon.views.trends import Series, write_csv
 from ui.background import Worker
 
+translate = QCoreApplication.translate
 EXPORT_WAIT_MS = 5_000  # a closing window waits this long for an export file being written
 
 
-def default_name(device: str | None, quantity: str | None, suffix: str, tz: ZoneInfo | None) -> str:
-    """``trend-<device>-<quantity>-<local time>.<suffix>`` in the user's Documents folder (else home)."""
+def ask_path(parent: QWidget, kind: str, default: str) -> Path | None:
+    """Ask where to save the points shown (``kind`` "csv") or the chart ("png"); None if the user cancels."""
+    if kind == "csv":
+        title = translate("TrendsPage", "Export the points shown as CSV")
+        filters = translate("TrendsPage", "CSV files (*.csv)")
+    else:
+        title = translate("TrendsPage", "Export the chart as PNG")
+        filters = translate("TrendsPage", "PNG images (*.png)")
+    path, _ = QFileDialog.getSaveFileName(parent, title, default, filters)
+    return Path(path) if path else None
+
+
+def default_name(specs: Sequence[TrendSpec], suffix: str, tz: ZoneInfo | None) -> str:
+    """``trend-<device>-<quantity>-<local time>.<suffix>`` (``site`` for the site, ``trend-<n>-series-...`` for
+    several series) in the user's Documents folder (else home)."""
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
     stamp = datetime.now(tz).strftime("%Y%m%d-%H%M")
-    return str(Path(folder) / f"trend-{device}-{quantity}-{stamp}.{suffix}")
+    if len(specs) == 1:
+        what = f"{'site' if specs[0].site else specs[0].device_id}-{specs[0].quantity}"
+    else:
+        what = f"{len(specs)}-series"
+    return str(Path(folder) / f"trend-{what}-{stamp}.{suffix}")
 
 
 class TrendExport(QObject):
@@ -42,9 +63,14 @@ class TrendExport(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._worker = Worker("energymon-export", parent=self)
+        self.last: tuple[str, str] | None = None  # (path, error) of the last export done; the page clears it
+        self.done.connect(self._remember)
 
-    def csv(self, shown: Series, zone: ZoneInfo, path: Path) -> None:
-        """Write the points ``shown`` to ``path``, times in ``zone``."""
+    def _remember(self, path: str, error: str) -> None:
+        self.last = (path, error)
+
+    def csv(self, shown: Series | list[Series], zone: ZoneInfo, path: Path) -> None:
+        """Write the points ``shown`` (of one series or several) to ``path``, times in ``zone``."""
 
         def write(target: Path) -> None:
             with replaced_when_complete(target) as out:

@@ -17,7 +17,7 @@ from energymon.views.trends import Series
 
 PRESETS = ("today", "yesterday", "7d", "30d", "12m")
 SI_UNITS = ("W", "Wh", "var", "VA")  # shown with k/M/G prefixes
-DISPLAY_UNITS = {"degC": "°C"}
+DISPLAY_UNITS = {"degC": "°C", "W/m2": "W/m²"}
 MINUTE_S, HOUR_S = MINUTE_MS // 1000, HOUR_MS // 1000
 
 

@@ -1,4 +1,5 @@
-"""The trends page's texts that follow from the data: quantity names, what the points are, the cursor read-out.
+"""The trends page's texts that follow from the data: quantity and series names, what the points are, where a
+series is drawn, the cursor read-out.
 
 The texts belong to the trends page, which shows them: they are translated in
 its context ("TrendsPage" in ui/translations). Times are in the site's zone.
@@ -12,8 +13,10 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QCoreApplication
 
 from energymon.site_time import DAY_MS
+from energymon.views.trend_set import TrendSpec
 from energymon.views.trends import Series
 from ui.format import fill
+from ui.trend_axes import Slot
 from ui.trend_plot import format_value
 
 translate = QCoreApplication.translate
@@ -48,7 +51,67 @@ def quantity_names() -> dict[str, str]:
         "voltage_l3_l1_v": translate("TrendsPage", "Voltage L3-L1"),
         "ct_ratio": translate("TrendsPage", "CT ratio (in the meter)"),
         "pt_ratio": translate("TrendsPage", "PT ratio (in the meter)"),
+        "irradiance_w_m2": translate("TrendsPage", "Irradiance (plane of array)"),
     }
+
+
+def site_quantity_names() -> dict[str, str]:
+    """The site series' names (energymon.views.site_trends), as the quantity picker lists them."""
+    return {
+        "pv_power_w": translate("TrendsPage", "PV power (total)"),
+        "consumption_power_w": translate("TrendsPage", "Site consumption"),
+        "grid_power_w": translate("TrendsPage", "Grid power (+ import, − export)"),
+        "storage_power_w": translate("TrendsPage", "Storage power (+ discharge, − charge)"),
+        "pv_energy_wh": translate("TrendsPage", "PV energy per interval"),
+        "consumption_energy_wh": translate("TrendsPage", "Consumption per interval"),
+        "grid_import_wh": translate("TrendsPage", "Grid import per interval"),
+        "grid_export_wh": translate("TrendsPage", "Grid export per interval"),
+        "storage_charge_wh": translate("TrendsPage", "Storage charge per interval"),
+        "storage_discharge_wh": translate("TrendsPage", "Storage discharge per interval"),
+    }
+
+
+def unit_names() -> dict[str, str]:
+    """A value axis's label when the series on it are of different quantities, by group key (ui.trend_axes)."""
+    return {
+        "W": translate("TrendsPage", "Power"),
+        "Wh": translate("TrendsPage", "Counter reading"),
+        "Wh/interval": translate("TrendsPage", "Energy per interval"),
+        "V": translate("TrendsPage", "Voltage"),
+        "A": translate("TrendsPage", "Current"),
+        "%": translate("TrendsPage", "Percent"),
+        "Hz": translate("TrendsPage", "Frequency"),
+        "degC": translate("TrendsPage", "Temperature"),
+        "var": translate("TrendsPage", "Reactive power"),
+        "": translate("TrendsPage", "Value"),
+    }
+
+
+def spec_name(spec: TrendSpec, device_names: dict[str, str]) -> str:
+    """A series' name: "Site · PV power (total)", "Roof A inverter 1 · Active power", with "· energy per interval"
+    for a counter shown so."""
+    if spec.site:
+        return fill(translate("TrendsPage", "Site · %1"), site_quantity_names().get(spec.quantity, spec.quantity))
+    name = quantity_names().get(spec.quantity, spec.quantity)
+    text = f"{device_names.get(spec.device_id, spec.device_id)} · {name}"
+    return text + " · " + translate("TrendsPage", "energy per interval") if spec.energy else text
+
+
+def quantity_label(spec: TrendSpec) -> str:
+    """What a series is, without its device (a value axis's label when it is the only series there)."""
+    if spec.site:
+        return site_quantity_names().get(spec.quantity, spec.quantity)
+    if spec.energy:
+        return translate("TrendsPage", "Energy per interval")
+    return quantity_names().get(spec.quantity, spec.quantity)
+
+
+def place_text(slot: Slot, plots: int) -> str:
+    """Where a series is drawn: its axis, and its plot when there are several."""
+    side = translate("TrendsPage", "right axis") if slot.right else translate("TrendsPage", "left axis")
+    if plots == 1:
+        return side
+    return fill(translate("TrendsPage", "plot %1 of %2, %3"), str(slot.plot + 1), str(plots), side)
 
 
 def source_text(s: Series) -> str:
@@ -77,6 +140,15 @@ def source_text(s: Series) -> str:
             "1h": translate("TrendsPage", "counter readings, the last of each hour"),
             "1d": translate("TrendsPage", "counter readings, the last of each day"),
         }[s.source]
+    if s.statistic == "sum":
+        if merged:
+            return fill(translate("TrendsPage", "sums of the devices' averages over %1 days"), str(days))
+        return {
+            "1min": translate("TrendsPage", "sums of the devices' 1-minute averages"),
+            "15min": translate("TrendsPage", "sums of the devices' 15-minute averages"),
+            "1h": translate("TrendsPage", "sums of the devices' hourly averages"),
+            "1d": translate("TrendsPage", "sums of the devices' daily averages"),
+        }[s.source]
     if merged:
         return fill(translate("TrendsPage", "averages over %1 days with their minimum and maximum"), str(days))
     return {
@@ -100,24 +172,35 @@ def time_text(ts_ms: int, bucket_ms: int, tz: ZoneInfo) -> str:
     return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
 
 
-def cursor_text(s: Series, index: int | None, x_ms: int, tz: ZoneInfo) -> str:
-    """The read-out of the point ``index`` of ``s`` (None: no point under the cursor at ``x_ms``)."""
+def value_text(s: Series, index: int | None) -> str:
+    """The value of the point ``index`` of ``s`` in words, without its time ("no data" for None)."""
     if index is None:
-        moment = datetime.fromtimestamp(x_ms / 1000, UTC).astimezone(tz)
-        return fill(translate("TrendsPage", "%1: no data"), moment.strftime("%Y-%m-%d %H:%M"))
+        return translate("TrendsPage", "no data")
     unit = s.unit
-    when = time_text(int(s.ts_ms[index]), s.bucket_ms, tz)
     value = format_value(float(s.mean[index]), "Wh" if s.statistic == "delta" else unit)
     if s.statistic == "mean":
         return fill(
-            translate("TrendsPage", "%1\nmean %2, min %3, max %4"),
-            when,
+            translate("TrendsPage", "mean %1, min %2, max %3"),
             value,
             format_value(float(s.min[index]), unit),
             format_value(float(s.max[index]), unit),
         )
     if s.statistic == "delta":
-        return fill(translate("TrendsPage", "%1\n%2 counted in this interval"), when, value)
-    if s.statistic == "last":
-        return fill(translate("TrendsPage", "%1\ncounter reading %2"), when, value)
-    return f"{when}\n{value}"  # a raw sample: its time and value, nothing to translate
+        text = fill(translate("TrendsPage", "%1 counted in this interval"), value)
+    elif s.statistic == "last":
+        text = fill(translate("TrendsPage", "counter reading %1"), value)
+    elif s.statistic == "sum":
+        text = fill(translate("TrendsPage", "sum %1"), value)
+    else:
+        text = value  # a raw sample: its value, nothing to translate
+    if s.reporting is not None and int(s.reporting[index]) < s.devices:
+        text += " " + fill(translate("TrendsPage", "(%1 of %2 devices)"), str(int(s.reporting[index])), str(s.devices))
+    return text
+
+
+def cursor_text(s: Series, index: int | None, x_ms: int, tz: ZoneInfo) -> str:
+    """The read-out of the point ``index`` of ``s`` (None: no point under the cursor at ``x_ms``)."""
+    if index is None:
+        moment = datetime.fromtimestamp(x_ms / 1000, UTC).astimezone(tz)
+        return fill(translate("TrendsPage", "%1: no data"), moment.strftime("%Y-%m-%d %H:%M"))
+    return f"{time_text(int(s.ts_ms[index]), s.bucket_ms, tz)}\n{value_text(s, index)}"

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 import time
 from datetime import datetime
 from pathlib import Path
+from types import ModuleType
 
 from energymon.cli.common import EXIT_OK, EXIT_USAGE, install_stop_signals, load_site, seconds, site_args
 
@@ -35,6 +35,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         metavar="N",
         help="on the first start, fill N days of history behind the live view (default 30; 0 = none)",
     )
+    wall_args(p)
 
     p = sub.add_parser(
         "gui",
@@ -44,6 +45,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     )
     site_args(p, config_required=False)
     p.add_argument("--no-collect", action="store_true", help="only view the database, do not poll devices")
+    wall_args(p)
 
     p = sub.add_parser(
         "collect",
@@ -105,33 +107,51 @@ async def _print_summaries(site, collector, db_path: Path, every_s: float, stop:
             reader.close()
 
 
-def display_problem() -> str | None:
-    """Why a Qt window cannot open here, or None. (Qt itself aborts the process without a display.)"""
-    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
-        return None
-    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
-        return None
-    return "no display found (neither DISPLAY nor WAYLAND_DISPLAY is set)"
-
-
 def _gui_unavailable(hint: str) -> int | None:
-    problem = display_problem()
+    """Exit 2 with one line when no Qt window can open here (energymon.cli.gui_check), else None."""
+    from energymon.cli.gui_check import gui_problem
+
+    problem = gui_problem()
     if problem is None:
         return None
-    print(f"energymon: error: {problem}; {hint}", file=sys.stderr)
+    print(f"energymon: error: {problem}{hint}", file=sys.stderr)
     return EXIT_USAGE
+
+
+def _import_gui() -> ModuleType:
+    """ui.app, the CLI's one allowed upward import (lazily); exit 2 with one line when Qt's libraries fail."""
+    try:
+        import ui.app
+    except ImportError as exc:
+        from energymon.cli.gui_check import import_problem
+
+        print(f"energymon: error: {import_problem(exc)}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
+    return ui.app
+
+
+def wall_args(p: argparse.ArgumentParser) -> None:
+    """``--fullscreen`` and ``--cycle S``: the wall display of a control room (docs/gui.md)."""
+    p.add_argument("--fullscreen", action="store_true", help="open full-screen, as a wall display (F11 toggles it)")
+    p.add_argument(
+        "--cycle",
+        type=seconds,
+        metavar="S",
+        help="show the pages in turn, S seconds each (for this run; the settings page keeps a default)",
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from energymon.demo import demo_dir
 
     if not args.headless:
-        if (code := _gui_unavailable("run 'energymon demo --headless', or set QT_QPA_PLATFORM=offscreen")) is not None:
+        if (code := _gui_unavailable(" (or run 'energymon demo --headless')")) is not None:
             return code
-        from ui.app import run_demo_gui  # the CLI's one allowed upward import, lazily
-
+        app = _import_gui()
         print(f"energymon demo: simulated park on 127.0.0.1; config and database in {demo_dir()}", flush=True)
-        return run_demo_gui(duration_s=args.duration, backfill_days=args.backfill_days)
+        return app.run_demo_gui(
+            duration_s=args.duration, backfill_days=args.backfill_days, fullscreen=args.fullscreen, cycle_s=args.cycle
+        )
 
     from energymon.demo import run_demo
     from energymon.views.site import SiteInfo
@@ -204,10 +224,10 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    if (code := _gui_unavailable("use 'energymon collect' on a machine without a screen")) is not None:
+    if (code := _gui_unavailable(" (on a machine without a screen, collect with 'energymon collect')")) is not None:
         return code
-    from ui.app import run_site_gui  # the CLI's one allowed upward import, lazily
-
+    app = _import_gui()
+    wall = {"fullscreen": args.fullscreen, "cycle_s": args.cycle}
     if args.config is None:
         if not (args.no_collect and args.db):
             print(
@@ -216,7 +236,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
             )
             return EXIT_USAGE
         _check_viewable(args.db)
-        return run_site_gui(None, args.db, collect=False)
+        return app.run_site_gui(None, args.db, collect=False, **wall)
     config, db_path, text = load_site(args)
     if args.no_collect:
         _check_viewable(db_path)
@@ -224,7 +244,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
         from energymon.store.startup import check_writable
 
         check_writable(db_path, config, text)  # before any window: one line naming the file, exit 2
-    return run_site_gui(config, db_path, collect=not args.no_collect, config_text=text)
+    return app.run_site_gui(config, db_path, collect=not args.no_collect, config_text=text, **wall)
 
 
 def _check_viewable(db_path: Path) -> None:

@@ -30,7 +30,10 @@ Energies are in Wh (base units); the GUI converts for display. Devices that
 have no data for a flow in a period are listed in ``missing``; a total over a
 role is given for the devices that have data, and figures that need every
 flow (consumption, self-sufficiency) are ``None`` unless every device of
-those flows was counted.
+those flows was counted. ``latest_ms`` says where each device's data ends
+(its newest reading counted): the age of a figure, and which devices are
+behind the others (:meth:`PeriodEnergy.behind`: offline since, counted
+until then).
 """
 
 from __future__ import annotations
@@ -71,6 +74,26 @@ class PeriodEnergy:
     estimated: dict[str, tuple[str, ...]] = field(default_factory=dict)  # flow -> devices integrated from power
     avoided_co2_kg: float | None = None  # PV energy x grid emission factor
     coal_saved_kgce: float | None = None  # PV energy x coal factor
+    # device -> UTC epoch ms of its newest reading counted in the period (where its data ends): a device whose
+    # data ends well before the others' is behind (offline, say) and its energy is counted only until then
+    latest_ms: dict[str, int] = field(default_factory=dict)
+    counted_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)  # flow -> the devices counted
+
+    def as_of_ms(self, flow: str | None = None) -> int | None:
+        """The newest data [UTC epoch ms] of the period, of the devices counted for ``flow`` (None: all)."""
+        return max((self.latest_ms[d] for d in self._ids(flow) if d in self.latest_ms), default=None)
+
+    def behind(self, flow: str | None, lag_ms: int) -> tuple[str, ...]:
+        """The devices counted for ``flow`` (None: all) whose data ends over ``lag_ms`` before the newest."""
+        newest = self.as_of_ms(flow)
+        if newest is None:
+            return ()
+        return tuple(d for d in self._ids(flow) if d in self.latest_ms and self.latest_ms[d] < newest - lag_ms)
+
+    def _ids(self, flow: str | None) -> tuple[str, ...]:
+        if flow is None:
+            return tuple(self.latest_ms)
+        return self.counted_ids.get(flow, ())
 
     def complete(self, *flows: str) -> bool:
         """Every device of each named flow (all balance flows if none named) has counter data."""
@@ -174,6 +197,8 @@ def overview_energy(
     missing: dict[str, dict[str, list[str]]] = {p: {} for p in PERIODS}
     counted: dict[str, dict[str, int]] = {p: {} for p in PERIODS}
     estimated: dict[str, dict[str, list[str]]] = {p: {} for p in PERIODS}
+    counted_ids: dict[str, dict[str, list[str]]] = {p: {} for p in PERIODS}
+    latest: dict[str, dict[str, int]] = {p: {} for p in PERIODS}
     for device in site.devices:
         power_read = False
         power_hours: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
@@ -192,7 +217,10 @@ def overview_energy(
                         continue
                     totals[period][flow] += float(np.clip(sign * power_hours[1][hours], 0.0, None).sum())
                     counted[period][flow] = counted[period].get(flow, 0) + 1
+                    counted_ids[period].setdefault(flow, []).append(device.id)
                     estimated[period].setdefault(flow, []).append(device.id)
+                    end = int(power_hours[0][-1] + power_hours[2][-1])  # the last hour's samples, from its start
+                    latest[period][device.id] = max(end, latest[period].get(device.id, end))
                     # The first hour's samples are taken to lie at its end (a device that started mid-hour).
                     i = int(np.flatnonzero(hours)[0])
                     first = max(starts[period], int(power_hours[0][i] + HOUR_MS - power_hours[2][i]))
@@ -220,6 +248,9 @@ def overview_energy(
                 if per_bucket is not None:
                     totals[period][flow] += float(per_bucket[first_bucket[period] :].sum())
                 counted[period][flow] = counted[period].get(flow, 0) + 1
+                counted_ids[period].setdefault(flow, []).append(device.id)
+                if ts.size and ts[-1] >= start:
+                    latest[period][device.id] = max(int(ts[-1]), latest[period].get(device.id, 0))
                 first = min(begins)
                 earliest = first_ts[period]
                 first_ts[period] = first if earliest is None else min(earliest, first)
@@ -239,6 +270,8 @@ def overview_energy(
             {f: tuple(ids) for f, ids in estimated[period].items()},
             avoided_co2_kg=carbon.avoided_co2_kg(flows.pv_wh, factor) if has_pv else None,
             coal_saved_kgce=carbon.coal_saved_kgce(flows.pv_wh, coal.kgce_per_kwh) if has_pv and coal else None,
+            latest_ms=dict(latest[period]),
+            counted_ids={f: tuple(ids) for f, ids in counted_ids[period].items()},
         )
     return OverviewEnergy(
         now_ms,

@@ -40,6 +40,14 @@ class SiteInfo:
     def roles(self) -> dict[str, Role]:
         return {d.id: d.role for d in self.devices}
 
+    @property
+    def rated_w(self) -> dict[str, float | None]:
+        """Each device's rated power [W] (None where the database holds none)."""
+        return {d.id: None if not d.rated_power_kw else float(d.rated_power_kw) * 1000 for d in self.devices}
+
+    def device(self, device_id: str) -> DeviceInfo | None:
+        return next((d for d in self.devices if d.id == device_id), None)
+
     def ids(self, role: Role) -> list[str]:
         return [d.id for d in self.devices if d.role is role]
 

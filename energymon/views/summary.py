@@ -9,13 +9,14 @@ from drivers.quantities import Role
 from energymon.accounting.carbon import avoided_co2_kg
 from energymon.collect.reading import Reading
 from energymon.config import Config
-from energymon.views.live import SiteTotals, is_fresh
+from energymon.views.live import RoleTotal, SiteTotals, is_fresh
 
 KEY_VALUES = {
     Role.PV: ("yield_wh",),
     Role.STORAGE: ("soc_pct", "charged_wh", "discharged_wh"),
     Role.LOAD: ("consumed_wh",),
     Role.GRID: ("imported_wh", "exported_wh"),
+    Role.METEO: ("irradiance_w_m2",),
 }
 
 
@@ -30,10 +31,21 @@ def fmt_value(quantity: str, value: float | None) -> str:
         return f"{quantity[:-3]}={value / 1000:,.1f} kWh"
     if quantity.endswith("_pct"):
         return f"{quantity[:-4]}={value:.1f} %"
+    if quantity.endswith("_w_m2"):
+        return f"{quantity[:-5]}={value:,.0f} W/m²"
     return f"{quantity}={value:g}"
 
 
+def _partial_note(total: RoleTotal, devices: str) -> str:
+    """ " (7/8 inverters, missing inv-a3)" for a partial sum, " (0/8 inverters)" for none reporting; else ""."""
+    if total.complete or not total.expected:
+        return ""
+    missing = f", missing {', '.join(total.missing)}" if total.reporting else ""
+    return f" ({total.reporting}/{total.expected} {devices}{missing})"
+
+
 def site_line(totals: SiteTotals) -> str:
+    """One line of the park's live totals; a partial sum says how many devices it holds and which are missing."""
     grid = totals.grid_w.value
     if grid is None:
         grid_text = "grid —"
@@ -47,10 +59,16 @@ def site_line(totals: SiteTotals) -> str:
         storage_text += " (charging)"
     elif storage is not None and storage > 0:
         storage_text += " (discharging)"
+    storage_text += _partial_note(totals.storage_w, "units")
+    grid_text += _partial_note(totals.grid_w, "meters")
     soc = "—" if totals.soc_pct is None else f"{totals.soc_pct:.1f} %"
-    pv_note = "" if totals.pv_w.complete else f" ({totals.pv_w.reporting}/{totals.pv_w.expected} inverters)"
+    pv_note = _partial_note(totals.pv_w, "inverters")
+    consumption = totals.consumption
+    consumption_text = fmt_kw(consumption.value_w)
+    if consumption.partial:
+        consumption_text += f" (partial, without {', '.join(consumption.missing)})"
     return (
-        f"PV {fmt_kw(totals.pv_w.value)}{pv_note} | consumption {fmt_kw(totals.consumption_w)} | "
+        f"PV {fmt_kw(totals.pv_w.value)}{pv_note} | consumption {consumption_text} | "
         f"storage {storage_text}, SoC {soc} | {grid_text}"
     )
 

@@ -44,13 +44,18 @@ What a point holds (``statistic``)
   minute at the finest): per-poll differences are noise. This is a display
   figure; reports use :mod:`energymon.accounting.counters` (wrap, reset and
   replaced-meter aware, bounded by rated power).
+- site series (:mod:`energymon.views.site_trends`): ``"sum"``, a site power
+  as the sum of its devices' bucket means (``min``/``max`` NaN), or
+  ``"delta"``, a site energy per interval summed over the devices; with the
+  number of devices each point sums in ``reporting``, out of ``devices``.
 """
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
-from typing import TextIO
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -97,6 +102,9 @@ class Series:
     kind: str = "measurement"
     from_ms: int = 0  # the range asked for
     to_ms: int = 0
+    # Site series (energymon.views.site_trends): devices whose data each point sums, out of ``devices``.
+    reporting: np.ndarray | None = None  # int64 per point; None for a device's own series
+    devices: int = 0  # the devices a site series sums when all report; 0 for a device's own series
 
     def __len__(self) -> int:
         return int(self.ts_ms.size)
@@ -109,20 +117,15 @@ class Series:
     def visible(self, from_ms: int, to_ms: int) -> Series:
         """The points whose sample or bucket overlaps ``[from_ms, to_ms)``."""
         keep = (self.ts_ms < to_ms) & (self.ts_ms + max(self.bucket_ms, 1) > from_ms)
-        return Series(
-            self.ts_ms[keep],
-            self.mean[keep],
-            self.min[keep],
-            self.max[keep],
-            self.source,
-            self.bucket_ms,
-            self.statistic,
-            self.device_id,
-            self.quantity,
-            self.unit,
-            self.kind,
-            max(self.from_ms, from_ms),
-            min(self.to_ms, to_ms),
+        return replace(
+            self,
+            ts_ms=self.ts_ms[keep],
+            mean=self.mean[keep],
+            min=self.min[keep],
+            max=self.max[keep],
+            reporting=None if self.reporting is None else self.reporting[keep],
+            from_ms=max(self.from_ms, from_ms),
+            to_ms=min(self.to_ms, to_ms),
         )
 
 
@@ -218,11 +221,14 @@ def series(
     to_ms: int,
     max_points: int = 2000,
     energy: bool = False,
+    rollups_only: bool = False,
 ) -> Series:
     """The points of ``device_id``'s ``quantity`` in ``[from_ms, to_ms)`` (UTC epoch ms), at most ``max_points``.
 
     ``energy`` (counters only): energy counted per bucket instead of the
-    counter reading. The source follows the range (module docstring).
+    counter reading. The source follows the range (module docstring);
+    ``rollups_only`` never reads raw samples (one-minute rollups at the
+    finest), so that series of several devices share their buckets.
     """
     from_ms, to_ms = int(from_ms), int(to_ms)
     row = reader.channel_info(device_id, quantity)
@@ -247,7 +253,7 @@ def series(
 
     nan0 = np.array([], dtype=np.float64)
 
-    if not energy and span <= RAW_MAX_SPAN_MS:
+    if not energy and not rollups_only and span <= RAW_MAX_SPAN_MS:
         if channel_id is None:
             return made(np.array([], dtype=np.int64), nan0, nan0, nan0, "raw")
         ts, values = reader.read_raw(channel_id, from_ms, to_ms)
@@ -284,17 +290,25 @@ def _number(value: float) -> str:
     return repr(float(value)) if np.isfinite(value) else ""
 
 
-def write_csv(series_: Series, out: TextIO, zone: ZoneInfo) -> int:
-    """Write the points as CSV (``CSV_HEADER``); returns the number of rows.
+def write_csv(series_: Series | Iterable[Series], out: TextIO, zone: ZoneInfo) -> int:
+    """Write the points of one series or of several (one after the other) as CSV (``CSV_HEADER``); returns the
+    number of rows.
 
     ``timestamp`` is the sample time or bucket start, ISO 8601 in ``zone`` with
     its UTC offset; ``interval`` is ``raw`` or the bucket (``1min``, ``15min``,
     ``1h``, ``1d``, or e.g. ``7d`` for merged days); ``statistic`` says what
     ``value`` is (module docstring); values in the base ``unit``, empty where
-    they do not apply or are missing.
+    they do not apply or are missing. A site series
+    (energymon.views.site_trends) has ``device_id`` ``@site`` and its
+    site quantity's name (e.g. ``pv_power_w``).
     """
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
+    return sum(_write_rows(writer, s, zone) for s in ([series_] if isinstance(series_, Series) else series_))
+
+
+def _write_rows(writer: Any, series_: Series, zone: ZoneInfo) -> int:  # writer: a csv.writer
+    """The rows of one series (see :func:`write_csv`)."""
     interval = "raw" if series_.bucket_ms == 0 else interval_name(series_.bucket_ms)
     stamps = local_iso(series_.ts_ms, zone, "ms" if series_.bucket_ms == 0 else "s")
     for stamp, value, low, high in zip(stamps, series_.mean.tolist(), series_.min.tolist(), series_.max.tolist()):

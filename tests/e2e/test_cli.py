@@ -157,7 +157,8 @@ def test_headless_demo_runs_collects_and_balances(tmp_path):
     assert set(rows) == set(ids)
     for line in rows.values():
         assert "[online]" in line, line
-        assert (" meteo " in line and "irradiance_w_m2=" in line) or " kW" in line, line  # a sensor has no power
+        sensor = " meteo " in line and "irradiance=" in line and " W/m²" in line  # a sensor has no power
+        assert sensor or " kW" in line, line
 
     # The demo wrote its config (with the ports it really used) and database where told.
     written = load_config(tmp_path / "demo-park.toml")

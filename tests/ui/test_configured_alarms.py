@@ -106,9 +106,11 @@ def test_the_page_lists_a_configured_alarm_and_acknowledges_its_event(qtbot, tmp
         assert "collector" in [page.model.index(1, c).data() for c in range(page.model.columnCount())]
         now["ms"] += 3 * MIN  # time passes: the duration moves on with the next update
         page.update_alarms()
-        # (the two devices, never heard from, are offline by now: the configured alarm comes first)
+        # (the two devices, never heard from, are offline by now: the configured alarm comes first; they have
+        # been offline at least since the window started watching them)
         assert window.alarm_label.text().endswith(
-            " active alarms: Grid import high for 15 min, bess-1 offline, grid offline"
+            " active alarms: Grid import high for 15 min, bess-1 offline for at least 3 min, "
+            "grid offline for at least 3 min"
         )
 
         page.view.selectRow(0)

@@ -26,8 +26,9 @@ from energymon.config import parse_config
 from energymon.sim.modbus_server import ILLEGAL_DATA_ADDRESS, ModbusTcpServer
 from energymon.views.site import DeviceInfo
 from ui.context import AppContext
-from ui.device_table import COLUMNS, STATUS_COLOURS, DeviceTableModel, PollCounter, QuantityTableModel
+from ui.device_table import COLUMNS, STATUS_COLOURS, DeviceTableModel, PollCounter
 from ui.probe_table import ProbeResultModel
+from ui.quantity_table import QuantityTableModel
 from ui.register_inspector import OTHER_ADDRESS, RegisterInspector
 
 from support import small_site_toml

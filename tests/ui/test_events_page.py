@@ -363,7 +363,8 @@ def test_the_page_filters_acknowledges_and_shows_alarms(qtbot, tmp_path):
         assert page.status_label.text() == "4 events."
         # The unacknowledged implausible value of bess-1 is an alarm, in the list and in the header.
         assert [a.kind for a in page.alarms] == ["implausible_value"]
-        assert window.alarm_label.text() == "1 active alarm: bess-1 implausible soc_pct"
+        # ... saying how long: since its event, 40 s before now.
+        assert window.alarm_label.text() == "1 active alarm: bess-1 implausible soc_pct for 40 s"
         assert "bess-1: implausible soc_pct rejected at" in window.alarm_label.toolTip()
 
         page.severity_combo.setCurrentIndex(2)  # errors only
@@ -392,9 +393,21 @@ def test_the_page_filters_acknowledges_and_shows_alarms(qtbot, tmp_path):
             }
         )
         page.ctx.readings_changed.emit()
-        assert window.alarm_label.text() == "2 active alarms: inv-a1 offline, bess-1 SoC 99 %"
+        # No stored event says since when: since this window first saw them, "at least" as they were there
+        # when it started watching; the durations move on with the clock (the page's alarm clock).
+        assert window.alarm_label.text() == (
+            "2 active alarms: inv-a1 offline for at least 0 s, bess-1 SoC 99 % for at least 0 s"
+        )
         assert page.alarm_list.count() == 2
-        assert page.alarm_list.item(1).text() == "bess-1: state of charge 99 % is above 98 %."
+        assert page.alarm_list.item(1).text() == (
+            "bess-1: state of charge 99 % is above 98 %. Active for 0 s (since 06:14:00 or earlier)."
+        )
+        page.ctx.now_ms = lambda: now_ms + 5 * S
+        assert page._alarm_clock.isActive()
+        page._alarm_clock.timeout.emit()
+        assert window.alarm_label.text() == (
+            "2 active alarms: inv-a1 offline for at least 5 s, bess-1 SoC 99 % for at least 5 s"
+        )
     finally:
         window.shutdown()
         writer.close()

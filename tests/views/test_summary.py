@@ -9,21 +9,21 @@ from zoneinfo import ZoneInfo
 from drivers.quantities import Role
 from energymon.collect.reading import Reading
 from energymon.site_time import today_midnight_ms
-from energymon.views.live import RoleTotal, SiteTotals
+from energymon.views.live import Balance, RoleTotal, SiteTotals
 from energymon.views.summary import device_lines, energy_line, fmt_kw, fmt_value, site_line
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def totals(pv, storage, grid, soc=55.0, pv_reporting=2, pv_expected=2) -> SiteTotals:
-    consumption = None if None in (pv, storage, grid) else pv + storage + grid
+def totals(pv, storage, grid, soc=55.0, pv_reporting=2, pv_expected=2, missing=()) -> SiteTotals:
+    consumption = None if grid is None else sum(v for v in (pv, storage, grid) if v is not None)
     return SiteTotals(
-        RoleTotal(pv, pv_reporting, pv_expected),
+        RoleTotal(pv, pv_reporting, pv_expected, missing),
         RoleTotal(storage, 1, 1),
         RoleTotal(grid, 1, 1),
         RoleTotal(0.0, 0, 0),
         soc,
-        consumption,
+        Balance(consumption, missing if consumption is not None else ()),
     )
 
 
@@ -33,6 +33,7 @@ def test_numbers_and_missing_values():
     assert fmt_value("yield_wh", 2_500_000.0) == "yield=2,500.0 kWh"
     assert fmt_value("soc_pct", 61.26) == "soc=61.3 %"
     assert fmt_value("consumed_wh", None) == "consumed_wh=—"
+    assert fmt_value("irradiance_w_m2", 812.4) == "irradiance=812 W/m²"  # a unit, like the others
 
 
 def test_site_line_names_directions():
@@ -41,8 +42,12 @@ def test_site_line_names_directions():
     assert "storage -100.0 kW (charging)" in line and "grid export 50.0 kW" in line and "SoC 55.0 %" in line
     line = site_line(totals(0.0, 80_000.0, 20_000.0, soc=None))
     assert "(discharging)" in line and "grid import 20.0 kW" in line and "SoC —" in line
-    line = site_line(totals(None, 0.0, None, pv_reporting=1))
-    assert "PV — (1/2 inverters)" in line and "grid —" in line and "consumption —" in line
+    line = site_line(totals(None, 0.0, None, pv_reporting=0))
+    assert "PV — (0/2 inverters)" in line and "grid —" in line and "consumption —" in line
+    # one inverter of two offline: the other's power, flagged and named; consumption partial
+    line = site_line(totals(120_000.0, 0.0, 30_000.0, pv_reporting=1, missing=("inv-2",)))
+    assert "PV 120.0 kW (1/2 inverters, missing inv-2)" in line
+    assert "consumption 150.0 kW (partial, without inv-2)" in line
 
 
 def test_energy_line_and_midnight():
