@@ -137,10 +137,14 @@ def period_starts_ms(now_ms: int, zone) -> dict[str, int]:
     }
 
 
-def _points(
+def counter_points(
     reader: StoreReader, channel: int, year_ms: int, today_ms: int, now_ms: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The counter readings used (see the module docstring): (ts_ms, values), strictly increasing in time."""
+    """The counter readings used (see the module docstring): (ts_ms, values), strictly increasing in time.
+
+    The last daily reading before ``year_ms``, the daily rows up to ``today_ms``, then the 15-minute rows
+    up to ``now_ms``; also used by energymon.views.pv_performance from any period start.
+    """
     # the year before: only its very last reading
     last_before = reader.last_rollup_row(channel, "1d", READING_COLUMNS, before_ms=year_ms)
     rows = [] if last_before is None else [(last_before[2], last_before[3], last_before[2], last_before[3])]
@@ -227,7 +231,7 @@ def overview_energy(
                     earliest = first_ts[period]
                     first_ts[period] = first if earliest is None else min(earliest, first)
                 continue
-            ts, values = _points(reader, channel, starts["year"], starts["today"], now_ms)
+            ts, values = counter_points(reader, channel, starts["year"], starts["today"], now_ms)
             rated_w = float(device.rated_power_kw) * 1000 if device.rated_power_kw else None
             per_bucket = None
             if ts.size >= 2:

@@ -42,6 +42,7 @@ from energymon.accounting import pv_yield
 from energymon.accounting.counters import counter_intervals, energy_per_bucket
 from energymon.site_time import HOUR_MS, MINUTE_MS, midnight_ms
 from energymon.store.reader import StoreReader
+from energymon.views.overview import counter_points
 from energymon.views.site import DeviceInfo, SiteInfo
 
 PERIODS = ("today", "month", "year")
@@ -132,27 +133,6 @@ def period_start_ms(period: str, now_ms: int, zone: ZoneInfo) -> int:
     return midnight_ms(day, zone)
 
 
-def _counter_points(
-    reader: StoreReader, channel: int, start_ms: int, today_ms: int, now_ms: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """The counter readings used (see the module docstring): (ts_ms, values), strictly increasing in time."""
-    before = reader.last_rollup_row(channel, "1d", READING_COLUMNS, before_ms=start_ms)
-    rows = [] if before is None else [(before[2], before[3], before[2], before[3])]
-    rows += reader.rollup_rows(channel, "1d", READING_COLUMNS, start_ms, today_ms)
-    rows += reader.rollup_rows(channel, "15min", READING_COLUMNS, today_ms, now_ms, to_included=True)
-    if not rows:
-        return np.empty(0, np.int64), np.empty(0)
-    points = np.array(rows, dtype=np.float64)
-    ts = np.column_stack((points[:, 0], points[:, 2])).ravel().astype(np.int64)
-    values = np.column_stack((points[:, 1], points[:, 3])).ravel()
-    keep = ts <= now_ms
-    ts, values = ts[keep], values[keep]
-    if ts.size:
-        increasing = np.concatenate(([True], ts[1:] > np.maximum.accumulate(ts)[:-1]))  # first == last: once
-        ts, values = ts[increasing], values[increasing]
-    return ts, values
-
-
 def _inverter_energy(
     reader: StoreReader, device: DeviceInfo, start_ms: int, today_ms: int, now_ms: int
 ) -> tuple[float | None, int]:
@@ -160,7 +140,7 @@ def _inverter_energy(
     channel = reader.channel_id(device.id, "yield_wh")
     if channel is None:
         return None, 0
-    ts, values = _counter_points(reader, channel, start_ms, today_ms, now_ms)
+    ts, values = counter_points(reader, channel, start_ms, today_ms, now_ms)
     if ts.size < 2:
         return None, 0
     rated_w = device.rated_power_kw * 1000.0 if device.rated_power_kw else None
