@@ -48,7 +48,6 @@ from energymon.views.site import DeviceInfo, SiteInfo
 PERIODS = ("today", "month", "year")
 COVERAGE_TOLERANCE_MS = 15 * MINUTE_MS  # data starting or ending this close to the period's edges is complete
 MIN_SENSOR_COVERAGE = 0.95  # a sensor whose samples cover less of the period is not used for the PR
-READING_COLUMNS = ("first_ts_ms", "first", "last_ts_ms", "last")
 
 # Why the peer ratios are not given (PvPerformance.peer_note)
 FEW_PEERS = "few_peers"  # fewer than pv_yield.MIN_PEERS inverters with complete data
