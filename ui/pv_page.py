@@ -9,7 +9,11 @@ the page is visible. The table (ui.pv_table) lists the ranked inverters first,
 the underperformers highlighted, then the unranked ones and the park line.
 Below it the page says what the park's PR is and from which irradiation, or
 why it is not given (no sensor, sensor gaps, dawn ...), and why the peer
-ratios are not given when they are not. Seam for tests: ``now_ms``.
+ratios are not given when they are not. The headings, the introduction and
+the PR's note say what the figures are per (:meth:`PvPage.basis`): kWp of
+the arrays when every inverter has its DC peak power configured, else rated
+AC kW (also when only some have one: then the introduction says so). Seam
+for tests: ``now_ms``.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from energymon.accounting.pv_yield import LOW_PEER_RATIO, MIN_PEERS
+from drivers.quantities import Role
+from energymon.accounting.pv_yield import BASIS_DC, LOW_PEER_RATIO, MIN_PEERS, park_basis
 from energymon.views import pv_performance as pv
 from ui.context import AppContext
 from ui.device_table import fit_columns, table_view
@@ -109,19 +114,45 @@ class PvPage(Page):
         labels = {"today": self.tr("Today"), "month": self.tr("This month"), "year": self.tr("This year")}
         for period, button in self.period_buttons.items():
             button.setText(labels[period])
-        self.intro.setText(
-            fill(
-                self.tr(
-                    "kWh/kW: the energy per rated kW of each inverter (its rated power in the site configuration);"
-                    " the full-load hours are the same number, in hours at rated power. Ranked by kWh/kW among the"
-                    " inverters whose data covers the whole period; highlighted: below %1 of the park median."
-                ),
-                _pct(LOW_PEER_RATIO),
-            )
-        )
         self.model.retranslated()
-        fit_columns(self.view)  # the texts' widths change with the language
         self._show_notes()
+
+    def basis(self) -> tuple[str, bool]:
+        """(what the figures are per: pv_yield.BASIS_DC or BASIS_AC, whether only some inverters have a DC
+        peak power), from the result or, before one, from the site."""
+        if self.result is not None:
+            return self.result.basis, self.result.mixed_basis
+        site = self.ctx.site
+        powers = [] if site is None else [d.dc_peak_power_kwp for d in site.devices if d.role is Role.PV]
+        basis = park_basis(powers)
+        return basis, basis != BASIS_DC and any(p is not None for p in powers)
+
+    def intro_text(self) -> str:
+        """What the columns mean, on the figures' basis."""
+        basis, mixed = self.basis()
+        if basis == BASIS_DC:
+            what = self.tr(
+                "kWh/kWp: the energy per kWp of each inverter's array (its DC peak power in the site"
+                " configuration); the full-load hours are the same number, in hours at peak power."
+            )
+        elif mixed:
+            what = self.tr(
+                "kWh/kW (AC): the energy per rated AC kW of each inverter. Only some inverters have their array's"
+                " DC peak power configured: so that every figure compares, all are per rated AC kW."
+            )
+        else:
+            what = self.tr(
+                "kWh/kW (AC): the energy per rated AC kW of each inverter (no DC peak power of the arrays is"
+                " configured); the full-load hours are the same number, in hours at rated power."
+            )
+        rank = fill(
+            self.tr(
+                "Ranked by specific yield among the inverters whose data covers the whole period; highlighted:"
+                " below %1 of the park median."
+            ),
+            _pct(LOW_PEER_RATIO),
+        )
+        return f"{what} {rank}"
 
     def pr_text(self) -> str:
         """The park's PR with its irradiation, or why there is none (no result yet: empty)."""
@@ -135,10 +166,16 @@ class PvPage(Page):
                 f"{r.irradiation_wh_m2 / 1000:,.2f}",
                 ", ".join(r.sensors_used),
             )
-            basis = self.tr(
-                "It is per rated kW as configured: where that is the inverter's AC rating, the PR per DC kWp is"
-                " this divided by the array's DC/AC ratio (so this one may read above 100 %)."
-            )
+            if r.basis == BASIS_DC:
+                basis = self.tr(
+                    "It is per kWp of the arrays (their DC peak power as configured), as IEC 61724-1 states it,"
+                    " without temperature correction."
+                )
+            else:
+                basis = self.tr(
+                    "It is per rated AC kW of the inverters: for arrays larger than their inverters the PR per kWp"
+                    " is this divided by the DC/AC ratio, so this one may read above 100 %."
+                )
             return f"{shown} {basis}"
         reasons = {
             pv.NO_SENSOR: self.tr("no irradiance sensor is configured"),
@@ -195,6 +232,9 @@ class PvPage(Page):
         )
 
     def _show_notes(self) -> None:
+        self.model.show_basis(self.basis()[0])
+        fit_columns(self.view)  # the headings change with the language and the basis
+        self.intro.setText(self.intro_text())
         self.pr_label.setText(self.pr_text())
         self.pr_label.setVisible(bool(self.pr_label.text()))
         self.peer_label.setText(self.peer_text())
@@ -235,8 +275,7 @@ class PvPage(Page):
         self.error = None
         self.result = result
         self.model.show_rows(table_rows(result))
-        fit_columns(self.view)  # a few dozen rows at most, once a minute: the texts change with the period
-        self._show_notes()
+        self._show_notes()  # fits the columns: a few dozen rows at most, once a minute
 
     def _on_error(self, message: str) -> None:
         self.loading = False
@@ -246,6 +285,7 @@ class PvPage(Page):
     def _on_site(self) -> None:
         self.result = None
         self.model.show_rows([])
+        self._show_notes()  # the basis may change with the site
         if self.isVisible():
             self.request()
 

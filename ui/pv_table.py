@@ -5,8 +5,10 @@ ones first) and a :class:`ParkRow` at the end. An underperformer (below
 :data:`energymon.accounting.pv_yield.LOW_PEER_RATIO` of the park median) is
 highlighted: red text on a pale red ground, and its ratio says "low" in words
 (not by colour alone). An inverter whose data does not cover the period is
-grey and unranked, its tooltip says how much the data covers. Texts are
-translated in the "PvTable" context.
+grey and unranked, its tooltip says how much the data covers. The headings
+name the basis of the figures (:func:`headings`): kWp and kWh/kWp when they
+are per DC peak power, kW (AC) and kWh/kW (AC) when per rated AC power. Texts
+are translated in the "PvTable" context.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QStandardItem
 
-from energymon.accounting.pv_yield import LOW_PEER_RATIO
+from energymon.accounting.pv_yield import BASIS_AC, BASIS_DC, LOW_PEER_RATIO
 from energymon.views.pv_performance import InverterPerformance, PvPerformance
 from ui import format as fmt
 from ui.format import fill
@@ -55,30 +57,78 @@ class Heading:
     tooltip: str = ""
 
 
-HEADINGS = (
-    Heading(QT_TRANSLATE_NOOP("PvTable", "Rank"), tooltip=QT_TRANSLATE_NOOP("PvTable", "By kWh/kW, highest first")),
-    Heading(QT_TRANSLATE_NOOP("PvTable", "Inverter"), align_right=False),
-    Heading(QT_TRANSLATE_NOOP("PvTable", "Rated kW")),
-    Heading(QT_TRANSLATE_NOOP("PvTable", "Energy kWh")),
+def _basis_headings(power: Heading, specific: Heading, hours: Heading, pr: Heading) -> tuple[Heading, ...]:
+    return (
+        Heading(
+            QT_TRANSLATE_NOOP("PvTable", "Rank"),
+            tooltip=QT_TRANSLATE_NOOP("PvTable", "By specific yield, highest first"),
+        ),
+        Heading(QT_TRANSLATE_NOOP("PvTable", "Inverter"), align_right=False),
+        power,
+        Heading(QT_TRANSLATE_NOOP("PvTable", "Energy kWh")),
+        specific,
+        hours,
+        Heading(
+            QT_TRANSLATE_NOOP("PvTable", "vs. park median"),
+            tooltip=QT_TRANSLATE_NOOP(
+                "PvTable", "Specific yield over the median specific yield of the inverters with complete data"
+            ),
+        ),
+        pr,
+    )
+
+
+HEADINGS = _basis_headings(  # per rated AC power (pv_yield.BASIS_AC)
     Heading(
-        QT_TRANSLATE_NOOP("PvTable", "kWh/kW"),
-        tooltip=QT_TRANSLATE_NOOP("PvTable", "Specific yield: energy per rated kW"),
+        QT_TRANSLATE_NOOP("PvTable", "Rated kW (AC)"),
+        tooltip=QT_TRANSLATE_NOOP("PvTable", "The inverter's rated AC power, as configured"),
+    ),
+    Heading(
+        QT_TRANSLATE_NOOP("PvTable", "kWh/kW (AC)"),
+        tooltip=QT_TRANSLATE_NOOP("PvTable", "Specific yield: energy per rated AC kW of the inverter"),
     ),
     Heading(
         QT_TRANSLATE_NOOP("PvTable", "Full-load h"),
         tooltip=QT_TRANSLATE_NOOP(
-            "PvTable", "Equivalent full-load hours: the hours at rated power that give the energy"
+            "PvTable", "Equivalent full-load hours: the hours at rated AC power that give the energy"
         ),
     ),
     Heading(
-        QT_TRANSLATE_NOOP("PvTable", "vs. park median"),
-        tooltip=QT_TRANSLATE_NOOP("PvTable", "kWh/kW over the median kWh/kW of the inverters with complete data"),
+        QT_TRANSLATE_NOOP("PvTable", "PR (AC)"),
+        tooltip=QT_TRANSLATE_NOOP(
+            "PvTable",
+            "Performance ratio per rated AC kW: kWh/kW over the plane-of-array irradiation in kWh/m²;"
+            " the DC/AC ratio times the PR per kWp",
+        ),
+    ),
+)
+DC_HEADINGS = _basis_headings(  # per DC peak power (pv_yield.BASIS_DC)
+    Heading(
+        QT_TRANSLATE_NOOP("PvTable", "kWp"),
+        tooltip=QT_TRANSLATE_NOOP("PvTable", "The array's DC peak power, as configured"),
+    ),
+    Heading(
+        QT_TRANSLATE_NOOP("PvTable", "kWh/kWp"),
+        tooltip=QT_TRANSLATE_NOOP("PvTable", "Specific yield: energy per kWp of the array"),
+    ),
+    Heading(
+        QT_TRANSLATE_NOOP("PvTable", "Full-load h"),
+        tooltip=QT_TRANSLATE_NOOP(
+            "PvTable", "Equivalent full-load hours: the hours at the array's peak power that give the energy"
+        ),
     ),
     Heading(
         QT_TRANSLATE_NOOP("PvTable", "PR"),
-        tooltip=QT_TRANSLATE_NOOP("PvTable", "Performance ratio: kWh/kW over the plane-of-array irradiation in kWh/m²"),
+        tooltip=QT_TRANSLATE_NOOP(
+            "PvTable", "Performance ratio: kWh/kWp over the plane-of-array irradiation in kWh/m²"
+        ),
     ),
 )
+
+
+def headings(basis: str) -> tuple[Heading, ...]:
+    """The columns for figures on ``basis`` (energymon.accounting.pv_yield.BASIS_DC or BASIS_AC)."""
+    return DC_HEADINGS if basis == BASIS_DC else HEADINGS
 
 
 def _pct(fraction: float | None) -> str:
@@ -111,7 +161,7 @@ def _inverter_cells(row: InverterPerformance) -> list[Cell]:
     texts = [
         "—" if row.rank is None else str(row.rank),
         f"{row.device_id} — {row.name}" if row.name and row.name != row.device_id else row.device_id,
-        f"{row.rated_power_kw:,.0f}",
+        f"{row.basis_power_kw:,.0f}",
         fmt.kwh(row.energy_wh, 1),
         fmt.number(row.specific_yield_kwh_per_kw, 2),
         fmt.number(row.full_load_hours_h, 2),
@@ -128,7 +178,7 @@ def _park_cells(row: ParkRow) -> list[Cell]:
     texts = [
         "",
         title,
-        f"{r.park_rated_kw:,.0f}" if r.park_energy_wh is not None else "—",
+        f"{r.park_basis_power_kw:,.0f}" if r.park_energy_wh is not None else "—",
         fmt.kwh(r.park_energy_wh, 1),
         fmt.number(r.park_specific_yield_kwh_per_kw, 2),
         fmt.number(r.park_full_load_hours_h, 2),
@@ -155,6 +205,14 @@ class PvTableModel(TextTableModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(HEADINGS, _tr, cells_of, parent)
+        self.basis = BASIS_AC
+
+    def show_basis(self, basis: str) -> None:
+        """Head the columns for figures on ``basis`` (pv_yield.BASIS_DC or BASIS_AC)."""
+        if basis != self.basis:
+            self.basis = basis
+            self._headings = headings(basis)
+            self.retranslate_headings()
 
     @staticmethod
     def _write(item: QStandardItem, cell: Cell) -> QStandardItem:

@@ -3,13 +3,19 @@
 Energies in Wh (as stored), rated powers in kW, irradiation in Wh/m2;
 the figures carry their units in their names.
 
-- **Specific yield** [kWh/kW] = energy [kWh] / rated power [kW], the rated
-  power being the inverter's ``rated_power_kw`` in the site config (its
-  nameplate AC power, unless the config gives the array's DC peak power
-  there). Where it is the DC peak power in kWp this is the usual kWh/kWp.
-- **Full-load hours** [h]: the same number, read as the hours the inverter
-  would have needed at its rated power to produce the energy (equivalent
-  full-load hours, 等效利用小时数).
+- **Basis**: the power the figures are per, :func:`park_basis`. With every
+  inverter's array DC peak power configured (``dc_peak_power_kwp``) it is
+  that, in kWp (:data:`BASIS_DC`, as the industry states PV figures);
+  otherwise every inverter's rated AC power ``rated_power_kw``
+  (:data:`BASIS_AC`), also for those that have a DC peak power: figures on
+  two bases would be compared in the median and ranking silently (an array
+  with DC/AC 1.2 would read 20 % better on AC), so a park with mixed bases
+  is on AC throughout and says so.
+- **Specific yield** [kWh/kW] = energy [kWh] / basis power [kW]: kWh/kWp on
+  the DC basis, kWh per rated AC kW on the AC basis.
+- **Full-load hours** [h]: the same number, read as the hours the array (or
+  the inverter) would have needed at its basis power to produce the energy
+  (equivalent full-load hours, 等效利用小时数).
 - **Peer ratio**: an inverter's specific yield over the median specific yield
   of its peers over the same period (the inverters whose data covers the
   whole period). Over one period this is the inverter's mean kW per rated kW
@@ -22,28 +28,48 @@ the figures carry their units in their names.
 - **Performance ratio** PR = specific yield [kWh/kW] / (plane-of-array
   irradiation [kWh/m2] / 1 kW/m2): the final yield over the reference yield
   of IEC 61724-1, without temperature correction; given once the irradiation
-  is at least :data:`MIN_IRRADIATION_WH_M2`. With the rated AC power of an
-  array larger than its inverter (DC/AC ratio r > 1) the PR is r times the
-  PR on the DC peak power.
+  is at least :data:`MIN_IRRADIATION_WH_M2`. IEC 61724-1 states it per DC
+  peak power; on the AC basis, for arrays larger than their inverters (DC/AC
+  ratio r > 1), the PR is r times the PR per kWp and may read above 100 %.
 """
 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 LOW_PEER_RATIO = 0.90  # an inverter below 90 % of the park median is an underperformer
 MIN_PEERS = 3  # a median of fewer inverters says little (the pv_underperforming alarm asks as many)
 MIN_MEDIAN_YIELD_KWH_PER_KW = 0.05  # 3 minutes at rated power: less, and the ratios are noise
 MIN_IRRADIATION_WH_M2 = 50.0  # 3 minutes at 1 kW/m2: less (dawn), and the PR is noise
 REFERENCE_IRRADIANCE_KW_M2 = 1.0  # the standard test condition's irradiance, 1000 W/m2
+BASIS_DC = "dc"  # figures per DC peak power [kWp] of the arrays
+BASIS_AC = "ac"  # figures per rated AC power [kW] of the inverters
 
 
-def specific_yield_kwh_per_kw(energy_wh: float | None, rated_power_kw: float) -> float | None:
-    """Energy per rated kW [kWh/kW] (= full-load hours [h]); None without an energy or a rated power."""
-    if energy_wh is None or not rated_power_kw > 0:
+def park_basis(dc_peak_powers_kwp: Iterable[float | None]) -> str:
+    """:data:`BASIS_DC` when every inverter has a DC peak power (None: not configured) and there is at least
+    one inverter, else :data:`BASIS_AC`."""
+    powers = list(dc_peak_powers_kwp)
+    return BASIS_DC if powers and all(p is not None and p > 0 for p in powers) else BASIS_AC
+
+
+def basis_power_kw(rated_power_kw: float, dc_peak_power_kwp: float | None, basis: str) -> float:
+    """The power [kW, or kWp on the DC basis] an inverter's figures are per: its DC peak power on
+    :data:`BASIS_DC`, its rated AC power on :data:`BASIS_AC`."""
+    if basis == BASIS_DC:
+        if dc_peak_power_kwp is None:
+            raise ValueError("the DC basis needs the DC peak power")
+        return dc_peak_power_kwp
+    return rated_power_kw
+
+
+def specific_yield_kwh_per_kw(energy_wh: float | None, basis_power_kw: float) -> float | None:
+    """Energy per basis kW [kWh/kW, kWh/kWp on the DC basis] (= full-load hours [h]); None without an energy or
+    a basis power."""
+    if energy_wh is None or not basis_power_kw > 0:
         return None
-    return energy_wh / 1000.0 / rated_power_kw
+    return energy_wh / 1000.0 / basis_power_kw
 
 
 def peer_ratios(

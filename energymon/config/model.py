@@ -75,6 +75,8 @@ class Device:
     ct_ratio: float = 1.0  # current transformer: primary = secondary x ratio (drivers.transformer_ratios)
     pt_ratio: float = 1.0  # voltage transformer
     quality: QualityParams = field(default_factory=QualityParams)  # [devices.quality]: data-quality thresholds
+    # pv only: the array's DC peak power at STC [kWp]; None: not configured (PV figures then per AC rated kW)
+    dc_peak_power_kwp: float | None = None
 
     @property
     def flips_power(self) -> bool:

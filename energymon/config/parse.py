@@ -224,6 +224,7 @@ class _SiteParser(FieldReader):
             "unit",
             "poll_interval_s",
             "rated_power_kw",
+            "dc_peak_power_kwp",
             "invert",
             "invert_power",
             "swap_counters",
@@ -272,6 +273,7 @@ class _SiteParser(FieldReader):
             "ct_ratio": float(self.number(t, "ct_ratio", where, 0.001, 100_000, default=1.0)),
             "pt_ratio": float(self.number(t, "pt_ratio", where, 0.001, 100_000, default=1.0)),
             "quality": parse_quality(self, t.get("quality"), f"{where}.quality", role),
+            "dc_peak_power_kwp": self.dc_peak_power(t, where, role),
         }
         profile_name = self.path_text(t, "profile", where)
         if profile_name == SUNSPEC:
@@ -303,6 +305,24 @@ class _SiteParser(FieldReader):
         return Device(
             dev_id, name, role, profile_name, profile, conn, unit, float(poll), float(rated), invert, sim, **ratios
         )
+
+    def dc_peak_power(self, t: dict, where: str, role: Role) -> float | None:
+        """``dc_peak_power_kwp`` [kWp] of a pv device (None: not set); the simulator sizes its array by it, so
+        ``sim.dc_ac_ratio`` may not say it a second time."""
+        if "dc_peak_power_kwp" not in t:
+            return None
+        if role is not Role.PV:
+            raise self.error(
+                f"{where}.dc_peak_power_kwp", f"only a pv device has a DC peak power (this one's role is {role.value})"
+            )
+        kwp = self.number(t, "dc_peak_power_kwp", where, 0.001, 1_000_000)
+        sim = t.get("sim")
+        if isinstance(sim, dict) and "dc_ac_ratio" in sim:
+            raise self.error(
+                f"{where}.sim.dc_ac_ratio",
+                "dc_peak_power_kwp already sizes the simulated array: set one of the two, not both",
+            )
+        return float(kwp)
 
     def sim(self, t: Any, where: str, role: Role) -> SimParams:
         return parse_sim(self, t, where, role)

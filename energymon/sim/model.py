@@ -59,7 +59,7 @@ COUNTERS: dict[Role, tuple[str, ...]] = {
 class PvArray:
     device_id: str
     ac_rated_w: float
-    dc_rated_w: float  # STC peak power of the array: rated AC power x dc_ac_ratio
+    dc_rated_w: float  # STC peak power of the array: dc_peak_power_kwp, or rated AC power x dc_ac_ratio
     tilt_deg: float
     azimuth_deg: float
     derate: float  # spread between arrays (soiling, shading), 0.97..1.0
@@ -102,6 +102,14 @@ class SiteModel:
         return ZoneInfo(self.tz_key)
 
 
+def dc_array_w(device: Device) -> float:
+    """STC peak power [W] of a pv device's simulated array: its ``dc_peak_power_kwp`` when configured, else its
+    rated AC power x ``sim.dc_ac_ratio`` (1.2 by default)."""
+    if device.dc_peak_power_kwp is not None:
+        return device.dc_peak_power_kwp * 1000.0
+    return device.rated_power_kw * 1000.0 * device.sim.dc_ac_ratio
+
+
 def build_model(config: Config, seed: int) -> SiteModel:
     """The park of ``config`` with weather and loads seeded by ``seed``."""
     pv, loads, storage, grids, meteo_ids = [], [], [], [], []
@@ -117,7 +125,7 @@ def build_model(config: Config, seed: int) -> SiteModel:
                 PvArray(
                     device.id,
                     rated_w,
-                    rated_w * sim.dc_ac_ratio,
+                    dc_array_w(device),
                     rng.uniform(*ROOF_TILT_RANGE_DEG),
                     azimuth,
                     rng.uniform(0.97, 1.0),

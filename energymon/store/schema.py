@@ -133,6 +133,13 @@ def m005_event_params(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE events ADD COLUMN params TEXT")
 
 
+@migrations()
+def m006_dc_peak_power(db: sqlite_utils.Database) -> None:
+    # A pv device's array DC peak power [kWp] as configured (dc_peak_power_kwp), NULL where none is configured
+    # (and for every other role): the PV performance figures are per kWp with it, per rated AC kW without.
+    db.execute("ALTER TABLE devices ADD COLUMN dc_peak_power_kwp REAL")
+
+
 def has_column(db: sqlite_utils.Database, table: str, column: str) -> bool:
     """Whether ``table`` has ``column`` (a reader may open a database written before a migration added it)."""
     return any(row[1] == column for row in db.execute(f"PRAGMA table_info({table})").fetchall())

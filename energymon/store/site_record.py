@@ -48,6 +48,7 @@ def record_site(db: sqlite_utils.Database, config: Config, config_text: str | No
                     "unit": d.unit,
                     "poll_interval_s": d.poll_interval_s,
                     "rated_power_kw": d.rated_power_kw,
+                    "dc_peak_power_kwp": d.dc_peak_power_kwp,
                     "invert": int(d.invert),
                     "updated_ms": now_ms,
                 }

@@ -23,7 +23,14 @@ this module reads what they need:
   :data:`MIN_SENSOR_COVERAGE` of the period: a sensor gap would leave
   irradiation out and raise the PR. Several sensors: the mean of those used.
 
-Energies in Wh, irradiation in Wh/m2, rated powers in kW, times UTC epoch ms.
+- **Basis** (:func:`energymon.accounting.pv_yield.park_basis`): the figures
+  are per DC peak power [kWp] when every configured pv inverter has its
+  ``dc_peak_power_kwp``, else per rated AC kW for all of them (a park of mixed
+  bases: ``mixed_basis``, and no DC-based figure is compared with an
+  AC-based one). Decided over the configured inverters, not the complete
+  ones, so the basis does not change when an inverter drops out.
+
+Energies in Wh, irradiation in Wh/m2, rated powers in kW (DC peak powers in kWp), times UTC epoch ms.
 Nothing missing is shown as zero: an inverter without counter data has no
 energy (None), a PR without a usable sensor is None with the reason in
 :attr:`PvPerformance.pr_note`.
@@ -66,7 +73,7 @@ class InverterPerformance:
 
     device_id: str
     name: str
-    rated_power_kw: float
+    rated_power_kw: float  # AC, as configured
     energy_wh: float | None
     covered_ms: int  # the part of the period its counter data covers
     complete: bool  # the data covers the whole period: a peer, ranked
@@ -74,10 +81,12 @@ class InverterPerformance:
     peer_ratio: float | None = None  # specific yield / park median (complete inverters, enough peers)
     rank: int | None = None  # 1 = highest specific yield among the complete inverters
     performance_ratio: float | None = None  # a fraction (0.8 = 80 %)
+    basis: str = pv_yield.BASIS_AC  # what the figures are per: pv_yield.BASIS_DC (kWp) or BASIS_AC (rated kW)
+    basis_power_kw: float = 0.0  # the DC peak power [kWp] or the rated AC power [kW] the figures are per
 
     @property
     def full_load_hours_h(self) -> float | None:
-        """Equivalent full-load hours [h]: the specific yield's number (kWh per rated kW)."""
+        """Equivalent full-load hours [h]: the specific yield's number (kWh per basis kW)."""
         return self.specific_yield_kwh_per_kw
 
     @property
@@ -91,7 +100,9 @@ class PvPerformance:
     """The PV performance of one period, from ``start_ms`` (a local midnight) to ``now_ms``.
 
     ``inverters``: ranked ones first (by rank), then the incomplete ones and those without data (config
-    order). The park line (``park_*``) is over the complete inverters. ``irradiation_wh_m2``: the
+    order). The park line (``park_*``) is over the complete inverters. ``basis``: what every figure is per
+    (pv_yield.BASIS_DC: kWp, BASIS_AC: rated AC kW); ``mixed_basis``: only some inverters have a DC peak
+    power, so all figures are per AC kW. ``irradiation_wh_m2``: the
     plane-of-array irradiation used for the PR (None: see ``pr_note``); ``sensor_coverage``: the best
     share of the period a sensor covers (None without sensor data).
     """
@@ -111,6 +122,9 @@ class PvPerformance:
     irradiation_wh_m2: float | None
     sensor_coverage: float | None
     pr_note: str | None
+    basis: str = pv_yield.BASIS_AC
+    mixed_basis: bool = False
+    park_basis_power_kw: float = 0.0  # the complete inverters' basis powers summed [kWp or kW]
 
     @property
     def complete_count(self) -> int:
@@ -187,7 +201,11 @@ def pv_performance(reader: StoreReader, site: SiteInfo, period: str, now_ms: int
         for d in inverters
         if measured[d.id][0] is not None and measured[d.id][1] >= span_ms - COVERAGE_TOLERANCE_MS
     }
-    yields = {d.id: pv_yield.specific_yield_kwh_per_kw(measured[d.id][0], d.rated_power_kw) for d in inverters}
+    dc_powers = [d.dc_peak_power_kwp for d in inverters]
+    basis = pv_yield.park_basis(dc_powers)
+    mixed = basis == pv_yield.BASIS_AC and any(p is not None for p in dc_powers)
+    per_kw = {d.id: pv_yield.basis_power_kw(d.rated_power_kw, d.dc_peak_power_kwp, basis) for d in inverters}
+    yields = {d.id: pv_yield.specific_yield_kwh_per_kw(measured[d.id][0], per_kw[d.id]) for d in inverters}
     peer_yields = {i: y for i, y in yields.items() if i in complete and y is not None}
     median, ratios = pv_yield.peer_ratios(peer_yields)
     peer_note = None
@@ -199,8 +217,9 @@ def pv_performance(reader: StoreReader, site: SiteInfo, period: str, now_ms: int
 
     park_devices = [d for d in inverters if d.id in peer_yields]
     park_rated_kw = sum(d.rated_power_kw for d in park_devices)
+    park_basis_kw = sum(per_kw[d.id] for d in park_devices)
     park_energy = sum(measured[d.id][0] or 0.0 for d in park_devices) if park_devices else None
-    park_yield = pv_yield.specific_yield_kwh_per_kw(park_energy, park_rated_kw)
+    park_yield = pv_yield.specific_yield_kwh_per_kw(park_energy, park_basis_kw)
 
     sensors = [d for d in site.devices if d.role is Role.METEO]
     readings = {s.id: _irradiation(reader, s, start_ms, now_ms) for s in sensors}
@@ -235,6 +254,8 @@ def pv_performance(reader: StoreReader, site: SiteInfo, period: str, now_ms: int
                 ratios.get(d.id),
                 ranks.get(d.id),
                 pv_yield.performance_ratio(yields[d.id], usable) if d.id in peer_yields else None,
+                basis,
+                per_kw[d.id],
             )
         )
     order = {d.id: i for i, d in enumerate(inverters)}
@@ -255,4 +276,7 @@ def pv_performance(reader: StoreReader, site: SiteInfo, period: str, now_ms: int
         irradiation,
         max(coverages) if coverages else None,
         pr_note,
+        basis,
+        mixed,
+        park_basis_kw,
     )

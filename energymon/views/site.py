@@ -22,6 +22,7 @@ class DeviceInfo:
     poll_interval_s: float
     address: str
     unit: int
+    dc_peak_power_kwp: float | None = None  # pv: the array's DC peak power [kWp] as configured; None: not given
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class SiteInfo:
                 d.poll_interval_s,
                 config.connections[d.connection].address,
                 d.unit,
+                d.dc_peak_power_kwp,
             )
             for d in config.devices
         )
@@ -75,10 +77,18 @@ class SiteInfo:
 
     @classmethod
     def from_db(cls, site: dict, device_rows: list[dict]) -> SiteInfo:
-        """From ``StoreReader.site()`` and ``StoreReader.devices()``."""
+        """From ``StoreReader.site()`` and ``StoreReader.devices()`` (a database written before migration m006
+        has no ``dc_peak_power_kwp`` column: None)."""
         devices = tuple(
             DeviceInfo(
-                r["id"], r["name"], Role(r["role"]), r["rated_power_kw"], r["poll_interval_s"], r["address"], r["unit"]
+                r["id"],
+                r["name"],
+                Role(r["role"]),
+                r["rated_power_kw"],
+                r["poll_interval_s"],
+                r["address"],
+                r["unit"],
+                r.get("dc_peak_power_kwp"),
             )
             for r in device_rows
         )

@@ -22,6 +22,11 @@ The sensor ``irr-1`` reads 120 W/m2 at every hour, except that it is silent on M
   peers inv-1..4: 34.8, 36.54, 33.06, 24.36 kWh/kW, median (33.06 + 34.8) / 2 = 33.93; inv-4 is last and low.
   The sensor misses 48 of 348 h (86 % covered, under 95 %): no PR, and the reason is given.
 - **This year**: no inverter has data since January 1: none is complete, nothing is ranked, no park line.
+
+**DC basis**: the same site with each array's DC peak power (inv-1 120, inv-2 125, inv-3 240, inv-4 120,
+inv-5 120 kWp): today 1.0, 1.008, 0.95, 0.7, 1.0 kWh/kWp, median 1.0, the same ranking; the park 678 kWh over
+725 kWp = 0.9352 kWh/kWp, PR 0.9352 / 1.44 = 0.6494. With only inv-1's given the park is on AC throughout
+(mixed), inv-1 included: its 1.2 kWh/kW is not compared with the others' kWh/kWp.
 """
 
 from __future__ import annotations
@@ -185,6 +190,80 @@ def test_without_a_sensor_the_pr_says_so(tmp_path):
 def test_an_unknown_period_is_refused(reader, site):
     with pytest.raises(ValueError, match="period"):
         pv.pv_performance(reader, site, "week", NOW_MS)
+
+
+DC_KWP = {"inv-1": 120.0, "inv-2": 125.0, "inv-3": 240.0, "inv-4": 120.0, "inv-5": 120.0}
+
+
+def _with_dc(path, dc_kwp: dict[str, float]) -> SiteInfo:
+    """The site of ``path`` with ``dc_kwp`` in its devices table, as energymon.store.site_record writes it."""
+    from energymon.store.schema import open_db
+
+    db = open_db(path)
+    try:
+        db.conn.executemany(
+            "UPDATE devices SET dc_peak_power_kwp = ? WHERE id = ?", [(v, k) for k, v in dc_kwp.items()]
+        )
+        db.conn.commit()
+    finally:
+        db.close()
+    reader = StoreReader(path)
+    try:
+        return SiteInfo.from_db(reader.site(), reader.devices())
+    finally:
+        reader.close()
+
+
+def test_with_every_dc_peak_power_the_figures_are_per_kwp(tmp_path):
+    path = tmp_path / "site.db"
+    _write(path, DEVICES)
+    site = _with_dc(path, DC_KWP)
+    reader = StoreReader(path)
+    try:
+        today = pv.pv_performance(reader, site, "today", NOW_MS)
+    finally:
+        reader.close()
+    assert today.basis == pv_yield.BASIS_DC and not today.mixed_basis
+    rows = by_id(today)
+    assert {d: rows[d].basis_power_kw for d in DC_KWP} == DC_KWP
+    assert all(r.basis == pv_yield.BASIS_DC for r in today.inverters)
+    assert rows["inv-1"].specific_yield_kwh_per_kw == pytest.approx(1.0)
+    assert rows["inv-2"].full_load_hours_h == pytest.approx(126 / 125)
+    assert rows["inv-4"].specific_yield_kwh_per_kw == pytest.approx(0.7)
+    assert today.median_kwh_per_kw == pytest.approx(1.0)
+    assert [i.device_id for i in today.inverters] == ["inv-2", "inv-1", "inv-5", "inv-3", "inv-4"]
+    assert rows["inv-4"].low and rows["inv-4"].peer_ratio == pytest.approx(0.7)
+    assert today.park_basis_power_kw == 725 and today.park_rated_kw == 600
+    assert today.park_specific_yield_kwh_per_kw == pytest.approx(678 / 725)
+    assert today.park_performance_ratio == pytest.approx(678 / 725 / 1.44)
+    assert rows["inv-1"].performance_ratio == pytest.approx(1.0 / 1.44)
+
+
+def test_a_park_of_mixed_bases_is_compared_per_ac_kw(tmp_path):
+    path = tmp_path / "site.db"
+    _write(path, DEVICES)
+    site = _with_dc(path, {"inv-1": 120.0})
+    reader = StoreReader(path)
+    try:
+        today = pv.pv_performance(reader, site, "today", NOW_MS)
+    finally:
+        reader.close()
+    assert today.basis == pv_yield.BASIS_AC and today.mixed_basis
+    rows = by_id(today)
+    assert rows["inv-1"].basis == pv_yield.BASIS_AC and rows["inv-1"].basis_power_kw == 100
+    assert rows["inv-1"].specific_yield_kwh_per_kw == pytest.approx(1.2)  # per AC kW like the others
+    assert today.median_kwh_per_kw == pytest.approx(1.2) and today.park_basis_power_kw == 600
+    assert today.park_specific_yield_kwh_per_kw == pytest.approx(1.13)
+
+
+def test_the_basis_of_a_park():
+    assert pv_yield.park_basis([360.0, 420.0]) == pv_yield.BASIS_DC
+    assert pv_yield.park_basis([360.0, None]) == pv_yield.BASIS_AC
+    assert pv_yield.park_basis([]) == pv_yield.BASIS_AC
+    assert pv_yield.basis_power_kw(300.0, 360.0, pv_yield.BASIS_DC) == 360.0
+    assert pv_yield.basis_power_kw(300.0, 360.0, pv_yield.BASIS_AC) == 300.0
+    with pytest.raises(ValueError):
+        pv_yield.basis_power_kw(300.0, None, pv_yield.BASIS_DC)
 
 
 # -- the pure figures -----------------------------------------------------------------------------------

@@ -779,82 +779,82 @@
 <context>
     <name>EventsPage</name>
     <message>
-        <location filename="../events_page.py" line="159"/>
+        <location filename="../events_page.py" line="170"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="162"/>
+        <location filename="../events_page.py" line="173"/>
         <source>Active alarms</source>
         <translation>当前告警</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="163"/>
+        <location filename="../events_page.py" line="174"/>
         <source>No active alarms.</source>
         <translation>当前无告警。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="164"/>
+        <location filename="../events_page.py" line="175"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="165"/>
+        <location filename="../events_page.py" line="176"/>
         <source>Severity:</source>
         <translation>级别：</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="166"/>
+        <location filename="../events_page.py" line="177"/>
         <source>Time:</source>
         <translation>时间：</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="167"/>
+        <location filename="../events_page.py" line="178"/>
         <source>Unacknowledged only</source>
         <translation>仅未确认</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="168"/>
+        <location filename="../events_page.py" line="179"/>
         <source>Acknowledge selected…</source>
         <translation>确认所选…</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="169"/>
+        <location filename="../events_page.py" line="180"/>
         <source>All devices</source>
         <translation>全部设备</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="170"/>
+        <location filename="../events_page.py" line="181"/>
         <source>Collector (no device)</source>
         <translation>采集器（无设备）</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="171"/>
+        <location filename="../events_page.py" line="182"/>
         <source>All severities</source>
         <translation>全部级别</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="171"/>
+        <location filename="../events_page.py" line="182"/>
         <source>Warnings and errors</source>
         <translation>警告和错误</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="171"/>
+        <location filename="../events_page.py" line="182"/>
         <source>Errors only</source>
         <translation>仅错误</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="173"/>
+        <location filename="../events_page.py" line="184"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="173"/>
+        <location filename="../events_page.py" line="184"/>
         <source>Last 7 days</source>
         <translation>最近 7 天</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="173"/>
+        <location filename="../events_page.py" line="184"/>
         <source>Last 30 days</source>
         <translation>最近 30 天</translation>
     </message>
@@ -990,47 +990,47 @@
         <translation>%1 条当前告警：%2</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="183"/>
+        <location filename="../events_page.py" line="194"/>
         <source>Reading the events failed: %1</source>
         <translation>读取事件失败：%1</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="185"/>
+        <location filename="../events_page.py" line="196"/>
         <source>Reading the events…</source>
         <translation>正在读取事件…</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="185"/>
+        <location filename="../events_page.py" line="196"/>
         <source>Waiting for the site…</source>
         <translation>正在等待站点…</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="188"/>
+        <location filename="../events_page.py" line="199"/>
         <source>Showing the newest %1 events; narrow the filters to see older ones.</source>
         <translation>显示最新的 %1 个事件；缩小筛选范围可查看更早的事件。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="192"/>
+        <location filename="../events_page.py" line="203"/>
         <source>%1 events.</source>
         <translation>%1 个事件。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="194"/>
+        <location filename="../events_page.py" line="205"/>
         <source>Acknowledging failed: %1</source>
         <translation>确认失败：%1</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="336"/>
+        <location filename="../events_page.py" line="347"/>
         <source>This window only views the database: another energymon process (the collector) writes it. Acknowledge events in that process&apos;s window.</source>
         <translation>此窗口仅查看数据库：由另一个 energymon 进程（采集器）写入。请在该进程的窗口中确认事件。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="343"/>
+        <location filename="../events_page.py" line="354"/>
         <source>Acknowledging is possible once this window collects (its collector has not started yet).</source>
         <translation>此窗口开始采集后即可确认（其采集器尚未启动）。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="348"/>
+        <location filename="../events_page.py" line="359"/>
         <source>Select unacknowledged events in the table, then acknowledge them with your name.</source>
         <translation>在表格中选择未确认的事件，然后以您的名字确认。</translation>
     </message>
@@ -1038,82 +1038,82 @@
 <context>
     <name>FlowDiagram</name>
     <message>
-        <location filename="../flow_diagram.py" line="140"/>
+        <location filename="../flow_diagram.py" line="160"/>
         <source>PV</source>
         <translation>光伏</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="141"/>
+        <location filename="../flow_diagram.py" line="161"/>
         <source>Storage</source>
         <translation>储能</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="142"/>
+        <location filename="../flow_diagram.py" line="162"/>
         <source>Grid</source>
         <translation>电网</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="143"/>
+        <location filename="../flow_diagram.py" line="163"/>
         <source>Loads</source>
         <translation>负荷</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="145"/>
+        <location filename="../flow_diagram.py" line="165"/>
         <source>Live power flows. Arrow width grows with power.</source>
         <translation>实时功率流向。箭头越粗，功率越大。</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="151"/>
+        <location filename="../flow_diagram.py" line="171"/>
         <source>no fresh reading</source>
         <translation>无最新读数</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="154"/>
+        <location filename="../flow_diagram.py" line="174"/>
         <source>generating</source>
         <translation>发电中</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="154"/>
+        <location filename="../flow_diagram.py" line="174"/>
         <source>not generating</source>
         <translation>未发电</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="157"/>
+        <location filename="../flow_diagram.py" line="177"/>
         <source>discharging</source>
         <translation>放电中</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="159"/>
+        <location filename="../flow_diagram.py" line="179"/>
         <source>charging</source>
         <translation>充电中</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="161"/>
+        <location filename="../flow_diagram.py" line="181"/>
         <source>idle</source>
         <translation>待机</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="165"/>
+        <location filename="../flow_diagram.py" line="185"/>
         <source>importing</source>
         <translation>下网（购电）</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="167"/>
+        <location filename="../flow_diagram.py" line="187"/>
         <source>exporting</source>
         <translation>上网（售电）</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="169"/>
+        <location filename="../flow_diagram.py" line="189"/>
         <source>no exchange</source>
         <translation>与电网无交换</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="172"/>
+        <location filename="../flow_diagram.py" line="192"/>
         <source>site consumption</source>
         <translation>园区用电</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="319"/>
+        <location filename="../flow_diagram.py" line="341"/>
         <source>%1 · SoC %2 %</source>
         <translation>%1 · 荷电状态 %2 %</translation>
     </message>
@@ -1805,98 +1805,126 @@
 <context>
     <name>PvPage</name>
     <message>
-        <location filename="../pv_page.py" line="105"/>
-        <location filename="../pv_page.py" line="108"/>
+        <location filename="../pv_page.py" line="110"/>
+        <location filename="../pv_page.py" line="113"/>
         <source>PV performance</source>
         <translation>光伏性能</translation>
     </message>
     <message>
-        <location filename="../pv_page.py" line="109"/>
+        <location filename="../pv_page.py" line="114"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../pv_page.py" line="109"/>
+        <location filename="../pv_page.py" line="114"/>
         <source>This month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../pv_page.py" line="109"/>
+        <location filename="../pv_page.py" line="114"/>
         <source>This year</source>
         <translation>今年</translation>
     </message>
     <message>
-        <location filename="../pv_page.py" line="115"/>
         <source>kWh/kW: the energy per rated kW of each inverter (its rated power in the site configuration); the full-load hours are the same number, in hours at rated power. Ranked by kWh/kW among the inverters whose data covers the whole period; highlighted: below %1 of the park median.</source>
-        <translation>kWh/kW：每台逆变器每额定 kW 的发电量（额定功率取自站点配置）；等效满发小时数是同一个数，单位为额定功率下的小时。排名只在数据覆盖整个时段的逆变器之间按 kWh/kW 进行；突出显示：低于园区中位数的 %1。</translation>
+        <translation type="vanished">kWh/kW：每台逆变器每额定 kW 的发电量（额定功率取自站点配置）；等效满发小时数是同一个数，单位为额定功率下的小时。排名只在数据覆盖整个时段的逆变器之间按 kWh/kW 进行；突出显示：低于园区中位数的 %1。</translation>
     </message>
     <message>
-        <location filename="../pv_page.py" line="133"/>
+        <location filename="../pv_page.py" line="164"/>
         <source>Performance ratio of the park: %1 (plane-of-array irradiation %2 kWh/m² from %3).</source>
         <translation>园区性能比：%1（组件平面辐照量 %2 kWh/m²，来自 %3）。</translation>
     </message>
     <message>
-        <location filename="../pv_page.py" line="139"/>
         <source>It is per rated kW as configured: where that is the inverter&apos;s AC rating, the PR per DC kWp is this divided by the array&apos;s DC/AC ratio (so this one may read above 100 %).</source>
-        <translation>它按配置的额定 kW 计算：若配置的是逆变器的交流额定功率，则按组件直流峰值功率计的性能比为此值除以阵列的直流/交流容配比（因此此值可能高于 100 %）。</translation>
+        <translation type="vanished">它按配置的额定 kW 计算：若配置的是逆变器的交流额定功率，则按组件直流峰值功率计的性能比为此值除以阵列的直流/交流容配比（因此此值可能高于 100 %）。</translation>
     </message>
     <message>
-        <location filename="../pv_page.py" line="144"/>
+        <location filename="../pv_page.py" line="135"/>
+        <source>kWh/kWp: the energy per kWp of each inverter&apos;s array (its DC peak power in the site configuration); the full-load hours are the same number, in hours at peak power.</source>
+        <translation>kWh/kWp：每台逆变器所接阵列每 kWp 的发电量（直流峰值功率取自站点配置）；等效满发小时数是同一个数，单位为峰值功率下的小时。</translation>
+    </message>
+    <message>
+        <location filename="../pv_page.py" line="140"/>
+        <source>kWh/kW (AC): the energy per rated AC kW of each inverter. Only some inverters have their array&apos;s DC peak power configured: so that every figure compares, all are per rated AC kW.</source>
+        <translation>kWh/kW（交流）：每台逆变器每交流额定 kW 的发电量。只有部分逆变器配置了阵列的直流峰值功率：为使各项数值可以相互比较，全部按交流额定 kW 计算。</translation>
+    </message>
+    <message>
+        <location filename="../pv_page.py" line="145"/>
+        <source>kWh/kW (AC): the energy per rated AC kW of each inverter (no DC peak power of the arrays is configured); the full-load hours are the same number, in hours at rated power.</source>
+        <translation>kWh/kW（交流）：每台逆变器每交流额定 kW 的发电量（未配置阵列的直流峰值功率）；等效满发小时数是同一个数，单位为额定功率下的小时。</translation>
+    </message>
+    <message>
+        <location filename="../pv_page.py" line="150"/>
+        <source>Ranked by specific yield among the inverters whose data covers the whole period; highlighted: below %1 of the park median.</source>
+        <translation>排名只在数据覆盖整个时段的逆变器之间按单位容量发电量进行；突出显示：低于园区中位数的 %1。</translation>
+    </message>
+    <message>
+        <location filename="../pv_page.py" line="171"/>
+        <source>It is per kWp of the arrays (their DC peak power as configured), as IEC 61724-1 states it, without temperature correction.</source>
+        <translation>它按阵列的 kWp（配置的直流峰值功率）计算，与 IEC 61724-1 的定义一致，未作温度修正。</translation>
+    </message>
+    <message>
+        <location filename="../pv_page.py" line="176"/>
+        <source>It is per rated AC kW of the inverters: for arrays larger than their inverters the PR per kWp is this divided by the DC/AC ratio, so this one may read above 100 %.</source>
+        <translation>它按逆变器的交流额定 kW 计算：阵列容量大于逆变器时，按 kWp 计的性能比为此值除以直流/交流容配比，因此此值可能高于 100 %。</translation>
+    </message>
+    <message>
+        <location filename="../pv_page.py" line="181"/>
         <source>no irradiance sensor is configured</source>
         <translation>未配置辐照度传感器</translation>
     </message>
     <message>
-        <location filename="../pv_page.py" line="145"/>
+        <location filename="../pv_page.py" line="182"/>
         <source>the irradiance sensor has no data in this period</source>
         <translation>辐照度传感器在此时段没有数据</translation>
     </message>
     <message>
-        <location filename="../pv_page.py" line="147"/>
+        <location filename="../pv_page.py" line="184"/>
         <source>the irradiance data covers only %1 of the period, at least %2 is needed</source>
         <translation>辐照度数据只覆盖此时段的 %1，至少需要 %2</translation>
     </message>
     <message>
-        <location filename="../pv_page.py" line="151"/>
+        <location filename="../pv_page.py" line="188"/>
         <source>too little irradiation so far in this period (before sunrise or at dawn)</source>
         <translation>此时段迄今辐照量太少（日出前或黎明）</translation>
     </message>
     <message>
-        <location filename="../pv_page.py" line="152"/>
+        <location filename="../pv_page.py" line="189"/>
         <source>no inverter&apos;s data covers the whole period</source>
         <translation>没有一台逆变器的数据覆盖整个时段</translation>
     </message>
     <message>
-        <location filename="../pv_page.py" line="155"/>
+        <location filename="../pv_page.py" line="192"/>
         <source>Performance ratio not shown: %1.</source>
         <translation>不显示性能比：%1。</translation>
     </message>
     <message>
-        <location filename="../pv_page.py" line="166"/>
+        <location filename="../pv_page.py" line="203"/>
         <source>No comparison with the park median: it needs at least %1 inverters with complete data.</source>
         <translation>不与园区中位数比较：至少需要 %1 台数据完整的逆变器。</translation>
     </message>
     <message>
-        <location filename="../pv_page.py" line="171"/>
+        <location filename="../pv_page.py" line="208"/>
         <source>No comparison with the park median: too little yield so far in this period.</source>
         <translation>不与园区中位数比较：此时段迄今发电量太少。</translation>
     </message>
     <message>
-        <location filename="../pv_page.py" line="175"/>
+        <location filename="../pv_page.py" line="212"/>
         <source>Not ranked (their data does not cover the whole period): %1.</source>
         <translation>未排名（数据未覆盖整个时段）：%1。</translation>
     </message>
     <message>
-        <location filename="../pv_page.py" line="183"/>
+        <location filename="../pv_page.py" line="220"/>
         <source>Could not read the figures: %1</source>
         <translation>无法读取数据：%1</translation>
     </message>
     <message>
-        <location filename="../pv_page.py" line="187"/>
+        <location filename="../pv_page.py" line="224"/>
         <source>Reading…</source>
         <translation>正在读取…</translation>
     </message>
     <message>
-        <location filename="../pv_page.py" line="191"/>
+        <location filename="../pv_page.py" line="228"/>
         <source>From %1 to %2 (%3), from the stored rollups.</source>
         <translation>从 %1 到 %2（%3），取自已存储的汇总数据。</translation>
     </message>
@@ -1904,97 +1932,166 @@
 <context>
     <name>PvTable</name>
     <message>
-        <location filename="../pv_table.py" line="59"/>
+        <location filename="../pv_table.py" line="63"/>
         <source>Rank</source>
         <translation>排名</translation>
     </message>
     <message>
-        <location filename="../pv_table.py" line="59"/>
         <source>By kWh/kW, highest first</source>
-        <translation>按 kWh/kW 排序，最高者在前</translation>
+        <translation type="vanished">按 kWh/kW 排序，最高者在前</translation>
     </message>
     <message>
-        <location filename="../pv_table.py" line="60"/>
+        <location filename="../pv_table.py" line="66"/>
         <source>Inverter</source>
         <translation>逆变器</translation>
     </message>
     <message>
-        <location filename="../pv_table.py" line="61"/>
         <source>Rated kW</source>
-        <translation>额定 kW</translation>
+        <translation type="vanished">额定 kW</translation>
     </message>
     <message>
-        <location filename="../pv_table.py" line="62"/>
+        <location filename="../pv_table.py" line="68"/>
         <source>Energy kWh</source>
         <translation>发电量 kWh</translation>
     </message>
     <message>
-        <location filename="../pv_table.py" line="64"/>
         <source>kWh/kW</source>
-        <translation>kWh/kW</translation>
+        <translation type="vanished">kWh/kW</translation>
     </message>
     <message>
-        <location filename="../pv_table.py" line="65"/>
         <source>Specific yield: energy per rated kW</source>
-        <translation>单位容量发电量：每额定 kW 的发电量</translation>
+        <translation type="vanished">单位容量发电量：每额定 kW 的发电量</translation>
     </message>
     <message>
-        <location filename="../pv_table.py" line="68"/>
+        <location filename="../pv_table.py" line="91"/>
+        <location filename="../pv_table.py" line="115"/>
         <source>Full-load h</source>
         <translation>满发小时</translation>
     </message>
     <message>
-        <location filename="../pv_table.py" line="69"/>
         <source>Equivalent full-load hours: the hours at rated power that give the energy</source>
-        <translation>等效满发小时数：以额定功率发出该电量所需的小时数</translation>
+        <translation type="vanished">等效满发小时数：以额定功率发出该电量所需的小时数</translation>
     </message>
     <message>
-        <location filename="../pv_table.py" line="74"/>
+        <location filename="../pv_table.py" line="72"/>
         <source>vs. park median</source>
         <translation>相对园区中位数</translation>
     </message>
     <message>
-        <location filename="../pv_table.py" line="75"/>
         <source>kWh/kW over the median kWh/kW of the inverters with complete data</source>
-        <translation>kWh/kW 除以数据完整的逆变器的 kWh/kW 中位数</translation>
+        <translation type="vanished">kWh/kW 除以数据完整的逆变器的 kWh/kW 中位数</translation>
     </message>
     <message>
-        <location filename="../pv_table.py" line="78"/>
+        <location filename="../pv_table.py" line="121"/>
         <source>PR</source>
         <translation>性能比</translation>
     </message>
     <message>
-        <location filename="../pv_table.py" line="79"/>
         <source>Performance ratio: kWh/kW over the plane-of-array irradiation in kWh/m²</source>
-        <translation>性能比：kWh/kW 除以以 kWh/m² 计的组件平面辐照量</translation>
+        <translation type="vanished">性能比：kWh/kW 除以以 kWh/m² 计的组件平面辐照量</translation>
     </message>
     <message>
-        <location filename="../pv_table.py" line="96"/>
+        <location filename="../pv_table.py" line="64"/>
+        <source>By specific yield, highest first</source>
+        <translation>按单位容量发电量排序，最高者在前</translation>
+    </message>
+    <message>
+        <location filename="../pv_table.py" line="73"/>
+        <source>Specific yield over the median specific yield of the inverters with complete data</source>
+        <translation>单位容量发电量与数据完整的逆变器单位容量发电量中位数之比</translation>
+    </message>
+    <message>
+        <location filename="../pv_table.py" line="83"/>
+        <source>Rated kW (AC)</source>
+        <translation>额定 kW（交流）</translation>
+    </message>
+    <message>
+        <location filename="../pv_table.py" line="84"/>
+        <source>The inverter&apos;s rated AC power, as configured</source>
+        <translation>逆变器的交流额定功率（取自配置）</translation>
+    </message>
+    <message>
+        <location filename="../pv_table.py" line="87"/>
+        <source>kWh/kW (AC)</source>
+        <translation>kWh/kW（交流）</translation>
+    </message>
+    <message>
+        <location filename="../pv_table.py" line="88"/>
+        <source>Specific yield: energy per rated AC kW of the inverter</source>
+        <translation>单位容量发电量：逆变器每交流额定 kW 的发电量</translation>
+    </message>
+    <message>
+        <location filename="../pv_table.py" line="92"/>
+        <source>Equivalent full-load hours: the hours at rated AC power that give the energy</source>
+        <translation>等效满发小时数：以交流额定功率发出该电量所需的小时数</translation>
+    </message>
+    <message>
+        <location filename="../pv_table.py" line="97"/>
+        <source>PR (AC)</source>
+        <translation>性能比（交流）</translation>
+    </message>
+    <message>
+        <location filename="../pv_table.py" line="98"/>
+        <source>Performance ratio per rated AC kW: kWh/kW over the plane-of-array irradiation in kWh/m²; the DC/AC ratio times the PR per kWp</source>
+        <translation>按交流额定 kW 计的性能比：kWh/kW 除以以 kWh/m² 计的组件平面辐照量；等于按 kWp 计的性能比乘以直流/交流容配比</translation>
+    </message>
+    <message>
+        <location filename="../pv_table.py" line="107"/>
+        <source>kWp</source>
+        <translation>kWp</translation>
+    </message>
+    <message>
+        <location filename="../pv_table.py" line="108"/>
+        <source>The array&apos;s DC peak power, as configured</source>
+        <translation>阵列的直流峰值功率（取自配置）</translation>
+    </message>
+    <message>
+        <location filename="../pv_table.py" line="111"/>
+        <source>kWh/kWp</source>
+        <translation>kWh/kWp</translation>
+    </message>
+    <message>
+        <location filename="../pv_table.py" line="112"/>
+        <source>Specific yield: energy per kWp of the array</source>
+        <translation>单位容量发电量：阵列每 kWp 的发电量</translation>
+    </message>
+    <message>
+        <location filename="../pv_table.py" line="116"/>
+        <source>Equivalent full-load hours: the hours at the array&apos;s peak power that give the energy</source>
+        <translation>等效满发小时数：以阵列峰值功率发出该电量所需的小时数</translation>
+    </message>
+    <message>
+        <location filename="../pv_table.py" line="122"/>
+        <source>Performance ratio: kWh/kWp over the plane-of-array irradiation in kWh/m²</source>
+        <translation>性能比：kWh/kWp 除以以 kWh/m² 计的组件平面辐照量</translation>
+    </message>
+    <message>
+        <location filename="../pv_table.py" line="146"/>
         <source>%1 of the park median: below %2</source>
         <translation>为园区中位数的 %1：低于 %2</translation>
     </message>
     <message>
-        <location filename="../pv_table.py" line="101"/>
+        <location filename="../pv_table.py" line="151"/>
         <source>No energy data in this period</source>
         <translation>此时段没有发电量数据</translation>
     </message>
     <message>
-        <location filename="../pv_table.py" line="104"/>
+        <location filename="../pv_table.py" line="154"/>
         <source>Not ranked: its data covers %1 h of the period, not all of it</source>
         <translation>未排名：其数据只覆盖此时段中的 %1 小时，而非全部</translation>
     </message>
     <message>
-        <location filename="../pv_table.py" line="110"/>
+        <location filename="../pv_table.py" line="160"/>
         <source>%1 (low)</source>
         <translation>%1（偏低）</translation>
     </message>
     <message>
-        <location filename="../pv_table.py" line="126"/>
+        <location filename="../pv_table.py" line="176"/>
         <source>Park (%1 of %2 inverters)</source>
         <translation>园区（%2 台逆变器中的 %1 台）</translation>
     </message>
     <message>
-        <location filename="../pv_table.py" line="127"/>
+        <location filename="../pv_table.py" line="177"/>
         <source>Over the inverters whose data covers the whole period</source>
         <translation>按数据覆盖整个时段的逆变器计算</translation>
     </message>
@@ -3376,12 +3473,12 @@
         <translation>PNG 图片 (*.png)</translation>
     </message>
     <message>
-        <location filename="../trend_legend.py" line="137"/>
+        <location filename="../trend_legend.py" line="157"/>
         <source>Remove this series from the chart</source>
         <translation>从图表中移除这条曲线</translation>
     </message>
     <message>
-        <location filename="../trend_legend.py" line="138"/>
+        <location filename="../trend_legend.py" line="158"/>
         <source>Click to change this series with the pickers above</source>
         <translation>单击后可用上方的选择框修改这条曲线</translation>
     </message>
@@ -3435,12 +3532,12 @@
 <context>
     <name>WallDisplay</name>
     <message>
-        <location filename="../wall_display.py" line="193"/>
+        <location filename="../wall_display.py" line="215"/>
         <source>%1. F11: full screen, Esc: leave it.</source>
         <translation>%1。F11：全屏，Esc：退出全屏。</translation>
     </message>
     <message>
-        <location filename="../wall_display.py" line="195"/>
+        <location filename="../wall_display.py" line="217"/>
         <source>%1: %2. F11: full screen, Esc: leave it.</source>
         <translation>%1：%2。F11：全屏，Esc：退出全屏。</translation>
     </message>
