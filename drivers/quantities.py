@@ -39,6 +39,19 @@ class Role(str, Enum):
     METEO = "meteo"  # a weather sensor (irradiance): measurements only, no energy flows
 
 
+# role -> (the energy counter that positive power_w feeds, the one negative power_w feeds; None: none): the one
+# table of which counters a device of each role has and which way of its power each counts (signs as above:
+# storage + discharge, grid + import). The simulator, the collector's quality checks and the site's energy
+# balance (energymon.accounting.flows) all read it.
+COUNTERS_BY_ROLE: dict[Role, tuple[str | None, str | None]] = {
+    Role.PV: ("yield_wh", None),
+    Role.LOAD: ("consumed_wh", None),
+    Role.STORAGE: ("discharged_wh", "charged_wh"),
+    Role.GRID: ("imported_wh", "exported_wh"),
+    Role.METEO: (None, None),  # a weather sensor has no counters
+}
+
+
 @dataclass(frozen=True)
 class Quantity:
     name: str

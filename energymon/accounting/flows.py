@@ -21,16 +21,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from drivers.quantities import Role
+from drivers.quantities import COUNTERS_BY_ROLE, Role
 
+FLOW_OF_COUNTER = {  # the site balance's flow each energy counter feeds
+    "yield_wh": "pv_wh",
+    "imported_wh": "grid_import_wh",
+    "exported_wh": "grid_export_wh",
+    "discharged_wh": "storage_discharge_wh",
+    "charged_wh": "storage_charge_wh",
+    "consumed_wh": "metered_load_wh",
+}
 # role -> ((flow, counter quantity, sign of power_w that feeds the flow), ...): which counter of a device of
-# each role feeds which flow of the site balance, and the sign of its power when power integration stands in.
+# each role feeds which flow of the site balance, and the sign of its power when power integration stands in;
+# from drivers.quantities.COUNTERS_BY_ROLE (a weather sensor feeds no flow: it never changes an energy figure).
 FLOWS_BY_ROLE: dict[Role, tuple[tuple[str, str, int], ...]] = {
-    Role.PV: (("pv_wh", "yield_wh", +1),),
-    Role.GRID: (("grid_import_wh", "imported_wh", +1), ("grid_export_wh", "exported_wh", -1)),
-    Role.STORAGE: (("storage_discharge_wh", "discharged_wh", +1), ("storage_charge_wh", "charged_wh", -1)),
-    Role.LOAD: (("metered_load_wh", "consumed_wh", +1),),
-    Role.METEO: (),  # a weather sensor feeds no flow: it never changes an energy figure
+    role: tuple((FLOW_OF_COUNTER[c], c, sign) for c, sign in zip(pair, (+1, -1)) if c is not None)
+    for role, pair in COUNTERS_BY_ROLE.items()
 }
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 
 from drivers.profile import Profile
-from drivers.quantities import QUANTITIES, Kind, Role
+from drivers.quantities import COUNTERS_BY_ROLE, QUANTITIES, Kind, Role
 from drivers.transformer_ratios import CURRENTS, VOLTAGES, factor
 
 POWERS = frozenset({"power_w", "dc_power_w"})
@@ -37,13 +37,7 @@ AT_LIMIT_FRACTION = 0.98  # power at >= 98 % of rated is at its limit
 FINE_STEP_FRACTION = 0.001  # a register step of at most 0.1 % of the value is fine enough to move
 
 # Counters that power says should move: (for power > 0, for power < 0), after invert/swap (our signs).
-FLOW_COUNTERS: dict[Role, tuple[str | None, str | None]] = {
-    Role.PV: ("yield_wh", None),
-    Role.LOAD: ("consumed_wh", None),
-    Role.STORAGE: ("discharged_wh", "charged_wh"),
-    Role.GRID: ("imported_wh", "exported_wh"),
-    Role.METEO: (None, None),  # a weather sensor has no counters
-}
+FLOW_COUNTERS = COUNTERS_BY_ROLE
 UNKNOWN_COUNTER_STEP_WH = 1000.0  # a counter's step when the profile does not fix it: 1 kWh, the coarsest in use
 FLOAT32_RELATIVE_STEP = 2.0**-23  # a float counter's step is at most this share of its value (float32)
 COUNTER_MIN_STEPS = 3  # flat: power says at least this many register steps should have been counted

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from drivers.quantities import Role
+from drivers.quantities import COUNTERS_BY_ROLE, Role
 from energymon.config import Config, Device
 from energymon.sim import readings
 from energymon.sim.dispatch import TariffPlan, dispatch_unit, plan_at, tariff_plan
@@ -46,12 +46,8 @@ DEFAULT_STORAGE_HOURS = 2.0  # capacity when [devices.sim] gives none: 2 h at ra
 ROOF_TILT_RANGE_DEG = (3.0, 8.0)  # modules laid on the warehouse roofs' low pitch
 ROOF_AZIMUTH_SPREAD_DEG = 25.0  # roofs face the equator (south in the northern hemisphere) +- this
 
-COUNTERS: dict[Role, tuple[str, ...]] = {
-    Role.PV: ("yield_wh",),
-    Role.LOAD: ("consumed_wh",),
-    Role.STORAGE: ("charged_wh", "discharged_wh"),
-    Role.GRID: ("imported_wh", "exported_wh"),
-    Role.METEO: (),  # a weather sensor counts no energy
+COUNTERS: dict[Role, tuple[str, ...]] = {  # the energy counters a simulated device of each role has
+    role: tuple(c for c in pair if c is not None) for role, pair in COUNTERS_BY_ROLE.items()
 }
 
 
@@ -285,13 +281,11 @@ class StepResult:
 
 def counter_flows(role: Role, power_w: np.ndarray) -> dict[str, np.ndarray]:
     """The non-negative power [W] that feeds each energy counter of a device of ``role``."""
-    if role is Role.STORAGE:
-        return {"charged_wh": np.maximum(-power_w, 0.0), "discharged_wh": np.maximum(power_w, 0.0)}
-    if role is Role.GRID:
-        return {"imported_wh": np.maximum(power_w, 0.0), "exported_wh": np.maximum(-power_w, 0.0)}
-    if not COUNTERS[role]:
-        return {}  # a weather sensor
-    return {COUNTERS[role][0]: power_w}
+    positive, negative = COUNTERS_BY_ROLE[role]
+    flows = {} if positive is None else {positive: np.maximum(power_w, 0.0) if negative else power_w}
+    if negative is not None:
+        flows[negative] = np.maximum(-power_w, 0.0)
+    return flows
 
 
 def dispatch_storage(
