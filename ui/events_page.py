@@ -48,6 +48,7 @@ from energymon.views.alarm_starts import AlarmStart, alarm_key, alarm_start, rea
 from energymon.views.events import COLLECTOR, Alarm, EventQuery, EventRow, EventsView, events_view
 from ui.alarm_texts import alarm_summary, alarm_text
 from ui.context import AppContext
+from ui.device_table import MIN_TABLE_PT, TABLE_STYLE
 from ui.event_ack import AckDialog, acknowledge, default_user
 from ui.event_table import COLUMNS, DETAIL_COLUMN, EventTableModel
 from ui.format import fill
@@ -56,6 +57,7 @@ from ui.page import Page
 REFRESH_MS = 10_000  # events and alarms are read again this often
 ALARM_CLOCK_MS = 1_000  # while alarms are active, their durations are updated this often
 AFTER_ACK_MS = 1_500  # the writer commits an acknowledgement within 1 s: read again after this
+ALARM_ROWS = 4  # the alarm list shows this many alarms without scrolling
 RANGE_DAYS = (0, 7, 30)  # time range presets: today (since local midnight), the last 7 and 30 days
 
 
@@ -84,13 +86,12 @@ class EventsPage(Page):
         self.alarms_title = QLabel()
         self.alarms_title.setStyleSheet("font-size: 12pt; font-weight: 600; color: #1a202c;")
         self.alarm_list = QListWidget()
-        self.alarm_list.setMaximumHeight(96)
         self.alarm_list.setStyleSheet(
-            "QListWidget { background: #fff5f5; color: #9b2c2c; font-size: 10pt;"
+            f"QListWidget {{ background: #fff5f5; color: #9b2c2c; font-size: {MIN_TABLE_PT}pt;"
             " border: 1px solid #feb2b2; border-radius: 4px; }"
         )
         self.no_alarms = QLabel()
-        self.no_alarms.setStyleSheet("color: #2f855a; font-size: 10pt;")
+        self.no_alarms.setStyleSheet(f"color: #2f855a; font-size: {MIN_TABLE_PT}pt;")
         layout.addWidget(self.alarms_title)
         layout.addWidget(self.alarm_list)
         layout.addWidget(self.no_alarms)
@@ -123,8 +124,9 @@ class EventsPage(Page):
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.setStyleSheet("background: #ffffff; font-size: 10pt;")
+        self.view.setStyleSheet(TABLE_STYLE)
         self.view.setWordWrap(False)
+        self.set_type_scale()
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # fitted when rows arrive, not per repaint
         header.setSectionResizeMode(DETAIL_COLUMN, QHeaderView.ResizeMode.Stretch)
@@ -155,6 +157,16 @@ class EventsPage(Page):
         self.retranslate()
 
     # -- texts -------------------------------------------------------------------------------
+    def set_type_scale(self, _factor: float = 1.0) -> None:
+        """Alarm list ALARM_ROWS rows high, table rows and columns fit to the type its style sheets give."""
+        for widget in (self.alarm_list, self.view):
+            widget.ensurePolished()
+        row_px = self.alarm_list.fontMetrics().height() + 8
+        self.alarm_list.setMaximumHeight(ALARM_ROWS * row_px + 2 * self.alarm_list.frameWidth())
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 8)
+        for column in (c for c in range(self.model.columnCount()) if c != DETAIL_COLUMN):
+            self.view.resizeColumnToContents(column)
+
     def title(self) -> str:
         return self.tr("Events")
 
@@ -262,9 +274,7 @@ class EventsPage(Page):
             assert site is not None  # a query needs the site
             if self.model.set_rows(view.rows, site.tz):
                 self._select(selected)
-                for column in range(self.model.columnCount()):  # fit once per new rows, not per repaint
-                    if column != DETAIL_COLUMN:
-                        self.view.resizeColumnToContents(column)
+                self.set_type_scale()  # the columns fitted once per new rows, not per repaint
         self._update_status()
         self._update_ack_button()
         self.update_alarms()

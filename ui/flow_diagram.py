@@ -12,6 +12,10 @@ A node whose value is a sum over some of its devices (one inverter of eight
 offline) shows that sum with a flag in its title line ("7 of 8"; the loads'
 balance "partial"), drawn in amber: it is greyed only when none reports.
 
+On a wall display (ui.wall_display) :meth:`FlowDiagram.set_type_scale`
+multiplies its fonts [pt], node sizes, arrow widths (still relative to the
+largest flow), caption height and minimum size by the factor; 1.0 is as designed.
+
 Painting only: the diagram is given values (:meth:`FlowDiagram.set_values`)
 and never reads a device or the database.
 """
@@ -36,6 +40,9 @@ FLAG_TEXT, FLAG_FILL, FLAG_BORDER = "#7b341e", "#feebc8", "#f6ad55"  # as the ti
 ZERO_W = 50.0  # |power| below this is "about zero": shown as 0.0 kW, no arrow
 MIN_WIDTH_PX = 3.0
 MAX_WIDTH_PX = 18.0
+MIN_SIZE_PX = (380, 340)  # at type scale 1
+HINT_SIZE_PX = (520, 480)
+CAPTION_PX = 28.0  # the caption's band at the bottom, at type scale 1
 
 
 @dataclass(frozen=True)
@@ -101,7 +108,8 @@ class FlowDiagram(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(380, 340)
+        self.type_scale = 1.0
+        self.setMinimumSize(*MIN_SIZE_PX)
         self.values: dict[str, float | None] = dict.fromkeys(NODES)
         self.soc_pct: float | None = None
         self.present = dict.fromkeys(NODES, True)  # a site without storage shows no storage node
@@ -113,7 +121,20 @@ class FlowDiagram(QWidget):
         self.retranslate()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        return QSize(520, 480)
+        return QSize(*(round(px * self.type_scale) for px in HINT_SIZE_PX))
+
+    def set_type_scale(self, factor: float) -> None:
+        """Fonts, nodes, caption and minimum size ``factor`` times as designed (a wall display's type)."""
+        if factor == self.type_scale:
+            return
+        self.type_scale = factor
+        self.setMinimumSize(*(round(px * factor) for px in MIN_SIZE_PX))
+        self._update_arrows()
+        self.updateGeometry()
+        self.update()
+
+    def caption_px(self) -> float:
+        return CAPTION_PX * self.type_scale
 
     # -- input ---------------------------------------------------------------------------
     def set_values(
@@ -131,9 +152,14 @@ class FlowDiagram(QWidget):
         self.values = dict(zip(NODES, (pv_w, storage_w if has_storage else None, grid_w, consumption_w)))
         self.soc_pct = soc_pct if has_storage else None
         self.present["storage"] = has_storage
-        self.arrows = flow_arrows(pv_w, self.values["storage"], grid_w, consumption_w)
+        self._update_arrows()
         self._update_states()
         self.update()
+
+    def _update_arrows(self) -> None:
+        k = self.type_scale
+        powers_w = [self.values[node] for node in NODES]
+        self.arrows = flow_arrows(*powers_w, min_width_px=MIN_WIDTH_PX * k, max_width_px=MAX_WIDTH_PX * k)
 
     def retranslate(self) -> None:
         self.names = {
@@ -180,11 +206,12 @@ class FlowDiagram(QWidget):
     # -- geometry ----------------------------------------------------------------------------
     def node_rects(self) -> dict[str, QRectF]:
         """Where each node is drawn, for the widget's current size."""
-        w, h = self.width(), self.height() - 28  # room for the caption at the bottom
-        node_w = max(130.0, min(200.0, w * 0.30))
-        node_h = max(84.0, min(112.0, h * 0.26))
+        k = self.type_scale
+        w, h = self.width(), self.height() - self.caption_px()  # room for the caption at the bottom
+        node_w = max(130.0 * k, min(200.0 * k, w * 0.30))
+        node_h = max(84.0 * k, min(112.0 * k, h * 0.26))
         cx, cy = w / 2, h / 2
-        margin = 8.0
+        margin = 8.0 * k
         return {
             "pv": QRectF(cx - node_w / 2, margin, node_w, node_h),
             "storage": QRectF(cx - node_w / 2, h - node_h - margin, node_w, node_h),
@@ -193,7 +220,7 @@ class FlowDiagram(QWidget):
         }
 
     def bus_centre(self) -> QPointF:
-        return QPointF(self.width() / 2, (self.height() - 28) / 2)
+        return QPointF(self.width() / 2, (self.height() - self.caption_px()) / 2)
 
     # -- painting -------------------------------------------------------------------------------
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
@@ -204,7 +231,7 @@ class FlowDiagram(QWidget):
         painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
         rects = self.node_rects()
         centre = self.bus_centre()
-        bus_r = 16.0
+        bus_r = 16.0 * self.type_scale
         # Connection lines (thin, grey) for every node, arrows over them.
         for node, rect in rects.items():
             if not self.present[node]:
@@ -222,15 +249,15 @@ class FlowDiagram(QWidget):
                 self._draw_node(painter, node, rect)
         painter.setPen(QColor("#4a5568"))
         painter.setFont(self._font(10))
-        painter.drawText(
-            QRectF(8, self.height() - 26, self.width() - 16, 22), Qt.AlignmentFlag.AlignCenter, self.caption
-        )
+        k, caption_px = self.type_scale, self.caption_px()
+        caption = QRectF(8 * k, self.height() - caption_px + 2 * k, self.width() - 16 * k, caption_px - 6 * k)
+        painter.drawText(caption, Qt.AlignmentFlag.AlignCenter, self.caption)
         painter.end()
 
-    @staticmethod
-    def _font(point_size: float, bold: bool = False) -> QFont:
+    def _font(self, point_size: float, bold: bool = False) -> QFont:
+        """The font of ``point_size`` [pt] as designed, times the type scale."""
         font = QFont()
-        font.setPointSizeF(point_size)
+        font.setPointSizeF(point_size * self.type_scale)
         font.setBold(bold)
         return font
 
@@ -257,8 +284,8 @@ class FlowDiagram(QWidget):
         if length < 1:
             return
         ux, uy = dx / length, dy / length
-        head_len = min(length * 0.45, max(14.0, arrow.width_px * 2.2))
-        head_half = max(8.0, arrow.width_px * 1.3)
+        head_len = min(length * 0.45, max(14.0 * self.type_scale, arrow.width_px * 2.2))
+        head_half = max(8.0 * self.type_scale, arrow.width_px * 1.3)
         base = QPointF(end.x() - ux * head_len, end.y() - uy * head_len)
         colour = QColor(COLOURS[arrow.node])
         pen = QPen(colour, arrow.width_px)
@@ -286,8 +313,9 @@ class FlowDiagram(QWidget):
         path = QPainterPath()
         path.addRoundedRect(rect, 8, 8)
         painter.drawPath(path)
-        painter.fillRect(QRectF(rect.left() + 1, rect.top() + 1, 6, rect.height() - 2), accent)
-        inner = rect.adjusted(14, 6, -8, -6)
+        painter.fillRect(QRectF(rect.left() + 1, rect.top() + 1, 6 * self.type_scale, rect.height() - 2), accent)
+        k = self.type_scale
+        inner = rect.adjusted(14 * k, 6 * k, -8 * k, -6 * k)
         title_colour = QColor("#a0aec0") if missing else QColor("#4a5568")
         value_colour = QColor("#a0aec0") if missing else QColor("#1a202c")
         line_h = inner.height() / 3.4
@@ -298,7 +326,7 @@ class FlowDiagram(QWidget):
         flag = self.flags.get(node, "") if not missing else ""
         if flag:  # a partial sum: its mark, right-aligned in the title line
             flag_font = self._font(9.5, bold=True)
-            flag_w = QFontMetricsF(flag_font).horizontalAdvance(flag) + 10
+            flag_w = QFontMetricsF(flag_font).horizontalAdvance(flag) + 10 * k
             flag_rect = QRectF(title_rect.right() - flag_w, title_rect.top() + 1, flag_w, title_rect.height() - 2)
             painter.setPen(QPen(QColor(FLAG_BORDER), 1))
             painter.setBrush(QColor(FLAG_FILL))
@@ -322,14 +350,14 @@ class FlowDiagram(QWidget):
         state_rect = QRectF(inner.left(), inner.top() + line_h * 2.3, inner.width(), line_h)
         painter.drawText(state_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, state)
         if node == "storage" and self.soc_pct is not None:  # a state-of-charge bar along the bottom edge
-            bar = QRectF(rect.left() + 14, rect.bottom() - 9, rect.width() - 24, 5)
+            bar = QRectF(rect.left() + 14 * k, rect.bottom() - 9 * k, rect.width() - 24 * k, 5 * k)
             painter.fillRect(bar, QColor("#e2e8f0"))
             share = min(max(self.soc_pct, 0.0), 100.0) / 100.0
             painter.fillRect(QRectF(bar.left(), bar.top(), bar.width() * share, bar.height()), accent)
 
     def _fitting_font(self, text: str, width: float, point_size: float, smallest: float) -> QFont:
         """The largest font from ``point_size`` down to ``smallest`` in which ``text`` fits ``width``."""
-        size = point_size
+        size = point_size  # as designed: _font scales it
         while True:
             font = self._font(size, bold=point_size >= 16)
             if size <= smallest or QFontMetricsF(font).horizontalAdvance(text) <= width:

@@ -8,7 +8,9 @@ The time axis spans the whole local day, 00:00 to 24:00 (the view's
 ``day_start_ms`` .. ``day_end_ms``), so the curves fill it from the left as
 the day goes on and the rest of the day is empty, not stretched. The legend
 is a row of Qt labels above the plot (:attr:`OverviewChart.widget` holds
-both): it never covers a curve, e.g. the batteries charging at night.
+both): it never covers a curve, e.g. the batteries charging at night. On a
+wall display its texts follow the window's type and its swatches grow with it
+(``set_type_scale``); the plot's axes keep their designed type.
 """
 
 from __future__ import annotations
@@ -31,6 +33,24 @@ SERIES = (  # attribute of PowerSeries, colour; drawn in this order (last on top
     ("consumption_w", "#2b6cb0"),
 )
 MIN_SPAN_MS = MINUTE_MS  # the time axis spans at least this, even before there are two points
+SWATCH_PX = (18, 4)  # a legend entry's line, at type scale 1
+SPACING_PX = 14
+
+
+class _Legend(QWidget):
+    """The legend row; its swatches and spacing follow a wall display's type (``set_type_scale``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.swatches: list[QFrame] = []
+        self.row = QHBoxLayout(self)
+        self.row.setContentsMargins(8, 4, 8, 0)
+        self.row.setSpacing(SPACING_PX)
+
+    def set_type_scale(self, factor: float) -> None:
+        for swatch in self.swatches:
+            swatch.setFixedSize(*(round(px * factor) for px in SWATCH_PX))
+        self.row.setSpacing(round(SPACING_PX * factor))
 
 
 def with_breaks(ts_ms: list[int]) -> tuple[list[float], list[int | None]]:
@@ -68,17 +88,16 @@ class OverviewChart:
         self.widget = QWidget()
         self.widget.setObjectName("overviewChart")
         self.widget.setStyleSheet("#overviewChart { background: #ffffff; }")
-        self.legend = QWidget()
-        row = QHBoxLayout(self.legend)
-        row.setContentsMargins(8, 4, 8, 0)
-        row.setSpacing(14)
+        self.legend = _Legend()
+        row = self.legend.row
         row.addStretch(1)
         self.legend_labels: dict[str, QLabel] = {}
         self.curves: dict[str, pg.PlotDataItem] = {}
         for attr, colour in reversed(SERIES):  # the legend reads PV, consumption, storage, grid
             swatch = QFrame()
-            swatch.setFixedSize(18, 4)
+            swatch.setFixedSize(*SWATCH_PX)
             swatch.setStyleSheet(f"background: {colour}; border: none;")
+            self.legend.swatches.append(swatch)
             label = QLabel(attr)
             label.setStyleSheet("color: #2d3748; font-size: 10pt;")
             row.addWidget(swatch, 0, Qt.AlignmentFlag.AlignVCenter)

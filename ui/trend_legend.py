@@ -6,7 +6,9 @@ drawn (which axis, which plot) or why it is not, and its value at the
 cursor. A click on a row makes that series the one the pickers edit
 (:attr:`TrendLegend.chosen`); its "✕" removes it (:attr:`TrendLegend.removed`;
 the last series cannot be removed). The texts come from the page (context
-"TrendsPage").
+"TrendsPage"). On a wall display the panel's width and the swatches grow with
+the type (:meth:`TrendLegend.set_type_scale`; the texts follow the window's
+type by themselves).
 """
 
 from __future__ import annotations
@@ -44,15 +46,16 @@ class LegendRow:
     warning: bool = False  # ``place`` says why the series is not drawn
 
 
-def swatch(colour: str, bars: bool) -> QPixmap:
-    """A small picture of the series: a filled bar or a thick line, in its colour."""
-    pixmap = QPixmap(SWATCH_PX, SWATCH_PX)
+def swatch(colour: str, bars: bool, size_px: int = SWATCH_PX) -> QPixmap:
+    """A small picture of the series (``size_px`` square): a filled bar or a thick line, in its colour."""
+    pixmap = QPixmap(size_px, size_px)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
+    k = size_px / SWATCH_PX
     if bars:
-        painter.fillRect(3, 3, SWATCH_PX - 6, SWATCH_PX - 3, QColor(colour))
+        painter.fillRect(round(3 * k), round(3 * k), size_px - round(6 * k), size_px - round(3 * k), QColor(colour))
     else:
-        painter.fillRect(0, SWATCH_PX // 2 - 2, SWATCH_PX, 4, QColor(colour))
+        painter.fillRect(0, size_px // 2 - round(2 * k), size_px, round(4 * k), QColor(colour))
     painter.end()
     return pixmap
 
@@ -115,7 +118,23 @@ class TrendLegend(QScrollArea):
         self._column.addStretch(1)
         self.setWidget(inner)
         self.rows: list[_Row] = []
+        self.shown: list[LegendRow] = []
         self.selected = 0
+        self.type_scale = 1.0
+
+    def set_type_scale(self, factor: float) -> None:
+        """The panel's width and the swatches ``factor`` times as designed (a wall display's type)."""
+        if factor == self.type_scale:
+            return
+        self.type_scale = factor
+        self.setFixedWidth(round(WIDTH_PX * factor))
+        self._paint_swatches()
+
+    def _paint_swatches(self) -> None:
+        size_px = round(SWATCH_PX * self.type_scale)
+        for row, shown in zip(self.rows, self.shown):
+            row.swatch.setFixedSize(QSize(size_px, size_px))
+            row.swatch.setPixmap(swatch(shown.colour, shown.bars, size_px))
 
     def set_rows(self, rows: list[LegendRow], selected: int) -> None:
         """One row per series (in the chart's order); ``selected`` is the one the pickers edit."""
@@ -128,8 +147,9 @@ class TrendLegend(QScrollArea):
             row.remove.clicked.connect(lambda _checked=False, i=index: self.removed.emit(i))
             self._column.insertWidget(self._column.count() - 1, row)
             self.rows.append(row)
+        self.shown = list(rows)
+        self._paint_swatches()
         for row, shown in zip(self.rows, rows):
-            row.swatch.setPixmap(swatch(shown.colour, shown.bars))
             row.name.setText(shown.name)
             row.place.setText(shown.place)
             row.place.setStyleSheet("color: #b7791f;" if shown.warning else "color: #4a5568;")

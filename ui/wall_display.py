@@ -13,8 +13,19 @@ The type rule: in full screen every font size given in points in a style sheet
 logical height in pixels, ``height / 864`` kept within 1.25 ... 2.5 (1080 px:
 1.25, 1440 px: 1.67, 2160 px: 2.5); windowed, 1. Logical pixels already follow
 the screen's DPI, so the rule only adds the reading distance of a wall. Tables
-never go below :data:`MIN_TABLE_PT` (ui.device_table). Widgets that paint their
-own text (tiles, flow diagram) fit it to their size and are not scaled.
+never go below :data:`MIN_TABLE_PT` (ui.device_table).
+
+Widgets whose type a style sheet cannot reach (they paint their own text, or
+their heights and widths are computed from their fonts) have a method
+``set_type_scale(factor)``: the tiles (ui.tiles: fonts, fixed heights), the
+flow diagram (ui.flow_diagram: fonts, node sizes, arrows, minimum size), the
+overview chart's legend and the trends legend (widths, swatches) and the
+events page (the alarm list's height, the table's rows and columns). The
+pyqtgraph charts' axes are not scaled yet (their tick fonts stay as designed). :meth:`WallDisplay.apply_type` calls it
+with the factor after the style sheets are scaled, on every widget of the
+window that has it (1.0 when full screen is left: the designed look, exactly).
+A widget that sets the fonts of its children itself marks them with the
+dynamic property :data:`OWN_TYPE`, and their style sheets are left alone.
 """
 
 from __future__ import annotations
@@ -40,6 +51,7 @@ SKIPPED_BY_CYCLE = ("settings",)
 _PT = re.compile(r"font-size:\s*(\d+(?:\.\d+)?)\s*pt")
 _BASE_STYLE = "wallBaseStyle"  # dynamic property: a widget's style sheet before scaling
 _SCALED_STYLE = "wallScaledStyle"  # ... and as scaled (a widget that set another one since is re-based)
+OWN_TYPE = "wallOwnType"  # dynamic property: the widget's type is scaled by its owner's set_type_scale
 
 
 def type_scale(screen_height_px: int, fullscreen: bool) -> float:
@@ -127,10 +139,9 @@ class WallDisplay(QObject):
             layout.setSizeConstraint(
                 QLayout.SizeConstraint.SetNoConstraint if fullscreen else QLayout.SizeConstraint.SetDefaultConstraint
             )
-        screen = self.window.screen()
-        height = screen.geometry().height() if screen is not None else REFERENCE_HEIGHT_PX
-        self.scale = type_scale(height, fullscreen)
-        for widget in self.window.findChildren(QWidget):
+        self.scale = type_scale(self.screen_height_px(), fullscreen)
+        widgets = self.window.findChildren(QWidget)
+        for widget in widgets:
             self._scale_widget(widget)
         self.window.nav.setFixedWidth(round(self._nav_width_px * self.scale))  # page names stay whole
         # The type of every widget without a size of its own, after theirs (its FontChange finds the tables'
@@ -140,8 +151,25 @@ class WallDisplay(QObject):
             sheet = f"QWidget {{ font-size: {round(self._base_point_size * self.scale * 2) / 2:g}pt; }}"
         if self.window.styleSheet() != sheet:
             self.window.setStyleSheet(sheet)
+        for widget in widgets:  # the widgets that paint or size their own text, with the new style sheets
+            set_type_scale = getattr(widget, "set_type_scale", None)
+            if callable(set_type_scale):
+                set_type_scale(self.scale)
+        # Qt lays out a hidden widget only when it is shown; until then its minimum size is the one of the old
+        # type, and the hidden pages' would hold the window at the full screen's size once it is left.
+        for widget in reversed(widgets):  # children before their parents
+            layout = widget.layout()
+            if layout is not None and not widget.isVisible():
+                layout.activate()
+
+    def screen_height_px(self) -> int:
+        """The logical height [px] of the window's screen (the type rule's input)."""
+        screen = self.window.screen()
+        return screen.geometry().height() if screen is not None else REFERENCE_HEIGHT_PX
 
     def _scale_widget(self, widget: QWidget) -> None:
+        if widget.property(OWN_TYPE):
+            return
         sheet = widget.styleSheet()
         if "pt" not in sheet and widget.property(_BASE_STYLE) is None:
             return
