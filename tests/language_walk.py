@@ -32,7 +32,9 @@ UNITS_AND_SYMBOLS = frozenset(
     kg kgce tce gce CO2 kgCO2 tCO2 ms min CNY L1 L2 L3
     UTC GMT CST PDF XLSX CSV PNG TOML SQLite Modbus TCP RTU SunSpec IP SoC SoH CT PT FC
     """.split()
-) | frozenset(["Ctrl", "Alt", "Shift", "Esc", *(f"F{n}" for n in range(1, 13))])  # key caps: the shortcuts
+) | frozenset(
+    ["Ctrl", "Alt", "Shift", "Esc", "PgUp", "PgDown", "Home", *(f"F{n}" for n in range(1, 13))]
+)  # key caps: the shortcuts
 _WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9_']*")  # "CO2", "L1"; not the "x0B" of "0x0B"
 _URL = re.compile(r"\b(?:https?|file)://\S+")
 # An absolute path (not the "/" inside "kg/kWh" or "Asia/Shanghai"), up to a space or a Chinese punctuation mark;

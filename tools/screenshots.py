@@ -18,13 +18,22 @@ Usage::
     .venv/bin/python tools/screenshots.py --out /tmp/shots --size 1920x1080 --days 7 --settle 5
 
 It takes about a minute (30 days of history, then two walks of the pages).
-The pictures show the time they were taken: the demo park's live values and
-its history up to now.
+
+The clock: the pictures show the demo park at ``--local-time`` (default
+11:30 in the demo's time zone, Asia/Shanghai: the PV near its peak, the
+batteries in the peak period), today or, if that time is still to come,
+yesterday. The script runs itself again under libfaketime (Debian package
+``faketime``) with the process clock shifted by the difference, so the
+simulator, the collector, the history and the GUI all see that time and it
+runs on from there; the real clock is untouched. ``--local-time now`` (or a
+machine without libfaketime, which the script says) takes them at the real
+time.
 """
 
 from __future__ import annotations
 
 import argparse
+import glob
 import os
 import sys
 import tempfile
@@ -44,6 +53,9 @@ from PySide6.QtGui import QFont, QFontDatabase  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 LANGUAGES = (("en", "en"), ("zh_CN", "zh"))  # (the GUI's language code, the file name's suffix)
+DEMO_ZONE = "Asia/Shanghai"  # the demo park's time zone (energymon/data/demo-park.toml)
+FAKETIME_LIBRARIES = ("/usr/lib/*/faketime/libfaketime.so.1", "/usr/lib/faketime/libfaketime.so.1")
+SHIFTED = "ENERGYMON_SCREENSHOT_CLOCK"  # set in the re-run: its clock is already shifted
 FONT_FILES = ("NotoSansSC-energymon-Regular.ttf", "NotoSansSC-energymon-Bold.ttf")
 
 
@@ -63,7 +75,44 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--size", type=size_arg, default=(1600, 1000), help="window size WIDTHxHEIGHT")
     parser.add_argument("--days", type=float, default=30.0, help="days of demo history to generate first")
     parser.add_argument("--settle", type=float, default=4.0, help="seconds each page gets to load before its picture")
+    parser.add_argument(
+        "--local-time", default="11:30", help="the demo's local time HH:MM the pictures show (now: the real time)"
+    )
     return parser.parse_args(argv)
+
+
+def clock_offset_s(local_time: str, now_s: float, zone_name: str = DEMO_ZONE) -> int:
+    """Seconds to add to the clock for it to read ``local_time`` (HH:MM, in ``zone_name``) today, or yesterday
+    if that is still to come: the pictures never show the future."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    try:
+        hour, minute = (int(v) for v in local_time.split(":"))
+        now = datetime.fromtimestamp(now_s, UTC).astimezone(ZoneInfo(zone_name))
+        target = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    except ValueError:
+        raise SystemExit(f"screenshots: --local-time {local_time!r}: expected HH:MM or now") from None
+    if target > now:
+        target -= timedelta(days=1)
+    return int((target - now).total_seconds())
+
+
+def run_at_local_time(args: argparse.Namespace, argv: list[str] | None) -> None:
+    """Run this script again with the process clock shifted to ``--local-time`` (see the module docstring);
+    returns only when it stays at the real time."""
+    if args.local_time == "now" or os.environ.get(SHIFTED):
+        return
+    library = next((p for pattern in FAKETIME_LIBRARIES for p in sorted(glob.glob(pattern))), None)
+    if library is None:
+        print("screenshots: libfaketime not found (apt-get install faketime): the pictures show the real time")
+        return
+    offset_s = clock_offset_s(args.local_time, time.time())
+    env = {**os.environ, SHIFTED: args.local_time, "FAKETIME": f"{offset_s:+d}", "FAKETIME_DONT_FAKE_MONOTONIC": "0"}
+    env["LD_PRELOAD"] = ":".join(p for p in (library, os.environ.get("LD_PRELOAD", "")) if p)
+    print(f"screenshots: the clock shifted by {offset_s:+d} s to {args.local_time} ({DEMO_ZONE})", flush=True)
+    rest = sys.argv[1:] if argv is None else argv
+    os.execve(sys.executable, [sys.executable, str(Path(__file__).resolve()), *rest], env)
 
 
 def use_bundled_font(app: QApplication) -> str:
@@ -137,6 +186,7 @@ def take(window, pages: tuple, out: Path, suffix: str, settle_s: float) -> list[
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    run_at_local_time(args, argv)
     args.out.mkdir(parents=True, exist_ok=True)
     sys.setswitchinterval(0.001)  # as the GUI does (ui.app): the collector's threads share the GIL
     app = QApplication.instance() or QApplication(sys.argv)

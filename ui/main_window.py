@@ -29,6 +29,7 @@ from ui.carbon_text import emission_source
 from ui.context import AppContext
 from ui.devices_page import DevicesPage
 from ui.elided_label import ElidedLabel
+from ui.energy_page import EnergyPage
 from ui.events_page import EventsPage
 from ui.format import fill
 from ui.overview_page import OverviewPage
@@ -42,6 +43,7 @@ from ui.wall_display import WallDisplay
 # The pages in navigation order: (attribute on the window, class). New pages add a line here.
 PAGES: tuple[tuple[str, type[Page]], ...] = (
     ("overview", OverviewPage),
+    ("energy", EnergyPage),
     ("trends", TrendsPage),
     ("pv", PvPage),
     ("devices", DevicesPage),
@@ -54,6 +56,7 @@ PAGES: tuple[tuple[str, type[Page]], ...] = (
 class MainWindow(QMainWindow):
     # The pages, by their names in PAGES (set in _build).
     overview: OverviewPage
+    energy: EnergyPage
     trends: TrendsPage
     pv: PvPage
     devices: DevicesPage

@@ -143,6 +143,12 @@ def period_of_buckets(
     return periods
 
 
+def changes_on_whole_hours(tariff: Tariff) -> bool:
+    """Whether every period of the schedule starts and ends on a whole local hour, so hourly energies priced by
+    the period of each hour's start cost exactly what their quarter hours would."""
+    return all(len(set(day[q : q + 4])) == 1 for day in tariff.schedule for q in range(0, QUARTERS_PER_DAY, 4))
+
+
 def day_windows(tariff: Tariff, month: int) -> list[tuple[str, str]]:
     """The periods of a day in ``month`` (1..12) as ``(period, "HH:MM-HH:MM")`` runs from 00:00, for display."""
     day = tariff.schedule[month - 1]

@@ -7,6 +7,7 @@ docs/configuration.md; every error names the field.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Sequence
 from typing import Any
 
@@ -49,6 +50,18 @@ def tariff_from_dict(data: dict, where: str = "tariff") -> Tariff:
     if tariff is None:
         raise TariffError(f"{where}: missing table")
     return tariff
+
+
+def tariff_of_config_text(config_toml: str | None) -> Tariff | None:
+    """The ``[tariff]`` of a site config's TOML text (as a database records it), None without one; raises
+    TariffError for text that is not TOML or a tariff that is not valid."""
+    if not config_toml:
+        return None
+    try:
+        table = tomllib.loads(config_toml).get("tariff")
+    except tomllib.TOMLDecodeError as exc:
+        raise TariffError(f"not TOML: {exc}") from None
+    return None if table is None else tariff_from_dict(table)
 
 
 def parse_tariff(parser: FieldReader, t: Any, where: str = "tariff") -> Tariff | None:

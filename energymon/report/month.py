@@ -30,7 +30,6 @@ energymon.report.figures.
 from __future__ import annotations
 
 import time
-import tomllib
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -48,7 +47,7 @@ from energymon.accounting.counters import (
     integrate_power,
 )
 from energymon.accounting.flows import FLOWS_BY_ROLE, Flows, demand_kw
-from energymon.config.tariff import TariffError, tariff_from_dict
+from energymon.config.tariff import TariffError, tariff_of_config_text
 from energymon.events import DEVICE_OFFLINE, DEVICE_RECOVERED
 from energymon.report.figures import (
     Costs,
@@ -334,13 +333,9 @@ def build_month_report(
 
 def recorded_tariff(site: dict) -> tariffs.Tariff | None:
     """The ``[tariff]`` of the config text the database records (site ``config_toml``), or None."""
-    text = site.get("config_toml")
-    if not text:
-        return None
     try:
-        table = tomllib.loads(text).get("tariff")
-        return tariff_from_dict(table) if table is not None else None
-    except (tomllib.TOMLDecodeError, TariffError) as exc:
+        return tariff_of_config_text(site.get("config_toml"))
+    except TariffError as exc:
         raise ReportError(f"the tariff recorded in the database is not valid: {exc}") from None
 
 

@@ -614,6 +614,497 @@
     </message>
 </context>
 <context>
+    <name>EnergyChart</name>
+    <message>
+        <location filename="../energy_chart.py" line="101"/>
+        <source>Generation and consumption</source>
+        <translation>发电与用电</translation>
+    </message>
+    <message>
+        <location filename="../energy_chart.py" line="102"/>
+        <source>Grid and storage: in above 0, out below</source>
+        <translation>电网与储能：流入在 0 以上，流出在 0 以下</translation>
+    </message>
+</context>
+<context>
+    <name>EnergyPage</name>
+    <message>
+        <location filename="../energy_notes.py" line="32"/>
+        <source>This period has not begun.</source>
+        <translation>该时段尚未开始。</translation>
+    </message>
+    <message>
+        <location filename="../energy_notes.py" line="34"/>
+        <source>Complete period.</source>
+        <translation>完整时段。</translation>
+    </message>
+    <message>
+        <location filename="../energy_notes.py" line="36"/>
+        <source>Day in progress, up to %1.</source>
+        <translation>当日进行中，截至 %1。</translation>
+    </message>
+    <message>
+        <location filename="../energy_notes.py" line="37"/>
+        <source>Month in progress, up to %1.</source>
+        <translation>当月进行中，截至 %1。</translation>
+    </message>
+    <message>
+        <location filename="../energy_notes.py" line="38"/>
+        <source>Year in progress, up to %1.</source>
+        <translation>当年进行中，截至 %1。</translation>
+    </message>
+    <message>
+        <location filename="../energy_notes.py" line="44"/>
+        <location filename="../energy_page.py" line="200"/>
+        <source>PV</source>
+        <translation>光伏</translation>
+    </message>
+    <message>
+        <location filename="../energy_notes.py" line="45"/>
+        <location filename="../energy_notes.py" line="46"/>
+        <source>grid</source>
+        <translation>电网</translation>
+    </message>
+    <message>
+        <location filename="../energy_notes.py" line="47"/>
+        <location filename="../energy_notes.py" line="48"/>
+        <source>storage</source>
+        <translation>储能</translation>
+    </message>
+    <message>
+        <location filename="../energy_notes.py" line="66"/>
+        <source>Newest data: %1; the buckets after the oldest of these are partial.</source>
+        <translation>最新数据：%1；其中最早时刻之后的时段为部分值。</translation>
+    </message>
+    <message>
+        <location filename="../energy_notes.py" line="75"/>
+        <source>No data in this period.</source>
+        <translation>该时段无数据。</translation>
+    </message>
+    <message>
+        <location filename="../energy_notes.py" line="80"/>
+        <source>No data in %1 of the %2 elapsed %3 (grey bands).</source>
+        <translation>已过去的 %2 个%3中有 %1 个无数据（灰色区域）。</translation>
+    </message>
+    <message>
+        <location filename="../energy_notes.py" line="90"/>
+        <source>Hatched bars are partial sums: the data covers only part of %1 %2.</source>
+        <translation>斜线柱为部分值：有 %1 个%2的数据只覆盖其中一部分。</translation>
+    </message>
+    <message>
+        <location filename="../energy_notes.py" line="99"/>
+        <source>and %1 more</source>
+        <translation>及另外 %1 台</translation>
+    </message>
+    <message>
+        <location filename="../energy_notes.py" line="100"/>
+        <source>Hatched bars are partial sums: no readings from %1.</source>
+        <translation>斜线柱为部分值：以下设备无读数：%1。</translation>
+    </message>
+    <message>
+        <location filename="../energy_notes.py" line="107"/>
+        <source>Integrated from power (no energy counter): %1.</source>
+        <translation>由功率积分得出（无电能计数器）：%1。</translation>
+    </message>
+    <message>
+        <location filename="../energy_notes.py" line="117"/>
+        <source>%1 to %2</source>
+        <translation>%1 至 %2</translation>
+    </message>
+    <message>
+        <location filename="../energy_notes.py" line="127"/>
+        <source>Compared over the same elapsed time: previous %1, a year before %2.</source>
+        <translation>按相同的已过时长比较：上一时段 %1，去年同期 %2。</translation>
+    </message>
+    <message>
+        <location filename="../energy_notes.py" line="129"/>
+        <source>Compared with the previous period (%1) and the same period a year before (%2).</source>
+        <translation>与上一时段（%1）及去年同期（%2）比较。</translation>
+    </message>
+    <message>
+        <location filename="../energy_notes.py" line="132"/>
+        <source>A comparison without data shows —.</source>
+        <translation>无数据的比较显示为 —。</translation>
+    </message>
+    <message>
+        <location filename="../energy_notes.py" line="139"/>
+        <source>No tariff in the site configuration: no costs or savings.</source>
+        <translation>站点配置中没有电价：不显示电费和节省。</translation>
+    </message>
+    <message>
+        <location filename="../energy_notes.py" line="141"/>
+        <source>Costs not shown: %1</source>
+        <translation>未显示电费：%1</translation>
+    </message>
+    <message>
+        <location filename="../energy_notes.py" line="143"/>
+        <source>Reading the costs…</source>
+        <translation>正在读取电费…</translation>
+    </message>
+    <message>
+        <location filename="../energy_notes.py" line="145"/>
+        <source>per hour</source>
+        <translation>按小时</translation>
+    </message>
+    <message>
+        <location filename="../energy_notes.py" line="145"/>
+        <source>per quarter hour</source>
+        <translation>按 15 分钟</translation>
+    </message>
+    <message>
+        <location filename="../energy_notes.py" line="146"/>
+        <source>(unnamed)</source>
+        <translation>（未命名）</translation>
+    </message>
+    <message>
+        <location filename="../energy_notes.py" line="148"/>
+        <source>Costs and savings on the tariff %1 recorded in the database, priced %2, as in the monthly report.</source>
+        <translation>电费与节省按数据库中记录的电价“%1”计算，%2计价，与月报一致。</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="61"/>
+        <source>Figure</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="62"/>
+        <source>This period</source>
+        <translation>本时段</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="63"/>
+        <source>Previous period</source>
+        <translation>上一时段</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="64"/>
+        <location filename="../energy_page.py" line="66"/>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="65"/>
+        <source>A year before</source>
+        <translation>去年同期</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="182"/>
+        <location filename="../energy_page.py" line="185"/>
+        <source>Energy</source>
+        <translation>电量</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="186"/>
+        <source>Day</source>
+        <translation>日</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="186"/>
+        <source>Month</source>
+        <translation>月</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="186"/>
+        <source>Year</source>
+        <translation>年</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="188"/>
+        <source>◀ Previous</source>
+        <translation>◀ 上一个</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="189"/>
+        <source>Next ▶</source>
+        <translation>下一个 ▶</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="190"/>
+        <source>The previous period (PgUp)</source>
+        <translation>上一时段（PgUp）</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="191"/>
+        <source>The next period (PgDown)</source>
+        <translation>下一时段（PgDown）</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="192"/>
+        <source>Back to the current period (Home)</source>
+        <translation>回到当前时段（Home）</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="201"/>
+        <source>consumption</source>
+        <translation>用电</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="202"/>
+        <source>grid import</source>
+        <translation>电网购电</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="203"/>
+        <source>grid export</source>
+        <translation>上网电量</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="204"/>
+        <source>storage discharge</source>
+        <translation>储能放电</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="205"/>
+        <source>storage charge</source>
+        <translation>储能充电</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="217"/>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="217"/>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="217"/>
+        <source>This year</source>
+        <translation>今年</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="233"/>
+        <source>Could not read the figures: %1</source>
+        <translation>无法读取数据：%1</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="235"/>
+        <source>Reading…</source>
+        <translation>正在读取…</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="251"/>
+        <source>%1: not yet.</source>
+        <translation>%1：尚未到达。</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="253"/>
+        <source>%1: no data.</source>
+        <translation>%1：无数据。</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="256"/>
+        <source>consumption %1 kWh</source>
+        <translation>用电 %1 kWh</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="258"/>
+        <source>PV %1 kWh</source>
+        <translation>光伏 %1 kWh</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="259"/>
+        <source>import %1 kWh</source>
+        <translation>购电 %1 kWh</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="260"/>
+        <source>export %1 kWh</source>
+        <translation>上网 %1 kWh</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="261"/>
+        <source>charge %1 kWh</source>
+        <translation>充电 %1 kWh</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="262"/>
+        <source>discharge %1 kWh</source>
+        <translation>放电 %1 kWh</translation>
+    </message>
+    <message>
+        <location filename="../energy_page.py" line="270"/>
+        <source>(partial: some devices did not report)</source>
+        <translation>（部分值：部分设备未上报）</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="36"/>
+        <source>Jan</source>
+        <translation>1月</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="37"/>
+        <source>Feb</source>
+        <translation>2月</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="38"/>
+        <source>Mar</source>
+        <translation>3月</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="39"/>
+        <source>Apr</source>
+        <translation>4月</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="40"/>
+        <source>May</source>
+        <translation>5月</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="41"/>
+        <source>Jun</source>
+        <translation>6月</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="42"/>
+        <source>Jul</source>
+        <translation>7月</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="43"/>
+        <source>Aug</source>
+        <translation>8月</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="44"/>
+        <source>Sep</source>
+        <translation>9月</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="45"/>
+        <source>Oct</source>
+        <translation>10月</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="46"/>
+        <source>Nov</source>
+        <translation>11月</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="47"/>
+        <source>Dec</source>
+        <translation>12月</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="81"/>
+        <source>hour</source>
+        <translation>小时</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="81"/>
+        <source>hours</source>
+        <translation>小时</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="83"/>
+        <source>day</source>
+        <translation>天</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="83"/>
+        <source>days</source>
+        <translation>天</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="84"/>
+        <source>month</source>
+        <translation>月</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="84"/>
+        <source>months</source>
+        <translation>月</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="119"/>
+        <source>PV generation (kWh)</source>
+        <translation>光伏发电量（kWh）</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="120"/>
+        <source>Consumption (kWh)</source>
+        <translation>用电量（kWh）</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="121"/>
+        <source>Grid import (kWh)</source>
+        <translation>电网购电量（kWh）</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="122"/>
+        <source>Grid export (kWh)</source>
+        <translation>上网电量（kWh）</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="123"/>
+        <source>Storage charge (kWh)</source>
+        <translation>储能充电量（kWh）</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="124"/>
+        <source>Storage discharge (kWh)</source>
+        <translation>储能放电量（kWh）</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="125"/>
+        <source>Self-consumption (%)</source>
+        <translation>自发自用率（%）</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="126"/>
+        <source>Self-sufficiency (%)</source>
+        <translation>自给率（%）</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="127"/>
+        <source>Avoided CO₂ (t)</source>
+        <translation>CO₂ 减排量（t）</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="130"/>
+        <source>Energy cost (%1)</source>
+        <translation>电费（%1）</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="131"/>
+        <source>Saved by PV (%1)</source>
+        <translation>光伏节省（%1）</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="133"/>
+        <source>Saved by storage (%1)</source>
+        <translation>储能节省（%1）</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="139"/>
+        <source>Saved in total (%1)</source>
+        <translation>合计节省（%1）</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="141"/>
+        <source>Peak 15-min demand (kW)</source>
+        <translation>15 分钟最大需量（kW）</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="142"/>
+        <source>Demand charge (%1)</source>
+        <translation>需量电费（%1）</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="184"/>
+        <source>%1 pp</source>
+        <translation>%1 个百分点</translation>
+    </message>
+    <message>
+        <location filename="../energy_texts.py" line="198"/>
+        <source>A partial sum: some devices have no data in part of the period.</source>
+        <translation>部分值：部分设备在该时段的部分时间内无数据。</translation>
+    </message>
+</context>
+<context>
     <name>EventTableModel</name>
     <message>
         <location filename="../event_table.py" line="53"/>
@@ -779,82 +1270,82 @@
 <context>
     <name>EventsPage</name>
     <message>
-        <location filename="../events_page.py" line="170"/>
+        <location filename="../events_page.py" line="171"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="173"/>
+        <location filename="../events_page.py" line="174"/>
         <source>Active alarms</source>
         <translation>当前告警</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="174"/>
+        <location filename="../events_page.py" line="175"/>
         <source>No active alarms.</source>
         <translation>当前无告警。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="175"/>
+        <location filename="../events_page.py" line="176"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="176"/>
+        <location filename="../events_page.py" line="177"/>
         <source>Severity:</source>
         <translation>级别：</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="177"/>
+        <location filename="../events_page.py" line="178"/>
         <source>Time:</source>
         <translation>时间：</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="178"/>
+        <location filename="../events_page.py" line="179"/>
         <source>Unacknowledged only</source>
         <translation>仅未确认</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="179"/>
+        <location filename="../events_page.py" line="180"/>
         <source>Acknowledge selected…</source>
         <translation>确认所选…</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="180"/>
+        <location filename="../events_page.py" line="181"/>
         <source>All devices</source>
         <translation>全部设备</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="181"/>
+        <location filename="../events_page.py" line="182"/>
         <source>Collector (no device)</source>
         <translation>采集器（无设备）</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="182"/>
+        <location filename="../events_page.py" line="183"/>
         <source>All severities</source>
         <translation>全部级别</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="182"/>
+        <location filename="../events_page.py" line="183"/>
         <source>Warnings and errors</source>
         <translation>警告和错误</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="182"/>
+        <location filename="../events_page.py" line="183"/>
         <source>Errors only</source>
         <translation>仅错误</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="184"/>
+        <location filename="../events_page.py" line="185"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="184"/>
+        <location filename="../events_page.py" line="185"/>
         <source>Last 7 days</source>
         <translation>最近 7 天</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="184"/>
+        <location filename="../events_page.py" line="185"/>
         <source>Last 30 days</source>
         <translation>最近 30 天</translation>
     </message>
@@ -990,178 +1481,332 @@
         <translation>%1 条当前告警：%2</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="194"/>
+        <location filename="../events_page.py" line="195"/>
         <source>Reading the events failed: %1</source>
         <translation>读取事件失败：%1</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="196"/>
+        <location filename="../events_page.py" line="197"/>
         <source>Reading the events…</source>
         <translation>正在读取事件…</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="196"/>
+        <location filename="../events_page.py" line="197"/>
         <source>Waiting for the site…</source>
         <translation>正在等待站点…</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="199"/>
+        <location filename="../events_page.py" line="200"/>
         <source>Showing the newest %1 events; narrow the filters to see older ones.</source>
         <translation>显示最新的 %1 个事件；缩小筛选范围可查看更早的事件。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="203"/>
+        <location filename="../events_page.py" line="204"/>
         <source>%1 events.</source>
         <translation>%1 个事件。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="205"/>
+        <location filename="../events_page.py" line="206"/>
         <source>Acknowledging failed: %1</source>
         <translation>确认失败：%1</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="347"/>
+        <location filename="../events_page.py" line="346"/>
         <source>This window only views the database: another energymon process (the collector) writes it. Acknowledge events in that process&apos;s window.</source>
         <translation>此窗口仅查看数据库：由另一个 energymon 进程（采集器）写入。请在该进程的窗口中确认事件。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="354"/>
+        <location filename="../events_page.py" line="353"/>
         <source>Acknowledging is possible once this window collects (its collector has not started yet).</source>
         <translation>此窗口开始采集后即可确认（其采集器尚未启动）。</translation>
     </message>
     <message>
-        <location filename="../events_page.py" line="359"/>
+        <location filename="../events_page.py" line="358"/>
         <source>Select unacknowledged events in the table, then acknowledge them with your name.</source>
         <translation>在表格中选择未确认的事件，然后以您的名字确认。</translation>
     </message>
 </context>
 <context>
+    <name>FirstRunDialog</name>
+    <message>
+        <location filename="../first_run.py" line="106"/>
+        <source>energymon: first start</source>
+        <translation>energymon：首次启动</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="107"/>
+        <source>Welcome to energymon</source>
+        <translation>欢迎使用 energymon</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="110"/>
+        <source>energymon watches the PV inverters, storage and meters of an industrial park over Modbus, logs them to a database and shows them live.</source>
+        <translation>energymon 通过 Modbus 监视工业园区的光伏逆变器、储能和电表，记录到数据库并实时显示。</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="116"/>
+        <source>The last site could not be opened again:</source>
+        <translation>无法再次打开上次的站点：</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="117"/>
+        <source>Open the demo park</source>
+        <translation>打开演示园区</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="118"/>
+        <source>Simulated devices on this computer: nothing to set up</source>
+        <translation>在本机模拟的设备：无需任何设置</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="119"/>
+        <source>Open a site configuration…</source>
+        <translation>打开站点配置…</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="120"/>
+        <source>A site&apos;s TOML file: its devices are polled and logged</source>
+        <translation>站点配置文件：轮询并记录其中的设备</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="121"/>
+        <source>View a database…</source>
+        <translation>查看数据库…</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="122"/>
+        <source>Only view a database that a collector writes</source>
+        <translation>只查看由采集程序写入的数据库</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="123"/>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="133"/>
+        <source>Checking {file}…</source>
+        <translation>正在检查 {file}…</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="136"/>
+        <source>This file cannot be opened:</source>
+        <translation>无法打开此文件：</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="160"/>
+        <source>Open a site configuration</source>
+        <translation>打开站点配置</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="160"/>
+        <source>Site configuration (*.toml)</source>
+        <translation>站点配置 (*.toml)</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="165"/>
+        <source>View a database</source>
+        <translation>查看数据库</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="165"/>
+        <source>energymon database (*.db)</source>
+        <translation>energymon 数据库 (*.db)</translation>
+    </message>
+</context>
+<context>
     <name>FlowDiagram</name>
     <message>
-        <location filename="../flow_diagram.py" line="160"/>
+        <location filename="../flow_diagram.py" line="166"/>
         <source>PV</source>
         <translation>光伏</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="161"/>
+        <location filename="../flow_diagram.py" line="167"/>
         <source>Storage</source>
         <translation>储能</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="162"/>
+        <location filename="../flow_diagram.py" line="168"/>
         <source>Grid</source>
         <translation>电网</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="163"/>
+        <location filename="../flow_diagram.py" line="169"/>
         <source>Loads</source>
         <translation>负荷</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="165"/>
+        <location filename="../flow_diagram.py" line="171"/>
         <source>Live power flows. Arrow width grows with power.</source>
         <translation>实时功率流向。箭头越粗，功率越大。</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="171"/>
+        <location filename="../flow_diagram.py" line="177"/>
         <source>no fresh reading</source>
         <translation>无最新读数</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="174"/>
+        <location filename="../flow_diagram.py" line="180"/>
         <source>generating</source>
         <translation>发电中</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="174"/>
+        <location filename="../flow_diagram.py" line="180"/>
         <source>not generating</source>
         <translation>未发电</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="177"/>
+        <location filename="../flow_diagram.py" line="183"/>
         <source>discharging</source>
         <translation>放电中</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="179"/>
+        <location filename="../flow_diagram.py" line="185"/>
         <source>charging</source>
         <translation>充电中</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="181"/>
+        <location filename="../flow_diagram.py" line="187"/>
         <source>idle</source>
         <translation>待机</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="185"/>
+        <location filename="../flow_diagram.py" line="191"/>
         <source>importing</source>
         <translation>下网（购电）</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="187"/>
+        <location filename="../flow_diagram.py" line="193"/>
         <source>exporting</source>
         <translation>上网（售电）</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="189"/>
+        <location filename="../flow_diagram.py" line="195"/>
         <source>no exchange</source>
         <translation>与电网无交换</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="192"/>
+        <location filename="../flow_diagram.py" line="198"/>
         <source>site consumption</source>
         <translation>园区用电</translation>
     </message>
     <message>
-        <location filename="../flow_diagram.py" line="341"/>
+        <location filename="../flow_diagram.py" line="347"/>
         <source>%1 · SoC %2 %</source>
         <translation>%1 · 荷电状态 %2 %</translation>
     </message>
 </context>
 <context>
+    <name>LogButton</name>
+    <message>
+        <location filename="../log_view.py" line="209"/>
+        <source>Show the log…</source>
+        <translation>查看日志…</translation>
+    </message>
+    <message>
+        <location filename="../log_view.py" line="212"/>
+        <source>The newest lines of the log files: collection start and stop, connections and devices lost and back, database problems.</source>
+        <translation>日志文件的最新记录：采集的启动与停止、连接和设备的断开与恢复、数据库问题。</translation>
+    </message>
+</context>
+<context>
+    <name>LogDialog</name>
+    <message>
+        <location filename="../log_view.py" line="143"/>
+        <source>The folder could not be opened: %1</source>
+        <translation>无法打开文件夹：%1</translation>
+    </message>
+    <message>
+        <location filename="../log_view.py" line="150"/>
+        <source>The log could not be read: %1</source>
+        <translation>无法读取日志：%1</translation>
+    </message>
+    <message>
+        <location filename="../log_view.py" line="154"/>
+        <source>Reading the log…</source>
+        <translation>正在读取日志…</translation>
+    </message>
+    <message>
+        <location filename="../log_view.py" line="156"/>
+        <source>No log lines yet in %1.</source>
+        <translation>%1 中还没有日志记录。</translation>
+    </message>
+    <message>
+        <location filename="../log_view.py" line="160"/>
+        <source>The newest %1 lines of %2. Log lines are written in English, for support.</source>
+        <translation>%2 的最新 %1 行。日志以英文记录，便于技术支持查阅。</translation>
+    </message>
+    <message>
+        <location filename="../log_view.py" line="167"/>
+        <source>Log</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <location filename="../log_view.py" line="168"/>
+        <source>Folder:</source>
+        <translation>文件夹：</translation>
+    </message>
+    <message>
+        <location filename="../log_view.py" line="169"/>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <location filename="../log_view.py" line="170"/>
+        <source>File:</source>
+        <translation>文件：</translation>
+    </message>
+    <message>
+        <location filename="../log_view.py" line="171"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="130"/>
+        <location filename="../main_window.py" line="133"/>
         <source>energymon</source>
         <translation>energymon</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="135"/>
+        <location filename="../main_window.py" line="138"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="167"/>
+        <location filename="../main_window.py" line="170"/>
         <source>Collector stopped: </source>
         <translation>采集器已停止：</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="190"/>
+        <location filename="../main_window.py" line="193"/>
         <source>viewing database</source>
         <translation>仅查看数据库</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="190"/>
+        <location filename="../main_window.py" line="193"/>
         <source>collecting</source>
         <translation>采集中</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="193"/>
+        <location filename="../main_window.py" line="196"/>
         <source>CO₂ factor</source>
         <translation>CO₂ 排放因子</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="213"/>
+        <location filename="../main_window.py" line="216"/>
         <source>History: %1</source>
         <translation>历史数据：%1</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="216"/>
+        <location filename="../main_window.py" line="219"/>
         <source>History: %1 % (%2 of %3 days), %4 samples written so far</source>
         <translation>历史数据：%1 %（%3 天中的 %2 天），已写入 %4 个采样</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="223"/>
+        <location filename="../main_window.py" line="226"/>
         <source>History: %1 days, %2 samples, written in %3 s</source>
         <translation>历史数据：%1 天，%2 个采样，用时 %3 秒写入</translation>
     </message>
@@ -2670,128 +3315,133 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../settings_page.py" line="155"/>
+        <location filename="../settings_page.py" line="159"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="212"/>
+        <location filename="../settings_page.py" line="216"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="213"/>
+        <location filename="../settings_page.py" line="217"/>
         <source>Language of the window:</source>
         <translation>界面语言：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="216"/>
+        <location filename="../settings_page.py" line="220"/>
         <source>The window switches at once; open pages keep what they show. The choice is remembered for the next start. Reports choose their own language on the Reports page.</source>
         <translation>界面立即切换语言，已打开的页面保留当前显示的内容。所选语言会在下次启动时沿用。报表语言在“报表”页面单独选择。</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="224"/>
+        <location filename="../settings_page.py" line="228"/>
         <source>The translation could not be loaded: %1</source>
         <translation>无法加载翻译：%1</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="234"/>
+        <location filename="../settings_page.py" line="238"/>
         <source>Site</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="236"/>
+        <location filename="../settings_page.py" line="240"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="237"/>
+        <location filename="../settings_page.py" line="241"/>
         <source>Time zone:</source>
         <translation>时区：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="238"/>
+        <location filename="../settings_page.py" line="242"/>
         <source>Position:</source>
         <translation>位置：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="239"/>
+        <location filename="../settings_page.py" line="243"/>
         <source>Devices:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="240"/>
+        <location filename="../settings_page.py" line="244"/>
         <source>Database:</source>
         <translation>数据库：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="241"/>
+        <location filename="../settings_page.py" line="245"/>
         <source>Mode:</source>
         <translation>模式：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="245"/>
+        <location filename="../settings_page.py" line="249"/>
         <source>Carbon factors</source>
         <translation>碳排放因子</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="247"/>
+        <location filename="../settings_page.py" line="251"/>
         <source>Grid emission factor:</source>
         <translation>电网排放因子：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="248"/>
-        <location filename="../settings_page.py" line="250"/>
+        <location filename="../settings_page.py" line="252"/>
+        <location filename="../settings_page.py" line="254"/>
         <source>Source:</source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="249"/>
+        <location filename="../settings_page.py" line="253"/>
         <source>Coal factor:</source>
         <translation>标准煤折算系数：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="255"/>
+        <location filename="../settings_page.py" line="259"/>
         <source>Avoided CO₂ = PV energy × grid emission factor; coal saved = PV energy × coal factor. The grid factor is chosen in the [carbon] table of the site config; the monthly report states both factors and their sources.</source>
         <translation>二氧化碳减排量 = 光伏发电量 × 电网排放因子；节约标准煤 = 光伏发电量 × 标准煤折算系数。电网排放因子在站点配置的 [carbon] 表中选择；月度报告会注明这两个因子及其来源。</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="261"/>
+        <location filename="../settings_page.py" line="265"/>
         <source>Window</source>
         <translation>窗口</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="262"/>
+        <location filename="../settings_page.py" line="266"/>
         <source>Remembered:</source>
         <translation>记忆内容：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="264"/>
+        <location filename="../settings_page.py" line="268"/>
         <source>The window&apos;s size and position and the page last shown are restored at the next start.</source>
         <translation>窗口的大小、位置以及上次显示的页面会在下次启动时恢复。</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="266"/>
+        <location filename="../settings_page.py" line="270"/>
         <source>Stored in:</source>
         <translation>保存位置：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="268"/>
+        <location filename="../settings_page.py" line="272"/>
         <source>Wall display:</source>
         <translation>大屏显示：</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="269"/>
+        <location filename="../settings_page.py" line="273"/>
+        <source>Log files:</source>
+        <translation>日志文件：</translation>
+    </message>
+    <message>
+        <location filename="../settings_page.py" line="274"/>
         <source>pages stay</source>
         <translation>页面不轮播</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="270"/>
+        <location filename="../settings_page.py" line="275"/>
         <source> s per page</source>
         <translation> 秒/页</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="273"/>
+        <location filename="../settings_page.py" line="278"/>
         <source>Shows the pages in turn, this many seconds each (0: the pages stay). F11 toggles full screen, Esc leaves it, Ctrl+1, Ctrl+2, … show the pages.</source>
         <translation>按此秒数依次轮播各页面（0：不轮播）。F11 切换全屏，Esc 退出全屏，Ctrl+1、Ctrl+2 …… 切换到各页面。</translation>
     </message>
@@ -2800,69 +3450,69 @@
         <translation type="vanished">按此秒数依次轮播各页面（0：不轮播）。F11 切换全屏，Esc 退出全屏，Ctrl+1、Ctrl+2 …… 切换到各页面。energymon gui --cycle S 仅对本次运行设置轮播。</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="285"/>
+        <location filename="../settings_page.py" line="290"/>
         <source>none built in</source>
         <translation>无内置值</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="289"/>
+        <location filename="../settings_page.py" line="294"/>
         <source>%1 kgce/kWh (data year %2)</source>
         <translation>%1 kgce/kWh（数据年份 %2）</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="294"/>
-        <location filename="../settings_page.py" line="315"/>
+        <location filename="../settings_page.py" line="299"/>
+        <location filename="../settings_page.py" line="320"/>
         <source>not known yet</source>
         <translation>尚未获知</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="298"/>
+        <location filename="../settings_page.py" line="303"/>
         <source>%1 (now UTC%2)</source>
         <translation>%1（当前 UTC%2）</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="301"/>
-        <location filename="../settings_page.py" line="329"/>
+        <location filename="../settings_page.py" line="306"/>
+        <location filename="../settings_page.py" line="334"/>
         <source>not recorded</source>
         <translation>未记录</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="304"/>
+        <location filename="../settings_page.py" line="309"/>
         <source>latitude %1°, longitude %2°</source>
         <translation>纬度 %1°，经度 %2°</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="307"/>
+        <location filename="../settings_page.py" line="312"/>
         <source>%1 in total (PV inverters: %2, storage units: %3, load meters: %4, grid meters: %5)</source>
         <translation>共 %1 台（光伏逆变器：%2，储能：%3，负荷电表：%4，关口电表：%5）</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="310"/>
+        <location filename="../settings_page.py" line="315"/>
         <source>%1 in total (PV inverters: %2, storage units: %3, load meters: %4, grid meters: %5, weather sensors: %6)</source>
         <translation>共 %1 台（光伏逆变器：%2，储能：%3，负荷电表：%4，关口电表：%5，气象传感器：%6）</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="318"/>
+        <location filename="../settings_page.py" line="323"/>
         <source>Viewing: another program collects and writes the database; this window only reads it.</source>
         <translation>查看模式：由另一个程序采集并写入数据库，本窗口只读取。</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="321"/>
+        <location filename="../settings_page.py" line="326"/>
         <source>Collecting: this program polls the devices and writes the database.</source>
         <translation>采集模式：本程序轮询设备并写入数据库。</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="323"/>
+        <location filename="../settings_page.py" line="328"/>
         <source>%1 kgCO₂/kWh</source>
         <translation>%1 kgCO₂/kWh</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="326"/>
+        <location filename="../settings_page.py" line="331"/>
         <source>%1 kgCO₂/kWh (%2, data year %3)</source>
         <translation>%1 kgCO₂/kWh（%2，数据年份 %3）</translation>
     </message>
     <message>
-        <location filename="../settings_page.py" line="229"/>
+        <location filename="../settings_page.py" line="233"/>
         <source>Qt&apos;s own translation %1 could not be loaded: Qt&apos;s standard buttons stay English.</source>
         <translation>Qt 自带的翻译 %1 无法加载：Qt 的标准按钮仍为英文。</translation>
     </message>
@@ -3532,12 +4182,12 @@
 <context>
     <name>WallDisplay</name>
     <message>
-        <location filename="../wall_display.py" line="215"/>
+        <location filename="../wall_display.py" line="221"/>
         <source>%1. F11: full screen, Esc: leave it.</source>
         <translation>%1。F11：全屏，Esc：退出全屏。</translation>
     </message>
     <message>
-        <location filename="../wall_display.py" line="217"/>
+        <location filename="../wall_display.py" line="223"/>
         <source>%1: %2. F11: full screen, Esc: leave it.</source>
         <translation>%1：%2。F11：全屏，Esc：退出全屏。</translation>
     </message>
