@@ -6,8 +6,8 @@
 collector for a year:
 
 - the site and its devices are recorded from a generated site config
-  (``record_site``, the collector's own call; the config text with its
-  ``[tariff]``, so the cost figures have a tariff to work with);
+  (``record_site``, the collector's own call; the config text with the demo
+  park's ``[tariff]``, so the cost figures have a tariff to work with);
 - every day before the last ``raw_days`` days is written as rollup rows only
   (``rollup_15min``, ``rollup_1h``, ``rollup_1d``): the rows the writer folds
   each batch into (energymon.store.rollups), computed with the store's own
@@ -32,14 +32,18 @@ power (sign conventions of drivers.quantities: grid + = import, storage + =
 discharge).
 
 Returns a :class:`YearDb` naming the file, the time span and the devices by
-role. Run on its own to build one and print what it holds:
+role; :func:`read_year_db` gives the same of a database made before, and
+:func:`year_db_at` (the benchmarks' ``--db``) reuses one or makes it. Run
+on its own to build one and print what it holds:
 ``.venv/bin/python benchmarks/year_db.py /tmp/year.db``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
+import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -50,6 +54,7 @@ import numpy as np
 
 from drivers.quantities import QUANTITIES, Kind
 from energymon.config.parse import parse_config
+from energymon.demo import demo_template_text
 from energymon.site_time import DAY_MS, midnight_ms
 from energymon.store import rollups
 from energymon.store.channels import channel_ids
@@ -67,28 +72,19 @@ LOAD_BASE_W = 300_000.0
 PROFILES = {"pv": "energymon-pv", "storage": "energymon-storage", "load": "energymon-load", "grid": "energymon-grid"}
 POLL_S = {"pv": 5.0, "storage": 2.0, "load": 5.0, "grid": 5.0}
 
-TARIFF_TOML = """
-[tariff]
-name = "Benchmark two-part tariff (illustrative)"
-currency = "CNY"
-demand_charge_per_kw_month = 30.0
-export_price_per_kwh = 0.35
 
-[tariff.prices]
-sharp = 1.08
-peak = 0.90
-flat = 0.60
-valley = 0.30
-
-[[tariff.periods]]
-months = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
-hours = { valley = "23:00-07:00", flat = "07:00-08:00, 11:30-17:00, 22:00-23:00", peak = "08:00-11:30, 17:00-22:00" }
-
-[[tariff.periods]]
-months = [1, 7, 8, 12]
-override = true
-hours = { sharp = "19:00-21:00" }
-"""
+def demo_tariff_toml() -> str:
+    """The ``[tariff]`` tables of the demo park's config (energymon/data/demo-park.toml), as text: the
+    benchmark park is priced as the demo is (a two-part tariff with sharp, peak, flat and valley hours)."""
+    lines, inside = [], False
+    for line in demo_template_text().splitlines():
+        if line.startswith("["):  # a table's header: [tariff], [tariff.prices], [[tariff.periods]], [site] ...
+            inside = line.lstrip("[").split("]")[0].split(".")[0] == "tariff"
+        if inside:
+            lines.append(line)
+    if not lines:
+        raise ValueError("the demo config has no [tariff]")
+    return "\n" + "\n".join(lines).strip() + "\n"
 
 
 @dataclass(frozen=True)
@@ -122,7 +118,7 @@ def site_config_text(devices: int) -> str:
     parts = [
         f'[site]\nname = "Benchmark park ({devices} devices)"\ntimezone = "{TIMEZONE}"\n'
         'latitude = 34.3\nlongitude = 109.06\n\n[carbon]\ngrid = "northwest"\n',
-        TARIFF_TOML,
+        demo_tariff_toml(),
     ]
     for role in counts:
         parts.append(f'\n[connections.{role}]\ntransport = "tcp"\nhost = "127.0.0.1"\nport = 1502\n')
@@ -290,6 +286,46 @@ def make_year_db(
         db.close()
     by_role = {role: tuple(d for d, r in roles.items() if r == role) for role in counts}
     return YearDb(path, TIMEZONE, start, raw_from, end, by_role)
+
+
+def read_year_db(path: str | Path) -> YearDb:
+    """The :class:`YearDb` of a database :func:`make_year_db` wrote before (read only): its devices by role,
+    its span from the stored data (the first daily rollup, the local midnight before the first raw sample,
+    the minute after the newest)."""
+    path = Path(path)
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        site = dict(db.execute("SELECT key, value FROM site").fetchall())
+        roles = dict(db.execute("SELECT id, role FROM devices ORDER BY rowid").fetchall())
+        (start,) = db.execute(f"SELECT min(bucket_ms) FROM {rollups.TABLES['1d']}").fetchone()
+        raw_from, newest = db.execute("SELECT min(first_ms), max(last_ms) FROM sample_blocks").fetchone()
+    finally:
+        db.close()
+    if start is None or newest is None:
+        raise ValueError(f"{path} holds no year database (no daily rollups or no raw samples)")
+    timezone = json.loads(site.get("timezone", json.dumps(TIMEZONE)))
+    by_role = {role: tuple(d for d, r in roles.items() if r == role) for role in ("grid", "storage", "load", "pv")}
+    raw_day = datetime.fromtimestamp(raw_from / 1000, UTC).astimezone(ZoneInfo(timezone)).date()
+    end = (int(newest) // 60_000 + 1) * 60_000  # make_year_db's end: the minute after the newest poll
+    return YearDb(path, timezone, int(start), midnight_ms(raw_day, ZoneInfo(timezone)), end, by_role)
+
+
+def year_db_at(path: Path, devices: int = 60, days: int = 365) -> YearDb:
+    """The benchmarks' database: the one at ``path`` if it exists (:func:`read_year_db`), else a new one made
+    there; prints which, and how long the making took."""
+    if path.exists():
+        year = read_year_db(path)
+        print(f"database: {path} (reused), {len(year.device_ids)} devices, data up to {_utc(year.end_ms)} UTC")
+        return year
+    started = time.perf_counter()
+    year = make_year_db(path, devices=devices, days=days)
+    print(f"database: {path}, {len(year.device_ids)} devices, {days} days, {TIMEZONE}")
+    print(f"  built in {time.perf_counter() - started:.1f} s, {path.stat().st_size / 1e6:,.0f} MB")
+    return year
+
+
+def _utc(ms: int) -> str:
+    return f"{datetime.fromtimestamp(ms / 1000, UTC):%Y-%m-%d %H:%M}"
 
 
 def _write_coarse(db, roles, counts, start, stop, zone, counters_at, seed) -> dict[str, dict[str, float]]:

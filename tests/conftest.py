@@ -42,3 +42,24 @@ def small_config(tmp_path: Path) -> Config:
 @pytest.fixture
 def frozen_clock() -> FrozenClock:
     return FrozenClock(NOON_S)
+
+
+@pytest.fixture
+def isolated_settings(tmp_path: Path):
+    """QSettings (saved views, the language, the reports' folder) in a temporary folder, English before and
+    after the test; a GUI test module asks for it with ``pytestmark = pytest.mark.usefixtures(...)``."""
+    from PySide6.QtCore import QSettings, QStandardPaths
+
+    from ui import i18n
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    yield
+    if i18n.current_language() != "en":
+        i18n.set_language("en")
+    QSettings.setPath(
+        QSettings.Format.IniFormat,
+        QSettings.Scope.UserScope,
+        QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation),
+    )
+    QSettings.setDefaultFormat(QSettings.Format.NativeFormat)

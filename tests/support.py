@@ -32,6 +32,19 @@ EVENING_S = datetime(2024, 6, 21, 19, 0, tzinfo=SHANGHAI).timestamp()
 # 2024-06-21 01:00 in Xi'an: night, the sun is well below the horizon.
 NIGHT_S = datetime(2024, 6, 21, 1, 0, tzinfo=SHANGHAI).timestamp()
 
+# A two-period tariff (valley 00:00-08:00 at 0.3, flat 08:00-24:00 at 0.6 per kWh, demand 10 per kW-month):
+# the [tariff] of the report tests' hand-made sites (record_hand_site(..., config_toml=...)).
+TWO_PERIOD_TARIFF_TOML = """
+[tariff]
+name = "test two-period tariff"
+demand_charge_per_kw_month = 10.0
+[tariff.prices]
+flat = 0.6
+valley = 0.3
+[[tariff.periods]]
+hours = { valley = "00:00-08:00", flat = "08:00-24:00" }
+"""
+
 
 class FrozenClock:
     """A steppable clock: a callable returning UTC epoch seconds that only moves when told."""
@@ -216,6 +229,21 @@ def record_hand_site(path: Path, devices=(), poll_interval_s: float = 900.0, **s
             )
     finally:
         db.close()
+
+
+def write_counter_ramps(path: Path, devices, start_ms: int, step_ms: int, steps: int, step_wh: dict) -> None:
+    """Samples of the ``devices`` ((id, role, rated kW) rows) at ``start_ms + i * step_ms`` for i = 0 ..
+    ``steps``, through the one writer: each (device id, counter) of ``step_wh`` reads 1e6 Wh + ``step_wh`` x i
+    (a constant rate); a device with no counter there gets empty batches."""
+    from energymon.store.writer import SampleBatch, StoreWriter
+
+    writer = StoreWriter(path, max_delay_s=60)
+    for i in range(steps + 1):
+        for device_id, _, _ in devices:
+            values: dict[str, float | None] = {q: 1e6 + wh * i for (d, q), wh in step_wh.items() if d == device_id}
+            writer.put_samples(SampleBatch(device_id, start_ms + i * step_ms, values))
+    writer.close()
+    assert writer.error is None
 
 
 @contextlib.contextmanager

@@ -31,6 +31,7 @@ from energymon.report.month import ReportError, build_month_report
 from energymon.store.reader import ALL_TIME, StoreReader
 from energymon.store.writer import SampleBatch, StoreWriter
 
+from support import TWO_PERIOD_TARIFF_TOML as TARIFF_TOML
 from support import record_hand_site
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -54,16 +55,6 @@ DAILY_KWH = {
     ("bess-1", "discharged_wh"): [10, 0, 0, 0, 0],
     ("load", "consumed_wh"): [105, 48, 170, 100, 25],
 }
-TARIFF_TOML = """
-[tariff]
-name = "test two-period tariff"
-demand_charge_per_kw_month = 10.0
-[tariff.prices]
-flat = 0.6
-valley = 0.3
-[[tariff.periods]]
-hours = { valley = "00:00-08:00", flat = "08:00-24:00" }
-"""
 RESET_MS = int((START + timedelta(days=2, hours=12)).timestamp() * 1000)  # grid import meter replaced
 GAP = (
     int((START + timedelta(days=3, hours=6)).timestamp() * 1000),

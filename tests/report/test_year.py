@@ -36,22 +36,13 @@ from energymon.report.year_text import year_labels
 from energymon.store.reader import StoreReader
 from energymon.store.writer import SampleBatch, StoreWriter
 
+from support import TWO_PERIOD_TARIFF_TOML as TARIFF_TOML
 from support import record_hand_site
 
 ZONE = ZoneInfo("Asia/Shanghai")
 DEVICES = [("pv-1", "pv", 100), ("grid", "grid", 500), ("load", "load", 500), ("bess-1", "storage", 100)]
 DATA_FROM, DATA_TO = datetime(2025, 2, 10, tzinfo=ZONE), datetime(2025, 5, 1, tzinfo=ZONE)
 WITH_DATA = ("2025-02", "2025-03", "2025-04")
-TARIFF_TOML = """
-[tariff]
-name = "test two-period tariff"
-demand_charge_per_kw_month = 10.0
-[tariff.prices]
-flat = 0.6
-valley = 0.3
-[[tariff.periods]]
-hours = { valley = "00:00-08:00", flat = "08:00-24:00" }
-"""
 FACTOR = carbon.lookup_factor("northwest", 2023)
 AFTER_2025 = int(datetime(2026, 1, 15, tzinfo=ZONE).timestamp() * 1000)
 

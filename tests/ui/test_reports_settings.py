@@ -16,10 +16,9 @@ from zoneinfo import ZoneInfo
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import numpy as np
 import openpyxl
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths, QUrl
+from PySide6.QtCore import QSettings, QUrl
 
 import energymon.report.make
 import ui.app
@@ -35,7 +34,6 @@ from energymon.report.month import (
 )
 from energymon.report.text import labels
 from energymon.store.reader import StoreReader
-from energymon.store.writer import SampleBatch, StoreWriter
 from energymon.views.site import SiteInfo
 from ui import i18n
 from ui.context import AppContext
@@ -44,7 +42,7 @@ from ui.main_window import PAGES, MainWindow
 from ui.reports_page import ReportsPage, default_file_name
 from ui.settings_page import SettingsPage
 
-from support import record_hand_site
+from support import record_hand_site, write_counter_ramps
 
 ZONE = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 9, 29, tzinfo=ZONE)
@@ -57,37 +55,16 @@ DAILY_KWH = {
     ("grid", "exported_wh"): 20,
     ("load", "consumed_wh"): 130,
 }
+pytestmark = pytest.mark.usefixtures("isolated_settings")
 
 
 @pytest.fixture(scope="module")
 def site_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("reports") / "site.db"
     record_hand_site(path, DEVICES, latitude=34.3, longitude=109.06)
-    ts = int(START.timestamp() * 1000) + np.arange(DAYS * 96 + 1, dtype=np.int64) * Q_MS
-    writer = StoreWriter(path, max_delay_s=60)
-    for i, t in enumerate(ts.tolist()):
-        for device_id, _, _ in DEVICES:
-            values: dict[str, float | None] = {
-                q: 1e6 + kwh * 1000.0 / 96 * i for (d, q), kwh in DAILY_KWH.items() if d == device_id
-            }
-            writer.put_samples(SampleBatch(device_id, t, values))
-    writer.close()
-    assert writer.error is None
+    quarter_wh = {key: kwh * 1000.0 / 96 for key, kwh in DAILY_KWH.items()}
+    write_counter_ramps(path, DEVICES, int(START.timestamp() * 1000), Q_MS, DAYS * 96, quarter_wh)
     return path
-
-
-@pytest.fixture(autouse=True)
-def isolated_settings(tmp_path):
-    """QSettings in a temporary folder; English before and after every test."""
-    QSettings.setDefaultFormat(QSettings.IniFormat)
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
-    yield
-    if i18n.current_language() != "en":
-        i18n.set_language("en")
-    QSettings.setPath(
-        QSettings.IniFormat, QSettings.UserScope, QStandardPaths.writableLocation(QStandardPaths.GenericConfigLocation)
-    )
-    QSettings.setDefaultFormat(QSettings.NativeFormat)
 
 
 def _site(db_path: Path) -> SiteInfo:

@@ -15,10 +15,8 @@ from zoneinfo import ZoneInfo
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import numpy as np
 import openpyxl
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths
 
 from energymon.report.figures import ReportError
 from energymon.report.job import ReportJob, generate_report
@@ -27,15 +25,13 @@ from energymon.report.year import YearReport
 from energymon.report.year_csv import COLUMNS, year_rows
 from energymon.report.year_text import year_labels
 from energymon.store.reader import StoreReader
-from energymon.store.writer import SampleBatch, StoreWriter
 from energymon.views.site import SiteInfo
-from ui import i18n
 from ui.context import AppContext
 from ui.report_files import default_file_name
 from ui.report_periods import default_period, period_choices
 from ui.reports_page import ReportsPage
 
-from support import record_hand_site
+from support import record_hand_site, write_counter_ramps
 
 ZONE = ZoneInfo("Asia/Shanghai")
 START = datetime(2025, 12, 30, tzinfo=ZONE)
@@ -44,36 +40,16 @@ DEVICES = [("pv-1", "pv", 50), ("grid", "grid", 500), ("load", "load", 500)]
 HOURLY_KWH = {("pv-1", "yield_wh"): 4.0, ("grid", "imported_wh"): 3.0, ("grid", "exported_wh"): 1.0}
 HOURLY_KWH[("load", "consumed_wh")] = 6.0
 
+pytestmark = pytest.mark.usefixtures("isolated_settings")
+
 
 @pytest.fixture(scope="module")
 def site_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("reports-year") / "site.db"
     record_hand_site(path, DEVICES, poll_interval_s=3600)
-    ts = int(START.timestamp() * 1000) + np.arange(HOURS + 1, dtype=np.int64) * 3_600_000
-    writer = StoreWriter(path, max_delay_s=60)
-    for i, t in enumerate(ts.tolist()):
-        for device_id, _, _ in DEVICES:
-            values: dict[str, float | None] = {
-                q: 1e6 + kwh * 1000.0 * i for (d, q), kwh in HOURLY_KWH.items() if d == device_id
-            }
-            writer.put_samples(SampleBatch(device_id, t, values))
-    writer.close()
-    assert writer.error is None
+    hourly_wh = {key: kwh * 1000.0 for key, kwh in HOURLY_KWH.items()}
+    write_counter_ramps(path, DEVICES, int(START.timestamp() * 1000), 3_600_000, HOURS, hourly_wh)
     return path
-
-
-@pytest.fixture(autouse=True)
-def isolated_settings(tmp_path):
-    """QSettings in a temporary folder; English before and after every test."""
-    QSettings.setDefaultFormat(QSettings.IniFormat)
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
-    yield
-    if i18n.current_language() != "en":
-        i18n.set_language("en")
-    QSettings.setPath(
-        QSettings.IniFormat, QSettings.UserScope, QStandardPaths.writableLocation(QStandardPaths.GenericConfigLocation)
-    )
-    QSettings.setDefaultFormat(QSettings.NativeFormat)
 
 
 @pytest.fixture

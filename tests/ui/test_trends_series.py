@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QSettings
 
 from drivers.quantities import QUANTITIES
 from energymon.site_time import DAY_MS, MINUTE_MS
@@ -40,6 +40,8 @@ DAY_START_MS = int(DAY.timestamp() * 1000)
 GAP = range(600, 660)  # inv-1's minutes without samples (10:00 to 11:00)
 TIMEOUT_MS = 20_000
 
+pytestmark = pytest.mark.usefixtures("isolated_settings")
+
 
 @pytest.fixture(scope="module")
 def site_db(tmp_path_factory):
@@ -57,20 +59,6 @@ def site_db(tmp_path_factory):
     writer.close()
     assert writer.error is None
     return path
-
-
-@pytest.fixture(autouse=True)
-def isolated_settings(tmp_path):
-    """QSettings (the saved views) in a temporary folder; English before and after every test."""
-    QSettings.setDefaultFormat(QSettings.IniFormat)
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
-    yield
-    if i18n.current_language() != "en":
-        i18n.set_language("en")
-    QSettings.setPath(
-        QSettings.IniFormat, QSettings.UserScope, QStandardPaths.writableLocation(QStandardPaths.GenericConfigLocation)
-    )
-    QSettings.setDefaultFormat(QSettings.NativeFormat)
 
 
 @pytest.fixture
