@@ -8,10 +8,15 @@ pytest-qt's ``qtbot``, ``qapp`` or ``qtmodeltester``.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 # Qt widgets in tests render offscreen unless the caller chose a platform (e.g. xcb under Xvfb).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The log files of the commands tests run (energymon.log_files) go to a temporary folder, never the user's.
+os.environ.setdefault("ENERGYMON_LOG_DIR", tempfile.mkdtemp(prefix="energymon-test-logs-"))
+# ... and the last site a GUI run records (energymon.user_state) to another, never the user's config folder.
+os.environ.setdefault("ENERGYMON_CONFIG_DIR", tempfile.mkdtemp(prefix="energymon-test-config-"))
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""GUI entry points used by the CLI (``energymon demo``, ``energymon gui``)."""
+"""GUI entry points used by the CLI (``energymon demo``, ``energymon gui``, ``energymon`` without a command)."""
 
 from __future__ import annotations
 
@@ -6,21 +6,27 @@ import asyncio
 import gc
 import sys
 import xml.etree.ElementTree as ET
+from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from energymon.collect.service import BackgroundRunner, Collection, run_until_stopped
 from energymon.config import Config
 from energymon.demo import demo_dir, run_demo
+from energymon.site_open import StartChoice
 from energymon.store.reader import StoreReader
 from energymon.store.schema import StoreError
+from energymon.user_state import LastSite, record_last
 from energymon.views.site import SiteInfo
 from ui import i18n
 from ui.main_window import MainWindow
 from ui.workers import LiveBridge
 
+DEMO_BACKFILL_DAYS = 30.0  # the demo opened without a command, as `energymon demo` (its --backfill-days default)
+WINDOW_ICON = resources.files("energymon.data") / "icons" / "energymon.png"  # package data
 GUI_SWITCH_INTERVAL_S = 0.001  # hand the GIL over every 1 ms (Python's default: 5 ms): see _app
 
 
@@ -35,6 +41,7 @@ def _app() -> QApplication:
     assert isinstance(app, QApplication)  # the GUI's application is always a QApplication
     app.setApplicationName("energymon")
     app.setOrganizationName("energymon")
+    app.setWindowIcon(QIcon(str(WINDOW_ICON)))  # every window's, and the task bar's (packaging/make_icon.py)
     restore_language()
     return app
 
@@ -189,6 +196,7 @@ def run_demo_gui(
 ) -> int:
     _app()
     window, runner, _ = start_demo_window(backfill_days=backfill_days)
+    _remember(LastSite("demo"))
     return _exec(window, runner, duration_s, fullscreen, cycle_s)
 
 
@@ -202,4 +210,38 @@ def run_site_gui(
 ) -> int:
     _app()
     window, runner, _ = start_site_window(config, db_path, collect, config_text)
+    config_path = config.path if config is not None else None
+    if collect and config_path is not None:
+        _remember(LastSite("config", config_path))
+    elif not collect:
+        _remember(LastSite("database", db_path, config_path))
     return _exec(window, runner, None, fullscreen, cycle_s)
+
+
+def _remember(site: LastSite) -> None:
+    """Record the site whose window opened, for ``energymon`` without a command; a failure is only a warning."""
+    note = record_last(site)
+    if note is not None:
+        print(f"energymon: warning: {note}", file=sys.stderr)
+
+
+def run_start(choice: StartChoice, duration_s: float | None = None) -> int:
+    """``energymon`` without a command: the site of ``choice``, else the first-run screen (ui.first_run).
+
+    ``duration_s`` closes the first-run screen (or the demo's window) after that long (for tests and CI).
+    """
+    _app()
+    opened = choice.opened
+    if opened is None:
+        from ui.first_run import FirstRunDialog
+
+        dialog = FirstRunDialog(choice.reason)
+        if duration_s:
+            QTimer.singleShot(int(duration_s * 1000), dialog.reject)
+        if dialog.exec() != FirstRunDialog.DialogCode.Accepted or dialog.opened is None:
+            return 0
+        opened = dialog.opened
+    if opened.kind == "demo":
+        return run_demo_gui(duration_s, backfill_days=DEMO_BACKFILL_DAYS)
+    assert opened.db_path is not None  # energymon.site_open gives a database for a config and a database
+    return run_site_gui(opened.config, opened.db_path, collect=opened.kind == "config", config_text=opened.config_text)

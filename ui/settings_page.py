@@ -23,6 +23,7 @@ from ui import i18n
 from ui.carbon_text import coal_source, emission_source, grid_name
 from ui.context import AppContext
 from ui.format import fill
+from ui.log_view import LogButton
 from ui.page import Page
 from ui.wall_display import cycle_spin_box
 
@@ -136,6 +137,9 @@ class SettingsPage(Page):
         self.window_card.add_row("cycle", self.cycle_spin)
         self.cycle_spin.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.cycle_spin.valueChanged.connect(self._on_cycle_chosen)
+        self.log_button = LogButton()  # ui.log_view: the log files in a dialog
+        self.log_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.window_card.add_row("log", self.log_button)
 
         for card in (self.language_card, self.site_card, self.carbon_card, self.window_card):
             card.setMaximumWidth(1100)
@@ -266,6 +270,7 @@ class SettingsPage(Page):
         self.window_card.names["settings_file"].setText(self.tr("Stored in:"))
         self.window_card.values["settings_file"].setText(QSettings().fileName())
         self.window_card.names["cycle"].setText(self.tr("Wall display:"))
+        self.window_card.names["log"].setText(self.tr("Log files:"))
         self.cycle_spin.setSpecialValueText(self.tr("pages stay"))
         self.cycle_spin.setSuffix(self.tr(" s per page"))
         self.cycle_spin.setToolTip(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import signal
 import sys
 from pathlib import Path
@@ -50,11 +51,18 @@ def print_config_warnings(config: Config) -> None:
         print(f"energymon: warning: {line}", file=sys.stderr, flush=True)
 
 
+def _stop_on_signal(sig: signal.Signals, stop: asyncio.Event) -> None:
+    """Set ``stop``, logging the signal once: the log file then says why a service stopped."""
+    if not stop.is_set():
+        logging.getLogger("energymon.cli").info("%s received: stopping", sig.name)
+    stop.set()
+
+
 def install_stop_signals(stop: asyncio.Event) -> None:
     """SIGINT and SIGTERM set ``stop`` (where the platform allows it)."""
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, _stop_on_signal, sig, stop)
         except (NotImplementedError, RuntimeError):  # Windows: KeyboardInterrupt still ends the run
             pass

@@ -14,9 +14,9 @@ import sys
 import traceback
 
 from drivers.profile import ProfileError
-from energymon import __version__
+from energymon import __version__, log_files
 from energymon.atomic_file import OutputFileError
-from energymon.cli import data, run, scan, simulate, site
+from energymon.cli import data, run, scan, simulate, site, start
 from energymon.cli.common import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
 from energymon.collect.collector import CollectorError
 from energymon.config import ConfigError
@@ -36,6 +36,7 @@ USER_ERRORS = (
     ReportError,
 )
 FAMILIES = (run, simulate, site, data, scan)  # in the order their commands are listed in --help
+LOG_KINDS = {"gui": "gui", "collect": "collect", "demo": "demo"}  # the commands with a log file (energymon.log_files)
 COMMANDS = {name: command for family in FAMILIES for name, command in family.COMMANDS.items()}
 
 
@@ -46,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
         "logs to SQLite, shows a live desktop GUI.",
     )
     parser.add_argument("--version", action="version", version=f"energymon {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    # No command: the GUI on the last site used, else the first-run screen (energymon.cli.start).
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=False)
     for family in FAMILIES:
         family.add_parsers(sub)
     return parser
@@ -56,10 +58,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    command = args.command or "(no command: the GUI)"
+    kind = LOG_KINDS.get(args.command or "gui")  # no command opens the GUI (energymon.cli.start)
+    if kind is not None and log_files.install(kind) is not None:
+        log_files.file_only(logging.INFO, "energymon %s %s started (pid %d)", __version__, command, os.getpid())
+    code = _run(args)
+    if kind is not None:
+        log_files.file_only(logging.INFO, "energymon %s exited with code %d", command, code)
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the chosen command; an error becomes one line on stderr (and in the log file) and an exit code."""
     try:
-        return COMMANDS[args.command](args)
+        return (COMMANDS[args.command] if args.command else start.cmd_start)(args)
     except USER_ERRORS as exc:
         print(f"energymon: error: {exc}", file=sys.stderr)
+        log_files.file_only(logging.ERROR, "error: %s", exc)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -74,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             "(set ENERGYMON_DEBUG=1 for details and please report it)",
             file=sys.stderr,
         )
+        log_files.file_only(logging.ERROR, "internal error: %s: %s", type(exc).__name__, exc, exc_info=exc)
         return EXIT_INTERNAL
 
 

@@ -241,8 +241,10 @@ def cmd_gui(args: argparse.Namespace) -> int:
     if args.no_collect:
         _check_viewable(db_path)
     else:
+        from energymon.site_open import check_outside_app_folder
         from energymon.store.startup import check_writable
 
+        check_outside_app_folder(args.config, db_path)  # a frozen app's folder is replaced by its next install
         check_writable(db_path, config, text)  # before any window: one line naming the file, exit 2
     return app.run_site_gui(config, db_path, collect=not args.no_collect, config_text=text, **wall)
 

@@ -51,6 +51,7 @@ from drivers.sunspec import SunSpecError, missing_required, sunspec_profile
 from drivers.transformer_ratios import factor, to_primary
 from energymon.accounting.counters import CounterWatch
 from energymon.collect.alarms import AlarmWatch, Transition
+from energymon.collect.connection_watch import ConnectionWatch
 from energymon.collect.health import (
     OFFLINE,
     DeviceHealth,
@@ -116,6 +117,7 @@ class Collector:
             d.id: DeviceQuality(d.role, d.rated_power_kw, d.quality, d.ct_ratio, d.pt_ratio) for d in config.devices
         }
         self.alarms = AlarmWatch(config)  # the [[alarms]] rules (energymon.collect.alarms)
+        self.connections = ConnectionWatch()  # one log line when a connection is lost, one when restored
 
     # -- public ----------------------------------------------------------------
     def stop(self) -> None:
@@ -193,6 +195,9 @@ class Collector:
             result = await read_device(link, device.unit, profile)
             quantities = profile.quantities
         ts_ms = int(self.wall_clock() * 1000)
+        self.connections.update(
+            device.connection, self.config.connections[device.connection].address, result, self.monotonic()
+        )
         health = self.health[device.id]
         health.polls += 1
         health.last_latency_s = result.latency_s
@@ -264,7 +269,8 @@ class Collector:
             else:
                 params = {}
             detail = self._emit_event(device_id, kind, SEVERITY[kind], params)
-            log.warning("%s: %s: %s", device_id, kind.removeprefix("device_"), detail)
+            level = logging.INFO if kind == DEVICE_RECOVERED else logging.WARNING
+            log.log(level, "%s: %s: %s", device_id, kind.removeprefix("device_"), detail)
         if state != health.state:
             health.since_ms = ts_ms
         if state != OFFLINE:

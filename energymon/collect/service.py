@@ -53,6 +53,7 @@ class Collection:
     ) -> None:
         self.config = config
         self.db_path = db_path
+        self.stop_reason: str | None = None  # why it was asked to stop, for the log line (run_until_stopped)
         self.collector = Collector(config)  # first: it refuses configs it cannot poll, before any file is made
         self.writer = start_writer(db_path, config, config_text, **writer_options)
         self.health: HealthCheck = quick_check(db_path, quick_check_s)
@@ -87,11 +88,34 @@ class Collection:
             self.writer.put_samples(SampleBatch(reading.device_id, reading.ts_ms, dict(reading.values)))
 
     async def run(self, duration_s: float | None = None) -> None:
-        """Collect until stopped; raises :class:`StoreError` if the database could not be written."""
+        """Collect until stopped; raises :class:`StoreError` if the database could not be written.
+
+        Logs the start (site, devices, connections, database) and the stop with its reason: one line each.
+        """
+        config = self.config
+        log.info(
+            "collection started: site %r, %d devices on %d connections (%s), database %s",
+            config.site.name,
+            len(config.devices),
+            len({d.connection for d in config.devices}),
+            ", ".join(sorted({d.connection for d in config.devices})),
+            self.db_path,
+        )
+        started = time.monotonic()
+        reason = "stopped by error"
         try:
             await self.collector.run(duration_s)
+            reason = self.stop_reason or (f"duration of {duration_s:g} s reached" if duration_s else "stopped")
         finally:
             await asyncio.to_thread(self.writer.close)
+            if self.writer.error is not None:
+                reason = f"database error: {self.writer.error}"
+            log.info(
+                "collection stopped after %.0f s (%s); %d samples committed",
+                time.monotonic() - started,
+                reason,
+                self.writer.rows_committed,
+            )
         if self.writer.error is not None:
             raise StoreError(self.writer.error)
 
@@ -144,6 +168,7 @@ async def run_until_stopped(collection: Collection, stop: asyncio.Event, duratio
     stopper = asyncio.create_task(stop.wait())
     done, _ = await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
     if stopper in done:
+        collection.stop_reason = "stop requested"
         collection.collector.stop()
     else:
         stopper.cancel()

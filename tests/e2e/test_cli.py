@@ -63,7 +63,7 @@ def test_top_level_help_and_version(capsys):
     assert re.fullmatch(r"energymon \d+\.\d+\.\d+\s*", capsys.readouterr().out)
 
 
-@pytest.mark.parametrize("argv", [[], ["frobnicate"], ["collect"], ["check-config"], ["demo", "--duration", "x"]])
+@pytest.mark.parametrize("argv", [["frobnicate"], ["collect"], ["check-config"], ["demo", "--duration", "x"]])
 def test_bad_arguments_exit_2_with_usage(argv, capsys):
     with pytest.raises(SystemExit) as info:
         main(argv)
