@@ -39,7 +39,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -49,14 +48,13 @@ if str(REPO) not in sys.path:  # run as a file from anywhere: import the reposit
     sys.path.insert(0, str(REPO))
 
 from PySide6.QtCore import QSettings  # noqa: E402 - after choosing the Qt platform
-from PySide6.QtGui import QFont, QFontDatabase  # noqa: E402
+from PySide6.QtGui import QFont  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 LANGUAGES = (("en", "en"), ("zh_CN", "zh"))  # (the GUI's language code, the file name's suffix)
 DEMO_ZONE = "Asia/Shanghai"  # the demo park's time zone (energymon/data/demo-park.toml)
 FAKETIME_LIBRARIES = ("/usr/lib/*/faketime/libfaketime.so.1", "/usr/lib/faketime/libfaketime.so.1")
 SHIFTED = "ENERGYMON_SCREENSHOT_CLOCK"  # set in the re-run: its clock is already shifted
-FONT_FILES = ("NotoSansSC-energymon-Regular.ttf", "NotoSansSC-energymon-Bold.ttf")
 
 
 def size_arg(text: str) -> tuple[int, int]:
@@ -117,18 +115,15 @@ def run_at_local_time(args: argparse.Namespace, argv: list[str] | None) -> None:
 
 def use_bundled_font(app: QApplication) -> str:
     """Register the reports' Noto Sans SC subset with Qt and make it the application's font; its family."""
-    folder = resources.files("energymon.data").joinpath("fonts")
-    families: list[str] = []
-    for name in FONT_FILES:
-        font_id = QFontDatabase.addApplicationFontFromData(folder.joinpath(name).read_bytes())
-        if font_id < 0:
-            raise SystemExit(f"screenshots: Qt could not load the bundled font {name}")
-        families += QFontDatabase.applicationFontFamilies(font_id)
-    family = families[0]
+    from ui.app_font import register_bundled_font
+
+    families = register_bundled_font()
+    if not families:
+        raise SystemExit("screenshots: Qt could not load the bundled font (energymon/data/fonts)")
     font = QFont(app.font())  # keep the platform's default size: only the typeface changes
-    font.setFamilies([family])
+    font.setFamilies([families[0]])
     app.setFont(font)
-    return family
+    return families[0]
 
 
 def keep_user_folders_in(folder: Path) -> None:

@@ -22,6 +22,7 @@ from energymon.store.schema import StoreError
 from energymon.user_state import LastSite, record_last
 from energymon.views.site import SiteInfo
 from ui import i18n
+from ui.app_font import use_fonts
 from ui.main_window import MainWindow
 from ui.workers import LiveBridge
 
@@ -42,6 +43,7 @@ def _app() -> QApplication:
     app.setApplicationName("energymon")
     app.setOrganizationName("energymon")
     app.setWindowIcon(QIcon(str(WINDOW_ICON)))  # every window's, and the task bar's (packaging/make_icon.py)
+    use_fonts(app)  # the bundled Chinese font where the machine has none
     restore_language()
     return app
 
