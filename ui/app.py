@@ -9,9 +9,9 @@ import xml.etree.ElementTree as ET
 from importlib import resources
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from energymon.collect.service import BackgroundRunner, Collection, run_until_stopped
 from energymon.config import Config
@@ -185,12 +185,33 @@ def _exec(
         window.wall.show(fullscreen)
         if duration_s:
             QTimer.singleShot(int(duration_s * 1000), window.close)
+        ends = _QuitWhenClosed(window, app)  # this window's close ends the run, whatever other windows exist
         app.exec()
+        window.removeEventFilter(ends)
     finally:
         window.shutdown()
         if runner is not None:
             runner.stop()
     return 0
+
+
+class _QuitWhenClosed(QObject):
+    """Ends the event loop once ``window`` has closed (Qt's own rule waits for the last visible window, and a
+    dialog left open, or another test's window in the same process, would keep the run alive)."""
+
+    def __init__(self, window: QWidget, app: QApplication) -> None:
+        super().__init__(window)
+        self._window, self._app = window, app
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self._window and event.type() == QEvent.Type.Close:
+            QTimer.singleShot(0, self._quit_if_closed)  # after the close is accepted (or refused)
+        return False
+
+    def _quit_if_closed(self) -> None:
+        if not self._window.isVisible():
+            self._app.quit()
 
 
 def run_demo_gui(

@@ -113,11 +113,13 @@ def test_in_chinese_no_english_is_left(qtbot):
 
 
 def close_when_shown(kind: type, seen: list) -> None:
-    """Close the first top-level window of ``kind`` once it is shown (polling every 100 ms)."""
+    """Close the first new top-level window of ``kind`` once it is shown (polling every 100 ms); windows that
+    exist already (other tests') are not it."""
+    before = set(QApplication.topLevelWidgets())
 
     def look() -> None:
         for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, kind) and widget.isVisible():
+            if isinstance(widget, kind) and widget.isVisible() and widget not in before:
                 seen.append(widget)
                 QTimer.singleShot(200, widget.close)
                 return
