@@ -6,7 +6,10 @@ bounded by rated power, gaps spread over the gap); only a device without that
 counter has its power integrated, and those intervals are counted as
 estimated. Raw samples are used while they are kept; beyond the raw retention
 the first and last readings of the 15-minute rollups stand in for them (the
-same energy, a little less resolution at day boundaries).
+same energy, a little less resolution at day boundaries). Of the raw samples
+only those that decide a figure go through the counter rules: a quarter whose
+every step is an ordinary increase is taken first to last reading
+(energymon.report.counter_points: the same figures, far fewer intervals).
 
 Each interval's energy is assigned to days (and 15-minute buckets) pro rata
 to its overlap with them, in the site's time zone: a day's energy is the
@@ -49,6 +52,7 @@ from energymon.accounting.counters import (
 from energymon.accounting.flows import FLOWS_BY_ROLE, Flows, demand_kw
 from energymon.config.tariff import TariffError, tariff_of_config_text
 from energymon.events import DEVICE_OFFLINE, DEVICE_RECOVERED
+from energymon.report.counter_points import counter_quarter_intervals
 from energymon.report.figures import (
     Costs,
     DayRow,
@@ -131,7 +135,12 @@ def _device_flows(
             gap_ms = GAP_POLLS * poll_ms + (QUARTER_MS if from_rollups else 0)
             assert channel is not None, "a series was read from it"
             wrap_at = reader.wrap_at(channel)  # a wrap keeps its energy; without the modulus it is a reset
-            results[flow] = counter_intervals(ts, values, wrap_at_wh=wrap_at, max_power_w=rated_w, gap_ms=gap_ms)
+            if from_rollups:
+                results[flow] = counter_intervals(ts, values, wrap_at_wh=wrap_at, max_power_w=rated_w, gap_ms=gap_ms)
+            else:  # from_ms is on the month's quarter grid (EDGE_MARGIN_MS is whole quarters)
+                results[flow] = counter_quarter_intervals(
+                    ts, values, from_ms, wrap_at_wh=wrap_at, max_power_w=rated_w, gap_ms=gap_ms
+                )
             methods.add("counter (rollups)" if from_rollups else "counter")
             continue
         if power is None:  # no counter: integrate power (estimated)

@@ -16,8 +16,10 @@ Times are UTC epoch ms, energies Wh, masses kg, as in :mod:`energymon.report.fig
 
 from __future__ import annotations
 
+import os
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,6 +30,7 @@ from energymon.report.month import build_month_report, months_with_data
 from energymon.site_time import FIRST_YEAR, LAST_YEAR, QUARTER_MS, midnight_ms
 from energymon.store.reader import StoreReader
 
+MONTH_THREADS = 2  # months built side by side (a year's report is twelve monthly reports)
 FACTOR_TOLERANCE = 5e-5  # a recorded factor equals a built-in one printed with 4 decimals
 
 
@@ -175,6 +178,33 @@ def _coal_year(kgce_per_kwh: float, source: str) -> int | None:
     return None
 
 
+def _month_reports(reader: StoreReader, months: list[str], now_ms: int, database: str) -> tuple[MonthReport, ...]:
+    """The monthly reports of ``months``, in order, built :data:`MONTH_THREADS` at a time.
+
+    A month's figures are mostly the reading and decoding of its raw samples (SQLite, zlib and numpy, which
+    let other threads run), so the months of a year are read side by side, each through its own read-only
+    connection (a StoreReader of the same file; a connection is not shared between threads). The first month
+    is built on ``reader`` itself. Each month is built exactly as its own monthly report."""
+
+    def build(month: str, month_reader: StoreReader) -> MonthReport:
+        return build_month_report(month_reader, month, now_ms=now_ms, database=database)
+
+    def build_alone(month: str) -> MonthReport:
+        month_reader = StoreReader(reader.path)
+        try:
+            return build(month, month_reader)
+        finally:
+            month_reader.close()
+
+    threads = min(MONTH_THREADS, os.cpu_count() or 1, len(months))
+    if threads <= 1:
+        return tuple(build(m, reader) for m in months)
+    with ThreadPoolExecutor(threads - 1, thread_name_prefix="year-report") as pool:  # and this thread
+        later = [pool.submit(build_alone, m) for m in months[1:]]
+        first = build(months[0], reader)
+        return (first, *(f.result() for f in later))
+
+
 def build_year_report(reader: StoreReader, year: int, now_ms: int | None = None, database: str = "") -> YearReport:
     """The annual report of ``year`` (site time zone) from the database behind ``reader``, as of ``now_ms``
     (UTC epoch ms; the clock if None): one monthly report for each month begun by then."""
@@ -186,7 +216,7 @@ def build_year_report(reader: StoreReader, year: int, now_ms: int | None = None,
     begun = [m for m in range(1, 13) if midnight_ms(date(year, m, 1), zone) < made_at_ms]
     if not begun:
         raise ReportError(f"--year {year}: the year has not begun yet ({zone})")
-    months = tuple(build_month_report(reader, f"{year}-{m:02d}", now_ms=made_at_ms, database=database) for m in begun)
+    months = _month_reports(reader, [f"{year}-{m:02d}" for m in begun], made_at_ms, database)
     first_month = months[0]
     return YearReport(
         first_month.site_name,

@@ -303,6 +303,10 @@ class FaultPlan:
                     faults.apply(park.device_view(device_id), elapsed)
         park.advance_to(now_s)
 
+    def due(self, now_s: float) -> bool:
+        """Whether a value fault starts or ends at or before ``now_s`` that :meth:`sync` has not reached yet."""
+        return bool(self._pending) and self._pending[0] <= now_s
+
     def view(self, park: _Park, device_id: str, now_s: float) -> dict[str, float]:
         """What ``device_id`` shows at ``now_s`` (the park advanced to then)."""
         self.sync(park, now_s)

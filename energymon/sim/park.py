@@ -78,6 +78,8 @@ class Park:
             self.devices[device_id] = SimDevice(
                 device, 0.0, st.counters_wh, {}, st.soc_pct, capacity.get(device_id, 0.0), st.soh_pct
             )
+        self._pv_index = {a.device_id: i for i, a in enumerate(self.model.pv)}  # row of each inverter in Exogenous
+        self._sensor_index = {s.device_id: j for j, s in enumerate(self.model.meteo)}
         self._compute_powers(exogenous(self.model, np.array([self.t_s])))
 
     # -- time ----------------------------------------------------------------
@@ -139,10 +141,9 @@ class Park:
     def _extras(self, sim: SimDevice) -> dict[str, float]:
         if not sim.extra:
             exo = self._instant
-            pv_index = {a.device_id: i for i, a in enumerate(self.model.pv)}
-            i = pv_index.get(sim.device.id)
+            i = self._pv_index.get(sim.device.id)
             dc = exo.pv_dc_w[i] if i is not None else None
-            sensor = {s.device_id: j for j, s in enumerate(self.model.meteo)}.get(sim.device.id)
+            sensor = self._sensor_index.get(sim.device.id)
             poa = exo.sensor_poa_w_m2[sensor] if sensor is not None and exo.sensor_poa_w_m2 is not None else None
             extras = device_readings(sim.device, np.array([sim.power_w]), exo.t_s, exo.ambient_c, dc, sim.soh_pct, poa)
             sim.extra = {q: float(v[0]) for q, v in extras.items()}

@@ -8,7 +8,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from energymon.config import Config, Device
@@ -16,6 +16,7 @@ from energymon.config.sim_params import Fault
 from energymon.sim.faults import FaultPlan, WireAction
 from energymon.sim.modbus_server import ILLEGAL_DATA_ADDRESS, SERVER_DEVICE_FAILURE, ModbusTcpServer
 from energymon.sim.park import Park, save_park_state
+from energymon.sim.step_image import StepImage, default_step_s
 from energymon.sim.sunspec_image import sunspec_register_image
 
 log = logging.getLogger("energymon.sim")
@@ -26,25 +27,28 @@ class SimulationError(RuntimeError):
     """The simulator cannot serve the config (message names the connection)."""
 
 
+Image = tuple[dict[int, int], int, int] | int  # ({address: word}, lowest, highest address) or an exception code
+
+
 @dataclass
 class ParkDevice:
-    """Register view of one simulated device, encoded through its own profile."""
+    """Register view of one simulated device, encoded through its own profile, from the park's step image.
 
-    park: Park
+    The encoded registers of each table are cached for the step (encoded on the first read of the table in
+    the step): every further read of the step only slices them.
+    """
+
+    step: StepImage
     device: Device
-    clock: Callable[[], float]
-    faults: FaultPlan | None = None  # the park's fault schedule, if any device has faults
+    _generation: int = field(default=-1, init=False, repr=False)
+    _tables: dict[str, Image] = field(default_factory=dict, init=False, repr=False)
 
     def values(self) -> dict[str, float]:
-        """What the device reports now: the park's view of it, through its active value faults."""
-        now = self.clock()
-        if self.faults is None:
-            self.park.advance_to(now)
-            return self.park.device_view(self.device.id)
-        return self.faults.view(self.park, self.device.id, now)
+        """What the device reports now: the park's view of it, through its active value faults (do not change)."""
+        return self.step.values(self.device.id)
 
     def image(self, table: str) -> dict[int, int] | int:
-        """``{address: word}`` of ``table`` now, or a Modbus exception code."""
+        """``{address: word}`` of ``table`` now, or a Modbus exception code (a fresh dict: the caller's)."""
         values = self.values()
         profile = self.device.profile
         try:
@@ -61,6 +65,17 @@ class ParkDevice:
         except OverflowError:  # a simulated value does not fit its register: the device reports a failure
             return SERVER_DEVICE_FAILURE
 
+    def cached_image(self, table: str) -> Image:
+        """:meth:`image` of ``table`` with its address bounds, encoded once per step."""
+        generation = self.step.refresh()
+        if generation != self._generation:
+            self._tables.clear()
+            self._generation = generation
+        cached = self._tables.get(table)
+        if cached is None:
+            cached = self._tables[table] = _bounded(self.image(table))
+        return cached
+
     @property
     def identity(self) -> dict[str, str]:
         """What a simulated device says about itself (scan, identity registers)."""
@@ -72,7 +87,7 @@ class ParkDevice:
         }
 
     def read_registers(self, table: str, address: int, count: int) -> list[int] | int:
-        return _answer(self.image(table), address, count)
+        return _answer(self.cached_image(table), address, count)
 
 
 @dataclass
@@ -80,26 +95,45 @@ class SharedUnit:
     """Several devices on one unit id (a hybrid inverter: pv and storage) with disjoint register maps."""
 
     members: list[ParkDevice]
+    _generation: int = field(default=-1, init=False, repr=False)
+    _tables: dict[str, Image] = field(default_factory=dict, init=False, repr=False)
 
     def read_registers(self, table: str, address: int, count: int) -> list[int] | int:
+        generation = self.members[0].step.refresh()
+        if generation != self._generation:
+            self._tables.clear()
+            self._generation = generation
+        cached = self._tables.get(table)
+        if cached is None:
+            cached = self._tables[table] = self._merged(table)
+        return _answer(cached, address, count)
+
+    def _merged(self, table: str) -> Image:
         merged: dict[int, int] = {}
         for member in self.members:
-            image = member.image(table)
+            image = member.cached_image(table)
             if isinstance(image, int):
                 return image
-            merged.update(image)
-        return _answer(merged, address, count)
+            merged.update(image[0])
+        return _bounded(merged)
 
 
-def _answer(image: dict[int, int] | int, address: int, count: int) -> list[int] | int:
+def _bounded(image: dict[int, int] | int) -> Image:
+    """An image with its lowest and highest address; no registers at all: "illegal data address"."""
     if isinstance(image, int):
         return image
     if not image:
         return ILLEGAL_DATA_ADDRESS
-    lowest, highest = min(image), max(image)
+    return image, min(image), max(image)
+
+
+def _answer(image: Image, address: int, count: int) -> list[int] | int:
+    if isinstance(image, int):
+        return image
+    words, lowest, highest = image
     if address < lowest or address + count - 1 > highest:
         return ILLEGAL_DATA_ADDRESS
-    return [image.get(a, 0) for a in range(address, address + count)]
+    return [words.get(a, 0) for a in range(address, address + count)]
 
 
 def _unit_source(name: str, unit: int, members: list[ParkDevice]) -> ParkDevice | SharedUnit:
@@ -145,6 +179,11 @@ class SimulatedPark:
     ``clock`` from :meth:`start`. A device alone on its port that goes
     ``offline`` closes the port's listener (connection refused) until the fault
     ends; this is checked every ``FAULT_TICK_S`` of real time.
+
+    Reads are served from the park's step image (energymon.sim.step_image): the
+    park advances at most once per ``step_s`` (default: half the shortest poll
+    interval, at most 1 s) for all devices, and each device's registers are
+    encoded once per step.
     """
 
     def __init__(
@@ -157,6 +196,7 @@ class SimulatedPark:
         state_path: Path | None = None,
         faults: Mapping[str, Sequence[Fault]] | None = None,
         stored: tuple[Mapping[str, Mapping[str, float]], float] | None = None,
+        step_s: float | None = None,
     ) -> None:
         self.config = config
         self.clock = clock
@@ -175,7 +215,9 @@ class SimulatedPark:
                     f"fault for an unknown device '{device_id}' (devices: {', '.join(sorted(known))})"
                 )
         self.faults = FaultPlan.for_devices(config.devices, faults or {}, clock)
-        plan = self.faults or None
+        self.step = StepImage(
+            self.park, clock, default_step_s(config) if step_s is None else step_s, self.faults or None
+        )
         self.devices: dict[str, ParkDevice] = {}
         self._lone_offline: dict[str, tuple[str, ...]] = {}  # server name -> its devices, if one may go offline
         self._supervisor: asyncio.Task | None = None
@@ -189,7 +231,7 @@ class SimulatedPark:
             by_unit: dict[int, list[ParkDevice]] = {}
             for d in config.devices:
                 if d.connection == name:
-                    self.devices[d.id] = ParkDevice(self.park, d, clock, plan)
+                    self.devices[d.id] = ParkDevice(self.step, d)
                     by_unit.setdefault(d.unit, []).append(self.devices[d.id])
             if not by_unit:
                 continue
@@ -266,7 +308,7 @@ class SimulatedPark:
 
     def reported(self, device_id: str) -> dict[str, float]:
         """The values ``device_id`` serves now (after its active value faults), in its own sign convention."""
-        return self.devices[device_id].values()
+        return dict(self.devices[device_id].values())
 
     def save_state(self) -> None:
         """Write the park's counters and SoC to ``state_path`` (atomically), so a restart resumes them."""

@@ -20,6 +20,7 @@ quantity and time for the command to report.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -36,6 +37,7 @@ from energymon.store.reader import StoreReader
 INTERVALS = ("raw",) + rollups.INTERVALS
 RAW_HEADER = ("timestamp", "device_id", "quantity", "value")
 ROLLUP_HEADER = RAW_HEADER + ("min", "max", "first", "last", "samples")
+RAW_CHUNK_ROWS = 100_000  # raw rows formatted and written at a time
 
 
 class ExportError(ValueError):
@@ -140,7 +142,7 @@ def export_csv(
     rows = 0
     for day_from, day_to in _days(start, end, zone):
         if interval == "raw":
-            rows += _write_raw_day(reader, writer, channels, day_from, day_to, zone)
+            rows += _write_raw_day(reader, out, channels, day_from, day_to, zone)
         else:
             rows += _write_rollup_day(reader, writer, channels, interval, day_from, day_to, zone)
     return ExportResult(
@@ -148,7 +150,16 @@ def export_csv(
     )
 
 
-def _write_raw_day(reader, writer, channels, day_from: int, day_to: int, zone: ZoneInfo) -> int:
+def _csv_fields(*fields: str) -> str:
+    """``fields`` as one CSV line's text without its end (quoted as csv.writer quotes them)."""
+    text = io.StringIO()
+    csv.writer(text, lineterminator="").writerow(fields)
+    return text.getvalue()
+
+
+def _write_raw_day(reader, out: TextIO, channels, day_from: int, day_to: int, zone: ZoneInfo) -> int:
+    """The day's raw rows as csv.writer would write them, built as text: a timestamp and a float's repr never
+    need quoting, and each channel's device and quantity are quoted once (a day of a device is 10^5 rows)."""
     parts = []
     for index, (channel, _, _, _) in enumerate(channels):
         ts, values = reader.read_raw(channel, day_from, day_to)
@@ -161,10 +172,13 @@ def _write_raw_day(reader, writer, channels, day_from: int, day_to: int, zone: Z
     which = np.concatenate([p[2] for p in parts])
     order = np.lexsort((which, ts))  # by time, then device and quantity (channels are sorted so)
     ts, values, which = ts[order], values[order], which[order]
-    names = [(c[1], c[2]) for c in channels]
-    writer.writerows(
-        (stamp, *names[i], repr(v)) for stamp, i, v in zip(local_iso(ts, zone, "ms"), which.tolist(), values.tolist())
-    )
+    names = [f",{_csv_fields(c[1], c[2])}," for c in channels]
+    for at in range(0, ts.size, RAW_CHUNK_ROWS):  # the text of a chunk at a time: a park's day is 10^7 rows
+        part = slice(at, at + RAW_CHUNK_ROWS)
+        stamps = local_iso(ts[part], zone, "ms")
+        out.write(
+            "".join(f"{t}{names[i]}{v!r}\n" for t, i, v in zip(stamps, which[part].tolist(), values[part].tolist()))
+        )
     return int(ts.size)
 
 

@@ -56,7 +56,7 @@ class HoldingMixin:
     last_resumed: str | None
     retry_first_s: float
     retry_max_s: float
-    _queue: queue.Queue
+    _queue: queue.SimpleQueue
     _stopping: bool
     _stop_deadline: float
     _channels: dict[tuple[str, str], int]

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from energymon.site_time import DAY_MS, HOUR_MS, MINUTE_MS, QUARTER_MS, epoch_day_midnight_ms, local_offsets_ms
+from energymon.store import multirow
 
 INTERVALS = ("1min", "15min", "1h", "1d")
 TABLES = {interval: f"rollup_{interval}" for interval in INTERVALS}
@@ -137,9 +138,8 @@ def aggregate(group_ids: np.ndarray, ts_ms: np.ndarray, values: np.ndarray, buck
 
 
 # Merging a bucket's new samples into its stored aggregates (all right-hand sides see the old row).
-UPSERT_SQL = """INSERT INTO {table} (channel_id, bucket_ms, n, sum, min, max, first_dt_ms, first, last_dt_ms, last)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (channel_id, bucket_ms) DO UPDATE SET
+UPSERT_HEAD = "INSERT INTO {table} (channel_id, bucket_ms, n, sum, min, max, first_dt_ms, first, last_dt_ms, last)"
+UPSERT_TAIL = """ON CONFLICT (channel_id, bucket_ms) DO UPDATE SET
     n = n + excluded.n,
     sum = sum + excluded.sum,
     min = min(min, excluded.min),
@@ -148,6 +148,7 @@ ON CONFLICT (channel_id, bucket_ms) DO UPDATE SET
     first_dt_ms = min(first_dt_ms, excluded.first_dt_ms),
     last = CASE WHEN excluded.last_dt_ms > last_dt_ms THEN excluded.last ELSE last END,
     last_dt_ms = max(last_dt_ms, excluded.last_dt_ms)"""
+UPSERT_SQL = UPSERT_HEAD + "\nVALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)\n" + UPSERT_TAIL
 
 
 def create_tables(db) -> None:
@@ -190,9 +191,8 @@ def update(
     if len(ts_ms) == 0:
         return
     for interval in intervals:
-        db.conn.executemany(
-            UPSERT_SQL.format(table=TABLES[interval]), bucket_rows(channel_ids, is_counter, ts_ms, values, interval, tz)
-        )
+        rows = bucket_rows(channel_ids, is_counter, ts_ms, values, interval, tz)
+        multirow.insert_rows(db.conn, UPSERT_HEAD.format(table=TABLES[interval]), 10, rows, UPSERT_TAIL)
 
 
 def bucket_rows(

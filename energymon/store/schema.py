@@ -172,6 +172,10 @@ def open_db(path: Path, readonly: bool = False) -> sqlite_utils.Database:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, check_same_thread=False, timeout=10)
             db = sqlite_utils.Database(conn)
+            if not db.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                # A new file: free pages can be released after compaction (energymon.store.vacuum). Only
+                # possible before the first table; an existing file keeps its setting (VACUUM switches it).
+                db.execute("PRAGMA auto_vacuum=INCREMENTAL")
             db.enable_wal()
             db.execute("PRAGMA synchronous=FULL")
             migrations.apply(db)
