@@ -5,6 +5,7 @@ Usage (from the repository's root, in the project's virtual environment)::
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m benchmarks            # the full run
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m benchmarks --quick    # smaller parks and fewer repeats
     .venv/bin/python -m benchmarks --only store,energy --json figures.json
+    .venv/bin/python -m benchmarks --year-db /tmp/year.db --raw-year-db /tmp/year5s.db   # reuse databases
 
 Each benchmark module of this folder that has a ``run(quick)`` function (see :data:`MODULES`) measures its
 figures against a baseline measured in the same run and returns them as rows (figure, target, measured,
@@ -34,13 +35,13 @@ if str(HERE.parent) not in sys.path:
     sys.path.insert(0, str(HERE.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-MODULES = (  # (short name for --only, module in benchmarks/)
-    ("simulator", "bench_sim_serve"),
-    ("collector", "bench_collector"),
-    ("store", "bench_store_ingest"),
-    ("reports", "bench_year_reports"),
-    ("energy", "bench_energy"),
-    ("trends", "bench_trends"),
+MODULES = (  # (short name for --only, module in benchmarks/, the option naming the database it may reuse)
+    ("simulator", "bench_sim_serve", None),
+    ("collector", "bench_collector", None),
+    ("store", "bench_store_ingest", None),
+    ("reports", "bench_year_reports", "raw_year_db"),
+    ("energy", "bench_energy", "year_db"),
+    ("trends", "bench_trends", "year_db"),
 )
 
 
@@ -112,19 +113,24 @@ def table_text(rows: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller parks, fewer repeats (a few minutes)")
-    parser.add_argument("--only", help="comma-separated: " + ", ".join(name for name, _ in MODULES))
-    parser.add_argument("--db", type=Path, help="a year database for the energy and trends figures (reused)")
+    parser.add_argument("--only", help="comma-separated: " + ", ".join(name for name, _, _ in MODULES))
+    parser.add_argument(
+        "--year-db", type=Path, help="benchmarks/year_db.py's database for the energy and trends figures (reused)"
+    )
+    parser.add_argument(
+        "--raw-year-db", type=Path, help="a year of raw 5 s samples for the reports' figures (bench_year_reports)"
+    )
     parser.add_argument("--json", type=Path, help="also write the rows there")
     args = parser.parse_args(argv)
     chosen = [m for m in MODULES if args.only is None or m[0] in args.only.split(",")]
     if not chosen:
-        parser.error(f"--only {args.only!r}: none of " + ", ".join(name for name, _ in MODULES))
+        parser.error(f"--only {args.only!r}: none of " + ", ".join(name for name, _, _ in MODULES))
     started, load_before = time.perf_counter(), _load()
     rows: list[dict] = []
-    for name, module_name in chosen:
+    for name, module_name, db_option in chosen:
         print(f"\n== {name} ({module_name}){' quick' if args.quick else ''}, load {_load()}", flush=True)
         t0 = time.perf_counter()
-        rows += run_module(module_name, args.quick, args.db)
+        rows += run_module(module_name, args.quick, getattr(args, db_option) if db_option else None)
         print(f"== {name}: {time.perf_counter() - t0:.0f} s", flush=True)
     took_s = time.perf_counter() - started
     print(

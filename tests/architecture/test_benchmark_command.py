@@ -45,8 +45,8 @@ def test_a_missing_or_failing_benchmark_is_a_row_and_fails_the_run(command, monk
     assert [r["ok"] for r in rows] == [False, False]
     assert "RuntimeError: no server" in rows[0]["figure"] and "not available" in rows[1]["figure"]
     assert command.run_module("bench_fine", True, None)[0]["ok"] is True
-    monkeypatch.setattr(command, "MODULES", (("fine", "bench_fine"),))
+    monkeypatch.setattr(command, "MODULES", (("fine", "bench_fine", None),))
     assert command.main(["--quick"]) == 0
-    monkeypatch.setattr(command, "MODULES", (("fine", "bench_fine"), ("fails", "bench_fails")))
+    monkeypatch.setattr(command, "MODULES", (("fine", "bench_fine", None), ("fails", "bench_fails", None)))
     assert command.main(["--quick", "--json", str(tmp_path / "rows.json")]) == 1
     assert (tmp_path / "rows.json").read_text().count('"figure"') == 2
