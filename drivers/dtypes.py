@@ -49,9 +49,18 @@ DTYPES: dict[str, DType] = {
 }
 
 
+_WORD_PACKERS = {n: struct.Struct(f">{n}H") for n in (1, 2, 4)}  # the register widths of the dtypes
+
+
 def _words_to_bytes(words: list[int] | tuple[int, ...], word_order: str) -> bytes:
     if word_order == "little":
         words = list(reversed(words))
+    packer = _WORD_PACKERS.get(len(words))
+    if packer is not None:
+        try:
+            return packer.pack(*words)  # one call per value: decoding runs for every point of every poll
+        except struct.error:
+            pass  # a word that is no 16-bit number: fails below as it always did
     return b"".join(w.to_bytes(2, "big") for w in words)
 
 

@@ -200,10 +200,9 @@ class ModbusLink:
             await self._wait_for_line()
             self.requests_sent += 1
             try:
-                response: ModbusPDU = await asyncio.wait_for(
-                    getattr(self._client, method)(address, count=count, device_id=unit),
-                    timeout=self.settings.timeout_s * 1.5 + 0.1,
-                )
+                # A bound of our own over pymodbus's timeout (asyncio.timeout: no task per request).
+                async with asyncio.timeout(self.settings.timeout_s * 1.5 + 0.1):
+                    response: ModbusPDU = await getattr(self._client, method)(address, count=count, device_id=unit)
             except TimeoutError:
                 return self._timed_out(unit)
             except ModbusException as exc:

@@ -109,6 +109,7 @@ class Collector:
         self.health: dict[str, DeviceHealth] = {d.id: DeviceHealth() for d in config.devices}
         self.latest: dict[str, Reading] = {}
         self._stop = asyncio.Event()
+        self._waiters: set[asyncio.Future[None]] = set()  # the workers' waits for their next poll (stop ends them)
         self.links: dict[str, ModbusLink] = {}
         self.schedules: dict[str, ConnectionSchedule] = {}
         self._discovered: dict[str, Profile] = {}
@@ -123,6 +124,8 @@ class Collector:
     def stop(self) -> None:
         """Ask the workers to finish (thread-unsafe: call from the collector's loop)."""
         self._stop.set()
+        for waiter in self._waiters:
+            _resolve(waiter)
 
     async def run(self, duration_s: float | None = None) -> None:
         """Poll until :meth:`stop` (also if it was called before) or for ``duration_s`` seconds."""
@@ -143,7 +146,7 @@ class Collector:
                 except TimeoutError:
                     pass
         finally:
-            self._stop.set()
+            self.stop()  # also ends the workers' waits
             await asyncio.gather(*workers, return_exceptions=True)
             for link in self.links.values():
                 link.close()
@@ -158,16 +161,26 @@ class Collector:
         while not self._stop.is_set():
             device, due = schedule.next()
             delay = due - self.monotonic()
-            if delay > 0:
-                try:
-                    await asyncio.wait_for(self._stop.wait(), delay)
-                    break
-                except TimeoutError:
-                    pass
+            if delay > 0 and await self._stopped_within(delay):
+                break
             started = self.monotonic()
             link.allow_reconnect_now()  # we pace attempts ourselves (backoff_s)
             state = await self._poll(link, device)
             schedule.done(device, started, self.monotonic(), offline=state == OFFLINE)
+
+    async def _stopped_within(self, delay_s: float) -> bool:
+        """Wait ``delay_s`` or until :meth:`stop`; whether it was stopped. A timer and a future, no task:
+        every worker waits once per poll."""
+        loop = asyncio.get_running_loop()
+        waiter = loop.create_future()
+        timer = loop.call_later(delay_s, _resolve, waiter)
+        self._waiters.add(waiter)
+        try:
+            await waiter
+        finally:
+            self._waiters.discard(waiter)
+            timer.cancel()
+        return self._stop.is_set()
 
     async def _profile_for(self, link: ModbusLink, device: Device) -> Profile | str:
         """The device's profile; for ``sunspec`` discovered once (again after 3 failed polls). Or why not."""
@@ -357,6 +370,11 @@ class Collector:
         for subscriber in self.event_subscribers:
             subscriber(event)
         return detail
+
+
+def _resolve(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 _SUNSPEC_SOURCE = re.compile(r"SunSpec models ([\d, ]+) \(discovered at (\d+)\)")

@@ -150,6 +150,7 @@ class DeviceQuality:
         self.ct_ratio, self.pt_ratio = ct_ratio, pt_ratio
         self._moving = rules.moving_quantities(role) - self.params.frozen_ignore
         self._last: dict[str, float] = {}  # every value of the previous answered poll
+        self._in_range: dict[str, tuple[float, float] | None] = {}  # rules.in_range_interval, learnt as met
         self._still_since_ms: int | None = None  # since when no value of the device changed
         self._still_polls = 0  # answered polls since then
         self._same: dict[str, _Same] = {}
@@ -268,7 +269,10 @@ class DeviceQuality:
             if v is not None:
                 if entry is not None and entry.stale:
                     found.ended(q, "stale", ts_ms - entry.last_seen_ms)
-                self._missing[q] = _Missing(ts_ms)
+                if entry is None or entry.stale:
+                    self._missing[q] = _Missing(ts_ms)
+                else:  # the same as a fresh entry, without one per quantity per poll
+                    entry.last_seen_ms, entry.polls = ts_ms, 0
             elif entry is not None and q not in rejected:
                 entry.polls += 1
                 if not entry.stale and entry.polls >= self.params.stale_polls:
@@ -277,9 +281,16 @@ class DeviceQuality:
 
     def _out_of_range(self, ts_ms: int, present: dict[str, float], found: _Found) -> set[str]:
         bad: set[str] = set()
+        accepted = self._in_range
         for q, v in present.items():
-            limits = rules.out_of_range(q, v, self.rated_w)
             episode = self._range.get(q)
+            if q not in accepted:
+                accepted[q] = rules.in_range_interval(q, self.rated_w)
+            interval = accepted[q]
+            if math.isfinite(v) and (interval is None or interval[0] <= v <= interval[1]):
+                limits = None  # what rules.out_of_range answers, without working out the bounds again
+            else:
+                limits = rules.out_of_range(q, v, self.rated_w)
             if limits is not None:
                 bad.add(q)
                 if episode is None:

@@ -122,6 +122,19 @@ def out_of_range(quantity: str, value: float, rated_w: float) -> tuple[float, fl
     return None if low - slack <= value <= high + slack else limits
 
 
+def in_range_interval(quantity: str, rated_w: float) -> tuple[float, float] | None:
+    """The closed interval of the finite values :func:`out_of_range` accepts for ``quantity``, or None if
+    it has no bounds (any finite value is in range): computed once, so a poll compares two numbers."""
+    limits = bounds(quantity, rated_w)
+    if limits is None:
+        return None
+    low, high = limits
+    if quantity in ("ct_ratio", "pt_ratio"):
+        return math.nextafter(low, math.inf), math.inf
+    slack = TOLERANCE * max(1.0, abs(low), abs(high) if math.isfinite(high) else 0.0)
+    return low - slack, high + slack
+
+
 def is_counter(quantity: str) -> bool:
     q = QUANTITIES.get(quantity)
     return q is not None and q.kind is Kind.COUNTER

@@ -107,7 +107,9 @@ class Collection:
             await self.collector.run(duration_s)
             reason = self.stop_reason or (f"duration of {duration_s:g} s reached" if duration_s else "stopped")
         finally:
-            await asyncio.to_thread(self.writer.close)
+            # No time limit: the writer must have finished before its connection is closed (a connection
+            # closed under a writer still inserting a backlog crashes the process); its own stop is bounded.
+            await asyncio.to_thread(self.writer.close, threading.TIMEOUT_MAX)
             if self.writer.error is not None:
                 reason = f"database error: {self.writer.error}"
             log.info(
