@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from importlib import resources
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -179,14 +179,15 @@ def _exec(
     QThread still running when Python exits aborts the process.
     """
     try:
-        app = _app()
+        _app()
         if cycle_s:
             window.wall.set_cycle_s(cycle_s, remember=False)  # for this run; the settings page keeps a default
         window.wall.show(fullscreen)
         if duration_s:
             QTimer.singleShot(int(duration_s * 1000), window.close)
-        ends = _QuitWhenClosed(window, app)  # this window's close ends the run, whatever other windows exist
-        app.exec()
+        loop = QEventLoop()
+        ends = _QuitWhenClosed(window, loop)  # this window's close ends the run, whatever other windows exist
+        loop.exec()  # (QApplication.quit would also close every other window of the process)
         window.removeEventFilter(ends)
     finally:
         window.shutdown()
@@ -196,12 +197,13 @@ def _exec(
 
 
 class _QuitWhenClosed(QObject):
-    """Ends the event loop once ``window`` has closed (Qt's own rule waits for the last visible window, and a
-    dialog left open, or another test's window in the same process, would keep the run alive)."""
+    """Ends ``loop`` once ``window`` has closed (Qt's own rule waits for the last visible window, and a dialog
+    left open, or another test's window in the same process, would keep the run alive; Qt still ends it when
+    the last window closes)."""
 
-    def __init__(self, window: QWidget, app: QApplication) -> None:
+    def __init__(self, window: QWidget, loop: QEventLoop) -> None:
         super().__init__(window)
-        self._window, self._app = window, app
+        self._window, self._loop = window, loop
         window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
@@ -211,7 +213,7 @@ class _QuitWhenClosed(QObject):
 
     def _quit_if_closed(self) -> None:
         if not self._window.isVisible():
-            self._app.quit()
+            self._loop.quit()
 
 
 def run_demo_gui(
