@@ -155,17 +155,12 @@ class StoreWriter(HoldingMixin):
         self._queue.put(WAKE)  # the writer may be waiting on the live queue
 
     def close(self, timeout_s: float = 30.0) -> None:
-        """Write what is queued (and, during an outage, try once more what is held), then stop.
-
-        The connection is closed only once the writer thread has ended: closing it under a thread still
-        writing crashed the process (SIGSEGV in sqlite3 at 2,000 devices with a backlog longer than the
-        timeout). After ``timeout_s`` the wait goes on, with a warning.
-        """
+        """Write what is queued (and, during an outage, try once more what is held), then stop."""
         with self._closing:
             self._closed = True
             self._queue.put(None)
         self._thread.join(timeout_s)
-        if self._thread.is_alive():
+        if self._thread.is_alive():  # never close the connection under it: wait on
             log.warning("store writer still writing its queue after %.0f s; waiting for it to finish", timeout_s)
             self._thread.join()
         self.db.close()

@@ -70,9 +70,11 @@ def test_step_zero_advances_at_every_new_instant(demo_config):
     assert sim.step.t_s == sim.park.t_s == NOON_S + 0.01
 
 
-def test_default_step_is_half_the_shortest_poll_at_most_a_second(demo_config, tmp_path):
-    assert default_step_s(demo_config) == MAX_STEP_S  # the demo polls every 2 s and 5 s
-    text = repeated_demo_config_text(3).replace("poll_interval_s = 5", "poll_interval_s = 0.2", 1)
+def test_default_step_is_exact_for_small_parks_and_half_the_shortest_poll_for_large(demo_config, tmp_path):
+    assert default_step_s(demo_config) == 0.0  # 18 devices: advanced at every read, as before
+    big = repeated_demo_config_text(72)  # polled every 2 s and 5 s
+    assert default_step_s(load_config(write_config(tmp_path, big))) == MAX_STEP_S
+    text = big.replace("poll_interval_s = 5", "poll_interval_s = 0.2", 1)
     assert default_step_s(load_config(write_config(tmp_path, text))) == pytest.approx(0.1)
 
 
