@@ -74,9 +74,11 @@ def _failed(module_name: str, why: str) -> dict:
     return {"module": module_name, "figure": f"{module_name}: {why}", "ok": False}
 
 
-def _number(value: float | None, unit: str = "") -> str:
+def _number(value: float | str | None, unit: str = "") -> str:
     if value is None:
         return "—"
+    if not isinstance(value, int | float):  # a target given in words ("<= 1 core")
+        return str(value)
     text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}" if abs(value) >= 1 else f"{value:.3g}"
     return f"{text} {unit}".strip()
 
@@ -138,9 +140,9 @@ def main(argv: list[str] | None = None) -> int:
         f" {os.cpu_count()} CPUs, load average (1 / 5 min) {load_before} before, {_load()} after,"
         f" {took_s / 60:.1f} min\n"
     )
-    print(table_text(rows))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1, default=str), encoding="utf-8")
+    print(table_text(rows))
     return 0 if all(r.get("ok") is not False for r in rows) else 1
 
 

@@ -27,12 +27,14 @@ def test_the_table_has_a_line_per_row_and_says_which_targets_are_missed(command)
         {"figure": "monthly report", "target": 2000.0, "measured": 8000.0, "baseline": None, "ratio": None,
          "unit": "ms", "ok": False},
         {"figure": "bytes per sample", "measured": 3.4, "unit": "B", "ok": None},
+        {"figure": "simulator", "target": "<= 1 core", "measured": 0.28, "unit": "core", "ok": True},
     ]  # fmt: skip
     lines = command.table_text(rows).splitlines()
     assert len(lines) == 2 + len(rows)
     assert "met" in lines[2] and "106 ms" in lines[2] and "132.50 x" in lines[2]
     assert lines[3].endswith("MISSED") and "8,000 ms" in lines[3]
     assert "3.40 B" in lines[4] and lines[4].endswith("—")
+    assert "<= 1 core" in lines[5] and "0.28 core" in lines[5]
 
 
 def test_a_missing_or_failing_benchmark_is_a_row_and_fails_the_run(command, monkeypatch, tmp_path):
