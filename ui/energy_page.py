@@ -21,8 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from energymon.store.reader import StoreReader
@@ -37,7 +37,7 @@ from ui.device_table import fit_columns, table_view
 from ui.energy_chart import COLOURS, EnergyChart
 from ui.format import fill
 from ui.i18n import QT_TRANSLATE_NOOP
-from ui.page import Page
+from ui.page import RefreshedPage
 from ui.text_table import TextTableModel
 
 REFRESH_MS = 60_000  # hourly rollups change as the hour fills: once a minute while shown
@@ -80,9 +80,9 @@ def read_costs(reader: StoreReader, site: SiteInfo, view: EnergyView) -> tuple[P
     return tuple(period_costs(reader, site, tariff, period, until) for period, until in spans)
 
 
-class EnergyPage(Page):
+class EnergyPage(RefreshedPage):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, parent)
+        super().__init__(ctx, REFRESH_MS, parent)
         self.now_ms: Callable[[], int] = ctx.now_ms  # tests set a fixed "now"
         self.kind = "day"
         self.period: Period | None = None  # set on the first read (it needs the site's time zone)
@@ -93,8 +93,6 @@ class EnergyPage(Page):
         self.error: str | None = None
         self.loading = False
         self._build()
-        self._timer = QTimer(self, interval=REFRESH_MS)
-        self._timer.timeout.connect(self._on_timer)
         ctx.site_changed.connect(self._on_site)
         self.retranslate()
 
@@ -370,17 +368,5 @@ class EnergyPage(Page):
         if self.isVisible():
             self.request()
 
-    def _on_timer(self) -> None:
-        if self.isVisible() and self.view is not None and self.view.in_progress:
-            self.request()
-
-    def activated(self) -> None:
-        self._timer.start()
-        self.request()
-
-    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
-        self._timer.stop()
-        super().hideEvent(event)
-
-    def shutdown(self) -> None:
-        self._timer.stop()
+    def refresh_due(self) -> bool:
+        return self.view is not None and self.view.in_progress

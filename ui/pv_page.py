@@ -21,8 +21,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from drivers.quantities import Role
@@ -31,7 +29,7 @@ from energymon.views import pv_performance as pv
 from ui.context import AppContext
 from ui.device_table import fit_columns, table_view
 from ui.format import fill
-from ui.page import Page
+from ui.page import RefreshedPage
 from ui.pv_table import PvTableModel, table_rows
 
 REFRESH_MS = 60_000  # the rollups change every quarter hour at most; once a minute while shown is plenty
@@ -47,17 +45,15 @@ def _pct(fraction: float | None) -> str:
     return "—" if fraction is None else f"{fraction * 100:.1f} %"
 
 
-class PvPage(Page):
+class PvPage(RefreshedPage):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, parent)
+        super().__init__(ctx, REFRESH_MS, parent)
         self.now_ms: Callable[[], int] = ctx.now_ms  # tests set a fixed "now"
         self.period = "today"
         self.result: pv.PvPerformance | None = None
         self.error: str | None = None
         self.loading = False
         self._build()
-        self._timer = QTimer(self, interval=REFRESH_MS)
-        self._timer.timeout.connect(self._on_timer)
         ctx.site_changed.connect(self._on_site)
         self.retranslate()
 
@@ -288,18 +284,3 @@ class PvPage(Page):
         self._show_notes()  # the basis may change with the site
         if self.isVisible():
             self.request()
-
-    def _on_timer(self) -> None:
-        if self.isVisible():
-            self.request()
-
-    def activated(self) -> None:
-        self._timer.start()
-        self.request()
-
-    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
-        self._timer.stop()
-        super().hideEvent(event)
-
-    def shutdown(self) -> None:
-        self._timer.stop()
