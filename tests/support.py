@@ -291,3 +291,21 @@ def english_words(text: str, names: Iterable[str] = ()) -> list[str]:
         text = text.replace(name, " ")
     text = _A_PATH.sub(" ", text)
     return [w for w in _LATIN_WORD.findall(text) if len(w) > 1 and w not in EVENT_TEXT_SYMBOLS]
+
+
+def open_page(qtbot, request, page_class, site, db_path: Path, now_ms: int, size: tuple[int, int]):
+    """A page of the main window on its own, offscreen: a fresh app context (its reader thread stopped at the
+    end of the test), the clock fixed at ``now_ms``, shown at ``size`` on ``site`` and ``db_path``, and
+    activated as the window does when the page is chosen; the caller waits for its first figures."""
+    from ui.context import AppContext
+
+    ctx = AppContext()
+    request.addfinalizer(ctx.shutdown)  # the reader thread
+    page = page_class(ctx)
+    qtbot.addWidget(page)
+    page.now_ms = lambda: now_ms
+    page.resize(*size)
+    page.show()
+    ctx.set_site(site, db_path)
+    page.activated()
+    return page

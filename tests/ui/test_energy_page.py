@@ -23,11 +23,10 @@ from PySide6.QtGui import QTextDocumentFragment
 from energymon.store.reader import StoreReader
 from energymon.views.energy_periods import Period
 from energymon.views.site import SiteInfo
-from ui.context import AppContext
 from ui.energy_page import EnergyPage
 
 from energy_site import DEVICES, NOW_MS, write_energy_site
-from support import english_words
+from support import english_words, open_page
 
 
 @pytest.fixture(scope="module")
@@ -45,15 +44,7 @@ def _page(qtbot, request, path) -> EnergyPage:
         site = SiteInfo.from_db(reader.site(), reader.devices())
     finally:
         reader.close()
-    ctx = AppContext()
-    request.addfinalizer(ctx.shutdown)  # the reader thread
-    page = EnergyPage(ctx)
-    qtbot.addWidget(page)
-    page.now_ms = lambda: NOW_MS
-    page.resize(1400, 950)
-    page.show()
-    ctx.set_site(site, path)
-    page.activated()
+    page = open_page(qtbot, request, EnergyPage, site, path, NOW_MS, (1400, 950))
     _wait(qtbot, page)
     return page
 

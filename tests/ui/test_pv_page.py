@@ -23,11 +23,10 @@ from energymon.store.reader import StoreReader
 from energymon.store.schema import open_db
 from energymon.store.writer import SampleBatch, StoreWriter
 from energymon.views.site import SiteInfo
-from ui.context import AppContext
 from ui.pv_page import PvPage
 from ui.pv_table import DC_HEADINGS, HEADINGS, LOW_GROUND, PARK_GROUND
 
-from support import english_words, record_hand_site
+from support import english_words, open_page, record_hand_site
 
 ZONE = ZoneInfo("Asia/Shanghai")
 MIDNIGHT = datetime(2026, 3, 15, 0, 0, tzinfo=ZONE)
@@ -69,15 +68,7 @@ def _write(
 def _page(qtbot, request, tmp_path, sensor=True, rates=RATES_KWH_PER_H, dc_kwp=None, only=None) -> PvPage:
     path = tmp_path / "pv.db"
     site = _write(path, sensor, rates, dc_kwp, only)
-    ctx = AppContext()
-    request.addfinalizer(ctx.shutdown)  # the reader thread
-    page = PvPage(ctx)
-    qtbot.addWidget(page)
-    page.now_ms = lambda: NOW_MS
-    page.resize(1100, 520)
-    page.show()
-    ctx.set_site(site, path)
-    page.activated()
+    page = open_page(qtbot, request, PvPage, site, path, NOW_MS, (1100, 520))
     qtbot.waitUntil(lambda: page.result is not None, timeout=10_000)
     return page
 
