@@ -52,6 +52,13 @@ def _zigzag(n: np.ndarray) -> np.ndarray:
 
 
 def _unzigzag(z: np.ndarray) -> np.ndarray:
+    if z.dtype.itemsize < 8:  # fits int64 as it is: one conversion, then shifts on int64
+        n = z.astype(np.int64)
+        sign = n & 1
+        n >>= 1
+        np.negative(sign, out=sign)
+        n ^= sign
+        return n
     z = z.astype(np.uint64)
     return ((z >> np.uint64(1)).view(np.int64)) ^ -((z & np.uint64(1)).view(np.int64))
 
@@ -88,13 +95,30 @@ def encode_timestamps(ts_ms: np.ndarray) -> bytes:
     return b"T" + bytes((1, width)) + zlib.compress(bytes((width,)) + payload, _ZLIB_LEVEL)
 
 
-def decode_timestamps(blob: bytes, count: int) -> np.ndarray:
-    """The ``count`` UTC epoch milliseconds of a timestamp blob (int64)."""
+def decode_timestamps(blob: bytes, count: int, out: np.ndarray | None = None) -> np.ndarray:
+    """The ``count`` UTC epoch milliseconds of a timestamp blob (int64), written into ``out`` when given (an
+    int64 array of ``count`` elements, e.g. a slice of a larger one) and returned."""
     if len(blob) < 3 or blob[:2] != b"T\x01":
         raise CodecError("not a version 1 timestamp blob")
-    first, second = _unpack_ints(blob[2], _checked(blob[3:], blob[2:3]), count)
-    deltas = np.cumsum(second)
-    return np.concatenate(([first], first + np.cumsum(deltas))).astype(np.int64)
+    width = blob[2]
+    payload = _checked(blob[3:], blob[2:3])
+    if count > 1 and len(payload) == 8 + width * (count - 1) and payload.endswith(bytes(width * (count - 2))):
+        # a regular poll: every second difference after the first delta is zero (the common block)
+        first, second = _unpack_ints(width, payload[: 8 + width], 2)
+        ts = np.arange(count, dtype=np.int64) if out is None else out
+        if out is not None:
+            ts[:] = np.arange(count, dtype=np.int64)
+        ts *= int(second[0])
+        ts += first
+        return ts
+    first, second = _unpack_ints(width, payload, count)
+    ts = np.empty(count, dtype=np.int64) if out is None else out
+    ts[0] = first
+    if count > 1:
+        np.cumsum(second, out=second)  # the deltas (second differences summed), in place
+        np.cumsum(second, out=ts[1:])
+        ts[1:] += first
+    return ts
 
 
 def _decimal_scale(values: np.ndarray) -> tuple[int, np.ndarray] | None:
@@ -114,14 +138,14 @@ def _decimal_scale(values: np.ndarray) -> tuple[int, np.ndarray] | None:
     return None
 
 
-def _from_decimal(ints: np.ndarray, scale: int) -> np.ndarray:
+def _from_decimal(ints: np.ndarray, scale: int, out: np.ndarray | None = None) -> np.ndarray:
     k = scale & 0x1F
     k = k - 32 if k & 0x10 else k
     if k not in _DECIMAL_EXPONENTS:
         raise CodecError(f"decimal exponent {k} out of range")
-    if scale & _MULTIPLIED:
-        return ints * 10.0**-k
-    return ints / 10.0**k if k >= 0 else ints * 10.0**-k
+    if scale & _MULTIPLIED or k < 0:
+        return np.multiply(ints, 10.0**-k, out=out)
+    return np.divide(ints, 10.0**k, out=out)
 
 
 def encode_values(values: np.ndarray) -> bytes:
@@ -140,18 +164,26 @@ def encode_values(values: np.ndarray) -> bytes:
     return b"X\x01" + zlib.compress(shuffled, _ZLIB_LEVEL)
 
 
-def decode_values(blob: bytes, count: int) -> np.ndarray:
-    """The ``count`` float64 values of a value blob."""
+def decode_values(blob: bytes, count: int, out: np.ndarray | None = None) -> np.ndarray:
+    """The ``count`` float64 values of a value blob, written into ``out`` when given (a float64 array of
+    ``count`` elements) and returned."""
     if len(blob) >= 5 and blob[:2] == b"D\x01":
         first, deltas = _unpack_ints(blob[3], _checked(blob[4:], blob[2:4]), count)
-        ints = np.concatenate(([first], first + np.cumsum(deltas))).astype(np.float64)
-        return _from_decimal(ints, blob[2])
+        values = np.empty(count, dtype=np.float64) if out is None else out
+        ints = np.empty(count, dtype=np.int64)
+        ints[0] = first
+        if count > 1:
+            deltas[0] += first  # the running sum then starts from the first integer
+            np.cumsum(deltas, out=ints[1:])
+        return _from_decimal(ints, blob[2], values)
     if len(blob) >= 2 and blob[:2] == b"X\x01":
         raw = _inflate(blob[2:])
         if len(raw) != 8 * count:
             raise CodecError("float payload of the wrong size")
+        values = np.empty(count, dtype=np.float64) if out is None else out
         xored = np.frombuffer(raw, dtype=np.uint8).reshape(8, count).T.copy().view("<u8").ravel()
-        return np.bitwise_xor.accumulate(xored).view(np.float64)
+        values[:] = np.bitwise_xor.accumulate(xored).view(np.float64)
+        return values
     raise CodecError("not a version 1 value blob")
 
 

@@ -105,28 +105,33 @@ def read_raw(
 
     Damaged data is left out and noted in ``damage`` (raises without one).
     """
-    parts_ts, parts_v = [], []
     blocks = _rows(db, BLOCKS_SQL, channel_id, from_ms, to_ms, RAW, damage, by_block=True)
+    total = sum(block[1] for block in blocks)
+    ts = np.empty(total, dtype=np.int64)  # every block decoded into its place: no per-block arrays to join
+    values = np.empty(total, dtype=np.float64)
+    at = 0
     for block in blocks:
+        count = block[1]
         try:
-            ts, values = _decode(block)
+            decode_timestamps(block[2], count, ts[at : at + count])
+            decode_values(block[3], count, values[at : at + count])
         except CodecError as exc:
             note(damage, _block_damage(channel_id, block[0], RAW, exc))
             continue
-        keep = (ts >= from_ms) & (ts < to_ms)
-        parts_ts.append(ts[keep])
-        parts_v.append(values[keep])
+        at += count
+    ts, values = ts[:at], values[:at]
     rows = _rows(db, RAW_ROWS_SQL, channel_id, from_ms, to_ms, RAW, damage)
     if rows:
         array = np.array(rows, dtype=np.float64)
-        parts_ts.append(array[:, 0].astype(np.int64))
-        parts_v.append(array[:, 1])
-    if not parts_ts:
-        return np.array([], dtype=np.int64), np.array([], dtype=np.float64)
-    ts = np.concatenate(parts_ts)
-    values = np.concatenate(parts_v)
-    order = np.argsort(ts, kind="stable")
-    return ts[order], values[order]
+        ts = np.concatenate((ts, array[:, 0].astype(np.int64)))
+        values = np.concatenate((values, array[:, 1]))
+    if not bool((ts[1:] > ts[:-1]).all()):  # blocks (UTC days, by day) alone are in order; the narrow rows join
+        order = np.argsort(ts, kind="stable")
+        ts, values = ts[order], values[order]
+    if ts.size and (ts[0] < from_ms or ts[-1] >= to_ms):  # only the blocks at the ends reach beyond the range
+        lo, hi = np.searchsorted(ts, (from_ms, to_ms))
+        ts, values = ts[lo:hi], values[lo:hi]
+    return ts, values
 
 
 def existing_mask(db: sqlite_utils.Database, channel_id: int, ts_ms: np.ndarray) -> np.ndarray:

@@ -475,3 +475,35 @@ def test_decimal_exponent_byte_change_is_detected():
     _, blob, count, expected = sample_blobs()[1]
     silent = header_changes("value", blob, count, expected, D_HEADER)
     assert silent == []
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_decoding_into_a_slice_fills_exactly_that_slice(index):
+    kind, blob, count, expected = sample_blobs()[index]
+    dtype = np.int64 if kind == "ts" else np.float64
+    whole = np.full(count + 4, -7, dtype=dtype)  # the decoder writes its block into the middle of a larger array
+    target = whole[2 : 2 + count]
+    out = decode_timestamps(blob, count, target) if kind == "ts" else decode_values(blob, count, target)
+    assert out is target
+    assert same(whole[2 : 2 + count], np.asarray(expected, dtype=dtype))
+    assert (whole[:2] == -7).all() and (whole[-2:] == -7).all()
+
+
+def test_single_sample_blocks_decode_into_a_slice():
+    ts, values = np.array([T0], dtype=np.int64), np.array([12.5])
+    out_ts, out_v = np.zeros(1, dtype=np.int64), np.zeros(1)
+    decode_timestamps(encode_timestamps(ts), 1, out_ts)
+    decode_values(encode_values(values), 1, out_v)
+    assert out_ts.tolist() == [T0] and out_v.tolist() == [12.5]
+
+
+@pytest.mark.parametrize("count", [2, 3, 17_280])
+def test_regular_polls_round_trip_on_the_fast_path_and_one_late_poll_off_it(count):
+    regular = T0 + 5_000 * np.arange(count, dtype=np.int64)
+    ts_roundtrip(regular)
+    late = regular.copy()
+    late[-1] += 1  # one second difference that is not zero: the general path
+    ts_roundtrip(late)
+    into = np.zeros(count, dtype=np.int64)
+    decode_timestamps(encode_timestamps(regular), count, into)
+    np.testing.assert_array_equal(into, regular)
