@@ -61,18 +61,29 @@ def plain_quarter_points(
     delta = np.diff(values)
     ordinary = delta >= 0
     if max_power_w is not None:  # counter_intervals' limit, margin x rated power x elapsed (+ 0 Wh), in its order
-        limit = elapsed * (MARGIN * float(max_power_w))
-        limit /= MS_PER_H
-        ordinary &= delta <= limit
+        per_ms = MARGIN * float(max_power_w)
+        # The limit never falls as the step gets longer (float products and quotients by positive constants
+        # are monotonic), so a step within the shortest step's limit is within its own: only the others are
+        # worked out, by the same formula.
+        floor_wh = float(elapsed.min()) * per_ms / MS_PER_H
+        over = np.flatnonzero(delta > floor_wh)
+        if over.size:
+            limit = elapsed[over] * per_ms
+            limit /= MS_PER_H
+            ordinary[over[delta[over] > limit]] = False
     long_steps = np.flatnonzero(elapsed > gap_ms)
     inside = np.searchsorted(starts, long_steps, side="right") == np.searchsorted(starts, long_steps + 1, "right")
     bad = np.concatenate((np.flatnonzero(~ordinary), long_steps[inside]))  # step k leads into sample k + 1
     plain = np.ones(starts.size, dtype=bool)
     plain[np.searchsorted(starts, bad + 1, side="right") - 1] = False
-    lengths = (ends - starts + 1)[~plain]
-    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    every = np.repeat(starts[~plain], lengths) + offsets  # every sample of the quarters that are not plain
-    keep = np.unique(np.concatenate((starts, ends, every)))
+    # kept: each quarter's first and last sample, and every sample of the quarters that are not plain
+    marks = np.zeros(ts.size + 1, dtype=np.int8)  # +1 where a run of kept samples starts, -1 after it ends
+    marks[starts[~plain]] += 1  # each index at most once per line
+    marks[ends[~plain] + 1] -= 1
+    kept = np.cumsum(marks[:-1], dtype=np.int32) > 0
+    kept[starts] = True
+    kept[ends] = True
+    keep = np.flatnonzero(kept)
     inner = plain & (ends > starts)
     return ts[keep], values[keep], ts[starts[inner]], ts[ends[inner]]
 

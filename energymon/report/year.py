@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -183,26 +184,39 @@ def _month_reports(reader: StoreReader, months: list[str], now_ms: int, database
 
     A month's figures are mostly the reading and decoding of its raw samples (SQLite, zlib and numpy, which
     let other threads run), so the months of a year are read side by side, each through its own read-only
-    connection (a StoreReader of the same file; a connection is not shared between threads). The first month
-    is built on ``reader`` itself. Each month is built exactly as its own monthly report."""
+    connection (a StoreReader of the same file; a connection is not shared between threads); this thread
+    builds months too, on ``reader`` itself, taking the next month whenever it is free. Each month is built
+    exactly as its own monthly report."""
 
-    def build(month: str, month_reader: StoreReader) -> MonthReport:
-        return build_month_report(month_reader, month, now_ms=now_ms, database=database)
+    built: dict[str, MonthReport] = {}
+    waiting = deque(months)  # taken one month at a time by whichever thread is free (popleft is atomic)
 
-    def build_alone(month: str) -> MonthReport:
+    def drain(month_reader: StoreReader) -> None:
+        while True:
+            try:
+                month = waiting.popleft()
+            except IndexError:
+                return
+            built[month] = build_month_report(month_reader, month, now_ms=now_ms, database=database)
+
+    def drain_alone() -> None:
         month_reader = StoreReader(reader.path)
         try:
-            return build(month, month_reader)
+            drain(month_reader)
         finally:
             month_reader.close()
 
     threads = min(MONTH_THREADS, os.cpu_count() or 1, len(months))
-    if threads <= 1:
-        return tuple(build(m, reader) for m in months)
-    with ThreadPoolExecutor(threads - 1, thread_name_prefix="year-report") as pool:  # and this thread
-        later = [pool.submit(build_alone, m) for m in months[1:]]
-        first = build(months[0], reader)
-        return (first, *(f.result() for f in later))
+    with ThreadPoolExecutor(max(1, threads - 1), thread_name_prefix="year-report") as pool:  # and this thread
+        helpers = [pool.submit(drain_alone) for _ in range(threads - 1)]
+        try:
+            drain(reader)
+        except BaseException:
+            waiting.clear()  # the other threads stop after the month they are on
+            raise
+        for helper in helpers:
+            helper.result()  # a month's error is raised here as it would be alone
+    return tuple(built[m] for m in months)
 
 
 def build_year_report(reader: StoreReader, year: int, now_ms: int | None = None, database: str = "") -> YearReport:

@@ -319,3 +319,37 @@ def test_arguments_and_streams(report, files, year_db):
     assert default_year([2025, 2024], datetime(2026, 3, 1).date()) == 2025
     assert default_year([2026], datetime(2026, 3, 1).date()) == 2026  # only this year has data yet
     assert default_year([], datetime(2026, 3, 1).date()) == 2025
+
+
+def test_every_thread_takes_the_next_month_when_it_is_free(year_db, monkeypatch):
+    """The year's months go to whichever thread is free, the calling thread included: a month held up on the
+    other thread does not stop this one from building the rest (before, it built only the first month)."""
+    import threading
+
+    from energymon.report import year as year_module
+
+    caller = threading.get_ident()
+    built_here: list[str] = []
+    two_here = threading.Event()
+    real = year_module.build_month_report
+
+    def build(reader, month, **kwargs):
+        if threading.get_ident() == caller:
+            report = real(reader, month, **kwargs)
+            built_here.append(month)
+            if len(built_here) >= 2:
+                two_here.set()
+            return report
+        assert two_here.wait(60), "the calling thread stopped after one month"
+        return real(reader, month, **kwargs)
+
+    monkeypatch.setattr(year_module, "MONTH_THREADS", 2)
+    monkeypatch.setattr(year_module.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(year_module, "build_month_report", build)
+    reader = StoreReader(year_db)
+    try:
+        report = build_year_report(reader, 2025, now_ms=local_ms(2026, 1, 1))
+    finally:
+        reader.close()
+    assert [m.month for m in report.months] == [f"2025-{m:02d}" for m in range(1, 13)]
+    assert len(built_here) >= 2
