@@ -137,7 +137,7 @@ def period_starts_ms(now_ms: int, zone) -> dict[str, int]:
     }
 
 
-def counter_points(
+def rollup_counter_readings(
     reader: StoreReader, channel: int, year_ms: int, today_ms: int, now_ms: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """The counter readings used (see the module docstring): (ts_ms, values), strictly increasing in time.
@@ -231,7 +231,7 @@ def overview_energy(
                     earliest = first_ts[period]
                     first_ts[period] = first if earliest is None else min(earliest, first)
                 continue
-            ts, values = counter_points(reader, channel, starts["year"], starts["today"], now_ms)
+            ts, values = rollup_counter_readings(reader, channel, starts["year"], starts["today"], now_ms)
             rated_w = float(device.rated_power_kw) * 1000 if device.rated_power_kw else None
             per_bucket = None
             if ts.size >= 2:

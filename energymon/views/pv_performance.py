@@ -49,7 +49,7 @@ from energymon.accounting import pv_yield
 from energymon.accounting.counters import counter_intervals, energy_per_bucket
 from energymon.site_time import HOUR_MS, MINUTE_MS, midnight_ms
 from energymon.store.reader import StoreReader
-from energymon.views.overview import counter_points
+from energymon.views.overview import rollup_counter_readings
 from energymon.views.site import DeviceInfo, SiteInfo
 
 PERIODS = ("today", "month", "year")
@@ -153,7 +153,7 @@ def _inverter_energy(
     channel = reader.channel_id(device.id, "yield_wh")
     if channel is None:
         return None, 0
-    ts, values = counter_points(reader, channel, start_ms, today_ms, now_ms)
+    ts, values = rollup_counter_readings(reader, channel, start_ms, today_ms, now_ms)
     if ts.size < 2:
         return None, 0
     rated_w = device.rated_power_kw * 1000.0 if device.rated_power_kw else None
