@@ -42,6 +42,7 @@ MODULES = (  # (short name for --only, module in benchmarks/, the option naming 
     ("reports", "bench_year_reports", "raw_year_db"),
     ("energy", "bench_energy", "year_db"),
     ("trends", "bench_trends", "year_db"),
+    ("gui", "bench_gui_lag", None),
 )
 
 

@@ -23,6 +23,9 @@ there measures the everyday case, a demo whose history is already written
 
 Prints the maximum, 99.9th and 99th percentile lag of each; the target is a
 GUI thread never blocked for more than 100 ms. Asserts nothing.
+
+``run(quick)`` gives ``python -m benchmarks`` its rows: the demo with a 1,000-device collection in
+the same process, against the demo alone and an empty window (benchmarks/gui_load.py).
 """
 
 from __future__ import annotations
@@ -45,6 +48,15 @@ from PySide6.QtCore import QElapsedTimer, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMainWindow  # noqa: E402
 
 TICK_MS = 10
+SCHEDSTAT = Path("/proc/thread-self/schedstat")  # Linux: the calling thread's ns on a CPU, ns waiting for one
+
+
+def run_queue_ns() -> int:
+    """How long the calling thread has waited for a CPU (the OS's run queue) so far [ns]; 0 where unknown."""
+    try:
+        return int(SCHEDSTAT.read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 class LagProbe:
@@ -59,6 +71,9 @@ class LagProbe:
         self._timer.timeout.connect(self._tick)
         self._last = 0  # QElapsedTimer ns of the last tick
         self.last_tick_s = 0.0  # time.perf_counter() of the last tick, read by StallSampler
+        self.ticks_s: list[float] = []  # time.perf_counter() of each tick (gui_load matches them to GC passes)
+        self.cpu_s: list[float] = []
+        self.queued_ns: list[int] = []
 
     def start(self) -> None:
         self._clock.start()
@@ -71,6 +86,9 @@ class LagProbe:
         self.phases.append(self.phase())
         self._last = now
         self.last_tick_s = time.perf_counter()
+        self.ticks_s.append(self.last_tick_s)
+        self.cpu_s.append(time.thread_time())  # the GUI thread's own CPU time, and its wait for a CPU:
+        self.queued_ns.append(run_queue_ns())  # gui_load splits each stall into work, OS wait and the rest
 
     def stop(self) -> tuple[np.ndarray, np.ndarray]:
         """Lags [ms] and each tick's phase label."""
@@ -174,9 +192,12 @@ def run_for(app: QApplication, seconds: float) -> None:
 
 
 def measure(
-    app: QApplication, seconds: float, setup=None, stall_report_ms: float | None = None, phase=None
+    app: QApplication, seconds: float, setup=None, stall_report_ms: float | None = None, phase=None, probes=None
 ) -> tuple[np.ndarray, np.ndarray]:
+    """Lags [ms] and phases of the ticks of ``seconds`` of the event loop; the probe is appended to ``probes``."""
     probe = LagProbe()
+    if probes is not None:
+        probes.append(probe)
     if phase is not None:
         probe.phase = phase
     probe.start()
@@ -245,66 +266,98 @@ def main() -> None:
     print(describe("baseline: empty window", baseline))
 
 
-def run_demo_measurement(app: QApplication, args: argparse.Namespace, directory: Path) -> None:
+def open_demo(app: QApplication, directory: Path, backfill_days: float):
+    """The main window with the demo park running behind it (as ``energymon demo``), once it shows the site."""
     from ui.app import start_demo_window
 
-    window, runner, _ = start_demo_window(directory, backfill_days=args.backfill_days)
+    window, runner, _ = start_demo_window(directory, backfill_days=backfill_days)
     window.show()
     deadline = time.monotonic() + 30
     while window.ctx.site is None and time.monotonic() < deadline:
         app.processEvents()
         time.sleep(0.01)
-    ctx = window.ctx
-    answers: list[float] = []
-    started: list[float] = []
+    if window.ctx.site is None:
+        raise RuntimeError(f"the demo did not start within 30 s: {runner.error!r}")
+    return window, runner
 
-    def trend_query() -> None:
+
+class DemoDriver:
+    """What an engineer does meanwhile: the pages switched every 2 s, a 30-day read of the grid meter's power
+    (raw samples, on the reader thread) every 3 s, optionally this month's PDF report one after another."""
+
+    def __init__(self, window, directory: Path) -> None:
+        self.window = window
+        self.directory = directory
+        self.answers: list[int] = []  # samples of each answered 30-day read
+        self.started: list[float] = []  # perf_counter of each read asked for
+        self.made: list[float] = []  # seconds each PDF report took
+        self.timers: list[QTimer] = []  # their Python wrappers live as long as the run
+
+    def start(self, pages: bool = True, reads: bool = True, reports: bool = False) -> None:
+        for wanted, interval_ms, slot in (
+            (pages, 2000, self.next_page),
+            (reads, 3000, self.trend_query),
+            (reports, 500, self.make_report),
+        ):
+            timer = QTimer(self.window, interval=interval_ms)
+            timer.timeout.connect(slot)
+            if wanted:
+                timer.start()
+            self.timers.append(timer)
+
+    def stop(self) -> None:
+        for timer in self.timers:
+            timer.stop()
+
+    def next_page(self) -> None:
+        nav = self.window.nav
+        nav.setCurrentRow((nav.currentRow() + 1) % nav.count())
+
+    def trend_query(self) -> None:
+        ctx = self.window.ctx
         assert ctx.site is not None
         device = next(d.id for d in ctx.site.devices if d.role.value == "grid")
         now_ms = int(time.time() * 1000)
-        started.append(time.perf_counter())
+        self.started.append(time.perf_counter())
         ctx.db.submit(
             lambda reader: reader.raw(device, "power_w", now_ms - 30 * 86_400_000, now_ms)[0].size,
-            lambda n: answers.append(n),
+            self.answers.append,
         )
 
-    timers: list[QTimer] = []
-
-    def setup() -> None:
-        pages = QTimer(window, interval=2000)
-        pages.timeout.connect(lambda: window.nav.setCurrentRow((window.nav.currentRow() + 1) % window.nav.count()))
-        if not args.no_pages:
-            pages.start()
-        trends = QTimer(window, interval=3000)
-        trends.timeout.connect(trend_query)
-        if not args.no_reads:
-            trends.start()
-        reports = QTimer(window, interval=500)
-        reports.timeout.connect(make_report)
-        if args.reports:
-            reports.start()
-        timers.extend((pages, trends, reports))  # their Python wrappers live as long as the run
-
-    made: list[float] = []
-
-    def make_report() -> None:
-        page = window.reports
+    def make_report(self) -> None:
+        page = self.window.reports
         if page.running or page.month_combo.count() == 0:
             return
         if page.last_output is not None and page.last_output.exists():
-            made.append(page._finished_s)
+            self.made.append(page._finished_s)
             page.last_output.unlink()
         page.month_combo.setCurrentIndex(0)
         page.format_combo.setCurrentIndex(page.format_combo.findData("pdf"))
-        page.path_edit.setText(str(directory / "report.pdf"))
+        page.path_edit.setText(str(self.directory / "report.pdf"))
         page.generate()
+
+    def reads_text(self) -> str:
+        return (
+            f"{len(self.answers)} of {len(self.started)} 30-day reads answered"
+            f" (largest {max(self.answers, default=0):,} samples)"
+        )
+
+
+def run_demo_measurement(app: QApplication, args: argparse.Namespace, directory: Path) -> None:
+    window, runner = open_demo(app, directory, args.backfill_days)
+    ctx = window.ctx
+    driver = DemoDriver(window, directory)
 
     def phase() -> str:
         backfill = ctx.backfill
         return "history being written" if backfill is not None and backfill.running else "history written"
 
+    def setup() -> None:
+        driver.start(pages=not args.no_pages, reads=not args.no_reads, reports=args.reports)
+
     lags, phases = measure(app, args.seconds, setup, args.stall_report, phase)
     backfill = ctx.backfill
+    driver.stop()
     window.shutdown()
     runner.stop()
     print(f"event-loop lag of a {TICK_MS} ms timer on the GUI thread")
@@ -312,15 +365,22 @@ def run_demo_measurement(app: QApplication, args: argparse.Namespace, directory:
     for label in ("history being written", "history written"):
         print(describe(f"  {label}", lags[phases == label]))
     print(
-        f"during the demo run: {ctx.readings_received:,} readings reached the GUI; "
-        f"{len(answers)} of {len(started)} 30-day reads answered (largest {max(answers, default=0):,} samples); "
+        f"during the demo run: {ctx.readings_received:,} readings reached the GUI; {driver.reads_text()}; "
         f"history: {history_state(backfill)}"
     )
     if args.reports:
+        made = driver.made
         print(
             f"reports: {len(made)} PDF reports made meanwhile"
             + (f", {min(made):.1f}-{max(made):.1f} s each" if made else "")
         )
+
+
+def run(quick: bool, db: Path | None = None) -> list[dict]:
+    """The GUI lag rows of ``python -m benchmarks`` (benchmarks/gui_load.py); ``db`` is not used."""
+    import gui_load
+
+    return gui_load.rows(gui_load.run_scenarios(quick))
 
 
 def history_state(backfill) -> str:

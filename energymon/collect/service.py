@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from energymon.collect.collector import Collector
+from energymon.collect.long_lived import LongLivedState
 from energymon.collect.reading import Reading
 from energymon.config import Config
 from energymon.events import DATABASE_DAMAGED, SEVERITY, Event
@@ -61,6 +62,7 @@ class Collection:
         self.collector.seed_counters(_last_counters(db_path))  # a counter that stepped back meanwhile: an event
         self.collector.reading_subscribers.append(self._store_reading)
         self.collector.event_subscribers.append(self.writer.put_event)
+        self.long_lived = LongLivedState(d.id for d in config.devices)  # frozen once every device has polled
 
     def _report_health(self, health: HealthCheck) -> None:
         if (note := health.cut_short()) is not None:
@@ -79,6 +81,7 @@ class Collection:
             )
 
     def _store_reading(self, reading: Reading) -> None:
+        self.long_lived.polled(reading.device_id)
         if self.writer.error is not None:
             # The writer stopped on an error that is not the storage's (a bug): stop, and run() reports it.
             # (A full disk, a lock or a read-only file does not get here: the writer holds and retries.)
@@ -110,6 +113,7 @@ class Collection:
             # No time limit: the writer must have finished before its connection is closed (a connection
             # closed under a writer still inserting a backlog crashes the process); its own stop is bounded.
             await asyncio.to_thread(self.writer.close, threading.TIMEOUT_MAX)
+            self.long_lived.release()
             if self.writer.error is not None:
                 reason = f"database error: {self.writer.error}"
             log.info(
