@@ -43,6 +43,7 @@ MODULES = (  # (short name for --only, module in benchmarks/, the option naming 
     ("energy", "bench_energy", "year_db"),
     ("trends", "bench_trends", "year_db"),
     ("gui", "bench_gui_lag", None),
+    ("gui-start", "bench_gui_start", "raw_year_db"),
 )
 
 
