@@ -16,7 +16,7 @@ import traceback
 from drivers.profile import ProfileError
 from energymon import __version__, log_files
 from energymon.atomic_file import OutputFileError
-from energymon.cli import data, run, scan, simulate, site, start
+from energymon.cli import data, ingest, publish, run, scan, simulate, site, start
 from energymon.cli.common import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
 from energymon.collect.collector import CollectorError
 from energymon.config import ConfigError
@@ -35,7 +35,7 @@ USER_ERRORS = (
     ExportError,
     ReportError,
 )
-FAMILIES = (run, simulate, site, data, scan)  # in the order their commands are listed in --help
+FAMILIES = (run, simulate, site, data, scan, publish, ingest)  # in the order their commands are listed in --help
 LOG_KINDS = {"gui": "gui", "collect": "collect", "demo": "demo"}  # the commands with a log file (energymon.log_files)
 COMMANDS = {name: command for family in FAMILIES for name, command in family.COMMANDS.items()}
 

@@ -5,7 +5,8 @@ or raise :class:`ConfigError` naming the file and field. Modules:
 ``fields`` (the typed field reader), ``model`` (the dataclasses), ``parse`` (the
 site's sections), ``tariff`` (the ``[tariff]`` table), ``sim_params`` (the
 simulator's ``[devices.sim]`` table), ``endpoints`` (the warning for two
-connections to one gateway or serial port, in ``Config.warnings``).
+connections to one gateway or serial port, in ``Config.warnings``), ``publish`` (the optional
+``[publish]`` section of the fleet publisher).
 """
 
 from energymon.config.fields import ConfigError

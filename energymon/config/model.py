@@ -16,6 +16,7 @@ from drivers.quantities import DIRECTION_PAIRS, Role
 from drivers.transformer_ratios import factor
 from energymon.accounting.tariffs import Tariff
 from energymon.config.alarms import AlarmRule
+from energymon.config.publish import PublishSettings
 from energymon.config.quality_params import QualityParams
 from energymon.config.sim_params import SimParams
 
@@ -117,6 +118,7 @@ class Config:
     tariff: Tariff | None = None  # optional [tariff]: time-of-use prices (energymon.accounting.tariffs)
     warnings: tuple[str, ...] = ()  # one line each, naming the file and field: valid but probably not meant
     alarms: tuple[AlarmRule, ...] = ()  # [[alarms]]: the engineer's alarm rules (energymon.config.alarms)
+    publish: PublishSettings | None = None  # optional [publish]: the park's publisher (energymon.config.publish)
 
     def device(self, device_id: str) -> Device:
         for d in self.devices:

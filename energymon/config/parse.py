@@ -34,6 +34,7 @@ from energymon.config.model import (
     Site,
     Storage,
 )
+from energymon.config.publish import parse_publish
 from energymon.config.quality_params import parse_quality
 from energymon.config.sim_params import SimParams, check_dispatch_tariffs, parse_sim
 from energymon.config.tariff import parse_tariff
@@ -74,9 +75,10 @@ class _SiteParser(FieldReader):
     # -- sections --------------------------------------------------------
     def parse(self, data: dict) -> Config:
         for key in data:
-            if key not in {"site", "carbon", "storage", "connections", "devices", "tariff", "alarms"}:
+            if key not in {"site", "carbon", "storage", "connections", "devices", "tariff", "alarms", "publish"}:
                 raise self.error(
-                    key, "unknown section (expected site, carbon, storage, connections, devices, tariff, alarms)"
+                    key,
+                    "unknown section (expected site, carbon, storage, connections, devices, tariff, alarms, publish)",
                 )
         site = self.site(self.table(data, "site", "site", {"name", "timezone", "latitude", "longitude"}))
         carbon = self.carbon(
@@ -91,7 +93,10 @@ class _SiteParser(FieldReader):
         check_dispatch_tariffs(self, [(d.id, d.sim) for d in devices], tariff)
         alarms = parse_alarms(self, data.get("alarms"), devices)
         warnings = shared_line_warnings(self.source, connections)
-        return Config(self.path, site, carbon, storage, connections, devices, tariff, warnings=warnings, alarms=alarms)
+        publish = parse_publish(self, data.get("publish"), site.name, site.tz, self.base_dir)
+        return Config(
+            self.path, site, carbon, storage, connections, devices, tariff, warnings, alarms=alarms, publish=publish
+        )
 
     def site(self, t: dict) -> Site:
         name = self.text(t, "name", "site")
