@@ -5,13 +5,15 @@ quantity: tens of thousands of objects at 1,000 devices) and keeps it while it r
 generation) collection traverses every tracked object while holding the GIL, so with that state it
 stops every other thread, the GUI's included, for tens of milliseconds, many times a minute
 (benchmarks/gui_load.py splits the GUI's late ticks by the collections that overlapped them). Once every
-device has been polled once, its state is built: :class:`LongLivedState` then collects once and freezes
-what is alive (``gc.freeze``), so later full collections look only at newer objects. The GUI freezes its
-start-up objects the same way (ui/app.py).
+device has been polled once, its state is built: :class:`LongLivedState` then freezes what is alive
+(``gc.freeze``), so later full collections look only at newer objects. The GUI freezes its start-up
+objects the same way (ui/app.py).
 
-At stop, :meth:`LongLivedState.release` unfreezes, collects what the stopped collection left (its cycles
-included) and freezes again what is still alive, so starting and stopping collections does not keep
-their objects for the life of the process.
+It never runs a collection itself, and nothing is unfrozen at stop: this runs on the collector's thread,
+and a collection there would run the finalizers of garbage Qt wrappers (the GUI's) off the GUI thread,
+which crashes Qt (seen as a segmentation fault when a test's demo window closed). What freezing costs: a
+stopped collection's objects that form reference cycles stay allocated until the process ends; all its
+other objects are freed as usual, by their reference counts.
 """
 
 from __future__ import annotations
@@ -42,16 +44,5 @@ class LongLivedState:
             return
         with self._lock:
             if not self.frozen:
-                gc.collect()
                 gc.freeze()
                 self.frozen = True
-
-    def release(self) -> None:
-        """The collection stopped: let its objects be collected (see the module docstring)."""
-        with self._lock:
-            if not self.frozen:
-                return
-            self.frozen = False
-            gc.unfreeze()
-            gc.collect()
-            gc.freeze()

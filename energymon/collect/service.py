@@ -113,7 +113,6 @@ class Collection:
             # No time limit: the writer must have finished before its connection is closed (a connection
             # closed under a writer still inserting a backlog crashes the process); its own stop is bounded.
             await asyncio.to_thread(self.writer.close, threading.TIMEOUT_MAX)
-            self.long_lived.release()
             if self.writer.error is not None:
                 reason = f"database error: {self.writer.error}"
             log.info(
