@@ -8,6 +8,7 @@ pytest-qt's ``qtbot``, ``qapp`` or ``qtmodeltester``.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -31,6 +32,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if GUI_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture(autouse=True)
+def _restore_application_font():
+    """Every test starts with the font the application had: ``ui.app_font.use_fonts`` (run by ``main``) changes
+    it for the process, and a later test's layout (rows that fit a window) would depend on the order."""
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    app = widgets.QApplication.instance() if widgets else None
+    font = widgets.QApplication.font() if app is not None else None
+    yield
+    if font is not None and widgets.QApplication.instance() is app:
+        widgets.QApplication.setFont(font)
 
 
 @pytest.fixture(scope="session")
