@@ -25,12 +25,13 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 # Units, symbols, abbreviations and names of standards and formats that a Chinese text writes in Latin letters
-# (phases L1-L3, current and voltage transformers CT and PT, Modbus function codes FC, state of charge SoC).
+# (phases L1-L3, current and voltage transformers CT and PT, Modbus function codes FC, state of charge SoC, the
+# International Electrotechnical Commission's standards IEC 61724-1 ...).
 UNITS_AND_SYMBOLS = frozenset(
     """
     W kW MW GW Wh kWh MWh GWh kWp var kvar VA kVA V kV A mA Hz degC
     kg kgce tce gce CO2 kgCO2 tCO2 ms min CNY L1 L2 L3
-    UTC GMT CST PDF XLSX CSV PNG TOML SQLite Modbus TCP RTU SunSpec IP SoC SoH CT PT FC
+    UTC GMT CST PDF XLSX CSV PNG TOML SQLite Modbus TCP RTU SunSpec IP SoC SoH CT PT FC IEC
     """.split()
 ) | frozenset(
     ["Ctrl", "Alt", "Shift", "Esc", "PgUp", "PgDown", "Home", *(f"F{n}" for n in range(1, 13))]
