@@ -213,20 +213,26 @@ def test_headless_demo_runs_collects_and_balances(tmp_path):
         assert abs(pv + storage + grid - load) <= 0.03 * load + 5_000, (pv, storage, grid, load)
 
     # Counters integrate power: the energy between a device's first and last poll is its mean
-    # power x time (net for storage and grid, whose direction pairs both count).
+    # power x time (net for storage and grid, whose direction pairs both count). The mean is the
+    # trapezoid over every poll in between: a battery shaving peaks follows the load's noise, so its
+    # power is not linear between the endpoints (321 -> 297 kW in 8 s with a 324 kW mean in one CI run).
+    # Between two polls the power is unseen: it may stray by up to the change seen between them.
     checked = 0
     for device in demo.devices:
         if device.id not in with_counters:
             continue
-        (t1, first), (t2, last) = min(polls[device.id].items()), max(polls[device.id].items())
+        series = sorted(polls[device.id].items())
+        (t1, first), (t2, last) = series[0], series[-1]
         if t2 == t1 or straddles_a_step(t1, t2):
             continue
         dt_h = (t2 - t1) / 3_600_000
         energy_wh = sum(sign * (last[q] - first[q]) for q, sign in NET_COUNTERS[device.role])
-        mean_w = (first["power_w"] + last["power_w"]) / 2
-        peak_w = max(abs(first["power_w"]), abs(last["power_w"]))
+        pairs = list(zip(series, series[1:]))
+        mean_w = sum((b - a) * (pa["power_w"] + pb["power_w"]) / 2 for (a, pa), (b, pb) in pairs) / (t2 - t1)
+        unseen_w = max(abs(pb["power_w"] - pa["power_w"]) for (_, pa), (_, pb) in pairs) / 2
+        peak_w = max(abs(values["power_w"]) for _, values in series)
         lsb_wh = max(counter_lsb_wh(device, q, last[q]) for q, _ in NET_COUNTERS[device.role])
-        tolerance_w = 0.02 * peak_w + 2 * lsb_wh / dt_h + 0.002 * device.rated_power_kw * 1000
+        tolerance_w = 0.02 * peak_w + unseen_w + 2 * lsb_wh / dt_h + 0.002 * device.rated_power_kw * 1000
         assert abs(energy_wh / dt_h - mean_w) <= tolerance_w, (device.id, first, last, t2 - t1)
         checked += 1
     assert checked >= len(demo.devices) // 2  # most devices are polled twice or more in 8 s
