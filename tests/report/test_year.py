@@ -120,6 +120,16 @@ def pdf_text(path: Path) -> str:
     return "".join("".join(page.extract_text() for page in PdfReader(str(path)).pages).split())
 
 
+def assert_no_blank_page(path: Path, site: str, year: int, lang: str) -> None:
+    """Every page holds more than its footer (site, title, page number)."""
+    text = year_labels(lang)
+    pages = PdfReader(str(path)).pages
+    for number, page in enumerate(pages, 1):
+        squashed = "".join(page.extract_text().split())
+        footer = text["year_footer"].format(site=site, year=year) + text["page"].format(page=number, pages=len(pages))
+        assert squashed.replace("".join(footer.split()), ""), f"{path.name}: page {number} of {len(pages)} is blank"
+
+
 # ---- the figures --------------------------------------------------------------------------------------------
 
 
@@ -244,6 +254,11 @@ def test_a_year_in_progress(year_db, tmp_path):
         assert Decimal(rows[-1][column]) == sum(Decimal(r[column]) for r in rows[:-1] if r[column])
     write_year_report(report, tmp_path / "to-date.pdf", "pdf")
     assert "Yearinprogress" in pdf_text(tmp_path / "to-date.pdf")
+    # In December, the in-progress note and eight months without data (listed in a tile) fill page 1 to the end.
+    december = read_year_report(year_db, 2025, now_ms=local_ms(2025, 12, 15, 12))
+    for lang in ("en", "zh"):
+        write_year_report(december, tmp_path / f"december-{lang}.pdf", "pdf", lang)
+        assert_no_blank_page(tmp_path / f"december-{lang}.pdf", december.site_name, 2025, lang)
     write_year_report(report, tmp_path / "to-date.xlsx", "xlsx", "zh")
     summary = openpyxl.load_workbook(tmp_path / "to-date.xlsx")[year_labels("zh")["sheet_summary"]]
     assert any(str(r[1] or "").startswith("年度尚未结束") for r in summary.iter_rows(values_only=True))
@@ -251,7 +266,7 @@ def test_a_year_in_progress(year_db, tmp_path):
         read_year_report(year_db, 2025, now_ms=local_ms(2025, 1, 1))
 
 
-def test_both_languages(files):
+def test_both_languages(report, files):
     en, zh = year_labels("en"), year_labels("zh")
     assert en.keys() == zh.keys()
     for key in en:

@@ -165,8 +165,11 @@ def summary_page(
             (("grid_import", "grid_import_kwh", IMPORT_COLOR), ("grid_export", "grid_export_kwh", EXPORT_COLOR)),
         ),
     )
-    for (title, lines), height in zip(charts, (235, 195), strict=True):
+    for i, ((title, lines), height) in enumerate(zip(charts, (235, 195), strict=True)):
         drawn = [(text[key], series(column), color) for key, column, color in lines]
-        # no axis title: the month names say it, and a month without data has a second line under its name
-        story += [bar_chart(fonts, text, names, drawn, text[title], width, height, axis_label=""), Spacer(1, 8)]
+        # A space between the charts only: one after the last, on a full page, went alone to page 2 (a blank page
+        # before the page break). No axis title: the month names say it, and a month without data has a second
+        # line under its name.
+        story += [Spacer(1, 8)] if i else []
+        story.append(bar_chart(fonts, text, names, drawn, text[title], width, height, axis_label=""))
     return story
