@@ -124,19 +124,26 @@ def viewed_site(config: Config | None, db_path: Path) -> SiteInfo:
 
 
 def start_site_window(
-    config: Config | None, db_path: Path, collect: bool, config_text: str | None = None
+    config: Config | None, db_path: Path, collect: bool, config_text: str | None = None, publish: bool = True
 ) -> tuple[MainWindow, BackgroundRunner | None, LiveBridge]:
+    """The site's window; collecting behind it when ``collect``, and publishing as well when ``publish`` and the
+    config has a ``[publish]`` section (energymon.fleet.alongside)."""
     site = viewed_site(config, db_path) if not collect else None
     window = MainWindow(viewer_only=not collect)
     try:
-        return _wire_site_window(window, site, config, db_path, config_text)
+        return _wire_site_window(window, site, config, db_path, config_text, publish)
     except BaseException:
         window.shutdown()  # its reader thread: a QThread still running when Python exits aborts the process
         raise
 
 
 def _wire_site_window(
-    window: MainWindow, site: SiteInfo | None, config: Config | None, db_path: Path, config_text: str | None
+    window: MainWindow,
+    site: SiteInfo | None,
+    config: Config | None,
+    db_path: Path,
+    config_text: str | None,
+    publish: bool = True,
 ) -> tuple[MainWindow, BackgroundRunner | None, LiveBridge]:
     """Connect a new window to its database (``site``: a viewer's) or to a collector started behind it."""
     bridge = LiveBridge()
@@ -155,7 +162,10 @@ def _wire_site_window(
             collection = Collection(site_config, db_path, config_text)
             window.ctx.ack_writer = collection.writer  # event acknowledgements go through the one writer
             collection.collector.reading_subscribers.append(bridge.reading.emit)
-            await run_until_stopped(collection, stop)
+            from energymon.fleet.alongside import publishing  # here: paho only where a park publishes
+
+            with publishing(site_config.publish if publish else None, db_path):
+                await run_until_stopped(collection, stop)
         except Exception as exc:
             bridge.failed.emit(str(exc))
             raise
@@ -232,9 +242,10 @@ def run_site_gui(
     config_text: str | None = None,
     fullscreen: bool = False,
     cycle_s: float | None = None,
+    publish: bool = True,
 ) -> int:
     _app()
-    window, runner, _ = start_site_window(config, db_path, collect, config_text)
+    window, runner, _ = start_site_window(config, db_path, collect, config_text, publish)
     config_path = config.path if config is not None else None
     if collect and config_path is not None:
         _remember(LastSite("config", config_path))

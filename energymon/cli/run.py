@@ -45,6 +45,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     )
     site_args(p, config_required=False)
     p.add_argument("--no-collect", action="store_true", help="only view the database, do not poll devices")
+    no_publish_arg(p)
     wall_args(p)
 
     p = sub.add_parser(
@@ -54,6 +55,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     )
     site_args(p)
     p.add_argument("--duration", type=seconds, metavar="S", help="stop after S seconds")
+    no_publish_arg(p)
     p.add_argument(
         "--summary-every",
         type=float,
@@ -130,6 +132,15 @@ def _import_gui() -> ModuleType:
     return ui.app
 
 
+def no_publish_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--no-publish",
+        action="store_true",
+        help="do not publish to the fleet's broker even if the config has a [publish] section "
+        "(with one, collecting publishes too: docs/fleet.md)",
+    )
+
+
 def wall_args(p: argparse.ArgumentParser) -> None:
     """``--fullscreen`` and ``--cycle S``: the wall display of a control room (docs/gui.md)."""
     p.add_argument("--fullscreen", action="store_true", help="open full-screen, as a wall display (F11 toggles it)")
@@ -196,6 +207,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_collect(args: argparse.Namespace) -> int:
     from energymon.collect.service import Collection, run_until_stopped
+    from energymon.fleet.alongside import publishing
     from energymon.views.site import SiteInfo
 
     config, db_path, text = load_site(args)
@@ -214,9 +226,10 @@ def cmd_collect(args: argparse.Namespace) -> int:
                     )
                 )
             )
-        await run_until_stopped(collection, stop, args.duration)
-        stop.set()
-        await asyncio.gather(*tasks)
+        with publishing(None if args.no_publish else config.publish, db_path):  # [publish]: a thread beside
+            await run_until_stopped(collection, stop, args.duration)
+            stop.set()
+            await asyncio.gather(*tasks)
         print(f"stopped; {collection.writer.rows_committed} samples committed", flush=True)
 
     asyncio.run(body())
@@ -246,7 +259,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
         check_outside_app_folder(args.config, db_path)  # a frozen app's folder is replaced by its next install
         check_writable(db_path, config, text)  # before any window: one line naming the file, exit 2
-    return app.run_site_gui(config, db_path, collect=not args.no_collect, config_text=text, **wall)
+    publish = not (args.no_collect or args.no_publish)
+    return app.run_site_gui(config, db_path, collect=not args.no_collect, config_text=text, publish=publish, **wall)
 
 
 def _check_viewable(db_path: Path) -> None:

@@ -21,6 +21,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
+from energymon.store.schema import StoreError
+
 SUFFIX = ".publish.db"
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS channel_marks (target TEXT NOT NULL, device TEXT NOT NULL, quantity TEXT NOT NULL,"
@@ -35,6 +39,27 @@ SCHEMA = (
 def marks_path(db_path: Path) -> Path:
     """The side file of the park's database ``db_path``: ``<db>.publish.db``."""
     return db_path.with_name(db_path.name + SUFFIX)
+
+
+def acquire_publish_lock(db_path: Path) -> FileLock:
+    """The publisher's lock (``<db>.publish.db.lock``): one publisher per park database.
+
+    Two publishers of one database (``energymon publish`` beside a ``collect`` that publishes too) would
+    each advance the marks of the same target from their own view. The operating system releases the lock
+    when the process ends, even by ``kill -9``. Raises :class:`StoreError` (one line) if it is held.
+    """
+    path = str(marks_path(db_path)) + ".lock"
+    lock = FileLock(path, timeout=0, thread_local=False)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise StoreError(
+            f"{db_path}: another energymon process is already publishing this database "
+            "(energymon publish, or collect or gui with a [publish] section); stop it first"
+        ) from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot create the publisher's lock: {exc.strerror or exc}") from None
+    return lock
 
 
 @dataclass(frozen=True)

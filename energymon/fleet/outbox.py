@@ -89,6 +89,14 @@ class Outbox:
         self._site_sent = False
         self.refresh_channels()
 
+    def take_up_new_channels(self) -> None:
+        """:meth:`refresh_channels` when the park's database has channels this outbox does not know (one count:
+        called before each pass, so a collection that starts beside the publisher, on a new database, or a
+        device added later, is published from its first samples rather than from the next reconciliation)."""
+        (count,) = self.reader.db.conn.execute("SELECT count(*) FROM channels").fetchone()
+        if count != len(self._channels):
+            self.refresh_channels()
+
     def refresh_channels(self) -> None:
         """Take up the channels the park's database gained since (a new device, a new quantity)."""
         marks = self.marks.channel_marks(self.target)

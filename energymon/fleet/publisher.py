@@ -29,7 +29,7 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion, MQTTErrorCode, MQTTProtocolVersion
 
 from energymon.config.publish import PublishSettings
-from energymon.fleet.marks import Ack, Marks, marks_path
+from energymon.fleet.marks import Ack, Marks, acquire_publish_lock, marks_path
 from energymon.fleet.outbox import Outbox, Outgoing
 from energymon.store.reader import StoreReader
 
@@ -195,6 +195,7 @@ class Publisher:
 
     def _fill(self, now: float) -> None:
         """Hand the broker messages until the window is full or nothing is left; poll again later then."""
+        self.outbox.take_up_new_channels()
         while self._connected and len(self._inflight) < self.window:
             out = self.outbox.next_message()
             if out is None:
@@ -218,6 +219,13 @@ class Publisher:
 
     def run(self, stop: threading.Event, duration_s: float | None = None) -> PublishStats:
         """Publish until ``stop`` is set or ``duration_s`` passes; then wait for in-flight acks and commit."""
+        lock = acquire_publish_lock(self.db_path)  # StoreError if another publisher has this database
+        try:
+            return self._run_locked(stop, duration_s)
+        finally:
+            lock.release()
+
+    def _run_locked(self, stop: threading.Event, duration_s: float | None) -> PublishStats:
         # Opened here, on the thread that uses them (SQLite connections stay on their thread).
         self.reader = StoreReader(self.db_path)
         self.marks = Marks(marks_path(self.db_path))
@@ -266,9 +274,18 @@ class Publisher:
             self._fill(now)
 
     def _finish(self) -> None:
-        """Wait up to ``stop_wait_s`` for the acknowledgements of what is in flight."""
+        """Within ``stop_wait_s``: send what the database still holds while the link is up (a collection
+        beside the publisher commits its last samples as it stops), and wait for the acknowledgements."""
         deadline = time.monotonic() + self.stop_wait_s
-        while self._client is not None and self._inflight and time.monotonic() < deadline:
+        left = self._connected
+        while self._client is not None and (left or self._inflight) and time.monotonic() < deadline:
+            if left and self._connected:
+                now = time.monotonic()
+                self._next_poll = now
+                self._fill(now)
+                left = self._next_poll == now  # _fill sets the next poll only when nothing is left
+            else:
+                left = False
             self._client.loop(timeout=0.05)
             self._commit()
         if self._inflight:
