@@ -11,15 +11,14 @@ Errors are one-line ConfigErrors naming the key.
 
 from __future__ import annotations
 
-import urllib.parse
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from energymon.config.broker_url import BrokerUrlError, parse_broker_url
 from energymon.config.fields import FieldReader
 
-SCHEMES = {"mqtt": 1883, "mqtts": 8883}  # scheme -> default port
 DEFAULT_MAX_SAMPLES = 5_000
 MAX_SAMPLES_LIMIT = 100_000  # the payload v1's limit per message (energymon.fleet.payload_rules)
 KEYS = {
@@ -59,19 +58,11 @@ class PublishSettings:
 
 
 def _broker(reader: FieldReader, text: str) -> tuple[str, int, bool]:
-    where = "publish.broker"
-    parts = urllib.parse.urlsplit(text)
-    if parts.scheme not in SCHEMES:
-        raise reader.error(where, f"expected mqtt://host:port or mqtts://host:port, got {text!r}")
     try:
-        port = parts.port or SCHEMES[parts.scheme]
-    except ValueError:
-        raise reader.error(where, f"the port of {text!r} is not a number in 1..65535") from None
-    if not parts.hostname or parts.username or parts.password:
-        raise reader.error(where, "give a host (credentials go in publish.username and publish.password)")
-    if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise reader.error(where, f"a broker URL has no path or query: {text!r}")
-    return parts.hostname, port, parts.scheme == "mqtts"
+        address = parse_broker_url(text)
+    except BrokerUrlError as exc:
+        raise reader.error("publish.broker", str(exc)) from None
+    return address.host, address.port, address.tls
 
 
 def _file(reader: FieldReader, t: dict, key: str, base_dir: Path) -> Path | None:

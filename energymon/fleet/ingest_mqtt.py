@@ -23,7 +23,6 @@ import logging
 import queue
 import ssl
 import threading
-import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +31,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
+from energymon.config.broker_url import BrokerAddress, BrokerUrlError, parse_broker_url
 from energymon.fleet.topics import ROOT, SUBSCRIBE_ALL, shared
 
 log = logging.getLogger(__name__)
@@ -58,24 +58,12 @@ class Received:
     payload: bytes
 
 
-@dataclass(frozen=True)
-class BrokerAddress:
-    host: str
-    port: int
-    tls: bool
-
-
-def parse_broker_url(url: str) -> BrokerAddress:
-    """``mqtt://host[:1883]`` or ``mqtts://host[:8883]`` (TLS)."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("mqtt", "mqtts") or not parts.hostname:
-        raise LinkError(f"broker URL {url!r} is not mqtt://HOST[:PORT] or mqtts://HOST[:PORT]")
+def broker_address(url: str) -> BrokerAddress:
+    """``--broker``: ``mqtt://host[:1883]`` or ``mqtts://host[:8883]`` (TLS); :class:`LinkError` if not."""
     try:
-        port = parts.port
-    except ValueError:
-        raise LinkError(f"broker URL {url!r} has an invalid port") from None
-    tls = parts.scheme == "mqtts"
-    return BrokerAddress(parts.hostname, port or (8883 if tls else 1883), tls)
+        return parse_broker_url(url)
+    except BrokerUrlError as exc:
+        raise LinkError(f"--broker: {exc}") from None
 
 
 class MqttLink:
@@ -91,7 +79,7 @@ class MqttLink:
         password: str | None = None,
         tls_ca: str | None = None,
     ) -> None:
-        self.address = parse_broker_url(broker_url)
+        self.address = broker_address(broker_url)
         self.filters = [(shared(SUBSCRIBE_ALL, group), 1), (SITES_FILTER, 1)]
         self.messages: queue.Queue[Received] = queue.Queue()
         self.connected = threading.Event()

@@ -6,19 +6,20 @@ from __future__ import annotations
 import pytest
 
 from energymon.cli.main import main
+from energymon.config.broker_url import BrokerAddress
 from energymon.fleet.ingest import examine
-from energymon.fleet.ingest_mqtt import BrokerAddress, LinkError, Received, parse_broker_url
+from energymon.fleet.ingest_mqtt import LinkError, Received, broker_address
 from energymon.fleet.ingest_stats import reason_kind
 from energymon.fleet.payload import encode_samples
 from energymon.fleet.topics import samples_topic
 
 
 def test_broker_urls() -> None:
-    assert parse_broker_url("mqtt://10.0.0.5") == BrokerAddress("10.0.0.5", 1883, False)
-    assert parse_broker_url("mqtts://broker.example:9883") == BrokerAddress("broker.example", 9883, True)
-    for bad in ("tcp://x:1883", "mqtt://", "broker:1883", "mqtt://x:99999"):
-        with pytest.raises(LinkError):
-            parse_broker_url(bad)
+    assert broker_address("mqtt://10.0.0.5") == BrokerAddress("10.0.0.5", 1883, False)
+    assert broker_address("mqtts://broker.example:9883") == BrokerAddress("broker.example", 9883, True)
+    for bad in ("tcp://x:1883", "mqtt://", "broker:1883", "mqtt://x:99999", "mqtt://u:p@x", "mqtt://x/path"):
+        with pytest.raises(LinkError, match="^--broker: "):
+            broker_address(bad)
 
 
 @pytest.mark.parametrize(
